@@ -1,0 +1,49 @@
+/**
+ * A whole design → one Verilog file per module, written atomically: every text is produced
+ * in memory first (so a design error writes nothing), then each file goes through a temporary
+ * name and a rename.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { elaborate, type Design } from '../elaborate.js';
+import type { Module } from '../module.js';
+import { emitModule } from './verilog.js';
+import { VERSION } from '../version.js';
+
+export interface EmittedFile {
+  readonly module: Module;
+  readonly file: string;
+  readonly text: string;
+}
+
+/** Elaborates `top` and returns the Verilog text of each module (children first). */
+export function emitDesign(top: Module): { design: Design; files: EmittedFile[] } {
+  const texts = new Map<Module, string>();
+  const textOf = (m: Module) => {
+    let t = texts.get(m);
+    if (t === undefined) texts.set(m, (t = emitModule(m, { version: VERSION })));
+    return t;
+  };
+  // Two module objects under one name are fine only when they emit the same text.
+  const design = elaborate(top, (a, b) => stripSource(textOf(a)) === stripSource(textOf(b)));
+  const files = design.modules.map((m) => ({ module: m, file: `${m.name}.v`, text: textOf(m) }));
+  return { design, files };
+}
+
+function stripSource(text: string): string {
+  return text.replace(/\/\/.*$/gm, '');
+}
+
+/** Writes the files into `dir` (created if needed); each file appears whole or not at all. */
+export function writeFiles(dir: string, files: readonly { file: string; text: string }[]): string[] {
+  fs.mkdirSync(dir, { recursive: true });
+  const written: string[] = [];
+  for (const f of files) {
+    const dest = path.join(dir, f.file);
+    const tmp = `${dest}.tmp-${process.pid}`;
+    fs.writeFileSync(tmp, f.text);
+    fs.renameSync(tmp, dest);
+    written.push(dest);
+  }
+  return written;
+}

@@ -1,0 +1,571 @@
+/**
+ * Expressions and signals. Every operator checks widths and signedness when it is called, so
+ * that a mistake is reported at the user's line; the result width follows the rules in
+ * docs/HDL.md (add grows by one bit, multiply sums widths, no operator ever drops a bit
+ * silently: narrowing is always an explicit truncate, saturate or shift).
+ */
+import { reportError } from './context.js';
+import { callerLoc, type SourceLoc } from './source.js';
+import {
+  Bool,
+  type HdlType,
+  SInt,
+  UInt,
+  fits,
+  maxValue,
+  minValue,
+  typeName,
+  MAX_WIDTH,
+} from './types.js';
+
+export type ExprKind =
+  | 'const'
+  | 'ref'
+  | 'not'
+  | 'neg'
+  | 'andr'
+  | 'orr'
+  | 'xorr'
+  | 'add'
+  | 'sub'
+  | 'mul'
+  | 'and'
+  | 'or'
+  | 'xor'
+  | 'eq'
+  | 'ne'
+  | 'lt'
+  | 'le'
+  | 'gt'
+  | 'ge'
+  | 'shl'
+  | 'shr'
+  | 'dshl'
+  | 'dshr'
+  | 'mux'
+  | 'slice'
+  | 'concat'
+  | 'ext'
+  | 'cast';
+
+/** What owns a signal: the module it was declared in. */
+export interface SignalOwner {
+  readonly name: string;
+}
+
+export type Operand = Expr | number | bigint | boolean;
+
+export class Expr {
+  /** The module whose signals this expression reads (undefined for pure constants). */
+  readonly owner: SignalOwner | undefined;
+
+  constructor(
+    readonly kind: ExprKind,
+    readonly type: HdlType,
+    readonly args: readonly Expr[] = [],
+    /** const: the value; slice: hi; shl/shr: amount. */
+    readonly value: bigint = 0n,
+    /** slice: lo. */
+    readonly lo: number = 0,
+    /** A poisoned expression came out of an operator that already reported an error: no cascades. */
+    readonly poisoned: boolean = false,
+    /** Optional name of a constant (FSM state), emitted as a localparam. */
+    readonly constName?: string,
+  ) {
+    let owner: SignalOwner | undefined;
+    for (const a of args) {
+      if (!a.owner) continue;
+      if (owner && a.owner !== owner) {
+        reportError(
+          'cross-module',
+          `expression mixes signals of module ${owner.name} and module ${a.owner.name}; ` +
+            `a signal can only be used in the module that declares it (connect it through a port)`,
+        );
+        break;
+      }
+      owner = a.owner;
+    }
+    this.owner = owner;
+  }
+
+  get width(): number {
+    return this.type.width;
+  }
+
+  get signed(): boolean {
+    return this.type.signed;
+  }
+
+  /** Human description for messages: the signal name, or the operator. */
+  describe(): string {
+    return this.kind === 'const' ? `constant ${this.value}` : `${this.kind} expression`;
+  }
+
+  // ---- arithmetic -------------------------------------------------------------------------
+
+  /** a + b, width max(wa, wb) + 1: never overflows. */
+  add(b: Operand): Expr {
+    return arith('add', this, b);
+  }
+
+  /** a - b, width max(wa, wb) + 1: never overflows (for UInt the result wraps below zero: use SInt). */
+  sub(b: Operand): Expr {
+    return arith('sub', this, b);
+  }
+
+  /** a · b, width wa + wb. */
+  mul(b: Operand): Expr {
+    const o = coerce(this, b, 'mul');
+    if (!o) return poison(this.type.signed ? SInt(this.width * 2) : UInt(this.width * 2));
+    return node('mul', { signed: this.signed, width: checkedWidth(this.width + o.width) }, [this, o]);
+  }
+
+  /** -a for SInt, width w + 1. */
+  neg(): Expr {
+    if (!this.signed) {
+      reportError('type', `neg() needs a signed operand, got ${typeName(this.type)}: convert with .toSInt() first`);
+      return poison(SInt(this.width + 1));
+    }
+    return node('neg', SInt(checkedWidth(this.width + 1)), [this]);
+  }
+
+  // ---- bitwise ------------------------------------------------------------------------------
+
+  not(): Expr {
+    return node('not', this.type, [this]);
+  }
+
+  and(b: Operand): Expr {
+    return bitwise('and', this, b);
+  }
+
+  or(b: Operand): Expr {
+    return bitwise('or', this, b);
+  }
+
+  xor(b: Operand): Expr {
+    return bitwise('xor', this, b);
+  }
+
+  andR(): Expr {
+    return node('andr', Bool, [this]);
+  }
+
+  orR(): Expr {
+    return node('orr', Bool, [this]);
+  }
+
+  xorR(): Expr {
+    return node('xorr', Bool, [this]);
+  }
+
+  // ---- comparison ---------------------------------------------------------------------------
+
+  eq(b: Operand): Expr {
+    return compare('eq', this, b);
+  }
+
+  ne(b: Operand): Expr {
+    return compare('ne', this, b);
+  }
+
+  lt(b: Operand): Expr {
+    return compare('lt', this, b);
+  }
+
+  le(b: Operand): Expr {
+    return compare('le', this, b);
+  }
+
+  gt(b: Operand): Expr {
+    return compare('gt', this, b);
+  }
+
+  ge(b: Operand): Expr {
+    return compare('ge', this, b);
+  }
+
+  // ---- shifts -------------------------------------------------------------------------------
+
+  /**
+   * Left shift. By a constant n: width w + n (exact). By a UInt signal s: width w + 2^ws − 1
+   * (exact); truncate the result explicitly if you know the range is smaller.
+   */
+  shl(n: number | Expr): Expr {
+    if (typeof n === 'number') {
+      if (!checkShift(n)) return poison(this.type);
+      if (n === 0) return this;
+      return node('shl', { signed: this.signed, width: checkedWidth(this.width + n) }, [this], BigInt(n));
+    }
+    if (n.signed) {
+      reportError('type', `shift amount must be unsigned, got ${typeName(n.type)}`);
+      return poison(this.type);
+    }
+    const grow = 2 ** n.width - 1;
+    if (this.width + grow > MAX_WIDTH) {
+      reportError('width', `shl by a ${n.width}-bit amount would give ${this.width + grow} bits; narrow the amount first`);
+      return poison(this.type);
+    }
+    return node('dshl', { signed: this.signed, width: this.width + grow }, [this, n]);
+  }
+
+  /**
+   * Right shift, arithmetic (floor) for SInt and logical for UInt. By a constant n the
+   * dropped bits leave the result: width max(w − n, 1). By a UInt signal: width w.
+   */
+  shr(n: number | Expr): Expr {
+    if (typeof n === 'number') {
+      if (!checkShift(n)) return poison(this.type);
+      if (n === 0) return this;
+      if (n >= this.width && !this.signed) return lit(0n, UInt(1));
+      return node('shr', { signed: this.signed, width: Math.max(this.width - n, 1) }, [this], BigInt(n));
+    }
+    if (n.signed) {
+      reportError('type', `shift amount must be unsigned, got ${typeName(n.type)}`);
+      return poison(this.type);
+    }
+    return node('dshr', this.type, [this, n]);
+  }
+
+  // ---- slicing and resizing -----------------------------------------------------------------
+
+  /** Bits hi..lo (inclusive) as UInt(hi − lo + 1). */
+  slice(hi: number, lo: number): Expr {
+    if (!Number.isInteger(hi) || !Number.isInteger(lo) || lo < 0 || hi < lo || hi >= this.width) {
+      reportError('width', `slice [${hi}:${lo}] is out of range for ${this.describe()} of type ${typeName(this.type)}`);
+      return poison(UInt(Math.max(1, hi - lo + 1)));
+    }
+    if (lo === 0 && hi === this.width - 1 && !this.signed) return this;
+    return node('slice', UInt(hi - lo + 1), [this], BigInt(hi), lo);
+  }
+
+  /** Bit i as Bool. */
+  bit(i: number): Expr {
+    return this.slice(i, i);
+  }
+
+  /** The most significant bit (the sign bit of an SInt). */
+  msb(): Expr {
+    return this.bit(this.width - 1);
+  }
+
+  /** Extend to `width` bits: sign-extension for SInt, zero-extension for UInt. Never narrows. */
+  resize(width: number): Expr {
+    if (width < this.width) {
+      reportError(
+        'width',
+        `resize(${width}) would narrow ${this.describe()} of type ${typeName(this.type)}; use truncate(), saturate() or shr()`,
+      );
+      return poison({ signed: this.signed, width });
+    }
+    if (width === this.width) return this;
+    return node('ext', { signed: this.signed, width: checkedWidth(width) }, [this]);
+  }
+
+  /** Zero-extension of a UInt. */
+  zext(width: number): Expr {
+    if (this.signed) {
+      reportError('type', `zext() of signed ${typeName(this.type)}: use sext(), or asUInt() first if you mean the bits`);
+      return poison(UInt(width));
+    }
+    return this.resize(width);
+  }
+
+  /** Sign-extension of an SInt. */
+  sext(width: number): Expr {
+    if (!this.signed) {
+      reportError('type', `sext() of unsigned ${typeName(this.type)}: use zext(), or toSInt() for a value-preserving signed copy`);
+      return poison(SInt(width));
+    }
+    return this.resize(width);
+  }
+
+  /** Keep the low `width` bits (wraps); same signedness. The explicit way to drop high bits. */
+  truncate(width: number): Expr {
+    if (width > this.width) {
+      reportError('width', `truncate(${width}) is wider than ${typeName(this.type)}; use resize()`);
+      return poison({ signed: this.signed, width });
+    }
+    if (width === this.width) return this;
+    const bits = this.slice(width - 1, 0);
+    return this.signed ? bits.asSInt() : bits;
+  }
+
+  /** Reinterpret the bits as signed (same width). */
+  asSInt(): Expr {
+    if (this.signed) return this;
+    return node('cast', SInt(this.width), [this]);
+  }
+
+  /** Reinterpret the bits as unsigned (same width). */
+  asUInt(): Expr {
+    if (!this.signed) return this;
+    return node('cast', UInt(this.width), [this]);
+  }
+
+  /** Value-preserving conversion of a UInt to SInt(w + 1); an SInt is returned unchanged. */
+  toSInt(): Expr {
+    if (this.signed) return this;
+    return this.resize(this.width + 1).asSInt();
+  }
+
+  /**
+   * Clamp to the range of `t` (any signedness and width), keeping the value when it fits.
+   * The result has type `t` (with its fixed-point view, if any).
+   */
+  saturate(t: HdlType): Expr {
+    const lo = minValue(t);
+    const hi = maxValue(t);
+    const aboveMax = maxValue(this.type) > hi ? this.gt(hi) : undefined;
+    const belowMin = minValue(this.type) < lo ? this.lt(lo) : undefined;
+    // Where neither clamp applies the value fits t, so re-typing its bits is exact.
+    let inRange: Expr;
+    if (this.width >= t.width) {
+      const low = this.width > t.width ? this.slice(t.width - 1, 0) : this;
+      inRange = t.signed ? low.asSInt() : low.asUInt();
+    } else if (t.signed) {
+      inRange = this.toSInt().resize(t.width);
+    } else {
+      inRange = this.asUInt().resize(t.width);
+    }
+    const plain = { signed: t.signed, width: t.width };
+    let out = inRange;
+    if (belowMin) out = mux(belowMin, lit(lo, plain), out);
+    if (aboveMax) out = mux(aboveMax, lit(hi, plain), out);
+    return withType(out, t);
+  }
+
+  /** Attach a fixed-point view (frac bits) to the same bits. */
+  withFrac(frac: number): Expr {
+    return withType(this, { signed: this.signed, width: this.width, frac });
+  }
+}
+
+/** A named signal: port, wire, register, memory read data or instance output. */
+export type SignalRole = 'input' | 'output' | 'wire' | 'reg' | 'memread' | 'instout';
+
+export class Signal extends Expr {
+  constructor(
+    readonly name: string,
+    type: HdlType,
+    readonly role: SignalRole,
+    readonly module: SignalOwner,
+    readonly loc: SourceLoc | undefined,
+  ) {
+    super('ref', type);
+    (this as { owner: SignalOwner | undefined }).owner = module;
+  }
+
+  override describe(): string {
+    return `signal '${this.name}'`;
+  }
+
+  /** Procedural assignment (last one wins, inside when/switch blocks); see ModuleBuilder. */
+  set(value: Operand): void {
+    const m = this.module as unknown as { procedural(target: Signal, value: Operand, loc?: SourceLoc): void };
+    m.procedural(this, value, callerLoc());
+  }
+}
+
+// ---- constructors ---------------------------------------------------------------------------
+
+/** A constant of type `t`; an error when the value does not fit. */
+export function lit(value: number | bigint | boolean, t: HdlType, name?: string): Expr {
+  const v = toBigInt(value);
+  if (v === undefined) {
+    reportError('type', `constant ${String(value)} is not an integer`);
+    return poison(t);
+  }
+  if (!fits(v, t)) {
+    reportError('width', `constant ${v} does not fit ${typeName(t)} (range ${minValue(t)}..${maxValue(t)})`);
+    return poison(t);
+  }
+  return new Expr('const', t, [], v, 0, false, name);
+}
+
+/** The smallest unsigned (or signed, for negatives) constant holding `value`. */
+export function constant(value: number | bigint): Expr {
+  const v = toBigInt(value) ?? 0n;
+  let w = 1;
+  const signed = v < 0n;
+  while (!fits(v, signed ? SInt(w) : UInt(w))) w++;
+  return lit(v, signed ? SInt(w) : UInt(w));
+}
+
+/** sel ? a : b. Both branches must agree in signedness; the narrower one is extended. */
+export function mux(sel: Operand, whenTrue: Operand, whenFalse: Operand): Expr {
+  const s = toExpr(sel, Bool);
+  if (s.width !== 1) {
+    reportError('width', `mux select must be 1 bit wide, got ${typeName(s.type)}`);
+    return poison(typeof whenTrue === 'object' ? whenTrue.type : Bool);
+  }
+  let a: Expr;
+  let b: Expr;
+  if (whenTrue instanceof Expr) {
+    a = whenTrue;
+    b = toExpr(whenFalse, a.type);
+  } else if (whenFalse instanceof Expr) {
+    b = whenFalse;
+    a = toExpr(whenTrue, b.type);
+  } else {
+    a = constant(toBigInt(whenTrue) ?? 0n);
+    b = constant(toBigInt(whenFalse) ?? 0n);
+    if (a.signed !== b.signed) {
+      a = a.toSInt();
+      b = b.toSInt();
+    }
+  }
+  if (a.signed !== b.signed) {
+    reportError('type', `mux branches differ in signedness: ${typeName(a.type)} and ${typeName(b.type)}`);
+    return poison(a.type);
+  }
+  if (s.poisoned || a.poisoned || b.poisoned) return poison(a.width >= b.width ? a.type : b.type);
+  const w = Math.max(a.width, b.width);
+  if (s.kind === 'const') return (s.value === 1n ? a : b).resize(w);
+  return node('mux', { signed: a.signed, width: w }, [s, a.resize(w), b.resize(w)]);
+}
+
+/** Concatenation, first argument in the most significant bits; UInt of the summed width. */
+export function cat(...parts: Expr[]): Expr {
+  if (parts.length === 0) {
+    reportError('width', 'cat() of nothing');
+    return poison(UInt(1));
+  }
+  if (parts.length === 1) return parts[0]!.asUInt();
+  const w = parts.reduce((s, p) => s + p.width, 0);
+  return node('concat', UInt(checkedWidth(w)), parts);
+}
+
+// ---- helpers --------------------------------------------------------------------------------
+
+function toBigInt(v: number | bigint | boolean): bigint | undefined {
+  if (typeof v === 'bigint') return v;
+  if (typeof v === 'boolean') return v ? 1n : 0n;
+  if (!Number.isSafeInteger(v)) return undefined;
+  return BigInt(v);
+}
+
+/** Turn a TS literal into a constant typed like `like`; expressions pass through. */
+export function toExpr(v: Operand, like: HdlType): Expr {
+  if (v instanceof Expr) return v;
+  return lit(v, { signed: like.signed, width: like.width });
+}
+
+function poison(t: HdlType): Expr {
+  return new Expr('const', t, [], 0n, 0, true);
+}
+
+function node(kind: ExprKind, t: HdlType, args: Expr[], value = 0n, lo = 0): Expr {
+  const poisoned = args.some((a) => a.poisoned);
+  return new Expr(kind, t, args, value, lo, poisoned);
+}
+
+function withType(e: Expr, t: HdlType): Expr {
+  if (e.type.width !== t.width || e.type.signed !== t.signed) throw new Error('internal: withType changes bits');
+  if (e.type.frac === t.frac) return e;
+  if (e instanceof Signal) return new Expr('cast', t, [e]);
+  return new Expr(e.kind, t, e.args, e.value, e.lo, e.poisoned, e.constName);
+}
+
+function checkedWidth(w: number): number {
+  if (w > MAX_WIDTH) {
+    reportError('width', `result would be ${w} bits wide, more than the ${MAX_WIDTH}-bit limit`);
+    return MAX_WIDTH;
+  }
+  return w;
+}
+
+function checkShift(n: number): boolean {
+  if (!Number.isInteger(n) || n < 0 || n > MAX_WIDTH) {
+    reportError('width', `shift amount must be an integer in 0..${MAX_WIDTH}, got ${n}`);
+    return false;
+  }
+  return true;
+}
+
+/** The right operand as an expression of the left's signedness, or undefined after an error. */
+function coerce(a: Expr, b: Operand, op: string): Expr | undefined {
+  if (!(b instanceof Expr)) {
+    const v = toBigInt(b);
+    if (v === undefined) {
+      reportError('type', `${op}: ${String(b)} is not an integer`);
+      return undefined;
+    }
+    if (!a.signed && v < 0n) {
+      reportError('type', `${op}: negative constant ${v} with unsigned ${a.describe()} (${typeName(a.type)})`);
+      return undefined;
+    }
+    let w = 1;
+    while (!fits(v, a.signed ? SInt(w) : UInt(w))) w++;
+    return lit(v, a.signed ? SInt(w) : UInt(w));
+  }
+  if (a.signed !== b.signed) {
+    if (a.poisoned || b.poisoned) return undefined;
+    reportError(
+      'type',
+      `${op}: operands differ in signedness: ${a.describe()} is ${typeName(a.type)}, ${b.describe()} is ${typeName(b.type)}; ` +
+        `convert the unsigned one with .toSInt()`,
+    );
+    return undefined;
+  }
+  return b;
+}
+
+function arith(kind: 'add' | 'sub', a: Expr, b: Operand): Expr {
+  const o = coerce(a, b, kind);
+  if (!o) return poison({ signed: a.signed, width: a.width + 1 });
+  return node(kind, { signed: a.signed, width: checkedWidth(Math.max(a.width, o.width) + 1) }, [a, o]);
+}
+
+function bitwise(kind: 'and' | 'or' | 'xor', a: Expr, b: Operand): Expr {
+  const o = b instanceof Expr ? b : toExpr(b, a.type);
+  if (o.width !== a.width || o.signed !== a.signed) {
+    if (!a.poisoned && !o.poisoned) {
+      reportError(
+        'width',
+        `${kind}: operands must have the same type: ${a.describe()} is ${typeName(a.type)}, ${o.describe()} is ${typeName(o.type)}`,
+      );
+    }
+    return poison(a.type);
+  }
+  return node(kind, a.type, [a, o]);
+}
+
+function compare(kind: 'eq' | 'ne' | 'lt' | 'le' | 'gt' | 'ge', a: Expr, b: Operand): Expr {
+  // A constant outside the other side's range folds to a constant result (and would make
+  // Verilator warn about a constant comparison), so fold it here.
+  if (!(b instanceof Expr)) {
+    const v = toBigInt(b);
+    if (v === undefined) {
+      reportError('type', `${kind}: ${String(b)} is not an integer`);
+      return poison(Bool);
+    }
+    const lo = minValue(a.type);
+    const hi = maxValue(a.type);
+    const folded = foldCompare(kind, lo, hi, v);
+    if (folded !== undefined) return lit(folded ? 1n : 0n, Bool);
+    return node(kind, Bool, [a, lit(v, a.type)]);
+  }
+  const o = coerce(a, b, kind);
+  if (!o) return poison(Bool);
+  return node(kind, Bool, [a, o]);
+}
+
+/** The comparison's result when it is the same for every value of a in [lo, hi], else undefined. */
+function foldCompare(kind: string, lo: bigint, hi: bigint, v: bigint): boolean | undefined {
+  switch (kind) {
+    case 'eq':
+      return v < lo || v > hi ? false : lo === hi ? true : undefined;
+    case 'ne':
+      return v < lo || v > hi ? true : lo === hi ? false : undefined;
+    case 'lt':
+      return hi < v ? true : lo >= v ? false : undefined;
+    case 'le':
+      return hi <= v ? true : lo > v ? false : undefined;
+    case 'gt':
+      return lo > v ? true : hi <= v ? false : undefined;
+    case 'ge':
+      return lo >= v ? true : hi < v ? false : undefined;
+  }
+  return undefined;
+}

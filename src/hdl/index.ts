@@ -1,0 +1,14 @@
+/** The hardware construction library: the public API. */
+export * from './types.js';
+export { Expr, Signal, lit, constant, mux, cat, type Operand } from './expr.js';
+export { Module, Instance, When, SwitchBuilder, buildModule, type RegOptions, type ParamValue } from './module.js';
+export { Memory } from './memory.js';
+export { Fsm } from './fsm.js';
+export { roundShift, requantize, type Rounding } from './fixed.js';
+export { elaborate, usesClock, usesReset, type Design } from './elaborate.js';
+export { DesignError, DesignErrors, type DesignErrorKind } from './errors.js';
+export { emitModule } from './emit/verilog.js';
+export { emitDesign, writeFiles, type EmittedFile } from './emit/design.js';
+export { portsOf } from './ports.js';
+export { VERSION } from './version.js';
+export type { SourceLoc } from './source.js';

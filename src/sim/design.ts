@@ -1,0 +1,53 @@
+// Validation and normalisation of a SimDesign, shared by build.ts (C++ side)
+// and simulator.ts (JS side) so both agree on port indices, clock and reset.
+
+import type { PortSpec, SimDesign } from './types.js';
+
+const IDENT = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+/** A port plus everything derived from its width, precomputed once. */
+export interface PortInfo extends PortSpec {
+  /** Position in SimDesign.ports: the index used by the C ABI. */
+  index: number;
+  /** 32-bit words per value: ceil(width / 32). */
+  words: number;
+}
+
+export interface ResolvedDesign {
+  top: string;
+  files: string[];
+  ports: PortInfo[];
+  clock: string | undefined;
+  reset: string | undefined;
+}
+
+/**
+ * Check a SimDesign and fill in the clock/reset defaults ('clk'/'rst' when
+ * such 1-bit inputs exist). Throws one error listing every problem.
+ */
+export function resolveDesign(design: SimDesign): ResolvedDesign {
+  const problems: string[] = [];
+  if (!IDENT.test(design.top)) problems.push(`top '${design.top}' is not a plain Verilog identifier`);
+  if (design.files.length === 0) problems.push('no RTL files');
+  const seen = new Set<string>();
+  const ports: PortInfo[] = design.ports.map((p, index) => {
+    if (!IDENT.test(p.name)) problems.push(`port '${p.name}' is not a plain Verilog identifier`);
+    if (seen.has(p.name)) problems.push(`port '${p.name}' is listed twice`);
+    seen.add(p.name);
+    if (!Number.isInteger(p.width) || p.width < 1) problems.push(`port '${p.name}' has invalid width ${p.width}`);
+    if (p.dir !== 'input' && p.dir !== 'output') problems.push(`port '${p.name}' has invalid dir '${String(p.dir)}'`);
+    return { ...p, index, words: Math.ceil(p.width / 32) };
+  });
+  const byName = new Map(ports.map((p) => [p.name, p]));
+  const pick = (role: string, explicit: string | undefined, dflt: string): string | undefined => {
+    const name = explicit ?? (byName.get(dflt)?.dir === 'input' ? dflt : undefined);
+    if (name === undefined) return undefined;
+    const p = byName.get(name);
+    if (!p || p.dir !== 'input' || p.width !== 1) problems.push(`${role} '${name}' must be a 1-bit input port`);
+    return name;
+  };
+  const clock = pick('clock', design.clock, 'clk');
+  const reset = pick('reset', design.reset, 'rst');
+  if (problems.length > 0) throw new Error(`invalid SimDesign for ${design.top}:\n  ${problems.join('\n  ')}`);
+  return { top: design.top, files: [...design.files], ports, clock, reset };
+}

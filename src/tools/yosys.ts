@@ -1,0 +1,69 @@
+// Yosys: generic synthesis as a check that RTL is synthesisable and free of
+// inferred latches (a classic bug in generated combinational logic).
+
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { findTool, run, type FoundTool, type ToolSpec } from './tool.js';
+
+export const YOSYS: ToolSpec = {
+  name: 'yosys',
+  binary: 'yosys',
+  versionArgs: ['-V'],
+  versionRegex: /Yosys\s+(\d+\.\d+)/,
+  minVersion: '0.23',
+  aptPackage: 'yosys',
+};
+
+/** Locate yosys (cached). @throws ToolMissingError | ToolVersionError */
+export function yosys(): FoundTool {
+  return findTool(YOSYS);
+}
+
+export interface SynthCheckResult {
+  /** True when yosys exited 0 (parse, elaboration and synthesis succeeded). */
+  ok: boolean;
+  /** Cell count by cell type for the whole design under `top` (empty if !ok). */
+  cells: Record<string, number>;
+  /** Number of latch cells ($dlatch, $_DLATCH_*_, ...): should be 0. */
+  latches: number;
+  /** Combined stdout + stderr (errors only, since yosys runs with -q). */
+  output: string;
+}
+
+/** Yosys script quoting: file names go in double quotes. */
+function quote(path: string): string {
+  if (/["\n]/.test(path)) throw new Error(`yosys: unsupported character in file name: ${path}`);
+  return `"${path}"`;
+}
+
+/**
+ * `yosys -q -p "read_verilog <files>; synth -top <top>; tee -q -o stat.json stat -json -top <top>"`
+ * and parse the cell counts.
+ */
+export async function yosysSynthCheck(files: string[], top: string): Promise<SynthCheckResult> {
+  const dir = await mkdtemp(join(tmpdir(), 'taxonn-yosys-'));
+  try {
+    const statPath = join(dir, 'stat.json');
+    const script = [
+      `read_verilog ${files.map(quote).join(' ')}`,
+      `synth -top ${top}`,
+      // -top: totals for the hierarchy below `top` in the "design" section.
+      `tee -q -o ${quote(statPath)} stat -json -top ${top}`,
+    ].join('; ');
+    const r = await run(yosys(), ['-q', '-p', script], { allowFailure: true, timeoutMs: 600_000 });
+    const output = r.stdout + r.stderr;
+    if (r.code !== 0) return { ok: false, cells: {}, latches: 0, output };
+    const stat = JSON.parse(await readFile(statPath, 'utf8')) as {
+      design?: { num_cells_by_type?: Record<string, number> };
+    };
+    const cells = { ...(stat.design?.num_cells_by_type ?? {}) };
+    let latches = 0;
+    for (const [type, n] of Object.entries(cells)) {
+      if (/dlatch/i.test(type)) latches += n;
+    }
+    return { ok: true, cells, latches, output };
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
