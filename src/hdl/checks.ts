@@ -20,7 +20,7 @@ export function runModuleChecks(m: Module): void {
 
 function checkDrivers(m: Module): void {
   for (const s of m.allSignals()) {
-    const driven = m.continuous.has(s) || m.procedural_.has(s);
+    const driven = m.continuous.has(s) || m.procedural_.has(s) || m.broken.has(s);
     if ((s.role === 'output' || s.role === 'wire') && !driven) {
       m.record('undriven', `${s.role} '${s.name}' is never driven: assign it, or set() it in every path`, s.loc);
     }
@@ -45,7 +45,7 @@ function checkDrivers(m: Module): void {
 
 function checkLatches(m: Module): void {
   for (const [target, loc] of m.procedural_) {
-    if (m.regs.has(target)) continue;
+    if (m.regs.has(target) || m.broken.has(target)) continue;
     const gap = firstGap(m.body, target);
     if (gap !== null) {
       m.record(

@@ -12,3 +12,4 @@ export { emitDesign, writeFiles, type EmittedFile } from './emit/design.js';
 export { portsOf } from './ports.js';
 export { VERSION } from './version.js';
 export type { SourceLoc } from './source.js';
+export { evaluate } from './eval.js';

@@ -24,7 +24,8 @@ export interface RegInfo {
   readonly enable: Expr | undefined;
 }
 
-export type ParamValue = string | number | boolean | bigint | readonly (string | number)[] | { [k: string]: ParamValue };
+/** Generator parameters, recorded in the emitted header (any JSON-like object). */
+export type ParamValue = object;
 
 export class Instance {
   readonly inputs = new Map<string, { expr: Expr; loc: SourceLoc | undefined }>();
@@ -92,6 +93,8 @@ export class Module implements SignalOwner, ErrorSink, MemoryHost {
   /** Targets of procedural assignments (in when/switch blocks), with the first assignment's line. */
   readonly procedural_ = new Map<Signal, SourceLoc | undefined>();
   readonly errors: DesignError[] = [];
+  /** Targets whose assignment was rejected: not reported again as undriven or latched. */
+  readonly broken = new Set<Signal>();
   /** Named constants (FSM states) used by this module, emitted as localparams. */
   readonly localparams = new Map<string, Expr>();
   /** Which inputs each output depends on combinationally; set by the checks. */
@@ -102,7 +105,7 @@ export class Module implements SignalOwner, ErrorSink, MemoryHost {
 
   constructor(
     readonly name: string,
-    readonly params: Readonly<Record<string, ParamValue>>,
+    readonly params: Readonly<ParamValue>,
     readonly loc: SourceLoc | undefined,
   ) {}
 
@@ -432,6 +435,7 @@ export class Module implements SignalOwner, ErrorSink, MemoryHost {
     }
     const e = this.convert(value, target.type, `'${target.name}'`, loc);
     if (e) this.continuous.set(target, { k: 'assign', target, expr: e, loc });
+    else this.broken.add(target);
   }
 
   private assignProc(target: Signal, value: Operand, loc: SourceLoc | undefined, block: Stmt[]): void {
@@ -442,7 +446,10 @@ export class Module implements SignalOwner, ErrorSink, MemoryHost {
       return;
     }
     const e = this.convert(value, target.type, `'${target.name}'`, loc);
-    if (!e) return;
+    if (!e) {
+      this.broken.add(target);
+      return;
+    }
     if (!this.procedural_.has(target)) this.procedural_.set(target, loc);
     block.push({ k: 'assign', target, expr: e, loc });
   }
@@ -515,7 +522,7 @@ export class SwitchBuilder {
  * parameterised generator its own stable name (e.g. `pe_w8_a8_e8_acc24`); `params` goes into the
  * emitted header.
  */
-export function buildModule(name: string, params: Record<string, ParamValue>, body: (m: Module) => void): Module {
+export function buildModule(name: string, params: ParamValue, body: (m: Module) => void): Module {
   const loc = callerLoc();
   const m = new Module(name, params, loc);
   if (!identifier.test(name) || reserved.has(name)) m.record('name', `'${name}' is not a valid module name`, loc);

@@ -90,7 +90,7 @@ class ModuleEmitter {
     const params = Object.keys(m.params).sort();
     if (params.length) {
       lines.push('// Parameters:');
-      for (const k of params) lines.push(`//   ${k} = ${stableJson(m.params[k])}`);
+      for (const k of params) lines.push(`//   ${k} = ${stableJson((m.params as Record<string, unknown>)[k])}`);
     }
     lines.push('`default_nettype none', '');
     return lines;

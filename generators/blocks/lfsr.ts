@@ -1,0 +1,24 @@
+/**
+ * 16-bit Galois LFSR (x^16 + x^14 + x^13 + x^11 + 1, mask 0xB400): the random bits of
+ * stochastic rounding. One step per enabled cycle; `state` is the current value, so a draw
+ * uses the state and then advances. The golden model (src/model/lfsr.ts) steps identically.
+ */
+import { Bool, UInt, buildModule, cat, lit, mux, type Module } from '../../src/hdl/index.js';
+
+export const LFSR_WIDTH = 16;
+export const LFSR_MASK = 0xb400;
+
+export function lfsr(seed: number): Module {
+  if (!Number.isInteger(seed) || seed < 1 || seed > 0xffff) {
+    throw new RangeError(`LFSR seed must be an integer in 1..65535 (zero would lock the LFSR), got ${seed}`);
+  }
+  return buildModule(`lfsr16_seed${seed.toString(16).padStart(4, '0')}`, { seed, mask: LFSR_MASK }, (m) => {
+    const en = m.input('en', Bool);
+    const out = m.output('state', UInt(LFSR_WIDTH));
+    const state = m.reg('lfsr', UInt(LFSR_WIDTH), { init: seed, enable: en });
+    // Shift right; when the bit shifted out is 1, XOR the tap mask into the result.
+    const shifted = cat(lit(0, Bool), state.slice(LFSR_WIDTH - 1, 1));
+    state.set(mux(state.bit(0), shifted.xor(lit(LFSR_MASK, UInt(LFSR_WIDTH))), shifted));
+    m.assign(out, state);
+  });
+}

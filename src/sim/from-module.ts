@@ -1,0 +1,38 @@
+/**
+ * From a construction-library module straight to a running simulator: emit the design (into a
+ * content-addressed folder under .cache/rtl, so unchanged designs reuse their files and build),
+ * then build and load it.
+ */
+import { createHash } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { emitDesign, portsOf, writeFiles, type Module } from '../hdl/index.js';
+import { repoRoot } from '../hdl/source.js';
+import { Simulator, type SimulatorOptions } from './simulator.js';
+import type { SimDesign } from './types.js';
+
+export interface EmittedDesign {
+  readonly design: SimDesign;
+  readonly dir: string;
+}
+
+/** Emits `top` and its submodules into `dir` (default: a cache folder named by content hash). */
+export function emitForSim(top: Module, dir?: string): EmittedDesign {
+  const { files } = emitDesign(top);
+  const hash = createHash('sha256');
+  for (const f of files) hash.update(f.file).update('\0').update(f.text).update('\0');
+  const out = dir ?? path.join(repoRoot, '.cache', 'rtl', `${top.name}-${hash.digest('hex').slice(0, 16)}`);
+  if (dir || !fs.existsSync(path.join(out, `${top.name}.v`))) writeFiles(out, files);
+  return {
+    dir: out,
+    design: { top: top.name, files: files.map((f) => path.join(out, f.file)), ports: portsOf(top) },
+  };
+}
+
+export async function simulate<I extends string = string, O extends string = string>(
+  top: Module,
+  opts: SimulatorOptions & { dir?: string } = {},
+): Promise<Simulator<I, O>> {
+  const { design } = emitForSim(top, opts.dir);
+  return Simulator.create<I, O>(design, { quiet: true, ...opts });
+}
