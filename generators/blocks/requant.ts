@@ -18,7 +18,7 @@ export function requant(p: RequantParams): Module {
   const name = `requant_s${p.accBits}q${p.accFrac}_to_${formatTag(p.out)}_${p.rounding}`;
   return buildModule(name, { ...p }, (m) => {
     const acc = m.input('acc', SInt(p.accBits));
-    const rand = p.rounding === 'stochastic' ? m.input('rand', UInt(LFSR_WIDTH)) : undefined;
+    const rand = p.rounding === 'stochastic' ? m.input('random', UInt(LFSR_WIDTH)) : undefined;
     const q = m.output('q', { signed: p.out.signed, width: p.out.bits });
     m.assign(q, requantize(acc, p.accFrac, p.out, p.rounding, rand));
   });

@@ -12,7 +12,7 @@
 import { load } from 'koffi';
 
 /** Must equal tx_abi_version() in the template. */
-export const ABI_VERSION = 1;
+export const ABI_VERSION = 2;
 
 /** Handle-based functions of one loaded model library. Return codes: 0 ok, -1 bad argument, -2 model error. */
 export interface NativeLib {
@@ -24,7 +24,9 @@ export interface NativeLib {
   eval(h: number): number;
   poke(h: number, idx: number, words: Uint32Array): number;
   peek(h: number, idx: number, words: Uint32Array): number;
+  /** value: the port's word as an int32 (value | 0). */
   poke32(h: number, idx: number, value: number): number;
+  /** The port's word as an int32 (sign-extended for signed ports; >>> 0 for unsigned). */
   peek32(h: number, idx: number): number;
   step(h: number, n: number): number;
   finished(h: number): number;
@@ -67,8 +69,8 @@ export function loadNative(soPath: string): NativeLib {
     eval: lib.func('int32_t tx_eval(int32_t h)'),
     poke: lib.func('int32_t tx_poke(int32_t h, int32_t idx, void *words)'),
     peek: lib.func('int32_t tx_peek(int32_t h, int32_t idx, void *words)'),
-    poke32: lib.func('int32_t tx_poke32(int32_t h, int32_t idx, uint32_t value)'),
-    peek32: lib.func('uint32_t tx_peek32(int32_t h, int32_t idx)'),
+    poke32: lib.func('int32_t tx_poke32(int32_t h, int32_t idx, int32_t value)'),
+    peek32: lib.func('int32_t tx_peek32(int32_t h, int32_t idx)'),
     step: lib.func('int32_t tx_step(int32_t h, uint32_t n)'),
     finished: lib.func('int32_t tx_finished(int32_t h)'),
     runBatch: lib.func(

@@ -3,7 +3,7 @@
 
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { findTool, run, type FoundTool, type ToolSpec } from './tool.js';
 
 export const YOSYS: ToolSpec = {
@@ -44,17 +44,17 @@ function quote(path: string): string {
 export async function yosysSynthCheck(files: string[], top: string): Promise<SynthCheckResult> {
   const dir = await mkdtemp(join(tmpdir(), 'taxonn-yosys-'));
   try {
-    const statPath = join(dir, 'stat.json');
     const script = [
-      `read_verilog ${files.map(quote).join(' ')}`,
+      `read_verilog ${files.map((f) => quote(resolve(f))).join(' ')}`,
       `synth -top ${top}`,
       // -top: totals for the hierarchy below `top` in the "design" section.
-      `tee -q -o ${quote(statPath)} stat -json -top ${top}`,
+      // `tee -o` does not strip quotes, so write to a plain name in the temp cwd.
+      `tee -q -o stat.json stat -json -top ${top}`,
     ].join('; ');
-    const r = await run(yosys(), ['-q', '-p', script], { allowFailure: true, timeoutMs: 600_000 });
+    const r = await run(yosys(), ['-q', '-p', script], { cwd: dir, allowFailure: true, timeoutMs: 600_000 });
     const output = r.stdout + r.stderr;
     if (r.code !== 0) return { ok: false, cells: {}, latches: 0, output };
-    const stat = JSON.parse(await readFile(statPath, 'utf8')) as {
+    const stat = JSON.parse(await readFile(join(dir, 'stat.json'), 'utf8')) as {
       design?: { num_cells_by_type?: Record<string, number> };
     };
     const cells = { ...(stat.design?.num_cells_by_type ?? {}) };

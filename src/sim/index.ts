@@ -1,0 +1,6 @@
+// Verilator simulation harness: build a design into a shared library and drive it from TypeScript.
+export type { PortSpec, SimDesign } from './types.js';
+export { Simulator, type SimulatorOptions, type PackedBatchOptions } from './simulator.js';
+export { buildModel, renderCapi, type BuildOptions, type BuildResult, type TraceFormat } from './build.js';
+export { readPorts, diffPorts, parseVerilatorXmlPorts } from './ports.js';
+export { resolveDesign, type ResolvedDesign, type PortInfo } from './design.js';
