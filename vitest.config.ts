@@ -8,5 +8,6 @@ export default defineConfig({
     testTimeout: 600_000,
     hookTimeout: 600_000,
     maxWorkers: 2,
+    reporters: ['default', './test/summary-reporter.ts'],
   },
 });

@@ -122,7 +122,8 @@ const cache = new Map<string, FoundTool>();
  * @throws ToolVersionError if older than spec.minVersion
  */
 export function findTool(spec: ToolSpec): FoundTool {
-  const hit = cache.get(spec.binary);
+  const key = `${spec.binary}\0${spec.minVersion}`;
+  const hit = cache.get(key);
   if (hit) return hit;
   const path = whichSync(spec.binary);
   if (!path) {
@@ -141,7 +142,7 @@ export function findTool(spec: ToolSpec): FoundTool {
     throw new ToolVersionError(spec.name, version, spec.minVersion, installHint(spec));
   }
   const found: FoundTool = { name: spec.name, path, version };
-  cache.set(spec.binary, found);
+  cache.set(key, found);
   return found;
 }
 

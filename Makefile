@@ -1,0 +1,41 @@
+# taxonn: every target does its own setup (Debian tools via apt when run as root, npm packages).
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+NPX := npx --no-install
+
+.PHONY: help setup tools demo test typecheck unit bench bindings clean
+
+help:
+	@echo "make demo   - generate the TaxoNN blocks into rtl-out/ and check them against the golden model"
+	@echo "make test   - type check and run the whole test suite"
+	@echo "make bench  - run the benchmarks (numbers go to BENCHMARKS.md by hand, with the command)"
+	@echo "make setup  - install the Debian tools and npm packages the project needs"
+
+setup: tools node_modules/.installed
+
+tools:
+	@bash scripts/setup-tools.sh
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund
+	@touch $@
+
+demo: setup
+	$(NPX) taxonn demo
+
+typecheck: setup
+	$(NPX) tsc --noEmit -p .
+
+unit: setup
+	$(NPX) vitest run
+
+test: typecheck unit
+
+bench: setup
+	$(NPX) tsx bench/run.ts
+
+bindings: setup
+	$(NPX) taxonn bindings
+
+clean:
+	rm -rf .cache rtl-out/*.v

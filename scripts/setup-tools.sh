@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# Installs the Debian packages the project needs, when they are missing. As root on
+# Debian/Ubuntu it runs apt-get; otherwise it prints the exact command and fails.
+set -euo pipefail
+
+# binary:package pairs
+need=(verilator:verilator iverilog:iverilog yosys:yosys)
+missing=()
+for pair in "${need[@]}"; do
+  bin=${pair%%:*}
+  pkg=${pair##*:}
+  command -v "$bin" >/dev/null 2>&1 || missing+=("$pkg")
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+
+cmd="apt-get install -y --no-install-recommends ${missing[*]}"
+if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+  echo "setup: installing ${missing[*]} with apt-get" >&2
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -q >/dev/null
+  # shellcheck disable=SC2086
+  apt-get install -y -q --no-install-recommends ${missing[*]} >/dev/null
+else
+  echo "setup: missing ${missing[*]}; install them with: sudo $cmd" >&2
+  exit 1
+fi

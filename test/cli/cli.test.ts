@@ -1,0 +1,45 @@
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { repoRoot } from '../../src/hdl/source.js';
+
+function taxonn(...args: string[]) {
+  const r = spawnSync(process.execPath, [path.join(repoRoot, 'bin', 'taxonn.mjs'), ...args], { encoding: 'utf8', cwd: repoRoot });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+describe('npx taxonn', () => {
+  it('demo generates the blocks, lints them and passes the golden check', () => {
+    const out = fs.mkdtempSync(path.join(os.tmpdir(), 'taxonn-demo-'));
+    try {
+      const r = taxonn('demo', '--vectors', '300', '--out', out);
+      expect(r.stderr).toBe('');
+      expect(r.code).toBe(0);
+      expect(r.stdout).toMatch(/PASS: 5\/5 blocks bit-exact against the golden model, 5\/5 clean/);
+      const files = fs.readdirSync(out).sort();
+      expect(files).toEqual(expect.arrayContaining(['lfsr16_seedace1.v', 'pe_ws12q11_au8q6_es8q6_acc32.v']));
+      expect(files.every((f) => f.endsWith('.v'))).toBe(true);
+    } finally {
+      fs.rmSync(out, { recursive: true, force: true });
+    }
+  });
+
+  it('rejects bad input with one line on stderr and exit code 2', () => {
+    for (const args of [['demo', '--vectors', '-5'], ['frobnicate'], ['demo', '--no-such-flag'], []]) {
+      const r = taxonn(...args);
+      expect(r.code, args.join(' ')).toBe(2);
+      const lines = r.stderr.trim().split('\n');
+      expect(lines.at(-1), args.join(' ')).toMatch(/^taxonn: /);
+      expect(r.stderr).not.toMatch(/\n\s+at /);
+    }
+    expect(taxonn('demo', '--vectors', '-5').stderr).toMatch(/--vectors must be a positive integer, got -5/);
+  });
+
+  it('prints help with examples', () => {
+    const r = taxonn('demo', '--help');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/Examples:/);
+  });
+});
