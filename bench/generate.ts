@@ -13,7 +13,7 @@ import { defaultBlockParams } from '../generators/blocks/index.js';
 import { activation } from '../generators/blocks/activation.js';
 import { pe } from '../generators/blocks/pe.js';
 import { update } from '../generators/blocks/update.js';
-import { Bool, SInt, UInt, buildModule, cat, emitDesign, writeFiles, type Expr, type Module } from '../src/hdl/index.js';
+import { Bool, SInt, UInt, buildModule, cat, emitDesign, lit, writeFiles, type Expr, type Module } from '../src/hdl/index.js';
 import { verilatorLint } from '../src/tools/index.js';
 
 const RUNS = 5;
@@ -43,7 +43,9 @@ function peArray(lanes: number): Module {
       const w = m.input(`w_${i}`, SInt(p.pe.weight.bits));
       const acc = m.instance(`pe_${i}`, peM, { op, weight: w, act, err, en, first }).out('acc');
       const a = m.instance(`act_${i}`, actM, { z: acc });
-      const u = m.instance(`upd_${i}`, updM, { w, grad: acc.truncate(p.update.gradBits), en: updEn });
+      // Each lane's LFSR gets its own seed, as in the accelerator.
+      const seed = lit(1 + ((p.lfsrSeed + i * 1021) % 0xffff), UInt(16));
+      const u = m.instance(`upd_${i}`, updM, { w, grad: acc.truncate(p.update.gradBits), en: updEn, seed });
       m.assign(m.output(`w_next_${i}`, SInt(p.pe.weight.bits)), u.out('w_next'));
       acts.push(a.out('a'));
       masks.push(a.out('mask'));

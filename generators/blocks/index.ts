@@ -11,6 +11,7 @@ export interface DefaultBlockParams {
   pe: PeParams;
   requant: RequantParams;
   update: UpdateParams;
+  /** The LFSR seed (an input of the update unit and the LFSR). */
   activation: ActivationParams;
   lfsrSeed: number;
 }
@@ -26,7 +27,6 @@ export function defaultBlockParams(f = DEFAULT_FORMATS): DefaultBlockParams {
       gradBits: peWidths(peP).product,
       shift: updateShift(f, f.lrShift),
       rounding: f.rounding,
-      seed: f.seed,
     },
     activation: { zBits: f.accBits, zFrac: accFrac, act: f.act, hidden: 'relu', rounding: 'nearest' },
     lfsrSeed: f.seed,
@@ -40,6 +40,6 @@ export function defaultBlocks(p = defaultBlockParams()): Record<'pe' | 'requant'
     requant: requant(p.requant),
     update: update(p.update),
     activation: activation(p.activation),
-    lfsr: lfsr(p.lfsrSeed),
+    lfsr: lfsr(),
   };
 }

@@ -5,14 +5,23 @@
  */
 import { Bool, UInt, buildModule, cat, lit, mux, type Module } from '../../src/hdl/index.js';
 
-export const LFSR_WIDTH = 16;
-export const LFSR_MASK = 0xb400;
-
-export function lfsr(seed: number): Module {
+export function checkSeed(seed: number): number {
   if (!Number.isInteger(seed) || seed < 1 || seed > 0xffff) {
     throw new RangeError(`LFSR seed must be an integer in 1..65535 (zero would lock the LFSR), got ${seed}`);
   }
-  return buildModule(`lfsr16_seed${seed.toString(16).padStart(4, '0')}`, { seed, mask: LFSR_MASK }, (m) => {
+  return seed;
+}
+
+export const LFSR_WIDTH = 16;
+export const LFSR_MASK = 0xb400;
+
+/**
+ * The seed is an input, loaded by the reset, so that one module serves every lane (each lane's
+ * instance ties it to its own constant). A zero seed would lock the LFSR: callers check.
+ */
+export function lfsr(): Module {
+  return buildModule('lfsr16', { mask: LFSR_MASK }, (m) => {
+    const seed = m.input('seed', UInt(LFSR_WIDTH));
     const en = m.input('en', Bool);
     const out = m.output('state', UInt(LFSR_WIDTH));
     const state = m.reg('lfsr', UInt(LFSR_WIDTH), { init: seed, enable: en });

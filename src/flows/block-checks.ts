@@ -4,7 +4,7 @@
  * compared cycle by cycle with the golden model. Used by the tests and by `taxonn demo`.
  */
 import { activation, type ActivationParams } from '../../generators/blocks/activation.js';
-import { lfsr } from '../../generators/blocks/lfsr.js';
+import { checkSeed, lfsr } from '../../generators/blocks/lfsr.js';
 import { pe, type PeParams } from '../../generators/blocks/pe.js';
 import { requant, type RequantParams } from '../../generators/blocks/requant.js';
 import { update, type UpdateParams } from '../../generators/blocks/update.js';
@@ -23,6 +23,8 @@ export interface BlockCheck {
   readonly module: Module;
   readonly inputs: readonly string[];
   readonly outputs: readonly string[];
+  /** Inputs tied to a constant (e.g. an LFSR seed): set before reset and held. */
+  readonly constants?: Readonly<Record<string, bigint>>;
   /** Stimulus rows and the golden model's expected output rows, one per cycle. */
   vectors(rng: Rng, n: number): { stimulus: Row[]; expected: bigint[][] };
 }
@@ -48,8 +50,12 @@ export async function runBlockCheck(check: BlockCheck, n: number, seed: number):
   const sim = await simulate(check.module);
   try {
     const { stimulus, expected } = check.vectors(new Rng(seed), n);
+    const constants = Object.entries(check.constants ?? {});
+    for (const [name, v] of constants) sim.poke(name, v);
     if (sim.design.reset) sim.reset();
-    const got = sim.runBatch(check.inputs, stimulus, check.outputs);
+    const inputs = [...check.inputs, ...constants.map(([name]) => name)];
+    const rows = constants.length ? stimulus.map((r) => [...r, ...constants.map(([, v]) => v)]) : stimulus;
+    const got = sim.runBatch(inputs, rows, check.outputs);
     let mismatches = 0;
     let first: Mismatch | undefined;
     for (let c = 0; c < expected.length; c++) {
@@ -146,14 +152,15 @@ export function requantCheck(p: RequantParams): BlockCheck {
   };
 }
 
-export function updateCheck(p: UpdateParams): BlockCheck {
+export function updateCheck(p: UpdateParams, seed: number): BlockCheck {
   return {
     title: `update w${tag(p.weight)} grad${p.gradBits} >> ${p.shift} (${p.rounding})`,
     module: update(p),
     inputs: ['w', 'grad', 'en'],
     outputs: ['w_next'],
+    constants: { seed: BigInt(seed) },
     vectors(rng, n) {
-      const model = new UpdateModel(p.weight, p.shift, p.rounding, p.seed);
+      const model = new UpdateModel(p.weight, p.shift, p.rounding, seed);
       const stimulus: Row[] = [];
       const expected: bigint[][] = [];
       for (let c = 0; c < n; c++) {
@@ -192,11 +199,13 @@ export function activationCheck(p: ActivationParams): BlockCheck {
 }
 
 export function lfsrCheck(seed: number): BlockCheck {
+  checkSeed(seed);
   return {
     title: `LFSR16 seed 0x${seed.toString(16)}`,
-    module: lfsr(seed),
+    module: lfsr(),
     inputs: ['en'],
     outputs: ['state'],
+    constants: { seed: BigInt(seed) },
     vectors(rng, n) {
       const stimulus: Row[] = [];
       const expected: bigint[][] = [];

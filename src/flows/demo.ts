@@ -28,7 +28,7 @@ export async function runDemo(opts: DemoOptions): Promise<{ rows: DemoRow[]; fil
   const checks = {
     pe: peCheck(params.pe),
     requant: requantCheck(params.requant),
-    update: updateCheck(params.update),
+    update: updateCheck(params.update, params.lfsrSeed),
     activation: activationCheck(params.activation),
     lfsr: lfsrCheck(params.lfsrSeed),
   };

@@ -34,7 +34,7 @@ export class Fsm<S extends string> {
     const idx = states.indexOf(initial);
     if (idx < 0) m.record('usage', `FSM '${name}': initial state '${initial}' is not one of ${states.join(', ')}`, loc);
     states.forEach((s, i) => this.codes.set(s, m.named(`${name}_${s}`.toUpperCase(), i, type)));
-    this.state = m.reg(name, type, { init: Math.max(idx, 0) });
+    this.state = m.reg(name, type, { init: this.codes.get(states[Math.max(idx, 0)]!) ?? 0 });
   }
 
   /** state == s */

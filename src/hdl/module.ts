@@ -13,14 +13,17 @@ import { Bool, clog2, fits, typeName, type HdlType } from './types.js';
 import { runModuleChecks, type CombSummary } from './checks.js';
 
 export interface RegOptions {
-  /** Value loaded by the synchronous reset; without it the register is not reset. */
-  init?: number | bigint;
+  /**
+   * Value loaded by the synchronous reset (a constant, or an expression such as a seed input);
+   * without it the register is not reset.
+   */
+  init?: number | bigint | Expr;
   /** The register only loads while `enable` is high (clock enable). */
   enable?: Expr;
 }
 
 export interface RegInfo {
-  readonly init: bigint | undefined;
+  readonly init: Expr | undefined;
   readonly enable: Expr | undefined;
 }
 
@@ -148,13 +151,13 @@ export class Module implements SignalOwner, ErrorSink, MemoryHost {
   reg(name: string, type: HdlType, opts: RegOptions = {}): Signal {
     const loc = callerLoc();
     const s = this.declare(name, type, 'reg', loc);
-    let init: bigint | undefined;
-    if (opts.init !== undefined) {
-      init = BigInt(opts.init);
-      if (!fits(init, type)) {
-        this.record('width', `reset value ${init} of register '${name}' does not fit ${typeName(type)}`, loc);
-        init = 0n;
-      }
+    let init: Expr | undefined;
+    if (opts.init instanceof Expr) {
+      init = this.convert(opts.init, type, `the reset value of register '${name}'`, loc);
+    } else if (opts.init !== undefined) {
+      const v = BigInt(opts.init);
+      if (fits(v, type)) init = lit(v, type);
+      else this.record('width', `reset value ${v} of register '${name}' does not fit ${typeName(type)}`, loc);
     }
     if (opts.enable && opts.enable.width !== 1) {
       this.record('width', `enable of register '${name}' must be 1 bit wide, got ${typeName(opts.enable.type)}`, loc);

@@ -19,7 +19,7 @@ describe('npx taxonn', () => {
       expect(r.code).toBe(0);
       expect(r.stdout).toMatch(/PASS: 5\/5 blocks bit-exact against the golden model, 5\/5 clean/);
       const files = fs.readdirSync(out).sort();
-      expect(files).toEqual(expect.arrayContaining(['lfsr16_seedace1.v', 'pe_ws12q11_au8q6_es8q6_acc32.v']));
+      expect(files).toEqual(expect.arrayContaining(['lfsr16.v', 'pe_ws12q11_au8q6_es8q6_acc32.v']));
       expect(files.every((f) => f.endsWith('.v'))).toBe(true);
     } finally {
       fs.rmSync(out, { recursive: true, force: true });

@@ -4,7 +4,7 @@
  * over several parameter sets (formats from 4 to 16 bits, every rounding mode).
  */
 import { describe, expect, it } from 'vitest';
-import { lfsr } from '../../generators/blocks/lfsr.js';
+import { checkSeed, lfsr } from '../../generators/blocks/lfsr.js';
 import { pe, peWidths, type PeParams } from '../../generators/blocks/pe.js';
 import type { FixedFormat, Rounding } from '../../src/hdl/index.js';
 import {
@@ -85,7 +85,7 @@ describe('shifter learning-rate unit and weight update', () => {
   ];
   for (const p of cases) {
     it(`w${p.weight.bits} grad${p.gradBits} >> ${p.shift} ${p.rounding}`, async () => {
-      await expectEquivalent(updateCheck(p), 5000, p.shift + 3);
+      await expectEquivalent(updateCheck(p, p.seed), 5000, p.shift + 3);
     });
   }
 });
@@ -124,7 +124,11 @@ describe('LFSR', () => {
   });
 
   it('refuses the seed 0, which would lock it', () => {
-    expect(() => lfsr(0)).toThrow(/seed must be an integer in 1\.\.65535/);
+    expect(() => checkSeed(0)).toThrow(/seed must be an integer in 1\.\.65535/);
+  });
+
+  it('is one module for every seed (the seed is an input)', () => {
+    expect(lfsr().name).toBe('lfsr16');
   });
 });
 

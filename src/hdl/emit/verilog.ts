@@ -208,7 +208,7 @@ class ModuleEmitter {
       const en = g.enable ? this.x.emit(g.enable).s : undefined;
       if (g.reset) {
         this.body.push(`${IND}${IND}if (rst) begin`);
-        for (const r of g.regs) this.body.push(`${IND}${IND}${IND}${r.name} <= ${constText(m.regs.get(r)!.init!, r.type)};`);
+        for (const r of g.regs) this.body.push(`${IND}${IND}${IND}${r.name} <= ${this.x.rhs(m.regs.get(r)!.init!, r.width)};`);
         if (tree.length) {
           this.body.push(`${IND}${IND}end else${en ? ` if (${en})` : ''} begin`);
           this.printStmts(tree, 3, '<=');
