@@ -41,12 +41,22 @@ function quote(path: string): string {
  * `yosys -q -p "read_verilog <files>; synth -top <top>; tee -q -o stat.json stat -json -top <top>"`
  * and parse the cell counts.
  */
-export async function yosysSynthCheck(files: string[], top: string): Promise<SynthCheckResult> {
+export type SynthTarget = 'generic' | 'ice40' | 'xilinx';
+
+const synthCommand: Record<SynthTarget, (top: string) => string> = {
+  generic: (top) => `synth -top ${top}`,
+  ice40: (top) => `synth_ice40 -top ${top} -dsp`,
+  xilinx: (top) => `synth_xilinx -top ${top}`,
+};
+
+export async function yosysSynthCheck(files: string[], top: string, target: SynthTarget = 'generic'): Promise<SynthCheckResult> {
   const dir = await mkdtemp(join(tmpdir(), 'taxonn-yosys-'));
   try {
     const script = [
       `read_verilog ${files.map((f) => quote(resolve(f))).join(' ')}`,
-      `synth -top ${top}`,
+      synthCommand[target](top),
+      // Fail on multiple drivers, undriven wires used as inputs, and combinational loops.
+      'check -assert',
       // -top: totals for the hierarchy below `top` in the "design" section.
       // `tee -o` does not strip quotes, so write to a plain name in the temp cwd.
       `tee -q -o stat.json stat -json -top ${top}`,
