@@ -1,6 +1,7 @@
 /** How the CLI reports failures: one line on stderr, no stack trace, exit 2 for bad input. */
 import { DesignErrors } from '../hdl/index.js';
 import { ToolMissingError, ToolVersionError } from '../tools/index.js';
+import { ConfigError } from '../config/index.js';
 
 /** Bad input from the user (a flag, a file, a value): exit code 2. */
 export class UsageError extends Error {
@@ -12,7 +13,7 @@ export function reportAndExit(err: unknown): never {
     process.stderr.write(`taxonn: ${err.message}\n`);
     process.exit(2);
   }
-  if (err instanceof UsageError || err instanceof ToolMissingError || err instanceof ToolVersionError) {
+  if (err instanceof UsageError || err instanceof ConfigError || err instanceof ToolMissingError || err instanceof ToolVersionError) {
     process.stderr.write(`taxonn: ${err.message}\n`);
     process.exit(2);
   }

@@ -1,27 +1,55 @@
 /**
- * The project's default number formats: the recommended low-bit configuration, from
+ * The project's defaults: the recommended low-bit configuration, from
  * ../shared/notes/fixed-point-study.md (W12A8E8 with stochastic rounding trained within
  * 0.1 pp of float32 on MNIST and Fashion-MNIST; 12-bit weights need unbiased update rounding).
+ * Every field is described in docs/CONFIG.md.
  */
 import type { FixedFormat } from '../hdl/index.js';
+import type { Config } from './schema.js';
 
-export const DEFAULT_FORMATS = {
+/** The configuration every field defaults to (frozen, deeply). */
+export const DEFAULT_CONFIG: Config = deepFreeze({
+  variant: 'taxonn',
+  /** 784-64-10: MNIST-sized, one hidden layer. */
+  layers: [784, 64, 10],
+  pes: 16,
   /** Weights and biases: signed 12 bits, 11 fraction bits (range ±1). */
-  weight: { bits: 12, frac: 11, signed: true } satisfies FixedFormat,
+  weight: { bits: 12, frac: 11 },
   /** Activations and inputs: unsigned 8 bits, 6 fraction bits (range [0, 4)). */
-  act: { bits: 8, frac: 6, signed: false } satisfies FixedFormat,
+  act: { bits: 8, frac: 6 },
   /** Errors and deltas: signed 8 bits, 6 fraction bits (range ±2). */
-  error: { bits: 8, frac: 6, signed: true } satisfies FixedFormat,
-  /** Accumulator width: a 12×9-bit product summed over up to 1024 terms cannot overflow 32 bits. */
+  error: { bits: 8, frac: 6 },
+  /** The defaults need 30 (see minAccBits); 32 leaves headroom. */
   accBits: 32,
   /** Learning rate η = 2^-6. */
   lrShift: 6,
-  rounding: 'stochastic' as const,
+  rounding: 'stochastic',
+  hidden: 'relu',
   /** LFSR seed (any non-zero 16-bit value). */
   seed: 0xace1,
+  inputsPerBeat: 16,
+});
+
+/** The default number formats as hdl FixedFormats, with the other arithmetic defaults. */
+export const DEFAULT_FORMATS = {
+  weight: { ...DEFAULT_CONFIG.weight, signed: true } satisfies FixedFormat,
+  act: { ...DEFAULT_CONFIG.act, signed: false } satisfies FixedFormat,
+  error: { ...DEFAULT_CONFIG.error, signed: true } satisfies FixedFormat,
+  accBits: DEFAULT_CONFIG.accBits,
+  lrShift: DEFAULT_CONFIG.lrShift,
+  rounding: DEFAULT_CONFIG.rounding,
+  seed: DEFAULT_CONFIG.seed,
 } as const;
 
 /** S = Ef + Af + k − Wf: the right shift that applies η to the product δ·a in the weight format. */
-export function updateShift(f: { weight: FixedFormat; act: FixedFormat; error: FixedFormat }, lrShift: number): number {
+export function updateShift(f: { weight: Pick<FixedFormat, 'frac'>; act: Pick<FixedFormat, 'frac'>; error: Pick<FixedFormat, 'frac'> }, lrShift: number): number {
   return f.error.frac + f.act.frac + lrShift - f.weight.frac;
+}
+
+export function deepFreeze<T>(v: T): T {
+  if (v && typeof v === 'object' && !Object.isFrozen(v)) {
+    for (const x of Object.values(v)) deepFreeze(x);
+    Object.freeze(v);
+  }
+  return v;
 }

@@ -37,6 +37,12 @@ export interface BuildOptions {
   skipPortCheck?: boolean;
   /** Print nothing, even on a cold build. */
   quiet?: boolean;
+  /**
+   * C++ appended to the generated C ABI, in the same translation unit: it may use the harness
+   * internals (Inst, get, evalNow, clockCycle, enter, TX_GUARD_*) and add TX_API functions,
+   * e.g. a whole-workload driver that runs inside the compiled model (src/sim/accelerator/).
+   */
+  extension?: string;
 }
 
 export interface BuildResult {
@@ -105,10 +111,10 @@ function templatePort(p: PortInfo) {
 }
 
 /** The C++ source of the C ABI for this design. */
-export async function renderCapi(design: ResolvedDesign, trace: TraceFormat | undefined): Promise<string> {
+export async function renderCapi(design: ResolvedDesign, trace: TraceFormat | undefined, extension = ''): Promise<string> {
   const fn = await template();
   const ports = design.ports.map(templatePort);
-  return fn({
+  const text = fn({
     top: design.top,
     clock: design.clock ?? false,
     traceVcd: trace === 'vcd',
@@ -116,6 +122,7 @@ export async function renderCapi(design: ResolvedDesign, trace: TraceFormat | un
     ports,
     inputs: ports.filter((_, i) => design.ports[i]!.dir === 'input'),
   });
+  return extension ? `${text}\n// ---- extension ----\n${extension}\n` : text;
 }
 
 function verilatorArgs(d: ResolvedDesign, opts: BuildOptions): string[] {
@@ -162,7 +169,7 @@ const inflight = new Map<string, Promise<BuildResult>>();
 export async function buildModel(design: SimDesign, opts: BuildOptions = {}): Promise<BuildResult> {
   const d = resolveDesign(design);
   const tool = verilator();
-  const capi = await renderCapi(d, opts.trace);
+  const capi = await renderCapi(d, opts.trace, opts.extension);
   const args = verilatorArgs(d, opts);
 
   const h = createHash('sha256');

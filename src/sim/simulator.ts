@@ -39,6 +39,8 @@ export interface SimulatorOptions {
   extraArgs?: string[];
   /** Print nothing, even on a cold build. */
   quiet?: boolean;
+  /** C++ appended to the harness (see BuildOptions.extension). */
+  extension?: string;
 }
 
 /** Options of runBatchPacked. */
@@ -109,6 +111,7 @@ export class Simulator<I extends string = string, O extends string = string> {
       xRandom: opts.xRandom,
       cacheDir: opts.cacheDir,
       extraArgs: opts.extraArgs,
+      extension: opts.extension,
       quiet: opts.quiet,
     };
     const build = await buildModel(design, buildOpts);
@@ -129,6 +132,11 @@ export class Simulator<I extends string = string, O extends string = string> {
   }
 
   /** Number of clock cycles run so far (step, reset and batch cycles). */
+  /** The instance handle for functions added by an extension (declare them on build.soPath with koffi). */
+  get nativeHandle(): number {
+    return this.handle;
+  }
+
   get cycle(): number {
     return this.cycles;
   }

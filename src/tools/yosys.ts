@@ -41,6 +41,17 @@ function quote(path: string): string {
  * `yosys -q -p "read_verilog <files>; synth -top <top>; tee -q -o stat.json stat -json -top <top>"`
  * and parse the cell counts.
  */
+/**
+ * Yosys 0.23 `stat -json -top` prints its hierarchy table (lines like `  lfsr16   1`) into the
+ * JSON for designs with repeated submodules; JSON lines always hold a quote or a bracket.
+ */
+export function cleanStatJson(text: string): string {
+  return text
+    .split('\n')
+    .filter((l) => l.includes('"') || /^\s*[{}\[\]],?\s*$/.test(l))
+    .join('\n');
+}
+
 export type SynthTarget = 'generic' | 'ice40' | 'xilinx';
 
 const synthCommand: Record<SynthTarget, (top: string) => string> = {
@@ -64,7 +75,7 @@ export async function yosysSynthCheck(files: string[], top: string, target: Synt
     const r = await run(yosys(), ['-q', '-p', script], { cwd: dir, allowFailure: true, timeoutMs: 600_000 });
     const output = r.stdout + r.stderr;
     if (r.code !== 0) return { ok: false, cells: {}, latches: 0, output };
-    const stat = JSON.parse(await readFile(join(dir, 'stat.json'), 'utf8')) as {
+    const stat = JSON.parse(cleanStatJson(await readFile(join(dir, 'stat.json'), 'utf8'))) as {
       design?: { num_cells_by_type?: Record<string, number> };
     };
     const cells = { ...(stat.design?.num_cells_by_type ?? {}) };

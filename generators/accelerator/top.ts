@@ -1,0 +1,737 @@
+/**
+ * The TaxoNN training accelerator: P PEs time-multiplexed over forward, backward and update,
+ * weight and error banks per lane, an adder tree for the backward sums, one shared drain unit
+ * (activation / output error / argmax), P shifter update units, the controller FSM and the
+ * AXI4-Stream host interface. docs/ARCHITECTURE.md is the specification; the golden model in
+ * src/model/ implements the same arithmetic.
+ */
+import { createHash } from 'node:crypto';
+import { activation } from '../blocks/activation.js';
+import { LFSR_MASK } from '../blocks/lfsr.js';
+import { PE_OP, pe, peWidths } from '../blocks/pe.js';
+import { requant } from '../blocks/requant.js';
+import { update } from '../blocks/update.js';
+import {
+  Bool,
+  Fsm,
+  SInt,
+  UInt,
+  buildModule,
+  clog2,
+  lit,
+  mux,
+  type Expr,
+  type Module,
+  type Signal,
+} from '../../src/hdl/index.js';
+import { adderTree, treeLatency } from './adder-tree.js';
+import { layout, type AcceleratorParams, type Layout } from './layout.js';
+import { ram1r1w } from './memories.js';
+import { bitsFor, delayLine, layerTable } from './tables.js';
+
+/** Width of the per-phase cycle counters. */
+export const COUNTER_BITS = 48;
+/** Width of m_result_tdata. */
+export const RESULT_BITS = 16;
+
+export const CTRL_READBACK = 0;
+
+export const STATES = [
+  'idle',
+  'load',
+  'readback',
+  'rx_head',
+  'rx_data',
+  'fwd_init',
+  'fwd',
+  'fwd_wait',
+  'bwd_init',
+  'bwd',
+  'bwd_wait',
+  'upd_init',
+  'upd_err',
+  'upd',
+  'upd_wait',
+  'emit',
+] as const;
+export type State = (typeof STATES)[number];
+
+/** The seed of lane p's LFSR: seq[p · stride] with seq[0] = seed (docs/ARCHITECTURE.md §2). */
+export function laneSeeds(seed: number, P: number): number[] {
+  const stride = Math.floor(65535 / P);
+  const seeds: number[] = [];
+  let s = seed;
+  for (let p = 0, n = 0; p < P; p++) {
+    for (; n < p * stride; n++) s = (s >>> 1) ^ (s & 1 ? LFSR_MASK : 0);
+    seeds.push(s);
+  }
+  return seeds;
+}
+
+/** A stable, readable top-level name: the layer sizes, P, and a short hash of every parameter. */
+export function topName(p: AcceleratorParams): string {
+  const hash = createHash('sha256').update(JSON.stringify(p, Object.keys(p).sort())).digest('hex').slice(0, 8);
+  return `taxonn_l${p.layers.join('x')}_p${p.pes}_${hash}`;
+}
+
+export function accelerator(p: AcceleratorParams): Module {
+  const lay = layout(p);
+  return buildModule(topName(p), { ...p }, (m) => new AcceleratorBuilder(m, p, lay).build());
+}
+
+class AcceleratorBuilder {
+  private readonly P: number;
+  private readonly L: number;
+
+  constructor(
+    private readonly m: Module,
+    private readonly p: AcceleratorParams,
+    private readonly lay: Layout,
+  ) {
+    this.P = lay.P;
+    this.L = lay.L;
+  }
+
+  build(): void {
+    const { m, p, lay, P, L } = this;
+    const W = SInt(p.weight.bits);
+    const A = UInt(p.act.bits);
+    const E = SInt(p.error.bits);
+    const K = lay.K;
+    const ONE_A = 1 << p.act.frac;
+    const peParams = { weight: lay.weightFmt, act: lay.actFmt, error: lay.errorFmt, accBits: p.accBits };
+    const prodBits = peWidths(peParams).product;
+    const T = treeLatency(P);
+    const layers = lay.layers;
+    const maxRow = Math.max(...layers.map((l) => l.rowLen));
+    const maxGroups = Math.max(...layers.map((l) => l.groups));
+    const maxOut = Math.max(...layers.map((l) => l.nOut));
+    const waw = clog2(lay.weightDepth);
+    const eaw = clog2(lay.errorDepth);
+    const lw = clog2(L);
+    const cw = bitsFor(maxRow);
+    const gw = bitsFor(maxGroups);
+    const jw = bitsFor(maxOut);
+    const pw = bitsFor(P);
+
+    // ---- host interface ----------------------------------------------------------------------
+    const sWData = m.input('s_weights_tdata', W);
+    const sWValid = m.input('s_weights_tvalid', Bool);
+    const sWReady = m.output('s_weights_tready', Bool);
+    m.input('s_weights_tlast', Bool);
+    const mWData = m.output('m_weights_tdata', W);
+    const mWValid = m.output('m_weights_tvalid', Bool);
+    const mWReady = m.input('m_weights_tready', Bool);
+    const mWLast = m.output('m_weights_tlast', Bool);
+    const sCData = m.input('s_ctrl_tdata', UInt(8));
+    const sCValid = m.input('s_ctrl_tvalid', Bool);
+    const sCReady = m.output('s_ctrl_tready', Bool);
+    const sSData = m.input('s_sample_tdata', UInt(K * p.act.bits));
+    const sSValid = m.input('s_sample_tvalid', Bool);
+    const sSReady = m.output('s_sample_tready', Bool);
+    m.input('s_sample_tlast', Bool);
+    const mRData = m.output('m_result_tdata', UInt(RESULT_BITS));
+    const mRValid = m.output('m_result_tvalid', Bool);
+    const mRReady = m.input('m_result_tready', Bool);
+    const mRLast = m.output('m_result_tlast', Bool);
+
+    const fsm = new Fsm(m, 'state', STATES, 'idle');
+    const is = (...s: State[]) => s.map((x) => fsm.is(x)).reduce((a, b) => a.or(b));
+
+    // ---- per-layer tables (layer register selects) -------------------------------------------
+    const layer = m.reg('layer', UInt(lw), { init: 0 });
+    const tNIn = layerTable(m, 'layer_n_in', layer, layers.map((l) => l.nIn), cw);
+    const tNOut = layerTable(m, 'layer_n_out', layer, layers.map((l) => l.nOut), jw);
+    const tLastGroup = layerTable(m, 'layer_last_group', layer, layers.map((l) => l.groups - 1), gw);
+    const tRowLen = layerTable(m, 'layer_row_len', layer, layers.map((l) => l.rowLen), waw + 1);
+    const tWBase = layerTable(m, 'layer_weight_base', layer, layers.map((l) => l.weightBase), waw);
+    const tEBase = layerTable(m, 'layer_error_base', layer, layers.map((l) => l.errorBase), eaw);
+    const tELowBase = layerTable(m, 'layer_lower_error_base', layer, layers.map((l, k) => (k ? layers[k - 1]!.errorBase : 0)), eaw);
+    const aaw = clog2(Math.max(lay.actDepth, 1));
+    const tInAct = layerTable(m, 'layer_in_act_base', layer, layers.map((l) => l.inActBase), aaw);
+    const tOutAct = layerTable(m, 'layer_out_act_base', layer, layers.map((l) => l.outActBase), aaw);
+    const isFirstLayer = m.wire('is_first_layer', layer.eq(0));
+    const isOutputLayer = m.wire('is_output_layer', layer.eq(L - 1));
+
+    // ---- memories ------------------------------------------------------------------------------
+    const wbankM = ram1r1w('weight', lay.weightDepth, W);
+    const ebankM = ram1r1w('error', lay.errorDepth, E);
+    const inbufM = ram1r1w('input', lay.inputDepth, UInt(K * p.act.bits));
+    const actbufM = lay.actDepth > 0 ? ram1r1w('act', lay.actDepth, A) : undefined;
+
+    // Shared read address and per-lane controls, driven by the controller below.
+    const wRAddr = m.wire('wbank_raddr', UInt(waw));
+    const wWAddr = m.wire('wbank_waddr', UInt(waw));
+    const eRAddr = m.wire('ebank_raddr', UInt(eaw));
+    const eRen = m.wire('ebank_ren', Bool);
+    const eWAddr = m.wire('ebank_waddr', UInt(eaw));
+    const eWData = m.wire('ebank_wdata', E);
+    const wRen: Signal[] = [];
+    const wWe: Signal[] = [];
+    const wWData: Signal[] = [];
+    const eWe: Signal[] = [];
+    const wRData: Expr[] = [];
+    const eRData: Expr[] = [];
+    for (let q = 0; q < P; q++) {
+      wRen.push(m.wire(`wbank${q}_ren`, Bool));
+      wWe.push(m.wire(`wbank${q}_we`, Bool));
+      wWData.push(m.wire(`wbank${q}_wdata`, W));
+      eWe.push(m.wire(`ebank${q}_we`, Bool));
+      const wb = m.instance(`wbank${q}`, wbankM, { ren: wRen[q]!, raddr: wRAddr, we: wWe[q]!, waddr: wWAddr, wdata: wWData[q]! });
+      const eb = m.instance(`ebank${q}`, ebankM, { ren: eRen, raddr: eRAddr, we: eWe[q]!, waddr: eWAddr, wdata: eWData });
+      wRData.push(wb.out('rdata'));
+      eRData.push(eb.out('rdata'));
+    }
+    const inRen = m.wire('inbuf_ren', Bool);
+    const inRAddr = m.wire('inbuf_raddr', UInt(clog2(lay.inputDepth)));
+    const inWe = m.wire('inbuf_we', Bool);
+    const inWAddr = m.wire('inbuf_waddr', UInt(clog2(lay.inputDepth)));
+    const inbuf = m.instance('inbuf', inbufM, { ren: inRen, raddr: inRAddr, we: inWe, waddr: inWAddr, wdata: sSData });
+    const aRen = m.wire('actbuf_ren', Bool);
+    const aRAddr = m.wire('actbuf_raddr', UInt(aaw));
+    const aWe = m.wire('actbuf_we', Bool);
+    const aWAddr = m.wire('actbuf_waddr', UInt(aaw));
+    const aWData = m.wire('actbuf_wdata', A);
+    const actRData: Expr = actbufM
+      ? m.instance('actbuf', actbufM, { ren: aRen, raddr: aRAddr, we: aWe, waddr: aWAddr, wdata: aWData }).out('rdata')
+      : lit(0, A);
+
+    // ---- weight load and read-back ------------------------------------------------------------
+    this.buildLoadAndReadback({ fsm, sWValid, sWReady, mWData, mWValid, mWReady, mWLast, sCData, sCValid, sCReady, wRData, waw, cw, jw, lw });
+
+    // ---- issue counters (shared by the three compute phases) --------------------------------
+    const grp = m.reg('grp', UInt(gw), { init: 0 });
+    const col = m.reg('col', UInt(cw), { init: 0 });
+    const addr = m.reg('waddr_issue', UInt(waw), { init: 0 });
+    const colBase = m.reg('col_base', UInt(waw), { init: 0 });
+    const remain = m.reg('lanes_remaining', UInt(jw), { init: 0 });
+    const inWord = m.reg('in_word', UInt(clog2(lay.inputDepth)), { init: 0 });
+    const inLane = m.reg('in_lane', UInt(clog2(K)), { init: 0 });
+    const actAddr = m.reg('act_raddr', UInt(aaw), { init: 0 });
+    const eAddr = m.reg('error_raddr', UInt(eaw), { init: 0 });
+    const colLane = m.reg('col_lane', UInt(clog2(P)), { init: 0 });
+    const colGrp = m.reg('col_grp', UInt(eaw), { init: 0 });
+    const train = m.reg('train', Bool, { init: 0 });
+    const label = m.reg('label', UInt(lay.labelBits), { init: 0 });
+    // Valid lanes of the current group: min(P, remaining outputs).
+    const lcw = Math.max(jw, pw);
+    const laneCount = m.wire('lane_count', mux(remain.gt(P), lit(P, UInt(lcw)), remain.zext(lcw)));
+
+    const colIsBias = m.wire('col_is_bias', col.eq(tNIn));
+    const lastGroup = m.wire('last_group', grp.eq(tLastGroup));
+
+    // ---- the drain: requantises finished forward groups one lane per cycle -------------------
+    const drainBusy = m.reg('drain_busy', Bool, { init: 0 });
+    const drainLeft = m.reg('drain_left', UInt(pw), { init: 0 });
+    const drainLane = m.reg('drain_lane', UInt(clog2(P)), { init: 0 });
+    const drainJ = m.reg('drain_j', UInt(jw), { init: 0 });
+    const drainGrp = m.reg('drain_grp', UInt(eaw), { init: 0 });
+    // A group may start when the drain will be free by the time the group's sums are ready.
+    const drainWillBeFree = m.wire('drain_will_be_free', drainBusy.not().or(drainLeft.le(tRowLen)));
+
+    // ---- pipeline stage 1 (the cycle after an issue: memory data valid) ----------------------
+    const issue = m.wire('issue', Bool);
+    const issueFirst = m.wire('issue_first', Bool);
+    const issueLast = m.wire('issue_last', Bool);
+    const issueBias = m.wire('issue_bias', Bool);
+    const issueFromInput = m.wire('issue_from_input', Bool);
+    const issueOp = m.wire('issue_op', UInt(2));
+    const s1Valid = m.flop('s1_valid', issue, { init: 0 });
+    const s1First = m.flop('s1_first', issueFirst);
+    const s1Last = m.flop('s1_last', issueLast);
+    const s1Bias = m.flop('s1_bias', issueBias);
+    const s1FromInput = m.flop('s1_from_input', issueFromInput);
+    const s1Lane = m.flop('s1_in_lane', inLane);
+    const s1Op = m.flop('s1_op', issueOp);
+    const s1Addr = m.flop('s1_waddr', addr);
+    const s1LaneCount = m.flop('s1_lane_count', laneCount);
+    const s1Grp = m.flop('s1_grp', grp.zext(Math.max(gw, eaw)).truncate(eaw));
+    const s1ColLane = m.flop('s1_col_lane', colLane);
+    const s1ColGrp = m.flop('s1_col_grp', colGrp);
+
+    // The activation operand: the bias input 1.0, a lane of the input word, or the buffer.
+    const inWordData = inbuf.out('rdata');
+    const inLaneValue = m.wire('in_lane_value', A);
+    if (K === 1) m.assign(inLaneValue, inWordData);
+    else {
+      inLaneValue.set(inWordData.slice(p.act.bits - 1, 0));
+      m.switch(s1Lane, (c) => {
+        for (let t = 1; t < K; t++) c.is(t, () => inLaneValue.set(inWordData.slice((t + 1) * p.act.bits - 1, t * p.act.bits)));
+      });
+    }
+    const actOperand = m.wire('act_operand', mux(s1Bias, lit(ONE_A, A), mux(s1FromInput, inLaneValue, actRData)));
+
+    // ---- the PEs and the update units ---------------------------------------------------------
+    const peM = pe(peParams);
+    const updM = update({ weight: lay.weightFmt, gradBits: prodBits, shift: lay.updateShift, rounding: p.rounding });
+    const seeds = laneSeeds(p.seed, P);
+    const s2Valid = m.flop('s2_valid', s1Valid, { init: 0 });
+    const s2Op = m.flop('s2_op', s1Op);
+    const s2Last = m.flop('s2_last', s1Last);
+    const s2First = m.flop('s2_first', s1First);
+    const s2Addr = m.flop('s2_waddr', s1Addr);
+    const s2LaneCount = m.flop('s2_lane_count', s1LaneCount);
+    const s2Grp = m.flop('s2_grp', s1Grp);
+    const s2IsUpdate = m.wire('s2_is_update', s2Valid.and(s2Op.eq(PE_OP.gradient)));
+    const accs: Expr[] = [];
+    const treeIn: Expr[] = [];
+    const wNext: Expr[] = [];
+    for (let q = 0; q < P; q++) {
+      const peI = m.instance(`pe${q}`, peM, {
+        op: s1Op,
+        weight: wRData[q]!,
+        act: actOperand,
+        err: eRData[q]!,
+        en: s1Valid,
+        // Forward accumulates a dot product; backward and update pass each product through.
+        first: s1First.or(s1Op.ne(PE_OP.forward)),
+      });
+      const acc = peI.out('acc');
+      accs.push(acc);
+      const laneOn = m.wire(`lane${q}_valid_s2`, s2LaneCount.gt(q));
+      // Backward: the lane's product (its accumulator after a `first` cycle), zero on padding lanes.
+      treeIn.push(mux(laneOn, acc.truncate(prodBits), lit(0, SInt(prodBits))));
+      // Update: the weight read at stage 1, registered to meet its product at stage 2.
+      const wOld = m.flop(`w_old${q}`, wRData[q]!);
+      const u = m.instance(`upd${q}`, updM, {
+        w: wOld,
+        grad: acc.truncate(prodBits),
+        en: s2IsUpdate,
+        seed: lit(seeds[q]!, UInt(16)),
+      });
+      wNext.push(u.out('w_next'));
+      m.assign(wWe[q]!, mux(fsm.is('load'), sWValid.and(this.loadLaneIs(q)), s2IsUpdate.and(laneOn)));
+      m.assign(wWData[q]!, mux(fsm.is('load'), sWData, wNext[q]!));
+    }
+
+    // ---- backward: adder tree, sum over groups, requantise and mask ----------------------------
+    const treeSum: Expr = P > 1
+      ? m.instance('tree', adderTree(P, prodBits), Object.fromEntries(treeIn.map((e, q) => [`in${q}`, e]))).out('sum')
+      : m.wire('tree_sum', treeIn[0]!);
+    const s2IsBackward = m.wire('s2_is_backward', s2Valid.and(s2Op.eq(PE_OP.backward)));
+    // Column metadata rides along the pipeline: first/last group, the column's lane/group, its mask.
+    const colMaskReg = m.reg('col_mask_hold', Bool);
+    const actMask = p.hidden === 'relu' ? actRData.orR() : actRData.orR().and(actRData.lt(ONE_A));
+    const s1Mask = m.wire('s1_mask', mux(s1First, actMask, colMaskReg));
+    m.when(s1Valid, () => colMaskReg.set(s1Mask));
+    const s2Mask = m.flop('s2_mask', s1Mask);
+    const s2ColLane = m.flop('s2_col_lane', s1ColLane);
+    const s2ColGrp = m.flop('s2_col_grp', s1ColGrp);
+    const s2LastOfCol = m.flop('s2_last_of_col', s1Last);
+    const bValid = delayLine(m, 'bwd_valid', s2IsBackward, T, true);
+    const bFirst = delayLine(m, 'bwd_first', s2First, T);
+    const bLast = delayLine(m, 'bwd_last', s2LastOfCol, T);
+    const bMask = delayLine(m, 'bwd_mask', s2Mask, T);
+    const bLane = delayLine(m, 'bwd_lane', s2ColLane, T);
+    const bGrp = delayLine(m, 'bwd_grp', s2ColGrp, T);
+    const bacc = m.reg('bwd_sum', SInt(p.accBits));
+    m.when(bValid, () => bacc.set(mux(bFirst, treeSum.resize(p.accBits), bacc.add(treeSum.resize(p.accBits)).truncate(p.accBits))));
+    const dWrite = m.flop('delta_write', bValid.and(bLast), { init: 0 });
+    const dMask = m.flop('delta_mask', bMask);
+    const dLane = m.flop('delta_lane', bLane);
+    const dGrp = m.flop('delta_grp', bGrp);
+    const dShift = p.hidden === 'hardsigmoid' ? 2 : 0;
+    const deltaUnit = m.instance('delta_unit', requant({
+      accBits: p.accBits,
+      accFrac: p.weight.frac + p.error.frac + dShift,
+      out: lay.errorFmt,
+      rounding: 'nearest',
+    }), { acc: bacc });
+    const delta = m.wire('delta', mux(dMask, deltaUnit.out('q'), lit(0, E)));
+
+    // ---- the drain unit ------------------------------------------------------------------------
+    const capture = m.wire('drain_capture', s2Valid.and(s2Op.eq(PE_OP.forward)).and(s2Last));
+    const drainRegs: Signal[] = [];
+    for (let q = 0; q < P; q++) drainRegs.push(m.reg(`drain${q}`, SInt(p.accBits)));
+    for (let q = 0; q < P; q++) {
+      m.when(capture, () => drainRegs[q]!.set(accs[q]!)).elsewhen(drainBusy, () => {
+        if (q + 1 < P) drainRegs[q]!.set(drainRegs[q + 1]!);
+      });
+    }
+    const z = drainRegs[0]!;
+    const actUnit = m.instance('act_unit', activation({
+      zBits: p.accBits,
+      zFrac: p.weight.frac + p.act.frac,
+      act: lay.actFmt,
+      hidden: p.hidden,
+      rounding: 'nearest',
+    }), { z });
+    const isLabel = m.wire('drain_is_label', drainJ.eq(label));
+    const target = mux(isLabel, lit(1n << BigInt(p.weight.frac + p.act.frac), SInt(p.accBits)), lit(0, SInt(p.accBits)));
+    const errUnit = m.instance('error_unit', requant({
+      accBits: p.accBits + 1,
+      accFrac: p.weight.frac + p.act.frac,
+      out: lay.errorFmt,
+      rounding: 'nearest',
+    }), { acc: z.sub(target) });
+    const best = m.reg('best_z', SInt(p.accBits));
+    const bestIdx = m.reg('best_index', UInt(lay.labelBits), { init: 0 });
+    const drainOut = m.wire('drain_output_layer', drainBusy.and(isOutputLayer));
+    m.when(drainOut.and(drainJ.eq(0).or(z.gt(best))), () => {
+      best.set(z);
+      bestIdx.set(drainJ.truncate(Math.min(jw, lay.labelBits)));
+    });
+    m.when(capture, () => {
+      drainBusy.set(1);
+      drainLeft.set(s2LaneCount.truncate(pw));
+      drainLane.set(0);
+      drainGrp.set(s2Grp);
+    }).elsewhen(drainBusy, () => {
+      drainLeft.set(drainLeft.sub(1).truncate(pw));
+      drainBusy.set(drainLeft.ne(1));
+      drainLane.set(drainLane.add(1).truncate(clog2(P)));
+      drainJ.set(drainJ.add(1).truncate(jw));
+    });
+    // Activation buffer writes (hidden layers) and output-error writes (output layer, training).
+    m.assign(aWe, drainBusy.and(isOutputLayer.not()));
+    m.assign(aWAddr, tOutAct.add(drainJ).truncate(aaw));
+    m.assign(aWData, actUnit.out('a'));
+    const errFromDrain = m.wire('error_from_drain', drainOut.and(train));
+    for (let q = 0; q < P; q++) {
+      m.assign(eWe[q]!, mux(errFromDrain, drainLane.eq(q), dWrite.and(dLane.eq(q))));
+    }
+    m.assign(eWAddr, mux(errFromDrain, tEBase.add(drainGrp).truncate(eaw), tELowBase.add(dGrp).truncate(eaw)));
+    m.assign(eWData, mux(errFromDrain, errUnit.out('q'), delta));
+
+
+    // ---- controller -----------------------------------------------------------------------------
+    const rxWord = m.reg('rx_word', UInt(clog2(lay.inputDepth)), { init: 0 });
+    m.assign(sSReady, is('rx_head', 'rx_data'));
+    m.assign(inWe, fsm.is('rx_data').and(sSValid));
+    m.assign(inWAddr, rxWord);
+    m.assign(mRValid, fsm.is('emit'));
+    m.assign(mRData, bestIdx.zext(RESULT_BITS));
+    m.assign(mRLast, fsm.is('emit'));
+
+    // Defaults: no issue.
+    issue.set(0);
+    issueFirst.set(0);
+    issueLast.set(0);
+    issueBias.set(0);
+    issueFromInput.set(isFirstLayer);
+    issueOp.set(PE_OP.forward);
+    inRen.set(0);
+    aRen.set(0);
+    eRen.set(0);
+    m.assign(inRAddr, inWord);
+    m.assign(aRAddr, actAddr);
+    m.assign(eRAddr, eAddr);
+
+    const nextInput = () => {
+      // Advance the input-word lane counters (layer 0) and the activation address (others).
+      if (K > 1) {
+        m.when(inLane.eq(K - 1), () => {
+          inLane.set(0);
+          inWord.set(inWord.add(1).truncate(inWord.width));
+        }).otherwise(() => inLane.set(inLane.add(1).truncate(inLane.width)));
+      } else inWord.set(inWord.add(1).truncate(inWord.width));
+      actAddr.set(actAddr.add(1).truncate(aaw));
+    };
+    const readInput = () => {
+      inRen.set(isFirstLayer.and(colIsBias.not()));
+      aRen.set(isFirstLayer.not().and(colIsBias.not()));
+    };
+    const startGroupCounters = () => {
+      col.set(0);
+      inWord.set(0);
+      inLane.set(0);
+      actAddr.set(tInAct);
+    };
+
+    fsm.build({
+      idle: () => {
+        m.when(sWValid, () => {
+          this.resetLoad();
+          fsm.goto('load');
+        })
+          .elsewhen(sCValid.and(sCData.eq(CTRL_READBACK)), () => {
+            this.resetReadback();
+            fsm.goto('readback');
+          })
+          .elsewhen(sSValid, () => fsm.goto('rx_head'));
+      },
+      load: () => m.when(this.loadDone!, () => fsm.goto('idle')),
+      readback: () => m.when(this.readbackDone!, () => fsm.goto('idle')),
+      rx_head: () =>
+        m.when(sSValid, () => {
+          train.set(sSData.bit(0));
+          label.set(sSData.slice(lay.labelBits, 1));
+          rxWord.set(0);
+          fsm.goto('rx_data');
+        }),
+      rx_data: () =>
+        m.when(sSValid, () => {
+          rxWord.set(rxWord.add(1).truncate(rxWord.width));
+          m.when(rxWord.eq(lay.inputDepth - 1), () => {
+            layer.set(0);
+            fsm.goto('fwd_init');
+          });
+        }),
+      fwd_init: () => {
+        grp.set(0);
+        addr.set(tWBase);
+        remain.set(tNOut);
+        drainJ.set(0);
+        startGroupCounters();
+        fsm.goto('fwd');
+      },
+      fwd: () => {
+        m.when(col.ne(0).or(drainWillBeFree), () => {
+          issue.set(1);
+          issueFirst.set(col.eq(0));
+          issueLast.set(colIsBias);
+          issueBias.set(colIsBias);
+          readInput();
+          addr.set(addr.add(1).truncate(waw));
+          m.when(colIsBias, () => {
+            startGroupCounters();
+            grp.set(grp.add(1).truncate(gw));
+            remain.set(remain.sub(P).truncate(jw));
+            m.when(lastGroup, () => fsm.goto('fwd_wait'));
+          }).otherwise(() => {
+            col.set(col.add(1).truncate(cw));
+            nextInput();
+          });
+        });
+      },
+      fwd_wait: () => {
+        m.when(s1Valid.or(s2Valid).or(drainBusy).not(), () => {
+          m.when(isOutputLayer.not(), () => {
+            layer.set(layer.add(1).truncate(lw));
+            fsm.goto('fwd_init');
+          })
+            .elsewhen(train.not(), () => fsm.goto('emit'))
+            .elsewhen(layer.ne(0), () => fsm.goto('bwd_init'))
+            .otherwise(() => fsm.goto('upd_init'));
+        });
+      },
+      bwd_init: () => {
+        grp.set(0);
+        col.set(0);
+        colBase.set(tWBase);
+        addr.set(tWBase);
+        remain.set(tNOut);
+        eAddr.set(tEBase);
+        actAddr.set(tInAct);
+        colLane.set(0);
+        colGrp.set(0);
+        fsm.goto('bwd');
+      },
+      bwd: () => {
+        issue.set(1);
+        issueFirst.set(grp.eq(0));
+        issueLast.set(lastGroup);
+        issueOp.set(PE_OP.backward);
+        eRen.set(1);
+        aRen.set(grp.eq(0));
+        m.when(lastGroup, () => {
+          grp.set(0);
+          remain.set(tNOut);
+          eAddr.set(tEBase);
+          col.set(col.add(1).truncate(cw));
+          colBase.set(colBase.add(1).truncate(waw));
+          addr.set(colBase.add(1).truncate(waw));
+          actAddr.set(actAddr.add(1).truncate(aaw));
+          m.when(colLane.eq(P - 1), () => {
+            colLane.set(0);
+            colGrp.set(colGrp.add(1).truncate(eaw));
+          }).otherwise(() => colLane.set(colLane.add(1).truncate(colLane.width)));
+          m.when(col.eq(tNIn.sub(1).truncate(cw)), () => fsm.goto('bwd_wait'));
+        }).otherwise(() => {
+          grp.set(grp.add(1).truncate(gw));
+          remain.set(remain.sub(P).truncate(jw));
+          eAddr.set(eAddr.add(1).truncate(eaw));
+          addr.set(addr.add(tRowLen).truncate(waw));
+        });
+      },
+      bwd_wait: () => {
+        m.when(s1Valid.or(s2Valid).or(bValid).or(dWrite).not(), () => fsm.goto('upd_init'));
+      },
+      upd_init: () => {
+        grp.set(0);
+        addr.set(tWBase);
+        remain.set(tNOut);
+        eAddr.set(tEBase);
+        startGroupCounters();
+        fsm.goto('upd_err');
+      },
+      upd_err: () => {
+        // Fetch the group's errors; the error banks then hold them through the group.
+        eRen.set(1);
+        fsm.goto('upd');
+      },
+      upd: () => {
+        issue.set(1);
+        issueFirst.set(1);
+        issueBias.set(colIsBias);
+        issueOp.set(PE_OP.gradient);
+        readInput();
+        addr.set(addr.add(1).truncate(waw));
+        m.when(colIsBias, () => {
+          startGroupCounters();
+          grp.set(grp.add(1).truncate(gw));
+          remain.set(remain.sub(P).truncate(jw));
+          eAddr.set(eAddr.add(1).truncate(eaw));
+          m.when(lastGroup, () => fsm.goto('upd_wait')).otherwise(() => fsm.goto('upd_err'));
+        }).otherwise(() => {
+          col.set(col.add(1).truncate(cw));
+          nextInput();
+        });
+      },
+      upd_wait: () => {
+        m.when(s1Valid.or(s2Valid).not(), () => {
+          m.when(layer.eq(0), () => fsm.goto('emit')).otherwise(() => {
+            layer.set(layer.sub(1).truncate(lw));
+            m.when(layer.eq(1), () => fsm.goto('upd_init')).otherwise(() => fsm.goto('bwd_init'));
+          });
+        });
+      },
+      emit: () => m.when(mRReady, () => fsm.goto('idle')),
+    });
+
+    // ---- weight bank read address: compute phases or read-back ---------------------------------
+    m.assign(wRAddr, mux(fsm.is('readback'), this.rbAddr!, addr));
+    m.assign(wWAddr, mux(fsm.is('load'), this.ldAddr!, s2Addr));
+    for (let q = 0; q < P; q++) m.assign(wRen[q]!, mux(fsm.is('readback'), this.rbRen!.and(this.rbLane!.eq(q)), issue));
+
+    // ---- counters the host can read -------------------------------------------------------------
+    const counter = (name: string, when: Expr) => {
+      const c = m.reg(`${name}_q`, UInt(COUNTER_BITS), { init: 0 });
+      m.when(when, () => c.set(c.add(1).truncate(COUNTER_BITS)));
+      m.assign(m.output(name, UInt(COUNTER_BITS)), c);
+    };
+    counter('cycles_receive', is('rx_head', 'rx_data'));
+    counter('cycles_forward', is('fwd_init', 'fwd', 'fwd_wait'));
+    counter('cycles_backward', is('bwd_init', 'bwd', 'bwd_wait'));
+    counter('cycles_update', is('upd_init', 'upd_err', 'upd', 'upd_wait'));
+    counter('cycles_emit', fsm.is('emit'));
+    counter('cycles_busy', fsm.is('idle').not());
+    const done = m.reg('samples_done_q', UInt(32), { init: 0 });
+    m.when(fsm.is('emit').and(mRReady), () => done.set(done.add(1).truncate(32)));
+    m.assign(m.output('samples_done', UInt(32)), done);
+    m.assign(m.output('idle', Bool), fsm.is('idle'));
+  }
+
+  // ---- weight load / read-back -----------------------------------------------------------------
+
+  private ldLane?: Signal;
+  private ldAddr?: Expr;
+  private loadDone?: Expr;
+  private rbAddr?: Expr;
+  private rbRen?: Expr;
+  private rbLane?: Signal;
+  private readbackDone?: Expr;
+  private resetLoad!: () => void;
+  private resetReadback!: () => void;
+
+  private loadLaneIs(q: number): Expr {
+    return this.ldLane!.eq(q);
+  }
+
+  private buildLoadAndReadback(s: {
+    fsm: Fsm<State>;
+    sWValid: Expr;
+    sWReady: Signal;
+    mWData: Signal;
+    mWValid: Signal;
+    mWReady: Expr;
+    mWLast: Signal;
+    sCData: Expr;
+    sCValid: Expr;
+    sCReady: Signal;
+    wRData: Expr[];
+    waw: number;
+    cw: number;
+    jw: number;
+    lw: number;
+  }): void {
+    const { m, P, L } = this;
+    const lanesW = clog2(P);
+    // A walker over the stream order (layer, row, column) that knows each element's bank and address.
+    const walker = (prefix: string) => {
+      const wl = m.reg(`${prefix}_layer`, UInt(s.lw), { init: 0 });
+      const row = m.reg(`${prefix}_row`, UInt(s.jw), { init: 0 });
+      const lane = m.reg(`${prefix}_lane`, UInt(lanesW), { init: 0 });
+      const colr = m.reg(`${prefix}_col`, UInt(s.cw), { init: 0 });
+      const rowBase = m.reg(`${prefix}_group_base`, UInt(s.waw), { init: 0 });
+      const tables = this.lay.layers;
+      const nIn = layerTable(m, `${prefix}_n_in`, wl, tables.map((l) => l.nIn), s.cw);
+      const nOut = layerTable(m, `${prefix}_n_out`, wl, tables.map((l) => l.nOut), s.jw);
+      const rowLen = layerTable(m, `${prefix}_row_len`, wl, tables.map((l) => l.rowLen), s.waw + 1);
+      const base = layerTable(m, `${prefix}_next_base`, wl, tables.map((l) => l.weightBase + l.groups * l.rowLen), s.waw + 1);
+      const endOfRow = m.wire(`${prefix}_end_of_row`, colr.eq(nIn));
+      const lastRow = m.wire(`${prefix}_last_row`, row.eq(nOut.sub(1).truncate(s.jw)));
+      const last = m.wire(`${prefix}_last`, endOfRow.and(lastRow).and(wl.eq(L - 1)));
+      const elemAddr = m.wire(`${prefix}_addr`, rowBase.add(colr.zext(Math.max(s.cw, s.waw))).truncate(s.waw));
+      const reset = () => {
+        wl.set(0);
+        row.set(0);
+        lane.set(0);
+        colr.set(0);
+        rowBase.set(0);
+      };
+      const advance = () => {
+        m.when(endOfRow.not(), () => colr.set(colr.add(1).truncate(s.cw))).otherwise(() => {
+          colr.set(0);
+          m.when(lastRow, () => {
+            wl.set(wl.add(1).truncate(s.lw));
+            row.set(0);
+            lane.set(0);
+            rowBase.set(base.truncate(s.waw));
+          }).otherwise(() => {
+            row.set(row.add(1).truncate(s.jw));
+            m.when(lane.eq(P - 1), () => {
+              lane.set(0);
+              rowBase.set(rowBase.add(rowLen).truncate(s.waw));
+            }).otherwise(() => lane.set(lane.add(1).truncate(lanesW)));
+          });
+        });
+      };
+      return { lane, last, elemAddr, reset, advance };
+    };
+
+    // Load: one weight per accepted beat, written to the row's bank.
+    const ld = walker('load');
+    this.ldLane = ld.lane;
+    this.ldAddr = ld.elemAddr;
+    this.resetLoad = ld.reset;
+    m.assign(s.sWReady, s.fsm.is('load'));
+    const ldFire = m.wire('load_fire', s.fsm.is('load').and(s.sWValid));
+    m.when(ldFire, () => ld.advance());
+    this.loadDone = ldFire.and(ld.last);
+
+    // Read-back: the bank's registered read data is the output register; a new read is issued
+    // only when the current beat is taken (or none is pending), so backpressure never loses one.
+    const rb = walker('readback');
+    const rbValid = m.reg('readback_valid', Bool, { init: 0 });
+    const rbPending = m.reg('readback_more', Bool, { init: 0 });
+    const rbLaneQ = m.reg('readback_lane_q', UInt(lanesW), { init: 0 });
+    const rbLastQ = m.reg('readback_last_q', Bool, { init: 0 });
+    const canIssue = m.wire('readback_can_issue', rbValid.not().or(s.mWReady));
+    const rbIssue = m.wire('readback_issue', s.fsm.is('readback').and(canIssue).and(rbPending));
+    this.rbAddr = rb.elemAddr;
+    this.rbRen = rbIssue;
+    this.rbLane = rb.lane;
+    this.resetReadback = () => {
+      rb.reset();
+      rbPending.set(1);
+      rbValid.set(0);
+    };
+    m.when(s.fsm.is('readback').and(canIssue), () => {
+      rbValid.set(rbPending);
+      m.when(rbPending, () => {
+        rbLaneQ.set(rb.lane);
+        rbLastQ.set(rb.last);
+        rb.advance();
+        m.when(rb.last, () => rbPending.set(0));
+      });
+    });
+    this.readbackDone = s.fsm.is('readback').and(rbValid.not().or(s.mWReady.and(rbLastQ))).and(rbPending.not());
+    let data: Expr = s.wRData[0]!;
+    for (let q = 1; q < P; q++) data = mux(rbLaneQ.eq(q), s.wRData[q]!, data);
+    m.assign(s.mWData, data);
+    m.assign(s.mWValid, rbValid);
+    m.assign(s.mWLast, rbLastQ);
+    m.assign(s.sCReady, s.fsm.is('idle').and(s.sWValid.not()));
+  }
+}

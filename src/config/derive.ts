@@ -1,0 +1,153 @@
+/**
+ * Sizes derived from a configuration: memory depths and base addresses (docs/ARCHITECTURE.md §3),
+ * widths, MAC counts and the cycle lower bound (§4), LFSR stride and update operations (§2).
+ *
+ * Indexing: arrays over weight layers are 0-based. Entry `i` is the document's layer l = i + 1,
+ * mapping N_i inputs (`nIn`) to N_{i+1} outputs (`nOut`). `actBase[h]` is the base address of
+ * hidden layer h + 1's activations a_{h+1} (the outputs of weight layer index h), h = 0..L−2.
+ */
+import type { FixedFormat } from '../hdl/index.js';
+import { accumulatorNeed } from './bounds.js';
+import { updateShift } from './defaults.js';
+import { parseConfig, type Config } from './schema.js';
+
+/** One weight layer (document layer l = index + 1). */
+export interface LayerSizes {
+  /** 0-based weight-layer index. */
+  readonly index: number;
+  /** N_{l-1}. */
+  readonly nIn: number;
+  /** N_l. */
+  readonly nOut: number;
+  /** G_l = ceil(N_l / P). */
+  readonly groups: number;
+  /** WB_l: first weight-bank address of the layer. */
+  readonly weightBase: number;
+  /** G_l · (N_{l-1} + 1): weight-bank words of the layer (its update operations, too). */
+  readonly weightWords: number;
+  /** EB_l: first error-bank address of the layer. */
+  readonly errorBase: number;
+}
+
+export interface MacCounts {
+  /** Σ_l N_l (N_{l-1} + 1). */
+  readonly forward: number;
+  /** Σ_{l ≥ 2} N_l · N_{l-1}. */
+  readonly backward: number;
+  /** Σ_l N_l (N_{l-1} + 1). */
+  readonly update: number;
+  readonly total: number;
+}
+
+export interface DerivedSizes {
+  /** Number of weight layers (layers.length − 1). */
+  readonly L: number;
+  /** Per weight layer, 0-based. */
+  readonly layers: readonly LayerSizes[];
+  /** The same per-layer numbers as arrays, 0-based over weight layers. */
+  readonly nIn: readonly number[];
+  readonly nOut: readonly number[];
+  readonly groups: readonly number[];
+  readonly weightBase: readonly number[];
+  readonly errorBase: readonly number[];
+  /** Weight bank depth: Σ G_l (N_{l-1} + 1). */
+  readonly weightDepth: number;
+  /** Error bank depth: Σ G_l. */
+  readonly errorDepth: number;
+  /** Base address of each hidden layer's activations (L − 1 entries; 0-based, see the file comment). */
+  readonly actBase: readonly number[];
+  /** Activation buffer depth: Σ of the hidden layer sizes N_1..N_{L-1} (0 when L = 1). */
+  readonly actDepth: number;
+  /** Input buffer depth: ceil(N_0 / K). */
+  readonly inputDepth: number;
+  /** Input buffer word (and s_sample data beat) width: K · act.bits. */
+  readonly inputWidth: number;
+  /** S = error.frac + act.frac + lrShift − weight.frac (≥ 0). */
+  readonly updateShift: number;
+  /** One PE product: max(Wb, Eb) + max(Ab + 1, Eb). */
+  readonly peProductBits: number;
+  /** The smallest accumulator that no forward or backward sum overflows (≥ peProductBits). */
+  readonly minAccBits: number;
+  readonly macs: MacCounts;
+  /** ceil(macs.total / P): the cycle lower bound of one training sample. */
+  readonly boundCycles: number;
+  /** U = Σ G_l (N_{l-1} + 1): update operations (LFSR steps) per training sample. */
+  readonly updateOps: number;
+  /** floor(65535 / P): lane p starts at seq[p · lfsrStride]. */
+  readonly lfsrStride: number;
+  /** max(1, ceil(log2 N_L)): width of a label / predicted class. */
+  readonly labelBits: number;
+}
+
+/** Derive every size of `cfg` (validated first: a ConfigError if it is not a valid Config). Frozen. */
+export function deriveSizes(config: Config): DerivedSizes {
+  const cfg = parseConfig(config);
+  const P = cfg.pes;
+  const N = cfg.layers;
+  const L = N.length - 1;
+  const layers: LayerSizes[] = [];
+  let weightBase = 0;
+  let errorBase = 0;
+  for (let i = 0; i < L; i++) {
+    const nIn = N[i]!;
+    const nOut = N[i + 1]!;
+    const groups = Math.ceil(nOut / P);
+    const weightWords = groups * (nIn + 1);
+    layers.push(Object.freeze({ index: i, nIn, nOut, groups, weightBase, weightWords, errorBase }));
+    weightBase += weightWords;
+    errorBase += groups;
+  }
+  const actBase: number[] = [];
+  let actDepth = 0;
+  for (let h = 1; h < L; h++) {
+    actBase.push(actDepth);
+    actDepth += N[h]!;
+  }
+  let forward = 0;
+  let backward = 0;
+  for (const l of layers) {
+    forward += l.nOut * (l.nIn + 1);
+    if (l.index >= 1) backward += l.nOut * l.nIn;
+  }
+  const total = 2 * forward + backward;
+  const need = accumulatorNeed(N, cfg.weight, cfg.act, cfg.error);
+  let labelBits = 1;
+  while (2 ** labelBits < N[L]!) labelBits++;
+  const freeze = <T>(xs: T[]): readonly T[] => Object.freeze(xs);
+  return Object.freeze({
+    L,
+    layers: freeze(layers),
+    nIn: freeze(layers.map((l) => l.nIn)),
+    nOut: freeze(layers.map((l) => l.nOut)),
+    groups: freeze(layers.map((l) => l.groups)),
+    weightBase: freeze(layers.map((l) => l.weightBase)),
+    errorBase: freeze(layers.map((l) => l.errorBase)),
+    weightDepth: weightBase,
+    errorDepth: errorBase,
+    actBase: freeze(actBase),
+    actDepth,
+    inputDepth: Math.ceil(N[0]! / cfg.inputsPerBeat),
+    inputWidth: cfg.inputsPerBeat * cfg.act.bits,
+    updateShift: updateShift(cfg, cfg.lrShift),
+    peProductBits: need.peProductBits,
+    minAccBits: need.bits,
+    macs: Object.freeze({ forward, backward, update: forward, total }),
+    boundCycles: Math.ceil(total / P),
+    updateOps: weightBase,
+    lfsrStride: Math.floor(65535 / P),
+    labelBits,
+  });
+}
+
+/** The configured formats as hdl FixedFormats: weights and errors signed, activations unsigned. */
+export function fixedFormats(cfg: Pick<Config, 'weight' | 'act' | 'error'>): {
+  readonly weight: FixedFormat;
+  readonly act: FixedFormat;
+  readonly error: FixedFormat;
+} {
+  return Object.freeze({
+    weight: Object.freeze({ ...cfg.weight, signed: true }),
+    act: Object.freeze({ ...cfg.act, signed: false }),
+    error: Object.freeze({ ...cfg.error, signed: true }),
+  });
+}

@@ -1,0 +1,27 @@
+/** The accelerator configuration: schema, defaults, loading and derived sizes (docs/CONFIG.md). */
+export {
+  configSchema,
+  parseConfig,
+  ConfigError,
+  fracRule,
+  pathText,
+  show,
+  FIELD_RULES,
+  LIMITS,
+  VARIANTS,
+  ROUNDINGS,
+  HIDDEN_ACTIVATIONS,
+  type Config,
+  type ConfigInput,
+  type ConfigOverrides,
+  type ConfigPath,
+  type Format,
+  type HiddenActivation,
+  type ParseOptions,
+  type Rounding,
+  type Variant,
+} from './schema.js';
+export { DEFAULT_CONFIG, DEFAULT_FORMATS, updateShift } from './defaults.js';
+export { deriveSizes, fixedFormats, type DerivedSizes, type LayerSizes, type MacCounts } from './derive.js';
+export { accumulatorNeed, paramCount, peProductBits, type AccumulatorNeed } from './bounds.js';
+export { resolveConfig, readConfigFile, deepMerge, type ResolveOptions } from './load.js';

@@ -1,0 +1,344 @@
+/**
+ * The accelerator configuration: a strict zod schema (unknown keys are rejected), the `Config`
+ * type it produces, and parseConfig(), which applies the defaults, validates and throws a
+ * ConfigError whose message is one line: `config: <field path> must be <allowed>, got <value>`.
+ * Fields, ranges and defaults are documented in docs/CONFIG.md; the semantics in
+ * docs/ARCHITECTURE.md.
+ */
+import { z } from 'zod';
+import type { Rounding as HdlRounding } from '../hdl/index.js';
+import { accumulatorNeed, paramCount } from './bounds.js';
+import { DEFAULT_CONFIG, deepFreeze } from './defaults.js';
+
+export const VARIANTS = ['taxonn'] as const;
+export const ROUNDINGS = ['truncate', 'nearest', 'stochastic'] as const satisfies readonly HdlRounding[];
+export const HIDDEN_ACTIVATIONS = ['relu', 'hardsigmoid'] as const;
+
+export type Variant = (typeof VARIANTS)[number];
+export type Rounding = (typeof ROUNDINGS)[number];
+export type HiddenActivation = (typeof HIDDEN_ACTIVATIONS)[number];
+
+/** A fixed-point format: `bits` in total, `frac` of them fraction bits (signedness is per field). */
+export interface Format {
+  readonly bits: number;
+  readonly frac: number;
+}
+
+/** A validated configuration (parseConfig/resolveConfig return it deeply frozen). */
+export interface Config {
+  readonly variant: Variant;
+  /** N_0 (inputs), N_1, …, N_L (outputs): at least 2 sizes. */
+  readonly layers: readonly number[];
+  /** P: processing elements (lanes). */
+  readonly pes: number;
+  /** Weights and biases, signed. */
+  readonly weight: Format;
+  /** Activations and inputs, unsigned; frac < bits. */
+  readonly act: Format;
+  /** Errors, signed. */
+  readonly error: Format;
+  readonly accBits: number;
+  /** k in η = 2^-k. */
+  readonly lrShift: number;
+  readonly rounding: Rounding;
+  readonly hidden: HiddenActivation;
+  /** 16-bit LFSR seed, non-zero. */
+  readonly seed: number;
+  /** K: activations per s_sample data beat. */
+  readonly inputsPerBeat: number;
+}
+
+/** The hard limits of the fields (docs/CONFIG.md). */
+export const LIMITS = Object.freeze({
+  minLayers: 2,
+  maxLayerSize: 65536,
+  /** Σ N_l (N_{l-1} + 1), weights plus biases. */
+  maxParams: 16_777_216,
+  maxPes: 1024,
+  minFormatBits: 2,
+  maxFormatBits: 32,
+  /** The golden model's number arithmetic is exact below 2^53. */
+  maxAccBits: 48,
+  maxLrShift: 31,
+  maxSeed: 65535,
+  maxInputsPerBeat: 64,
+  /** inputsPerBeat × act.bits: the s_sample data beat width. */
+  maxBeatBits: 1024,
+});
+
+/** A bad configuration value. `message` is one line naming the field; `issues` lists every problem found. */
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+  readonly issues: readonly string[];
+  constructor(message: string, issues?: readonly string[]) {
+    super(message);
+    this.issues = issues ?? [message];
+  }
+}
+
+// ---- field rules ------------------------------------------------------------------------------
+
+const quoted = (xs: readonly string[]) => xs.map((x) => `"${x}"`).join(', ');
+const isIntIn = (v: unknown, lo: number, hi: number): v is number => Number.isInteger(v) && (v as number) >= lo && (v as number) <= hi;
+
+type FormatName = 'weight' | 'act' | 'error';
+const FORMAT_RULES: Record<FormatName, { fracMax: (bits: number) => number; note: string }> = {
+  weight: { fracMax: (b) => b, note: '≤ weight.bits' },
+  act: { fracMax: (b) => b - 1, note: '< act.bits, so that 1.0 is representable' },
+  error: { fracMax: (b) => b, note: '≤ error.bits' },
+};
+
+/** What a field must be ("must be …"); `bits` makes a format's frac range exact. */
+export const FIELD_RULES = Object.freeze({
+  variant: `must be one of ${quoted(VARIANTS)}`,
+  layers: `must be a list of at least ${LIMITS.minLayers} layer sizes (integers in 1..${LIMITS.maxLayerSize})`,
+  layerSize: `must be an integer in 1..${LIMITS.maxLayerSize}`,
+  pes: `must be an integer in 1..${LIMITS.maxPes}`,
+  format: 'must be an object {"bits": …, "frac": …}',
+  bits: `must be an integer in ${LIMITS.minFormatBits}..${LIMITS.maxFormatBits}`,
+  accBits: `must be an integer, at most ${LIMITS.maxAccBits} and at least minAccBits (see docs/CONFIG.md)`,
+  lrShift: `must be an integer in 0..${LIMITS.maxLrShift}`,
+  rounding: `must be one of ${quoted(ROUNDINGS)}`,
+  hidden: `must be one of ${quoted(HIDDEN_ACTIVATIONS)}`,
+  seed: `must be an integer in 1..${LIMITS.maxSeed} (a non-zero 16-bit LFSR seed)`,
+  inputsPerBeat: `must be an integer in 1..${LIMITS.maxInputsPerBeat}`,
+});
+
+/** "must be an integer in 0..12 (≤ weight.bits)": the frac rule of a format, exact when `bits` is valid. */
+export function fracRule(format: FormatName, bits?: unknown): string {
+  const r = FORMAT_RULES[format];
+  const b = isIntIn(bits, LIMITS.minFormatBits, LIMITS.maxFormatBits) ? bits : LIMITS.maxFormatBits;
+  return `must be an integer in 0..${r.fracMax(b)} (${r.note})`;
+}
+
+const int = (lo: number, hi: number, rule: string) =>
+  z.number({ error: rule }).int({ error: rule }).min(lo, { error: rule }).max(hi, { error: rule });
+
+function formatSchema(name: FormatName) {
+  const rule = FORMAT_RULES[name];
+  const fracMaxStatic = rule.fracMax(LIMITS.maxFormatBits);
+  return z
+    .strictObject(
+      {
+        bits: int(LIMITS.minFormatBits, LIMITS.maxFormatBits, FIELD_RULES.bits),
+        frac: int(0, fracMaxStatic, fracRule(name)),
+      },
+      { error: FIELD_RULES.format },
+    )
+    .check((ctx) => {
+      const { bits, frac } = ctx.value;
+      if (isIntIn(bits, LIMITS.minFormatBits, LIMITS.maxFormatBits) && isIntIn(frac, 0, fracMaxStatic) && frac > rule.fracMax(bits)) {
+        ctx.issues.push({ code: 'custom', path: ['frac'], message: fracRule(name, bits), input: frac });
+      }
+    });
+}
+
+const d = DEFAULT_CONFIG;
+
+/** The configuration schema: strict, every field defaulted (see DEFAULT_CONFIG), cross-field rules checked. */
+export const configSchema = z
+  .strictObject(
+    {
+      variant: z.enum(VARIANTS, { error: FIELD_RULES.variant }).default(d.variant),
+      layers: z
+        .array(int(1, LIMITS.maxLayerSize, FIELD_RULES.layerSize), { error: FIELD_RULES.layers })
+        .min(LIMITS.minLayers, { error: FIELD_RULES.layers })
+        .default(() => [...d.layers]),
+      pes: int(1, LIMITS.maxPes, FIELD_RULES.pes).default(d.pes),
+      weight: formatSchema('weight').default(() => ({ ...d.weight })),
+      act: formatSchema('act').default(() => ({ ...d.act })),
+      error: formatSchema('error').default(() => ({ ...d.error })),
+      accBits: z.number({ error: FIELD_RULES.accBits }).int({ error: FIELD_RULES.accBits }).default(d.accBits),
+      lrShift: int(0, LIMITS.maxLrShift, FIELD_RULES.lrShift).default(d.lrShift),
+      rounding: z.enum(ROUNDINGS, { error: FIELD_RULES.rounding }).default(d.rounding),
+      hidden: z.enum(HIDDEN_ACTIVATIONS, { error: FIELD_RULES.hidden }).default(d.hidden),
+      seed: int(1, LIMITS.maxSeed, FIELD_RULES.seed).default(d.seed),
+      inputsPerBeat: int(1, LIMITS.maxInputsPerBeat, FIELD_RULES.inputsPerBeat).default(d.inputsPerBeat),
+    },
+    { error: 'must be an object of configuration fields (see docs/CONFIG.md)' },
+  )
+  .check((ctx) => {
+    // Cross-field rules, each only when the fields it reads are valid on their own.
+    const v = ctx.value;
+    const bad = (...fields: string[]) => ctx.issues.some((i) => fields.includes(String(i.path?.[0])));
+    const fail = (field: keyof Config, message: string, got?: string) =>
+      ctx.issues.push({ code: 'custom', path: [field], message, input: v[field], ...(got === undefined ? {} : { params: { got } }) });
+
+    if (!bad('layers')) {
+      const n = paramCount(v.layers);
+      if (n > LIMITS.maxParams) {
+        fail('layers', `must have at most ${LIMITS.maxParams} weights and biases in total (Σ N_l·(N_{l-1}+1))`, `${n} for ${show(v.layers)}`);
+      }
+    }
+    if (!bad('accBits')) {
+      if (!bad('layers', 'weight', 'act', 'error')) {
+        const need = accumulatorNeed(v.layers, v.weight, v.act, v.error);
+        if (need.bits > LIMITS.maxAccBits) {
+          fail(
+            'accBits',
+            `cannot be wide enough: ${need.reason}, more than the limit ${LIMITS.maxAccBits} (the golden model's ` +
+              `arithmetic is exact below 2^53); use smaller layers or narrower formats`,
+          );
+        } else if (v.accBits < need.bits || v.accBits > LIMITS.maxAccBits) {
+          fail('accBits', `must be an integer in ${need.bits}..${LIMITS.maxAccBits} (at least ${need.bits}: ${need.reason})`);
+        }
+      } else if (!isIntIn(v.accBits, 1, LIMITS.maxAccBits)) {
+        fail('accBits', FIELD_RULES.accBits);
+      }
+    }
+    if (!bad('lrShift', 'weight', 'act', 'error')) {
+      const { weight: w, act: a, error: e } = v;
+      const lo = w.frac - e.frac - a.frac;
+      if (v.lrShift < lo) {
+        const why =
+          `the update shift S = error.frac + act.frac + lrShift − weight.frac = ` +
+          `${e.frac} + ${a.frac} + lrShift − ${w.frac} must be ≥ 0`;
+        fail(
+          'lrShift',
+          lo > LIMITS.maxLrShift
+            ? `cannot be large enough: ${why}, so lrShift ≥ ${lo} > ${LIMITS.maxLrShift}; lower weight.frac or raise act.frac/error.frac`
+            : `must be an integer in ${lo}..${LIMITS.maxLrShift} (${why})`,
+        );
+      }
+    }
+    if (!bad('inputsPerBeat', 'act')) {
+      if (v.inputsPerBeat * v.act.bits > LIMITS.maxBeatBits) {
+        const hi = Math.floor(LIMITS.maxBeatBits / v.act.bits);
+        fail(
+          'inputsPerBeat',
+          `must be an integer in 1..${hi} (inputsPerBeat × act.bits ≤ ${LIMITS.maxBeatBits} bits per s_sample beat, act.bits = ${v.act.bits})`,
+        );
+      }
+    }
+  });
+
+/** What a configuration may be written as: every field optional (defaults fill in), formats whole. */
+export type ConfigInput = z.input<typeof configSchema>;
+
+/** A partial configuration to deep-merge over another (formats may be partial here). */
+export type ConfigOverrides = { readonly [K in keyof Config]?: Config[K] extends Format ? Partial<Format> : Config[K] };
+
+// ---- parsing and messages -----------------------------------------------------------------
+
+export type ConfigPath = readonly PropertyKey[];
+
+export interface ParseOptions {
+  /**
+   * Where the value at `path` came from, appended to the message as " (…)": e.g. "in cfg.json",
+   * "from --pes". Return undefined for no note; values absent from the input and filled by a
+   * default are noted as "the default".
+   */
+  origin?: (path: ConfigPath) => string | undefined;
+}
+
+/** Apply the defaults to `input` and validate it: the deeply frozen Config, or a ConfigError. */
+export function parseConfig(input: unknown = {}, options: ParseOptions = {}): Config {
+  const r = configSchema.safeParse(input);
+  if (!r.success) {
+    // Unknown keys first: a misspelt field is usually the cause of what else looks wrong.
+    const issues = [...r.error.issues].sort((a, b) => Number(b.code === 'unrecognized_keys') - Number(a.code === 'unrecognized_keys'));
+    const lines = [...new Set(issues.flatMap((i) => issueLines(i, input, options)))];
+    throw new ConfigError(lines[0] ?? 'config: invalid configuration', lines);
+  }
+  const cfg: Config = r.data;
+  return deepFreeze(structuredClone(cfg));
+}
+
+/** `layers[2]`, `weight.frac`. */
+export function pathText(path: ConfigPath): string {
+  let s = '';
+  for (const p of path) s += typeof p === 'number' ? `[${p}]` : s ? `.${String(p)}` : String(p);
+  return s;
+}
+
+function valueAt(root: unknown, path: ConfigPath): unknown {
+  let v = root;
+  for (const p of path) {
+    if (v === null || typeof v !== 'object') return undefined;
+    v = (v as Record<PropertyKey, unknown>)[p];
+  }
+  return v;
+}
+
+/** A value for a message: JSON-like, at most about 80 characters; `nothing` for a missing one. */
+export function show(v: unknown): string {
+  const s = showFull(v);
+  return s.length > 80 ? `${s.slice(0, 77)}...` : s;
+}
+
+function showFull(v: unknown, depth = 0): string {
+  if (v === undefined) return 'nothing';
+  if (typeof v === 'string') return JSON.stringify(v);
+  if (typeof v === 'bigint') return `${v}n`;
+  if (Array.isArray(v)) return depth > 2 ? '[…]' : `[${v.slice(0, 40).map((x) => showFull(x, depth + 1)).join(', ')}${v.length > 40 ? ', …' : ''}]`;
+  if (v !== null && typeof v === 'object') {
+    if (depth > 2) return '{…}';
+    return `{${Object.entries(v)
+      .map(([k, x]) => `${JSON.stringify(k)}: ${showFull(x, depth + 1)}`)
+      .join(', ')}}`;
+  }
+  return String(v);
+}
+
+/** "; did you mean "accBits"?" for acc_bits, acc-bits, accbits, acbits (case, separators, ≤ 2 edits). */
+function suggestion(key: string, allowed: readonly string[]): string {
+  const norm = (s: string) => s.toLowerCase().replace(/[-_\s]/g, '');
+  const k = norm(key);
+  const limit = k.length <= 4 ? 1 : 2;
+  let best: string | undefined;
+  let bestD = limit + 1;
+  for (const a of allowed) {
+    const dist = editDistance(k, norm(a));
+    if (dist < bestD) [best, bestD] = [a, dist];
+  }
+  return best ? `; did you mean "${best}"?` : '';
+}
+
+function editDistance(a: string, b: string): number {
+  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const cur = [i];
+    for (let j = 1; j <= b.length; j++) cur[j] = Math.min(prev[j]! + 1, cur[j - 1]! + 1, prev[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+    prev = cur;
+  }
+  return prev[b.length]!;
+}
+
+interface IssueLike {
+  readonly code: string;
+  readonly path: readonly PropertyKey[];
+  readonly message: string;
+  readonly keys?: readonly string[];
+  readonly params?: Record<string, unknown>;
+}
+
+function issueLines(issue: IssueLike, input: unknown, options: ParseOptions): string[] {
+  const isTop = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
+  const note = (path: ConfigPath, fromDefault: boolean) => {
+    const o = fromDefault ? 'the default' : options.origin?.(path);
+    return o ? ` (${o})` : '';
+  };
+  if (issue.code === 'unrecognized_keys') {
+    const allowed = issue.path.length === 0 ? Object.keys(configSchema.shape) : ['bits', 'frac'];
+    return (issue.keys ?? []).map((k) => {
+      const path = [...issue.path, k];
+      return (
+        `config: ${pathText(path)} is not a known field (allowed: ${allowed.join(', ')}${suggestion(k, allowed)}), ` +
+        `got ${show(valueAt(input, path))}${note(path, false)}`
+      );
+    });
+  }
+  if (issue.path.length === 0) {
+    return [`config: the configuration ${issue.message}, got ${show(input)}${note([], false)}`];
+  }
+  const path = issue.path;
+  const fromDefault = isTop(input) ? input[String(path[0])] === undefined && String(path[0]) in DEFAULT_CONFIG : input === undefined;
+  const value = valueAt(fromDefault ? DEFAULT_CONFIG : input, path);
+  let message = issue.message;
+  const [head, leaf] = path;
+  if (issue.code !== 'custom' && path.length === 2 && leaf === 'frac' && (head === 'weight' || head === 'act' || head === 'error')) {
+    message = fracRule(head, valueAt(input, [head, 'bits']));
+  }
+  const got = typeof issue.params?.got === 'string' ? issue.params.got : show(value);
+  return [`config: ${pathText(path)} ${message}, got ${got}${note(path, fromDefault)}`];
+}

@@ -1,0 +1,796 @@
+/**
+ * The golden model of the whole TaxoNN training accelerator: bit-exact with the RTL by
+ * construction of docs/ARCHITECTURE.md §1–§3 (arithmetic, per-lane LFSRs, lanes and groups) and
+ * §5 (the s_weights / m_weights stream order), and fast enough to be the engine of training
+ * experiments (tens of thousands of 784-64-10 training samples per second on one core).
+ *
+ * Exactness: every value is an integer code held in a double or an Int32Array. The constructor
+ * rejects parameters for which any sum could leave ±2^52 (a validated configuration has
+ * accBits ≤ 48, so that never happens) and every rounding below is written so that it is exact
+ * for integers in that range: `floor((x + c) · 2^-s)` with `|x + c| < 2^53` and a power-of-two
+ * scale, or, for shifts above 16, a two-step form that never adds a large constant.
+ *
+ * Speed: a multiplication by a zero activation or error is skipped (exact: every rounding mode
+ * maps 0 to 0, stochastic too because its random addend is below 2^S), so forward MACs run over
+ * the non-zero inputs only and the update over (non-zero error rows) × (non-zero columns). The
+ * LFSR of lane p is not stepped: its draw for update operation c of training sample n is the
+ * precomputed `seq[(p·floor(65535/P) + n·U + c) mod 65535]` (§2), so only the phase
+ * `n·U mod 65535` is kept, and skipped operations cost nothing.
+ *
+ * Index conventions: weight layers are 0-based here, k = 0..L−1 is the doc's layer l = k + 1
+ * (inputs N_k = layers[k], outputs N_{k+1} = layers[k+1]).
+ */
+import { LFSR_PERIOD, laneStride, lfsrSequence } from './lfsr.js';
+import { Rng } from './rng.js';
+
+// ---- parameters ---------------------------------------------------------------------------
+
+/** A fixed-point format: `bits` in total, `frac` of them fraction bits. */
+export interface AcceleratorFormat {
+  readonly bits: number;
+  readonly frac: number;
+}
+
+/**
+ * What the model reads from a configuration (the fields of src/config's `Config`, which is
+ * assignable to it). Weights/biases and errors are signed formats, activations and inputs
+ * unsigned (by definition, docs/ARCHITECTURE.md).
+ */
+export interface AcceleratorParams {
+  /** Only 'taxonn' is modelled. */
+  readonly variant: string;
+  /** N_0 (inputs), N_1, …, N_L (outputs). */
+  readonly layers: readonly number[];
+  /** P, the number of PEs (lanes). */
+  readonly pes: number;
+  readonly weight: AcceleratorFormat;
+  readonly act: AcceleratorFormat;
+  readonly error: AcceleratorFormat;
+  readonly accBits: number;
+  /** k in η = 2^-k. */
+  readonly lrShift: number;
+  readonly rounding: 'truncate' | 'nearest' | 'stochastic';
+  readonly hidden: 'relu' | 'hardsigmoid';
+  /** LFSR seed, 1..65535. */
+  readonly seed: number;
+  /** K (only the host interface uses it; the arithmetic does not). */
+  readonly inputsPerBeat: number;
+}
+
+/** The numbers of docs/ARCHITECTURE.md §2–§3 that the model derives from the parameters. */
+export interface AcceleratorGeometry {
+  /** L, the number of weight layers. */
+  readonly L: number;
+  readonly P: number;
+  /** G_l = ceil(N_l / P) for l = 1..L, at index l − 1. */
+  readonly groups: readonly number[];
+  /** Σ_l N_l · (N_{l-1} + 1): the number of codes in the s_weights stream. */
+  readonly paramCount: number;
+  /** Offset of layer l's first code in the stream, at index l − 1. */
+  readonly streamOffsets: readonly number[];
+  /** S = Ef + Af + k − Wf, the update shift. */
+  readonly updateShift: number;
+  /** U = Σ_l G_l · (N_{l-1} + 1): update operations (LFSR steps per lane) per training sample. */
+  readonly updateOps: number;
+  /** Number c of the first update operation of layer l within a sample (layer L is first), at index l − 1. */
+  readonly updateOpOffsets: readonly number[];
+  /** floor(65535 / P). */
+  readonly laneStride: number;
+  /** Lane p's starting position in the LFSR sequence: p · floor(65535 / P). */
+  readonly laneStarts: readonly number[];
+  /** Σ_l G_l (N_{l-1} + 1): the weight bank depth (equal to U). */
+  readonly weightBankDepth: number;
+}
+
+const pow2 = (e: number): number => 2 ** e;
+
+function fmtText(f: AcceleratorFormat, signed: boolean): string {
+  return `${signed ? 's' : 'u'}${f.bits}q${f.frac}`;
+}
+
+/** The smallest n such that lo..hi fits in n-bit two's complement. */
+function twosBits(lo: bigint, hi: bigint): number {
+  let n = 1;
+  while (lo < -(1n << BigInt(n - 1)) || hi > (1n << BigInt(n - 1)) - 1n) n++;
+  return n;
+}
+
+/**
+ * Checks the parameters (throws a RangeError naming the field) and derives the geometry. The
+ * checks are those the model relies on; a validated Config always passes them.
+ */
+export function acceleratorGeometry(params: AcceleratorParams): AcceleratorGeometry {
+  const bad = (field: string, rule: string, got: unknown): never => {
+    throw new RangeError(`accelerator model: ${field} must be ${rule}, got ${JSON.stringify(got)}`);
+  };
+  const isInt = (v: unknown, lo: number, hi: number) => Number.isInteger(v) && (v as number) >= lo && (v as number) <= hi;
+  if (params.variant !== 'taxonn') bad('variant', '"taxonn"', params.variant);
+  const sizes = params.layers;
+  if (!Array.isArray(sizes) || sizes.length < 2) bad('layers', 'a list of at least 2 layer sizes', sizes);
+  sizes.forEach((n, i) => isInt(n, 1, 1 << 20) || bad(`layers[${i}]`, 'an integer in 1..1048576', n));
+  if (!isInt(params.pes, 1, 65535)) bad('pes', 'an integer in 1..65535', params.pes);
+  for (const name of ['weight', 'act', 'error'] as const) {
+    const f = params[name];
+    if (!isInt(f?.bits, 2, 32)) bad(`${name}.bits`, 'an integer in 2..32', f?.bits);
+    const fracMax = name === 'act' ? f.bits - 1 : f.bits;
+    if (!isInt(f.frac, 0, fracMax)) bad(`${name}.frac`, `an integer in 0..${fracMax}`, f.frac);
+  }
+  if (!isInt(params.lrShift, 0, 63)) bad('lrShift', 'an integer in 0..63', params.lrShift);
+  const S = params.error.frac + params.act.frac + params.lrShift - params.weight.frac;
+  if (S < 0) bad('lrShift', `at least ${params.lrShift - S} (S = Ef + Af + lrShift − Wf must be ≥ 0)`, params.lrShift);
+  if (!['truncate', 'nearest', 'stochastic'].includes(params.rounding)) bad('rounding', '"truncate", "nearest" or "stochastic"', params.rounding);
+  if (!['relu', 'hardsigmoid'].includes(params.hidden)) bad('hidden', '"relu" or "hardsigmoid"', params.hidden);
+  if (!isInt(params.seed, 1, 65535)) bad('seed', 'an integer in 1..65535', params.seed);
+  if (!isInt(params.accBits, 1, 64)) bad('accBits', 'an integer in 1..64', params.accBits);
+
+  // No sum may wrap in the accumulator (the configuration guarantees it; the model does not
+  // model wrapping) and every intermediate must be exact in a double.
+  const Wb = BigInt(params.weight.bits);
+  const Ab = BigInt(params.act.bits);
+  const Eb = BigInt(params.error.bits);
+  const wLo = -(1n << (Wb - 1n));
+  const wHi = (1n << (Wb - 1n)) - 1n;
+  const aHi = (1n << Ab) - 1n;
+  const eLo = -(1n << (Eb - 1n));
+  const eHi = (1n << (Eb - 1n)) - 1n;
+  const limit = 1n << 50n;
+  const need = (what: string, lo: bigint, hi: bigint) => {
+    const bits = twosBits(lo, hi);
+    if (bits > params.accBits) {
+      throw new RangeError(`accelerator model: accBits = ${params.accBits} is too narrow: ${what} needs ${bits} bits (the model does not wrap sums)`);
+    }
+    if (-lo > limit || hi > limit) throw new RangeError(`accelerator model: ${what} can exceed 2^50, outside the model's exact range`);
+  };
+  for (let l = 1; l < sizes.length; l++) {
+    const terms = BigInt(sizes[l - 1]! + 1);
+    need(`the forward sum of layer ${l}`, wLo * aHi * terms, wHi * aHi * terms);
+    if (l >= 2) {
+      const n = BigInt(sizes[l]!);
+      const m = wLo * eLo > wHi * eHi ? wLo * eLo : wHi * eHi;
+      need(`the backward sum of layer ${l}`, wHi * eLo * n < wLo * eHi * n ? wHi * eLo * n : wLo * eHi * n, m * n);
+    }
+  }
+  // The update's product e·a (and e·ONE_A ≤ e·max_A) is formed by the PE multiplier too.
+  need('the update product e·a', eLo * aHi, eHi * aHi);
+  const t = 1n << BigInt(params.weight.frac + params.act.frac);
+  if (t > limit) throw new RangeError("accelerator model: the output target 2^(Wf+Af) exceeds 2^50, outside the model's exact range");
+
+  const L = sizes.length - 1;
+  const P = params.pes;
+  const groups: number[] = [];
+  const streamOffsets: number[] = [];
+  let paramCount = 0;
+  let depth = 0;
+  for (let l = 1; l <= L; l++) {
+    const g = Math.ceil(sizes[l]! / P);
+    groups.push(g);
+    streamOffsets.push(paramCount);
+    paramCount += sizes[l]! * (sizes[l - 1]! + 1);
+    depth += g * (sizes[l - 1]! + 1);
+  }
+  const updateOpOffsets = new Array<number>(L).fill(0);
+  let c = 0;
+  for (let l = L; l >= 1; l--) {
+    updateOpOffsets[l - 1] = c;
+    c += groups[l - 1]! * (sizes[l - 1]! + 1);
+  }
+  const stride = laneStride(P);
+  return {
+    L,
+    P,
+    groups,
+    paramCount,
+    streamOffsets,
+    updateShift: S,
+    updateOps: c,
+    updateOpOffsets,
+    laneStride: stride,
+    laneStarts: Array.from({ length: P }, (_, p) => (p * stride) % LFSR_PERIOD),
+    weightBankDepth: depth,
+  };
+}
+
+// ---- initial weights ----------------------------------------------------------------------
+
+/**
+ * Initial weight codes in stream order: hidden layers He-uniform (U(±sqrt(6 / N_{l-1}))), the
+ * output layer Glorot-uniform (U(±sqrt(6 / (N_{l-1} + N_l)))), each float rounded to the nearest
+ * code (ties up) and saturated to the weight format; biases 0. Draws come from `Rng(seed)`, one
+ * per weight in stream order, so the result depends on the layer sizes, the weight format and
+ * the seed only.
+ */
+export function initialWeights(params: Pick<AcceleratorParams, 'layers' | 'weight'>, seed: number): Int32Array {
+  const sizes = params.layers;
+  const L = sizes.length - 1;
+  let n = 0;
+  for (let l = 1; l <= L; l++) n += sizes[l]! * (sizes[l - 1]! + 1);
+  const codes = new Int32Array(n);
+  const rng = new Rng(seed);
+  const scale = pow2(params.weight.frac);
+  const lo = -pow2(params.weight.bits - 1);
+  const hi = pow2(params.weight.bits - 1) - 1;
+  let o = 0;
+  for (let l = 1; l <= L; l++) {
+    const nIn = sizes[l - 1]!;
+    const nOut = sizes[l]!;
+    const bound = l < L ? Math.sqrt(6 / nIn) : Math.sqrt(6 / (nIn + nOut));
+    for (let j = 0; j < nOut; j++) {
+      for (let i = 0; i < nIn; i++) {
+        const c = Math.round((rng.float() * 2 - 1) * bound * scale);
+        codes[o++] = c < lo ? lo : c > hi ? hi : c;
+      }
+      codes[o++] = 0;
+    }
+  }
+  return codes;
+}
+
+// ---- the model ------------------------------------------------------------------------------
+
+/**
+ * What one sample did, captured only when tracing is on (`setTrace(true)`). 0-based layer
+ * indices: `z[k]` is z_{k+1}, `a[k]` is a_k (a[0] the input), `e[k]` is e_{k+1}.
+ */
+export interface AcceleratorTrace {
+  readonly train: boolean;
+  readonly label: number;
+  readonly predicted: number;
+  /** n: the number of training samples before this one since reset (the LFSR phase is n·U mod 65535). */
+  readonly sampleNumber: number;
+  /** Exact accumulators (fraction bits Wf + Af), k = 0..L−1. */
+  readonly z: readonly Float64Array[];
+  /** Activation codes a_0 (the input) .. a_{L−1}, k = 0..L−1. */
+  readonly a: readonly Int32Array[];
+  /** Derivative masks m_1 .. m_{L−1} (1 or 0): `mask[k − 1]` is m_k. */
+  readonly mask: readonly Uint8Array[];
+  /** Error codes e_1 .. e_L, k = 0..L−1; empty for an inference sample. */
+  readonly e: readonly Int32Array[];
+}
+
+export interface SampleResult {
+  readonly predicted: number;
+}
+
+/** The input codes of one sample: a_0 in the activation format, N_0 of them. */
+export type SampleInput = Uint8Array | Uint16Array | Int32Array | readonly number[];
+
+export class GoldenAccelerator {
+  readonly params: AcceleratorParams;
+  readonly geometry: AcceleratorGeometry;
+
+  // sizes and constants
+  private readonly L: number;
+  private readonly sizes: Int32Array;
+  private readonly one: number;
+  private readonly aMax: number;
+  private readonly wMin: number;
+  private readonly wMax: number;
+  private readonly eMin: number;
+  private readonly eMax: number;
+  // hidden activation: a = clamp(floor((z + actC) · actM) + actK, 0, actHi); mask = 0 < a < maskHi
+  private readonly actC: number;
+  private readonly actM: number;
+  private readonly actK: number;
+  private readonly actHi: number;
+  private readonly maskHi: number;
+  // output error: e = sat_E(floor((z − t + outC) · outM)), t = 2^(Wf+Af) at the label
+  private readonly target: number;
+  private readonly outC: number;
+  private readonly outM: number;
+  // backward: e = sat_E(floor((s + bwdC) · bwdM))
+  private readonly bwdC: number;
+  private readonly bwdM: number;
+  // update: S ≤ 16: d = floor((p + r) · updM); S > 16: d = floor((floor(p · updPre) + r) · 2^-16)
+  private readonly wide: boolean;
+  private readonly updM: number;
+  private readonly updPre: number;
+  /** r by sequence position (extended past 65535 by the longest row, so a row never wraps). */
+  private readonly rnd: Int32Array;
+  private readonly seq: Uint16Array;
+
+  // state
+  private readonly w: Int32Array;
+  private readonly wOff: Int32Array;
+  /** rowPos[k][j]: (lane start + c of the row's first operation) mod 65535. */
+  private readonly rowPos: Int32Array[];
+  private phase = 0;
+  private trained = 0;
+
+  // per-sample buffers (k = 0..L−1)
+  private readonly z: Float64Array[];
+  /** Dense hidden activations: act[k] = a_k for k = 1..L−1 (act[0] unused). */
+  private readonly act: Int32Array[];
+  /** Non-zero inputs of weight layer k: inIdx[k][0..inCount[k]) and their codes. */
+  private readonly inIdx: Int32Array[];
+  private readonly inVal: Int32Array[];
+  private readonly inCount: Int32Array;
+  /** Non-zero errors e_{k+1}: errIdx[k][0..errCount[k]) and their codes. */
+  private readonly errIdx: Int32Array[];
+  private readonly errVal: Int32Array[];
+  private readonly errCount: Int32Array;
+  private readonly sum: Float64Array;
+
+  private tracing = false;
+  private trace: AcceleratorTrace | undefined;
+
+  constructor(params: AcceleratorParams, options: { trace?: boolean } = {}) {
+    const geometry = acceleratorGeometry(params);
+    this.params = Object.freeze({
+      ...params,
+      layers: Object.freeze([...params.layers]),
+      weight: Object.freeze({ bits: params.weight.bits, frac: params.weight.frac }),
+      act: Object.freeze({ bits: params.act.bits, frac: params.act.frac }),
+      error: Object.freeze({ bits: params.error.bits, frac: params.error.frac }),
+    });
+    this.geometry = geometry;
+    const { weight: W, act: A, error: E } = params;
+    const L = geometry.L;
+    this.L = L;
+    this.sizes = Int32Array.from(params.layers);
+    this.one = pow2(A.frac);
+    this.aMax = pow2(A.bits) - 1;
+    this.wMin = -pow2(W.bits - 1);
+    this.wMax = pow2(W.bits - 1) - 1;
+    this.eMin = -pow2(E.bits - 1);
+    this.eMax = pow2(E.bits - 1) - 1;
+
+    if (params.hidden === 'relu') {
+      // rnd_n(z, Wf)
+      this.actC = W.frac > 0 ? pow2(W.frac - 1) : 0;
+      this.actM = pow2(-W.frac);
+      this.actK = 0;
+      this.actHi = this.aMax;
+      this.maskHi = Infinity;
+    } else {
+      // rnd_n(z + 2^(Wf+Af+1), Wf+2) = floor((z + 2^(Wf+1)) / 2^(Wf+2)) + 2^(Af−1) when Af ≥ 1,
+      // floor(z / 2^(Wf+2)) + 1 when Af = 0 (no large constant is added: exact for any Wf+Af).
+      this.actC = A.frac >= 1 ? pow2(W.frac + 1) : 0;
+      this.actM = pow2(-(W.frac + 2));
+      this.actK = A.frac >= 1 ? pow2(A.frac - 1) : 1;
+      this.actHi = this.one; // min(sat_A(q), ONE_A) = clamp(q, 0, ONE_A) since ONE_A ≤ max
+      this.maskHi = this.one;
+    }
+    this.target = pow2(W.frac + A.frac);
+    const outShift = W.frac + A.frac - E.frac;
+    this.outC = outShift > 0 ? pow2(outShift - 1) : 0;
+    this.outM = pow2(-outShift);
+    const bwdShift = W.frac + (params.hidden === 'hardsigmoid' ? 2 : 0);
+    this.bwdC = bwdShift > 0 ? pow2(bwdShift - 1) : 0;
+    this.bwdM = pow2(-bwdShift);
+
+    const S = geometry.updateShift;
+    this.wide = S > 16;
+    this.updM = pow2(-Math.min(S, 16));
+    this.updPre = pow2(-(S - 16));
+    this.seq = lfsrSequence(params.seed);
+    let maxRow = 0;
+    for (let k = 0; k < L; k++) maxRow = Math.max(maxRow, this.sizes[k]! + 1);
+    this.rnd = new Int32Array(LFSR_PERIOD + maxRow);
+    const rs = this.rnd;
+    for (let q = 0; q < rs.length; q++) {
+      const state = this.seq[q % LFSR_PERIOD]!;
+      let r: number;
+      switch (params.rounding) {
+        case 'truncate':
+          r = 0;
+          break;
+        case 'nearest':
+          r = S === 0 ? 0 : S <= 16 ? pow2(S - 1) : pow2(15);
+          break;
+        case 'stochastic':
+          // the low S bits of the state; for S > 16 all 16 bits (scaled by the pre-shift form)
+          r = S <= 16 ? state & (pow2(S) - 1) : state;
+          break;
+      }
+      rs[q] = r;
+    }
+
+    this.w = new Int32Array(geometry.paramCount);
+    this.wOff = Int32Array.from(geometry.streamOffsets);
+    this.rowPos = [];
+    this.z = [];
+    this.act = [];
+    this.inIdx = [];
+    this.inVal = [];
+    this.errIdx = [];
+    this.errVal = [];
+    let maxN = 0;
+    for (let k = 0; k < L; k++) {
+      const nIn = this.sizes[k]!;
+      const nOut = this.sizes[k + 1]!;
+      maxN = Math.max(maxN, nIn, nOut);
+      const pos = new Int32Array(nOut);
+      for (let j = 0; j < nOut; j++) {
+        const p = j % geometry.P;
+        const g = (j - p) / geometry.P;
+        pos[j] = (geometry.laneStarts[p]! + geometry.updateOpOffsets[k]! + g * (nIn + 1)) % LFSR_PERIOD;
+      }
+      this.rowPos.push(pos);
+      this.z.push(new Float64Array(nOut));
+      this.act.push(new Int32Array(k === 0 ? 0 : nIn));
+      this.inIdx.push(new Int32Array(nIn));
+      this.inVal.push(new Int32Array(nIn));
+      this.errIdx.push(new Int32Array(nOut));
+      this.errVal.push(new Int32Array(nOut));
+    }
+    this.inCount = new Int32Array(L);
+    this.errCount = new Int32Array(L);
+    this.sum = new Float64Array(maxN);
+    this.tracing = options.trace ?? false;
+  }
+
+  // ---- weights ------------------------------------------------------------------------------
+
+  /** Loads all weights and biases, in s_weights stream order (§5). Checks length and range. */
+  loadWeights(codes: Int32Array | readonly number[]): void {
+    const n = this.geometry.paramCount;
+    if (codes.length !== n) {
+      throw new RangeError(
+        `loadWeights: expected ${n} codes for layers ${this.params.layers.join('-')} (Σ N_l·(N_{l-1}+1): weights then bias per row), got ${codes.length}`,
+      );
+    }
+    const lo = this.wMin;
+    const hi = this.wMax;
+    for (let q = 0; q < n; q++) {
+      const c = codes[q]!;
+      if (!(Number.isInteger(c) && c >= lo && c <= hi)) {
+        throw new RangeError(
+          `loadWeights: code ${c} at index ${q} (${this.describeIndex(q)}) is outside the weight format ` +
+            `${fmtText(this.params.weight, true)} (integers ${lo}..${hi})`,
+        );
+      }
+    }
+    this.w.set(codes);
+  }
+
+  /** All weights and biases, in m_weights stream order (a copy). */
+  readWeights(): Int32Array {
+    return this.w.slice();
+  }
+
+  /** Sets He/Glorot-uniform initial weights (see `initialWeights`) and returns them (a copy). */
+  initWeights(seed: number): Int32Array {
+    const codes = initialWeights(this.params, seed);
+    this.w.set(codes);
+    return codes;
+  }
+
+  /** "layer 2, row 3, column 7" or "layer 1, row 0, bias" for a stream index. */
+  describeIndex(q: number): string {
+    const offs = this.geometry.streamOffsets;
+    let k = offs.length - 1;
+    while (k > 0 && offs[k]! > q) k--;
+    const rowLen = this.sizes[k]! + 1;
+    const r = q - offs[k]!;
+    const i = r % rowLen;
+    return `layer ${k + 1}, row ${(r - i) / rowLen}, ${i === rowLen - 1 ? 'bias' : `column ${i}`}`;
+  }
+
+  // ---- LFSR state -----------------------------------------------------------------------------
+
+  /** Back to the state after reset: LFSR positions to the start (weights are kept). */
+  reset(): void {
+    this.phase = 0;
+    this.trained = 0;
+    this.trace = undefined;
+  }
+
+  /** n: training samples since reset. */
+  get trainedSamples(): number {
+    return this.trained;
+  }
+
+  /** Lane p's current LFSR state (its next draw): seq[(p·floor(65535/P) + n·U) mod 65535]. */
+  lfsrState(lane: number): number {
+    if (!Number.isInteger(lane) || lane < 0 || lane >= this.geometry.P) throw new RangeError(`lfsrState: lane must be in 0..${this.geometry.P - 1}, got ${lane}`);
+    return this.seq[(this.geometry.laneStarts[lane]! + this.phase) % LFSR_PERIOD]!;
+  }
+
+  // ---- tracing ------------------------------------------------------------------------------
+
+  /** Capture z, activations, masks and errors of every sample (off by default: it allocates). */
+  setTrace(on: boolean): void {
+    this.tracing = on;
+    if (!on) this.trace = undefined;
+  }
+
+  /** The trace of the last sample, if tracing was on when it ran. */
+  lastTrace(): AcceleratorTrace | undefined {
+    return this.trace;
+  }
+
+  // ---- samples ------------------------------------------------------------------------------
+
+  /** One sample (§1): forward and argmax; when `train`, also output error, backward and update. */
+  sample(input: SampleInput, label: number, train: boolean): SampleResult {
+    return { predicted: this.run(input, label, train) };
+  }
+
+  /** `sample(input, label, true).predicted`, without the result object. */
+  train(input: SampleInput, label: number): number {
+    return this.run(input, label, true);
+  }
+
+  /** `sample(input, 0, false).predicted`, without the result object. */
+  infer(input: SampleInput): number {
+    return this.run(input, 0, false);
+  }
+
+  private run(input: SampleInput, label: number, train: boolean): number {
+    const L = this.L;
+    const nOutL = this.sizes[L]!;
+    if (train && !(Number.isInteger(label) && label >= 0 && label < nOutL)) {
+      throw new RangeError(`sample: label must be an integer in 0..${nOutL - 1}, got ${label}`);
+    }
+    this.gatherInput(input);
+    for (let k = 0; k < L; k++) {
+      this.forward(k);
+      if (k < L - 1) this.activate(k);
+    }
+    const predicted = this.argmax();
+    const n = this.trained;
+    const phase = this.phase;
+    if (train) {
+      this.outputError(label);
+      for (let k = L - 1; k >= 1; k--) this.backward(k);
+      // Update l = L..1 reads e_l, a_{l−1} and W_l only, and each backward step read its W_l
+      // before: updating after all backward steps is the same.
+      for (let k = L - 1; k >= 0; k--) {
+        if (this.wide) this.updateWide(k, phase);
+        else this.update(k, phase);
+      }
+      this.trained = n + 1;
+      this.phase = (phase + (this.geometry.updateOps % LFSR_PERIOD)) % LFSR_PERIOD;
+    }
+    if (this.tracing) this.capture(input, label, train, predicted, n);
+    return predicted;
+  }
+
+  private gatherInput(input: SampleInput): void {
+    const n0 = this.sizes[0]!;
+    if (input.length !== n0) throw new RangeError(`sample: expected ${n0} input codes, got ${input.length}`);
+    const idx = this.inIdx[0]!;
+    const val = this.inVal[0]!;
+    const hi = this.aMax;
+    let nz = 0;
+    for (let i = 0; i < n0; i++) {
+      const v = input[i]!;
+      if (v !== 0) {
+        if (!(v >= 1 && v <= hi && Number.isInteger(v))) {
+          throw new RangeError(`sample: input ${i} is ${v}, outside the activation format ${fmtText(this.params.act, false)} (integers 0..${hi})`);
+        }
+        idx[nz] = i;
+        val[nz] = v;
+        nz++;
+      }
+    }
+    this.inCount[0] = nz;
+  }
+
+  /** z_{k+1}[j] = Σ W[j][i]·a_k[i] + b[j]·ONE over the non-zero a_k[i]. */
+  private forward(k: number): void {
+    const w = this.w;
+    const nIn = this.sizes[k]!;
+    const nOut = this.sizes[k + 1]!;
+    const rowLen = nIn + 1;
+    const idx = this.inIdx[k]!;
+    const val = this.inVal[k]!;
+    const nz = this.inCount[k]!;
+    const z = this.z[k]!;
+    const one = this.one;
+    let row = this.wOff[k]!;
+    for (let j = 0; j < nOut; j++, row += rowLen) {
+      let acc = w[row + nIn]! * one;
+      for (let q = 0; q < nz; q++) acc += w[row + idx[q]!]! * val[q]!;
+      z[j] = acc;
+    }
+  }
+
+  /** a_{k+1} from z_{k+1} (hidden layer), and the non-zero list of layer k+1's input. */
+  private activate(k: number): void {
+    const nOut = this.sizes[k + 1]!;
+    const z = this.z[k]!;
+    const a = this.act[k + 1]!;
+    const idx = this.inIdx[k + 1]!;
+    const val = this.inVal[k + 1]!;
+    const c = this.actC;
+    const m = this.actM;
+    const add = this.actK;
+    const hi = this.actHi;
+    let nz = 0;
+    for (let j = 0; j < nOut; j++) {
+      let v = Math.floor((z[j]! + c) * m) + add;
+      v = v < 0 ? 0 : v > hi ? hi : v;
+      a[j] = v;
+      if (v !== 0) {
+        idx[nz] = j;
+        val[nz] = v;
+        nz++;
+      }
+    }
+    this.inCount[k + 1] = nz;
+  }
+
+  /** Lowest j with the largest z_L[j]. */
+  private argmax(): number {
+    const z = this.z[this.L - 1]!;
+    let best = 0;
+    let bz = z[0]!;
+    for (let j = 1; j < z.length; j++) {
+      if (z[j]! > bz) {
+        bz = z[j]!;
+        best = j;
+      }
+    }
+    return best;
+  }
+
+  /** e_L[j] = sat_E(rnd_n(z_L[j] − t_j, Wf + Af − Ef)), as a non-zero list. */
+  private outputError(label: number): void {
+    const k = this.L - 1;
+    const z = this.z[k]!;
+    const idx = this.errIdx[k]!;
+    const val = this.errVal[k]!;
+    const c = this.outC;
+    const m = this.outM;
+    const lo = this.eMin;
+    const hi = this.eMax;
+    let ne = 0;
+    for (let j = 0; j < z.length; j++) {
+      let e = Math.floor((z[j]! - (j === label ? this.target : 0) + c) * m);
+      e = e < lo ? lo : e > hi ? hi : e;
+      if (e !== 0) {
+        idx[ne] = j;
+        val[ne] = e;
+        ne++;
+      }
+    }
+    this.errCount[k] = ne;
+  }
+
+  /**
+   * e_k from e_{k+1} through the weights of layer k (doc layer l = k + 1 ≥ 2, before its update):
+   * s[i] = Σ_j W[j][i]·e[j] over the non-zero e[j], for the i with a non-zero activation (the
+   * others have mask 0), then e_k[i] = m[i] ? sat_E(rnd_n(s[i], Wf + d)) : 0.
+   */
+  private backward(k: number): void {
+    const w = this.w;
+    const nIn = this.sizes[k]!;
+    const rowLen = nIn + 1;
+    const base = this.wOff[k]!;
+    const eIdx = this.errIdx[k]!;
+    const eVal = this.errVal[k]!;
+    const ne = this.errCount[k]!;
+    const aIdx = this.inIdx[k]!;
+    const aVal = this.inVal[k]!;
+    const na = this.inCount[k]!;
+    const s = this.sum;
+    s.fill(0, 0, na);
+    for (let q = 0; q < ne; q++) {
+      const row = base + eIdx[q]! * rowLen;
+      const e = eVal[q]!;
+      for (let t = 0; t < na; t++) s[t] += w[row + aIdx[t]!]! * e;
+    }
+    const outIdx = this.errIdx[k - 1]!;
+    const outVal = this.errVal[k - 1]!;
+    const c = this.bwdC;
+    const m = this.bwdM;
+    const lo = this.eMin;
+    const hi = this.eMax;
+    const maskHi = this.maskHi;
+    let n = 0;
+    if (ne > 0) {
+      for (let t = 0; t < na; t++) {
+        if (aVal[t]! >= maskHi) continue; // hard-sigmoid saturated at 1: derivative 0
+        let e = Math.floor((s[t]! + c) * m);
+        e = e < lo ? lo : e > hi ? hi : e;
+        if (e !== 0) {
+          outIdx[n] = aIdx[t]!;
+          outVal[n] = e;
+          n++;
+        }
+      }
+    }
+    this.errCount[k - 1] = n;
+  }
+
+  /** W ← sat_W(W − R(e·a, S)) for the non-zero e rows × non-zero a columns, and the biases (S ≤ 16). */
+  private update(k: number, phase: number): void {
+    const w = this.w;
+    const nIn = this.sizes[k]!;
+    const rowLen = nIn + 1;
+    const base = this.wOff[k]!;
+    const eIdx = this.errIdx[k]!;
+    const eVal = this.errVal[k]!;
+    const ne = this.errCount[k]!;
+    const aIdx = this.inIdx[k]!;
+    const aVal = this.inVal[k]!;
+    const na = this.inCount[k]!;
+    const pos = this.rowPos[k]!;
+    const rnd = this.rnd;
+    const m = this.updM;
+    const lo = this.wMin;
+    const hi = this.wMax;
+    const one = this.one;
+    for (let q = 0; q < ne; q++) {
+      const j = eIdx[q]!;
+      const e = eVal[q]!;
+      const row = base + j * rowLen;
+      let p0 = pos[j]! + phase;
+      if (p0 >= LFSR_PERIOD) p0 -= LFSR_PERIOD;
+      for (let t = 0; t < na; t++) {
+        const i = aIdx[t]!;
+        const x = w[row + i]! - Math.floor((e * aVal[t]! + rnd[p0 + i]!) * m);
+        w[row + i] = x < lo ? lo : x > hi ? hi : x;
+      }
+      const x = w[row + nIn]! - Math.floor((e * one + rnd[p0 + nIn]!) * m);
+      w[row + nIn] = x < lo ? lo : x > hi ? hi : x;
+    }
+  }
+
+  /** The same for S > 16: floor((p + r·2^(S−16)) / 2^S) = floor((floor(p / 2^(S−16)) + r) / 2^16). */
+  private updateWide(k: number, phase: number): void {
+    const w = this.w;
+    const nIn = this.sizes[k]!;
+    const rowLen = nIn + 1;
+    const base = this.wOff[k]!;
+    const eIdx = this.errIdx[k]!;
+    const eVal = this.errVal[k]!;
+    const ne = this.errCount[k]!;
+    const aIdx = this.inIdx[k]!;
+    const aVal = this.inVal[k]!;
+    const na = this.inCount[k]!;
+    const pos = this.rowPos[k]!;
+    const rnd = this.rnd;
+    const pre = this.updPre;
+    const m = this.updM;
+    const lo = this.wMin;
+    const hi = this.wMax;
+    const one = this.one;
+    for (let q = 0; q < ne; q++) {
+      const j = eIdx[q]!;
+      const e = eVal[q]!;
+      const row = base + j * rowLen;
+      let p0 = pos[j]! + phase;
+      if (p0 >= LFSR_PERIOD) p0 -= LFSR_PERIOD;
+      for (let t = 0; t < na; t++) {
+        const i = aIdx[t]!;
+        const x = w[row + i]! - Math.floor((Math.floor(e * aVal[t]! * pre) + rnd[p0 + i]!) * m);
+        w[row + i] = x < lo ? lo : x > hi ? hi : x;
+      }
+      const x = w[row + nIn]! - Math.floor((Math.floor(e * one * pre) + rnd[p0 + nIn]!) * m);
+      w[row + nIn] = x < lo ? lo : x > hi ? hi : x;
+    }
+  }
+
+  private capture(input: SampleInput, label: number, train: boolean, predicted: number, n: number): void {
+    const L = this.L;
+    const a: Int32Array[] = [Int32Array.from(input as ArrayLike<number>)];
+    const mask: Uint8Array[] = [];
+    for (let k = 1; k < L; k++) {
+      const ak = this.act[k]!.slice();
+      a.push(ak);
+      mask.push(Uint8Array.from(ak, (v) => (v > 0 && v < this.maskHi ? 1 : 0)));
+    }
+    const e: Int32Array[] = [];
+    if (train) {
+      for (let k = 0; k < L; k++) {
+        const dense = new Int32Array(this.sizes[k + 1]!);
+        const idx = this.errIdx[k]!;
+        const val = this.errVal[k]!;
+        for (let q = 0; q < this.errCount[k]!; q++) dense[idx[q]!] = val[q]!;
+        e.push(dense);
+      }
+    }
+    this.trace = {
+      train,
+      label,
+      predicted,
+      sampleNumber: n,
+      z: this.z.map((x) => x.slice()),
+      a,
+      mask,
+      e,
+    };
+  }
+}
