@@ -66,7 +66,8 @@ export function layout(p: AcceleratorParams): Layout {
     const nOut = p.layers[k + 1]!;
     const groups = Math.ceil(nOut / P);
     const inActBase = k === 0 ? 0 : layers[k - 1]!.outActBase;
-    const outActBase = ab;
+    // The output layer's activations are not stored (its drain computes errors instead).
+    const outActBase = k < L - 1 ? ab : 0;
     if (k < L - 1) ab += nOut;
     layers.push({ nIn, nOut, groups, rowLen: nIn + 1, weightBase: wb, errorBase: eb, inActBase, outActBase });
     wb += groups * (nIn + 1);

@@ -2,6 +2,7 @@
 import { DesignErrors } from '../hdl/index.js';
 import { ToolMissingError, ToolVersionError } from '../tools/index.js';
 import { ConfigError } from '../config/index.js';
+import { OutputError } from '../flows/generate.js';
 
 /** Bad input from the user (a flag, a file, a value): exit code 2. */
 export class UsageError extends Error {
@@ -13,7 +14,7 @@ export function reportAndExit(err: unknown): never {
     process.stderr.write(`taxonn: ${err.message}\n`);
     process.exit(2);
   }
-  if (err instanceof UsageError || err instanceof ConfigError || err instanceof ToolMissingError || err instanceof ToolVersionError) {
+  if (err instanceof UsageError || err instanceof ConfigError || err instanceof OutputError || err instanceof ToolMissingError || err instanceof ToolVersionError) {
     process.stderr.write(`taxonn: ${err.message}\n`);
     process.exit(2);
   }

@@ -6,6 +6,9 @@ import path from 'node:path';
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { runDemo } from '../flows/demo.js';
+import { generateAccelerator, writeOutputFolder } from '../flows/generate.js';
+import { verify } from '../flows/verify.js';
+import { addConfigOptions, configFromArgs } from './config-options.js';
 import { BINDINGS_DIR, writeBindings } from '../flows/bindings.js';
 import { repoRoot } from '../hdl/source.js';
 import { VERSION } from '../hdl/index.js';
@@ -47,6 +50,58 @@ async function main(argv: string[]): Promise<void> {
             `clean under verilator -Wall, iverilog -g2005 and yosys synth (${secs} s)\n`,
         );
         if (!ok) process.exitCode = 1;
+      },
+    )
+    .command(
+      'generate',
+      'Generate the accelerator: Verilog (one file per module), manifest.json, a FuseSoC .core and a .f file list',
+      (y) =>
+        addConfigOptions(y)
+          .option('out', { type: 'string', demandOption: true, describe: 'output folder (created; files replaced atomically)' })
+          .example('$0 generate --out rtl-out/taxonn', 'the default configuration (784-64-10, P = 16)')
+          .example('$0 generate --config my.json --pes 32 --out build/rtl', 'a configuration file, with one field overridden'),
+      (args) => {
+        const cfg = configFromArgs(args);
+        const out = generateAccelerator(cfg);
+        const written = writeOutputFolder(path.resolve(args.out), out.files);
+        process.stdout.write(
+          `${out.manifest.top}: ${out.manifest.files.length} Verilog files, ${out.manifest.memoryBits} memory bits; ` +
+            `wrote ${written.length} files to ${args.out}\n`,
+        );
+      },
+    )
+    .command(
+      'verify',
+      'Run a random sample stream through the RTL (Verilator) and the golden model and compare them bit for bit',
+      (y) =>
+        addConfigOptions(y)
+          .option('samples', { type: 'number', default: 20, describe: 'samples in the stream', coerce: positiveInt('samples') })
+          .option('stimulus-seed', { type: 'number', default: 1, describe: 'seed of weights, inputs and stalls (combined with --seed)', coerce: positiveInt('stimulus-seed') })
+          .option('stalls', { type: 'boolean', default: false, describe: 'random stalls on every valid/ready (30% of cycles)' })
+          .option('wave', { type: 'string', describe: 'write a waveform (.vcd or .fst)' })
+          .option('json', { type: 'boolean', default: false, describe: 'print one JSON document on stdout' })
+          .example('$0 verify --samples 100 --stalls', 'the default configuration, with backpressure everywhere')
+          .example('$0 verify --layers 13,7,5 --pes 3 --rounding nearest --json', 'a small odd configuration, as JSON'),
+      async (args) => {
+        const cfg = configFromArgs(args);
+        const report = await verify(cfg, {
+          samples: args.samples,
+          seed: ((args['stimulus-seed'] * 65537) ^ cfg.seed) >>> 0 || 1,
+          stallPermille: args.stalls ? 300 : 0,
+          wave: args.wave,
+        });
+        if (args.json) process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
+        else {
+          const m = report.firstMismatch;
+          process.stdout.write(
+            `${report.equivalent ? 'EQUIVALENT' : 'MISMATCH'}: ${report.top}, ${report.samples} samples (${report.trainingSamples} training)` +
+              `${args.stalls ? ' with random stalls' : ''}\n` +
+              `  cycles per training sample ${report.cyclesPerSample.toFixed(0)}, bound ${report.boundCyclesPerSample}, ` +
+              `utilization ${(100 * report.utilization).toFixed(1)}%\n` +
+              (m ? `  first mismatch: sample ${m.sample}, ${m.phase}, layer ${m.layer}, neuron ${m.neuron}: expected ${m.expected}, got ${m.actual} (${m.detail})\n` : ''),
+          );
+        }
+        if (!report.equivalent) process.exitCode = 1;
       },
     )
     .command(

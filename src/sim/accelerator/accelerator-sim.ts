@@ -13,7 +13,7 @@ import { runnerCpp, sampleWords } from './runner-cpp.js';
 
 export interface Sample {
   /** a_0 as activation-format codes. */
-  readonly input: ArrayLike<number>;
+  readonly input: Int32Array | Uint8Array | Uint16Array | readonly number[];
   readonly label: number;
   readonly train: boolean;
 }
