@@ -226,8 +226,11 @@ class AcceleratorBuilder {
     const drainLane = m.reg('drain_lane', UInt(clog2(P)), { init: 0 });
     const drainJ = m.reg('drain_j', UInt(jw), { init: 0 });
     const drainGrp = m.reg('drain_grp', UInt(eaw), { init: 0 });
-    // A group may start when the drain will be free by the time the group's sums are ready.
-    const drainWillBeFree = m.wire('drain_will_be_free', drainBusy.not().or(drainLeft.le(tRowLen)));
+    // Forward groups finish every rowLen cycles and the drain needs up to P cycles per group,
+    // so with rowLen ≥ P the drain always keeps up (a capture may coincide with its last
+    // element). Smaller layers wait until the drain is idle and no capture is on its way.
+    const pendingCapture = m.wire('pending_capture', Bool);
+    const drainWillBeFree = m.wire('drain_will_be_free', tRowLen.ge(P).or(drainBusy.or(pendingCapture).not()));
 
     // ---- pipeline stage 1 (the cycle after an issue: memory data valid) ----------------------
     const issue = m.wire('issue', Bool);
@@ -371,6 +374,7 @@ class AcceleratorBuilder {
       best.set(z);
       bestIdx.set(drainJ.truncate(Math.min(jw, lay.labelBits)));
     });
+    m.when(drainBusy, () => drainJ.set(drainJ.add(1).truncate(jw)));
     m.when(capture, () => {
       drainBusy.set(1);
       drainLeft.set(s2LaneCount.truncate(pw));
@@ -380,8 +384,9 @@ class AcceleratorBuilder {
       drainLeft.set(drainLeft.sub(1).truncate(pw));
       drainBusy.set(drainLeft.ne(1));
       drainLane.set(drainLane.add(1).truncate(clog2(P)));
-      drainJ.set(drainJ.add(1).truncate(jw));
     });
+    const isFwd = (v: Expr, op: Expr, last: Expr) => v.and(op.eq(PE_OP.forward)).and(last);
+    m.assign(pendingCapture, isFwd(s1Valid, s1Op, s1Last).or(isFwd(s2Valid, s2Op, s2Last)));
     // Activation buffer writes (hidden layers) and output-error writes (output layer, training).
     m.assign(aWe, drainBusy.and(isOutputLayer.not()));
     m.assign(aWAddr, tOutAct.add(drainJ).truncate(aaw));

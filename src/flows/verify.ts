@@ -21,6 +21,8 @@ export interface VerifyOptions {
   /** Fraction of zero inputs (MNIST-like sparsity). */
   sparsity?: number;
   wave?: string;
+  /** Negative control for tests: the golden model runs this configuration instead. */
+  goldenConfig?: Config;
 }
 
 export interface Mismatch {
@@ -77,7 +79,7 @@ export async function verify(cfg: Config, opts: VerifyOptions): Promise<VerifyRe
   } finally {
     sim.close();
   }
-  const golden = new GoldenAccelerator(cfg);
+  const golden = new GoldenAccelerator(opts.goldenConfig ?? cfg);
   golden.loadWeights(weights);
   for (let i = 0; i < samples.length && !firstMismatch; i++) {
     const s = samples[i]!;
@@ -110,7 +112,7 @@ export async function verify(cfg: Config, opts: VerifyOptions): Promise<VerifyRe
  * the weights (update).
  */
 async function locate(cfg: Config, weights: Int32Array, samples: Sample[], n: number, opts: VerifyOptions): Promise<Mismatch> {
-  const golden = new GoldenAccelerator(cfg, { trace: true });
+  const golden = new GoldenAccelerator(opts.goldenConfig ?? cfg, { trace: true });
   golden.loadWeights(weights);
   for (let i = 0; i < n; i++) golden.sample(samples[i]!.input, samples[i]!.label, samples[i]!.train);
   const s = samples[n]!;

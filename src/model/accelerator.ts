@@ -289,6 +289,10 @@ export class GoldenAccelerator {
   private readonly seq: Uint16Array;
 
   // state
+  /**
+   * The weights, layer by layer, each layer column-major: W_l[j][i] at wOff[k] + i·N_l + j, the
+   * bias at i = N_{l-1} (the forward pass then runs over contiguous columns of the non-zero inputs).
+   */
   private readonly w: Int32Array;
   private readonly wOff: Int32Array;
   /** rowPos[k][j]: (lane start + c of the row's first operation) mod 65535. */
@@ -308,7 +312,8 @@ export class GoldenAccelerator {
   private readonly errIdx: Int32Array[];
   private readonly errVal: Int32Array[];
   private readonly errCount: Int32Array;
-  private readonly sum: Float64Array;
+  /** Per non-zero error row of the layer being updated: its first sequence position this sample. */
+  private readonly rowStart: Int32Array;
 
   private tracing = false;
   private trace: AcceleratorTrace | undefined;
@@ -415,13 +420,13 @@ export class GoldenAccelerator {
     }
     this.inCount = new Int32Array(L);
     this.errCount = new Int32Array(L);
-    this.sum = new Float64Array(maxN);
+    this.rowStart = new Int32Array(maxN);
     this.tracing = options.trace ?? false;
   }
 
   // ---- weights ------------------------------------------------------------------------------
 
-  /** Loads all weights and biases, in s_weights stream order (§5). Checks length and range. */
+  /** Loads all weights and biases, in s_weights stream order (§5). Checks length and range (nothing is loaded on an error). */
   loadWeights(codes: Int32Array | readonly number[]): void {
     const n = this.geometry.paramCount;
     if (codes.length !== n) {
@@ -440,19 +445,39 @@ export class GoldenAccelerator {
         );
       }
     }
-    this.w.set(codes);
+    this.store(codes);
   }
 
-  /** All weights and biases, in m_weights stream order (a copy). */
+  /** All weights and biases, in m_weights stream order (a new array). */
   readWeights(): Int32Array {
-    return this.w.slice();
+    const out = new Int32Array(this.geometry.paramCount);
+    const w = this.w;
+    for (let k = 0; k < this.L; k++) {
+      const nIn = this.sizes[k]!;
+      const nOut = this.sizes[k + 1]!;
+      const base = this.wOff[k]!;
+      let q = base; // stream and storage offsets of a layer coincide (same size)
+      for (let j = 0; j < nOut; j++) for (let i = 0; i <= nIn; i++) out[q++] = w[base + i * nOut + j]!;
+    }
+    return out;
   }
 
-  /** Sets He/Glorot-uniform initial weights (see `initialWeights`) and returns them (a copy). */
+  /** Sets He/Glorot-uniform initial weights (see `initialWeights`) and returns them (stream order). */
   initWeights(seed: number): Int32Array {
     const codes = initialWeights(this.params, seed);
-    this.w.set(codes);
+    this.store(codes);
     return codes;
+  }
+
+  private store(codes: ArrayLike<number>): void {
+    const w = this.w;
+    for (let k = 0; k < this.L; k++) {
+      const nIn = this.sizes[k]!;
+      const nOut = this.sizes[k + 1]!;
+      const base = this.wOff[k]!;
+      let q = base;
+      for (let j = 0; j < nOut; j++) for (let i = 0; i <= nIn; i++) w[base + i * nOut + j] = codes[q++]!;
+    }
   }
 
   /** "layer 2, row 3, column 7" or "layer 1, row 0, bias" for a stream index. */
@@ -567,22 +592,23 @@ export class GoldenAccelerator {
     this.inCount[0] = nz;
   }
 
-  /** z_{k+1}[j] = Σ W[j][i]·a_k[i] + b[j]·ONE over the non-zero a_k[i]. */
+  /** z_{k+1}[j] = Σ W[j][i]·a_k[i] + b[j]·ONE over the non-zero a_k[i], column by column. */
   private forward(k: number): void {
     const w = this.w;
     const nIn = this.sizes[k]!;
     const nOut = this.sizes[k + 1]!;
-    const rowLen = nIn + 1;
+    const base = this.wOff[k]!;
     const idx = this.inIdx[k]!;
     const val = this.inVal[k]!;
     const nz = this.inCount[k]!;
     const z = this.z[k]!;
     const one = this.one;
-    let row = this.wOff[k]!;
-    for (let j = 0; j < nOut; j++, row += rowLen) {
-      let acc = w[row + nIn]! * one;
-      for (let q = 0; q < nz; q++) acc += w[row + idx[q]!]! * val[q]!;
-      z[j] = acc;
+    const bias = base + nIn * nOut;
+    for (let j = 0; j < nOut; j++) z[j] = w[bias + j]! * one;
+    for (let q = 0; q < nz; q++) {
+      const col = base + idx[q]! * nOut;
+      const a = val[q]!;
+      for (let j = 0; j < nOut; j++) z[j] += w[col + j]! * a;
     }
   }
 
@@ -655,8 +681,7 @@ export class GoldenAccelerator {
    */
   private backward(k: number): void {
     const w = this.w;
-    const nIn = this.sizes[k]!;
-    const rowLen = nIn + 1;
+    const nOut = this.sizes[k + 1]!;
     const base = this.wOff[k]!;
     const eIdx = this.errIdx[k]!;
     const eVal = this.errVal[k]!;
@@ -664,13 +689,6 @@ export class GoldenAccelerator {
     const aIdx = this.inIdx[k]!;
     const aVal = this.inVal[k]!;
     const na = this.inCount[k]!;
-    const s = this.sum;
-    s.fill(0, 0, na);
-    for (let q = 0; q < ne; q++) {
-      const row = base + eIdx[q]! * rowLen;
-      const e = eVal[q]!;
-      for (let t = 0; t < na; t++) s[t] += w[row + aIdx[t]!]! * e;
-    }
     const outIdx = this.errIdx[k - 1]!;
     const outVal = this.errVal[k - 1]!;
     const c = this.bwdC;
@@ -682,10 +700,14 @@ export class GoldenAccelerator {
     if (ne > 0) {
       for (let t = 0; t < na; t++) {
         if (aVal[t]! >= maskHi) continue; // hard-sigmoid saturated at 1: derivative 0
-        let e = Math.floor((s[t]! + c) * m);
+        const i = aIdx[t]!;
+        const col = base + i * nOut;
+        let s = 0;
+        for (let q = 0; q < ne; q++) s += w[col + eIdx[q]!]! * eVal[q]!;
+        let e = Math.floor((s + c) * m);
         e = e < lo ? lo : e > hi ? hi : e;
         if (e !== 0) {
-          outIdx[n] = aIdx[t]!;
+          outIdx[n] = i;
           outVal[n] = e;
           n++;
         }
@@ -694,11 +716,27 @@ export class GoldenAccelerator {
     this.errCount[k - 1] = n;
   }
 
-  /** W ← sat_W(W − R(e·a, S)) for the non-zero e rows × non-zero a columns, and the biases (S ≤ 16). */
+  /** The first sequence position of each non-zero error row's update operations, this sample. */
+  private rowStarts(k: number, phase: number): void {
+    const eIdx = this.errIdx[k]!;
+    const ne = this.errCount[k]!;
+    const pos = this.rowPos[k]!;
+    const rp = this.rowStart;
+    for (let q = 0; q < ne; q++) {
+      const p0 = pos[eIdx[q]!]! + phase;
+      rp[q] = p0 >= LFSR_PERIOD ? p0 - LFSR_PERIOD : p0;
+    }
+  }
+
+  /**
+   * W ← sat_W(W − R(e·a, S)) for the non-zero a columns (then the bias column, a = ONE_A) × the
+   * non-zero e rows; S ≤ 16: R = floor((e·a + r) / 2^S) with r from the lane's sequence position.
+   */
   private update(k: number, phase: number): void {
+    this.rowStarts(k, phase);
     const w = this.w;
     const nIn = this.sizes[k]!;
-    const rowLen = nIn + 1;
+    const nOut = this.sizes[k + 1]!;
     const base = this.wOff[k]!;
     const eIdx = this.errIdx[k]!;
     const eVal = this.errVal[k]!;
@@ -706,33 +744,30 @@ export class GoldenAccelerator {
     const aIdx = this.inIdx[k]!;
     const aVal = this.inVal[k]!;
     const na = this.inCount[k]!;
-    const pos = this.rowPos[k]!;
+    const rp = this.rowStart;
     const rnd = this.rnd;
     const m = this.updM;
     const lo = this.wMin;
     const hi = this.wMax;
-    const one = this.one;
-    for (let q = 0; q < ne; q++) {
-      const j = eIdx[q]!;
-      const e = eVal[q]!;
-      const row = base + j * rowLen;
-      let p0 = pos[j]! + phase;
-      if (p0 >= LFSR_PERIOD) p0 -= LFSR_PERIOD;
-      for (let t = 0; t < na; t++) {
-        const i = aIdx[t]!;
-        const x = w[row + i]! - Math.floor((e * aVal[t]! + rnd[p0 + i]!) * m);
-        w[row + i] = x < lo ? lo : x > hi ? hi : x;
+    if (ne === 0) return;
+    for (let t = 0; t <= na; t++) {
+      const i = t < na ? aIdx[t]! : nIn;
+      const a = t < na ? aVal[t]! : this.one;
+      const col = base + i * nOut;
+      for (let q = 0; q < ne; q++) {
+        const o = col + eIdx[q]!;
+        const x = w[o]! - Math.floor((eVal[q]! * a + rnd[rp[q]! + i]!) * m);
+        w[o] = x < lo ? lo : x > hi ? hi : x;
       }
-      const x = w[row + nIn]! - Math.floor((e * one + rnd[p0 + nIn]!) * m);
-      w[row + nIn] = x < lo ? lo : x > hi ? hi : x;
     }
   }
 
   /** The same for S > 16: floor((p + r·2^(S−16)) / 2^S) = floor((floor(p / 2^(S−16)) + r) / 2^16). */
   private updateWide(k: number, phase: number): void {
+    this.rowStarts(k, phase);
     const w = this.w;
     const nIn = this.sizes[k]!;
-    const rowLen = nIn + 1;
+    const nOut = this.sizes[k + 1]!;
     const base = this.wOff[k]!;
     const eIdx = this.errIdx[k]!;
     const eVal = this.errVal[k]!;
@@ -740,26 +775,22 @@ export class GoldenAccelerator {
     const aIdx = this.inIdx[k]!;
     const aVal = this.inVal[k]!;
     const na = this.inCount[k]!;
-    const pos = this.rowPos[k]!;
+    const rp = this.rowStart;
     const rnd = this.rnd;
     const pre = this.updPre;
     const m = this.updM;
     const lo = this.wMin;
     const hi = this.wMax;
-    const one = this.one;
-    for (let q = 0; q < ne; q++) {
-      const j = eIdx[q]!;
-      const e = eVal[q]!;
-      const row = base + j * rowLen;
-      let p0 = pos[j]! + phase;
-      if (p0 >= LFSR_PERIOD) p0 -= LFSR_PERIOD;
-      for (let t = 0; t < na; t++) {
-        const i = aIdx[t]!;
-        const x = w[row + i]! - Math.floor((Math.floor(e * aVal[t]! * pre) + rnd[p0 + i]!) * m);
-        w[row + i] = x < lo ? lo : x > hi ? hi : x;
+    if (ne === 0) return;
+    for (let t = 0; t <= na; t++) {
+      const i = t < na ? aIdx[t]! : nIn;
+      const a = t < na ? aVal[t]! : this.one;
+      const col = base + i * nOut;
+      for (let q = 0; q < ne; q++) {
+        const o = col + eIdx[q]!;
+        const x = w[o]! - Math.floor((Math.floor(eVal[q]! * a * pre) + rnd[rp[q]! + i]!) * m);
+        w[o] = x < lo ? lo : x > hi ? hi : x;
       }
-      const x = w[row + nIn]! - Math.floor((Math.floor(e * one * pre) + rnd[p0 + nIn]!) * m);
-      w[row + nIn] = x < lo ? lo : x > hi ? hi : x;
     }
   }
 

@@ -1,0 +1,261 @@
+/**
+ * A slow, literal reference of docs/ARCHITECTURE.md §1–§3 for checking the fast golden model
+ * (src/model/accelerator.ts). Written to be obviously right rather than fast:
+ *
+ *   - every value is a bigint, every rounding goes through src/model/fixed.ts (requantize,
+ *     roundShift, saturate), every sum is checked not to wrap in the accBits accumulator;
+ *   - the weights live where §3 puts them: P weight banks, row j = gP + p of layer l in bank p at
+ *     WB_l + g·(N_{l-1}+1) + i, the bias at i = N_{l-1};
+ *   - each lane owns a stateful `Lfsr` (src/model/lfsr.ts) started at seq[p·floor(65535/P)] by
+ *     stepping, and every lane (padding lanes too) advances once per update operation in the
+ *     §2 order: layers L..1, groups, columns then bias;
+ *   - backward l and update l alternate exactly as §1 says (l = L..1).
+ *
+ * It shares no code with the fast model. A `mutation` makes it deliberately wrong in one
+ * detail, for the negative controls of the cross-check.
+ */
+import { activationModel } from '../../src/model/blocks.js';
+import { requantize, roundShift, saturate, wrapSigned, type Format } from '../../src/model/fixed.js';
+import { Lfsr } from '../../src/model/lfsr.js';
+import type { AcceleratorParams } from '../../src/model/accelerator.js';
+
+export const MUTATIONS = [
+  /** lane p starts one step late */
+  'lane-start',
+  /** padding lanes do not advance their LFSR */
+  'padding-idle',
+  /** layer l is updated before the backward step reads W_l */
+  'update-before-backward',
+  /** update operations numbered layer 1 first */
+  'update-layer-order',
+  /** the bias is multiplied by 1 (code) instead of ONE_A in the forward sum */
+  'bias-unit',
+  /** argmax ties go to the highest j */
+  'argmax-high',
+  /** output error rounding is a truncation */
+  'error-truncate',
+  /** the hard-sigmoid derivative shift is forgotten (d = 0) */
+  'hardsigmoid-deriv',
+  /** for S > 16 the stochastic addend is the raw 16-bit state (not shifted to the top of the dropped bits) */
+  'wide-low-bits',
+] as const;
+export type Mutation = (typeof MUTATIONS)[number];
+
+type Fmt = Format & { frac: number };
+
+export interface ReferenceTrace {
+  z: bigint[][];
+  a: bigint[][];
+  e: bigint[][];
+}
+
+export class ReferenceAccelerator {
+  readonly L: number;
+  readonly N: readonly number[];
+  readonly P: number;
+  readonly G: number[];
+  readonly WB: number[];
+  readonly banks: bigint[][];
+  lanes: Lfsr[] = [];
+  private readonly W: Fmt;
+  private readonly A: Fmt;
+  private readonly E: Fmt;
+  private readonly S: number;
+  private readonly ONE: bigint;
+
+  constructor(
+    readonly params: AcceleratorParams,
+    readonly mutation?: Mutation,
+  ) {
+    this.N = params.layers;
+    this.L = params.layers.length - 1;
+    this.P = params.pes;
+    this.W = { ...params.weight, signed: true };
+    this.A = { ...params.act, signed: false };
+    this.E = { ...params.error, signed: true };
+    this.S = params.error.frac + params.act.frac + params.lrShift - params.weight.frac;
+    this.ONE = 1n << BigInt(params.act.frac);
+    this.G = [0];
+    this.WB = [0, 0];
+    for (let l = 1; l <= this.L; l++) {
+      this.G[l] = Math.ceil(this.N[l]! / this.P);
+      this.WB[l + 1] = this.WB[l]! + this.G[l]! * (this.N[l - 1]! + 1);
+    }
+    const depth = this.WB[this.L + 1]!;
+    this.banks = Array.from({ length: this.P }, () => new Array<bigint>(depth).fill(0n));
+    this.reset();
+  }
+
+  reset(): void {
+    const stride = Math.floor(65535 / this.P);
+    this.lanes = [];
+    for (let p = 0; p < this.P; p++) {
+      const lane = new Lfsr(this.params.seed);
+      const steps = p * stride + (this.mutation === 'lane-start' ? 1 : 0);
+      for (let n = 0; n < steps; n++) lane.advance();
+      this.lanes.push(lane);
+    }
+  }
+
+  /** Bank and address of W_l[j][i] (i = N_{l-1} is the bias). */
+  private where(l: number, j: number, i: number): [number, number] {
+    const p = j % this.P;
+    const g = Math.floor(j / this.P);
+    return [p, this.WB[l]! + g * (this.N[l - 1]! + 1) + i];
+  }
+
+  private getW(l: number, j: number, i: number): bigint {
+    const [p, addr] = this.where(l, j, i);
+    return this.banks[p]![addr]!;
+  }
+
+  private setW(l: number, j: number, i: number, v: bigint): void {
+    const [p, addr] = this.where(l, j, i);
+    this.banks[p]![addr] = v;
+  }
+
+  /** From the s_weights stream: l = 1..L, rows j, columns i then the bias. */
+  loadWeights(codes: ArrayLike<number>): void {
+    let q = 0;
+    for (let l = 1; l <= this.L; l++) {
+      for (let j = 0; j < this.N[l]!; j++) {
+        for (let i = 0; i <= this.N[l - 1]!; i++) this.setW(l, j, i, BigInt(codes[q++]!));
+      }
+    }
+    if (q !== codes.length) throw new Error('reference: wrong number of codes');
+  }
+
+  readWeights(): Int32Array {
+    const out: number[] = [];
+    for (let l = 1; l <= this.L; l++) {
+      for (let j = 0; j < this.N[l]!; j++) {
+        for (let i = 0; i <= this.N[l - 1]!; i++) out.push(Number(this.getW(l, j, i)));
+      }
+    }
+    return Int32Array.from(out);
+  }
+
+  private noWrap(x: bigint, what: string): bigint {
+    if (wrapSigned(x, this.params.accBits) !== x) throw new Error(`reference: ${what} wraps in ${this.params.accBits} bits`);
+    return x;
+  }
+
+  sample(input: ArrayLike<number>, label: number, train: boolean): { predicted: number; trace: ReferenceTrace } {
+    const { L, N, P, W, A, E } = this;
+    const hs = this.params.hidden === 'hardsigmoid';
+    const F = W.frac + A.frac;
+    const a: bigint[][] = [Array.from(input, (v) => BigInt(v))];
+    const m: boolean[][] = [[]];
+    const z: bigint[][] = [[]];
+
+    // 1. forward, lane by lane in groups, as the PE array computes it
+    for (let l = 1; l <= L; l++) {
+      z[l] = new Array<bigint>(N[l]!).fill(0n);
+      for (let g = 0; g < this.G[l]!; g++) {
+        for (let p = 0; p < P; p++) {
+          const j = g * P + p;
+          if (j >= N[l]!) continue; // padding lane
+          let acc = 0n;
+          for (let i = 0; i < N[l - 1]!; i++) acc = this.noWrap(acc + this.getW(l, j, i) * a[l - 1]![i]!, 'forward sum');
+          const biasIn = this.mutation === 'bias-unit' ? 1n : this.ONE;
+          acc = this.noWrap(acc + this.getW(l, j, N[l - 1]!) * biasIn, 'forward sum');
+          z[l]![j] = acc;
+        }
+      }
+      if (l < L) {
+        a[l] = [];
+        m[l] = [];
+        for (let j = 0; j < N[l]!; j++) {
+          const zz = z[l]![j]!;
+          let act: bigint;
+          if (!hs) act = requantize(zz, F, A, 'nearest');
+          else {
+            const q = requantize(zz + (1n << BigInt(F + 1)), F + 2, A, 'nearest');
+            act = q < this.ONE ? q : this.ONE;
+          }
+          const mask = hs ? act > 0n && act < this.ONE : act > 0n;
+          // the block golden model of the activation unit must agree with the doc formula
+          const blk = activationModel(zz, F, A, this.params.hidden, 'nearest');
+          if (blk.a !== act || blk.mask !== mask) throw new Error(`reference: activationModel disagrees at z = ${zz}`);
+          a[l]![j] = act;
+          m[l]![j] = mask;
+        }
+      }
+    }
+
+    // 2. prediction
+    let predicted = 0;
+    for (let j = 1; j < N[L]!; j++) {
+      const zj = z[L]![j]!;
+      const best = z[L]![predicted]!;
+      if (zj > best || (this.mutation === 'argmax-high' && zj === best)) predicted = j;
+    }
+    if (!train) return { predicted, trace: { z, a, e: [] } };
+
+    // 3. output error
+    const e: bigint[][] = [];
+    e[L] = [];
+    for (let j = 0; j < N[L]!; j++) {
+      const t = j === label ? 1n << BigInt(F) : 0n;
+      e[L]![j] =
+        this.mutation === 'error-truncate' ? requantize(z[L]![j]! - t, F, E, 'truncate') : requantize(z[L]![j]! - t, F, E, 'nearest');
+    }
+
+    // 4–5. backward l (reads W_l) then update l, for l = L..1
+    const d = hs && this.mutation !== 'hardsigmoid-deriv' ? 2 : 0;
+    const backward = (l: number) => {
+      e[l - 1] = [];
+      for (let i = 0; i < N[l - 1]!; i++) {
+        let s = 0n;
+        for (let g = 0; g < this.G[l]!; g++) {
+          // the adder tree sums the P lanes' products of this group (padding lanes: 0)
+          let tree = 0n;
+          for (let p = 0; p < P; p++) {
+            const j = g * P + p;
+            if (j < N[l]!) tree += this.getW(l, j, i) * e[l]![j]!;
+          }
+          s = this.noWrap(s + tree, 'backward sum');
+        }
+        e[l - 1]![i] = m[l - 1]![i] ? requantize(s, W.frac + E.frac + d, E, 'nearest') : 0n;
+      }
+    };
+    const update = (l: number) => {
+      for (let g = 0; g < this.G[l]!; g++) {
+        for (let i = 0; i <= N[l - 1]!; i++) {
+          const x = i < N[l - 1]! ? a[l - 1]![i]! : this.ONE;
+          for (let p = 0; p < P; p++) {
+            const j = g * P + p;
+            if (j < N[l]!) {
+              const prod = this.noWrap(e[l]![j]! * x, 'update product');
+              const state = this.lanes[p]!.state;
+              const delta =
+                this.mutation === 'wide-low-bits' && this.S > 16 && this.params.rounding === 'stochastic'
+                  ? (prod + BigInt(state)) >> BigInt(this.S)
+                  : roundShift(prod, this.S, this.params.rounding, state);
+              this.setW(l, j, i, saturate(this.getW(l, j, i) - delta, W));
+            }
+          }
+          for (let p = 0; p < P; p++) {
+            if (this.mutation === 'padding-idle' && g * P + p >= N[l]!) continue;
+            this.lanes[p]!.advance();
+          }
+        }
+      }
+    };
+    if (this.mutation === 'update-layer-order') {
+      for (let l = L; l >= 2; l--) backward(l);
+      for (let l = 1; l <= L; l++) update(l);
+    } else {
+      for (let l = L; l >= 1; l--) {
+        if (this.mutation === 'update-before-backward') {
+          update(l);
+          if (l >= 2) backward(l);
+        } else {
+          if (l >= 2) backward(l);
+          update(l);
+        }
+      }
+    }
+    return { predicted, trace: { z, a, e } };
+  }
+}
