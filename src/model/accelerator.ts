@@ -1,21 +1,31 @@
 /**
  * The golden model of the whole TaxoNN training accelerator: bit-exact with the RTL by
  * construction of docs/ARCHITECTURE.md §1–§3 (arithmetic, per-lane LFSRs, lanes and groups) and
- * §5 (the s_weights / m_weights stream order), and fast enough to be the engine of training
- * experiments (tens of thousands of 784-64-10 training samples per second on one core).
+ * §6 "Host interface" (the s_weights / m_weights stream order), and fast enough to be the engine
+ * of training experiments (tens of thousands of 784-64-10 training samples per second on one core).
  *
- * Exactness: every value is an integer code held in a double or an Int32Array. The constructor
- * rejects parameters for which any sum could leave ±2^52 (a validated configuration has
- * accBits ≤ 48, so that never happens) and every rounding below is written so that it is exact
- * for integers in that range: `floor((x + c) · 2^-s)` with `|x + c| < 2^53` and a power-of-two
- * scale, or, for shifts above 16, a two-step form that never adds a large constant.
+ * Exactness: every value is an integer code held in a double. The constructor rejects parameters
+ * for which a sum could wrap in accBits bits or leave ±2^50 (a validated configuration has
+ * accBits ≤ 48 and wide enough, so neither happens) and every rounding below is written so that
+ * it is exact for integers in that range: `floor((x + c) · 2^-s)` with `|x + c| < 2^53` and a
+ * power-of-two scale, or, for shifts above 16, a two-step form that never adds a large constant.
+ *
+ * Where the document leaves room, the model assumes (the RTL agrees, test/flows/verify.test.ts):
+ * padding lanes (g·P + p ≥ N_l) hold no neuron, contribute nothing to backward sums and update
+ * no weight, but their LFSRs advance like every lane; a training label must be in 0..N_L−1 (an
+ * error otherwise), an inference sample's label is ignored; `lfsrState` reports the §2 position
+ * whatever the rounding, although only stochastic rounding with S > 0 reads the draws.
  *
  * Speed: a multiplication by a zero activation or error is skipped (exact: every rounding mode
  * maps 0 to 0, stochastic too because its random addend is below 2^S), so forward MACs run over
  * the non-zero inputs only and the update over (non-zero error rows) × (non-zero columns). The
  * LFSR of lane p is not stepped: its draw for update operation c of training sample n is the
  * precomputed `seq[(p·floor(65535/P) + n·U + c) mod 65535]` (§2), so only the phase
- * `n·U mod 65535` is kept, and skipped operations cost nothing.
+ * `n·U mod 65535` is kept, and skipped operations cost nothing. Weights are stored per layer
+ * column-major in a Float64Array (the forward pass keeps 8 outputs in registers while the
+ * non-zero input columns stream by); the stream order exists only in load/readWeights. The hot
+ * path allocates nothing (`train`/`infer`; `sample` returns one small object). Measured with
+ * `npx tsx bench/golden.ts`.
  *
  * Index conventions: weight layers are 0-based here, k = 0..L−1 is the doc's layer l = k + 1
  * (inputs N_k = layers[k], outputs N_{k+1} = layers[k+1]).
@@ -281,11 +291,12 @@ export class GoldenAccelerator {
   private readonly bwdC: number;
   private readonly bwdM: number;
   // update: S ≤ 16: d = floor((p + r) · updM); S > 16: d = floor((floor(p · updPre) + r) · 2^-16)
-  private readonly wide: boolean;
+  /** 0: int32 shift, 1: floor with S ≤ 16, 2: S > 16 (see update()). */
+  private readonly updateKind: 0 | 1 | 2;
   private readonly updM: number;
   private readonly updPre: number;
   /** r by sequence position (extended past 65535 by the longest row, so a row never wraps). */
-  private readonly rnd: Int32Array;
+  private readonly rnd: Uint16Array;
   private readonly seq: Uint16Array;
 
   // state
@@ -293,7 +304,7 @@ export class GoldenAccelerator {
    * The weights, layer by layer, each layer column-major: W_l[j][i] at wOff[k] + i·N_l + j, the
    * bias at i = N_{l-1} (the forward pass then runs over contiguous columns of the non-zero inputs).
    */
-  private readonly w: Int32Array;
+  private readonly w: Float64Array;
   private readonly wOff: Int32Array;
   /** rowPos[k][j]: (lane start + c of the row's first operation) mod 65535. */
   private readonly rowPos: Int32Array[];
@@ -312,8 +323,6 @@ export class GoldenAccelerator {
   private readonly errIdx: Int32Array[];
   private readonly errVal: Int32Array[];
   private readonly errCount: Int32Array;
-  /** Per non-zero error row of the layer being updated: its first sequence position this sample. */
-  private readonly rowStart: Int32Array;
 
   private tracing = false;
   private trace: AcceleratorTrace | undefined;
@@ -364,13 +373,15 @@ export class GoldenAccelerator {
     this.bwdM = pow2(-bwdShift);
 
     const S = geometry.updateShift;
-    this.wide = S > 16;
+    // |e·a| + r < 2^31 (a ≤ max_A also bounds the bias's ONE_A): the int32 shift is exact
+    const intOk = pow2(E.bits - 1) * this.aMax + pow2(16) < pow2(31);
+    this.updateKind = S > 16 ? 2 : intOk ? 0 : 1;
     this.updM = pow2(-Math.min(S, 16));
     this.updPre = pow2(-(S - 16));
     this.seq = lfsrSequence(params.seed);
     let maxRow = 0;
     for (let k = 0; k < L; k++) maxRow = Math.max(maxRow, this.sizes[k]! + 1);
-    this.rnd = new Int32Array(LFSR_PERIOD + maxRow);
+    this.rnd = new Uint16Array(LFSR_PERIOD + maxRow);
     const rs = this.rnd;
     for (let q = 0; q < rs.length; q++) {
       const state = this.seq[q % LFSR_PERIOD]!;
@@ -390,7 +401,7 @@ export class GoldenAccelerator {
       rs[q] = r;
     }
 
-    this.w = new Int32Array(geometry.paramCount);
+    this.w = new Float64Array(geometry.paramCount);
     this.wOff = Int32Array.from(geometry.streamOffsets);
     this.rowPos = [];
     this.z = [];
@@ -399,11 +410,9 @@ export class GoldenAccelerator {
     this.inVal = [];
     this.errIdx = [];
     this.errVal = [];
-    let maxN = 0;
     for (let k = 0; k < L; k++) {
       const nIn = this.sizes[k]!;
       const nOut = this.sizes[k + 1]!;
-      maxN = Math.max(maxN, nIn, nOut);
       const pos = new Int32Array(nOut);
       for (let j = 0; j < nOut; j++) {
         const p = j % geometry.P;
@@ -420,13 +429,12 @@ export class GoldenAccelerator {
     }
     this.inCount = new Int32Array(L);
     this.errCount = new Int32Array(L);
-    this.rowStart = new Int32Array(maxN);
     this.tracing = options.trace ?? false;
   }
 
   // ---- weights ------------------------------------------------------------------------------
 
-  /** Loads all weights and biases, in s_weights stream order (§5). Checks length and range (nothing is loaded on an error). */
+  /** Loads all weights and biases, in s_weights stream order (docs/ARCHITECTURE.md §6). Checks length and range (nothing is loaded on an error). */
   loadWeights(codes: Int32Array | readonly number[]): void {
     const n = this.geometry.paramCount;
     if (codes.length !== n) {
@@ -561,8 +569,7 @@ export class GoldenAccelerator {
       // Update l = L..1 reads e_l, a_{l−1} and W_l only, and each backward step read its W_l
       // before: updating after all backward steps is the same.
       for (let k = L - 1; k >= 0; k--) {
-        if (this.wide) this.updateWide(k, phase);
-        else this.update(k, phase);
+        this.update(k, phase);
       }
       this.trained = n + 1;
       this.phase = (phase + (this.geometry.updateOps % LFSR_PERIOD)) % LFSR_PERIOD;
@@ -571,6 +578,7 @@ export class GoldenAccelerator {
     return predicted;
   }
 
+  /** The non-zero inputs as a list (index, code), checking every code. */
   private gatherInput(input: SampleInput): void {
     const n0 = this.sizes[0]!;
     if (input.length !== n0) throw new RangeError(`sample: expected ${n0} input codes, got ${input.length}`);
@@ -578,21 +586,41 @@ export class GoldenAccelerator {
     const val = this.inVal[0]!;
     const hi = this.aMax;
     let nz = 0;
-    for (let i = 0; i < n0; i++) {
-      const v = input[i]!;
-      if (v !== 0) {
-        if (!(v >= 1 && v <= hi && Number.isInteger(v))) {
-          throw new RangeError(`sample: input ${i} is ${v}, outside the activation format ${fmtText(this.params.act, false)} (integers 0..${hi})`);
+    let bad = -1;
+    if (input instanceof Uint8Array || input instanceof Uint16Array || input instanceof Int32Array) {
+      // integers by construction: only the range needs checking
+      for (let i = 0; i < n0; i++) {
+        const v = input[i]!;
+        if (v !== 0) {
+          if ((v < 0 || v > hi) && bad < 0) bad = i;
+          idx[nz] = i;
+          val[nz] = v;
+          nz++;
         }
-        idx[nz] = i;
-        val[nz] = v;
-        nz++;
       }
+    } else {
+      for (let i = 0; i < n0; i++) {
+        const v = input[i]!;
+        if (v !== 0) {
+          if (!(v >= 1 && v <= hi && Number.isInteger(v)) && bad < 0) bad = i;
+          idx[nz] = i;
+          val[nz] = v;
+          nz++;
+        }
+      }
+    }
+    if (bad >= 0) {
+      throw new RangeError(
+        `sample: input ${bad} is ${input[bad]}, outside the activation format ${fmtText(this.params.act, false)} (integers 0..${hi})`,
+      );
     }
     this.inCount[0] = nz;
   }
 
-  /** z_{k+1}[j] = Σ W[j][i]·a_k[i] + b[j]·ONE over the non-zero a_k[i], column by column. */
+  /**
+   * z_{k+1}[j] = Σ W[j][i]·a_k[i] + b[j]·ONE over the non-zero a_k[i]: blocks of 4 outputs kept
+   * in registers while the non-zero columns stream by (about twice as fast as one output at a time).
+   */
   private forward(k: number): void {
     const w = this.w;
     const nIn = this.sizes[k]!;
@@ -604,11 +632,64 @@ export class GoldenAccelerator {
     const z = this.z[k]!;
     const one = this.one;
     const bias = base + nIn * nOut;
-    for (let j = 0; j < nOut; j++) z[j] = w[bias + j]! * one;
-    for (let q = 0; q < nz; q++) {
-      const col = base + idx[q]! * nOut;
-      const a = val[q]!;
-      for (let j = 0; j < nOut; j++) z[j] += w[col + j]! * a;
+    let j = 0;
+    for (; j + 8 <= nOut; j += 8) {
+      const b = bias + j;
+      let z0 = w[b]! * one;
+      let z1 = w[b + 1]! * one;
+      let z2 = w[b + 2]! * one;
+      let z3 = w[b + 3]! * one;
+      let z4 = w[b + 4]! * one;
+      let z5 = w[b + 5]! * one;
+      let z6 = w[b + 6]! * one;
+      let z7 = w[b + 7]! * one;
+      const o = base + j;
+      for (let q = 0; q < nz; q++) {
+        const c = o + idx[q]! * nOut;
+        const a = val[q]!;
+        z0 += w[c]! * a;
+        z1 += w[c + 1]! * a;
+        z2 += w[c + 2]! * a;
+        z3 += w[c + 3]! * a;
+        z4 += w[c + 4]! * a;
+        z5 += w[c + 5]! * a;
+        z6 += w[c + 6]! * a;
+        z7 += w[c + 7]! * a;
+      }
+      z[j] = z0;
+      z[j + 1] = z1;
+      z[j + 2] = z2;
+      z[j + 3] = z3;
+      z[j + 4] = z4;
+      z[j + 5] = z5;
+      z[j + 6] = z6;
+      z[j + 7] = z7;
+    }
+    for (; j + 4 <= nOut; j += 4) {
+      const b = bias + j;
+      let z0 = w[b]! * one;
+      let z1 = w[b + 1]! * one;
+      let z2 = w[b + 2]! * one;
+      let z3 = w[b + 3]! * one;
+      const o = base + j;
+      for (let q = 0; q < nz; q++) {
+        const c = o + idx[q]! * nOut;
+        const a = val[q]!;
+        z0 += w[c]! * a;
+        z1 += w[c + 1]! * a;
+        z2 += w[c + 2]! * a;
+        z3 += w[c + 3]! * a;
+      }
+      z[j] = z0;
+      z[j + 1] = z1;
+      z[j + 2] = z2;
+      z[j + 3] = z3;
+    }
+    for (; j < nOut; j++) {
+      let acc = w[bias + j]! * one;
+      const o = base + j;
+      for (let q = 0; q < nz; q++) acc += w[o + idx[q]! * nOut]! * val[q]!;
+      z[j] = acc;
     }
   }
 
@@ -716,81 +797,65 @@ export class GoldenAccelerator {
     this.errCount[k - 1] = n;
   }
 
-  /** The first sequence position of each non-zero error row's update operations, this sample. */
-  private rowStarts(k: number, phase: number): void {
-    const eIdx = this.errIdx[k]!;
-    const ne = this.errCount[k]!;
-    const pos = this.rowPos[k]!;
-    const rp = this.rowStart;
-    for (let q = 0; q < ne; q++) {
-      const p0 = pos[eIdx[q]!]! + phase;
-      rp[q] = p0 >= LFSR_PERIOD ? p0 - LFSR_PERIOD : p0;
-    }
-  }
-
   /**
-   * W ← sat_W(W − R(e·a, S)) for the non-zero a columns (then the bias column, a = ONE_A) × the
-   * non-zero e rows; S ≤ 16: R = floor((e·a + r) / 2^S) with r from the lane's sequence position.
+   * W ← sat_W(W − R(e·a, S)) for the non-zero e rows × (the non-zero a columns, then the bias
+   * column with a = ONE_A). The draw of row j, column i is the sequence position
+   * rowPos[j] + phase + i (operation c = offset of the row's group + i). Three forms of R, chosen
+   * once per model (`updateKind`): S ≤ 16 and |e·a| + r < 2^31: `(e·a + r) >> S` in int32;
+   * S ≤ 16: `floor((e·a + r) · 2^-S)`; S > 16: `floor((floor(e·a · 2^-(S−16)) + r) · 2^-16)`,
+   * which equals floor((e·a + r·2^(S−16)) / 2^S) without adding a large number.
    */
   private update(k: number, phase: number): void {
-    this.rowStarts(k, phase);
+    const ne = this.errCount[k]!;
+    if (ne === 0) return;
     const w = this.w;
     const nIn = this.sizes[k]!;
     const nOut = this.sizes[k + 1]!;
     const base = this.wOff[k]!;
+    const biasCol = base + nIn * nOut;
     const eIdx = this.errIdx[k]!;
     const eVal = this.errVal[k]!;
-    const ne = this.errCount[k]!;
     const aIdx = this.inIdx[k]!;
     const aVal = this.inVal[k]!;
     const na = this.inCount[k]!;
-    const rp = this.rowStart;
+    const pos = this.rowPos[k]!;
     const rnd = this.rnd;
-    const m = this.updM;
     const lo = this.wMin;
     const hi = this.wMax;
-    if (ne === 0) return;
-    for (let t = 0; t <= na; t++) {
-      const i = t < na ? aIdx[t]! : nIn;
-      const a = t < na ? aVal[t]! : this.one;
-      const col = base + i * nOut;
-      for (let q = 0; q < ne; q++) {
-        const o = col + eIdx[q]!;
-        const x = w[o]! - Math.floor((eVal[q]! * a + rnd[rp[q]! + i]!) * m);
-        w[o] = x < lo ? lo : x > hi ? hi : x;
-      }
-    }
-  }
-
-  /** The same for S > 16: floor((p + r·2^(S−16)) / 2^S) = floor((floor(p / 2^(S−16)) + r) / 2^16). */
-  private updateWide(k: number, phase: number): void {
-    this.rowStarts(k, phase);
-    const w = this.w;
-    const nIn = this.sizes[k]!;
-    const nOut = this.sizes[k + 1]!;
-    const base = this.wOff[k]!;
-    const eIdx = this.errIdx[k]!;
-    const eVal = this.errVal[k]!;
-    const ne = this.errCount[k]!;
-    const aIdx = this.inIdx[k]!;
-    const aVal = this.inVal[k]!;
-    const na = this.inCount[k]!;
-    const rp = this.rowStart;
-    const rnd = this.rnd;
+    const one = this.one;
+    const kind = this.updateKind;
+    const S = this.geometry.updateShift;
+    const m = this.updM;
     const pre = this.updPre;
-    const m = this.updM;
-    const lo = this.wMin;
-    const hi = this.wMax;
-    if (ne === 0) return;
-    for (let t = 0; t <= na; t++) {
-      const i = t < na ? aIdx[t]! : nIn;
-      const a = t < na ? aVal[t]! : this.one;
-      const col = base + i * nOut;
-      for (let q = 0; q < ne; q++) {
-        const o = col + eIdx[q]!;
-        const x = w[o]! - Math.floor((Math.floor(eVal[q]! * a * pre) + rnd[rp[q]! + i]!) * m);
-        w[o] = x < lo ? lo : x > hi ? hi : x;
+    for (let q = 0; q < ne; q++) {
+      const j = eIdx[q]!;
+      const e = eVal[q]!;
+      let p0 = pos[j]! + phase;
+      if (p0 >= LFSR_PERIOD) p0 -= LFSR_PERIOD;
+      const o = base + j;
+      if (kind === 0) {
+        for (let t = 0; t < na; t++) {
+          const i = aIdx[t]!;
+          const x = w[o + i * nOut]! - ((e * aVal[t]! + rnd[p0 + i]!) >> S);
+          w[o + i * nOut] = x < lo ? lo : x > hi ? hi : x;
+        }
+      } else if (kind === 1) {
+        for (let t = 0; t < na; t++) {
+          const i = aIdx[t]!;
+          const x = w[o + i * nOut]! - Math.floor((e * aVal[t]! + rnd[p0 + i]!) * m);
+          w[o + i * nOut] = x < lo ? lo : x > hi ? hi : x;
+        }
+      } else {
+        for (let t = 0; t < na; t++) {
+          const i = aIdx[t]!;
+          const x = w[o + i * nOut]! - Math.floor((Math.floor(e * aVal[t]! * pre) + rnd[p0 + i]!) * m);
+          w[o + i * nOut] = x < lo ? lo : x > hi ? hi : x;
+        }
       }
+      const r = rnd[p0 + nIn]!;
+      const d = kind === 2 ? Math.floor((Math.floor(e * one * pre) + r) * m) : Math.floor((e * one + r) * m);
+      const x = w[biasCol + j]! - d;
+      w[biasCol + j] = x < lo ? lo : x > hi ? hi : x;
     }
   }
 

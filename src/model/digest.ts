@@ -4,7 +4,7 @@
  *
  * Definition (the C++ harness computes exactly this):
  *
- *   - input: the weight codes in s_weights / m_weights stream order (docs/ARCHITECTURE.md §5:
+ *   - input: the weight codes in s_weights / m_weights stream order (docs/ARCHITECTURE.md §6 "Host interface":
  *     layers l = 1..L, rows j ascending, in each row the columns i = 0..N_{l-1}−1 then the bias);
  *   - each code is taken as a 32-bit two's complement integer (a Wb-bit code sign-extended to 32
  *     bits, so −1 is 0xFFFFFFFF whatever Wb is) and fed as its 4 bytes, least significant first;

@@ -126,13 +126,14 @@ function crossCheck(p: AcceleratorParams, seed: number, samples: number, mutatio
       expect(t.predicted).toBe(got);
       expect(t.e.length).toBe(train ? L : 0);
     }
+    // the weights after every sample (by digest; the first differing code for the message)
+    const a = fast.readWeights();
+    const b = ref.readWeights();
+    if (weightDigest(a) !== weightDigest(b)) {
+      const q = a.findIndex((v, k) => v !== b[k]);
+      return { mismatch: `after sample ${n}: weight ${q} (${fast.describeIndex(q)}) is ${a[q]}, reference ${b[q]}`, trained, weightsChanged: true };
+    }
     if (n % 50 === 49 || n === samples - 1) {
-      const a = fast.readWeights();
-      const b = ref.readWeights();
-      if (weightDigest(a) !== weightDigest(b)) {
-        const q = a.findIndex((v, k) => v !== b[k]);
-        return { mismatch: `after sample ${n}: weight ${q} (${fast.describeIndex(q)}) is ${a[q]}, reference ${b[q]}`, trained, weightsChanged: true };
-      }
       for (let lane = 0; lane < p.pes; lane++) {
         if (fast.lfsrState(lane) !== ref.lanes[lane]!.state && mutation === undefined) {
           return { mismatch: `after sample ${n}: lane ${lane} LFSR ${fast.lfsrState(lane)}, reference ${ref.lanes[lane]!.state}`, trained, weightsChanged: true };
@@ -170,7 +171,9 @@ describe('GoldenAccelerator vs the literal BigInt reference', () => {
   });
 
   // Update shifts around and above 16 with products large enough to move the weights often
-  // (random configurations rarely move a weight with S > 16).
+  // (random configurations rarely move a weight with S > 16). With E16/A16 the products e·a plus
+  // r can exceed 2^31, so S = 16 exercises the model's float floor form of R, S > 16 its wide
+  // form; the random configurations mostly exercise its int32 shift form.
   const targeted: AcceleratorParams[] = [
     ...ROUNDINGS.flatMap((rounding) =>
       [20, 17, 16, 27].map((S) => ({
@@ -436,7 +439,7 @@ describe('it learns', () => {
     const before = errorRate();
     for (let epoch = 0; epoch < 10; epoch++) for (const s of trainSet) m.sample(s.x, s.label, true);
     const after = errorRate();
-    expect(after).toBeLessThan(0.1);
+    expect(after).toBeLessThan(0.05);
     expect(after).toBeLessThan(before);
   });
 });
