@@ -13,6 +13,8 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const BENCHES: { file: string; title: string }[] = [
   { file: 'bench/generate.ts', title: 'Generation: build the modules + emit Verilog' },
   { file: 'bench/sim.ts', title: 'Simulation: Verilator build and cycles/s' },
+  { file: 'bench/accelerator.ts', title: 'The accelerator in Verilator: cycles per sample, utilisation, samples/s' },
+  { file: 'bench/golden.ts', title: 'The golden model: training samples/s' },
 ];
 
 /** Runs `npx tsx <file>` in the repository root; resolves with its stdout (stderr passes through). */

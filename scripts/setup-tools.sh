@@ -3,13 +3,20 @@
 # Debian/Ubuntu it runs apt-get; otherwise it prints the exact command and fails.
 set -euo pipefail
 
-# binary:package pairs
+# binary:package pairs (a tool on the PATH)
 need=(verilator:verilator iverilog:iverilog yosys:yosys)
+# file:package pairs (a data file the package installs)
+need_files=(/usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz:dataset-fashion-mnist)
 missing=()
 for pair in "${need[@]}"; do
   bin=${pair%%:*}
   pkg=${pair##*:}
   command -v "$bin" >/dev/null 2>&1 || missing+=("$pkg")
+done
+for pair in "${need_files[@]}"; do
+  file=${pair%%:*}
+  pkg=${pair##*:}
+  [ -e "$file" ] || missing+=("$pkg")
 done
 [ ${#missing[@]} -eq 0 ] && exit 0
 

@@ -3,6 +3,8 @@ import { DesignErrors } from '../hdl/index.js';
 import { ToolMissingError, ToolVersionError } from '../tools/index.js';
 import { ConfigError } from '../config/index.js';
 import { OutputError } from '../flows/generate.js';
+import { TrainUsageError } from '../flows/train.js';
+import { DatasetError } from '../model/datasets/index.js';
 
 /** Bad input from the user (a flag, a file, a value): exit code 2. */
 export class UsageError extends Error {
@@ -14,7 +16,15 @@ export function reportAndExit(err: unknown): never {
     process.stderr.write(`taxonn: ${err.message}\n`);
     process.exit(2);
   }
-  if (err instanceof UsageError || err instanceof ConfigError || err instanceof OutputError || err instanceof ToolMissingError || err instanceof ToolVersionError) {
+  if (
+    err instanceof UsageError ||
+    err instanceof ConfigError ||
+    err instanceof DatasetError ||
+    err instanceof TrainUsageError ||
+    err instanceof OutputError ||
+    err instanceof ToolMissingError ||
+    err instanceof ToolVersionError
+  ) {
     process.stderr.write(`taxonn: ${err.message}\n`);
     process.exit(2);
   }

@@ -13,6 +13,7 @@ import { BINDINGS_DIR, writeBindings } from '../flows/bindings.js';
 import { repoRoot } from '../hdl/source.js';
 import { VERSION } from '../hdl/index.js';
 import { UsageError, reportAndExit } from './errors.js';
+import { runTrainCommand, trainOptions } from './train-command.js';
 
 const positiveInt = (name: string) => (v: unknown) => {
   const n = Number(v);
@@ -103,6 +104,12 @@ async function main(argv: string[]): Promise<void> {
         }
         if (!report.equivalent) process.exitCode = 1;
       },
+    )
+    .command(
+      'train',
+      'Train the network on a real data set (mnist, fashion-mnist, iris) with the golden model, the RTL or the float32 reference (docs/TRAINING.md)',
+      (y) => trainOptions(y),
+      (args) => runTrainCommand(args),
     )
     .command(
       'bindings',

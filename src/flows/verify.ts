@@ -111,7 +111,7 @@ export async function verify(cfg: Config, opts: VerifyOptions): Promise<VerifyRe
  * the hidden activations (forward), the prediction, the errors (output error, then backward),
  * the weights (update).
  */
-async function locate(cfg: Config, weights: Int32Array, samples: Sample[], n: number, opts: VerifyOptions): Promise<Mismatch> {
+export async function locate(cfg: Config, weights: Int32Array, samples: Sample[], n: number, opts: VerifyOptions): Promise<Mismatch> {
   const golden = new GoldenAccelerator(opts.goldenConfig ?? cfg, { trace: true });
   golden.loadWeights(weights);
   for (let i = 0; i < n; i++) golden.sample(samples[i]!.input, samples[i]!.label, samples[i]!.train);

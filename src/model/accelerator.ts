@@ -203,34 +203,51 @@ export function acceleratorGeometry(params: AcceleratorParams): AcceleratorGeome
 // ---- initial weights ----------------------------------------------------------------------
 
 /**
- * Initial weight codes in stream order: hidden layers He-uniform (U(±sqrt(6 / N_{l-1}))), the
- * output layer Glorot-uniform (U(±sqrt(6 / (N_{l-1} + N_l)))), each float rounded to the nearest
- * code (ties up) and saturated to the weight format; biases 0. Draws come from `Rng(seed)`, one
- * per weight in stream order, so the result depends on the layer sizes, the weight format and
- * the seed only.
+ * The initial weights as real numbers (doubles), in stream order: hidden layers He-uniform
+ * (U(±sqrt(6 / N_{l-1}))), the output layer Glorot-uniform (U(±sqrt(6 / (N_{l-1} + N_l)))),
+ * biases 0. Draws come from `Rng(seed)`, one per weight (not per bias) in stream order, so the
+ * result depends on the layer sizes and the seed only. `initialWeights` quantises exactly these
+ * values; `initialFloatWeights` rounds them to float32 (the float reference trainer's start).
+ */
+export function initialWeightValues(layers: readonly number[], seed: number): Float64Array {
+  const L = layers.length - 1;
+  let n = 0;
+  for (let l = 1; l <= L; l++) n += layers[l]! * (layers[l - 1]! + 1);
+  const values = new Float64Array(n);
+  const rng = new Rng(seed);
+  let o = 0;
+  for (let l = 1; l <= L; l++) {
+    const nIn = layers[l - 1]!;
+    const nOut = layers[l]!;
+    const bound = l < L ? Math.sqrt(6 / nIn) : Math.sqrt(6 / (nIn + nOut));
+    for (let j = 0; j < nOut; j++) {
+      for (let i = 0; i < nIn; i++) values[o++] = (rng.float() * 2 - 1) * bound;
+      values[o++] = 0;
+    }
+  }
+  return values;
+}
+
+/** `initialWeightValues` as float32 (stream order): the same weights before quantisation. */
+export function initialFloatWeights(layers: readonly number[], seed: number): Float32Array {
+  return Float32Array.from(initialWeightValues(layers, seed));
+}
+
+/**
+ * Initial weight codes in stream order: `initialWeightValues(layers, seed)`, each value rounded
+ * to the nearest code (ties up) and saturated to the weight format (biases 0). The result
+ * depends on the layer sizes, the weight format and the seed only. (The doubles are quantised,
+ * not their float32 roundings, which could land on the other side of a tie.)
  */
 export function initialWeights(params: Pick<AcceleratorParams, 'layers' | 'weight'>, seed: number): Int32Array {
-  const sizes = params.layers;
-  const L = sizes.length - 1;
-  let n = 0;
-  for (let l = 1; l <= L; l++) n += sizes[l]! * (sizes[l - 1]! + 1);
-  const codes = new Int32Array(n);
-  const rng = new Rng(seed);
+  const values = initialWeightValues(params.layers, seed);
+  const codes = new Int32Array(values.length);
   const scale = pow2(params.weight.frac);
   const lo = -pow2(params.weight.bits - 1);
   const hi = pow2(params.weight.bits - 1) - 1;
-  let o = 0;
-  for (let l = 1; l <= L; l++) {
-    const nIn = sizes[l - 1]!;
-    const nOut = sizes[l]!;
-    const bound = l < L ? Math.sqrt(6 / nIn) : Math.sqrt(6 / (nIn + nOut));
-    for (let j = 0; j < nOut; j++) {
-      for (let i = 0; i < nIn; i++) {
-        const c = Math.round((rng.float() * 2 - 1) * bound * scale);
-        codes[o++] = c < lo ? lo : c > hi ? hi : c;
-      }
-      codes[o++] = 0;
-    }
+  for (let q = 0; q < values.length; q++) {
+    const c = Math.round(values[q]! * scale);
+    codes[q] = c < lo ? lo : c > hi ? hi : c;
   }
   return codes;
 }
@@ -547,6 +564,14 @@ export class GoldenAccelerator {
   /** `sample(input, 0, false).predicted`, without the result object. */
   infer(input: SampleInput): number {
     return this.run(input, 0, false);
+  }
+
+  /**
+   * The exact output accumulators z_L of the last sample (fraction bits Wf + Af), from its
+   * forward pass (before the update). A live view, overwritten by the next sample.
+   */
+  lastOutputs(): ArrayLike<number> {
+    return this.z[this.L - 1]!;
   }
 
   private run(input: SampleInput, label: number, train: boolean): number {

@@ -8,6 +8,9 @@ import { describe, expect, it } from 'vitest';
 import { ConfigError, DEFAULT_CONFIG, parseConfig, type Config } from '../../src/config/index.js';
 import { Rng } from '../../src/model/rng.js';
 import { verify } from '../../src/flows/verify.js';
+import { generateAccelerator } from '../../src/flows/generate.js';
+import { emitForSim } from '../../src/sim/from-module.js';
+import { verilatorLint } from '../../src/tools/index.js';
 
 function randomConfig(rng: Rng): Config {
   for (;;) {
@@ -45,7 +48,10 @@ describe('RTL ≡ golden model', () => {
   for (let n = 0; n < 10; n++) {
     const cfg = randomConfig(rng);
     const name = `${cfg.layers.join('-')} P=${cfg.pes} w${cfg.weight.bits}q${cfg.weight.frac} a${cfg.act.bits}q${cfg.act.frac} e${cfg.error.bits}q${cfg.error.frac} ${cfg.rounding} ${cfg.hidden} K=${cfg.inputsPerBeat}`;
-    it(`${name}, 40 samples with random stalls`, async () => {
+    it(`${name}: lint-clean, and 40 samples with random stalls`, async () => {
+      const { design } = emitForSim(generateAccelerator(cfg).top);
+      const lint = await verilatorLint(design.files, design.top);
+      expect(lint.output).toBe('');
       const r = await verify(cfg, { samples: 40, seed: n + 1, stallPermille: 300, sparsity: 0.3 });
       expect(r.firstMismatch).toBeNull();
       expect(r.equivalent).toBe(true);
@@ -62,7 +68,7 @@ describe('RTL ≡ golden model', () => {
   });
 
   it('the default configuration (784-64-10, P = 16): equivalent and ≥ 90% of the cycle bound', async () => {
-    const r = await verify(DEFAULT_CONFIG, { samples: 12, seed: 5, stallPermille: 0, sparsity: 0.8 });
+    const r = await verify(DEFAULT_CONFIG, { samples: 40, seed: 5, stallPermille: 0, sparsity: 0.8 });
     expect(r.firstMismatch).toBeNull();
     expect(r.utilization).toBeGreaterThanOrEqual(0.9);
     expect(r.boundCyclesPerSample).toBe(6402);
