@@ -7,7 +7,7 @@ import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { runDemo } from '../flows/demo.js';
 import { generateAccelerator, writeOutputFolder } from '../flows/generate.js';
-import { verify } from '../flows/verify.js';
+import { stimulusSeed, verify } from '../flows/verify.js';
 import { addConfigOptions, configFromArgs } from './config-options.js';
 import { BINDINGS_DIR, writeBindings } from '../flows/bindings.js';
 import { repoRoot } from '../hdl/source.js';
@@ -87,7 +87,7 @@ async function main(argv: string[]): Promise<void> {
         const cfg = configFromArgs(args);
         const report = await verify(cfg, {
           samples: args.samples,
-          seed: ((args['stimulus-seed'] * 65537) ^ cfg.seed) >>> 0 || 1,
+          seed: stimulusSeed(cfg.seed, args['stimulus-seed']),
           stallPermille: args.stalls ? 300 : 0,
           wave: args.wave,
         });

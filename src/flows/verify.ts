@@ -21,6 +21,11 @@ export interface VerifyOptions {
   /** Fraction of zero inputs (MNIST-like sparsity). */
   sparsity?: number;
   wave?: string;
+  /**
+   * Build with --x-assign unique --x-initial unique and start from this random seed, so that a
+   * reset bug cannot hide behind Verilator's zero initial state.
+   */
+  xRandomSeed?: number;
   /** Negative control for tests: the golden model runs this configuration instead. */
   goldenConfig?: Config;
 }
@@ -52,6 +57,15 @@ export interface VerifyReport {
   readonly config: Config;
 }
 
+/**
+ * The stimulus seed of a verify run: the user's --stimulus-seed combined with the configuration's
+ * LFSR seed, so that `--seed S` alone also gives a different run. Tests and the CLI share it, so a
+ * failing property test prints a command that reproduces it exactly.
+ */
+export function stimulusSeed(configSeed: number, userSeed: number): number {
+  return (Math.imul(userSeed, 65537) ^ configSeed) >>> 0 || 1;
+}
+
 /** The random workload of a verify run: initial weights and a sample stream, from `seed`. */
 export function randomWorkload(cfg: Config, opts: VerifyOptions): { weights: Int32Array; samples: Sample[] } {
   const golden = new GoldenAccelerator(cfg);
@@ -70,7 +84,7 @@ export function randomWorkload(cfg: Config, opts: VerifyOptions): { weights: Int
 export async function verify(cfg: Config, opts: VerifyOptions): Promise<VerifyReport> {
   const { weights, samples } = randomWorkload(cfg, opts);
   const sizes = deriveSizes(cfg);
-  const sim = await AcceleratorSim.create(cfg, opts.wave ? { wave: opts.wave } : {});
+  const sim = await AcceleratorSim.create(cfg, simOptions(opts));
   let firstMismatch: Mismatch | null = null;
   let results;
   const cyclesBefore = sim.cycles;
@@ -118,7 +132,7 @@ export async function locate(cfg: Config, weights: Int32Array, samples: Sample[]
   const s = samples[n]!;
   const predicted = golden.sample(s.input, s.label, s.train).predicted;
   const trace = golden.lastTrace()!;
-  const sim = await AcceleratorSim.create(cfg, opts.wave ? { wave: opts.wave } : {});
+  const sim = await AcceleratorSim.create(cfg, simOptions(opts));
   try {
     // The same stream up to sample n (the LFSRs advance with it), then sample n alone.
     sim.run(weights, samples.slice(0, n), {});
@@ -154,6 +168,13 @@ export async function locate(cfg: Config, weights: Int32Array, samples: Sample[]
   } finally {
     sim.close();
   }
+}
+
+function simOptions(opts: VerifyOptions) {
+  return {
+    ...(opts.wave ? { wave: opts.wave } : {}),
+    ...(opts.xRandomSeed ? { xRandom: true, seed: opts.xRandomSeed } : {}),
+  };
 }
 
 function firstDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {

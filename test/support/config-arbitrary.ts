@@ -1,0 +1,83 @@
+/**
+ * fast-check arbitraries for accelerator configurations and verify runs, and the command line
+ * that reproduces a case: shared by the property tests and `npm run fuzz`.
+ */
+import fc from 'fast-check';
+import { ConfigError, parseConfig, type Config } from '../../src/config/index.js';
+
+export interface VerifyCase {
+  readonly cfg: Config;
+  readonly samples: number;
+  readonly stimulusSeed: number;
+  readonly stalls: boolean;
+}
+
+const format = (signed: boolean) =>
+  fc.integer({ min: 4, max: 16 }).chain((bits) =>
+    fc.record({ bits: fc.constant(bits), frac: fc.integer({ min: Math.max(0, bits - 6), max: signed ? bits - 1 : bits - 2 }) }),
+  );
+
+/** Valid configurations of small networks (fast to build), every option exercised. */
+export const configArb: fc.Arbitrary<Config> = fc
+  .record({
+    layers: fc.array(fc.integer({ min: 1, max: 12 }), { minLength: 2, maxLength: 5 }),
+    pes: fc.integer({ min: 1, max: 17 }),
+    weight: format(true),
+    act: format(false),
+    error: format(true),
+    lrExtra: fc.integer({ min: 0, max: 8 }),
+    rounding: fc.constantFrom('truncate' as const, 'nearest' as const, 'stochastic' as const),
+    hidden: fc.constantFrom('relu' as const, 'hardsigmoid' as const),
+    seed: fc.integer({ min: 1, max: 65535 }),
+    inputsPerBeat: fc.integer({ min: 1, max: 8 }),
+  })
+  .map((r) => {
+    try {
+      return parseConfig({
+        layers: r.layers,
+        pes: r.pes,
+        weight: r.weight,
+        act: r.act,
+        error: r.error,
+        accBits: 48,
+        lrShift: r.lrExtra + Math.max(0, r.weight.frac - r.error.frac - r.act.frac),
+        rounding: r.rounding,
+        hidden: r.hidden,
+        seed: r.seed,
+        inputsPerBeat: r.inputsPerBeat,
+      });
+    } catch (e) {
+      if (e instanceof ConfigError) return undefined;
+      throw e;
+    }
+  })
+  .filter((c): c is Config => c !== undefined);
+
+export const verifyCaseArb: fc.Arbitrary<VerifyCase> = fc.record({
+  cfg: configArb,
+  samples: fc.integer({ min: 3, max: 25 }),
+  stimulusSeed: fc.integer({ min: 1, max: 1_000_000 }),
+  stalls: fc.boolean(),
+});
+
+/** The `npx taxonn verify …` command that replays a case. */
+export function verifyCommand(c: VerifyCase): string {
+  const f = (x: { bits: number; frac: number }) => `${x.bits}:${x.frac}`;
+  const { cfg } = c;
+  return [
+    'npx taxonn verify',
+    `--layers ${cfg.layers.join(',')}`,
+    `--pes ${cfg.pes}`,
+    `--weight ${f(cfg.weight)} --act ${f(cfg.act)} --error ${f(cfg.error)}`,
+    `--acc-bits ${cfg.accBits} --lr-shift ${cfg.lrShift}`,
+    `--rounding ${cfg.rounding} --hidden ${cfg.hidden}`,
+    `--seed ${cfg.seed} --inputs-per-beat ${cfg.inputsPerBeat}`,
+    `--samples ${c.samples} --stimulus-seed ${c.stimulusSeed}`,
+    c.stalls ? '--stalls' : '',
+  ]
+    .filter(Boolean)
+    .join(' ');
+}
+
+/** Stalls of the CLI's --stalls flag, per mille. */
+export const CLI_STALLS = 300;
