@@ -1,0 +1,104 @@
+/**
+ * The catalogue of bad inputs: each gets one clear line on stderr naming the problem (the
+ * field, file or flag), exit code 2, no stack trace, and nothing partly written.
+ */
+import { execFile } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { repoRoot } from '../../src/hdl/source.js';
+
+const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'taxonn-bad-'));
+afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
+// A PATH with node and nothing else: every external tool is missing.
+const bareBin = path.join(tmp, 'bin');
+fs.mkdirSync(bareBin);
+fs.symlinkSync(process.execPath, path.join(bareBin, 'node'));
+const file = (name: string, text: string) => {
+  const p = path.join(tmp, name);
+  fs.writeFileSync(p, text);
+  return p;
+};
+
+function taxonn(args: string[], env: NodeJS.ProcessEnv = process.env): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    execFile(process.execPath, [path.join(repoRoot, 'bin', 'taxonn.mjs'), ...args], { cwd: repoRoot, env, encoding: 'utf8' }, (err, stdout, stderr) =>
+      resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr }),
+    );
+  });
+}
+
+interface Case {
+  readonly name: string;
+  readonly args: string[];
+  /** What the one line must say. */
+  readonly says: RegExp;
+  readonly env?: NodeJS.ProcessEnv;
+}
+
+const out = () => path.join(tmp, `out-${Math.random().toString(36).slice(2)}`);
+const gen = (...flags: string[]) => ['generate', ...flags];
+
+const cases: Case[] = [
+  // Invalid configurations
+  { name: 'too few layers', args: gen('--layers', '784'), says: /layers.*at least 2/i },
+  { name: 'a zero layer size', args: gen('--layers', '0,10'), says: /layers\[0\].*1\.\.65536.*got 0/ },
+  { name: 'a negative layer size', args: gen('--layers=-5,10'), says: /layers\[0\].*got -5/ },
+  { name: 'an absurd layer size', args: gen('--layers', '100000,10'), says: /layers\[0\].*65536.*100000/ },
+  { name: 'a fractional layer size', args: gen('--layers', '3.5,2'), says: /layers/ },
+  { name: 'zero PEs', args: gen('--pes', '0'), says: /pes.*1\.\.1024.*got 0/ },
+  { name: 'more PEs than any chip', args: gen('--pes', '5000'), says: /pes.*1\.\.1024.*5000/ },
+  { name: 'frac > bits', args: gen('--weight', '8:9'), says: /weight\.frac.*got 9/ },
+  { name: 'activation frac = bits (1.0 not representable)', args: gen('--act', '8:8'), says: /act\.frac.*got 8/ },
+  { name: 'an accumulator too narrow', args: gen('--acc-bits', '12'), says: /accBits.*got 12/ },
+  { name: 'an accumulator too wide', args: gen('--acc-bits', '60'), says: /accBits.*got 60/ },
+  { name: 'a negative learning-rate shift', args: gen('--lr-shift', '-1'), says: /lr-shift|lrShift/ },
+  { name: 'an update shift below zero', args: gen('--weight', '16:15', '--act', '8:2', '--error', '8:2', '--lr-shift', '0', '--acc-bits', '40'), says: /lrShift/ },
+  { name: 'an unknown rounding', args: gen('--rounding', 'banana'), says: /rounding.*banana/ },
+  { name: 'an unknown activation', args: gen('--hidden', 'tanh'), says: /hidden.*tanh/ },
+  { name: 'the LFSR seed 0', args: gen('--seed', '0'), says: /seed.*got 0/ },
+  { name: 'an LFSR seed over 16 bits', args: gen('--seed', '70000'), says: /seed.*70000/ },
+  { name: 'zero inputs per beat', args: gen('--inputs-per-beat', '0'), says: /inputsPerBeat|inputs-per-beat/ },
+  { name: 'an unknown key in the file', args: gen('--config', file('unknown.json', '{"layerz": [4, 2]}')), says: /layerz/ },
+  { name: 'a wrong type in the file', args: gen('--config', file('type.json', '{"layers": "abc"}')), says: /layers/ },
+  { name: 'malformed JSON', args: gen('--config', file('bad.json', '{"layers": [4, 2],}')), says: /bad\.json.*not valid JSON/ },
+  { name: 'a missing config file', args: gen('--config', path.join(tmp, 'nope.json')), says: /nope\.json/ },
+  { name: 'a config file that is a folder', args: gen('--config', tmp), says: /config/ },
+  // CLI misuse
+  { name: 'an unknown command', args: ['frobnicate'], says: /frobnicate|Unknown/i },
+  { name: 'an unknown flag', args: ['verify', '--bogus-flag'], says: /bogus-flag/ },
+  { name: 'a negative sample count', args: ['verify', '--samples', '-3'], says: /--samples must be a positive integer, got -3/ },
+  { name: 'a sample count that is not a number', args: ['verify', '--samples', 'many'], says: /--samples/ },
+  { name: 'generate without --out', args: ['generate'], says: /out/ },
+  { name: 'an unwritable output folder', args: ['generate', '--out', '/proc/taxonn/rtl'], says: /cannot write \/proc\/taxonn\/rtl/ },
+  { name: 'an output path that is a file', args: ['generate', '--out', file('plain.txt', 'x')], says: /plain\.txt.*is a file/ },
+  { name: 'demo with zero vectors', args: ['demo', '--vectors', '0'], says: /--vectors must be a positive integer/ },
+  { name: 'no command at all', args: [], says: /command/ },
+  // A missing external tool
+  {
+    name: 'verilator missing from PATH',
+    args: ['verify', '--layers', '3,2', '--pes', '1', '--samples', '1'],
+    says: /verilator not found on PATH.*make setup/,
+    env: { ...process.env, PATH: bareBin },
+  },
+];
+
+describe('bad inputs', () => {
+  it(`has a catalogue of at least 30 (${cases.length})`, () => expect(cases.length).toBeGreaterThanOrEqual(30));
+
+  for (const c of cases) {
+    it(`${c.name}: one line, exit 2, nothing written`, async () => {
+      const dir = out();
+      const args = c.args[0] === 'generate' && !c.args.includes('--out') && c.name !== 'generate without --out' ? [...c.args, '--out', dir] : c.args;
+      const r = await taxonn(args, c.env);
+      expect(r.code, r.stderr).toBe(2);
+      const lines = r.stderr.trimEnd().split('\n');
+      expect(lines, r.stderr).toHaveLength(1);
+      expect(lines[0]).toMatch(/^taxonn: /);
+      expect(lines[0]).toMatch(c.says);
+      expect(r.stderr).not.toMatch(/\bat .*\.(ts|js):\d+/);
+      expect(fs.existsSync(dir)).toBe(false);
+    });
+  }
+});
