@@ -8,6 +8,7 @@ import { hideBin } from 'yargs/helpers';
 import { runDemo } from '../flows/demo.js';
 import { generateAccelerator, writeOutputFolder } from '../flows/generate.js';
 import { stimulusSeed, verify } from '../flows/verify.js';
+import { readWeightsFile } from '../flows/weights-file.js';
 import { addConfigOptions, configFromArgs } from './config-options.js';
 import { BINDINGS_DIR, writeBindings } from '../flows/bindings.js';
 import { repoRoot } from '../hdl/source.js';
@@ -80,6 +81,7 @@ async function main(argv: string[]): Promise<void> {
           .option('stimulus-seed', { type: 'number', default: 1, describe: 'seed of weights, inputs and stalls (combined with --seed)', coerce: positiveInt('stimulus-seed') })
           .option('stalls', { type: 'boolean', default: false, describe: 'random stalls on every valid/ready (30% of cycles)' })
           .option('wave', { type: 'string', describe: 'write a waveform (.vcd or .fst)' })
+          .option('weights', { type: 'string', describe: 'initial weights: a file of integer codes in stream order (JSON array or whitespace-separated)' })
           .option('json', { type: 'boolean', default: false, describe: 'print one JSON document on stdout' })
           .example('$0 verify --samples 100 --stalls', 'the default configuration, with backpressure everywhere')
           .example('$0 verify --layers 13,7,5 --pes 3 --rounding nearest --json', 'a small odd configuration, as JSON'),
@@ -90,6 +92,7 @@ async function main(argv: string[]): Promise<void> {
           seed: stimulusSeed(cfg.seed, args['stimulus-seed']),
           stallPermille: args.stalls ? 300 : 0,
           wave: args.wave,
+          weights: args.weights ? readWeightsFile(args.weights, cfg) : undefined,
         });
         if (args.json) process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
         else {

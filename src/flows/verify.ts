@@ -26,6 +26,8 @@ export interface VerifyOptions {
    * reset bug cannot hide behind Verilator's zero initial state.
    */
   xRandomSeed?: number;
+  /** Initial weights (stream order) instead of the seeded random ones. */
+  weights?: Int32Array;
   /** Negative control for tests: the golden model runs this configuration instead. */
   goldenConfig?: Config;
 }
@@ -69,7 +71,7 @@ export function stimulusSeed(configSeed: number, userSeed: number): number {
 /** The random workload of a verify run: initial weights and a sample stream, from `seed`. */
 export function randomWorkload(cfg: Config, opts: VerifyOptions): { weights: Int32Array; samples: Sample[] } {
   const golden = new GoldenAccelerator(cfg);
-  const weights = golden.initWeights(opts.seed);
+  const weights = opts.weights ?? golden.initWeights(opts.seed);
   const rng = new Rng(opts.seed ^ 0x5bd1e995);
   const maxA = 2 ** cfg.act.bits - 1;
   const nOut = cfg.layers[cfg.layers.length - 1]!;

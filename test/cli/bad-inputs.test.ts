@@ -75,6 +75,11 @@ const cases: Case[] = [
   { name: 'an output path that is a file', args: ['generate', '--out', file('plain.txt', 'x')], says: /plain\.txt.*is a file/ },
   { name: 'demo with zero vectors', args: ['demo', '--vectors', '0'], says: /--vectors must be a positive integer/ },
   { name: 'no command at all', args: [], says: /command/ },
+  // Weight files (layers 3,2: 2 × 4 = 8 weights)
+  { name: 'a weight file of the wrong length', args: ['verify', '--layers', '3,2', '--weights', file('short.txt', '1 2 3')], says: /short\.txt holds 3 weights, the network 3-2 has 8/ },
+  { name: 'a weight code out of range', args: ['verify', '--layers', '3,2', '--weights', file('big.json', '[1,2,3,4,5,6,7,99999]')], says: /big\.json/ },
+  { name: 'a weight file that is not numbers', args: ['verify', '--layers', '3,2', '--weights', file('words.txt', '1 2 x 4 5 6 7 8')], says: /words\.txt: entry 2 is not an integer/ },
+  { name: 'a missing weight file', args: ['verify', '--layers', '3,2', '--weights', path.join(tmp, 'none.txt')], says: /none\.txt: no such file/ },
   // A missing external tool
   {
     name: 'verilator missing from PATH',
