@@ -1,6 +1,7 @@
 /**
  * Property: for every valid configuration and every sample stream, with or without random
- * stalls, the RTL is lint-clean and bit-exact against the golden model. fast-check generates
+ * stalls, the RTL is lint-clean, synthesises in Yosys without latches, multiple drivers or
+ * undriven nets, and is bit-exact against the golden model. fast-check generates
  * the cases (seeded, bounded here; `npm run fuzz -- --minutes M` runs a long campaign) and, on a
  * failure, shrinks to a minimal configuration and stream, printed as an `npx taxonn verify`
  * command. Verilator runs with random initial state (--x-initial unique) and a random seed.
@@ -13,12 +14,15 @@ import { generateAccelerator } from '../../src/flows/generate.js';
 import { stimulusSeed, verify } from '../../src/flows/verify.js';
 import { repoRoot } from '../../src/hdl/source.js';
 import { emitForSim } from '../../src/sim/from-module.js';
-import { verilatorLint } from '../../src/tools/index.js';
+import { verilatorLint, yosysSynthCheck } from '../../src/tools/index.js';
 import { CLI_STALLS, verifyCaseArb, verifyCommand, type VerifyCase } from '../support/config-arbitrary.js';
 
 async function holds(c: VerifyCase, xSeed: number): Promise<boolean> {
   const { design } = emitForSim(generateAccelerator(c.cfg).top);
   if (!(await verilatorLint(design.files, design.top)).ok) return false;
+  // Yosys: synthesises, no latches, and `check -assert` (no multiple drivers, no undriven nets).
+  const syn = await yosysSynthCheck(design.files, design.top);
+  if (!syn.ok || syn.latches > 0) return false;
   const r = await verify(c.cfg, {
     samples: c.samples,
     seed: stimulusSeed(c.cfg.seed, c.stimulusSeed),
