@@ -37,6 +37,38 @@ describe('npx taxonn', () => {
     expect(taxonn('demo', '--vectors', '-5').stderr).toMatch(/--vectors must be a positive integer, got -5/);
   });
 
+  it('verify reports equivalence as JSON, exits 0, and writes a waveform on request', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'taxonn-wave-'));
+    try {
+      const wave = path.join(dir, 'run.fst');
+      const r = taxonn('verify', '--layers', '5,4,3', '--pes', '2', '--samples', '3', '--stalls', '--wave', wave, '--json');
+      expect(r.stderr).toBe('');
+      expect(r.code).toBe(0);
+      const report = JSON.parse(r.stdout) as Record<string, unknown>;
+      for (const key of ['equivalent', 'samples', 'cycles', 'cyclesPerSample', 'utilization', 'firstMismatch', 'config']) expect(report).toHaveProperty(key);
+      expect(report.equivalent).toBe(true);
+      expect(report.firstMismatch).toBeNull();
+      expect(fs.statSync(wave).size).toBeGreaterThan(1000);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('generate writes Verilog, a manifest, a FuseSoC core and a file list', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'taxonn-gen-'));
+    try {
+      const out = path.join(dir, 'rtl');
+      const r = taxonn('generate', '--layers', '6,5,2', '--pes', '3', '--out', out);
+      expect(r.code, r.stderr).toBe(0);
+      const files = fs.readdirSync(out);
+      const manifest = JSON.parse(fs.readFileSync(path.join(out, 'manifest.json'), 'utf8')) as { top: string; files: string[] };
+      expect(files).toEqual(expect.arrayContaining(['manifest.json', `${manifest.top}.core`, `${manifest.top}.f`, ...manifest.files]));
+      expect(fs.readFileSync(path.join(out, `${manifest.top}.f`), 'utf8').trim().split('\n')).toEqual(manifest.files);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('prints help with examples', () => {
     const r = taxonn('demo', '--help');
     expect(r.code).toBe(0);
