@@ -10,14 +10,19 @@ import { DATASET_NAMES, type DatasetName } from '../model/datasets/index.js';
 import { addConfigOptions, configOverridesFromArgs, flagOrigin, type ConfigArgs } from './config-options.js';
 import { UsageError } from './errors.js';
 
+/** A repeated flag arrives as an array: the last one wins (as for the configuration flags). */
+const last = (v: unknown): unknown => (Array.isArray(v) ? v[v.length - 1] : v);
+
 const oneOf =
   <T extends string>(name: string, allowed: readonly T[]) =>
-  (v: unknown): T => {
+  (raw: unknown): T => {
+    const v = last(raw);
     if (typeof v === 'string' && (allowed as readonly string[]).includes(v)) return v as T;
     throw new UsageError(`--${name} must be one of ${allowed.join(', ')}, got ${JSON.stringify(v)}`);
   };
 
-const positiveInt = (name: string) => (v: unknown) => {
+const positiveInt = (name: string) => (raw: unknown) => {
+  const v = last(raw);
   if (v === undefined) return undefined;
   const n = Number(v);
   if (!Number.isSafeInteger(n) || n < 1) throw new UsageError(`--${name} must be a positive integer, got ${String(v)}`);
@@ -35,10 +40,11 @@ export interface TrainArgs extends ConfigArgs {
 
 export function trainOptions<T>(y: Argv<T>): Argv<T & TrainArgs> {
   return addConfigOptions(y)
+    .describe('seed', 'LFSR seed, 1..65535, decimal or 0x hex (default 0xACE1); also seeds the initial weights and the epoch shuffles')
     .option('dataset', { type: 'string', demandOption: true, describe: `data set: ${DATASET_NAMES.join(', ')}`, coerce: oneOf('dataset', DATASET_NAMES) })
     .option('engine', { type: 'string', default: 'golden', describe: `golden (bit-exact model), rtl (Verilated RTL checked against the golden model) or float (float32 reference)`, coerce: oneOf('engine', ENGINES) })
-    .option('epochs', { type: 'number', describe: 'epochs (default: mnist and fashion-mnist 5, iris 200)', coerce: positiveInt('epochs') })
-    .option('limit', { type: 'number', describe: 'train on the first N training samples only (the test set stays whole)', coerce: positiveInt('limit') })
+    .option('epochs', { type: 'string', describe: 'epochs (default: mnist and fashion-mnist 5, iris 200); layers, lr-shift and (iris) weight.frac also default per data set, see docs/TRAINING.md', coerce: positiveInt('epochs') })
+    .option('limit', { type: 'string', describe: 'train on the first N training samples (of the unshuffled set) only; the test set stays whole', coerce: positiveInt('limit') })
     .option('data-dir', { type: 'string', describe: "folder of the data set's files (default: where its npm / Debian package puts them)" })
     .option('json', { type: 'boolean', default: false, describe: 'print one JSON document on stdout' })
     .example('$0 train --dataset iris', '200 epochs on the golden model (4-16-3, lr 2^-5)')

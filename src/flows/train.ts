@@ -23,7 +23,7 @@ import { loadDataset, quantizeInputs, type Dataset, type DatasetName } from '../
 import { weightDigest } from '../model/digest.js';
 import { FloatTrainer } from '../model/float.js';
 import { Rng } from '../model/rng.js';
-import type { AcceleratorSim, Sample } from '../sim/accelerator/accelerator-sim.js';
+import { AcceleratorSim, type Sample } from '../sim/accelerator/accelerator-sim.js';
 import { locate, type Mismatch } from './verify.js';
 
 export const ENGINES = ['rtl', 'golden', 'float'] as const;
@@ -336,8 +336,7 @@ async function startEngine(kind: Engine, cfg: Config, data: Dataset, nTrain: num
   }
 
   // rtl, with the golden model in lock step
-  const { AcceleratorSim } = await import('../sim/accelerator/accelerator-sim.js');
-  const sim: AcceleratorSim = await AcceleratorSim.create(cfg);
+  const sim = await AcceleratorSim.create(cfg);
   let loaded = false;
   /** Training-set indices of every sample sent to the RTL since the weights were loaded. */
   const history: number[] = [];
@@ -374,8 +373,9 @@ async function startEngine(kind: Engine, cfg: Config, data: Dataset, nTrain: num
       const results = sim.run(loaded ? undefined : weights0, ids.map(toSample), {});
       loaded = true;
       let diverged = false;
+      let chunkCycles = 0;
       for (let q = 0; q < ids.length; q++) {
-        cycles += results[q]!.cycles;
+        chunkCycles += results[q]!.cycles;
         if (goldenTrain(ids[q]!, stats) !== results[q]!.predicted) {
           diverged = true;
           break;
@@ -390,6 +390,7 @@ async function startEngine(kind: Engine, cfg: Config, data: Dataset, nTrain: num
         return { ...m, epoch };
       }
       history.push(...ids);
+      cycles += chunkCycles;
       return null;
     },
     infer: (i) => golden.infer(testCodes[i]!),

@@ -38,8 +38,9 @@ export class FloatTrainer {
   private readonly a: Float64Array[];
   /** e[k]: dL/dz of weight layer k. */
   private readonly e: Float64Array[];
-  /** Non-zero entries of a[k]: nzIdx[k][0..nzCount[k]). */
+  /** Non-zero entries of a[k]: indices nzIdx[k][0..nzCount[k]) and values nzVal[k]. */
   private readonly nzIdx: Int32Array[];
+  private readonly nzVal: Float64Array[];
   private readonly nzCount: Int32Array;
   private loss = 0;
 
@@ -66,11 +67,13 @@ export class FloatTrainer {
     this.a = [];
     this.e = [];
     this.nzIdx = [];
+    this.nzVal = [];
     for (let k = 0; k < this.L; k++) {
       this.z.push(new Float64Array(sizes[k + 1]!));
       this.a.push(new Float64Array(sizes[k]!));
       this.e.push(new Float64Array(sizes[k + 1]!));
       this.nzIdx.push(new Int32Array(sizes[k]!));
+      this.nzVal.push(new Float64Array(sizes[k]!));
     }
     this.nzCount = new Int32Array(this.L);
     if (weights) this.loadWeights(weights);
@@ -130,11 +133,15 @@ export class FloatTrainer {
     if (x.length !== n0) throw new RangeError(`FloatTrainer: expected ${n0} inputs, got ${x.length}`);
     const a0 = this.a[0]!;
     const idx0 = this.nzIdx[0]!;
+    const val0 = this.nzVal[0]!;
     let nz = 0;
     for (let i = 0; i < n0; i++) {
       const v = x[i]!;
       a0[i] = v;
-      if (v !== 0) idx0[nz++] = i;
+      if (v !== 0) {
+        idx0[nz] = i;
+        val0[nz++] = v;
+      }
     }
     this.nzCount[0] = nz;
     const relu = this.params.hidden === 'relu';
@@ -142,28 +149,54 @@ export class FloatTrainer {
     for (let k = 0; k < L; k++) {
       const nIn = this.sizes[k]!;
       const nOut = this.sizes[k + 1]!;
-      const a = this.a[k]!;
       const idx = this.nzIdx[k]!;
+      const val = this.nzVal[k]!;
       const cnt = this.nzCount[k]!;
       const z = this.z[k]!;
       const row = nIn + 1;
-      let o = this.wOff[k]!;
-      for (let j = 0; j < nOut; j++, o += row) {
-        let s = w[o + nIn]!;
+      const base = this.wOff[k]!;
+      let j = 0;
+      // four rows at a time: each non-zero input is loaded once for all four
+      for (; j + 4 <= nOut; j += 4) {
+        const o0 = base + j * row;
+        const o1 = o0 + row;
+        const o2 = o1 + row;
+        const o3 = o2 + row;
+        let s0 = w[o0 + nIn]!;
+        let s1 = w[o1 + nIn]!;
+        let s2 = w[o2 + nIn]!;
+        let s3 = w[o3 + nIn]!;
         for (let q = 0; q < cnt; q++) {
           const i = idx[q]!;
-          s += w[o + i]! * a[i]!;
+          const v = val[q]!;
+          s0 += w[o0 + i]! * v;
+          s1 += w[o1 + i]! * v;
+          s2 += w[o2 + i]! * v;
+          s3 += w[o3 + i]! * v;
         }
+        z[j] = s0;
+        z[j + 1] = s1;
+        z[j + 2] = s2;
+        z[j + 3] = s3;
+      }
+      for (; j < nOut; j++) {
+        const o = base + j * row;
+        let s = w[o + nIn]!;
+        for (let q = 0; q < cnt; q++) s += w[o + idx[q]!]! * val[q]!;
         z[j] = s;
       }
       if (k < L - 1) {
         const next = this.a[k + 1]!;
         const nIdx = this.nzIdx[k + 1]!;
+        const nVal = this.nzVal[k + 1]!;
         let m = 0;
         for (let j = 0; j < nOut; j++) {
           const v = relu ? (z[j]! > 0 ? z[j]! : 0) : Math.min(1, Math.max(0, z[j]! / 4 + 0.5));
           next[j] = v;
-          if (v !== 0) nIdx[m++] = j;
+          if (v !== 0) {
+            nIdx[m] = j;
+            nVal[m++] = v;
+          }
         }
         this.nzCount[k + 1] = m;
       }
@@ -214,8 +247,8 @@ export class FloatTrainer {
       const nIn = this.sizes[k]!;
       const nOut = this.sizes[k + 1]!;
       const e = this.e[k]!;
-      const a = this.a[k]!;
       const idx = this.nzIdx[k]!;
+      const val = this.nzVal[k]!;
       const cnt = this.nzCount[k]!;
       const row = nIn + 1;
       let o = this.wOff[k]!;
@@ -223,8 +256,8 @@ export class FloatTrainer {
         const g = lr * e[j]!;
         if (g === 0) continue;
         for (let q = 0; q < cnt; q++) {
-          const i = idx[q]!;
-          w[o + i] = w[o + i]! - g * a[i]!;
+          const i = o + idx[q]!;
+          w[i] = w[i]! - g * val[q]!;
         }
         w[o + nIn] = w[o + nIn]! - g;
       }
