@@ -15,22 +15,10 @@
 import { cpus } from 'node:os';
 import { GoldenAccelerator, type AcceleratorParams } from '../src/model/accelerator.js';
 import { digestHex, weightDigest } from '../src/model/digest.js';
+import { DEFAULT_CONFIG } from '../src/config/index.js';
 import { Rng } from '../src/model/rng.js';
 
-const PARAMS: AcceleratorParams = {
-  variant: 'taxonn',
-  layers: [784, 64, 10],
-  pes: 16,
-  weight: { bits: 12, frac: 11 },
-  act: { bits: 8, frac: 6 },
-  error: { bits: 8, frac: 6 },
-  accBits: 32,
-  lrShift: 6,
-  rounding: 'stochastic',
-  hidden: 'relu',
-  seed: 0xace1,
-  inputsPerBeat: 16,
-};
+const PARAMS: AcceleratorParams = DEFAULT_CONFIG;
 const PASS_SAMPLES = 20_000;
 const PASSES = 5;
 const DATASET = 4_000;

@@ -24,4 +24,4 @@ export {
 export { DEFAULT_CONFIG, DEFAULT_FORMATS, updateShift } from './defaults.js';
 export { deriveSizes, fixedFormats, type DerivedSizes, type LayerSizes, type MacCounts } from './derive.js';
 export { accumulatorNeed, paramCount, peProductBits, type AccumulatorNeed } from './bounds.js';
-export { resolveConfig, readConfigFile, deepMerge, type ResolveOptions } from './load.js';
+export { resolveConfig, readConfigFile, deepMerge, hasPath, type ResolveOptions } from './load.js';

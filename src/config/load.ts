@@ -29,9 +29,9 @@ export function resolveConfig(options: ResolveOptions = {}): Config {
   const merged = deepMerge(deepMerge(DEFAULT_CONFIG, fromFile), overrides);
   return parseConfig(merged, {
     origin: (path) => {
-      if (has(overrides, path)) return options.overrideOrigin ? options.overrideOrigin(path) : 'from the overrides';
-      if (file !== undefined && has(fromFile, path)) return `in ${file}`;
-      return has(DEFAULT_CONFIG, path) ? 'the default' : undefined;
+      if (hasPath(overrides, path)) return options.overrideOrigin ? options.overrideOrigin(path) : 'from the overrides';
+      if (file !== undefined && hasPath(fromFile, path)) return `in ${file}`;
+      return hasPath(DEFAULT_CONFIG, path) ? 'the default' : undefined;
     },
   });
 }
@@ -71,7 +71,8 @@ function isPlainObject(v: unknown): v is Record<string, unknown> {
   return v !== null && typeof v === 'object' && !Array.isArray(v);
 }
 
-function has(root: unknown, path: ConfigPath): boolean {
+/** Whether `root` has a defined value at `path` (object keys and array indices). */
+export function hasPath(root: unknown, path: ConfigPath): boolean {
   let v = root;
   for (const p of path) {
     if (!isPlainObject(v) && !Array.isArray(v)) return false;

@@ -17,7 +17,7 @@
  * (`initialWeights(cfg, seed)`) and the epoch shuffles (`Rng(seed ^ SHUFFLE_SALT)`, one
  * Fisher–Yates permutation per epoch, drawn in epoch order), so all engines see the same run.
  */
-import { DEFAULT_CONFIG, deepMerge, readConfigFile, resolveConfig, type Config, type ConfigPath } from '../config/index.js';
+import { DEFAULT_CONFIG, deepMerge, hasPath, readConfigFile, resolveConfig, type Config, type ConfigPath } from '../config/index.js';
 import { GoldenAccelerator, initialWeights } from '../model/accelerator.js';
 import { loadDataset, quantizeInputs, type Dataset, type DatasetName } from '../model/datasets/index.js';
 import { weightDigest } from '../model/digest.js';
@@ -67,17 +67,6 @@ export interface TrainConfigOptions {
   overrideOrigin?: (path: ConfigPath) => string | undefined;
 }
 
-const isPlainObject = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
-
-function has(root: unknown, path: ConfigPath): boolean {
-  let v = root;
-  for (const p of path) {
-    if (!isPlainObject(v) && !Array.isArray(v)) return false;
-    v = (v as Record<PropertyKey, unknown>)[p];
-  }
-  return v !== undefined;
-}
-
 /**
  * The configuration of a training run: the project defaults, then the data set's defaults
  * (TRAIN_DEFAULTS), then the file, then the overrides — only values actually given count, so an
@@ -86,19 +75,19 @@ function has(root: unknown, path: ConfigPath): boolean {
 export function resolveTrainConfig(dataset: DatasetName, opts: TrainConfigOptions = {}): Config {
   const { file, overrides = {} } = opts;
   const fromFile = file === undefined ? {} : readConfigFile(file);
-  if (!isPlainObject(fromFile)) return resolveConfig({ file }); // the validator's error, naming the file
+  if (fromFile === null || typeof fromFile !== 'object' || Array.isArray(fromFile)) return resolveConfig({ file }); // the validator's error, naming the file
   const given = deepMerge(fromFile, overrides) as Record<string, unknown>;
   const d = TRAIN_DEFAULTS[dataset];
   const fromDataset: Record<string, unknown> = { layers: [...d.layers], lrShift: d.lrShift };
-  if (d.weightFracBelowBits !== undefined && !has(given, ['weight', 'frac'])) {
-    const bits = has(given, ['weight', 'bits']) ? (given.weight as Record<string, unknown>).bits : DEFAULT_CONFIG.weight.bits;
+  if (d.weightFracBelowBits !== undefined && !hasPath(given, ['weight', 'frac'])) {
+    const bits = hasPath(given, ['weight', 'bits']) ? (given.weight as Record<string, unknown>).bits : DEFAULT_CONFIG.weight.bits;
     if (Number.isInteger(bits) && (bits as number) - d.weightFracBelowBits >= 0) fromDataset.weight = { frac: (bits as number) - d.weightFracBelowBits };
   }
   return resolveConfig({
     overrides: deepMerge(fromDataset, given) as object,
     overrideOrigin: (path) => {
-      if (has(overrides, path)) return opts.overrideOrigin?.(path) ?? 'from the overrides';
-      if (file !== undefined && has(fromFile, path)) return `in ${file}`;
+      if (hasPath(overrides, path)) return opts.overrideOrigin?.(path) ?? 'from the overrides';
+      if (file !== undefined && hasPath(fromFile, path)) return `in ${file}`;
       return `the ${dataset} default`;
     },
   });

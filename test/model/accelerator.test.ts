@@ -13,23 +13,11 @@ import {
 } from '../../src/model/accelerator.js';
 import { weightDigest } from '../../src/model/digest.js';
 import { LFSR_PERIOD, lfsrSequence, lfsrStep } from '../../src/model/lfsr.js';
+import { DEFAULT_CONFIG } from '../../src/config/index.js';
 import { Rng } from '../../src/model/rng.js';
 import { MUTATIONS, ReferenceAccelerator, type Mutation } from './reference.js';
 
-const DEFAULTS: AcceleratorParams = {
-  variant: 'taxonn',
-  layers: [784, 64, 10],
-  pes: 16,
-  weight: { bits: 12, frac: 11 },
-  act: { bits: 8, frac: 6 },
-  error: { bits: 8, frac: 6 },
-  accBits: 32,
-  lrShift: 6,
-  rounding: 'stochastic',
-  hidden: 'relu',
-  seed: 0xace1,
-  inputsPerBeat: 16,
-};
+const DEFAULTS: AcceleratorParams = DEFAULT_CONFIG;
 
 const ROUNDINGS = ['truncate', 'nearest', 'stochastic'] as const;
 /** With these, S = 20 at lrShift 0 and the products e·a reach 2^31: the S > 16 forms get exercised. */
