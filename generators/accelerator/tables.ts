@@ -25,5 +25,3 @@ export function delayLine(m: Module, name: string, e: Expr, n: number, reset = f
 
 /** Bits needed to count from 0 to n inclusive. */
 export const bitsFor = (n: number): number => Math.max(1, Math.ceil(Math.log2(n + 1)));
-
-export { UInt };

@@ -303,7 +303,7 @@ class AcceleratorBuilder {
         seed: lit(seeds[q]!, UInt(16)),
       });
       wNext.push(u.out('w_next'));
-      m.assign(wWe[q]!, mux(fsm.is('load'), sWValid.and(this.loadLaneIs(q)), s2IsUpdate.and(laneOn)));
+      m.assign(wWe[q]!, mux(fsm.is('load'), sWValid.and(this.ldLane!.eq(q)), s2IsUpdate.and(laneOn)));
       m.assign(wWData[q]!, mux(fsm.is('load'), sWData, wNext[q]!));
     }
 
@@ -628,10 +628,6 @@ class AcceleratorBuilder {
   private readbackDone?: Expr;
   private resetLoad!: () => void;
   private resetReadback!: () => void;
-
-  private loadLaneIs(q: number): Expr {
-    return this.ldLane!.eq(q);
-  }
 
   private buildLoadAndReadback(s: {
     fsm: Fsm<State>;
