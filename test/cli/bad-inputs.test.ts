@@ -8,6 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { repoRoot } from '../../src/hdl/source.js';
+import { idxImages, idxLabels, writeFashionFolder } from '../support/idx.js';
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'taxonn-bad-'));
 afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
@@ -80,6 +81,29 @@ const cases: Case[] = [
   { name: 'a weight code out of range', args: ['verify', '--layers', '3,2', '--weights', file('big.json', '[1,2,3,4,5,6,7,99999]')], says: /big\.json/ },
   { name: 'a weight file that is not numbers', args: ['verify', '--layers', '3,2', '--weights', file('words.txt', '1 2 x 4 5 6 7 8')], says: /words\.txt: entry 2 is not an integer/ },
   { name: 'a missing weight file', args: ['verify', '--layers', '3,2', '--weights', path.join(tmp, 'none.txt')], says: /none\.txt: no such file/ },
+  // Malformed data files (a synthetic Fashion-MNIST folder with one bad file each)
+  {
+    name: 'a truncated IDX file',
+    args: ['train', '--dataset', 'fashion-mnist', '--data-dir', writeFashionFolder(path.join(tmp, 'fm-trunc'), { trainImages: idxImages(4).subarray(0, 100) })],
+    says: /train-images-idx3-ubyte\.gz/,
+  },
+  {
+    name: 'an IDX file with the wrong magic number',
+    args: ['train', '--dataset', 'fashion-mnist', '--data-dir', writeFashionFolder(path.join(tmp, 'fm-magic'), { testLabels: idxLabels([1, 2, 3], { magic: 0x803 }) })],
+    says: /t10k-labels-idx1-ubyte\.gz.*magic/,
+  },
+  {
+    name: 'a label out of range',
+    args: ['train', '--dataset', 'fashion-mnist', '--data-dir', writeFashionFolder(path.join(tmp, 'fm-label'), { trainLabels: idxLabels([3, 0, 12, 1]) })],
+    says: /train-labels-idx1-ubyte\.gz.*12/,
+  },
+  {
+    name: 'a missing data file',
+    args: ['train', '--dataset', 'fashion-mnist', '--data-dir', writeFashionFolder(path.join(tmp, 'fm-missing'), { testImages: null })],
+    says: /t10k-images-idx3-ubyte\.gz/,
+  },
+  { name: 'an unknown data set', args: ['train', '--dataset', 'cifar'], says: /cifar/ },
+  { name: 'an unknown engine', args: ['train', '--dataset', 'iris', '--engine', 'gpu'], says: /gpu/ },
   // A missing external tool
   {
     name: 'verilator missing from PATH',
