@@ -4,9 +4,13 @@
 set -euo pipefail
 
 # binary:package pairs (a tool on the PATH)
-need=(verilator:verilator iverilog:iverilog yosys:yosys)
+need=(verilator:verilator iverilog:iverilog yosys:yosys nextpnr-ice40:nextpnr-ice40)
 # file:package pairs (a data file the package installs)
-need_files=(/usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz:dataset-fashion-mnist)
+need_files=(
+  /usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz:dataset-fashion-mnist
+  # the default liberty of `taxonn synth --target asic` (src/flows/synth.ts DEFAULT_LIBERTY)
+  /usr/share/qflow/tech/osu018/osu018_stdcells.lib:qflow-tech-osu018
+)
 missing=()
 for pair in "${need[@]}"; do
   bin=${pair%%:*}

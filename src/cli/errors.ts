@@ -3,6 +3,7 @@ import { DesignErrors } from '../hdl/index.js';
 import { ToolMissingError, ToolVersionError } from '../tools/index.js';
 import { ConfigError } from '../config/index.js';
 import { OutputError } from '../flows/generate.js';
+import { LibertyError } from '../flows/liberty.js';
 import { WeightsFileError } from '../flows/weights-file.js';
 import { TrainUsageError } from '../flows/train.js';
 import { DatasetError } from '../model/datasets/index.js';
@@ -23,6 +24,7 @@ export function reportAndExit(err: unknown): never {
     err instanceof DatasetError ||
     err instanceof TrainUsageError ||
     err instanceof OutputError || err instanceof WeightsFileError ||
+    err instanceof LibertyError ||
     err instanceof ToolMissingError ||
     err instanceof ToolVersionError
   ) {

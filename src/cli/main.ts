@@ -15,6 +15,7 @@ import { repoRoot } from '../hdl/source.js';
 import { VERSION } from '../hdl/index.js';
 import { UsageError, reportAndExit } from './errors.js';
 import { runTrainCommand, trainOptions } from './train-command.js';
+import { fpgaOptions, runFpgaCommand, runSynthCommand, synthOptions } from './hardware-commands.js';
 
 const positiveInt = (name: string) => (v: unknown) => {
   const n = Number(v);
@@ -113,6 +114,18 @@ async function main(argv: string[]): Promise<void> {
       'Train the network on a real data set (mnist, fashion-mnist, iris) with the golden model, the RTL or the float32 reference (docs/TRAINING.md)',
       (y) => trainOptions(y),
       (args) => runTrainCommand(args),
+    )
+    .command(
+      'synth',
+      'Synthesise the accelerator with Yosys: generic gates, iCE40 or Xilinx resources, or ASIC cell area with SRAM macros (docs/HARDWARE.md)',
+      (y) => synthOptions(y),
+      (args) => runSynthCommand(args),
+    )
+    .command(
+      'fpga',
+      'Place and route the accelerator (in a 4-pin wrapper) on an iCE40 UP5K or HX8K with nextpnr: Fmax and utilisation (docs/HARDWARE.md)',
+      (y) => fpgaOptions(y),
+      (args) => runFpgaCommand(args),
     )
     .command(
       'bindings',

@@ -4,3 +4,4 @@ export * from './verilator.js';
 export * from './iverilog.js';
 export * from './yosys.js';
 export * from './make.js';
+export * from './nextpnr.js';

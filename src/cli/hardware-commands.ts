@@ -1,0 +1,156 @@
+/**
+ * `npx taxonn synth` and `npx taxonn fpga`: flags and output of the hardware flows
+ * (src/flows/synth.ts, src/flows/fpga.ts, docs/HARDWARE.md). A short summary on stdout, or one
+ * JSON document with --json. Exit codes: 0 done, 1 (fpga) the design does not fit the device,
+ * 2 bad input (a flag, a missing tool or liberty file).
+ */
+import type { Argv } from 'yargs';
+import { ICE40_DEVICES, fpgaFlow, type FpgaReport, type Ice40Device } from '../flows/fpga.js';
+import { DEFAULT_LIBERTY, SYNTH_TARGETS, synthesizeAccelerator, type SynthReport, type SynthTarget } from '../flows/synth.js';
+import { addConfigOptions, configFromArgs, type ConfigArgs } from './config-options.js';
+import { UsageError } from './errors.js';
+
+const last = (v: unknown): unknown => (Array.isArray(v) ? v[v.length - 1] : v);
+
+const oneOf =
+  <T extends string>(name: string, allowed: readonly T[]) =>
+  (raw: unknown): T => {
+    const v = last(raw);
+    if (typeof v === 'string' && (allowed as readonly string[]).includes(v)) return v as T;
+    throw new UsageError(`--${name} must be one of ${allowed.join(', ')}, got ${JSON.stringify(v)}`);
+  };
+
+const positiveNumber = (name: string) => (raw: unknown) => {
+  const v = last(raw);
+  if (v === undefined) return undefined;
+  const n = Number(v);
+  if (!Number.isFinite(n) || n <= 0) throw new UsageError(`--${name} must be a positive number, got ${String(v)}`);
+  return n;
+};
+
+const int = (n: number) => Math.round(n).toLocaleString('en-US');
+const mm2 = (um2: number) => `${(um2 / 1e6).toFixed(3)} mm²`;
+
+// ---- synth ---------------------------------------------------------------------------------------
+
+export interface SynthArgs extends ConfigArgs {
+  target: SynthTarget;
+  liberty?: string;
+  'sram-liberty'?: string[];
+  'keep-dir'?: string;
+  json: boolean;
+}
+
+export function synthOptions<T>(y: Argv<T>): Argv<T & SynthArgs> {
+  return addConfigOptions(y)
+    .option('target', { type: 'string', default: 'generic', describe: `${SYNTH_TARGETS.join(', ')}`, coerce: oneOf('target', SYNTH_TARGETS) })
+    .option('liberty', { type: 'string', describe: `asic: standard-cell liberty file (default ${DEFAULT_LIBERTY}, Debian qflow-tech-osu018)` })
+    .option('sram-liberty', { type: 'string', array: true, describe: 'asic: liberty files of SRAM macros to build the memories from (repeatable, or several files after one flag)' })
+    .option('keep-dir', { type: 'string', describe: 'keep the Yosys script and reports in this folder' })
+    .option('json', { type: 'boolean', default: false, describe: 'print one JSON document on stdout' })
+    .example('$0 synth --layers 4,3,2 --pes 2', 'generic gates and transistor estimate of a tiny accelerator')
+    .example('$0 synth --target ice40 --json', 'iCE40 LUT/FF/carry/DSP/BRAM counts of the default configuration')
+    .example(
+      '$0 synth --target asic --liberty P/sg13g2_stdcell_typ_1p20V_25C.lib --sram-liberty P/RM_IHPSG13_1P_*.lib',
+      'IHP SG13G2 cells plus SRAM macros for the memories',
+    ) as unknown as Argv<T & SynthArgs>;
+}
+
+export async function runSynthCommand(args: SynthArgs): Promise<void> {
+  const cfg = configFromArgs(args);
+  const sram = (args['sram-liberty'] ?? []).map(String);
+  if (args.target !== 'asic' && (args.liberty !== undefined || sram.length)) {
+    throw new UsageError(`--liberty and --sram-liberty apply to --target asic only (got --target ${args.target})`);
+  }
+  const report = await synthesizeAccelerator(cfg, {
+    target: args.target,
+    ...(args.liberty !== undefined ? { liberty: String(last(args.liberty)) } : {}),
+    ...(sram.length ? { sramLiberty: sram } : {}),
+    ...(args['keep-dir'] ? { workDir: String(last(args['keep-dir'])) } : {}),
+  });
+  process.stdout.write(args.json ? `${JSON.stringify(report, null, 2)}\n` : synthSummary(report));
+}
+
+export function synthSummary(r: SynthReport): string {
+  const mems = r.memories.reduce((s, m) => s + m.instances, 0);
+  const memLine = `memories: ${r.memories.length} kinds, ${mems} instances, ${int(r.memoryBits)} bits`;
+  const head = `${r.top}: ${r.target}, Yosys ${r.yosys}, ${r.seconds} s\n`;
+  switch (r.target) {
+    case 'generic':
+      return (
+        head +
+        `  logic: ${int(r.cells)} cells (${int(r.flipFlops)} flip-flops), about ${int(r.transistors)} transistors (stat -tech cmos)\n` +
+        `  ${memLine} (black boxes: not in the numbers above)\n`
+      );
+    case 'ice40':
+    case 'xilinx':
+      return (
+        head +
+        `  ${int(r.luts)} LUTs, ${int(r.flipFlops)} flip-flops, ${int(r.carries)} carry cells, ${int(r.dsps)} DSPs, ` +
+        `${int(r.blockRams)} block RAMs${Object.keys(r.blockRamsByType).length ? ` (${Object.entries(r.blockRamsByType).map(([t, n]) => `${n} ${t}`).join(', ')})` : ''}` +
+        `${r.target === 'xilinx' ? `, ${int(r.lutRams)} LUT-RAM/SRL cells` : ''}\n  ${memLine}\n`
+      );
+    case 'asic': {
+      let s =
+        head +
+        `  liberty ${r.liberty.library} (${r.liberty.file})\n` +
+        `  logic: ${int(r.cells)} standard cells, ${int(r.logicAreaUm2)} µm² (${mm2(r.logicAreaUm2)}), of which flip-flops ${int(r.flipFlops)} cells, ${int(r.sequentialAreaUm2)} µm²\n` +
+        `  ${memLine} (black-box macros)\n`;
+      if (Object.keys(r.unmapped).length) s += `  warning: cells not in the liberty file: ${Object.entries(r.unmapped).map(([t, n]) => `${n} ${t}`).join(', ')}\n`;
+      if (r.memoryMacros && r.memoryAreaUm2 !== undefined) {
+        for (const m of r.memoryMacros) {
+          s += `    ${m.module} × ${m.instances}: ${m.macros.map((u) => `${u.count} × ${u.cell}`).join(' + ')} each, ${int(m.areaUm2)} µm² (${(100 * m.efficiency).toFixed(1)}% of the macro bits used)\n`;
+        }
+        s += `  SRAM macros: ${int(r.memoryAreaUm2)} µm² (${mm2(r.memoryAreaUm2)}); logic + macros ${mm2(r.totalAreaUm2!)}\n`;
+      }
+      return s;
+    }
+  }
+}
+
+// ---- fpga ----------------------------------------------------------------------------------------
+
+export interface FpgaArgs extends ConfigArgs {
+  device: Ice40Device;
+  freq?: number;
+  'keep-dir'?: string;
+  json: boolean;
+}
+
+const DEVICES = Object.keys(ICE40_DEVICES) as Ice40Device[];
+
+export function fpgaOptions<T>(y: Argv<T>): Argv<T & FpgaArgs> {
+  return addConfigOptions(y)
+    .option('device', { type: 'string', default: 'up5k', describe: `iCE40 device: up5k (sg48, with DSPs) or hx8k (ct256, no DSPs)`, coerce: oneOf('device', DEVICES) })
+    .option('freq', { type: 'string', describe: 'target clock in MHz for nextpnr (default 12); the achieved Fmax is reported either way', coerce: positiveNumber('freq') })
+    .option('keep-dir', { type: 'string', describe: 'keep the netlist, nextpnr log and report in this folder' })
+    .option('json', { type: 'boolean', default: false, describe: 'print one JSON document on stdout' })
+    .example('$0 fpga --layers 4,3,2 --pes 2', 'a tiny accelerator on an iCE40 UP5K')
+    .example('$0 fpga --device hx8k --layers 16,8,4 --pes 4 --json', 'on an HX8K, as JSON') as unknown as Argv<T & FpgaArgs>;
+}
+
+export async function runFpgaCommand(args: FpgaArgs): Promise<void> {
+  const cfg = configFromArgs(args);
+  const report = await fpgaFlow(cfg, {
+    device: args.device,
+    ...(args.freq !== undefined ? { freqMhz: args.freq } : {}),
+    ...(args['keep-dir'] ? { workDir: String(last(args['keep-dir'])) } : {}),
+  });
+  process.stdout.write(args.json ? `${JSON.stringify(report, null, 2)}\n` : fpgaSummary(report));
+  if (!report.fits) process.exitCode = 1;
+}
+
+export function fpgaSummary(r: FpgaReport): string {
+  const util = Object.entries(r.utilisation)
+    .map(([k, u]) => `${k} ${u.used}/${u.available} (${u.available ? Math.round((100 * u.used) / u.available) : 0}%)`)
+    .join(', ');
+  const w = r.wrapperInfo;
+  return (
+    `${r.top} on iCE40 ${r.device.toUpperCase()} (${r.package}), wrapped as ${r.wrapper} ` +
+    `(${w.inputBits} input bits shifted in, ${w.outputBits} output bits XOR-reduced)\n` +
+    (r.fits ? `  PLACED AND ROUTED: Fmax ${r.fmaxMhz ?? '?'} MHz (target ${r.targetMhz} MHz)\n` : `  DOES NOT FIT: ${r.reason}\n`) +
+    `  ${util}\n` +
+    `  synthesis: ${int(r.synth.luts)} LUT4, ${int(r.synth.flipFlops)} flip-flops, ${int(r.synth.carries)} carries, ${int(r.synth.dsps)} SB_MAC16, ${int(r.synth.blockRams)} SB_RAM40_4K; ` +
+    `Yosys ${r.tools.yosys} ${r.seconds.synth} s, nextpnr ${r.tools.nextpnr} ${r.seconds.pnr} s\n`
+  );
+}

@@ -1,0 +1,19 @@
+// nextpnr-ice40: place and route for Lattice iCE40 FPGAs (the `taxonn fpga` flow).
+
+import { findTool, type FoundTool, type ToolSpec } from './tool.js';
+
+export const NEXTPNR_ICE40: ToolSpec = {
+  name: 'nextpnr-ice40',
+  binary: 'nextpnr-ice40',
+  versionArgs: ['--version'],
+  // "nextpnr-ice40 -- Next Generation Place and Route (Version 0.4-1+b1)"; git builds print "nextpnr-0.6-…".
+  versionRegex: /Version\s+(?:nextpnr-)?(\d+\.\d+)/,
+  // 0.4 (Debian 12): --report with fmax and utilisation.
+  minVersion: '0.4',
+  aptPackage: 'nextpnr-ice40',
+};
+
+/** Locate nextpnr-ice40 (cached). @throws ToolMissingError | ToolVersionError */
+export function nextpnrIce40(): FoundTool {
+  return findTool(NEXTPNR_ICE40);
+}
