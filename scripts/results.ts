@@ -1,0 +1,210 @@
+/**
+ * `npm run results [-- --workers N] [--fresh] [--dry-run]`: runs the experiment plan of
+ * src/flows/results.ts (float32 vs the golden model at four format choices × three rounding
+ * modes on MNIST, Fashion-MNIST and Iris, seeds averaged; the RTL at the default configuration on
+ * Iris and an MNIST subset) and writes docs/RESULTS.md and docs/results/test-error-per-epoch.svg.
+ *
+ * The runs go to `--workers` forked worker processes (scripts/results-worker.ts, default 2), the
+ * longest first; each result is cached in .cache/results/ under a key of its parameters, so an
+ * interrupted run resumes where it stopped (`--fresh` ignores the cache). `--dry-run` lists the
+ * jobs and what is cached.
+ */
+import { fork, execFileSync, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { RESULTS_CACHE_DIR, readCachedResult, writeFileAtomic } from '../src/flows/results-cache.js';
+import { testErrorPlot } from '../src/flows/results-plot.js';
+import { DEFAULT_PLAN, planJobs, renderResultsMarkdown, runKey, summarize, type Job, type RunResult } from '../src/flows/results.js';
+import { repoRoot } from '../src/hdl/source.js';
+import type { FromWorker, ToWorker } from './results-worker.js';
+
+const RESULTS_MD = path.join(repoRoot, 'docs', 'RESULTS.md');
+const PLOT_SVG = path.join(repoRoot, 'docs', 'results', 'test-error-per-epoch.svg');
+const WORKER = path.join(path.dirname(fileURLToPath(import.meta.url)), 'results-worker.ts');
+
+function parseArgs(argv: string[]): { workers: number; fresh: boolean; dryRun: boolean } {
+  const opts = { workers: 2, fresh: false, dryRun: false };
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    if (a === '--fresh') opts.fresh = true;
+    else if (a === '--dry-run') opts.dryRun = true;
+    else if (a === '--workers') {
+      const n = Number(argv[++i]);
+      if (!Number.isSafeInteger(n) || n < 1) throw new Error(`--workers must be a positive integer, got ${argv[i]}`);
+      opts.workers = n;
+    } else throw new Error(`unknown argument ${a} (allowed: --workers N, --fresh, --dry-run)`);
+  }
+  return opts;
+}
+
+const clock = (s: number) => `${Math.floor(s / 60)}:${String(Math.floor(s % 60)).padStart(2, '0')}`;
+
+function machine(): string {
+  const cpus = os.cpus();
+  let vm = false;
+  try {
+    vm = /^flags\s*:.*\bhypervisor\b/m.test(fs.readFileSync('/proc/cpuinfo', 'utf8'));
+  } catch {
+    /* not Linux */
+  }
+  const model = (cpus[0]?.model ?? 'unknown CPU').trim();
+  return `${cpus.length}-core ${vm ? 'VM' : 'machine'} (${model}), ${(os.totalmem() / 2 ** 30).toFixed(1)} GiB RAM, ${os.type()} ${os.release()}`;
+}
+
+function commit(): string | undefined {
+  try {
+    const head = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: repoRoot, encoding: 'utf8' }).trim();
+    const dirty = execFileSync('git', ['status', '--porcelain'], { cwd: repoRoot, encoding: 'utf8' }).trim() !== '';
+    return `${head}${dirty ? ' (with uncommitted changes)' : ''}`;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Runs `todo` on `n` workers, longest first; resolves with the results as they come. */
+function runAll(todo: Job[], n: number, onDone: (job: Job, r: RunResult) => void): Promise<void> {
+  const queue = [...todo];
+  const workers: ChildProcess[] = [];
+  return new Promise((resolve, reject) => {
+    let running = 0;
+    let failed = false;
+    const inFlight = new Map<ChildProcess, Job>();
+    const stopAll = () => {
+      for (const w of workers) if (w.exitCode === null && w.connected) w.disconnect();
+    };
+    const next = (w: ChildProcess) => {
+      const job = queue.shift();
+      if (!job) {
+        if (w.connected) w.disconnect();
+        if (running === 0) resolve();
+        return;
+      }
+      running++;
+      inFlight.set(w, job);
+      w.send({ type: 'run', job, cacheDir: RESULTS_CACHE_DIR } satisfies ToWorker);
+    };
+    const fail = (e: Error) => {
+      if (failed) return;
+      failed = true;
+      queue.length = 0;
+      stopAll();
+      reject(e);
+    };
+    for (let i = 0; i < Math.min(n, queue.length); i++) {
+      const w = fork(WORKER, [], { execArgv: ['--import', 'tsx'], cwd: repoRoot, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+      workers.push(w);
+      w.on('message', (m: FromWorker) => {
+        const job = inFlight.get(w);
+        inFlight.delete(w);
+        running--;
+        if (m.type === 'error') return fail(new Error(`${job?.label ?? m.key}: ${m.message}`));
+        onDone(job!, m.result);
+        if (!failed) next(w);
+        else if (running === 0) stopAll();
+      });
+      w.on('exit', (code, signal) => {
+        const job = inFlight.get(w);
+        if (job) fail(new Error(`worker ${w.pid} exited (${signal ?? `code ${code}`}) while running ${job.label}`));
+      });
+      w.on('error', (e) => fail(e));
+      next(w);
+    }
+    if (queue.length === 0 && running === 0) resolve();
+  });
+}
+
+/**
+ * The ledger of the invocations that computed runs since the cache was empty (.cache/results/_ledger.json),
+ * updated after every run, so the document's total run time survives an interruption and a resume.
+ */
+interface Ledger {
+  runsCachedAtStart: number;
+  loadStart: number;
+  invocations: { start: string; wallSeconds: number; runsComputed: number; loadEnd: number }[];
+}
+const LEDGER = path.join(RESULTS_CACHE_DIR, '_ledger.json');
+
+function readLedger(): Ledger | undefined {
+  try {
+    const l = JSON.parse(fs.readFileSync(LEDGER, 'utf8')) as Ledger;
+    return Array.isArray(l.invocations) ? l : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+async function main() {
+  const opts = parseArgs(process.argv.slice(2));
+  const t0 = performance.now();
+  const loadStart = os.loadavg()[0]!;
+  const jobs = planJobs(DEFAULT_PLAN);
+  const results = new Map<string, RunResult>();
+  if (!opts.fresh) {
+    for (const j of jobs) {
+      const r = readCachedResult(RESULTS_CACHE_DIR, j.key);
+      if (r) results.set(j.key, r);
+    }
+  }
+  const todo = jobs.filter((j) => !results.has(j.key));
+  const cached = jobs.length - todo.length;
+  process.stderr.write(`results: ${jobs.length} runs, ${cached} cached in ${path.relative(repoRoot, RESULTS_CACHE_DIR)}/, ${todo.length} to run on ${Math.min(opts.workers, todo.length)} workers\n`);
+  if (opts.dryRun) {
+    for (const j of jobs) process.stdout.write(`${results.has(j.key) ? 'cached' : 'to run'}  ${j.label}  (${j.key})\n`);
+    return;
+  }
+
+  // a run from an empty cache starts a new ledger; a resumed one adds an invocation to it
+  const ledger: Ledger = (cached > 0 && readLedger()) || { runsCachedAtStart: cached, loadStart, invocations: [] };
+  const me = { start: new Date().toISOString(), wallSeconds: 0, runsComputed: 0, loadEnd: loadStart };
+  if (todo.length) ledger.invocations.push(me);
+  const saveLedger = () => {
+    me.wallSeconds = (performance.now() - t0) / 1000;
+    me.loadEnd = os.loadavg()[0]!;
+    if (todo.length) writeFileAtomic(LEDGER, `${JSON.stringify(ledger, null, 1)}\n`);
+  };
+
+  let done = 0;
+  await runAll(todo, opts.workers, (job, r) => {
+    results.set(job.key, r);
+    done++;
+    me.runsComputed = done;
+    saveLedger();
+    const err = r.testError === null ? 'no test error' : `test error ${(100 * r.testError).toFixed(2)}%`;
+    const eq = r.engine === 'rtl' ? (r.equivalent ? ', EQUIVALENT' : ', MISMATCH') : '';
+    process.stderr.write(`[${String(done).padStart(String(todo.length).length)}/${todo.length} ${clock((performance.now() - t0) / 1000)}] ${job.label}: ${err}${eq} (${r.wallSeconds.toFixed(1)} s)\n`);
+  });
+
+  const summary = summarize(DEFAULT_PLAN, (spec) => results.get(runKey(spec)));
+  saveLedger();
+  const wallSeconds = (performance.now() - t0) / 1000;
+  const c = commit();
+  const md = renderResultsMarkdown(summary, {
+    date: new Date().toISOString().replace(/\.\d+Z$/, 'Z'),
+    node: process.version,
+    machine: machine(),
+    loadStart: ledger.loadStart,
+    loadEnd: ledger.invocations.at(-1)?.loadEnd ?? os.loadavg()[0]!,
+    workers: opts.workers,
+    wallSeconds: ledger.invocations.reduce((s, i) => s + i.wallSeconds, 0),
+    invocations: ledger.invocations.length,
+    runsComputed: ledger.invocations.reduce((s, i) => s + i.runsComputed, 0),
+    runsCached: ledger.runsCachedAtStart,
+    runSeconds: jobs.reduce((s, j) => s + (results.get(j.key)?.wallSeconds ?? 0), 0),
+    ...(c ? { commit: c } : {}),
+  });
+  writeFileAtomic(PLOT_SVG, testErrorPlot(summary));
+  writeFileAtomic(RESULTS_MD, md);
+  process.stderr.write(`results: wrote ${path.relative(repoRoot, RESULTS_MD)} and ${path.relative(repoRoot, PLOT_SVG)} in ${clock(wallSeconds)}\n`);
+  const bad = summary.rtl.filter((r) => !r.rtl.equivalent || !r.sameAsGolden);
+  if (bad.length) {
+    process.stderr.write(`results: the RTL did not confirm the golden model on ${bad.map((r) => r.plan.dataset).join(', ')}\n`);
+    process.exitCode = 1;
+  }
+}
+
+main().catch((e) => {
+  process.stderr.write(`results: ${e instanceof Error ? e.message : String(e)}\n`);
+  process.exitCode = 1;
+});
