@@ -14,13 +14,15 @@ describe('npx taxonn', () => {
   it('demo generates the blocks, lints them and passes the golden check', () => {
     const out = fs.mkdtempSync(path.join(os.tmpdir(), 'taxonn-demo-'));
     try {
-      const r = taxonn('demo', '--vectors', '300', '--out', out);
+      const r = taxonn('demo', '--vectors', '300', '--samples', '3', '--out', out);
       expect(r.stderr).toBe('');
       expect(r.code).toBe(0);
       expect(r.stdout).toMatch(/PASS: 5\/5 blocks bit-exact against the golden model, 5\/5 clean/);
+      expect(r.stdout).toMatch(/PASS: the accelerator taxonn_l784x64x10_p16_\w+ .* bit-exact against the golden model on 3 samples with random stalls/);
       const files = fs.readdirSync(out).sort();
-      expect(files).toEqual(expect.arrayContaining(['lfsr16.v', 'pe_ws12q11_au8q6_es8q6_acc32.v']));
-      expect(files.every((f) => f.endsWith('.v'))).toBe(true);
+      expect(files).toEqual(expect.arrayContaining(['lfsr16.v', 'pe_ws12q11_au8q6_es8q6_acc32.v', 'taxonn']));
+      expect(files.filter((f) => f !== 'taxonn').every((f) => f.endsWith('.v'))).toBe(true);
+      expect(fs.readdirSync(path.join(out, 'taxonn'))).toContain('manifest.json');
     } finally {
       fs.rmSync(out, { recursive: true, force: true });
     }
