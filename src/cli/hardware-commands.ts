@@ -9,24 +9,10 @@ import { ICE40_DEVICES, fpgaFlow, type FpgaReport, type Ice40Device } from '../f
 import { DEFAULT_LIBERTY, SYNTH_TARGETS, synthesizeAccelerator, type SynthReport, type SynthTarget } from '../flows/synth.js';
 import { addConfigOptions, configFromArgs, type ConfigArgs } from './config-options.js';
 import { UsageError } from './errors.js';
+import { last, oneOf, positiveNumber } from './coerce.js';
 
-const last = (v: unknown): unknown => (Array.isArray(v) ? v[v.length - 1] : v);
 
-const oneOf =
-  <T extends string>(name: string, allowed: readonly T[]) =>
-  (raw: unknown): T => {
-    const v = last(raw);
-    if (typeof v === 'string' && (allowed as readonly string[]).includes(v)) return v as T;
-    throw new UsageError(`--${name} must be one of ${allowed.join(', ')}, got ${JSON.stringify(v)}`);
-  };
 
-const positiveNumber = (name: string) => (raw: unknown) => {
-  const v = last(raw);
-  if (v === undefined) return undefined;
-  const n = Number(v);
-  if (!Number.isFinite(n) || n <= 0) throw new UsageError(`--${name} must be a positive number, got ${String(v)}`);
-  return n;
-};
 
 const int = (n: number) => Math.round(n).toLocaleString('en-US');
 const mm2 = (um2: number) => `${(um2 / 1e6).toFixed(3)} mm²`;

@@ -15,14 +15,10 @@ import { BINDINGS_DIR, writeBindings } from '../flows/bindings.js';
 import { repoRoot } from '../hdl/source.js';
 import { VERSION } from '../hdl/index.js';
 import { UsageError, reportAndExit } from './errors.js';
+import { positiveInt } from './coerce.js';
 import { runTrainCommand, trainOptions } from './train-command.js';
 import { fpgaOptions, runFpgaCommand, runSynthCommand, synthOptions } from './hardware-commands.js';
 
-const positiveInt = (name: string) => (v: unknown) => {
-  const n = Number(v);
-  if (!Number.isSafeInteger(n) || n < 1) throw new UsageError(`--${name} must be a positive integer, got ${String(v)}`);
-  return n;
-};
 
 async function main(argv: string[]): Promise<void> {
   await yargs(argv)

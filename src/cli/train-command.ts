@@ -8,26 +8,10 @@ import type { Config } from '../config/index.js';
 import { ENGINES, TRAIN_DEFAULTS, resolveTrainConfig, trainOnDataset, type Engine, type EpochReport, type TrainProgress, type TrainReport } from '../flows/train.js';
 import { DATASET_NAMES, type DatasetName } from '../model/datasets/index.js';
 import { addConfigOptions, configOverridesFromArgs, flagOrigin, type ConfigArgs } from './config-options.js';
-import { UsageError } from './errors.js';
+import { oneOf, positiveInt } from './coerce.js';
 
-/** A repeated flag arrives as an array: the last one wins (as for the configuration flags). */
-const last = (v: unknown): unknown => (Array.isArray(v) ? v[v.length - 1] : v);
 
-const oneOf =
-  <T extends string>(name: string, allowed: readonly T[]) =>
-  (raw: unknown): T => {
-    const v = last(raw);
-    if (typeof v === 'string' && (allowed as readonly string[]).includes(v)) return v as T;
-    throw new UsageError(`--${name} must be one of ${allowed.join(', ')}, got ${JSON.stringify(v)}`);
-  };
 
-const positiveInt = (name: string) => (raw: unknown) => {
-  const v = last(raw);
-  if (v === undefined) return undefined;
-  const n = Number(v);
-  if (!Number.isSafeInteger(n) || n < 1) throw new UsageError(`--${name} must be a positive integer, got ${String(v)}`);
-  return n;
-};
 
 export interface TrainArgs extends ConfigArgs {
   dataset: DatasetName;
