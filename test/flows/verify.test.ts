@@ -2,7 +2,8 @@
  * The accelerator RTL is bit-exact against the golden model on many random small
  * configurations (odd sizes, P not dividing them, P = 1, P larger than a layer, 2–4 layers,
  * formats from 4 to 16 bits, every rounding mode, both activations) with random data and random
- * stalls on every stream, and on one realistic configuration.
+ * stalls on every stream (Verilator with random initial state and X values, so a reset bug cannot
+ * hide behind zeros), and on one realistic configuration.
  */
 import { describe, expect, it } from 'vitest';
 import { ConfigError, DEFAULT_CONFIG, parseConfig, type Config } from '../../src/config/index.js';
@@ -52,7 +53,7 @@ describe('RTL ≡ golden model', () => {
       const { design } = emitForSim(generateAccelerator(cfg).top);
       const lint = await verilatorLint(design.files, design.top);
       expect(lint.output).toBe('');
-      const r = await verify(cfg, { samples: 40, seed: n + 1, stallPermille: 300, sparsity: 0.3 });
+      const r = await verify(cfg, { samples: 40, seed: n + 1, stallPermille: 300, sparsity: 0.3, xRandomSeed: 1000 + n });
       expect(r.firstMismatch).toBeNull();
       expect(r.equivalent).toBe(true);
       expect(r.trainingSamples).toBeGreaterThan(0);
@@ -62,7 +63,7 @@ describe('RTL ≡ golden model', () => {
   it('P = 1 and P larger than every layer', async () => {
     for (const pes of [1, 32]) {
       const cfg = parseConfig({ layers: [6, 5, 3], pes, accBits: 40, inputsPerBeat: 4 });
-      const r = await verify(cfg, { samples: 15, seed: pes, stallPermille: 200 });
+      const r = await verify(cfg, { samples: 15, seed: pes, stallPermille: 200, xRandomSeed: 77 + pes });
       expect(r.firstMismatch).toBeNull();
     }
   });
