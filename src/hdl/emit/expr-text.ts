@@ -11,8 +11,6 @@ import { minValue, toBits, type HdlType } from '../types.js';
 
 export interface VText {
   readonly s: string;
-  /** A plain name: can be indexed. */
-  readonly ident: boolean;
   /** Verilog treats the text as signed. */
   readonly signed: boolean;
 }
@@ -65,34 +63,34 @@ export class ExprText {
       case 'const':
         if (e.constName) {
           this.usedParams.add(e.constName);
-          return { s: e.constName, ident: false, signed: e.signed };
+          return { s: e.constName, signed: e.signed };
         }
-        return { s: constText(e.value, e.type), ident: false, signed: e.signed };
+        return { s: constText(e.value, e.type), signed: e.signed };
       case 'ref':
         this.use(e as Signal);
-        return { s: (e as Signal).name, ident: true, signed: e.signed };
+        return { s: (e as Signal).name, signed: e.signed };
       case 'add':
       case 'sub': {
         const [a, b] = e.args as [Expr, Expr];
         return this.arith(e.kind, a, b, e.width);
       }
       case 'neg':
-        return { s: `(-${this.ext(e.args[0]!, e.width).s})`, ident: false, signed: false };
+        return { s: `(-${this.ext(e.args[0]!, e.width).s})`, signed: false };
       case 'mul':
         return this.bits(e, e.width - 1, 0);
       case 'not':
-        return { s: `(~${this.emit(e.args[0]!).s})`, ident: false, signed: false };
+        return { s: `(~${this.emit(e.args[0]!).s})`, signed: false };
       case 'and':
       case 'or':
       case 'xor': {
         const op = e.kind === 'and' ? '&' : e.kind === 'or' ? '|' : '^';
-        return { s: `(${this.emit(e.args[0]!).s} ${op} ${this.emit(e.args[1]!).s})`, ident: false, signed: false };
+        return { s: `(${this.emit(e.args[0]!).s} ${op} ${this.emit(e.args[1]!).s})`, signed: false };
       }
       case 'andr':
       case 'orr':
       case 'xorr': {
         const op = e.kind === 'andr' ? '&' : e.kind === 'orr' ? '|' : '^';
-        return { s: `(${op}${this.emit(e.args[0]!).s})`, ident: false, signed: false };
+        return { s: `(${op}${this.emit(e.args[0]!).s})`, signed: false };
       }
       case 'eq':
       case 'ne':
@@ -103,32 +101,31 @@ export class ExprText {
         return this.compare(e);
       case 'shl': {
         const a = this.emit(e.args[0]!);
-        return { s: `{${a.s}, ${Number(e.value)}'d0}`, ident: false, signed: false };
+        return { s: `{${a.s}, ${Number(e.value)}'d0}`, signed: false };
       }
       case 'shr':
         return this.shr(e);
       case 'dshl': {
         const a = this.ext(e.args[0]!, e.width);
-        return { s: `(${a.s} << ${this.emit(e.args[1]!).s})`, ident: false, signed: false };
+        return { s: `(${a.s} << ${this.emit(e.args[1]!).s})`, signed: false };
       }
       case 'dshr': {
         const a = this.emit(e.args[0]!);
         const amount = this.emit(e.args[1]!).s;
-        if (e.signed) return { s: `(${asSigned(a)} >>> ${amount})`, ident: false, signed: true };
-        return { s: `(${a.s} >> ${amount})`, ident: false, signed: false };
+        if (e.signed) return { s: `(${asSigned(a)} >>> ${amount})`, signed: true };
+        return { s: `(${a.s} >> ${amount})`, signed: false };
       }
       case 'mux': {
         const [sel, a, b] = e.args as [Expr, Expr, Expr];
         return {
           s: `(${this.emit(sel).s} ? ${this.ext(a, e.width).s} : ${this.ext(b, e.width).s})`,
-          ident: false,
           signed: false,
         };
       }
       case 'slice':
         return this.slice(e);
       case 'concat':
-        return { s: `{${e.args.map((a) => this.emit(a).s).join(', ')}}`, ident: false, signed: false };
+        return { s: `{${e.args.map((a) => this.emit(a).s).join(', ')}}`, signed: false };
       case 'ext':
         return this.ext(e.args[0]!, e.width);
       case 'cast':
@@ -146,7 +143,7 @@ export class ExprText {
     // only names and constants are ever extended, and no temporary is needed.
     switch (e.kind) {
       case 'const':
-        return { s: constText(e.value, { signed: e.signed, width }), ident: false, signed: e.signed };
+        return { s: constText(e.value, { signed: e.signed, width }), signed: e.signed };
       case 'add':
         return this.arith('add', e.args[0]!, e.args[1]!, width);
       case 'sub':
@@ -154,25 +151,25 @@ export class ExprText {
         if (e.signed) return this.arith('sub', e.args[0]!, e.args[1]!, width);
         break;
       case 'neg':
-        return { s: `(-${this.ext(e.args[0]!, width).s})`, ident: false, signed: false };
+        return { s: `(-${this.ext(e.args[0]!, width).s})`, signed: false };
       case 'mux': {
         const [sel, a, b] = e.args as [Expr, Expr, Expr];
-        return { s: `(${this.emit(sel).s} ? ${this.ext(a, width).s} : ${this.ext(b, width).s})`, ident: false, signed: false };
+        return { s: `(${this.emit(sel).s} ? ${this.ext(a, width).s} : ${this.ext(b, width).s})`, signed: false };
       }
       case 'ext':
         return this.ext(e.args[0]!, width);
     }
-    if (!e.signed) return { s: `{${k}'d0, ${this.emit(e).s}}`, ident: false, signed: false };
+    if (!e.signed) return { s: `{${k}'d0, ${this.emit(e).s}}`, signed: false };
     const n = this.named(e);
     const all = select(n);
-    if (e.width === 1) return { s: `{${width}{${all}}}`, ident: false, signed: false };
+    if (e.width === 1) return { s: `{${width}{${all}}}`, signed: false };
     const sign = select({ ...n, lo: n.hi });
-    return { s: k === 1 ? `{${sign}, ${all}}` : `{{${k}{${sign}}}, ${all}}`, ident: false, signed: false };
+    return { s: k === 1 ? `{${sign}, ${all}}` : `{{${k}{${sign}}}, ${all}}`, signed: false };
   }
 
   private arith(kind: 'add' | 'sub', a: Expr, b: Expr, width: number): VText {
     const op = kind === 'add' ? '+' : '-';
-    return { s: `(${this.ext(a, width).s} ${op} ${this.ext(b, width).s})`, ident: false, signed: false };
+    return { s: `(${this.ext(a, width).s} ${op} ${this.ext(b, width).s})`, signed: false };
   }
 
   private compare(e: Expr): VText {
@@ -186,7 +183,7 @@ export class ExprText {
       at = { ...at, s: conv(at) };
       bt = { ...bt, s: conv(bt) };
     }
-    return { s: `(${at.s} ${op} ${bt.s})`, ident: false, signed: false };
+    return { s: `(${at.s} ${op} ${bt.s})`, signed: false };
   }
 
   private shr(e: Expr): VText {
@@ -194,7 +191,7 @@ export class ExprText {
     if (Number(e.value) >= src.width) {
       // Only signed sources get here (see Expr.shr): the result is the sign bit.
       const n = this.named(src);
-      return { s: select({ ...n, lo: n.hi }), ident: false, signed: false };
+      return { s: select({ ...n, lo: n.hi }), signed: false };
     }
     return this.bits(e, e.width - 1, 0);
   }
@@ -207,11 +204,11 @@ export class ExprText {
   private bits(src: Expr, hi: number, lo: number): VText {
     if (src.kind === 'const') {
       const v = (toBits(src.value, src.width) >> BigInt(lo)) & ((1n << BigInt(hi - lo + 1)) - 1n);
-      return { s: constText(v, { signed: false, width: hi - lo + 1 }), ident: false, signed: false };
+      return { s: constText(v, { signed: false, width: hi - lo + 1 }), signed: false };
     }
     const n = this.named(src, hi, lo);
     const whole = n.lo === 0 && n.hi === n.sig.width - 1;
-    return { s: select(n), ident: whole, signed: whole && n.sig.signed };
+    return { s: select(n), signed: whole && n.sig.signed };
   }
 
   /**
