@@ -26,7 +26,7 @@ async function main(argv: string[]): Promise<void> {
     .usage('$0 <command> [options]\n\nGenerate, check and measure TaxoNN-style DNN training accelerators.')
     .command(
       'demo',
-      'Generate the first TaxoNN blocks into rtl-out/, lint them and check each against the golden model in Verilator',
+      'Generate the TaxoNN blocks and the default accelerator into rtl-out/, lint them and prove them bit-exact against the golden model in Verilator',
       (y) =>
         y
           .option('out', { type: 'string', default: path.join(repoRoot, 'rtl-out'), describe: 'output folder for the Verilog' })
