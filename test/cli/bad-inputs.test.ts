@@ -2,12 +2,11 @@
  * The catalogue of bad inputs: each gets one clear line on stderr naming the problem (the
  * field, file or flag), exit code 2, no stack trace, and nothing partly written.
  */
-import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { repoRoot } from '../../src/hdl/source.js';
+import { runTaxonnAsync } from '../support/cli.js';
 import { idxImages, idxLabels, writeFashionFolder } from '../support/idx.js';
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'taxonn-bad-'));
@@ -22,13 +21,7 @@ const file = (name: string, text: string) => {
   return p;
 };
 
-function taxonn(args: string[], env: NodeJS.ProcessEnv = process.env): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    execFile(process.execPath, [path.join(repoRoot, 'bin', 'taxonn.mjs'), ...args], { cwd: repoRoot, env, encoding: 'utf8' }, (err, stdout, stderr) =>
-      resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr }),
-    );
-  });
-}
+const taxonn = (args: string[], env?: NodeJS.ProcessEnv) => runTaxonnAsync(args, env);
 
 interface Case {
   readonly name: string;

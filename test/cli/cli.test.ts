@@ -1,14 +1,10 @@
-import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { repoRoot } from '../../src/hdl/source.js';
+import { runTaxonn } from '../support/cli.js';
 
-function taxonn(...args: string[]) {
-  const r = spawnSync(process.execPath, [path.join(repoRoot, 'bin', 'taxonn.mjs'), ...args], { encoding: 'utf8', cwd: repoRoot });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-}
+const taxonn = (...args: string[]) => runTaxonn(args);
 
 describe('npx taxonn', () => {
   it('demo generates the blocks, lints them and passes the golden check', () => {

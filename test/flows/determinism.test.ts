@@ -2,14 +2,13 @@
  * Determinism: the same configuration gives byte-identical Verilog and manifest whatever the
  * machine's locale or time zone; the same seed gives identical training traces.
  */
-import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { runTaxonn } from '../support/cli.js';
 import { parseConfig } from '../../src/config/index.js';
 import { randomWorkload } from '../../src/flows/verify.js';
-import { repoRoot } from '../../src/hdl/source.js';
 import { GoldenAccelerator } from '../../src/model/accelerator.js';
 import { weightDigest } from '../../src/model/digest.js';
 
@@ -17,12 +16,8 @@ function generateIn(env: Record<string, string>): Map<string, string> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'taxonn-det-'));
   try {
     const out = path.join(dir, 'rtl');
-    const r = spawnSync(process.execPath, [path.join(repoRoot, 'bin', 'taxonn.mjs'), 'generate', '--layers', '7,5,3', '--pes', '2', '--out', out], {
-      cwd: repoRoot,
-      env: { ...process.env, ...env },
-      encoding: 'utf8',
-    });
-    expect(r.status, r.stderr).toBe(0);
+    const r = runTaxonn(['generate', '--layers', '7,5,3', '--pes', '2', '--out', out], { ...process.env, ...env });
+    expect(r.code, r.stderr).toBe(0);
     return new Map(fs.readdirSync(out).map((f) => [f, fs.readFileSync(path.join(out, f), 'utf8')]));
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });

@@ -1,11 +1,11 @@
 // `taxonn fpga`: the pin-count wrapper, parsing of recorded nextpnr reports and logs, one real
 // place and route of the tiny accelerator, and the "does not fit" and missing-tool paths.
 
-import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { runTaxonn } from '../support/cli.js';
 import { fpgaWrapper } from '../../generators/fpga-wrapper.js';
 import { resolveConfig } from '../../src/config/index.js';
 import { fpgaFlow, parseNextpnrFailure, parseNextpnrReport, type FpgaReport } from '../../src/flows/fpga.js';
@@ -23,14 +23,7 @@ afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
 
 const tiny = resolveConfig({ overrides: { layers: [4, 3, 2], pes: 2 } });
 
-function taxonn(args: string[], env?: Record<string, string>) {
-  const r = spawnSync(process.execPath, [path.join(repoRoot, 'bin', 'taxonn.mjs'), ...args], {
-    encoding: 'utf8',
-    cwd: repoRoot,
-    env: { ...process.env, ...env },
-  });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-}
+const taxonn = (args: string[], env?: Record<string, string>) => runTaxonn(args, { ...process.env, ...env });
 
 describe('the FPGA wrapper', () => {
   it('has four pins, shifts in every input bit and folds every output bit; lint-clean', async () => {

@@ -1,11 +1,11 @@
 // `taxonn synth`: the liberty reader, the SRAM tiling rule, parsing of recorded Yosys reports,
 // real runs of every target on a tiny accelerator, and the one-line errors of the command.
 
-import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { runTaxonn } from '../support/cli.js';
 import { resolveConfig } from '../../src/config/index.js';
 import { LibertyError, parseLiberty, parseLibertyGroups, readLiberty } from '../../src/flows/liberty.js';
 import { sramMacros, tileMemory, type SramMacro } from '../../src/flows/sram.js';
@@ -32,14 +32,7 @@ afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
 const tiny = resolveConfig({ overrides: { layers: [4, 3, 2], pes: 2 } });
 const TINY_MEMORY_BITS = 2 * 14 * 12 + 2 * 3 * 8 + 1 * 128 + 3 * 8;
 
-function taxonn(args: string[], env?: Record<string, string>) {
-  const r = spawnSync(process.execPath, [path.join(repoRoot, 'bin', 'taxonn.mjs'), ...args], {
-    encoding: 'utf8',
-    cwd: repoRoot,
-    env: { ...process.env, ...env },
-  });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-}
+const taxonn = (args: string[], env?: Record<string, string>) => runTaxonn(args, { ...process.env, ...env });
 
 describe('liberty reader', () => {
   it('reads areas, flip-flops and memory macros of a hand-written excerpt', () => {

@@ -3,31 +3,19 @@
  * engines learning Iris, the RTL in lock step with the golden model (and a negative control that
  * must be caught and located), the CLI's JSON document and its errors.
  */
-import { execFile, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { runTaxonn, runTaxonnAsync } from '../support/cli.js';
 import { epochOrders, resolveTrainConfig, trainOnDataset, type TrainReport } from '../../src/flows/train.js';
-import { repoRoot } from '../../src/hdl/source.js';
 import { loadDataset } from '../../src/model/datasets/index.js';
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'taxonn-train-'));
 afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
 
-function taxonn(...args: string[]) {
-  const r = spawnSync(process.execPath, [path.join(repoRoot, 'bin', 'taxonn.mjs'), ...args], { encoding: 'utf8', cwd: repoRoot });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-}
-
-/** The same, without blocking: several at once. */
-function taxonnAsync(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    execFile(process.execPath, [path.join(repoRoot, 'bin', 'taxonn.mjs'), ...args], { cwd: repoRoot, encoding: 'utf8' }, (err, stdout, stderr) =>
-      resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr }),
-    );
-  });
-}
+const taxonn = (...args: string[]) => runTaxonn(args);
+const taxonnAsync = (...args: string[]) => runTaxonnAsync(args);
 
 const iris = loadDataset('iris');
 

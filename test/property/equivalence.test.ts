@@ -6,13 +6,11 @@
  * failure, shrinks to a minimal configuration and stream, printed as an `npx taxonn verify`
  * command. Verilator runs with random initial state (--x-initial unique) and a random seed.
  */
-import { spawnSync } from 'node:child_process';
-import path from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { runTaxonn } from '../support/cli.js';
 import { generateAccelerator } from '../../src/flows/generate.js';
 import { stimulusSeed, verify } from '../../src/flows/verify.js';
-import { repoRoot } from '../../src/hdl/source.js';
 import { emitForSim } from '../../src/sim/from-module.js';
 import { verilatorLint, yosysSynthCheck } from '../../src/tools/index.js';
 import { CLI_STALLS, verifyCaseArb, verifyCommand, type VerifyCase } from '../support/config-arbitrary.js';
@@ -48,7 +46,7 @@ describe('property: RTL ≡ golden model', () => {
     const c = fc.sample(verifyCaseArb, { seed: 7, numRuns: 1 })[0]!;
     const cmd = verifyCommand({ ...c, samples: 4 });
     const args = cmd.replace('npx taxonn ', '').split(' ');
-    const r = spawnSync(process.execPath, [path.join(repoRoot, 'bin', 'taxonn.mjs'), ...args, '--json'], { encoding: 'utf8', cwd: repoRoot });
+    const r = runTaxonn([...args, '--json']);
     expect(r.stderr).toBe('');
     const report = JSON.parse(r.stdout) as { equivalent: boolean; samples: number; config: unknown };
     expect(report.samples).toBe(4);
