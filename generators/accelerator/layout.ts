@@ -7,6 +7,8 @@ import type { FixedFormat } from '../../src/hdl/index.js';
 
 /** The fields of the configuration this generator reads (a validated Config is assignable). */
 export interface AcceleratorParams {
+  /** taxonn (default), inference (forward only) or dedicated (separate multipliers): docs/ARCHITECTURE.md §9. */
+  variant: 'taxonn' | 'inference' | 'dedicated';
   layers: readonly number[];
   pes: number;
   weight: { bits: number; frac: number };

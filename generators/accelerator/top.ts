@@ -4,13 +4,21 @@
  * (activation / output error / argmax), P shifter update units, the controller FSM and the
  * AXI4-Stream host interface. docs/ARCHITECTURE.md is the specification; the golden model in
  * src/model/ implements the same arithmetic.
+ *
+ * The baselines come from the same builder (§9): `inference` keeps the forward path only
+ * (MAC PEs, no error banks, tree, update units or training states); `dedicated` keeps the
+ * schedule but gives each SGD element its own multiplier array and the update a true
+ * learning-rate multiplier with a programmable `learning_rate` input.
  */
 import { createHash } from 'node:crypto';
 import { activation } from '../blocks/activation.js';
 import { LFSR_MASK } from '../blocks/lfsr.js';
+import { mac } from '../blocks/mac.js';
 import { PE_OP, pe, peWidths } from '../blocks/pe.js';
+import { dedicatedWidths, peDedicated } from '../blocks/pe-dedicated.js';
 import { requant } from '../blocks/requant.js';
 import { update } from '../blocks/update.js';
+import { DEDICATED_LR_FRAC } from '../../src/config/defaults.js';
 import {
   Bool,
   Fsm,
@@ -56,6 +64,19 @@ export const STATES = [
 ] as const;
 export type State = (typeof STATES)[number];
 
+/** The states of the backward and update phases (absent from the inference variant). */
+const TRAINING_STATES: readonly State[] = ['bwd_init', 'bwd', 'bwd_wait', 'upd_init', 'upd_err', 'upd', 'upd_wait'];
+
+/** The controller's states for a variant, in encoding order. */
+export function statesOf(variant: AcceleratorParams['variant']): readonly State[] {
+  return variant === 'inference' ? STATES.filter((s) => !TRAINING_STATES.includes(s)) : STATES;
+}
+
+/** The value the host drives on the dedicated variant's `learning_rate` input: η = 2^-k in Q0.16. */
+export function learningRateCode(lrShift: number): number {
+  return 2 ** (DEDICATED_LR_FRAC - lrShift);
+}
+
 /** The seed of lane p's LFSR: seq[p · stride] with seq[0] = seed (docs/ARCHITECTURE.md §2). */
 export function laneSeeds(seed: number, P: number): number[] {
   const stride = Math.floor(65535 / P);
@@ -68,10 +89,19 @@ export function laneSeeds(seed: number, P: number): number[] {
   return seeds;
 }
 
-/** A stable, readable top-level name: the layer sizes, P, and a short hash of every parameter. */
+/** A stable, readable top-level name: the variant, the layer sizes, P, and a short hash of every parameter. */
 export function topName(p: AcceleratorParams): string {
-  const hash = createHash('sha256').update(JSON.stringify(p, Object.keys(p).sort())).digest('hex').slice(0, 8);
-  return `taxonn_l${p.layers.join('x')}_p${p.pes}_${hash}`;
+  const hash = createHash('sha256').update(stableJson(p)).digest('hex').slice(0, 8);
+  return `${p.variant}_l${p.layers.join('x')}_p${p.pes}_${hash}`;
+}
+
+/** JSON with object keys sorted at every level (a replacer array would drop nested keys). */
+function stableJson(v: unknown): string {
+  if (Array.isArray(v)) return `[${v.map(stableJson).join(',')}]`;
+  if (v !== null && typeof v === 'object') {
+    return `{${Object.keys(v).sort().map((k) => `${JSON.stringify(k)}:${stableJson((v as Record<string, unknown>)[k])}`).join(',')}}`;
+  }
+  return JSON.stringify(v);
 }
 
 export function accelerator(p: AcceleratorParams): Module {
@@ -94,13 +124,19 @@ class AcceleratorBuilder {
 
   build(): void {
     const { m, p, lay, P, L } = this;
+    const trains = p.variant !== 'inference';
+    const dedicated = p.variant === 'dedicated';
     const W = SInt(p.weight.bits);
     const A = UInt(p.act.bits);
     const E = SInt(p.error.bits);
     const K = lay.K;
     const ONE_A = 1 << p.act.frac;
     const peParams = { weight: lay.weightFmt, act: lay.actFmt, error: lay.errorFmt, accBits: p.accBits };
+    // Widths of the product a backward sum adds (tree input) and of the update's gradient.
+    const dw = dedicatedWidths(peParams);
     const prodBits = peWidths(peParams).product;
+    const bwdBits = dedicated ? dw.backward : prodBits;
+    const gradBits = dedicated ? dw.gradient : prodBits;
     const T = treeLatency(P);
     const layers = lay.layers;
     const maxRow = Math.max(...layers.map((l) => l.rowLen));
@@ -134,8 +170,9 @@ class AcceleratorBuilder {
     const mRValid = m.output('m_result_tvalid', Bool);
     const mRReady = m.input('m_result_tready', Bool);
     const mRLast = m.output('m_result_tlast', Bool);
+    const lrIn = dedicated ? m.input('learning_rate', UInt(DEDICATED_LR_FRAC)) : undefined;
 
-    const fsm = new Fsm(m, 'state', STATES, 'idle');
+    const fsm = new Fsm(m, 'state', statesOf(p.variant), 'idle');
     const is = (...s: State[]) => s.map((x) => fsm.is(x)).reduce((a, b) => a.or(b));
 
     // ---- per-layer tables (layer register selects) -------------------------------------------
@@ -145,8 +182,8 @@ class AcceleratorBuilder {
     const tLastGroup = layerTable(m, 'layer_last_group', layer, layers.map((l) => l.groups - 1), gw);
     const tRowLen = layerTable(m, 'layer_row_len', layer, layers.map((l) => l.rowLen), waw + 1);
     const tWBase = layerTable(m, 'layer_weight_base', layer, layers.map((l) => l.weightBase), waw);
-    const tEBase = layerTable(m, 'layer_error_base', layer, layers.map((l) => l.errorBase), eaw);
-    const tELowBase = layerTable(m, 'layer_lower_error_base', layer, layers.map((l, k) => (k ? layers[k - 1]!.errorBase : 0)), eaw);
+    const tEBase = trains ? layerTable(m, 'layer_error_base', layer, layers.map((l) => l.errorBase), eaw) : undefined;
+    const tELowBase = trains ? layerTable(m, 'layer_lower_error_base', layer, layers.map((l, k) => (k ? layers[k - 1]!.errorBase : 0)), eaw) : undefined;
     const aaw = clog2(Math.max(lay.actDepth, 1));
     const tInAct = layerTable(m, 'layer_in_act_base', layer, layers.map((l) => l.inActBase), aaw);
     const tOutAct = layerTable(m, 'layer_out_act_base', layer, layers.map((l) => l.outActBase), aaw);
@@ -155,17 +192,18 @@ class AcceleratorBuilder {
 
     // ---- memories ------------------------------------------------------------------------------
     const wbankM = ram1r1w('weight', lay.weightDepth, W);
-    const ebankM = ram1r1w('error', lay.errorDepth, E);
+    const ebankM = trains ? ram1r1w('error', lay.errorDepth, E) : undefined;
     const inbufM = ram1r1w('input', lay.inputDepth, UInt(K * p.act.bits));
     const actbufM = lay.actDepth > 0 ? ram1r1w('act', lay.actDepth, A) : undefined;
 
     // Shared read address and per-lane controls, driven by the controller below.
     const wRAddr = m.wire('wbank_raddr', UInt(waw));
     const wWAddr = m.wire('wbank_waddr', UInt(waw));
-    const eRAddr = m.wire('ebank_raddr', UInt(eaw));
-    const eRen = m.wire('ebank_ren', Bool);
-    const eWAddr = m.wire('ebank_waddr', UInt(eaw));
-    const eWData = m.wire('ebank_wdata', E);
+    // The error banks (training variants only).
+    const eRAddr = trains ? m.wire('ebank_raddr', UInt(eaw)) : undefined;
+    const eRen = trains ? m.wire('ebank_ren', Bool) : undefined;
+    const eWAddr = trains ? m.wire('ebank_waddr', UInt(eaw)) : undefined;
+    const eWData = trains ? m.wire('ebank_wdata', E) : undefined;
     const wRen: Signal[] = [];
     const wWe: Signal[] = [];
     const wWData: Signal[] = [];
@@ -176,11 +214,13 @@ class AcceleratorBuilder {
       wRen.push(m.wire(`wbank${q}_ren`, Bool));
       wWe.push(m.wire(`wbank${q}_we`, Bool));
       wWData.push(m.wire(`wbank${q}_wdata`, W));
-      eWe.push(m.wire(`ebank${q}_we`, Bool));
       const wb = m.instance(`wbank${q}`, wbankM, { ren: wRen[q]!, raddr: wRAddr, we: wWe[q]!, waddr: wWAddr, wdata: wWData[q]! });
-      const eb = m.instance(`ebank${q}`, ebankM, { ren: eRen, raddr: eRAddr, we: eWe[q]!, waddr: eWAddr, wdata: eWData });
       wRData.push(wb.out('rdata'));
-      eRData.push(eb.out('rdata'));
+      if (ebankM) {
+        eWe.push(m.wire(`ebank${q}_we`, Bool));
+        const eb = m.instance(`ebank${q}`, ebankM, { ren: eRen!, raddr: eRAddr!, we: eWe[q]!, waddr: eWAddr!, wdata: eWData! });
+        eRData.push(eb.out('rdata'));
+      }
     }
     const inRen = m.wire('inbuf_ren', Bool);
     const inRAddr = m.wire('inbuf_raddr', UInt(clog2(lay.inputDepth)));
@@ -203,16 +243,17 @@ class AcceleratorBuilder {
     const grp = m.reg('grp', UInt(gw), { init: 0 });
     const col = m.reg('col', UInt(cw), { init: 0 });
     const addr = m.reg('waddr_issue', UInt(waw), { init: 0 });
-    const colBase = m.reg('col_base', UInt(waw), { init: 0 });
+    const colBase = trains ? m.reg('col_base', UInt(waw), { init: 0 }) : undefined;
     const remain = m.reg('lanes_remaining', UInt(jw), { init: 0 });
     const inWord = m.reg('in_word', UInt(clog2(lay.inputDepth)), { init: 0 });
     const inLane = m.reg('in_lane', UInt(clog2(K)), { init: 0 });
     const actAddr = m.reg('act_raddr', UInt(aaw), { init: 0 });
-    const eAddr = m.reg('error_raddr', UInt(eaw), { init: 0 });
-    const colLane = m.reg('col_lane', UInt(clog2(P)), { init: 0 });
-    const colGrp = m.reg('col_grp', UInt(eaw), { init: 0 });
-    const train = m.reg('train', Bool, { init: 0 });
-    const label = m.reg('label', UInt(lay.labelBits), { init: 0 });
+    // Backward/update counters and the sample's header (training variants only).
+    const eAddr = trains ? m.reg('error_raddr', UInt(eaw), { init: 0 }) : undefined;
+    const colLane = trains ? m.reg('col_lane', UInt(clog2(P)), { init: 0 }) : undefined;
+    const colGrp = trains ? m.reg('col_grp', UInt(eaw), { init: 0 }) : undefined;
+    const train = trains ? m.reg('train', Bool, { init: 0 }) : undefined;
+    const label = trains ? m.reg('label', UInt(lay.labelBits), { init: 0 }) : undefined;
     // Valid lanes of the current group: min(P, remaining outputs).
     const lcw = Math.max(jw, pw);
     const laneCount = m.wire('lane_count', mux(remain.gt(P), lit(P, UInt(lcw)), remain.zext(lcw)));
@@ -223,9 +264,9 @@ class AcceleratorBuilder {
     // ---- the drain: requantises finished forward groups one lane per cycle -------------------
     const drainBusy = m.reg('drain_busy', Bool, { init: 0 });
     const drainLeft = m.reg('drain_left', UInt(pw), { init: 0 });
-    const drainLane = m.reg('drain_lane', UInt(clog2(P)), { init: 0 });
+    const drainLane = trains ? m.reg('drain_lane', UInt(clog2(P)), { init: 0 }) : undefined;
     const drainJ = m.reg('drain_j', UInt(jw), { init: 0 });
-    const drainGrp = m.reg('drain_grp', UInt(eaw), { init: 0 });
+    const drainGrp = trains ? m.reg('drain_grp', UInt(eaw), { init: 0 }) : undefined;
     // Forward groups finish every rowLen cycles and the drain needs up to P cycles per group,
     // so with rowLen ≥ P the drain always keeps up (a capture may coincide with its last
     // element). Smaller layers wait until the drain is idle and no capture is on its way.
@@ -238,19 +279,19 @@ class AcceleratorBuilder {
     const issueLast = m.wire('issue_last', Bool);
     const issueBias = m.wire('issue_bias', Bool);
     const issueFromInput = m.wire('issue_from_input', Bool);
-    const issueOp = m.wire('issue_op', UInt(2));
+    const issueOp = trains ? m.wire('issue_op', UInt(2)) : undefined;
     const s1Valid = m.flop('s1_valid', issue, { init: 0 });
     const s1First = m.flop('s1_first', issueFirst);
     const s1Last = m.flop('s1_last', issueLast);
     const s1Bias = m.flop('s1_bias', issueBias);
     const s1FromInput = m.flop('s1_from_input', issueFromInput);
     const s1Lane = m.flop('s1_in_lane', inLane);
-    const s1Op = m.flop('s1_op', issueOp);
+    const s1Op = issueOp ? m.flop('s1_op', issueOp) : undefined;
     const s1Addr = m.flop('s1_waddr', addr);
     const s1LaneCount = m.flop('s1_lane_count', laneCount);
-    const s1Grp = m.flop('s1_grp', grp.zext(Math.max(gw, eaw)).truncate(eaw));
-    const s1ColLane = m.flop('s1_col_lane', colLane);
-    const s1ColGrp = m.flop('s1_col_grp', colGrp);
+    const s1Grp = trains ? m.flop('s1_grp', grp.zext(Math.max(gw, eaw)).truncate(eaw)) : undefined;
+    const s1ColLane = colLane ? m.flop('s1_col_lane', colLane) : undefined;
+    const s1ColGrp = colGrp ? m.flop('s1_col_grp', colGrp) : undefined;
 
     // The activation operand: the bias input 1.0, a lane of the input word, or the buffer.
     const inWordData = inbuf.out('rdata');
@@ -265,85 +306,112 @@ class AcceleratorBuilder {
     const actOperand = m.wire('act_operand', mux(s1Bias, lit(ONE_A, A), mux(s1FromInput, inLaneValue, actRData)));
 
     // ---- the PEs and the update units ---------------------------------------------------------
-    const peM = pe(peParams);
-    const updM = update({ weight: lay.weightFmt, gradBits: prodBits, shift: lay.updateShift, rounding: p.rounding });
     const seeds = laneSeeds(p.seed, P);
     const s2Valid = m.flop('s2_valid', s1Valid, { init: 0 });
-    const s2Op = m.flop('s2_op', s1Op);
+    const s2Op = s1Op ? m.flop('s2_op', s1Op) : undefined;
     const s2Last = m.flop('s2_last', s1Last);
-    const s2First = m.flop('s2_first', s1First);
-    const s2Addr = m.flop('s2_waddr', s1Addr);
+    const s2First = trains ? m.flop('s2_first', s1First) : undefined;
+    const s2Addr = trains ? m.flop('s2_waddr', s1Addr) : undefined;
     const s2LaneCount = m.flop('s2_lane_count', s1LaneCount);
-    const s2Grp = m.flop('s2_grp', s1Grp);
-    const s2IsUpdate = m.wire('s2_is_update', s2Valid.and(s2Op.eq(PE_OP.gradient)));
+    const s2Grp = s1Grp ? m.flop('s2_grp', s1Grp) : undefined;
+    const s2IsUpdate = s2Op ? m.wire('s2_is_update', s2Valid.and(s2Op.eq(PE_OP.gradient))) : undefined;
+    const updM = trains
+      ? update({
+          weight: lay.weightFmt,
+          gradBits,
+          // The dedicated multiplier's product δ·a·lr has DEDICATED_LR_FRAC more fraction bits.
+          shift: dedicated ? lay.updateShift - p.lrShift + DEDICATED_LR_FRAC : lay.updateShift,
+          rounding: p.rounding,
+          ...(dedicated ? { lrBits: DEDICATED_LR_FRAC } : {}),
+        })
+      : undefined;
+    const peM = p.variant === 'inference' ? mac(peParams) : dedicated ? peDedicated(peParams) : pe(peParams);
     const accs: Expr[] = [];
     const treeIn: Expr[] = [];
-    const wNext: Expr[] = [];
     for (let q = 0; q < P; q++) {
+      if (!trains) {
+        const macI = m.instance(`pe${q}`, peM, { weight: wRData[q]!, act: actOperand, en: s1Valid, first: s1First });
+        accs.push(macI.out('acc'));
+        m.assign(wWe[q]!, fsm.is('load').and(sWValid).and(this.ldLane!.eq(q)));
+        m.assign(wWData[q]!, sWData);
+        continue;
+      }
       const peI = m.instance(`pe${q}`, peM, {
-        op: s1Op,
+        op: s1Op!,
         weight: wRData[q]!,
         act: actOperand,
         err: eRData[q]!,
         en: s1Valid,
         // Forward accumulates a dot product; backward and update pass each product through.
-        first: s1First.or(s1Op.ne(PE_OP.forward)),
+        first: dedicated ? s1First : s1First.or(s1Op!.ne(PE_OP.forward)),
       });
       const acc = peI.out('acc');
       accs.push(acc);
+      // The backward term and the gradient: the shared accumulator (after a `first` cycle) or the
+      // dedicated multipliers' own registers.
+      const bwdTerm = dedicated ? peI.out('bwd_product') : acc.truncate(prodBits);
+      const grad = dedicated ? peI.out('grad_product') : acc.truncate(prodBits);
       const laneOn = m.wire(`lane${q}_valid_s2`, s2LaneCount.gt(q));
-      // Backward: the lane's product (its accumulator after a `first` cycle), zero on padding lanes.
-      treeIn.push(mux(laneOn, acc.truncate(prodBits), lit(0, SInt(prodBits))));
+      // Backward: the lane's product, zero on padding lanes.
+      treeIn.push(mux(laneOn, bwdTerm, lit(0, SInt(bwdBits))));
       // Update: the weight read at stage 1, registered to meet its product at stage 2.
       const wOld = m.flop(`w_old${q}`, wRData[q]!);
-      const u = m.instance(`upd${q}`, updM, {
+      const u = m.instance(`upd${q}`, updM!, {
         w: wOld,
-        grad: acc.truncate(prodBits),
-        en: s2IsUpdate,
+        grad,
+        en: s2IsUpdate!,
         seed: lit(seeds[q]!, UInt(16)),
+        ...(lrIn ? { lr: lrIn } : {}),
       });
-      wNext.push(u.out('w_next'));
-      m.assign(wWe[q]!, mux(fsm.is('load'), sWValid.and(this.ldLane!.eq(q)), s2IsUpdate.and(laneOn)));
-      m.assign(wWData[q]!, mux(fsm.is('load'), sWData, wNext[q]!));
+      m.assign(wWe[q]!, mux(fsm.is('load'), sWValid.and(this.ldLane!.eq(q)), s2IsUpdate!.and(laneOn)));
+      m.assign(wWData[q]!, mux(fsm.is('load'), sWData, u.out('w_next')));
     }
 
     // ---- backward: adder tree, sum over groups, requantise and mask ----------------------------
-    const treeSum: Expr = P > 1
-      ? m.instance('tree', adderTree(P, prodBits), Object.fromEntries(treeIn.map((e, q) => [`in${q}`, e]))).out('sum')
-      : m.wire('tree_sum', treeIn[0]!);
-    const s2IsBackward = m.wire('s2_is_backward', s2Valid.and(s2Op.eq(PE_OP.backward)));
-    // Column metadata rides along the pipeline: first/last group, the column's lane/group, its mask.
-    const colMaskReg = m.reg('col_mask_hold', Bool);
-    const actMask = p.hidden === 'relu' ? actRData.orR() : actRData.orR().and(actRData.lt(ONE_A));
-    const s1Mask = m.wire('s1_mask', mux(s1First, actMask, colMaskReg));
-    m.when(s1Valid, () => colMaskReg.set(s1Mask));
-    const s2Mask = m.flop('s2_mask', s1Mask);
-    const s2ColLane = m.flop('s2_col_lane', s1ColLane);
-    const s2ColGrp = m.flop('s2_col_grp', s1ColGrp);
-    const s2LastOfCol = m.flop('s2_last_of_col', s1Last);
-    const bValid = delayLine(m, 'bwd_valid', s2IsBackward, T, true);
-    const bFirst = delayLine(m, 'bwd_first', s2First, T);
-    const bLast = delayLine(m, 'bwd_last', s2LastOfCol, T);
-    const bMask = delayLine(m, 'bwd_mask', s2Mask, T);
-    const bLane = delayLine(m, 'bwd_lane', s2ColLane, T);
-    const bGrp = delayLine(m, 'bwd_grp', s2ColGrp, T);
-    const bacc = m.reg('bwd_sum', SInt(p.accBits));
-    m.when(bValid, () => bacc.set(mux(bFirst, treeSum.resize(p.accBits), bacc.add(treeSum.resize(p.accBits)).truncate(p.accBits))));
-    const dWrite = m.flop('delta_write', bValid.and(bLast), { init: 0 });
-    const dMask = m.flop('delta_mask', bMask);
-    const dLane = m.flop('delta_lane', bLane);
-    const dGrp = m.flop('delta_grp', bGrp);
-    const dShift = p.hidden === 'hardsigmoid' ? 2 : 0;
-    const deltaUnit = m.instance('delta_unit', requant({
-      accBits: p.accBits,
-      accFrac: p.weight.frac + p.error.frac + dShift,
-      out: lay.errorFmt,
-      rounding: 'nearest',
-    }), { acc: bacc });
-    const delta = m.wire('delta', mux(dMask, deltaUnit.out('q'), lit(0, E)));
+    // (Training variants only.)
+    const backward = trains
+      ? (() => {
+          const treeSum: Expr = P > 1
+            ? m.instance('tree', adderTree(P, bwdBits), Object.fromEntries(treeIn.map((e, q) => [`in${q}`, e]))).out('sum')
+            : m.wire('tree_sum', treeIn[0]!);
+          const s2IsBackward = m.wire('s2_is_backward', s2Valid.and(s2Op!.eq(PE_OP.backward)));
+          // Column metadata rides along the pipeline: first/last group, the column's lane/group, its mask.
+          const colMaskReg = m.reg('col_mask_hold', Bool);
+          const actMask = p.hidden === 'relu' ? actRData.orR() : actRData.orR().and(actRData.lt(ONE_A));
+          const s1Mask = m.wire('s1_mask', mux(s1First, actMask, colMaskReg));
+          m.when(s1Valid, () => colMaskReg.set(s1Mask));
+          const s2Mask = m.flop('s2_mask', s1Mask);
+          const s2ColLane = m.flop('s2_col_lane', s1ColLane!);
+          const s2ColGrp = m.flop('s2_col_grp', s1ColGrp!);
+          const s2LastOfCol = m.flop('s2_last_of_col', s1Last);
+          const bValid = delayLine(m, 'bwd_valid', s2IsBackward, T, true);
+          const bFirst = delayLine(m, 'bwd_first', s2First!, T);
+          const bLast = delayLine(m, 'bwd_last', s2LastOfCol, T);
+          const bMask = delayLine(m, 'bwd_mask', s2Mask, T);
+          const bLane = delayLine(m, 'bwd_lane', s2ColLane, T);
+          const bGrp = delayLine(m, 'bwd_grp', s2ColGrp, T);
+          const bacc = m.reg('bwd_sum', SInt(p.accBits));
+          m.when(bValid, () => bacc.set(mux(bFirst, treeSum.resize(p.accBits), bacc.add(treeSum.resize(p.accBits)).truncate(p.accBits))));
+          const dWrite = m.flop('delta_write', bValid.and(bLast), { init: 0 });
+          const dMask = m.flop('delta_mask', bMask);
+          const dLane = m.flop('delta_lane', bLane);
+          const dGrp = m.flop('delta_grp', bGrp);
+          const dShift = p.hidden === 'hardsigmoid' ? 2 : 0;
+          const deltaUnit = m.instance('delta_unit', requant({
+            accBits: p.accBits,
+            accFrac: p.weight.frac + p.error.frac + dShift,
+            out: lay.errorFmt,
+            rounding: 'nearest',
+          }), { acc: bacc });
+          const delta = m.wire('delta', mux(dMask, deltaUnit.out('q'), lit(0, E)));
+          return { bValid, dWrite, dLane, dGrp, delta };
+        })()
+      : undefined;
 
     // ---- the drain unit ------------------------------------------------------------------------
-    const capture = m.wire('drain_capture', s2Valid.and(s2Op.eq(PE_OP.forward)).and(s2Last));
+    // A forward group's last MAC (every issue is forward in the inference variant).
+    const isFwd = (v: Expr, op: Expr | undefined, last: Expr) => (op ? v.and(op.eq(PE_OP.forward)) : v).and(last);
+    const capture = m.wire('drain_capture', isFwd(s2Valid, s2Op, s2Last));
     const drainRegs: Signal[] = [];
     for (let q = 0; q < P; q++) drainRegs.push(m.reg(`drain${q}`, SInt(p.accBits)));
     for (let q = 0; q < P; q++) {
@@ -359,14 +427,6 @@ class AcceleratorBuilder {
       hidden: p.hidden,
       rounding: 'nearest',
     }), { z });
-    const isLabel = m.wire('drain_is_label', drainJ.eq(label));
-    const target = mux(isLabel, lit(1n << BigInt(p.weight.frac + p.act.frac), SInt(p.accBits)), lit(0, SInt(p.accBits)));
-    const errUnit = m.instance('error_unit', requant({
-      accBits: p.accBits + 1,
-      accFrac: p.weight.frac + p.act.frac,
-      out: lay.errorFmt,
-      rounding: 'nearest',
-    }), { acc: z.sub(target) });
     const best = m.reg('best_z', SInt(p.accBits));
     const bestIdx = m.reg('best_index', UInt(lay.labelBits), { init: 0 });
     const drainOut = m.wire('drain_output_layer', drainBusy.and(isOutputLayer));
@@ -378,25 +438,36 @@ class AcceleratorBuilder {
     m.when(capture, () => {
       drainBusy.set(1);
       drainLeft.set(s2LaneCount.truncate(pw));
-      drainLane.set(0);
-      drainGrp.set(s2Grp);
+      drainLane?.set(0);
+      drainGrp?.set(s2Grp!);
     }).elsewhen(drainBusy, () => {
       drainLeft.set(drainLeft.sub(1).truncate(pw));
       drainBusy.set(drainLeft.ne(1));
-      drainLane.set(drainLane.add(1).truncate(clog2(P)));
+      drainLane?.set(drainLane.add(1).truncate(clog2(P)));
     });
-    const isFwd = (v: Expr, op: Expr, last: Expr) => v.and(op.eq(PE_OP.forward)).and(last);
     m.assign(pendingCapture, isFwd(s1Valid, s1Op, s1Last).or(isFwd(s2Valid, s2Op, s2Last)));
     // Activation buffer writes (hidden layers) and output-error writes (output layer, training).
     m.assign(aWe, drainBusy.and(isOutputLayer.not()));
     m.assign(aWAddr, tOutAct.add(drainJ).truncate(aaw));
     m.assign(aWData, actUnit.out('a'));
-    const errFromDrain = m.wire('error_from_drain', drainOut.and(train));
-    for (let q = 0; q < P; q++) {
-      m.assign(eWe[q]!, mux(errFromDrain, drainLane.eq(q), dWrite.and(dLane.eq(q))));
+    if (backward) {
+      // The output error e = requant(z − target), target 1.0 at the label, written to the error banks.
+      const isLabel = m.wire('drain_is_label', drainJ.eq(label!));
+      const target = mux(isLabel, lit(1n << BigInt(p.weight.frac + p.act.frac), SInt(p.accBits)), lit(0, SInt(p.accBits)));
+      const errUnit = m.instance('error_unit', requant({
+        accBits: p.accBits + 1,
+        accFrac: p.weight.frac + p.act.frac,
+        out: lay.errorFmt,
+        rounding: 'nearest',
+      }), { acc: z.sub(target) });
+      const { dWrite, dLane, dGrp, delta } = backward;
+      const errFromDrain = m.wire('error_from_drain', drainOut.and(train!));
+      for (let q = 0; q < P; q++) {
+        m.assign(eWe[q]!, mux(errFromDrain, drainLane!.eq(q), dWrite.and(dLane.eq(q))));
+      }
+      m.assign(eWAddr!, mux(errFromDrain, tEBase!.add(drainGrp!).truncate(eaw), tELowBase!.add(dGrp).truncate(eaw)));
+      m.assign(eWData!, mux(errFromDrain, errUnit.out('q'), delta));
     }
-    m.assign(eWAddr, mux(errFromDrain, tEBase.add(drainGrp).truncate(eaw), tELowBase.add(dGrp).truncate(eaw)));
-    m.assign(eWData, mux(errFromDrain, errUnit.out('q'), delta));
 
 
     // ---- controller -----------------------------------------------------------------------------
@@ -414,13 +485,13 @@ class AcceleratorBuilder {
     issueLast.set(0);
     issueBias.set(0);
     issueFromInput.set(isFirstLayer);
-    issueOp.set(PE_OP.forward);
+    issueOp?.set(PE_OP.forward);
     inRen.set(0);
     aRen.set(0);
-    eRen.set(0);
+    eRen?.set(0);
     m.assign(inRAddr, inWord);
     m.assign(aRAddr, actAddr);
-    m.assign(eRAddr, eAddr);
+    if (eRAddr) m.assign(eRAddr, eAddr!);
 
     const nextInput = () => {
       // Advance the input-word lane counters (layer 0) and the activation address (others).
@@ -459,8 +530,9 @@ class AcceleratorBuilder {
       readback: () => m.when(this.readbackDone!, () => fsm.goto('idle')),
       rx_head: () =>
         m.when(sSValid, () => {
-          train.set(sSData.bit(0));
-          label.set(sSData.slice(lay.labelBits, 1));
+          // The header: bit 0 train, then the label (both ignored by the inference variant).
+          train?.set(sSData.bit(0));
+          label?.set(sSData.slice(lay.labelBits, 1));
           rxWord.set(0);
           fsm.goto('rx_data');
         }),
@@ -501,82 +573,86 @@ class AcceleratorBuilder {
       },
       fwd_wait: () => {
         m.when(s1Valid.or(s2Valid).or(drainBusy).not(), () => {
-          m.when(isOutputLayer.not(), () => {
+          const next = m.when(isOutputLayer.not(), () => {
             layer.set(layer.add(1).truncate(lw));
             fsm.goto('fwd_init');
-          })
-            .elsewhen(train.not(), () => fsm.goto('emit'))
-            .elsewhen(layer.ne(0), () => fsm.goto('bwd_init'))
-            .otherwise(() => fsm.goto('upd_init'));
+          });
+          if (!train) next.otherwise(() => fsm.goto('emit'));
+          else {
+            next
+              .elsewhen(train.not(), () => fsm.goto('emit'))
+              .elsewhen(layer.ne(0), () => fsm.goto('bwd_init'))
+              .otherwise(() => fsm.goto('upd_init'));
+          }
         });
       },
       bwd_init: () => {
         grp.set(0);
         col.set(0);
-        colBase.set(tWBase);
+        colBase!.set(tWBase);
         addr.set(tWBase);
         remain.set(tNOut);
-        eAddr.set(tEBase);
+        eAddr!.set(tEBase!);
         actAddr.set(tInAct);
-        colLane.set(0);
-        colGrp.set(0);
+        colLane!.set(0);
+        colGrp!.set(0);
         fsm.goto('bwd');
       },
       bwd: () => {
         issue.set(1);
         issueFirst.set(grp.eq(0));
         issueLast.set(lastGroup);
-        issueOp.set(PE_OP.backward);
-        eRen.set(1);
+        issueOp!.set(PE_OP.backward);
+        eRen!.set(1);
         aRen.set(grp.eq(0));
         m.when(lastGroup, () => {
           grp.set(0);
           remain.set(tNOut);
-          eAddr.set(tEBase);
+          eAddr!.set(tEBase!);
           col.set(col.add(1).truncate(cw));
-          colBase.set(colBase.add(1).truncate(waw));
-          addr.set(colBase.add(1).truncate(waw));
+          colBase!.set(colBase!.add(1).truncate(waw));
+          addr.set(colBase!.add(1).truncate(waw));
           actAddr.set(actAddr.add(1).truncate(aaw));
-          m.when(colLane.eq(P - 1), () => {
-            colLane.set(0);
-            colGrp.set(colGrp.add(1).truncate(eaw));
-          }).otherwise(() => colLane.set(colLane.add(1).truncate(colLane.width)));
+          m.when(colLane!.eq(P - 1), () => {
+            colLane!.set(0);
+            colGrp!.set(colGrp!.add(1).truncate(eaw));
+          }).otherwise(() => colLane!.set(colLane!.add(1).truncate(colLane!.width)));
           m.when(col.eq(tNIn.sub(1).truncate(cw)), () => fsm.goto('bwd_wait'));
         }).otherwise(() => {
           grp.set(grp.add(1).truncate(gw));
           remain.set(remain.sub(P).truncate(jw));
-          eAddr.set(eAddr.add(1).truncate(eaw));
+          eAddr!.set(eAddr!.add(1).truncate(eaw));
           addr.set(addr.add(tRowLen).truncate(waw));
         });
       },
       bwd_wait: () => {
-        m.when(s1Valid.or(s2Valid).or(bValid).or(dWrite).not(), () => fsm.goto('upd_init'));
+        m.when(s1Valid.or(s2Valid).or(backward!.bValid).or(backward!.dWrite).not(), () => fsm.goto('upd_init'));
       },
       upd_init: () => {
         grp.set(0);
         addr.set(tWBase);
         remain.set(tNOut);
-        eAddr.set(tEBase);
+        eAddr!.set(tEBase!);
         startGroupCounters();
         fsm.goto('upd_err');
       },
       upd_err: () => {
         // Fetch the group's errors; the error banks then hold them through the group.
-        eRen.set(1);
+        eRen!.set(1);
         fsm.goto('upd');
       },
       upd: () => {
         issue.set(1);
         issueFirst.set(1);
         issueBias.set(colIsBias);
-        issueOp.set(PE_OP.gradient);
+        issueOp!.set(PE_OP.gradient);
         readInput();
         addr.set(addr.add(1).truncate(waw));
         m.when(colIsBias, () => {
           startGroupCounters();
           grp.set(grp.add(1).truncate(gw));
           remain.set(remain.sub(P).truncate(jw));
-          eAddr.set(eAddr.add(1).truncate(eaw));
+          eAddr!.set(eAddr!.add(1).truncate(eaw));
           m.when(lastGroup, () => fsm.goto('upd_wait')).otherwise(() => fsm.goto('upd_err'));
         }).otherwise(() => {
           col.set(col.add(1).truncate(cw));
@@ -596,7 +672,7 @@ class AcceleratorBuilder {
 
     // ---- weight bank read address: compute phases or read-back ---------------------------------
     m.assign(wRAddr, mux(fsm.is('readback'), this.rbAddr!, addr));
-    m.assign(wWAddr, mux(fsm.is('load'), this.ldAddr!, s2Addr));
+    m.assign(wWAddr, s2Addr ? mux(fsm.is('load'), this.ldAddr!, s2Addr) : this.ldAddr!);
     for (let q = 0; q < P; q++) m.assign(wRen[q]!, mux(fsm.is('readback'), this.rbRen!.and(this.rbLane!.eq(q)), issue));
 
     // ---- counters the host can read -------------------------------------------------------------
@@ -607,8 +683,14 @@ class AcceleratorBuilder {
     };
     counter('cycles_receive', is('rx_head', 'rx_data'));
     counter('cycles_forward', is('fwd_init', 'fwd', 'fwd_wait'));
-    counter('cycles_backward', is('bwd_init', 'bwd', 'bwd_wait'));
-    counter('cycles_update', is('upd_init', 'upd_err', 'upd', 'upd_wait'));
+    if (trains) {
+      counter('cycles_backward', is('bwd_init', 'bwd', 'bwd_wait'));
+      counter('cycles_update', is('upd_init', 'upd_err', 'upd', 'upd_wait'));
+    } else {
+      // Kept so that every variant has the same ports (a host reads zero).
+      m.assign(m.output('cycles_backward', UInt(COUNTER_BITS)), lit(0, UInt(COUNTER_BITS)));
+      m.assign(m.output('cycles_update', UInt(COUNTER_BITS)), lit(0, UInt(COUNTER_BITS)));
+    }
     counter('cycles_emit', fsm.is('emit'));
     counter('cycles_busy', fsm.is('idle').not());
     const done = m.reg('samples_done_q', UInt(32), { init: 0 });

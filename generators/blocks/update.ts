@@ -5,6 +5,11 @@
  * (floor), round-to-nearest, or stochastically with bits from the unit's own LFSR, which
  * advances one step per update (`en`) and is loaded from `seed` at reset. No multiplier is
  * needed for the learning rate.
+ *
+ * With `lrBits` (the dedicated variant), the learning rate is instead a programmable input `lr`
+ * (unsigned, Q0.lrBits) and a true multiplier forms δ·a·lr, shifted right by `shift`, which then
+ * is Ef + Af − Wf + lrBits. With lr = 2^(lrBits−k) the result equals the shifter's for truncation
+ * and round-to-nearest; stochastic rounding draws the random bits from the top of the LFSR state.
  */
 import { Bool, SInt, UInt, buildModule, roundShift, type FixedFormat, type Module, type Rounding } from '../../src/hdl/index.js';
 import { formatTag } from '../naming.js';
@@ -17,11 +22,13 @@ export interface UpdateParams {
   /** S = Ef + Af + k − Wf: the total right shift (≥ 0). */
   shift: number;
   rounding: Rounding;
+  /** Width of a programmable learning-rate input `lr` (Q0.lrBits) and its multiplier; none: η = 2^-k by shifting. */
+  lrBits?: number;
 }
 
 export function update(p: UpdateParams): Module {
   if (!Number.isInteger(p.shift) || p.shift < 0) throw new RangeError(`update shift must be an integer ≥ 0, got ${p.shift}`);
-  const name = `update_w${formatTag(p.weight)}_g${p.gradBits}_sh${p.shift}_${p.rounding}`;
+  const name = `update_w${formatTag(p.weight)}_g${p.gradBits}${p.lrBits ? `_lr${p.lrBits}` : ''}_sh${p.shift}_${p.rounding}`;
   const rng = p.rounding === 'stochastic' && p.shift > 0 ? lfsr() : undefined;
   return buildModule(name, { ...p }, (m) => {
     const w = m.input('w', SInt(p.weight.bits));
@@ -31,7 +38,8 @@ export function update(p: UpdateParams): Module {
     // The LFSR seed, loaded at reset (stochastic rounding only; unused otherwise).
     const seed = m.input('seed', UInt(LFSR_WIDTH));
     const rand = rng ? m.instance('rng', rng, { seed, en }).out('state') : undefined;
-    const delta = m.wire('delta', roundShift(grad, p.shift, p.rounding, rand));
+    const scaled = p.lrBits ? m.wire('scaled', grad.mul(m.input('lr', UInt(p.lrBits)).toSInt())) : grad;
+    const delta = m.wire('delta', roundShift(scaled, p.shift, p.rounding, rand));
     m.assign(wNext, w.sub(delta).saturate(SInt(p.weight.bits)));
   });
 }

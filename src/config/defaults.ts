@@ -30,6 +30,34 @@ export const DEFAULT_CONFIG: Config = deepFreeze({
   inputsPerBeat: 16,
 });
 
+/** Fraction bits of the dedicated variant's learning-rate register (Q0.16, η = lr / 2^16). */
+export const DEDICATED_LR_FRAC = 16;
+
+/**
+ * The fields a variant defaults differently from DEFAULT_CONFIG. The dedicated baseline is a
+ * conventional training accelerator: 16-bit weights, activations and errors (s16q15, u16q12,
+ * s16q14: the fraction bits of ../shared/notes/fixed-point-study.md and docs/RESULTS.md for 16-bit
+ * formats), round-to-nearest updates (no LFSRs), and the
+ * accumulator the 784-64-10 network needs (minAccBits 42) plus two bits of headroom.
+ */
+export function variantDefaults(variant: Config['variant']): Partial<Config> {
+  if (variant !== 'dedicated') return {};
+  return DEDICATED_DEFAULTS;
+}
+
+const DEDICATED_DEFAULTS: Partial<Config> = deepFreeze({
+  weight: { bits: 16, frac: 15 },
+  act: { bits: 16, frac: 12 },
+  error: { bits: 16, frac: 14 },
+  accBits: 44,
+  rounding: 'nearest',
+});
+
+/** DEFAULT_CONFIG with a variant's own defaults over it. */
+export function defaultsFor(variant: Config['variant']): Config {
+  return variant === 'taxonn' ? DEFAULT_CONFIG : deepFreeze({ ...DEFAULT_CONFIG, variant, ...variantDefaults(variant) });
+}
+
 /** The default number formats as hdl FixedFormats, with the other arithmetic defaults. */
 export const DEFAULT_FORMATS = {
   weight: { ...DEFAULT_CONFIG.weight, signed: true } satisfies FixedFormat,

@@ -69,7 +69,7 @@ export interface DerivedSizes {
   /** The smallest accumulator that no forward or backward sum overflows (≥ peProductBits). */
   readonly minAccBits: number;
   readonly macs: MacCounts;
-  /** ceil(macs.total / P): the cycle lower bound of one training sample. */
+  /** ceil(macs.total / P): the cycle lower bound of one training sample (inference variant: of one sample). */
   readonly boundCycles: number;
   /** U = Σ G_l (N_{l-1} + 1): update operations (LFSR steps) per training sample. */
   readonly updateOps: number;
@@ -109,7 +109,9 @@ export function deriveSizes(config: Config): DerivedSizes {
     forward += l.nOut * (l.nIn + 1);
     if (l.index >= 1) backward += l.nOut * l.nIn;
   }
-  const total = 2 * forward + backward;
+  // The inference variant runs the forward pass only (no backward, no update).
+  const trains = cfg.variant !== 'inference';
+  const total = trains ? 2 * forward + backward : forward;
   const need = accumulatorNeed(N, cfg.weight, cfg.act, cfg.error);
   let labelBits = 1;
   while (2 ** labelBits < N[L]!) labelBits++;
@@ -131,7 +133,7 @@ export function deriveSizes(config: Config): DerivedSizes {
     updateShift: updateShift(cfg, cfg.lrShift),
     peProductBits: need.peProductBits,
     minAccBits: need.bits,
-    macs: Object.freeze({ forward, backward, update: forward, total }),
+    macs: Object.freeze(trains ? { forward, backward, update: forward, total } : { forward, backward: 0, update: 0, total }),
     boundCycles: Math.ceil(total / P),
     updateOps: weightBase,
     lfsrStride: Math.floor(65535 / P),

@@ -21,7 +21,7 @@ export {
   type Rounding,
   type Variant,
 } from './schema.js';
-export { DEFAULT_CONFIG, DEFAULT_FORMATS, updateShift } from './defaults.js';
+export { DEDICATED_LR_FRAC, DEFAULT_CONFIG, DEFAULT_FORMATS, defaultsFor, updateShift, variantDefaults } from './defaults.js';
 export { deriveSizes, fixedFormats, type DerivedSizes, type LayerSizes, type MacCounts } from './derive.js';
 export { accumulatorNeed, paramCount, peProductBits, type AccumulatorNeed } from './bounds.js';
 export { resolveConfig, readConfigFile, deepMerge, hasPath, type ResolveOptions } from './load.js';

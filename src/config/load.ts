@@ -4,8 +4,8 @@
  * notes where it came from ("in cfg.json", "from --pes", "the default").
  */
 import { readFileSync } from 'node:fs';
-import { DEFAULT_CONFIG } from './defaults.js';
-import { ConfigError, parseConfig, type Config, type ConfigPath } from './schema.js';
+import { DEFAULT_CONFIG, defaultsFor } from './defaults.js';
+import { ConfigError, VARIANTS, parseConfig, type Config, type ConfigPath, type Variant } from './schema.js';
 
 export interface ResolveOptions {
   /** A JSON file holding a (partial) configuration object. */
@@ -26,7 +26,10 @@ export function resolveConfig(options: ResolveOptions = {}): Config {
   }
   // Leaf by leaf: defaults, then the file, then the overrides (so `--weight.frac 10` keeps the
   // weight bits of the file or the default).
-  const merged = deepMerge(deepMerge(DEFAULT_CONFIG, fromFile), overrides);
+  // A variant's own defaults (e.g. dedicated: 16-bit formats) stand in for the general ones.
+  const variant = [(overrides as { variant?: unknown }).variant, fromFile.variant].find((v) => v !== undefined);
+  const base = (VARIANTS as readonly unknown[]).includes(variant) ? defaultsFor(variant as Variant) : DEFAULT_CONFIG;
+  const merged = deepMerge(deepMerge(base, fromFile), overrides);
   return parseConfig(merged, {
     origin: (path) => {
       if (hasPath(overrides, path)) return options.overrideOrigin ? options.overrideOrigin(path) : 'from the overrides';

@@ -8,9 +8,14 @@
 import { z } from 'zod';
 import type { Rounding as HdlRounding } from '../hdl/index.js';
 import { accumulatorNeed, paramCount } from './bounds.js';
-import { DEFAULT_CONFIG, deepFreeze } from './defaults.js';
+import { DEFAULT_CONFIG, DEDICATED_LR_FRAC, deepFreeze, variantDefaults } from './defaults.js';
 
-export const VARIANTS = ['taxonn'] as const;
+/**
+ * taxonn: the time-multiplexed training accelerator; inference: its forward path only (the
+ * baseline it starts from); dedicated: a conventional training accelerator with separate
+ * multiplier arrays and a multiplier for a programmable learning rate (docs/ARCHITECTURE.md §9).
+ */
+export const VARIANTS = ['taxonn', 'inference', 'dedicated'] as const;
 export const ROUNDINGS = ['truncate', 'nearest', 'stochastic'] as const satisfies readonly HdlRounding[];
 export const HIDDEN_ACTIVATIONS = ['relu', 'hardsigmoid'] as const;
 
@@ -201,6 +206,21 @@ export const configSchema = z
         );
       }
     }
+    if (v.variant === 'dedicated' && !bad('lrShift', 'weight', 'act', 'error')) {
+      // The learning-rate register is Q0.16: η = 2^-k must be representable, and the
+      // multiplier's product needs a right shift of error.frac + act.frac − weight.frac + 16 ≥ 16.
+      if (v.lrShift < 1 || v.lrShift > DEDICATED_LR_FRAC) {
+        fail('lrShift', `must be an integer in 1..${DEDICATED_LR_FRAC} for the dedicated variant (η = 2^-lrShift is held in a Q0.${DEDICATED_LR_FRAC} register)`);
+      } else if (v.error.frac + v.act.frac < v.weight.frac) {
+        const most = v.error.frac + v.act.frac;
+        ctx.issues.push({
+          code: 'custom',
+          path: ['weight', 'frac'],
+          message: `must be at most error.frac + act.frac = ${most} for the dedicated variant (its learning-rate product is shifted right by error.frac + act.frac − weight.frac + 16 ≥ 16)`,
+          input: v.weight.frac,
+        });
+      }
+    }
     if (!bad('inputsPerBeat', 'act')) {
       if (v.inputsPerBeat * v.act.bits > LIMITS.maxBeatBits) {
         const hi = Math.floor(LIMITS.maxBeatBits / v.act.bits);
@@ -233,7 +253,7 @@ export interface ParseOptions {
 
 /** Apply the defaults to `input` and validate it: the deeply frozen Config, or a ConfigError. */
 export function parseConfig(input: unknown = {}, options: ParseOptions = {}): Config {
-  const r = configSchema.safeParse(input);
+  const r = configSchema.safeParse(withVariantDefaults(input));
   if (!r.success) {
     // Unknown keys first: a misspelt field is usually the cause of what else looks wrong.
     const issues = [...r.error.issues].sort((a, b) => Number(b.code === 'unrecognized_keys') - Number(a.code === 'unrecognized_keys'));
@@ -242,6 +262,17 @@ export function parseConfig(input: unknown = {}, options: ParseOptions = {}): Co
   }
   const cfg: Config = r.data;
   return deepFreeze(structuredClone(cfg));
+}
+
+/** The fields a variant defaults differently (e.g. dedicated: 16-bit formats), filled where absent. */
+function withVariantDefaults(input: unknown): unknown {
+  if (input === null || typeof input !== 'object' || Array.isArray(input)) return input;
+  const variant = (input as { variant?: unknown }).variant;
+  if (typeof variant !== 'string' || !(VARIANTS as readonly string[]).includes(variant)) return input;
+  const own = variantDefaults(variant as Variant);
+  const out: Record<string, unknown> = { ...input };
+  for (const [k, v] of Object.entries(own)) if (out[k] === undefined) out[k] = structuredClone(v);
+  return out;
 }
 
 /** `layers[2]`, `weight.frac`. */

@@ -17,7 +17,7 @@
  * (`initialWeights(cfg, seed)`) and the epoch shuffles (`Rng(seed ^ SHUFFLE_SALT)`, one
  * Fisher–Yates permutation per epoch, drawn in epoch order), so all engines see the same run.
  */
-import { DEFAULT_CONFIG, deepMerge, hasPath, readConfigFile, resolveConfig, type Config, type ConfigPath } from '../config/index.js';
+import { DEFAULT_CONFIG, VARIANTS, deepMerge, defaultsFor, hasPath, readConfigFile, resolveConfig, type Config, type ConfigPath, type Variant } from '../config/index.js';
 import { GoldenAccelerator, initialWeights } from '../model/accelerator.js';
 import { loadDataset, quantizeInputs, type Dataset, type DatasetName } from '../model/datasets/index.js';
 import { weightDigest } from '../model/digest.js';
@@ -80,7 +80,8 @@ export function resolveTrainConfig(dataset: DatasetName, opts: TrainConfigOption
   const d = TRAIN_DEFAULTS[dataset];
   const fromDataset: Record<string, unknown> = { layers: [...d.layers], lrShift: d.lrShift };
   if (d.weightFracBelowBits !== undefined && !hasPath(given, ['weight', 'frac'])) {
-    const bits = hasPath(given, ['weight', 'bits']) ? (given.weight as Record<string, unknown>).bits : DEFAULT_CONFIG.weight.bits;
+    const variant = (VARIANTS as readonly unknown[]).includes(given.variant) ? (given.variant as Variant) : DEFAULT_CONFIG.variant;
+    const bits = hasPath(given, ['weight', 'bits']) ? (given.weight as Record<string, unknown>).bits : defaultsFor(variant).weight.bits;
     if (Number.isInteger(bits) && (bits as number) - d.weightFracBelowBits >= 0) fromDataset.weight = { frac: (bits as number) - d.weightFracBelowBits };
   }
   return resolveConfig({
@@ -207,6 +208,9 @@ function checkFits(cfg: Config, data: Dataset): void {
 export async function trainOnDataset(opts: TrainOptions): Promise<TrainReport> {
   const cfg = opts.config;
   if (!(ENGINES as readonly string[]).includes(opts.engine)) throw new TrainUsageError(`train: unknown engine ${JSON.stringify(opts.engine)} (known: ${ENGINES.join(', ')})`);
+  if (cfg.variant === 'inference') {
+    throw new TrainUsageError('train: the inference variant cannot train (it has no backward or update path); use --variant taxonn or dedicated');
+  }
   if (!Number.isSafeInteger(opts.epochs) || opts.epochs < 1) throw new TrainUsageError(`train: epochs must be a positive integer, got ${opts.epochs}`);
   if (opts.limit !== undefined && (!Number.isSafeInteger(opts.limit) || opts.limit < 1)) throw new TrainUsageError(`train: limit must be a positive integer, got ${opts.limit}`);
   const data = typeof opts.dataset === 'string' ? loadDataset(opts.dataset, opts.dataDir ? { dir: opts.dataDir } : {}) : opts.dataset;

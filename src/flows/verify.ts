@@ -105,12 +105,15 @@ export async function verify(cfg: Config, opts: VerifyOptions): Promise<VerifyRe
       firstMismatch = await locate(cfg, weights, samples, i, opts);
     }
   }
+  // Cycles per training sample (the inference variant runs every sample as an inference).
+  const trains = cfg.variant !== 'inference';
   const train = results.filter((_, i) => samples[i]!.train);
-  const cyclesPerSample = train.length ? train.reduce((s, r) => s + r.cycles, 0) / train.length : 0;
+  const counted = trains ? train : results;
+  const cyclesPerSample = counted.length ? counted.reduce((s, r) => s + r.cycles, 0) / counted.length : 0;
   return {
     equivalent: firstMismatch === null,
     samples: samples.length,
-    trainingSamples: train.length,
+    trainingSamples: trains ? train.length : 0,
     cycles: sim.cycles - cyclesBefore,
     cyclesPerSample,
     boundCyclesPerSample: sizes.boundCycles,

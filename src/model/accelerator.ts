@@ -47,7 +47,11 @@ export interface AcceleratorFormat {
  * unsigned (by definition, docs/ARCHITECTURE.md).
  */
 export interface AcceleratorParams {
-  /** Only 'taxonn' is modelled. */
+  /**
+   * 'taxonn'; 'inference' (forward only: every sample is an inference, weights never change);
+   * 'dedicated' (the same schedule and results, but its learning-rate multiplier draws the
+   * stochastic rounding bits differently: see the update forms in the constructor).
+   */
   readonly variant: string;
   /** N_0 (inputs), N_1, …, N_L (outputs). */
   readonly layers: readonly number[];
@@ -114,7 +118,7 @@ export function acceleratorGeometry(params: AcceleratorParams): AcceleratorGeome
     throw new RangeError(`accelerator model: ${field} must be ${rule}, got ${JSON.stringify(got)}`);
   };
   const isInt = (v: unknown, lo: number, hi: number) => Number.isInteger(v) && (v as number) >= lo && (v as number) <= hi;
-  if (params.variant !== 'taxonn') bad('variant', '"taxonn"', params.variant);
+  if (!['taxonn', 'inference', 'dedicated'].includes(params.variant)) bad('variant', '"taxonn", "inference" or "dedicated"', params.variant);
   const sizes = params.layers;
   if (!Array.isArray(sizes) || sizes.length < 2) bad('layers', 'a list of at least 2 layer sizes', sizes);
   sizes.forEach((n, i) => isInt(n, 1, 1 << 20) || bad(`layers[${i}]`, 'an integer in 1..1048576', n));
@@ -343,6 +347,9 @@ export class GoldenAccelerator {
 
   private tracing = false;
   private trace: AcceleratorTrace | undefined;
+  /** False for the inference variant: training samples are run as inferences. */
+  private readonly trains: boolean;
+  private readonly dedicated: boolean;
 
   constructor(params: AcceleratorParams, options: { trace?: boolean } = {}) {
     const geometry = acceleratorGeometry(params);
@@ -354,6 +361,8 @@ export class GoldenAccelerator {
       error: Object.freeze({ bits: params.error.bits, frac: params.error.frac }),
     });
     this.geometry = geometry;
+    this.trains = params.variant !== 'inference';
+    this.dedicated = params.variant === 'dedicated';
     const { weight: W, act: A, error: E } = params;
     const L = geometry.L;
     this.L = L;
@@ -392,8 +401,12 @@ export class GoldenAccelerator {
     const S = geometry.updateShift;
     // |e·a| + r < 2^31 (a ≤ max_A also bounds the bias's ONE_A): the int32 shift is exact
     const intOk = pow2(E.bits - 1) * this.aMax + pow2(16) < pow2(31);
-    this.updateKind = S > 16 ? 2 : intOk ? 0 : 1;
-    this.updM = pow2(-Math.min(S, 16));
+    // The dedicated variant multiplies e·a by lr = 2^(16−k) (Q0.16) and shifts by
+    // Sd = Ef + Af − Wf + 16 ≥ 16, so its random addend is r·2^(Sd−16): the update is
+    // floor((e·a·2^(16−S) + r) / 2^16) for every S, the third form below with all 16 bits of r.
+    const wide = S > 16 || this.dedicated;
+    this.updateKind = wide ? 2 : intOk ? 0 : 1;
+    this.updM = pow2(-(wide ? 16 : S));
     this.updPre = pow2(-(S - 16));
     this.seq = lfsrSequence(params.seed);
     let maxRow = 0;
@@ -408,11 +421,11 @@ export class GoldenAccelerator {
           r = 0;
           break;
         case 'nearest':
-          r = S === 0 ? 0 : S <= 16 ? pow2(S - 1) : pow2(15);
+          r = wide ? pow2(15) : S === 0 ? 0 : pow2(S - 1);
           break;
         case 'stochastic':
-          // the low S bits of the state; for S > 16 all 16 bits (scaled by the pre-shift form)
-          r = S <= 16 ? state & (pow2(S) - 1) : state;
+          // the low S bits of the state; in the wide form all 16 bits (scaled by the pre-shift form)
+          r = wide ? state : state & (pow2(S) - 1);
           break;
       }
       rs[q] = r;
@@ -574,8 +587,9 @@ export class GoldenAccelerator {
     return this.z[this.L - 1]!;
   }
 
-  private run(input: SampleInput, label: number, train: boolean): number {
+  private run(input: SampleInput, label: number, trainRequested: boolean): number {
     const L = this.L;
+    const train = trainRequested && this.trains;
     const nOutL = this.sizes[L]!;
     if (train && !(Number.isInteger(label) && label >= 0 && label < nOutL)) {
       throw new RangeError(`sample: label must be an integer in 0..${nOutL - 1}, got ${label}`);

@@ -5,6 +5,8 @@ import {
   DEFAULT_CONFIG,
   DEFAULT_FORMATS,
   configSchema,
+  deriveSizes,
+  resolveConfig,
   parseConfig,
   updateShift,
   type Config,
@@ -149,7 +151,7 @@ describe('rejections name the field, the allowed range and the value', () => {
     ],
     ['bad rounding', { rounding: 'up' }, 'config: rounding must be one of "truncate", "nearest", "stochastic", got "up"'],
     ['bad hidden', { hidden: 'tanh' }, 'config: hidden must be one of "relu", "hardsigmoid", got "tanh"'],
-    ['bad variant', { variant: 'inference' }, 'config: variant must be one of "taxonn", got "inference"'],
+    ['bad variant', { variant: 'training' }, 'config: variant must be one of "taxonn", "inference", "dedicated", got "training"'],
     ['seed 0', { seed: 0 }, 'config: seed must be an integer in 1..65535 (a non-zero 16-bit LFSR seed), got 0'],
     ['seed 65536', { seed: 65536 }, 'config: seed must be an integer in 1..65535 (a non-zero 16-bit LFSR seed), got 65536'],
     ['seed as a hex string', { seed: '0xACE1' }, 'config: seed must be an integer in 1..65535 (a non-zero 16-bit LFSR seed), got "0xACE1"'],
@@ -221,5 +223,36 @@ describe('rejections name the field, the allowed range and the value', () => {
     const m = messageOf({ layers: Array.from({ length: 100 }, () => 0) });
     expect(m.length).toBeLessThan(200);
     expect(m).toMatch(/^config: layers\[0\] must be an integer in 1\.\.65536, got 0$/);
+  });
+});
+
+describe('variants', () => {
+  it('dedicated defaults to 16-bit formats, nearest rounding and a wider accumulator; given fields win', () => {
+    const d = parseConfig({ variant: 'dedicated' });
+    expect([d.weight, d.act, d.error, d.accBits, d.rounding]).toEqual([{ bits: 16, frac: 15 }, { bits: 16, frac: 12 }, { bits: 16, frac: 14 }, 44, 'nearest']);
+    expect(deriveSizes(d).minAccBits).toBeLessThanOrEqual(44);
+    const own = parseConfig({ variant: 'dedicated', weight: { bits: 12, frac: 11 }, rounding: 'stochastic' });
+    expect([own.weight, own.act, own.rounding]).toEqual([{ bits: 12, frac: 11 }, { bits: 16, frac: 12 }, 'stochastic']);
+    // The same through files and flags (resolveConfig merges the variant's defaults first).
+    expect(resolveConfig({ overrides: { variant: 'dedicated', act: { frac: 10 } } }).act).toEqual({ bits: 16, frac: 10 });
+    // The other variants keep the project defaults.
+    expect(parseConfig({ variant: 'inference' }).weight).toEqual(DEFAULT_CONFIG.weight);
+  });
+
+  it('dedicated: η must fit its Q0.16 register, and the product shift must be ≥ 16', () => {
+    expect(() => parseConfig({ variant: 'dedicated', lrShift: 17 })).toThrow(
+      'config: lrShift must be an integer in 1..16 for the dedicated variant (η = 2^-lrShift is held in a Q0.16 register), got 17',
+    );
+    expect(() => parseConfig({ variant: 'dedicated', lrShift: 0 })).toThrow(/lrShift must be an integer in 1\.\.16/);
+    expect(() => parseConfig({ variant: 'dedicated', weight: { bits: 16, frac: 15 }, act: { bits: 8, frac: 6 }, error: { bits: 8, frac: 6 }, accBits: 40 })).toThrow(
+      /^config: weight\.frac must be at most error\.frac \+ act\.frac = 12 for the dedicated variant .*, got 15$/,
+    );
+  });
+
+  it('inference: the cycle bound counts the forward MACs only', () => {
+    const t = deriveSizes(DEFAULT_CONFIG);
+    const i = deriveSizes(parseConfig({ variant: 'inference' }));
+    expect(i.macs).toEqual({ forward: t.macs.forward, backward: 0, update: 0, total: t.macs.forward });
+    expect(i.boundCycles).toBe(Math.ceil(t.macs.forward / 16));
   });
 });

@@ -103,6 +103,15 @@ describe('training Iris', () => {
     expect(strip(rtl)).toEqual(strip(golden));
   });
 
+  it('dedicated variant: its 16-bit defaults (Iris: weight.frac = bits − 2), and the rtl engine in lock step with its golden mode', async () => {
+    const cfg = resolveTrainConfig('iris', { overrides: { variant: 'dedicated' } });
+    expect([cfg.weight, cfg.act, cfg.rounding]).toEqual([{ bits: 16, frac: 14 }, { bits: 16, frac: 12 }, 'nearest']);
+    const rtl = await trainOnDataset({ dataset: iris, engine: 'rtl', config: cfg, epochs: 1, limit: 30, chunk: 8 });
+    const golden = await trainOnDataset({ dataset: iris, engine: 'golden', config: cfg, epochs: 1, limit: 30 });
+    expect(rtl.firstMismatch).toBeNull();
+    expect(rtl.perEpoch.map((e) => e.trainLoss)).toEqual(golden.perEpoch.map((e) => e.trainLoss));
+  });
+
   it('rtl: a golden model that differs is caught and located (negative control)', async () => {
     // 6-bit weights saturate on Iris; the golden model gets one more bit: they part at sample 1,
     // in the second chunk (chunk 1), so the replay of earlier chunks is exercised too
@@ -151,6 +160,7 @@ describe('npx taxonn train', () => {
       [['--dataset', 'iris', '--layers', '784,64,10'], /^taxonn: train: layers 784,64,10 do not fit iris: the network needs 4 inputs and 3 outputs/],
       [['--dataset', 'iris', '--data-dir', path.join(tmp, 'none')], /^taxonn: dataset iris: .*none\/iris\.json: cannot read: no such file$/],
       [['--dataset', 'iris', '--lr-shift', '99'], /^taxonn: config: lrShift must be .*got 99 \(from --lr-shift\)$/],
+      [['--dataset', 'iris', '--variant', 'inference'], /^taxonn: train: the inference variant cannot train \(it has no backward or update path\); use --variant taxonn or dedicated$/],
       [[], /^taxonn: Missing required argument: dataset$/],
     ];
     const results = await Promise.all(cases.map(([args]) => taxonnAsync('train', ...args)));

@@ -14,11 +14,13 @@ const small = [
   parseConfig({ layers: [5, 7, 3], pes: 4, accBits: 40, inputsPerBeat: 2 }),
   parseConfig({ layers: [9, 4], pes: 1, rounding: 'nearest', accBits: 40 }),
   parseConfig({ layers: [3, 17, 6, 2], pes: 5, hidden: 'hardsigmoid', rounding: 'truncate', accBits: 40, inputsPerBeat: 3 }),
+  parseConfig({ variant: 'inference', layers: [5, 7, 3], pes: 4, inputsPerBeat: 2 }),
+  parseConfig({ variant: 'dedicated', layers: [3, 17, 6, 2], pes: 5, rounding: 'stochastic', inputsPerBeat: 3 }),
 ];
 
 describe('generated accelerator', () => {
   for (const cfg of small) {
-    it(`${cfg.layers.join('-')} P=${cfg.pes}: verilator -Wall, iverilog -g2005, yosys synth without latches`, async () => {
+    it(`${cfg.variant} ${cfg.layers.join('-')} P=${cfg.pes}: verilator -Wall, iverilog -g2005, yosys synth without latches`, async () => {
       const { top, files } = generateAccelerator(cfg);
       const { design } = emitForSim(top);
       expect(design.files.map((f) => f.split('/').pop())).toEqual(files.filter((f) => f.file.endsWith('.v')).map((f) => f.file));
@@ -46,6 +48,31 @@ describe('generated accelerator', () => {
     // The weight banks become block RAM, the small memories distributed (LUT) RAM.
     expect(count(/^RAMB/)).toBeGreaterThanOrEqual(4);
     expect(count(/^RAM(32|64|128|256)[MX]/)).toBeGreaterThan(0);
+  });
+
+  it('variants differ where they should: inference has no error banks, update units or tree; dedicated has three multipliers per PE and a learning-rate input', () => {
+    const modules = (variant: 'taxonn' | 'inference' | 'dedicated') => {
+      const { files, top } = generateAccelerator(parseConfig({ variant, layers: [5, 7, 3], pes: 4 }));
+      const text = files.map((f) => f.text).join('\n');
+      return { names: files.map((f) => f.file), text, ports: top.ports.map((p) => p.name) };
+    };
+    const t = modules('taxonn');
+    const i = modules('inference');
+    const d = modules('dedicated');
+    const has = (m: { names: string[] }, re: RegExp) => m.names.some((n) => re.test(n));
+    expect([has(t, /^error_ram/), has(t, /^update_/), has(t, /^adder_tree/), has(t, /^pe_w/)]).toEqual([true, true, true, true]);
+    expect([has(i, /^error_ram/), has(i, /^update_/), has(i, /^adder_tree/), has(i, /^mac_/)]).toEqual([false, false, false, true]);
+    expect([has(d, /^pe_dedicated_/), has(d, /^update_.*_lr16_/)]).toEqual([true, true]);
+    const mults = (text: string, mod: RegExp) => {
+      const body = text.split(/^module /m).find((b) => mod.test(b)) ?? '';
+      return (body.match(/ \* /g) ?? []).length;
+    };
+    expect(mults(t.text, /^pe_w/)).toBe(1);
+    expect(mults(d.text, /^pe_dedicated_/)).toBe(3);
+    expect(d.ports).toContain('learning_rate');
+    expect(t.ports).not.toContain('learning_rate');
+    // Every variant keeps the same host interface otherwise.
+    expect(i.ports).toEqual(t.ports);
   });
 
   it('is deterministic: the same configuration gives byte-identical Verilog and manifest', () => {

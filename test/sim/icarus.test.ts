@@ -13,11 +13,13 @@ import { runIcarus } from '../../src/sim/accelerator/icarus.js';
 const configs = [
   parseConfig({ layers: [5, 7, 3], pes: 4, accBits: 40, inputsPerBeat: 2 }),
   parseConfig({ layers: [6, 3, 4, 2], pes: 3, rounding: 'nearest', hidden: 'hardsigmoid', accBits: 40, inputsPerBeat: 4 }),
+  parseConfig({ variant: 'dedicated', layers: [5, 6, 3], pes: 2, rounding: 'stochastic', inputsPerBeat: 3 }),
+  parseConfig({ variant: 'inference', layers: [5, 7, 3], pes: 4, inputsPerBeat: 2 }),
 ];
 
 describe('Icarus (4-state) ≡ Verilator ≡ golden model', () => {
   for (const cfg of configs) {
-    it(`${cfg.layers.join('-')} P=${cfg.pes}: no X after reset and load, identical results`, async () => {
+    it(`${cfg.variant} ${cfg.layers.join('-')} P=${cfg.pes}: no X after reset and load, identical results`, async () => {
       const { weights, samples } = randomWorkload(cfg, { samples: 12, seed: 11, stallPermille: 0, inferFraction: 0.25 });
       const ivl = await runIcarus(cfg, weights, samples);
       expect(ivl.xReports).toEqual([]);

@@ -4,7 +4,7 @@
  * runs happen inside the compiled model; results come back in bulk.
  */
 import { load } from 'koffi';
-import { accelerator } from '../../../generators/accelerator/top.js';
+import { accelerator, learningRateCode } from '../../../generators/accelerator/top.js';
 import { layout, type AcceleratorParams, type Layout } from '../../../generators/accelerator/layout.js';
 import type { Module } from '../../hdl/index.js';
 import { emitForSim } from '../from-module.js';
@@ -80,9 +80,11 @@ export class AcceleratorSim {
     const lay = layout(params);
     const { design } = emitForSim(top);
     const sampleBits = params.inputsPerBeat * params.act.bits;
-    const extension = runnerCpp({ top: top.name, lay, sampleBits });
+    const extension = runnerCpp({ top: top.name, lay, sampleBits, errorBanks: params.variant !== 'inference' });
     const sim = await Simulator.create(design, { quiet: true, ...opts, extension });
     const a = new AcceleratorSim(sim, top, lay, sampleBits);
+    // The dedicated variant's programmable learning rate: the host holds η = 2^-k on the port.
+    if (params.variant === 'dedicated') sim.poke('learning_rate', learningRateCode(params.lrShift));
     sim.reset(2);
     return a;
   }

@@ -7,7 +7,8 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { accelerator } from '../../../generators/accelerator/top.js';
+import { DEDICATED_LR_FRAC } from '../../config/defaults.js';
+import { accelerator, learningRateCode } from '../../../generators/accelerator/top.js';
 import { layout, type AcceleratorParams } from '../../../generators/accelerator/layout.js';
 import { emitDesign } from '../../hdl/index.js';
 import { iverilog, run } from '../../tools/index.js';
@@ -114,7 +115,8 @@ module tb;
         .m_result_tdata(m_result_tdata), .m_result_tvalid(m_result_tvalid), .m_result_tready(1'b1), .m_result_tlast(m_result_tlast),
         .cycles_receive(cycles_receive), .cycles_forward(cycles_forward), .cycles_backward(cycles_backward),
         .cycles_update(cycles_update), .cycles_emit(cycles_emit), .cycles_busy(cycles_busy),
-        .samples_done(samples_done), .idle(idle)
+        .samples_done(samples_done), .idle(idle)${p.variant === 'dedicated' ? `,
+        .learning_rate(${DEDICATED_LR_FRAC}'d${learningRateCode(p.lrShift)})` : ''}
     );
     always #5 clk = ~clk;
     integer wi = 0, bi = 0, ri = 0, cyc = 0;

@@ -14,6 +14,8 @@ export interface RunnerSpec {
   readonly lay: Layout;
   /** Width of s_sample_tdata in bits. */
   readonly sampleBits: number;
+  /** Whether the design has error banks (not the inference variant). */
+  readonly errorBanks: boolean;
 }
 
 /** 32-bit words per s_sample beat in the packed sample buffer. */
@@ -62,11 +64,7 @@ int32_t memWord(V${top}* m, int32_t kind, int32_t bank, int32_t addr) {
         switch (bank) {
 ${bankCase('wbank', wb, true)}
         }
-    } else if (kind == 1) {
-        switch (bank) {
-${bankCase('ebank', eb, true)}
-        }
-    }${lay.actDepth > 0 ? ` else if (kind == 2) {\n        return ext(r->${root}actbuf__DOT__mem[addr], ${ab}, false);\n    }` : ''}
+    }${spec.errorBanks ? ` else if (kind == 1) {\n        switch (bank) {\n${bankCase('ebank', eb, true)}\n        }\n    }` : ''}${lay.actDepth > 0 ? ` else if (kind == 2) {\n        return ext(r->${root}actbuf__DOT__mem[addr], ${ab}, false);\n    }` : ''}
     return 0;
 }
 
