@@ -287,7 +287,7 @@ class AcceleratorBuilder {
     const s1FromInput = m.flop('s1_from_input', issueFromInput);
     const s1Lane = m.flop('s1_in_lane', inLane);
     const s1Op = issueOp ? m.flop('s1_op', issueOp) : undefined;
-    const s1Addr = m.flop('s1_waddr', addr);
+    const s1Addr = trains ? m.flop('s1_waddr', addr) : undefined;
     const s1LaneCount = m.flop('s1_lane_count', laneCount);
     const s1Grp = trains ? m.flop('s1_grp', grp.zext(Math.max(gw, eaw)).truncate(eaw)) : undefined;
     const s1ColLane = colLane ? m.flop('s1_col_lane', colLane) : undefined;
@@ -311,10 +311,13 @@ class AcceleratorBuilder {
     const s2Op = s1Op ? m.flop('s2_op', s1Op) : undefined;
     const s2Last = m.flop('s2_last', s1Last);
     const s2First = trains ? m.flop('s2_first', s1First) : undefined;
-    const s2Addr = trains ? m.flop('s2_waddr', s1Addr) : undefined;
+    const s2Addr = s1Addr ? m.flop('s2_waddr', s1Addr) : undefined;
     const s2LaneCount = m.flop('s2_lane_count', s1LaneCount);
     const s2Grp = s1Grp ? m.flop('s2_grp', s1Grp) : undefined;
     const s2IsUpdate = s2Op ? m.wire('s2_is_update', s2Valid.and(s2Op.eq(PE_OP.gradient))) : undefined;
+    // The update reads its weight one cycle after the issue (the PE's gradient needs no weight),
+    // so the read data meets the registered product at stage 2 without a holding register.
+    const s1IsUpdate = s1Op ? m.wire('s1_is_update', s1Valid.and(s1Op.eq(PE_OP.gradient))) : undefined;
     const updM = trains
       ? update({
           weight: lay.weightFmt,
@@ -354,10 +357,9 @@ class AcceleratorBuilder {
       const laneOn = m.wire(`lane${q}_valid_s2`, s2LaneCount.gt(q));
       // Backward: the lane's product, zero on padding lanes.
       treeIn.push(mux(laneOn, bwdTerm, lit(0, SInt(bwdBits))));
-      // Update: the weight read at stage 1, registered to meet its product at stage 2.
-      const wOld = m.flop(`w_old${q}`, wRData[q]!);
+      // Update: the weight read at stage 1 arrives with its product at stage 2.
       const u = m.instance(`upd${q}`, updM!, {
-        w: wOld,
+        w: wRData[q]!,
         grad,
         en: s2IsUpdate!,
         seed: lit(seeds[q]!, UInt(16)),
@@ -671,9 +673,11 @@ class AcceleratorBuilder {
     });
 
     // ---- weight bank read address: compute phases or read-back ---------------------------------
-    m.assign(wRAddr, mux(fsm.is('readback'), this.rbAddr!, addr));
+    const computeRAddr = s1IsUpdate ? mux(s1IsUpdate, s1Addr!, addr) : addr;
+    const computeRen = s1IsUpdate ? s1IsUpdate.or(issue) : issue;
+    m.assign(wRAddr, mux(fsm.is('readback'), this.rbAddr!, computeRAddr));
     m.assign(wWAddr, s2Addr ? mux(fsm.is('load'), this.ldAddr!, s2Addr) : this.ldAddr!);
-    for (let q = 0; q < P; q++) m.assign(wRen[q]!, mux(fsm.is('readback'), this.rbRen!.and(this.rbLane!.eq(q)), issue));
+    for (let q = 0; q < P; q++) m.assign(wRen[q]!, mux(fsm.is('readback'), this.rbRen!.and(this.rbLane!.eq(q)), computeRen));
 
     // ---- counters the host can read -------------------------------------------------------------
     const counter = (name: string, when: Expr) => {
