@@ -16,7 +16,21 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { RESULTS_CACHE_DIR, readCachedResult, writeFileAtomic } from '../src/flows/results-cache.js';
 import { testErrorPlot } from '../src/flows/results-plot.js';
-import { DEFAULT_PLAN, planJobs, renderResultsMarkdown, runKey, summarize, type Job, type RunResult } from '../src/flows/results.js';
+import { DEFAULT_CONFIG, type Rounding } from '../src/config/index.js';
+import { CLAIMS_CACHE_DIR, claimsJobs, defaultClaimsPlan, readClaimsResult, renderClaims, runClaimsJob, writeClaimsResult, type ClaimsResult } from '../src/flows/claims.js';
+import {
+  DEFAULT_FORMAT,
+  DEFAULT_PLAN,
+  meanGapOf,
+  planJobs,
+  renderResultsMarkdown,
+  runKey,
+  summarize,
+  type FormatChoice,
+  type Job,
+  type RunResult,
+  type Summary,
+} from '../src/flows/results.js';
 import { repoRoot } from '../src/hdl/source.js';
 import type { FromWorker, ToWorker } from './results-worker.js';
 
@@ -24,17 +38,18 @@ const RESULTS_MD = path.join(repoRoot, 'docs', 'RESULTS.md');
 const PLOT_SVG = path.join(repoRoot, 'docs', 'results', 'test-error-per-epoch.svg');
 const WORKER = path.join(path.dirname(fileURLToPath(import.meta.url)), 'results-worker.ts');
 
-function parseArgs(argv: string[]): { workers: number; fresh: boolean; dryRun: boolean } {
-  const opts = { workers: 2, fresh: false, dryRun: false };
+function parseArgs(argv: string[]): { workers: number; fresh: boolean; dryRun: boolean; claims: boolean } {
+  const opts = { workers: 2, fresh: false, dryRun: false, claims: true };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
     if (a === '--fresh') opts.fresh = true;
+    else if (a === '--no-claims') opts.claims = false;
     else if (a === '--dry-run') opts.dryRun = true;
     else if (a === '--workers') {
       const n = Number(argv[++i]);
       if (!Number.isSafeInteger(n) || n < 1) throw new Error(`--workers must be a positive integer, got ${argv[i]}`);
       opts.workers = n;
-    } else throw new Error(`unknown argument ${a} (allowed: --workers N, --fresh, --dry-run)`);
+    } else throw new Error(`unknown argument ${a} (allowed: --workers N, --fresh, --dry-run, --no-claims)`);
   }
   return opts;
 }
@@ -178,6 +193,7 @@ async function main() {
 
   const summary = summarize(DEFAULT_PLAN, (spec) => results.get(runKey(spec)));
   saveLedger();
+  const claims = opts.claims ? await runClaims(summary, opts.fresh) : undefined;
   const wallSeconds = (performance.now() - t0) / 1000;
   const c = commit();
   const md = renderResultsMarkdown(summary, {
@@ -193,7 +209,7 @@ async function main() {
     runsCached: ledger.runsCachedAtStart,
     runSeconds: jobs.reduce((s, j) => s + (results.get(j.key)?.wallSeconds ?? 0), 0),
     ...(c ? { commit: c } : {}),
-  });
+  }, claims ? { claims } : {});
   writeFileAtomic(PLOT_SVG, testErrorPlot(summary));
   writeFileAtomic(RESULTS_MD, md);
   process.stderr.write(`results: wrote ${path.relative(repoRoot, RESULTS_MD)} and ${path.relative(repoRoot, PLOT_SVG)} in ${clock(wallSeconds)}\n`);
@@ -202,6 +218,34 @@ async function main() {
     process.stderr.write(`results: the RTL did not confirm the golden model on ${bad.map((r) => r.plan.dataset).join(', ')}\n`);
     process.exitCode = 1;
   }
+}
+
+/** The hardware claims (src/flows/claims.ts): each step cached in .cache/claims/, run one at a time (the tools use the cores). */
+async function runClaims(summary: Summary, fresh: boolean): Promise<string> {
+  const plan = defaultClaimsPlan();
+  const jobs = claimsJobs(plan);
+  const done: ClaimsResult[] = [];
+  const todo = jobs.filter((j) => {
+    const r = fresh ? undefined : readClaimsResult(CLAIMS_CACHE_DIR, j.key);
+    if (r) done.push(r);
+    return !r;
+  });
+  process.stderr.write(`results: hardware claims: ${jobs.length} steps, ${jobs.length - todo.length} cached in ${path.relative(repoRoot, CLAIMS_CACHE_DIR)}/, ${todo.length} to run\n`);
+  for (const [n, j] of todo.entries()) {
+    const r = await runClaimsJob(j, plan);
+    writeClaimsResult(CLAIMS_CACHE_DIR, r);
+    done.push(r);
+    process.stderr.write(`[claims ${n + 1}/${todo.length}] ${j.variant} ${j.step} (${r.wallSeconds.toFixed(1)} s)\n`);
+  }
+  const ordered = jobs.map((j) => done.find((r) => r.key === j.key)!);
+  const gapOf = (f: FormatChoice, r: Rounding) => {
+    const g = meanGapOf(summary, f, r);
+    return Number.isFinite(g.gap) ? g.gap : null;
+  };
+  return renderClaims(plan, ordered, {
+    taxonnGapPp: gapOf(DEFAULT_FORMAT, DEFAULT_CONFIG.rounding),
+    dedicatedGapPp: gapOf({ weight: 16, act: 16, error: 16 }, 'nearest'),
+  });
 }
 
 main().catch((e) => {

@@ -4,7 +4,7 @@
 set -euo pipefail
 
 # binary:package pairs (a tool on the PATH)
-need=(verilator:verilator iverilog:iverilog yosys:yosys nextpnr-ice40:nextpnr-ice40)
+need=(verilator:verilator iverilog:iverilog yosys:yosys nextpnr-ice40:nextpnr-ice40 sta:opensta)
 # file:package pairs (a data file the package installs)
 need_files=(
   /usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz:dataset-fashion-mnist

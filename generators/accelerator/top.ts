@@ -24,6 +24,7 @@ import {
   Fsm,
   SInt,
   UInt,
+  stableJson,
   buildModule,
   clog2,
   lit,
@@ -93,15 +94,6 @@ export function laneSeeds(seed: number, P: number): number[] {
 export function topName(p: AcceleratorParams): string {
   const hash = createHash('sha256').update(stableJson(p)).digest('hex').slice(0, 8);
   return `${p.variant}_l${p.layers.join('x')}_p${p.pes}_${hash}`;
-}
-
-/** JSON with object keys sorted at every level (a replacer array would drop nested keys). */
-function stableJson(v: unknown): string {
-  if (Array.isArray(v)) return `[${v.map(stableJson).join(',')}]`;
-  if (v !== null && typeof v === 'object') {
-    return `{${Object.keys(v).sort().map((k) => `${JSON.stringify(k)}:${stableJson((v as Record<string, unknown>)[k])}`).join(',')}}`;
-  }
-  return JSON.stringify(v);
 }
 
 export function accelerator(p: AcceleratorParams): Module {

@@ -6,6 +6,7 @@ import { OutputError } from '../flows/generate.js';
 import { LibertyError } from '../flows/liberty.js';
 import { WeightsFileError } from '../flows/weights-file.js';
 import { TrainUsageError } from '../flows/train.js';
+import { PowerUsageError } from '../flows/power.js';
 import { DatasetError } from '../model/datasets/index.js';
 
 /** Bad input from the user (a flag, a file, a value): exit code 2. */
@@ -23,6 +24,7 @@ export function reportAndExit(err: unknown): never {
     err instanceof ConfigError ||
     err instanceof DatasetError ||
     err instanceof TrainUsageError ||
+    err instanceof PowerUsageError ||
     err instanceof OutputError || err instanceof WeightsFileError ||
     err instanceof LibertyError ||
     err instanceof ToolMissingError ||

@@ -18,6 +18,7 @@ import { UsageError, reportAndExit } from './errors.js';
 import { positiveInt } from './coerce.js';
 import { runTrainCommand, trainOptions } from './train-command.js';
 import { fpgaOptions, runFpgaCommand, runSynthCommand, synthOptions } from './hardware-commands.js';
+import { powerCommand } from './power-command.js';
 
 
 async function main(argv: string[]): Promise<void> {
@@ -140,6 +141,7 @@ async function main(argv: string[]): Promise<void> {
       (y) => fpgaOptions(y),
       (args) => runFpgaCommand(args),
     )
+    .command(powerCommand)
     .command(
       'bindings',
       'Regenerate the typed TS port bindings of the default blocks in sim/bindings/',

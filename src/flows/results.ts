@@ -14,6 +14,7 @@
  */
 import { createHash } from 'node:crypto';
 import { DEFAULT_CONFIG, LIMITS, ROUNDINGS, accumulatorNeed, type Config, type Rounding } from '../config/index.js';
+import { stableJson } from '../hdl/index.js';
 import type { DatasetName } from '../model/datasets/index.js';
 import { TRAIN_DEFAULTS, resolveTrainConfig, type Engine } from './train.js';
 
@@ -133,19 +134,8 @@ export interface Job {
 /** Bumped when the meaning of a cached result changes (e.g. the golden model's arithmetic). */
 export const CACHE_VERSION = 1;
 
-/** JSON with sorted object keys, so equal parameters give equal text. */
-export function stableJson(v: unknown): string {
-  if (Array.isArray(v)) return `[${v.map(stableJson).join(',')}]`;
-  if (v !== null && typeof v === 'object') {
-    const o = v as Record<string, unknown>;
-    return `{${Object.keys(o)
-      .filter((k) => o[k] !== undefined)
-      .sort()
-      .map((k) => `${JSON.stringify(k)}:${stableJson(o[k])}`)
-      .join(',')}}`;
-  }
-  return JSON.stringify(v);
-}
+/** JSON with sorted object keys, so equal parameters give equal text (the cache keys). */
+export { stableJson };
 
 export function runKey(spec: RunSpec): string {
   const hash = createHash('sha256')
@@ -570,7 +560,7 @@ const minutes = (s: number): string => (s < 90 ? `${s.toFixed(0)} s` : `${(s / 6
 const int = (n: number): string => Math.round(n).toLocaleString('en-US');
 const seedList = (seeds: readonly number[]): string => (seeds.length <= 3 ? seeds.join(', ') : `${seeds[0]}…${seeds[seeds.length - 1]!}`);
 
-export function renderResultsMarkdown(s: Summary, meta: RunMeta, opts: { plotPath?: string } = {}): string {
+export function renderResultsMarkdown(s: Summary, meta: RunMeta, opts: { plotPath?: string; claims?: string } = {}): string {
   const out: string[] = [];
   const p = (line = '') => out.push(line);
   const plot = opts.plotPath ?? 'results/test-error-per-epoch.svg';
@@ -731,6 +721,9 @@ export function renderResultsMarkdown(s: Summary, meta: RunMeta, opts: { plotPat
     );
   }
   p();
+
+  // --- hardware claims (src/flows/claims.ts)
+  if (opts.claims) p(opts.claims);
 
   // --- method
   p('## Method');

@@ -38,6 +38,11 @@ export interface SynthOptions {
   readonly timeoutMs?: number;
   /** Keep the Yosys script and reports in this folder (default: a temporary folder, removed). */
   readonly workDir?: string;
+  /**
+   * asic: also write the mapped netlist to this file, for OpenSTA (src/flows/power.ts): multi-bit
+   * nets split into bits, unused names purged, no attributes. The numbers are not affected.
+   */
+  readonly netlist?: string;
 }
 
 /** A design to synthesise: Verilog files, the top module and the memory modules in it. */
@@ -132,7 +137,7 @@ function quote(file: string): string {
 const defaultLibertyHint = `install Debian's ${DEFAULT_LIBERTY_PACKAGE} (run \`make setup\`, or: sudo apt-get install -y ${DEFAULT_LIBERTY_PACKAGE}) or pass --liberty FILE`;
 
 /** The libraries an asic run needs, read before Yosys starts so a bad path fails in a second. */
-function asicLibraries(opts: SynthOptions): { std: LibertyLibrary; stdFile: string; srams: LibertyLibrary[] } {
+export function asicLibraries(opts: Pick<SynthOptions, 'liberty' | 'sramLiberty'>): { std: LibertyLibrary; stdFile: string; srams: LibertyLibrary[] } {
   const stdFile = opts.liberty ?? DEFAULT_LIBERTY;
   const std = readLiberty(stdFile, 'liberty file', opts.liberty ? undefined : defaultLibertyHint);
   const srams = (opts.sramLiberty ?? []).map((f) => {
@@ -153,6 +158,7 @@ function checkInputs(opts: SynthOptions): { tool: FoundTool; libs?: ReturnType<t
   if (opts.target !== 'asic' && (opts.liberty || opts.sramLiberty?.length)) {
     throw new LibertyError(`--liberty and --sram-liberty apply to --target asic only (got --target ${opts.target})`);
   }
+  if (opts.target !== 'asic' && opts.netlist) throw new RangeError(`synth: a netlist is written for target asic only (got ${opts.target})`);
   const tool = yosys();
   return opts.target === 'asic' ? { tool, libs: asicLibraries(opts) } : { tool };
 }
@@ -189,6 +195,7 @@ export async function synthesizeDesign(design: SynthDesign, opts: SynthOptions):
           `tee -q -o cells.json stat -json -top ${top}`,
           `tee -q -o area.txt stat -liberty ${lib} -top ${top}`,
         );
+        if (opts.netlist) lines.push('splitnets', 'opt_clean -purge', `write_verilog -noattr -noexpr ${quote(opts.netlist)}`);
         break;
       }
     }

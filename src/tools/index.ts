@@ -5,3 +5,4 @@ export * from './iverilog.js';
 export * from './yosys.js';
 export * from './make.js';
 export * from './nextpnr.js';
+export * from './opensta.js';

@@ -15,6 +15,11 @@ afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
 const bareBin = path.join(tmp, 'bin');
 fs.mkdirSync(bareBin);
 fs.symlinkSync(process.execPath, path.join(bareBin, 'node'));
+// node and yosys only: OpenSTA (sta) is missing.
+const noStaBin = path.join(tmp, 'bin-nosta');
+fs.mkdirSync(noStaBin);
+fs.symlinkSync(process.execPath, path.join(noStaBin, 'node'));
+fs.symlinkSync('/usr/bin/yosys', path.join(noStaBin, 'yosys'));
 const file = (name: string, text: string) => {
   const p = path.join(tmp, name);
   fs.writeFileSync(p, text);
@@ -97,6 +102,20 @@ const cases: Case[] = [
   },
   { name: 'an unknown data set', args: ['train', '--dataset', 'cifar'], says: /cifar/ },
   { name: 'an unknown engine', args: ['train', '--dataset', 'iris', '--engine', 'gpu'], says: /gpu/ },
+  // The power flow (power --dataset iris: the 4-16-3 network)
+  { name: 'power: zero samples', args: ['power', '--dataset', 'iris', '--samples', '0', '--clock', '100'], says: /--samples must be a positive integer, got 0$/ },
+  { name: 'power: a clock of 0 MHz', args: ['power', '--dataset', 'iris', '--samples', '2', '--clock', '0'], says: /--clock must be a positive number, got 0$/ },
+  {
+    name: 'power: a data set that does not fit the first layer',
+    args: ['power', '--dataset', 'iris', '--samples', '2', '--clock', '100', '--layers', '784,64,10'],
+    says: /data set iris has 4 inputs per sample, the configuration's first layer has 784/,
+  },
+  {
+    name: 'power: sta (OpenSTA) missing from PATH',
+    args: ['power', '--dataset', 'iris', '--samples', '2', '--clock', '100'],
+    says: /sta not found on PATH: run `make setup` \(or: sudo apt-get install -y opensta\)$/,
+    env: { ...process.env, PATH: noStaBin },
+  },
   // A missing external tool
   {
     name: 'verilator missing from PATH',
