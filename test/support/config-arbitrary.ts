@@ -20,6 +20,8 @@ const format = (signed: boolean) =>
 /** Valid configurations of small networks (fast to build), every option exercised. */
 export const configArb: fc.Arbitrary<Config> = fc
   .record({
+    // taxonn most often; the baselines too (docs/ARCHITECTURE.md §9).
+    variant: fc.constantFrom('taxonn' as const, 'taxonn' as const, 'inference' as const, 'dedicated' as const),
     layers: fc.array(fc.integer({ min: 1, max: 12 }), { minLength: 2, maxLength: 5 }),
     pes: fc.integer({ min: 1, max: 17 }),
     weight: format(true),
@@ -34,13 +36,14 @@ export const configArb: fc.Arbitrary<Config> = fc
   .map((r) => {
     try {
       return parseConfig({
+        variant: r.variant,
         layers: r.layers,
         pes: r.pes,
         weight: r.weight,
         act: r.act,
         error: r.error,
         accBits: 48,
-        lrShift: r.lrExtra + Math.max(0, r.weight.frac - r.error.frac - r.act.frac),
+        lrShift: r.lrExtra + Math.max(r.variant === 'dedicated' ? 1 : 0, r.weight.frac - r.error.frac - r.act.frac),
         rounding: r.rounding,
         hidden: r.hidden,
         seed: r.seed,
@@ -66,6 +69,7 @@ export function verifyCommand(c: VerifyCase): string {
   const { cfg } = c;
   return [
     'npx taxonn verify',
+    `--variant ${cfg.variant}`,
     `--layers ${cfg.layers.join(',')}`,
     `--pes ${cfg.pes}`,
     `--weight ${f(cfg.weight)} --act ${f(cfg.act)} --error ${f(cfg.error)}`,
