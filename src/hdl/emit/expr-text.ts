@@ -197,7 +197,52 @@ export class ExprText {
   }
 
   private slice(e: Expr): VText {
+    // The low bits of a sum, difference or bitwise expression: compute it at the narrow width.
+    if (e.lo === 0) return this.low(e.args[0]!, e.width);
     return this.bits(e, e.width - 1, 0);
+  }
+
+  /**
+   * The low `w` bits of `e` (w ≤ e.width) as text of exactly `w` bits. The low bits of +, −,
+   * negation, bitwise operators and muxes depend only on the low bits of their operands, so these
+   * are computed at `w` bits instead of being materialised at full width and part-selected:
+   * `count <= count + 8'd1` rather than a 9-bit `count_sum` wire and `count_sum[7:0]`. Besides
+   * being easier to read, this keeps truncated counters and accumulators as single expressions
+   * that a simulator evaluates only where they are assigned (Verilator computes every named
+   * wire on every evaluation), at their real width (no 33-bit sums for 32-bit registers).
+   */
+  private low(e: Expr, w: number): VText {
+    if (w === e.width) return this.emit(e);
+    switch (e.kind) {
+      case 'add':
+      case 'sub': {
+        const [a, b] = e.args as [Expr, Expr];
+        return { s: `(${this.fit(a, w).s} ${e.kind === 'add' ? '+' : '-'} ${this.fit(b, w).s})`, signed: false };
+      }
+      case 'neg':
+        return { s: `(-${this.fit(e.args[0]!, w).s})`, signed: false };
+      case 'not':
+        return { s: `(~${this.fit(e.args[0]!, w).s})`, signed: false };
+      case 'and':
+      case 'or':
+      case 'xor': {
+        const op = e.kind === 'and' ? '&' : e.kind === 'or' ? '|' : '^';
+        return { s: `(${this.fit(e.args[0]!, w).s} ${op} ${this.fit(e.args[1]!, w).s})`, signed: false };
+      }
+      case 'mux': {
+        const [sel, a, b] = e.args as [Expr, Expr, Expr];
+        return { s: `(${this.emit(sel).s} ? ${this.fit(a, w).s} : ${this.fit(b, w).s})`, signed: false };
+      }
+      case 'ext':
+      case 'cast':
+        return this.fit(e.args[0]!, w);
+    }
+    return this.bits(e, w - 1, 0);
+  }
+
+  /** `e` at exactly `w` bits: its low bits when it is wider, extended when it is narrower. */
+  private fit(e: Expr, w: number): VText {
+    return e.width >= w ? this.low(e, w) : this.ext(e, w);
   }
 
   /** Bits hi..lo of `src` as text: a constant, or a part-select of a name. */
