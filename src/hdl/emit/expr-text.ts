@@ -158,6 +158,12 @@ export class ExprText {
       }
       case 'ext':
         return this.ext(e.args[0]!, width);
+      case 'cast': {
+        // The signed view of a zero-extended value (toSInt()) is non-negative: extend it with zeros.
+        const a = e.args[0]!;
+        if (e.signed && a.kind === 'ext' && !a.args[0]!.signed) return this.ext(a.args[0]!, width);
+        break;
+      }
     }
     if (!e.signed) return { s: `{${k}'d0, ${this.emit(e).s}}`, signed: false };
     const n = this.named(e);
