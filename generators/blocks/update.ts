@@ -39,7 +39,9 @@ export function update(p: UpdateParams): Module {
     const seed = m.input('seed', UInt(LFSR_WIDTH));
     const rand = rng ? m.instance('rng', rng, { seed, en }).out('state') : undefined;
     const scaled = p.lrBits ? m.wire('scaled', grad.mul(m.input('lr', UInt(p.lrBits)).toSInt())) : grad;
-    const delta = m.wire('delta', roundShift(scaled, p.shift, p.rounding, rand));
+    // Not a named wire: as one expression, w_next is evaluated only where it is written (a
+    // simulator computes every named wire on every cycle, and the update is idle most of them).
+    const delta = roundShift(scaled, p.shift, p.rounding, rand);
     m.assign(wNext, w.sub(delta).saturate(SInt(p.weight.bits)));
   });
 }

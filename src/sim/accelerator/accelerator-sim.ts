@@ -9,7 +9,7 @@ import { layout, type AcceleratorParams, type Layout } from '../../../generators
 import type { Module } from '../../hdl/index.js';
 import { emitForSim } from '../from-module.js';
 import { Simulator, type SimulatorOptions } from '../simulator.js';
-import { runnerCpp, sampleWords } from './runner-cpp.js';
+import { RUN_LOOP_OUTPUTS, runnerCpp, sampleWords } from './runner-cpp.js';
 
 export interface Sample {
   /** a_0 as activation-format codes. */
@@ -34,6 +34,18 @@ export interface SampleResult {
   /** FNV-1a digest of all weights after the sample (0 unless digestEach). */
   readonly digest: number;
 }
+
+/**
+ * Verilator options for the accelerator model (measured with callgrind and timing on
+ * 784-64-10, P = 16; BENCHMARKS.md): Verilator computes every combinational variable on every
+ * evaluation, so logic that only matters in one phase (the update units' rounding and
+ * saturation) is cheap only when it is substituted into the register or memory write that uses
+ * it, where it runs under that write's condition. --gate-stmts 1000 lets the gate optimiser
+ * substitute the update units' whole expression (the default limit, 100, keeps it as a variable
+ * that is computed every cycle); -fno-dfg stops the DFG pass from pulling common
+ * subexpressions of such logic back out into variables computed every cycle.
+ */
+export const VERILATOR_ARGS: readonly string[] = ['-fno-dfg', '--gate-stmts', '1000'];
 
 export class SimTimeoutError extends Error {
   override name = 'SimTimeoutError';
@@ -80,8 +92,9 @@ export class AcceleratorSim {
     const lay = layout(params);
     const { design } = emitForSim(top);
     const sampleBits = params.inputsPerBeat * params.act.bits;
-    const extension = runnerCpp({ top: top.name, lay, sampleBits, errorBanks: params.variant !== 'inference' });
-    const sim = await Simulator.create(design, { quiet: true, ...opts, extension });
+    const registeredOutputs = RUN_LOOP_OUTPUTS.every((o) => top.comb.get(o)?.size === 0);
+    const extension = runnerCpp({ top: top.name, lay, sampleBits, errorBanks: params.variant !== 'inference', registeredOutputs });
+    const sim = await Simulator.create(design, { quiet: true, ...opts, extension, extraArgs: [...VERILATOR_ARGS, ...(opts.extraArgs ?? [])] });
     const a = new AcceleratorSim(sim, top, lay, sampleBits);
     // The dedicated variant's programmable learning rate: the host holds η = 2^-k on the port.
     if (params.variant === 'dedicated') sim.poke('learning_rate', learningRateCode(params.lrShift));
