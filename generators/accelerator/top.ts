@@ -365,10 +365,10 @@ class AcceleratorBuilder {
     // (Training variants only.)
     const backward = trains
       ? (() => {
-          const treeSum: Expr = P > 1
-            ? m.instance('tree', adderTree(P, bwdBits), Object.fromEntries(treeIn.map((e, q) => [`in${q}`, e]))).out('sum')
-            : m.wire('tree_sum', treeIn[0]!);
           const s2IsBackward = m.wire('s2_is_backward', s2Valid.and(s2Op!.eq(PE_OP.backward)));
+          const treeSum: Expr = P > 1
+            ? m.instance('tree', adderTree(P, bwdBits), { ...Object.fromEntries(treeIn.map((e, q) => [`in${q}`, e])), en: s2IsBackward }).out('sum')
+            : m.wire('tree_sum', treeIn[0]!);
           // Column metadata rides along the pipeline: first/last group, the column's lane/group, its mask.
           const colMaskReg = m.reg('col_mask_hold', Bool);
           const actMask = p.hidden === 'relu' ? actRData.orR() : actRData.orR().and(actRData.lt(ONE_A));
