@@ -8,6 +8,7 @@ import { WeightsFileError } from '../flows/weights-file.js';
 import { TrainUsageError } from '../flows/train.js';
 import { PowerUsageError } from '../flows/power.js';
 import { DatasetError } from '../model/datasets/index.js';
+import { SweepError } from '../flows/sweep-grid.js';
 
 /** Bad input from the user (a flag, a file, a value): exit code 2. */
 export class UsageError extends Error {
@@ -24,6 +25,7 @@ export function reportAndExit(err: unknown): never {
     err instanceof ConfigError ||
     err instanceof DatasetError ||
     err instanceof TrainUsageError ||
+    err instanceof SweepError ||
     err instanceof PowerUsageError ||
     err instanceof OutputError || err instanceof WeightsFileError ||
     err instanceof LibertyError ||

@@ -18,6 +18,7 @@ import { UsageError, reportAndExit } from './errors.js';
 import { positiveInt } from './coerce.js';
 import { runTrainCommand, trainOptions } from './train-command.js';
 import { fpgaOptions, runFpgaCommand, runSynthCommand, synthOptions } from './hardware-commands.js';
+import { sweepCommand } from './sweep-command.js';
 import { powerCommand } from './power-command.js';
 
 
@@ -142,6 +143,7 @@ async function main(argv: string[]): Promise<void> {
       (args) => runFpgaCommand(args),
     )
     .command(powerCommand)
+    .command(sweepCommand)
     .command(
       'bindings',
       'Regenerate the typed TS port bindings of the default blocks in sim/bindings/',

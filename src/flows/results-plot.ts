@@ -67,11 +67,7 @@ export function renderLineChartSvg(panels: readonly PlotPanel[], opts: PlotOptio
   const top = 84;
   const bottom = H - 46;
   const o: string[] = [];
-  o.push(`<?xml version="1.0" encoding="UTF-8"?>`);
-  o.push(`<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" viewBox="0 0 ${W} ${H}" font-family="DejaVu Sans, Arial, sans-serif" font-size="12">`);
-  o.push(`<title>${escapeXml(opts.title)}</title>`);
-  o.push(`<rect x="0" y="0" width="${W}" height="${H}" fill="#ffffff"/>`);
-  o.push(`<text x="${W / 2}" y="22" text-anchor="middle" font-size="15" font-weight="bold">${escapeXml(opts.title)}</text>`);
+  o.push(...svgHead(W, H, opts.title));
   // legend: line styles
   let lx = 20;
   for (const l of opts.legend) {
@@ -143,4 +139,15 @@ export function testErrorPlot(s: Summary): string {
     yLabel: 'test error (%)',
     legend: [{ text: 'float32' }, { text: `fixed point ${fmt} (default), stochastic rounding`, dashed: true }],
   });
+}
+
+/** The opening of a plot: the XML and svg elements, the title (also as the document title) on a white page. */
+export function svgHead(W: number, H: number, title: string): string[] {
+  return [
+    `<?xml version="1.0" encoding="UTF-8"?>`,
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" viewBox="0 0 ${W} ${H}" font-family="DejaVu Sans, Arial, sans-serif" font-size="12">`,
+    `<title>${escapeXml(title)}</title>`,
+    `<rect x="0" y="0" width="${W}" height="${H}" fill="#ffffff"/>`,
+    `<text x="${W / 2}" y="22" text-anchor="middle" font-size="15" font-weight="bold">${escapeXml(title)}</text>`,
+  ];
 }
