@@ -47,7 +47,7 @@ export function defaultClaimsPlan(): ClaimsPlan {
     variants: ['taxonn', 'inference', 'dedicated'],
     network: { layers: [784, 64, 10], pes: 16 },
     dataset: 'mnist',
-    powerSamples: 4,
+    powerSamples: 1,
     clockMHz: 100,
     liberty: ihp ? cells : DEFAULT_LIBERTY,
     sramLiberty: macros,
@@ -234,7 +234,7 @@ export function renderClaims(plan: ClaimsPlan, results: readonly ClaimsResult[],
     `The three variants of docs/ARCHITECTURE.md §9 at ${plan.network.layers.join('-')}, P = ${plan.network.pes}, each with its own default formats ` +
       `(taxonn and inference W12 A8 E8 with stochastic rounding; dedicated W16 A16 E16, round to nearest, a learning-rate multiplier), ` +
       `synthesised by Yosys to ${libName}${ihp ? ' with memories as IHP SRAM macros (area from the macros\' liberty files)' : ''} ` +
-      `and measured with OpenSTA at ${plan.clockMHz} MHz on the first ${plan.powerSamples} MNIST training samples (activity from the Verilator trace; docs/HARDWARE.md "Power"). ` +
+      `and measured with OpenSTA at ${plan.clockMHz} MHz on ${plan.powerSamples === 1 ? 'the first MNIST training sample' : `the first ${plan.powerSamples} MNIST training samples`} (activity from the Verilator trace of all its phases; docs/HARDWARE.md "Power"). ` +
       'Every variant is bit-exact against its golden-model mode (`npx taxonn verify --variant V`). The commands that reproduce each number are listed below the tables.',
   );
   p();
