@@ -8,9 +8,9 @@
  * multiplier does not switch) and each result register loads only in its phase. The ports and
  * timing match pe.ts: results are valid the cycle after `en`.
  */
-import { Bool, SInt, UInt, buildModule, lit, mux, type Expr, type Module } from '../../src/hdl/index.js';
+import { SInt, buildModule, lit, mux, type Expr, type Module } from '../../src/hdl/index.js';
 import { formatTag } from '../naming.js';
-import { PE_OP, type PeParams } from './pe.js';
+import { PE_OP, pePorts, type PeParams } from './pe.js';
 
 export function dedicatedWidths(p: PeParams): { forward: number; backward: number; gradient: number } {
   const a = p.act.bits + (p.act.signed ? 0 : 1);
@@ -23,13 +23,7 @@ export function peDedicated(p: PeParams): Module {
   if (p.accBits < w.forward) throw new RangeError(`accBits ${p.accBits} is narrower than one forward product (${w.forward} bits)`);
   const name = `pe_dedicated_w${formatTag(p.weight)}_a${formatTag(p.act)}_e${formatTag(p.error)}_acc${p.accBits}`;
   return buildModule(name, { ...p }, (m) => {
-    const op = m.input('op', UInt(2));
-    const weight = m.input('weight', SInt(p.weight.bits));
-    const act = m.input('act', { signed: p.act.signed, width: p.act.bits });
-    const err = m.input('err', SInt(p.error.bits));
-    const en = m.input('en', Bool);
-    const first = m.input('first', Bool);
-    const acc = m.output('acc', SInt(p.accBits));
+    const { op, weight, act, err, en, first, acc } = pePorts(m, p);
     const bprod = m.output('bwd_product', SInt(w.backward));
     const gprod = m.output('grad_product', SInt(w.gradient));
 

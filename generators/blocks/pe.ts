@@ -29,6 +29,19 @@ export function peWidths(p: PeParams): { left: number; right: number; product: n
   return { left, right, product: left + right };
 }
 
+/** The ports every PE variant shares (pe-dedicated.ts adds its product outputs). */
+export function pePorts(m: Module, p: PeParams) {
+  return {
+    op: m.input('op', UInt(2)),
+    weight: m.input('weight', SInt(p.weight.bits)),
+    act: m.input('act', { signed: p.act.signed, width: p.act.bits }),
+    err: m.input('err', SInt(p.error.bits)),
+    en: m.input('en', Bool),
+    first: m.input('first', Bool),
+    acc: m.output('acc', SInt(p.accBits)),
+  };
+}
+
 export function pe(p: PeParams): Module {
   if (!p.weight.signed || !p.error.signed) throw new RangeError('weights and errors are signed formats');
   const { product } = peWidths(p);
@@ -37,13 +50,7 @@ export function pe(p: PeParams): Module {
   }
   const name = `pe_w${formatTag(p.weight)}_a${formatTag(p.act)}_e${formatTag(p.error)}_acc${p.accBits}`;
   return buildModule(name, { ...p }, (m) => {
-    const op = m.input('op', UInt(2));
-    const weight = m.input('weight', SInt(p.weight.bits));
-    const act = m.input('act', { signed: p.act.signed, width: p.act.bits });
-    const err = m.input('err', SInt(p.error.bits));
-    const en = m.input('en', Bool);
-    const first = m.input('first', Bool);
-    const acc = m.output('acc', SInt(p.accBits));
+    const { op, weight, act, err, en, first, acc } = pePorts(m, p);
 
     const isGradient = m.wire('is_gradient', op.eq(PE_OP.gradient));
     const isBackward = m.wire('is_backward', op.eq(PE_OP.backward));
