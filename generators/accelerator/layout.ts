@@ -20,6 +20,8 @@ export interface AcceleratorParams {
   hidden: 'relu' | 'hardsigmoid';
   seed: number;
   inputsPerBeat: number;
+  /** Layer 1 runs over the non-zero inputs only, kept as (index, value) pairs (§10). Default false. */
+  skipZeroInputs?: boolean;
 }
 
 export interface LayerLayout {

@@ -26,6 +26,7 @@ import {
   UInt,
   stableJson,
   buildModule,
+  cat,
   clog2,
   lit,
   mux,
@@ -185,7 +186,13 @@ class AcceleratorBuilder {
     // ---- memories ------------------------------------------------------------------------------
     const wbankM = ram1r1w('weight', lay.weightDepth, W);
     const ebankM = trains ? ram1r1w('error', lay.errorDepth, E) : undefined;
-    const inbufM = ram1r1w('input', lay.inputDepth, UInt(K * p.act.bits));
+    // The input buffer: the sample's beats as received, or (skipZeroInputs, §10) its non-zero
+    // inputs as (index, value) pairs in arrival order.
+    const sparse = p.skipZeroInputs === true;
+    const N0 = layers[0]!.nIn;
+    const iw = bitsFor(N0 - 1);
+    const inDepth = sparse ? N0 : lay.inputDepth;
+    const inbufM = ram1r1w('input', inDepth, UInt(sparse ? iw + p.act.bits : K * p.act.bits));
     const actbufM = lay.actDepth > 0 ? ram1r1w('act', lay.actDepth, A) : undefined;
 
     // Shared read address and per-lane controls, driven by the controller below.
@@ -215,10 +222,18 @@ class AcceleratorBuilder {
       }
     }
     const inRen = m.wire('inbuf_ren', Bool);
-    const inRAddr = m.wire('inbuf_raddr', UInt(clog2(lay.inputDepth)));
+    const inRAddr = m.wire('inbuf_raddr', UInt(clog2(inDepth)));
     const inWe = m.wire('inbuf_we', Bool);
-    const inWAddr = m.wire('inbuf_waddr', UInt(clog2(lay.inputDepth)));
-    const inbuf = m.instance('inbuf', inbufM, { ren: inRen, raddr: inRAddr, we: inWe, waddr: inWAddr, wdata: sSData });
+    const inWAddr = m.wire('inbuf_waddr', UInt(clog2(inDepth)));
+    const inWData = sparse ? m.wire('inbuf_wdata', UInt(iw + p.act.bits)) : sSData;
+    const inbuf = m.instance('inbuf', inbufM, { ren: inRen, raddr: inRAddr, we: inWe, waddr: inWAddr, wdata: inWData });
+    // The pair the next layer-1 issue uses (prefetched: the buffer's read register holds it).
+    const pairValue = sparse ? m.wire('pair_value', A) : undefined;
+    const pairIndex = sparse ? m.wire('pair_index', UInt(iw)) : undefined;
+    if (pairValue && pairIndex) {
+      m.assign(pairValue, inbuf.out('rdata').slice(p.act.bits - 1, 0));
+      m.assign(pairIndex, inbuf.out('rdata').slice(iw + p.act.bits - 1, p.act.bits));
+    }
     const aRen = m.wire('actbuf_ren', Bool);
     const aRAddr = m.wire('actbuf_raddr', UInt(aaw));
     const aWe = m.wire('actbuf_we', Bool);
@@ -237,8 +252,10 @@ class AcceleratorBuilder {
     const addr = m.reg('waddr_issue', UInt(waw), { init: 0 });
     const colBase = trains ? m.reg('col_base', UInt(waw), { init: 0 }) : undefined;
     const remain = m.reg('lanes_remaining', UInt(jw), { init: 0 });
-    const inWord = m.reg('in_word', UInt(clog2(lay.inputDepth)), { init: 0 });
-    const inLane = m.reg('in_lane', UInt(clog2(K)), { init: 0 });
+    const inWord = sparse ? undefined : m.reg('in_word', UInt(clog2(lay.inputDepth)), { init: 0 });
+    const inLane = sparse ? undefined : m.reg('in_lane', UInt(clog2(K)), { init: 0 });
+    // The number of pairs the receiver stored (skipZeroInputs): layer 1's row length minus the bias.
+    const inCount = sparse ? m.reg('input_count', UInt(cw), { init: 0 }) : undefined;
     const actAddr = m.reg('act_raddr', UInt(aaw), { init: 0 });
     // Backward/update counters and the sample's header (training variants only).
     const eAddr = trains ? m.reg('error_raddr', UInt(eaw), { init: 0 }) : undefined;
@@ -250,7 +267,16 @@ class AcceleratorBuilder {
     const lcw = Math.max(jw, pw);
     const laneCount = m.wire('lane_count', mux(remain.gt(P), lit(P, UInt(lcw)), remain.zext(lcw)));
 
-    const colIsBias = m.wire('col_is_bias', col.eq(tNIn));
+    const colIsBias = m.wire('col_is_bias', col.eq(inCount ? mux(isFirstLayer, inCount, tNIn) : tNIn));
+    // The weight address of an issue: the running address, or in layer 1 with skipZeroInputs the
+    // row base plus the pair's index (the bias at N_0).
+    const issueAddr = m.wire(
+      'issue_waddr',
+      pairIndex ? mux(isFirstLayer, addr.add(mux(colIsBias, lit(N0, UInt(iw + 1)), pairIndex.zext(iw + 1))).truncate(waw), addr) : addr,
+    );
+    // Advance the running address after an issue (with skipZeroInputs, layer 1's holds the row base).
+    const advanceAddr = () =>
+      addr.set(sparse ? mux(isFirstLayer, mux(colIsBias, addr.add(N0 + 1).truncate(waw), addr), addr.add(1).truncate(waw)) : addr.add(1).truncate(waw));
     const lastGroup = m.wire('last_group', grp.eq(tLastGroup));
 
     // ---- the drain: requantises finished forward groups one lane per cycle -------------------
@@ -263,7 +289,9 @@ class AcceleratorBuilder {
     // so with rowLen ≥ P the drain always keeps up (a capture may coincide with its last
     // element). Smaller layers wait until the drain is idle and no capture is on its way.
     const pendingCapture = m.wire('pending_capture', Bool);
-    const drainWillBeFree = m.wire('drain_will_be_free', tRowLen.ge(P).or(drainBusy.or(pendingCapture).not()));
+    // (With skipZeroInputs layer 1's rows are input_count + 1 issues long.)
+    const rowsLong = inCount ? mux(isFirstLayer, inCount.ge(P - 1), tRowLen.ge(P)) : tRowLen.ge(P);
+    const drainWillBeFree = m.wire('drain_will_be_free', rowsLong.or(drainBusy.or(pendingCapture).not()));
 
     // ---- pipeline stage 1 (the cycle after an issue: memory data valid) ----------------------
     const issue = m.wire('issue', Bool);
@@ -277,23 +305,26 @@ class AcceleratorBuilder {
     const s1Last = m.flop('s1_last', issueLast);
     const s1Bias = m.flop('s1_bias', issueBias);
     const s1FromInput = m.flop('s1_from_input', issueFromInput);
-    const s1Lane = m.flop('s1_in_lane', inLane);
+    const s1Lane = inLane ? m.flop('s1_in_lane', inLane) : undefined;
     const s1Op = issueOp ? m.flop('s1_op', issueOp) : undefined;
-    const s1Addr = trains ? m.flop('s1_waddr', addr) : undefined;
+    const s1Addr = trains ? m.flop('s1_waddr', issueAddr) : undefined;
     const s1LaneCount = m.flop('s1_lane_count', laneCount);
     const s1Grp = trains ? m.flop('s1_grp', grp.zext(Math.max(gw, eaw)).truncate(eaw)) : undefined;
     const s1ColLane = colLane ? m.flop('s1_col_lane', colLane) : undefined;
     const s1ColGrp = colGrp ? m.flop('s1_col_grp', colGrp) : undefined;
 
-    // The activation operand: the bias input 1.0, a lane of the input word, or the buffer.
-    const inWordData = inbuf.out('rdata');
-    const inLaneValue = m.wire('in_lane_value', A);
-    if (K === 1) m.assign(inLaneValue, inWordData);
-    else {
-      inLaneValue.set(inWordData.slice(p.act.bits - 1, 0));
-      m.switch(s1Lane, (c) => {
-        for (let t = 1; t < K; t++) c.is(t, () => inLaneValue.set(inWordData.slice((t + 1) * p.act.bits - 1, t * p.act.bits)));
-      });
+    // The activation operand: the bias input 1.0, the input (a lane of the input word, or the
+    // issued pair's value), or the activation buffer.
+    const inLaneValue = pairValue ? m.flop('s1_input', pairValue) : m.wire('in_lane_value', A);
+    if (!pairValue) {
+      const inWordData = inbuf.out('rdata');
+      if (K === 1) m.assign(inLaneValue, inWordData);
+      else {
+        inLaneValue.set(inWordData.slice(p.act.bits - 1, 0));
+        m.switch(s1Lane!, (c) => {
+          for (let t = 1; t < K; t++) c.is(t, () => inLaneValue.set(inWordData.slice((t + 1) * p.act.bits - 1, t * p.act.bits)));
+        });
+      }
     }
     const actOperand = m.wire('act_operand', mux(s1Bias, lit(ONE_A, A), mux(s1FromInput, inLaneValue, actRData)));
 
@@ -465,10 +496,13 @@ class AcceleratorBuilder {
 
 
     // ---- controller -----------------------------------------------------------------------------
-    const rxWord = m.reg('rx_word', UInt(clog2(lay.inputDepth)), { init: 0 });
-    m.assign(sSReady, is('rx_head', 'rx_data'));
-    m.assign(inWe, fsm.is('rx_data').and(sSValid));
-    m.assign(inWAddr, rxWord);
+    const rxWord = sparse ? undefined : m.reg('rx_word', UInt(clog2(lay.inputDepth)), { init: 0 });
+    const rx = sparse ? this.buildPairReceiver({ fsm, sSData, sSValid, sSReady, inWe, inWAddr, inWData: inWData as Signal, inCount: inCount!, iw, N0 }) : undefined;
+    if (!rx) {
+      m.assign(sSReady, is('rx_head', 'rx_data'));
+      m.assign(inWe, fsm.is('rx_data').and(sSValid));
+      m.assign(inWAddr, rxWord!);
+    }
     m.assign(mRValid, fsm.is('emit'));
     m.assign(mRData, bestIdx.zext(RESULT_BITS));
     m.assign(mRLast, fsm.is('emit'));
@@ -483,28 +517,40 @@ class AcceleratorBuilder {
     inRen.set(0);
     aRen.set(0);
     eRen?.set(0);
-    m.assign(inRAddr, inWord);
+    if (inWord) m.assign(inRAddr, inWord);
+    else {
+      // Prefetch: pair 0 before a layer-1 group (init states, and with its bias issue), pair c + 1 with the issue of pair c.
+      const issuing = trains ? is('fwd', 'upd') : fsm.is('fwd');
+      m.assign(inRAddr, mux(issuing.and(colIsBias.not()), col.add(1).truncate(clog2(inDepth)), lit(0, UInt(clog2(inDepth)))));
+    }
     m.assign(aRAddr, actAddr);
     if (eRAddr) m.assign(eRAddr, eAddr!);
 
     const nextInput = () => {
       // Advance the input-word lane counters (layer 0) and the activation address (others).
-      if (K > 1) {
-        m.when(inLane.eq(K - 1), () => {
-          inLane.set(0);
-          inWord.set(inWord.add(1).truncate(inWord.width));
-        }).otherwise(() => inLane.set(inLane.add(1).truncate(inLane.width)));
-      } else inWord.set(inWord.add(1).truncate(inWord.width));
+      if (inWord && inLane) {
+        if (K > 1) {
+          m.when(inLane.eq(K - 1), () => {
+            inLane.set(0);
+            inWord.set(inWord.add(1).truncate(inWord.width));
+          }).otherwise(() => inLane.set(inLane.add(1).truncate(inLane.width)));
+        } else inWord.set(inWord.add(1).truncate(inWord.width));
+      }
       actAddr.set(actAddr.add(1).truncate(aaw));
     };
+    // With skipZeroInputs the pair after this one is read unless this is the last (then the bias follows).
+    const nextIsBias = inCount ? m.wire('next_is_bias', col.add(1).eq(inCount)) : undefined;
     const readInput = () => {
-      inRen.set(isFirstLayer.and(colIsBias.not()));
+      inRen.set(nextIsBias ? isFirstLayer.and(colIsBias.or(nextIsBias.not())) : isFirstLayer.and(colIsBias.not()));
       aRen.set(isFirstLayer.not().and(colIsBias.not()));
+    };
+    const prefetchFirstPair = () => {
+      if (sparse) inRen.set(isFirstLayer);
     };
     const startGroupCounters = () => {
       col.set(0);
-      inWord.set(0);
-      inLane.set(0);
+      inWord?.set(0);
+      inLane?.set(0);
       actAddr.set(tInAct);
     };
 
@@ -527,23 +573,34 @@ class AcceleratorBuilder {
           // The header: bit 0 train, then the label (both ignored by the inference variant).
           train?.set(sSData.bit(0));
           label?.set(sSData.slice(lay.labelBits, 1));
-          rxWord.set(0);
+          rxWord?.set(0);
+          rx?.start();
           fsm.goto('rx_data');
         }),
-      rx_data: () =>
-        m.when(sSValid, () => {
-          rxWord.set(rxWord.add(1).truncate(rxWord.width));
-          m.when(rxWord.eq(lay.inputDepth - 1), () => {
+      rx_data: () => {
+        if (rx) {
+          rx.step();
+          m.when(rx.done, () => {
             layer.set(0);
             fsm.goto('fwd_init');
           });
-        }),
+          return;
+        }
+        m.when(sSValid, () => {
+          rxWord!.set(rxWord!.add(1).truncate(rxWord!.width));
+          m.when(rxWord!.eq(lay.inputDepth - 1), () => {
+            layer.set(0);
+            fsm.goto('fwd_init');
+          });
+        });
+      },
       fwd_init: () => {
         grp.set(0);
         addr.set(tWBase);
         remain.set(tNOut);
         drainJ.set(0);
         startGroupCounters();
+        prefetchFirstPair();
         fsm.goto('fwd');
       },
       fwd: () => {
@@ -553,7 +610,7 @@ class AcceleratorBuilder {
           issueLast.set(colIsBias);
           issueBias.set(colIsBias);
           readInput();
-          addr.set(addr.add(1).truncate(waw));
+          advanceAddr();
           m.when(colIsBias, () => {
             startGroupCounters();
             grp.set(grp.add(1).truncate(gw));
@@ -633,6 +690,7 @@ class AcceleratorBuilder {
       upd_err: () => {
         // Fetch the group's errors; the error banks then hold them through the group.
         eRen!.set(1);
+        prefetchFirstPair();
         fsm.goto('upd');
       },
       upd: () => {
@@ -641,7 +699,7 @@ class AcceleratorBuilder {
         issueBias.set(colIsBias);
         issueOp!.set(PE_OP.gradient);
         readInput();
-        addr.set(addr.add(1).truncate(waw));
+        advanceAddr();
         m.when(colIsBias, () => {
           startGroupCounters();
           grp.set(grp.add(1).truncate(gw));
@@ -665,7 +723,7 @@ class AcceleratorBuilder {
     });
 
     // ---- weight bank read address: compute phases or read-back ---------------------------------
-    const computeRAddr = s1IsUpdate ? mux(s1IsUpdate, s1Addr!, addr) : addr;
+    const computeRAddr = s1IsUpdate ? mux(s1IsUpdate, s1Addr!, issueAddr) : issueAddr;
     const computeRen = s1IsUpdate ? s1IsUpdate.or(issue) : issue;
     m.assign(wRAddr, mux(fsm.is('readback'), this.rbAddr!, computeRAddr));
     m.assign(wWAddr, s2Addr ? mux(fsm.is('load'), this.ldAddr!, s2Addr) : this.ldAddr!);
@@ -693,6 +751,89 @@ class AcceleratorBuilder {
     m.when(fsm.is('emit').and(mRReady), () => done.set(done.add(1).truncate(32)));
     m.assign(m.output('samples_done', UInt(32)), done);
     m.assign(m.output('idle', Bool), fsm.is('idle'));
+  }
+
+  // ---- the pair receiver (skipZeroInputs) ---------------------------------------------------------
+
+  /**
+   * Receives a sample's data beats and stores its non-zero inputs as (index, value) pairs, one
+   * per cycle: a beat is held while its non-zero lanes are written lowest first, and the next
+   * beat is accepted in the cycle that writes the held beat's last pair (so a beat costs
+   * max(1, its non-zero inputs) cycles). Padding lanes of the last beat are ignored.
+   */
+  private buildPairReceiver(s: {
+    fsm: Fsm<State>;
+    sSData: Expr;
+    sSValid: Expr;
+    sSReady: Signal;
+    inWe: Signal;
+    inWAddr: Signal;
+    inWData: Signal;
+    inCount: Signal;
+    iw: number;
+    N0: number;
+  }): { start: () => void; step: () => void; done: Expr } {
+    const { m, p, lay } = this;
+    const K = lay.K;
+    const Ab = p.act.bits;
+    const bw = bitsFor(lay.inputDepth * K);
+    const lastBase = (lay.inputDepth - 1) * K;
+    const lastLanes = s.N0 - lastBase;
+    const hold = m.reg('rx_hold', UInt(K * Ab));
+    const pend = m.reg('rx_pending', UInt(K), { init: 0 });
+    const base = m.reg('rx_base', UInt(bw), { init: 0 });
+    const next = m.reg('rx_next', UInt(bw), { init: 0 });
+    const all = m.reg('rx_all', Bool, { init: 0 });
+    const inRx = s.fsm.is('rx_data');
+    // The lowest pending lane (a priority encoder: later assignments win).
+    const lane = m.wire('rx_lane', UInt(clog2(K)));
+    lane.set(0);
+    for (let t = K - 1; t >= 0; t--) m.when(pend.bit(t), () => lane.set(t));
+    const laneOf = (word: Expr, t: number) => word.slice((t + 1) * Ab - 1, t * Ab);
+    const value = m.wire('rx_value', UInt(Ab));
+    if (K === 1) m.assign(value, hold);
+    else {
+      value.set(laneOf(hold, 0));
+      m.switch(lane, (c) => {
+        for (let t = 1; t < K; t++) c.is(t, () => value.set(laneOf(hold, t)));
+      });
+    }
+    // Lanes still pending after this cycle's write; the next beat is taken when none are.
+    const rest = m.wire('rx_rest', K > 1 ? pend.and(pend.sub(1).truncate(K)) : lit(0, UInt(1)));
+    const more = rest.orR();
+    const take = m.wire('rx_take', inRx.and(all.not()).and(more.not()));
+    m.assign(s.sSReady, s.fsm.is('rx_head').or(take));
+    const write = m.wire('rx_write', inRx.and(pend.orR()));
+    m.assign(s.inWe, write);
+    m.assign(s.inWAddr, s.inCount.truncate(s.inWAddr.width));
+    m.assign(s.inWData, cat(base.add(lane.zext(bw)).truncate(s.iw), value));
+    // A beat's non-zero lanes (the last beat's padding lanes never count).
+    const isLast = next.eq(lastBase);
+    const mask: Expr[] = [];
+    for (let t = K - 1; t >= 0; t--) {
+      const nz = laneOf(s.sSData, t).orR();
+      mask.push(t < lastLanes ? nz : nz.and(isLast.not()));
+    }
+    const beatMask = m.wire('rx_beat_mask', mask.length === 1 ? mask[0]! : cat(...mask));
+    return {
+      start: () => {
+        pend.set(0);
+        all.set(0);
+        next.set(0);
+        s.inCount.set(0);
+      },
+      step: () => {
+        m.when(write, () => s.inCount.set(s.inCount.add(1).truncate(s.inCount.width)));
+        m.when(take.and(s.sSValid), () => {
+          hold.set(s.sSData);
+          pend.set(beatMask);
+          base.set(next);
+          next.set(next.add(K).truncate(bw));
+          m.when(isLast, () => all.set(1));
+        }).otherwise(() => pend.set(rest));
+      },
+      done: all.and(more.not()),
+    };
   }
 
   // ---- weight load / read-back -----------------------------------------------------------------

@@ -32,6 +32,7 @@ export const CONFIG_FLAGS = Object.freeze({
   hidden: 'hidden',
   seed: 'seed',
   inputsPerBeat: 'inputs-per-beat',
+  skipZeroInputs: 'skip-zero-inputs',
 } as const satisfies Record<keyof Config, string>);
 
 /** The parsed flags as yargs hands them over (strings; formats may be objects via dot notation). */
@@ -49,6 +50,7 @@ export interface ConfigArgs {
   hidden?: string;
   seed?: string;
   'inputs-per-beat'?: string;
+  'skip-zero-inputs'?: string;
 }
 
 const GROUP = 'Accelerator configuration (docs/CONFIG.md; flags override --config):';
@@ -72,6 +74,7 @@ export function addConfigOptions<T>(y: Argv<T>): Argv<T & ConfigArgs> {
     hidden: str(`hidden activation: relu or hardsigmoid (default ${d.hidden})`),
     seed: str(`LFSR seed, 1..65535, decimal or 0x hex (default 0x${d.seed.toString(16).toUpperCase()})`),
     'inputs-per-beat': str(`K, activations per s_sample beat, 1..64, K · act.bits ≤ 1024 (default ${d.inputsPerBeat})`),
+    'skip-zero-inputs': str(`true or false: layer 1 issues only the non-zero inputs (default ${d.skipZeroInputs})`),
   }) as unknown as Argv<T & ConfigArgs>;
 }
 
@@ -89,6 +92,13 @@ function intFlag(flag: string, raw: unknown, rule: string, hex = false): number 
     if (hex && /^0x[0-9a-f]+$/i.test(s)) return parseInt(s.slice(2), 16);
   }
   throw flagError(flag, rule, v);
+}
+
+function boolFlag(flag: string, raw: unknown): boolean {
+  const v = last(raw);
+  if (typeof v === 'boolean') return v;
+  if (v === 'true' || v === 'false') return v === 'true';
+  throw flagError(flag, 'must be true or false', v);
 }
 
 function formatFlag(field: 'weight' | 'act' | 'error', raw: unknown): Record<string, unknown> {
@@ -136,6 +146,7 @@ export function configOverridesFromArgs(args: ConfigArgs | Record<string, unknow
   if (given(a[F.hidden])) o.hidden = last(a[F.hidden]);
   if (given(a[F.seed])) o.seed = intFlag(F.seed, a[F.seed], `${FIELD_RULES.seed}, decimal or 0x hex`, true);
   if (given(a[F.inputsPerBeat])) o.inputsPerBeat = intFlag(F.inputsPerBeat, a[F.inputsPerBeat], FIELD_RULES.inputsPerBeat);
+  if (given(a[F.skipZeroInputs])) o.skipZeroInputs = boolFlag(F.skipZeroInputs, a[F.skipZeroInputs]);
   return o;
 }
 

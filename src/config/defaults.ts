@@ -28,6 +28,8 @@ export const DEFAULT_CONFIG: Config = deepFreeze({
   /** LFSR seed (any non-zero 16-bit value). */
   seed: 0xace1,
   inputsPerBeat: 16,
+  /** Zero inputs cost no cycles in layer 1 (MNIST: about 80 % of the pixels are 0). */
+  skipZeroInputs: true,
 });
 
 /** Fraction bits of the dedicated variant's learning-rate register (Q0.16, η = lr / 2^16). */

@@ -69,7 +69,11 @@ export interface DerivedSizes {
   /** The smallest accumulator that no forward or backward sum overflows (≥ peProductBits). */
   readonly minAccBits: number;
   readonly macs: MacCounts;
-  /** ceil(macs.total / P): the cycle lower bound of one training sample (inference variant: of one sample). */
+  /**
+   * ceil(macs.total / P): the cycle lower bound of one training sample (inference variant: of one
+   * sample) when every input is non-zero; with skipZeroInputs a sample's own bound is lower
+   * (`sampleBoundCycles`).
+   */
   readonly boundCycles: number;
   /** U = Σ G_l (N_{l-1} + 1): update operations (LFSR steps) per training sample. */
   readonly updateOps: number;
@@ -139,6 +143,25 @@ export function deriveSizes(config: Config): DerivedSizes {
     lfsrStride: Math.floor(65535 / P),
     labelBits,
   });
+}
+
+/**
+ * The cycle lower bound of one sample with `nonZeroInputs` non-zero inputs: the MACs the
+ * accelerator issues divided by P. With skipZeroInputs, layer 1's forward and update issue
+ * nonZeroInputs + 1 columns (inputs and bias) per output instead of N_0 + 1; without it, or for
+ * the other layers, every column. An inference (or the inference variant) runs the forward pass only.
+ */
+export function sampleBoundCycles(cfg: Config, nonZeroInputs: number, train: boolean): number {
+  const N = cfg.layers;
+  let forward = 0;
+  let backward = 0;
+  for (let i = 0; i + 1 < N.length; i++) {
+    const cols = i === 0 && cfg.skipZeroInputs ? nonZeroInputs + 1 : N[i]! + 1;
+    forward += N[i + 1]! * cols;
+    if (i >= 1) backward += N[i + 1]! * N[i]!;
+  }
+  const trains = train && cfg.variant !== 'inference';
+  return Math.ceil((trains ? 2 * forward + backward : forward) / cfg.pes);
 }
 
 /** The configured formats as hdl FixedFormats: weights and errors signed, activations unsigned. */

@@ -51,6 +51,11 @@ export interface Config {
   readonly seed: number;
   /** K: activations per s_sample data beat. */
   readonly inputsPerBeat: number;
+  /**
+   * Layer 1 runs over the sample's non-zero inputs only: the receiver stores them as (index,
+   * value) pairs, forward and update issue one column per pair (docs/ARCHITECTURE.md §10).
+   */
+  readonly skipZeroInputs: boolean;
 }
 
 /** The hard limits of the fields (docs/CONFIG.md). */
@@ -107,6 +112,7 @@ export const FIELD_RULES = Object.freeze({
   hidden: `must be one of ${quoted(HIDDEN_ACTIVATIONS)}`,
   seed: `must be an integer in 1..${LIMITS.maxSeed} (a non-zero 16-bit LFSR seed)`,
   inputsPerBeat: `must be an integer in 1..${LIMITS.maxInputsPerBeat}`,
+  skipZeroInputs: 'must be true or false',
 });
 
 /** "must be an integer in 0..12 (≤ weight.bits)": the frac rule of a format, exact when `bits` is valid. */
@@ -159,6 +165,7 @@ export const configSchema = z
       hidden: z.enum(HIDDEN_ACTIVATIONS, { error: FIELD_RULES.hidden }).default(d.hidden),
       seed: int(1, LIMITS.maxSeed, FIELD_RULES.seed).default(d.seed),
       inputsPerBeat: int(1, LIMITS.maxInputsPerBeat, FIELD_RULES.inputsPerBeat).default(d.inputsPerBeat),
+      skipZeroInputs: z.boolean({ error: FIELD_RULES.skipZeroInputs }).default(d.skipZeroInputs),
     },
     { error: 'must be an object of configuration fields (see docs/CONFIG.md)' },
   )

@@ -5,7 +5,7 @@
  * On the first divergence, replay up to that sample and locate it: phase, layer, neuron,
  * expected and actual value.
  */
-import { deriveSizes, type Config } from '../config/index.js';
+import { sampleBoundCycles, type Config } from '../config/index.js';
 import { GoldenAccelerator } from '../model/accelerator.js';
 import { weightDigest } from '../model/digest.js';
 import { Rng } from '../model/rng.js';
@@ -51,6 +51,7 @@ export interface VerifyReport {
   readonly cycles: number;
   /** Mean cycles per training sample, from its header to its result. */
   readonly cyclesPerSample: number;
+  /** The mean of the counted samples' cycle bounds (sampleBoundCycles: MACs issued / P). */
   readonly boundCyclesPerSample: number;
   /** boundCyclesPerSample / cyclesPerSample. */
   readonly utilization: number;
@@ -85,7 +86,6 @@ export function randomWorkload(cfg: Config, opts: VerifyOptions): { weights: Int
 
 export async function verify(cfg: Config, opts: VerifyOptions): Promise<VerifyReport> {
   const { weights, samples } = randomWorkload(cfg, opts);
-  const sizes = deriveSizes(cfg);
   const sim = await AcceleratorSim.create(cfg, simOptions(opts));
   let firstMismatch: Mismatch | null = null;
   let results;
@@ -108,16 +108,24 @@ export async function verify(cfg: Config, opts: VerifyOptions): Promise<VerifyRe
   // Cycles per training sample (the inference variant runs every sample as an inference).
   const trains = cfg.variant !== 'inference';
   const train = results.filter((_, i) => samples[i]!.train);
-  const counted = trains ? train : results;
-  const cyclesPerSample = counted.length ? counted.reduce((s, r) => s + r.cycles, 0) / counted.length : 0;
+  const countedIdx = samples.flatMap((s, i) => (!trains || s.train ? [i] : []));
+  const mean = (f: (i: number) => number) => (countedIdx.length ? countedIdx.reduce((s, i) => s + f(i), 0) / countedIdx.length : 0);
+  const cyclesPerSample = mean((i) => results[i]!.cycles);
+  // The bound of each sample: with skipZeroInputs it depends on the sample's non-zero inputs.
+  const nonZero = (x: ArrayLike<number>) => {
+    let n = 0;
+    for (let i = 0; i < x.length; i++) if (x[i] !== 0) n++;
+    return n;
+  };
+  const bound = mean((i) => sampleBoundCycles(cfg, nonZero(samples[i]!.input), trains));
   return {
     equivalent: firstMismatch === null,
     samples: samples.length,
     trainingSamples: trains ? train.length : 0,
     cycles: sim.cycles - cyclesBefore,
     cyclesPerSample,
-    boundCyclesPerSample: sizes.boundCycles,
-    utilization: cyclesPerSample ? sizes.boundCycles / cyclesPerSample : 0,
+    boundCyclesPerSample: bound,
+    utilization: cyclesPerSample ? bound / cyclesPerSample : 0,
     firstMismatch,
     top: sim.top.name,
     config: cfg,

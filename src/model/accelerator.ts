@@ -20,8 +20,9 @@
  * maps 0 to 0, stochastic too because its random addend is below 2^S), so forward MACs run over
  * the non-zero inputs only and the update over (non-zero error rows) × (non-zero columns). The
  * LFSR of lane p is not stepped: its draw for update operation c of training sample n is the
- * precomputed `seq[(p·floor(65535/P) + n·U + c) mod 65535]` (§2), so only the phase
- * `n·U mod 65535` is kept, and skipped operations cost nothing. Weights are stored per layer
+ * precomputed `seq[(p·floor(65535/P) + Φ + c) mod 65535]` (§2), Φ being the sum of U over the
+ * training samples so far (n·U; with skipZeroInputs U depends on each sample's non-zero inputs,
+ * §10), so only the phase Φ mod 65535 is kept, and skipped operations cost nothing. Weights are stored per layer
  * column-major in a Float64Array (the forward pass keeps 8 outputs in registers while the
  * non-zero input columns stream by); the stream order exists only in load/readWeights. The hot
  * path allocates nothing (`train`/`infer`; `sample` returns one small object). Measured with
@@ -69,6 +70,11 @@ export interface AcceleratorParams {
   readonly seed: number;
   /** K (only the host interface uses it; the arithmetic does not). */
   readonly inputsPerBeat: number;
+  /**
+   * Layer 1's update issues the non-zero inputs only (docs/ARCHITECTURE.md §10): the results are
+   * the same except for which LFSR draw each update operation gets. Default false.
+   */
+  readonly skipZeroInputs?: boolean;
 }
 
 /** The numbers of docs/ARCHITECTURE.md §2–§3 that the model derives from the parameters. */
@@ -266,7 +272,7 @@ export interface AcceleratorTrace {
   readonly train: boolean;
   readonly label: number;
   readonly predicted: number;
-  /** n: the number of training samples before this one since reset (the LFSR phase is n·U mod 65535). */
+  /** n: the number of training samples before this one since reset (the LFSR phase is n·U mod 65535 without skipZeroInputs). */
   readonly sampleNumber: number;
   /** Exact accumulators (fraction bits Wf + Af), k = 0..L−1. */
   readonly z: readonly Float64Array[];
@@ -350,6 +356,12 @@ export class GoldenAccelerator {
   /** False for the inference variant: training samples are run as inferences. */
   private readonly trains: boolean;
   private readonly dedicated: boolean;
+  /** skipZeroInputs: layer 1's update operations are numbered over the non-zero inputs. */
+  private readonly skip: boolean;
+  /** 0, 1, 2, …: the draw offsets of compacted columns (layer 1 with skip). */
+  private readonly iota: Int32Array;
+  /** Scratch: layer 1's row positions for this sample (skip). */
+  private readonly rowPos0: Int32Array;
 
   constructor(params: AcceleratorParams, options: { trace?: boolean } = {}) {
     const geometry = acceleratorGeometry(params);
@@ -363,6 +375,9 @@ export class GoldenAccelerator {
     this.geometry = geometry;
     this.trains = params.variant !== 'inference';
     this.dedicated = params.variant === 'dedicated';
+    this.skip = params.skipZeroInputs === true;
+    this.iota = Int32Array.from({ length: this.skip ? params.layers[0]! : 0 }, (_, i) => i);
+    this.rowPos0 = new Int32Array(this.skip ? params.layers[1]! : 0);
     const { weight: W, act: A, error: E } = params;
     const L = geometry.L;
     this.L = L;
@@ -543,7 +558,7 @@ export class GoldenAccelerator {
     return this.trained;
   }
 
-  /** Lane p's current LFSR state (its next draw): seq[(p·floor(65535/P) + n·U) mod 65535]. */
+  /** Lane p's current LFSR state (its next draw): seq[(p·floor(65535/P) + Φ) mod 65535], Φ = Σ U (n·U without skipZeroInputs). */
   lfsrState(lane: number): number {
     if (!Number.isInteger(lane) || lane < 0 || lane >= this.geometry.P) throw new RangeError(`lfsrState: lane must be in 0..${this.geometry.P - 1}, got ${lane}`);
     return this.seq[(this.geometry.laneStarts[lane]! + this.phase) % LFSR_PERIOD]!;
@@ -611,10 +626,17 @@ export class GoldenAccelerator {
         this.update(k, phase);
       }
       this.trained = n + 1;
-      this.phase = (phase + (this.geometry.updateOps % LFSR_PERIOD)) % LFSR_PERIOD;
+      this.phase = (phase + (this.updateOps() % LFSR_PERIOD)) % LFSR_PERIOD;
     }
     if (this.tracing) this.capture(input, label, train, predicted, n);
     return predicted;
+  }
+
+  /** U of this sample: the update operations (LFSR steps); with skip, layer 1 issues nz + 1 columns per group. */
+  private updateOps(): number {
+    const g = this.geometry;
+    if (!this.skip) return g.updateOps;
+    return g.updateOps - g.groups[0]! * (this.sizes[0]! - this.inCount[0]!);
   }
 
   /** The non-zero inputs as a list (index, code), checking every code. */
@@ -857,7 +879,12 @@ export class GoldenAccelerator {
     const aIdx = this.inIdx[k]!;
     const aVal = this.inVal[k]!;
     const na = this.inCount[k]!;
-    const pos = this.rowPos[k]!;
+    // The draw of column i is at offset i in its row's run of operations; with skip, layer 1's
+    // rows are na + 1 operations long and its t-th non-zero input is at offset t.
+    const sparse = k === 0 && this.skip;
+    const dIdx = sparse ? this.iota : aIdx;
+    const biasOff = sparse ? na : nIn;
+    const pos = sparse ? this.sparseRowPos(na) : this.rowPos[k]!;
     const rnd = this.rnd;
     const lo = this.wMin;
     const hi = this.wMax;
@@ -875,27 +902,39 @@ export class GoldenAccelerator {
       if (kind === 0) {
         for (let t = 0; t < na; t++) {
           const i = aIdx[t]!;
-          const x = w[o + i * nOut]! - ((e * aVal[t]! + rnd[p0 + i]!) >> S);
+          const x = w[o + i * nOut]! - ((e * aVal[t]! + rnd[p0 + dIdx[t]!]!) >> S);
           w[o + i * nOut] = x < lo ? lo : x > hi ? hi : x;
         }
       } else if (kind === 1) {
         for (let t = 0; t < na; t++) {
           const i = aIdx[t]!;
-          const x = w[o + i * nOut]! - Math.floor((e * aVal[t]! + rnd[p0 + i]!) * m);
+          const x = w[o + i * nOut]! - Math.floor((e * aVal[t]! + rnd[p0 + dIdx[t]!]!) * m);
           w[o + i * nOut] = x < lo ? lo : x > hi ? hi : x;
         }
       } else {
         for (let t = 0; t < na; t++) {
           const i = aIdx[t]!;
-          const x = w[o + i * nOut]! - Math.floor((Math.floor(e * aVal[t]! * pre) + rnd[p0 + i]!) * m);
+          const x = w[o + i * nOut]! - Math.floor((Math.floor(e * aVal[t]! * pre) + rnd[p0 + dIdx[t]!]!) * m);
           w[o + i * nOut] = x < lo ? lo : x > hi ? hi : x;
         }
       }
-      const r = rnd[p0 + nIn]!;
+      const r = rnd[p0 + biasOff]!;
       const d = kind === 2 ? Math.floor((Math.floor(e * one * pre) + r) * m) : Math.floor((e * one + r) * m);
       const x = w[biasCol + j]! - d;
       w[biasCol + j] = x < lo ? lo : x > hi ? hi : x;
     }
+  }
+
+  /** Layer 1's row positions with skip: lane start + (offset of layer 1) + g·(na + 1), mod 65535. */
+  private sparseRowPos(na: number): Int32Array {
+    const pos = this.rowPos0;
+    const g = this.geometry;
+    const off = g.updateOpOffsets[0]!;
+    for (let j = 0; j < pos.length; j++) {
+      const p = j % g.P;
+      pos[j] = (g.laneStarts[p]! + off + ((j - p) / g.P) * (na + 1)) % LFSR_PERIOD;
+    }
+    return pos;
   }
 
   private capture(input: SampleInput, label: number, train: boolean, predicted: number, n: number): void {

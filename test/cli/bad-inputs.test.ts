@@ -59,6 +59,8 @@ const cases: Case[] = [
   { name: 'the LFSR seed 0', args: gen('--seed', '0'), says: /seed.*got 0/ },
   { name: 'an LFSR seed over 16 bits', args: gen('--seed', '70000'), says: /seed.*70000/ },
   { name: 'zero inputs per beat', args: gen('--inputs-per-beat', '0'), says: /inputsPerBeat|inputs-per-beat/ },
+  { name: 'a non-boolean zero skipping', args: gen('--skip-zero-inputs', 'yes'), says: /skip-zero-inputs must be true or false, got "yes"/ },
+  { name: 'a non-boolean zero skipping in the file', args: gen('--config', file('skip.json', '{"skipZeroInputs": 1}')), says: /skipZeroInputs must be true or false/ },
   { name: 'an unknown key in the file', args: gen('--config', file('unknown.json', '{"layerz": [4, 2]}')), says: /layerz/ },
   { name: 'a wrong type in the file', args: gen('--config', file('type.json', '{"layers": "abc"}')), says: /layers/ },
   { name: 'malformed JSON', args: gen('--config', file('bad.json', '{"layers": [4, 2],}')), says: /bad\.json.*not valid JSON/ },

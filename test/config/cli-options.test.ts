@@ -51,6 +51,7 @@ describe('configuration flags', () => {
       '--hidden', 'hardsigmoid',
       '--seed', '0xBEEF',
       '--inputs-per-beat', '4',
+      '--skip-zero-inputs', 'false',
     ]);
     expect(o).toEqual({
       variant: 'taxonn',
@@ -65,6 +66,7 @@ describe('configuration flags', () => {
       hidden: 'hardsigmoid',
       seed: 0xbeef,
       inputsPerBeat: 4,
+      skipZeroInputs: false,
     });
     expect(config(['--seed', '1234']).seed).toBe(1234);
   });

@@ -62,15 +62,23 @@ describe('variants: RTL ≡ their golden-model modes', () => {
     expect([cfg.weight, cfg.act, cfg.error, cfg.rounding]).toEqual([{ bits: 16, frac: 15 }, { bits: 16, frac: 12 }, { bits: 16, frac: 14 }, 'nearest']);
     const r = await verify(cfg, { samples: 12, seed: 9, stallPermille: 100, sparsity: 0.5 });
     expect(r.firstMismatch).toBeNull();
-    expect(r.utilization).toBeGreaterThan(0.8);
+    // (the receive, one cycle per non-zero input, is not overlapped with the compute: §10)
+    expect(r.utilization).toBeGreaterThan(0.65);
   });
 
   it('inference: the cycle bound counts forward MACs only, and the weights never change', async () => {
     const cfg = parseConfig({ variant: 'inference', layers: [64, 32, 10], pes: 8 });
     const r = await verify(cfg, { samples: 12, seed: 4, stallPermille: 0, inferFraction: 0 });
     expect(r.firstMismatch).toBeNull();
-    expect(r.boundCyclesPerSample).toBe(Math.ceil((32 * 65 + 10 * 33) / 8));
-    expect(r.utilization).toBeGreaterThan(0.85);
+    // With skipZeroInputs (the default) layer 1 issues the non-zero inputs and the bias only.
+    const all = randomWorkload(cfg, { samples: 12, seed: 4, stallPermille: 0, inferFraction: 0 }).samples;
+    const bounds = all.map((s) => Math.ceil((32 * (s.input.filter((v) => v !== 0).length + 1) + 10 * 33) / 8));
+    expect(r.boundCyclesPerSample).toBeCloseTo(bounds.reduce((a, b) => a + b, 0) / bounds.length, 9);
+    expect(r.utilization).toBeGreaterThan(0.65);
+    const dense = await verify({ ...cfg, skipZeroInputs: false }, { samples: 4, seed: 4, stallPermille: 0, inferFraction: 0 });
+    expect(dense.firstMismatch).toBeNull();
+    expect(dense.boundCyclesPerSample).toBe(Math.ceil((32 * 65 + 10 * 33) / 8));
+    expect(dense.utilization).toBeGreaterThan(0.85);
     const { weights, samples } = randomWorkload(cfg, { samples: 5, seed: 4, stallPermille: 0, inferFraction: 0 });
     const golden = new GoldenAccelerator(cfg);
     golden.loadWeights(weights);

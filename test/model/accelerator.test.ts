@@ -54,6 +54,8 @@ function randomParams(rng: Rng, i: number): AcceleratorParams {
     hidden: HIDDEN[Math.floor(i / 3) % 2]!,
     seed: rng.int(1, 65535),
     inputsPerBeat: rng.int(1, 8),
+    // every rounding × hidden pair with and without zero skipping (no draw: the stream stays put)
+    skipZeroInputs: Math.floor(i / 6) % 2 === 1,
   };
 }
 
@@ -145,6 +147,8 @@ describe('GoldenAccelerator vs the literal BigInt reference', () => {
     expect(configs.some((c) => acceleratorGeometry(c).updateShift === 0)).toBe(true);
     expect(new Set(configs.map((c) => c.layers.length)).size).toBe(4);
     expect(configs.some((c) => c.act.frac === 0 && c.hidden === 'hardsigmoid')).toBe(true);
+    expect(configs.some((c) => c.skipZeroInputs && c.rounding === 'stochastic' && acceleratorGeometry(c).updateShift > 0)).toBe(true);
+    expect(configs.some((c) => !c.skipZeroInputs)).toBe(true);
   });
 
   configs.forEach((p, i) => {
@@ -215,6 +219,8 @@ describe('negative controls: every deliberately wrong reference is detected', ()
             return p.hidden === 'hardsigmoid' && L >= 2;
           case 'update-before-backward':
             return L >= 2;
+          case 'skip-steps-lfsr':
+            return p.rounding === 'stochastic' && S > 0 && p.skipZeroInputs === true;
           default:
             return true;
         }
@@ -330,8 +336,22 @@ describe('samples, LFSR positions and parameters', () => {
     expect(() => new GoldenAccelerator({ ...DEFAULTS, variant: 'other' })).toThrow(/variant/);
   });
 
+  it('with skipZeroInputs, layer 1 issues G_1 · (non-zero inputs + 1) update operations per training sample', () => {
+    const p: AcceleratorParams = { ...DEFAULTS, layers: [7, 5, 3], pes: 4, skipZeroInputs: true };
+    const seq = lfsrSequence(p.seed);
+    const m = new GoldenAccelerator(p);
+    m.initWeights(1);
+    let phase = 0;
+    for (const x of [Uint8Array.of(10, 0, 20, 30, 0, 64, 1), Uint8Array.of(0, 0, 0, 0, 0, 0, 0), Uint8Array.of(1, 2, 3, 4, 5, 6, 7)]) {
+      const nz = x.filter((v) => v !== 0).length;
+      m.sample(x, 1, true);
+      phase += 2 * (nz + 1) + 1 * 6;
+      for (let lane = 0; lane < 4; lane++) expect(m.lfsrState(lane)).toBe(seq[(lane * 16383 + phase) % LFSR_PERIOD]);
+    }
+  });
+
   it('lanes advance U per training sample, none per inference; reset restarts them', () => {
-    const p: AcceleratorParams = { ...DEFAULTS, layers: [7, 5, 3], pes: 4 };
+    const p: AcceleratorParams = { ...DEFAULTS, layers: [7, 5, 3], pes: 4, skipZeroInputs: false };
     const g = acceleratorGeometry(p);
     expect(g.updateOps).toBe(2 * 8 + 1 * 6);
     const seq = lfsrSequence(p.seed);

@@ -38,6 +38,8 @@ export const MUTATIONS = [
   'hardsigmoid-deriv',
   /** for S > 16 the stochastic addend is the raw 16-bit state (not shifted to the top of the dropped bits) */
   'wide-low-bits',
+  /** with skipZeroInputs, zero inputs still step the LFSRs (as if layer 1 issued them) */
+  'skip-steps-lfsr',
 ] as const;
 export type Mutation = (typeof MUTATIONS)[number];
 
@@ -223,6 +225,11 @@ export class ReferenceAccelerator {
       for (let g = 0; g < this.G[l]!; g++) {
         for (let i = 0; i <= N[l - 1]!; i++) {
           const x = i < N[l - 1]! ? a[l - 1]![i]! : this.ONE;
+          // skipZeroInputs: layer 1 issues no operation (and steps no LFSR) for a zero input
+          if (l === 1 && this.params.skipZeroInputs && x === 0n) {
+            if (this.mutation === 'skip-steps-lfsr') for (const lane of this.lanes) lane.advance();
+            continue;
+          }
           for (let p = 0; p < P; p++) {
             const j = g * P + p;
             if (j < N[l]!) {

@@ -32,6 +32,7 @@ export const configArb: fc.Arbitrary<Config> = fc
     hidden: fc.constantFrom('relu' as const, 'hardsigmoid' as const),
     seed: fc.integer({ min: 1, max: 65535 }),
     inputsPerBeat: fc.integer({ min: 1, max: 8 }),
+    skipZeroInputs: fc.boolean(),
   })
   .map((r) => {
     try {
@@ -48,6 +49,7 @@ export const configArb: fc.Arbitrary<Config> = fc
         hidden: r.hidden,
         seed: r.seed,
         inputsPerBeat: r.inputsPerBeat,
+        skipZeroInputs: r.skipZeroInputs,
       });
     } catch (e) {
       if (e instanceof ConfigError) return undefined;
@@ -75,7 +77,7 @@ export function verifyCommand(c: VerifyCase): string {
     `--weight ${f(cfg.weight)} --act ${f(cfg.act)} --error ${f(cfg.error)}`,
     `--acc-bits ${cfg.accBits} --lr-shift ${cfg.lrShift}`,
     `--rounding ${cfg.rounding} --hidden ${cfg.hidden}`,
-    `--seed ${cfg.seed} --inputs-per-beat ${cfg.inputsPerBeat}`,
+    `--seed ${cfg.seed} --inputs-per-beat ${cfg.inputsPerBeat} --skip-zero-inputs ${cfg.skipZeroInputs}`,
     `--samples ${c.samples} --stimulus-seed ${c.stimulusSeed}`,
     c.stalls ? '--stalls' : '',
   ]
