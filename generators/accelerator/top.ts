@@ -69,9 +69,12 @@ export type State = (typeof STATES)[number];
 /** The states of the backward and update phases (absent from the inference variant). */
 const TRAINING_STATES: readonly State[] = ['bwd_init', 'bwd', 'bwd_wait', 'upd_init', 'upd_err', 'upd', 'upd_wait'];
 
+/** The states of the controller's own receive (absent with skipZeroInputs: the pair receiver runs beside it). */
+const RECEIVE_STATES: readonly State[] = ['rx_head', 'rx_data'];
+
 /** The controller's states for a variant, in encoding order. */
-export function statesOf(variant: AcceleratorParams['variant']): readonly State[] {
-  return variant === 'inference' ? STATES.filter((s) => !TRAINING_STATES.includes(s)) : STATES;
+export function statesOf(variant: AcceleratorParams['variant'], skipZeroInputs = false): readonly State[] {
+  return STATES.filter((s) => !(variant === 'inference' && TRAINING_STATES.includes(s)) && !(skipZeroInputs && RECEIVE_STATES.includes(s)));
 }
 
 /** The value the host drives on the dedicated variant's `learning_rate` input: η = 2^-k in Q0.16. */
@@ -119,6 +122,9 @@ class AcceleratorBuilder {
     const { m, p, lay, P, L } = this;
     const trains = p.variant !== 'inference';
     const dedicated = p.variant === 'dedicated';
+    // skipZeroInputs (§10): the input buffer holds (index, value) pairs, double-buffered, filled
+    // by a receiver that runs while the previous sample computes.
+    const sparse = p.skipZeroInputs === true;
     const W = SInt(p.weight.bits);
     const A = UInt(p.act.bits);
     const E = SInt(p.error.bits);
@@ -165,7 +171,7 @@ class AcceleratorBuilder {
     const mRLast = m.output('m_result_tlast', Bool);
     const lrIn = dedicated ? m.input('learning_rate', UInt(DEDICATED_LR_FRAC)) : undefined;
 
-    const fsm = new Fsm(m, 'state', statesOf(p.variant), 'idle');
+    const fsm = new Fsm(m, 'state', statesOf(p.variant, sparse), 'idle');
     const is = (...s: State[]) => s.map((x) => fsm.is(x)).reduce((a, b) => a.or(b));
 
     // ---- per-layer tables (layer register selects) -------------------------------------------
@@ -187,11 +193,11 @@ class AcceleratorBuilder {
     const wbankM = ram1r1w('weight', lay.weightDepth, W);
     const ebankM = trains ? ram1r1w('error', lay.errorDepth, E) : undefined;
     // The input buffer: the sample's beats as received, or (skipZeroInputs, §10) its non-zero
-    // inputs as (index, value) pairs in arrival order.
-    const sparse = p.skipZeroInputs === true;
+    // inputs as (index, value) pairs in arrival order, two samples' worth (one being received,
+    // one computing).
     const N0 = layers[0]!.nIn;
     const iw = bitsFor(N0 - 1);
-    const inDepth = sparse ? N0 : lay.inputDepth;
+    const inDepth = sparse ? 2 * N0 : lay.inputDepth;
     const inbufM = ram1r1w('input', inDepth, UInt(sparse ? iw + p.act.bits : K * p.act.bits));
     const actbufM = lay.actDepth > 0 ? ram1r1w('act', lay.actDepth, A) : undefined;
 
@@ -244,7 +250,9 @@ class AcceleratorBuilder {
       : lit(0, A);
 
     // ---- weight load and read-back ------------------------------------------------------------
-    this.buildLoadAndReadback({ fsm, sWValid, sWReady, mWData, mWValid, mWReady, mWLast, sCData, sCValid, sCReady, wRData, waw, cw, jw, lw });
+    // A sample accepted by the pair receiver goes before any later weight load or read-back.
+    const samplePending = sparse ? m.wire('sample_pending', Bool) : undefined;
+    this.buildLoadAndReadback({ fsm, sWValid, sWReady, mWData, mWValid, mWReady, mWLast, sCData, sCValid, sCReady, wRData, waw, cw, jw, lw, samplePending });
 
     // ---- issue counters (shared by the three compute phases) --------------------------------
     const grp = m.reg('grp', UInt(gw), { init: 0 });
@@ -497,7 +505,10 @@ class AcceleratorBuilder {
 
     // ---- controller -----------------------------------------------------------------------------
     const rxWord = sparse ? undefined : m.reg('rx_word', UInt(clog2(lay.inputDepth)), { init: 0 });
-    const rx = sparse ? this.buildPairReceiver({ fsm, sSData, sSValid, sSReady, inWe, inWAddr, inWData: inWData as Signal, inCount: inCount!, iw, N0 }) : undefined;
+    const rx = sparse
+      ? this.buildPairReceiver({ sSData, sSValid, sSReady, inWe, inWAddr, inWData: inWData as Signal, iw, N0, cw, trains })
+      : undefined;
+    if (rx) m.assign(samplePending!, rx.pending);
     if (!rx) {
       m.assign(sSReady, is('rx_head', 'rx_data'));
       m.assign(inWe, fsm.is('rx_data').and(sSValid));
@@ -521,7 +532,8 @@ class AcceleratorBuilder {
     else {
       // Prefetch: pair 0 before a layer-1 group (init states, and with its bias issue), pair c + 1 with the issue of pair c.
       const issuing = trains ? is('fwd', 'upd') : fsm.is('fwd');
-      m.assign(inRAddr, mux(issuing.and(colIsBias.not()), col.add(1).truncate(clog2(inDepth)), lit(0, UInt(clog2(inDepth)))));
+      const ia = clog2(inDepth);
+      m.assign(inRAddr, rx!.readBase.zext(ia).add(mux(issuing.and(colIsBias.not()), col.add(1).truncate(ia), lit(0, UInt(ia)))).truncate(ia));
     }
     m.assign(aRAddr, actAddr);
     if (eRAddr) m.assign(eRAddr, eAddr!);
@@ -556,6 +568,25 @@ class AcceleratorBuilder {
 
     fsm.build({
       idle: () => {
+        if (rx) {
+          // A received sample first (the receiver may still be at it: wait), then load or read-back.
+          m.when(rx.pending, () =>
+            m.when(rx.full, () => {
+              rx.take({ train, label, inCount: inCount! });
+              layer.set(0);
+              fsm.goto('fwd_init');
+            }),
+          )
+            .elsewhen(sWValid, () => {
+              this.resetLoad();
+              fsm.goto('load');
+            })
+            .elsewhen(sCValid.and(sCData.eq(CTRL_READBACK)), () => {
+              this.resetReadback();
+              fsm.goto('readback');
+            });
+          return;
+        }
         m.when(sWValid, () => {
           this.resetLoad();
           fsm.goto('load');
@@ -573,19 +604,10 @@ class AcceleratorBuilder {
           // The header: bit 0 train, then the label (both ignored by the inference variant).
           train?.set(sSData.bit(0));
           label?.set(sSData.slice(lay.labelBits, 1));
-          rxWord?.set(0);
-          rx?.start();
+          rxWord!.set(0);
           fsm.goto('rx_data');
         }),
       rx_data: () => {
-        if (rx) {
-          rx.step();
-          m.when(rx.done, () => {
-            layer.set(0);
-            fsm.goto('fwd_init');
-          });
-          return;
-        }
         m.when(sSValid, () => {
           rxWord!.set(rxWord!.add(1).truncate(rxWord!.width));
           m.when(rxWord!.eq(lay.inputDepth - 1), () => {
@@ -735,7 +757,7 @@ class AcceleratorBuilder {
       m.when(when, () => c.set(c.add(1).truncate(COUNTER_BITS)));
       m.assign(m.output(name, UInt(COUNTER_BITS)), c);
     };
-    counter('cycles_receive', is('rx_head', 'rx_data'));
+    counter('cycles_receive', rx ? rx.busy : is('rx_head', 'rx_data'));
     counter('cycles_forward', is('fwd_init', 'fwd', 'fwd_wait'));
     if (trains) {
       counter('cycles_backward', is('bwd_init', 'bwd', 'bwd_wait'));
@@ -746,45 +768,62 @@ class AcceleratorBuilder {
       m.assign(m.output('cycles_update', UInt(COUNTER_BITS)), lit(0, UInt(COUNTER_BITS)));
     }
     counter('cycles_emit', fsm.is('emit'));
-    counter('cycles_busy', fsm.is('idle').not());
+    // Idle: nothing computing, loading or reading back, and no sample received or arriving.
+    const idle = rx ? m.wire('idle_all', fsm.is('idle').and(rx.pending.not())) : fsm.is('idle');
+    counter('cycles_busy', idle.not());
     const done = m.reg('samples_done_q', UInt(32), { init: 0 });
     m.when(fsm.is('emit').and(mRReady), () => done.set(done.add(1).truncate(32)));
     m.assign(m.output('samples_done', UInt(32)), done);
-    m.assign(m.output('idle', Bool), fsm.is('idle'));
+    m.assign(m.output('idle', Bool), idle);
   }
 
   // ---- the pair receiver (skipZeroInputs) ---------------------------------------------------------
 
   /**
-   * Receives a sample's data beats and stores its non-zero inputs as (index, value) pairs, one
-   * per cycle: a beat is held while its non-zero lanes are written lowest first, and the next
-   * beat is accepted in the cycle that writes the held beat's last pair (so a beat costs
-   * max(1, its non-zero inputs) cycles). Padding lanes of the last beat are ignored.
+   * Receives samples beside the controller and stores each one's non-zero inputs as (index,
+   * value) pairs, one per cycle, in one half of the double-buffered input buffer while the
+   * controller computes on the other half. A data beat is held while its non-zero lanes are
+   * written lowest first, and the next beat is accepted in the cycle that writes the held beat's
+   * last pair (a beat costs max(1, its non-zero inputs) cycles); padding lanes of the last beat
+   * are ignored. A received sample waits (`full`) until the controller takes it; the next header
+   * is accepted after that.
    */
   private buildPairReceiver(s: {
-    fsm: Fsm<State>;
     sSData: Expr;
     sSValid: Expr;
     sSReady: Signal;
     inWe: Signal;
     inWAddr: Signal;
     inWData: Signal;
-    inCount: Signal;
     iw: number;
     N0: number;
-  }): { start: () => void; step: () => void; done: Expr } {
+    cw: number;
+    trains: boolean;
+  }): {
+    busy: Expr;
+    full: Expr;
+    pending: Expr;
+    readBase: Expr;
+    take: (to: { train?: Signal; label?: Signal; inCount: Signal }) => void;
+  } {
     const { m, p, lay } = this;
     const K = lay.K;
     const Ab = p.act.bits;
     const bw = bitsFor(lay.inputDepth * K);
     const lastBase = (lay.inputDepth - 1) * K;
     const lastLanes = s.N0 - lastBase;
+    const busy = m.reg('rx_busy', Bool, { init: 0 });
+    const full = m.reg('rx_full', Bool, { init: 0 });
+    // The half the receiver writes (the controller reads the other).
+    const bank = m.reg('rx_bank', Bool, { init: 0 });
+    const count = m.reg('rx_count', UInt(s.cw), { init: 0 });
+    const rxTrain = s.trains ? m.reg('rx_train', Bool, { init: 0 }) : undefined;
+    const rxLabel = s.trains ? m.reg('rx_label', UInt(lay.labelBits), { init: 0 }) : undefined;
     const hold = m.reg('rx_hold', UInt(K * Ab));
     const pend = m.reg('rx_pending', UInt(K), { init: 0 });
     const base = m.reg('rx_base', UInt(bw), { init: 0 });
     const next = m.reg('rx_next', UInt(bw), { init: 0 });
     const all = m.reg('rx_all', Bool, { init: 0 });
-    const inRx = s.fsm.is('rx_data');
     // The lowest pending lane (a priority encoder: later assignments win).
     const lane = m.wire('rx_lane', UInt(clog2(K)));
     lane.set(0);
@@ -801,11 +840,13 @@ class AcceleratorBuilder {
     // Lanes still pending after this cycle's write; the next beat is taken when none are.
     const rest = m.wire('rx_rest', K > 1 ? pend.and(pend.sub(1).truncate(K)) : lit(0, UInt(1)));
     const more = rest.orR();
-    const take = m.wire('rx_take', inRx.and(all.not()).and(more.not()));
-    m.assign(s.sSReady, s.fsm.is('rx_head').or(take));
-    const write = m.wire('rx_write', inRx.and(pend.orR()));
+    const headerReady = m.wire('rx_header_ready', busy.not().and(full.not()));
+    const take = m.wire('rx_take', busy.and(all.not()).and(more.not()));
+    m.assign(s.sSReady, headerReady.or(take));
+    const write = m.wire('rx_write', busy.and(pend.orR()));
+    const aw = s.inWAddr.width;
     m.assign(s.inWe, write);
-    m.assign(s.inWAddr, s.inCount.truncate(s.inWAddr.width));
+    m.assign(s.inWAddr, mux(bank, lit(s.N0, UInt(aw)), lit(0, UInt(aw))).add(count).truncate(aw));
     m.assign(s.inWData, cat(base.add(lane.zext(bw)).truncate(s.iw), value));
     // A beat's non-zero lanes (the last beat's padding lanes never count).
     const isLast = next.eq(lastBase);
@@ -815,24 +856,41 @@ class AcceleratorBuilder {
       mask.push(t < lastLanes ? nz : nz.and(isLast.not()));
     }
     const beatMask = m.wire('rx_beat_mask', mask.length === 1 ? mask[0]! : cat(...mask));
+    m.when(busy, () => {
+      m.when(write, () => count.set(count.add(1).truncate(s.cw)));
+      m.when(take.and(s.sSValid), () => {
+        hold.set(s.sSData);
+        pend.set(beatMask);
+        base.set(next);
+        next.set(next.add(K).truncate(bw));
+        m.when(isLast, () => all.set(1));
+      }).otherwise(() => pend.set(rest));
+      m.when(all.and(more.not()), () => {
+        busy.set(0);
+        full.set(1);
+      });
+    }).elsewhen(headerReady.and(s.sSValid), () => {
+      // The header: bit 0 train, then the label (both ignored by the inference variant).
+      busy.set(1);
+      rxTrain?.set(s.sSData.bit(0));
+      rxLabel?.set(s.sSData.slice(lay.labelBits, 1));
+      pend.set(0);
+      all.set(0);
+      next.set(0);
+      count.set(0);
+    });
     return {
-      start: () => {
-        pend.set(0);
-        all.set(0);
-        next.set(0);
-        s.inCount.set(0);
+      busy,
+      full,
+      pending: busy.or(full),
+      readBase: mux(bank, lit(0, UInt(s.inWAddr.width)), lit(s.N0, UInt(s.inWAddr.width))),
+      take: (to) => {
+        full.set(0);
+        bank.set(bank.not());
+        if (to.train && rxTrain) to.train.set(rxTrain);
+        if (to.label && rxLabel) to.label.set(rxLabel);
+        to.inCount.set(count);
       },
-      step: () => {
-        m.when(write, () => s.inCount.set(s.inCount.add(1).truncate(s.inCount.width)));
-        m.when(take.and(s.sSValid), () => {
-          hold.set(s.sSData);
-          pend.set(beatMask);
-          base.set(next);
-          next.set(next.add(K).truncate(bw));
-          m.when(isLast, () => all.set(1));
-        }).otherwise(() => pend.set(rest));
-      },
-      done: all.and(more.not()),
     };
   }
 
@@ -864,6 +922,7 @@ class AcceleratorBuilder {
     cw: number;
     jw: number;
     lw: number;
+    samplePending?: Expr;
   }): void {
     const { m, P, L } = this;
     const lanesW = clog2(P);
@@ -952,6 +1011,6 @@ class AcceleratorBuilder {
     m.assign(s.mWData, data);
     m.assign(s.mWValid, rbValid);
     m.assign(s.mWLast, rbLastQ);
-    m.assign(s.sCReady, s.fsm.is('idle').and(s.sWValid.not()));
+    m.assign(s.sCReady, s.fsm.is('idle').and(s.sWValid.not()).and(s.samplePending ? s.samplePending.not() : lit(1, Bool)));
   }
 }

@@ -30,8 +30,8 @@ afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
 
 /** The tiny configuration every real run uses: 4-3-2, two PEs (two 14 x 12 weight banks). */
 const tiny = resolveConfig({ overrides: { layers: [4, 3, 2], pes: 2 } });
-// weight, error banks; the input buffer's (index, value) pairs (skipZeroInputs); the activation buffer
-const TINY_MEMORY_BITS = 2 * 14 * 12 + 2 * 3 * 8 + 4 * 10 + 3 * 8;
+// weight, error banks; the input buffer's (index, value) pairs, two samples' worth (skipZeroInputs); the activation buffer
+const TINY_MEMORY_BITS = 2 * 14 * 12 + 2 * 3 * 8 + 8 * 10 + 3 * 8;
 
 const taxonn = (args: string[], env?: Record<string, string>) => runTaxonn(args, { ...process.env, ...env });
 
@@ -155,7 +155,7 @@ describe('real runs on the tiny configuration (4-3-2, P = 2)', { timeout: 300_00
     const r = (await synthesizeAccelerator(tiny, { target: 'generic' })) as GenericSynthReport;
     expect(r.target).toBe('generic');
     expect(r.memoryBits).toBe(TINY_MEMORY_BITS);
-    expect(r.memories.map((m) => m.module).sort()).toEqual(['act_ram_3x8', 'error_ram_3x8s', 'input_ram_4x10', 'weight_ram_14x12s']);
+    expect(r.memories.map((m) => m.module).sort()).toEqual(['act_ram_3x8', 'error_ram_3x8s', 'input_ram_8x10', 'weight_ram_14x12s']);
     expect(Object.keys(r.cellsByType).some((t) => /_ram_/.test(t))).toBe(false);
     expect(r.flipFlops).toBeGreaterThan(500);
     expect(r.flipFlops).toBeLessThan(1000); // no memory flattened into flip-flops (536 bits would add ~536)
@@ -210,7 +210,7 @@ describe('real runs on the tiny configuration (4-3-2, P = 2)', { timeout: 300_00
     expect(r.logicAreaUm2).toBeGreaterThan(10_000);
     const plans = Object.fromEntries(r.memoryMacros!.map((p) => [p.module, p]));
     expect(plans.weight_ram_14x12s!.macros).toEqual([{ cell: 'RM_IHPSG13_1P_64x64_c2_bm_bist', count: 1 }]);
-    expect(plans.input_ram_4x10!.macros).toEqual([{ cell: 'RM_IHPSG13_1P_64x64_c2_bm_bist', count: 1 }]);
+    expect(plans.input_ram_8x10!.macros).toEqual([{ cell: 'RM_IHPSG13_1P_64x64_c2_bm_bist', count: 1 }]);
     expect(plans.error_ram_3x8s!.macros).toEqual([{ cell: 'RM_IHPSG13_1P_1024x8_c2_bm_bist', count: 1 }]);
     const macroArea = (cell: string) => readLiberty(srams.find((f) => f.includes(cell))!).cells.get(cell)!.area;
     const expected = 2 * macroArea('RM_IHPSG13_1P_64x64_c2_bm_bist') + 2 * macroArea('RM_IHPSG13_1P_1024x8_c2_bm_bist') +

@@ -62,8 +62,8 @@ describe('variants: RTL ≡ their golden-model modes', () => {
     expect([cfg.weight, cfg.act, cfg.error, cfg.rounding]).toEqual([{ bits: 16, frac: 15 }, { bits: 16, frac: 12 }, { bits: 16, frac: 14 }, 'nearest']);
     const r = await verify(cfg, { samples: 12, seed: 9, stallPermille: 100, sparsity: 0.5 });
     expect(r.firstMismatch).toBeNull();
-    // (the receive, one cycle per non-zero input, is not overlapped with the compute: §10)
-    expect(r.utilization).toBeGreaterThan(0.65);
+    // (a 64-input layer 1 over ~32 non-zero inputs: the per-layer fixed costs weigh more, §10)
+    expect(r.utilization).toBeGreaterThan(0.7);
   });
 
   it('inference: the cycle bound counts forward MACs only, and the weights never change', async () => {
@@ -74,7 +74,7 @@ describe('variants: RTL ≡ their golden-model modes', () => {
     const all = randomWorkload(cfg, { samples: 12, seed: 4, stallPermille: 0, inferFraction: 0 }).samples;
     const bounds = all.map((s) => Math.ceil((32 * (s.input.filter((v) => v !== 0).length + 1) + 10 * 33) / 8));
     expect(r.boundCyclesPerSample).toBeCloseTo(bounds.reduce((a, b) => a + b, 0) / bounds.length, 9);
-    expect(r.utilization).toBeGreaterThan(0.65);
+    expect(r.utilization).toBeGreaterThan(0.75);
     const dense = await verify({ ...cfg, skipZeroInputs: false }, { samples: 4, seed: 4, stallPermille: 0, inferFraction: 0 });
     expect(dense.firstMismatch).toBeNull();
     expect(dense.boundCyclesPerSample).toBe(Math.ceil((32 * 65 + 10 * 33) / 8));

@@ -75,13 +75,14 @@ describe('RTL ≡ golden model', () => {
     expect(r.boundCyclesPerSample).toBe(6402);
   });
 
-  it('the default configuration (zero skipping): equivalent, and MNIST-like inputs cost a quarter of the cycles', async () => {
+  it('the default configuration (zero skipping): equivalent, MNIST-like inputs cost a quarter of the cycles, ≥ 90% of their bound', async () => {
     const r = await verify(DEFAULT_CONFIG, { samples: 40, seed: 5, stallPermille: 0, sparsity: 0.8 });
     expect(r.firstMismatch).toBeNull();
     // layer 1 issues ~157 of 784 columns: the bound falls from 6,402 to ~1,380 cycles
     expect(r.boundCyclesPerSample).toBeLessThan(1500);
-    expect(r.cyclesPerSample).toBeLessThan(6579 / 3);
-    expect(r.utilization).toBeGreaterThan(0.75);
+    expect(r.cyclesPerSample).toBeLessThan(6579 / 4);
+    // the receive of a sample overlaps the compute of the one before (§10)
+    expect(r.utilization).toBeGreaterThanOrEqual(0.9);
   });
 
   it('locates a divergence (negative control: the golden model uses another rounding)', async () => {

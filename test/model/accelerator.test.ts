@@ -350,6 +350,22 @@ describe('samples, LFSR positions and parameters', () => {
     }
   });
 
+  it('zero skipping changes nothing but the stochastic draws', () => {
+    const run = (p: AcceleratorParams) => {
+      const m = new GoldenAccelerator(p);
+      m.initWeights(3);
+      const rng = new Rng(11);
+      for (let n = 0; n < 60; n++) m.train(Int32Array.from({ length: 40 }, () => (rng.bool(0.7) ? 0 : rng.int(1, 255))), rng.int(0, 9));
+      return weightDigest(m.readWeights());
+    };
+    for (const rounding of ['truncate', 'nearest'] as const) {
+      const p: AcceleratorParams = { ...DEFAULTS, layers: [40, 12, 10], pes: 4, rounding };
+      expect(run({ ...p, skipZeroInputs: true })).toBe(run({ ...p, skipZeroInputs: false }));
+    }
+    const p: AcceleratorParams = { ...DEFAULTS, layers: [40, 12, 10], pes: 4, rounding: 'stochastic' };
+    expect(run({ ...p, skipZeroInputs: true })).not.toBe(run({ ...p, skipZeroInputs: false }));
+  });
+
   it('lanes advance U per training sample, none per inference; reset restarts them', () => {
     const p: AcceleratorParams = { ...DEFAULTS, layers: [7, 5, 3], pes: 4, skipZeroInputs: false };
     const g = acceleratorGeometry(p);

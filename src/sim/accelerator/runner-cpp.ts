@@ -168,6 +168,7 @@ TX_API int64_t tx_accel_run(int32_t h, const int32_t* weights, int32_t nWeights,
     int32_t wi = 0, si = 0, bi = 0, ri = 0;
     bool wValid = false, sValid = false;
     std::vector<uint64_t> start(nSamples > 0 ? nSamples : 1, 0);
+    uint64_t lastResult = 0;
     TX_GUARD_BEGIN
     enter(s);
     m->s_ctrl_tvalid = 0;
@@ -204,7 +205,11 @@ TX_API int64_t tx_accel_run(int32_t h, const int32_t* weights, int32_t nWeights,
         if (m->m_result_tvalid && m->m_result_tready && ri < nSamples) {
             int32_t* o = out + 4 * static_cast<int64_t>(ri);
             o[0] = static_cast<int32_t>(m->m_result_tdata);
-            o[1] = static_cast<int32_t>(s->cycle - start[ri] + 1);
+            // The cycles this sample occupied the accelerator: from its header, or from the previous
+            // result when it was received while that one computed (skipZeroInputs overlaps them).
+            const uint64_t from = ri > 0 && lastResult + 1 > start[ri] ? lastResult + 1 : start[ri];
+            o[1] = static_cast<int32_t>(s->cycle - from + 1);
+            lastResult = s->cycle;
             o[2] = digestEach ? static_cast<int32_t>(weightDigest(m)) : 0;
             o[3] = static_cast<int32_t>(start[ri]);
             ++ri;
