@@ -278,10 +278,9 @@ class AcceleratorBuilder {
     const colIsBias = m.wire('col_is_bias', col.eq(inCount ? mux(isFirstLayer, inCount, tNIn) : tNIn));
     // The weight address of an issue: the running address, or in layer 1 with skipZeroInputs the
     // row base plus the pair's index (the bias at N_0).
-    const issueAddr = m.wire(
-      'issue_waddr',
-      pairIndex ? mux(isFirstLayer, addr.add(mux(colIsBias, lit(N0, UInt(iw + 1)), pairIndex.zext(iw + 1))).truncate(waw), addr) : addr,
-    );
+    const issueAddr: Expr = pairIndex
+      ? m.wire('issue_waddr', mux(isFirstLayer, addr.add(mux(colIsBias, lit(N0, UInt(iw + 1)), pairIndex.zext(iw + 1))).truncate(waw), addr))
+      : addr;
     // Advance the running address after an issue (with skipZeroInputs, layer 1's holds the row base).
     const advanceAddr = () =>
       addr.set(sparse ? mux(isFirstLayer, mux(colIsBias, addr.add(N0 + 1).truncate(waw), addr), addr.add(1).truncate(waw)) : addr.add(1).truncate(waw));
@@ -1011,6 +1010,7 @@ class AcceleratorBuilder {
     m.assign(s.mWData, data);
     m.assign(s.mWValid, rbValid);
     m.assign(s.mWLast, rbLastQ);
-    m.assign(s.sCReady, s.fsm.is('idle').and(s.sWValid.not()).and(s.samplePending ? s.samplePending.not() : lit(1, Bool)));
+    const ctrlReady = s.fsm.is('idle').and(s.sWValid.not());
+    m.assign(s.sCReady, s.samplePending ? ctrlReady.and(s.samplePending.not()) : ctrlReady);
   }
 }

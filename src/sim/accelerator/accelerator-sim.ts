@@ -197,6 +197,7 @@ export class AcceleratorSim {
         const beat = 1 + Math.floor(x / K);
         const bit = (x % K) * ab;
         const v = s.input[x]!;
+        if (v === 0) continue; // the buffer starts zeroed (most MNIST pixels are 0)
         let off = base + beat * words + Math.floor(bit / 32);
         let sh = bit % 32;
         let rem = ab;
