@@ -8,12 +8,6 @@ import { randomWorkload } from '../src/flows/verify.js';
 import { trainOnDataset } from '../src/flows/train.js';
 import { AcceleratorSim } from '../src/sim/accelerator/accelerator-sim.js';
 
-const nonZero = (x: ArrayLike<number>) => {
-  let n = 0;
-  for (let i = 0; i < x.length; i++) if (x[i] !== 0) n++;
-  return n;
-};
-
 async function streamRow(cfg: Config, samples: number): Promise<string> {
   const t0 = performance.now();
   const sim = await AcceleratorSim.create(cfg);
@@ -26,7 +20,7 @@ async function streamRow(cfg: Config, samples: number): Promise<string> {
   const secs = (performance.now() - t1) / 1000;
   sim.close();
   const cycles = res.reduce((s, r) => s + r.cycles, 0) / res.length;
-  const bound = timed.reduce((s, x) => s + sampleBoundCycles(cfg, nonZero(x.input), true), 0) / timed.length;
+  const bound = timed.reduce((s, x) => s + sampleBoundCycles(cfg, x.input, true), 0) / timed.length;
   return (
     `| ${cfg.pes} | ${cfg.skipZeroInputs ? 'on' : 'off'} | ${bound.toFixed(0)} | ${cycles.toFixed(0)} | ${((100 * bound) / cycles).toFixed(1)}% | ` +
     `${(res.length / secs).toFixed(0)} | ${((res.length * cycles) / secs / 1e6).toFixed(2)} | ${buildS.toFixed(1)} |`

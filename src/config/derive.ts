@@ -146,12 +146,14 @@ export function deriveSizes(config: Config): DerivedSizes {
 }
 
 /**
- * The cycle lower bound of one sample with `nonZeroInputs` non-zero inputs: the MACs the
- * accelerator issues divided by P. With skipZeroInputs, layer 1's forward and update issue
- * nonZeroInputs + 1 columns (inputs and bias) per output instead of N_0 + 1; without it, or for
- * the other layers, every column. An inference (or the inference variant) runs the forward pass only.
+ * The cycle lower bound of one sample with the input codes `input`: the MACs the accelerator
+ * issues divided by P. With skipZeroInputs, layer 1's forward and update issue (non-zero inputs
+ * + 1) columns (inputs and bias) per output instead of N_0 + 1; without it, or for the other
+ * layers, every column. An inference (or the inference variant) runs the forward pass only.
  */
-export function sampleBoundCycles(cfg: Config, nonZeroInputs: number, train: boolean): number {
+export function sampleBoundCycles(cfg: Config, input: ArrayLike<number>, train: boolean): number {
+  let nonZeroInputs = 0;
+  for (let i = 0; i < input.length; i++) if (input[i] !== 0) nonZeroInputs++;
   const N = cfg.layers;
   let forward = 0;
   let backward = 0;

@@ -112,12 +112,7 @@ export async function verify(cfg: Config, opts: VerifyOptions): Promise<VerifyRe
   const mean = (f: (i: number) => number) => (countedIdx.length ? countedIdx.reduce((s, i) => s + f(i), 0) / countedIdx.length : 0);
   const cyclesPerSample = mean((i) => results[i]!.cycles);
   // The bound of each sample: with skipZeroInputs it depends on the sample's non-zero inputs.
-  const nonZero = (x: ArrayLike<number>) => {
-    let n = 0;
-    for (let i = 0; i < x.length; i++) if (x[i] !== 0) n++;
-    return n;
-  };
-  const bound = mean((i) => sampleBoundCycles(cfg, nonZero(samples[i]!.input), trains));
+  const bound = mean((i) => sampleBoundCycles(cfg, samples[i]!.input, trains));
   return {
     equivalent: firstMismatch === null,
     samples: samples.length,
