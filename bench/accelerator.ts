@@ -41,7 +41,7 @@ async function main() {
   }
   const trains: string[] = [];
   for (const [dataset, skip] of [['mnist', true], ['fashion-mnist', true], ['mnist', false]] as const) {
-    trains.push(await trainRow(dataset, parseConfig({ ...DEFAULT_CONFIG, skipZeroInputs: skip }), skip ? 2000 : 500));
+    trains.push(await trainRow(dataset, parseConfig({ ...DEFAULT_CONFIG, skipZeroInputs: skip }), skip ? 10_000 : 1000));
     process.stderr.write(`${trains.at(-1)}\n`);
   }
   process.stdout.write(
