@@ -508,7 +508,7 @@ class AcceleratorBuilder {
       ? this.buildPairReceiver({ sSData, sSValid, sSReady, inWe, inWAddr, inWData: inWData as Signal, iw, N0, cw, trains })
       : undefined;
     if (rx) m.assign(samplePending!, rx.pending);
-    if (!rx) {
+    else {
       m.assign(sSReady, is('rx_head', 'rx_data'));
       m.assign(inWe, fsm.is('rx_data').and(sSValid));
       m.assign(inWAddr, rxWord!);
@@ -532,7 +532,7 @@ class AcceleratorBuilder {
       // Prefetch: pair 0 before a layer-1 group (init states, and with its bias issue), pair c + 1 with the issue of pair c.
       const issuing = trains ? is('fwd', 'upd') : fsm.is('fwd');
       const ia = clog2(inDepth);
-      m.assign(inRAddr, rx!.readBase.zext(ia).add(mux(issuing.and(colIsBias.not()), col.add(1).truncate(ia), lit(0, UInt(ia)))).truncate(ia));
+      m.assign(inRAddr, rx!.readBase.add(mux(issuing.and(colIsBias.not()), col.add(1).truncate(ia), lit(0, UInt(ia)))).truncate(ia));
     }
     m.assign(aRAddr, actAddr);
     if (eRAddr) m.assign(eRAddr, eAddr!);
