@@ -22,6 +22,8 @@ export interface AcceleratorParams {
   inputsPerBeat: number;
   /** Layer 1 runs over the non-zero inputs only, kept as (index, value) pairs (§10). Default false. */
   skipZeroInputs?: boolean;
+  /** The update skips groups whose errors are all zero (§11). Default false. */
+  skipZeroErrors?: boolean;
 }
 
 export interface LayerLayout {

@@ -172,6 +172,7 @@ class AcceleratorBuilder {
     const lrIn = dedicated ? m.input('learning_rate', UInt(DEDICATED_LR_FRAC)) : undefined;
 
     const fsm = new Fsm(m, 'state', statesOf(p.variant, sparse), 'idle');
+    const skipErrors = trains && p.skipZeroErrors === true;
     const is = (...s: State[]) => s.map((x) => fsm.is(x)).reduce((a, b) => a.or(b));
 
     // ---- per-layer tables (layer register selects) -------------------------------------------
@@ -513,6 +514,11 @@ class AcceleratorBuilder {
       m.assign(inWe, fsm.is('rx_data').and(sSValid));
       m.assign(inWAddr, rxWord!);
     }
+    // skipZeroErrors (§11): the group's errors (held by the error banks' read registers through
+    // the group) are zero on every lane that holds a neuron.
+    const groupErrorsZero = skipErrors
+      ? m.wire('group_errors_zero', eRData.map((e, q) => laneCount.gt(q).and(e.orR())).reduce((a, b) => a.or(b)).not())
+      : undefined;
     m.assign(mRValid, fsm.is('emit'));
     m.assign(mRData, bestIdx.zext(RESULT_BITS));
     m.assign(mRLast, fsm.is('emit'));
@@ -715,22 +721,32 @@ class AcceleratorBuilder {
         fsm.goto('upd');
       },
       upd: () => {
-        issue.set(1);
-        issueFirst.set(1);
-        issueBias.set(colIsBias);
-        issueOp!.set(PE_OP.gradient);
-        readInput();
-        advanceAddr();
-        m.when(colIsBias, () => {
+        const nextGroup = () => {
           startGroupCounters();
           grp.set(grp.add(1).truncate(gw));
           remain.set(remain.sub(P).truncate(jw));
           eAddr!.set(eAddr!.add(1).truncate(eaw));
           m.when(lastGroup, () => fsm.goto('upd_wait')).otherwise(() => fsm.goto('upd_err'));
-        }).otherwise(() => {
-          col.set(col.add(1).truncate(cw));
-          nextInput();
-        });
+        };
+        const issueColumn = () => {
+          issue.set(1);
+          issueFirst.set(1);
+          issueBias.set(colIsBias);
+          issueOp!.set(PE_OP.gradient);
+          readInput();
+          advanceAddr();
+          m.when(colIsBias, nextGroup).otherwise(() => {
+            col.set(col.add(1).truncate(cw));
+            nextInput();
+          });
+        };
+        if (!groupErrorsZero) return issueColumn();
+        // skipZeroErrors (§11): a group whose errors are all zero would change no weight: on to
+        // the next group's row (the running address holds the row base at column 0).
+        m.when(col.eq(0).and(groupErrorsZero), () => {
+          addr.set(addr.add(tRowLen).truncate(waw));
+          nextGroup();
+        }).otherwise(issueColumn);
       },
       upd_wait: () => {
         m.when(s1Valid.or(s2Valid).not(), () => {

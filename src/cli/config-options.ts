@@ -33,6 +33,7 @@ export const CONFIG_FLAGS = Object.freeze({
   seed: 'seed',
   inputsPerBeat: 'inputs-per-beat',
   skipZeroInputs: 'skip-zero-inputs',
+  skipZeroErrors: 'skip-zero-errors',
 } as const satisfies Record<keyof Config, string>);
 
 /** The parsed flags as yargs hands them over (strings; formats may be objects via dot notation). */
@@ -51,6 +52,7 @@ export interface ConfigArgs {
   seed?: string;
   'inputs-per-beat'?: string;
   'skip-zero-inputs'?: string;
+  'skip-zero-errors'?: string;
 }
 
 const GROUP = 'Accelerator configuration (docs/CONFIG.md; flags override --config):';
@@ -75,6 +77,7 @@ export function addConfigOptions<T>(y: Argv<T>): Argv<T & ConfigArgs> {
     seed: str(`LFSR seed, 1..65535, decimal or 0x hex (default 0x${d.seed.toString(16).toUpperCase()})`),
     'inputs-per-beat': str(`K, activations per s_sample beat, 1..64, K · act.bits ≤ 1024 (default ${d.inputsPerBeat})`),
     'skip-zero-inputs': str(`true or false: layer 1 issues only the non-zero inputs (default ${d.skipZeroInputs})`),
+    'skip-zero-errors': str(`true or false: the update skips groups whose errors are all zero (default ${d.skipZeroErrors})`),
   }) as unknown as Argv<T & ConfigArgs>;
 }
 
@@ -147,6 +150,7 @@ export function configOverridesFromArgs(args: ConfigArgs | Record<string, unknow
   if (given(a[F.seed])) o.seed = intFlag(F.seed, a[F.seed], `${FIELD_RULES.seed}, decimal or 0x hex`, true);
   if (given(a[F.inputsPerBeat])) o.inputsPerBeat = intFlag(F.inputsPerBeat, a[F.inputsPerBeat], FIELD_RULES.inputsPerBeat);
   if (given(a[F.skipZeroInputs])) o.skipZeroInputs = boolFlag(F.skipZeroInputs, a[F.skipZeroInputs]);
+  if (given(a[F.skipZeroErrors])) o.skipZeroErrors = boolFlag(F.skipZeroErrors, a[F.skipZeroErrors]);
   return o;
 }
 

@@ -30,6 +30,8 @@ export const DEFAULT_CONFIG: Config = deepFreeze({
   inputsPerBeat: 16,
   /** Zero inputs cost no cycles in layer 1 (MNIST: about 80 % of the pixels are 0). */
   skipZeroInputs: true,
+  /** Update groups whose errors are all zero cost 2 cycles instead of a row (ReLU leaves many). */
+  skipZeroErrors: true,
 });
 
 /** Fraction bits of the dedicated variant's learning-rate register (Q0.16, η = lr / 2^16). */

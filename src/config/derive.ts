@@ -150,8 +150,11 @@ export function deriveSizes(config: Config): DerivedSizes {
  * issues divided by P. With skipZeroInputs, layer 1's forward and update issue (non-zero inputs
  * + 1) columns (inputs and bias) per output instead of N_0 + 1; without it, or for the other
  * layers, every column. An inference (or the inference variant) runs the forward pass only.
+ * With skipZeroErrors the update's MACs depend on the sample's errors: pass them as
+ * `updateMacs` (the golden model's `lastUpdateMacs()`); by default the update issues what the
+ * forward pass does.
  */
-export function sampleBoundCycles(cfg: Config, input: ArrayLike<number>, train: boolean): number {
+export function sampleBoundCycles(cfg: Config, input: ArrayLike<number>, train: boolean, updateMacs?: number): number {
   let nonZeroInputs = 0;
   for (let i = 0; i < input.length; i++) if (input[i] !== 0) nonZeroInputs++;
   const N = cfg.layers;
@@ -163,7 +166,7 @@ export function sampleBoundCycles(cfg: Config, input: ArrayLike<number>, train: 
     if (i >= 1) backward += N[i + 1]! * N[i]!;
   }
   const trains = train && cfg.variant !== 'inference';
-  return Math.ceil((trains ? 2 * forward + backward : forward) / cfg.pes);
+  return Math.ceil((trains ? forward + backward + (updateMacs ?? forward) : forward) / cfg.pes);
 }
 
 /** The configured formats as hdl FixedFormats: weights and errors signed, activations unsigned. */

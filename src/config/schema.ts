@@ -56,6 +56,11 @@ export interface Config {
    * value) pairs, forward and update issue one column per pair (docs/ARCHITECTURE.md §10).
    */
   readonly skipZeroInputs: boolean;
+  /**
+   * The update skips a group of P rows whose errors are all zero (it would change no weight):
+   * 2 cycles instead of a row of issues (docs/ARCHITECTURE.md §11).
+   */
+  readonly skipZeroErrors: boolean;
 }
 
 /** The hard limits of the fields (docs/CONFIG.md). */
@@ -113,6 +118,7 @@ export const FIELD_RULES = Object.freeze({
   seed: `must be an integer in 1..${LIMITS.maxSeed} (a non-zero 16-bit LFSR seed)`,
   inputsPerBeat: `must be an integer in 1..${LIMITS.maxInputsPerBeat}`,
   skipZeroInputs: 'must be true or false',
+  skipZeroErrors: 'must be true or false',
 });
 
 /** "must be an integer in 0..12 (≤ weight.bits)": the frac rule of a format, exact when `bits` is valid. */
@@ -166,6 +172,7 @@ export const configSchema = z
       seed: int(1, LIMITS.maxSeed, FIELD_RULES.seed).default(d.seed),
       inputsPerBeat: int(1, LIMITS.maxInputsPerBeat, FIELD_RULES.inputsPerBeat).default(d.inputsPerBeat),
       skipZeroInputs: z.boolean({ error: FIELD_RULES.skipZeroInputs }).default(d.skipZeroInputs),
+      skipZeroErrors: z.boolean({ error: FIELD_RULES.skipZeroErrors }).default(d.skipZeroErrors),
     },
     { error: 'must be an object of configuration fields (see docs/CONFIG.md)' },
   )

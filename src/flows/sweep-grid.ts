@@ -50,6 +50,7 @@ export interface ConfigExtras {
   readonly seed?: number;
   readonly inputsPerBeat?: number;
   readonly skipZeroInputs?: boolean;
+  readonly skipZeroErrors?: boolean;
 }
 
 export interface SweepGrid {
@@ -87,7 +88,7 @@ const R = {
   dataset: `must be one of ${quoted(DATASET_NAMES)}`,
   layersByDataset: `must be an object of networks by data set, e.g. {"iris": [4, 8, 3]}`,
   layers: 'must be a list of at least 2 layer sizes (positive integers)',
-  config: 'must be an object of configuration fields other than the grid\'s axes (accBits, lrShift, rounding, hidden, seed, inputsPerBeat, skipZeroInputs)',
+  config: 'must be an object of configuration fields other than the grid\'s axes (accBits, lrShift, rounding, hidden, seed, inputsPerBeat, skipZeroInputs, skipZeroErrors)',
   rounding: `must be one of ${quoted(ROUNDINGS)}`,
   hidden: `must be one of ${quoted(HIDDEN_ACTIVATIONS)}`,
   section: (fields: string) => `must be an object {${fields}} (every field optional)`,
@@ -133,6 +134,7 @@ export const gridSchema = z.strictObject(
           seed: posInt.optional(),
           inputsPerBeat: posInt.optional(),
           skipZeroInputs: z.boolean({ error: 'must be true or false' }).optional(),
+          skipZeroErrors: z.boolean({ error: 'must be true or false' }).optional(),
         },
         { error: R.config },
       )

@@ -97,9 +97,12 @@ export async function verify(cfg: Config, opts: VerifyOptions): Promise<VerifyRe
   }
   const golden = new GoldenAccelerator(opts.goldenConfig ?? cfg);
   golden.loadWeights(weights);
+  // The update MACs of each training sample (with skipZeroErrors they depend on its errors).
+  const updateMacs: number[] = [];
   for (let i = 0; i < samples.length && !firstMismatch; i++) {
     const s = samples[i]!;
     const predicted = golden.sample(s.input, s.label, s.train).predicted;
+    updateMacs.push(golden.lastUpdateMacs());
     const digest = weightDigest(golden.readWeights()) >>> 0;
     if (predicted !== results[i]!.predicted || digest !== results[i]!.digest) {
       firstMismatch = await locate(cfg, weights, samples, i, opts);
@@ -111,8 +114,8 @@ export async function verify(cfg: Config, opts: VerifyOptions): Promise<VerifyRe
   const countedIdx = samples.flatMap((s, i) => (!trains || s.train ? [i] : []));
   const mean = (f: (i: number) => number) => (countedIdx.length ? countedIdx.reduce((s, i) => s + f(i), 0) / countedIdx.length : 0);
   const cyclesPerSample = mean((i) => results[i]!.cycles);
-  // The bound of each sample: with skipZeroInputs it depends on the sample's non-zero inputs.
-  const bound = mean((i) => sampleBoundCycles(cfg, samples[i]!.input, trains));
+  // The bound of each sample: with skipping it depends on the sample's non-zero inputs and errors.
+  const bound = mean((i) => sampleBoundCycles(cfg, samples[i]!.input, trains, cfg.skipZeroErrors ? updateMacs[i] : undefined));
   return {
     equivalent: firstMismatch === null,
     samples: samples.length,

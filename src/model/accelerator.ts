@@ -22,7 +22,8 @@
  * LFSR of lane p is not stepped: its draw for update operation c of training sample n is the
  * precomputed `seq[(p·floor(65535/P) + Φ + c) mod 65535]` (§2), Φ being the sum of U over the
  * training samples so far (n·U; with skipZeroInputs U depends on each sample's non-zero inputs,
- * §10), so only the phase Φ mod 65535 is kept, and skipped operations cost nothing. Weights are stored per layer
+ * §10, with skipZeroErrors on which update groups have a non-zero error, §11), so only the phase
+ * Φ mod 65535 is kept, and skipped operations cost nothing. Weights are stored per layer
  * column-major in a Float64Array (the forward pass keeps 8 outputs in registers while the
  * non-zero input columns stream by); the stream order exists only in load/readWeights. The hot
  * path allocates nothing (`train`/`infer`; `sample` returns one small object). Measured with
@@ -75,6 +76,11 @@ export interface AcceleratorParams {
    * the same except for which LFSR draw each update operation gets. Default false.
    */
   readonly skipZeroInputs?: boolean;
+  /**
+   * The update skips a group of P rows whose errors are all zero (docs/ARCHITECTURE.md §11): it
+   * would change no weight, so only the LFSR numbering of the later operations differs. Default false.
+   */
+  readonly skipZeroErrors?: boolean;
 }
 
 /** The numbers of docs/ARCHITECTURE.md §2–§3 that the model derives from the parameters. */
@@ -272,7 +278,7 @@ export interface AcceleratorTrace {
   readonly train: boolean;
   readonly label: number;
   readonly predicted: number;
-  /** n: the number of training samples before this one since reset (the LFSR phase is n·U mod 65535 without skipZeroInputs). */
+  /** n: the number of training samples before this one since reset (the LFSR phase is n·U mod 65535 without skipping). */
   readonly sampleNumber: number;
   /** Exact accumulators (fraction bits Wf + Af), k = 0..L−1. */
   readonly z: readonly Float64Array[];
@@ -360,8 +366,14 @@ export class GoldenAccelerator {
   private readonly skip: boolean;
   /** 0, 1, 2, …: the draw offsets of compacted columns (layer 1 with skip). */
   private readonly iota: Int32Array;
-  /** Scratch: layer 1's row positions for this sample (skip). */
-  private readonly rowPos0: Int32Array;
+  /** skipZeroErrors: update groups whose errors are all zero issue nothing. */
+  private readonly skipErr: boolean;
+  /** Scratch (either skip): this sample's row positions per layer, for the rows it updates. */
+  private readonly samplePos: Int32Array[];
+  /** Scratch (skipZeroErrors): whether a group of the layer being numbered has a non-zero error. */
+  private readonly groupLive: Uint8Array;
+  /** MACs the last training sample's update issued (lanes × columns of the groups it ran). */
+  private updateMacsLast = 0;
 
   constructor(params: AcceleratorParams, options: { trace?: boolean } = {}) {
     const geometry = acceleratorGeometry(params);
@@ -377,7 +389,10 @@ export class GoldenAccelerator {
     this.dedicated = params.variant === 'dedicated';
     this.skip = params.skipZeroInputs === true;
     this.iota = Int32Array.from({ length: this.skip ? params.layers[0]! : 0 }, (_, i) => i);
-    this.rowPos0 = new Int32Array(this.skip ? params.layers[1]! : 0);
+    this.skipErr = params.skipZeroErrors === true;
+    const perSample = this.skip || this.skipErr;
+    this.samplePos = params.layers.slice(1).map((n) => new Int32Array(perSample ? n : 0));
+    this.groupLive = new Uint8Array(Math.max(...geometry.groups));
     const { weight: W, act: A, error: E } = params;
     const L = geometry.L;
     this.L = L;
@@ -558,7 +573,7 @@ export class GoldenAccelerator {
     return this.trained;
   }
 
-  /** Lane p's current LFSR state (its next draw): seq[(p·floor(65535/P) + Φ) mod 65535], Φ = Σ U (n·U without skipZeroInputs). */
+  /** Lane p's current LFSR state (its next draw): seq[(p·floor(65535/P) + Φ) mod 65535], Φ = Σ U (n·U without skipping). */
   lfsrState(lane: number): number {
     if (!Number.isInteger(lane) || lane < 0 || lane >= this.geometry.P) throw new RangeError(`lfsrState: lane must be in 0..${this.geometry.P - 1}, got ${lane}`);
     return this.seq[(this.geometry.laneStarts[lane]! + this.phase) % LFSR_PERIOD]!;
@@ -622,21 +637,68 @@ export class GoldenAccelerator {
       for (let k = L - 1; k >= 1; k--) this.backward(k);
       // Update l = L..1 reads e_l, a_{l−1} and W_l only, and each backward step read its W_l
       // before: updating after all backward steps is the same.
+      const ops = this.skip || this.skipErr ? this.numberUpdateRows() : this.denseUpdateOps();
       for (let k = L - 1; k >= 0; k--) {
         this.update(k, phase);
       }
       this.trained = n + 1;
-      this.phase = (phase + (this.updateOps() % LFSR_PERIOD)) % LFSR_PERIOD;
+      this.phase = (phase + (ops % LFSR_PERIOD)) % LFSR_PERIOD;
     }
     if (this.tracing) this.capture(input, label, train, predicted, n);
     return predicted;
   }
 
-  /** U of this sample: the update operations (LFSR steps); with skip, layer 1 issues nz + 1 columns per group. */
-  private updateOps(): number {
+  /** U without skipping (every group, every column), recording the update's MACs. */
+  private denseUpdateOps(): number {
+    let macs = 0;
+    for (let k = 0; k < this.L; k++) macs += this.sizes[k + 1]! * (this.sizes[k]! + 1);
+    this.updateMacsLast = macs;
+    return this.geometry.updateOps;
+  }
+
+  /**
+   * Numbers this sample's update operations as the controller issues them (layer L first, group
+   * by group): a group runs N_{l-1} + 1 columns (layer 1 with skipZeroInputs: non-zero inputs + 1)
+   * unless skipZeroErrors and its errors are all zero. Fills samplePos[k][j] = (lane start + c of
+   * row j's first operation) mod 65535 for the rows of the groups that run, records the MACs, and
+   * returns U of this sample.
+   */
+  private numberUpdateRows(): number {
     const g = this.geometry;
-    if (!this.skip) return g.updateOps;
-    return g.updateOps - g.groups[0]! * (this.sizes[0]! - this.inCount[0]!);
+    const P = g.P;
+    const live = this.groupLive;
+    let c = 0;
+    let macs = 0;
+    for (let k = this.L - 1; k >= 0; k--) {
+      const nOut = this.sizes[k + 1]!;
+      const cols = k === 0 && this.skip ? this.inCount[0]! + 1 : this.sizes[k]! + 1;
+      const G = g.groups[k]!;
+      if (this.skipErr) {
+        live.fill(0, 0, G);
+        const idx = this.errIdx[k]!;
+        for (let q = 0; q < this.errCount[k]!; q++) live[(idx[q]! / P) | 0] = 1;
+      }
+      const pos = this.samplePos[k]!;
+      for (let grp = 0; grp < G; grp++) {
+        if (this.skipErr && !live[grp]) continue;
+        const j0 = grp * P;
+        const j1 = Math.min(nOut, j0 + P);
+        const cm = c % LFSR_PERIOD;
+        for (let j = j0; j < j1; j++) pos[j] = (g.laneStarts[j - j0]! + cm) % LFSR_PERIOD;
+        c += cols;
+        macs += (j1 - j0) * cols;
+      }
+    }
+    this.updateMacsLast = macs;
+    return c;
+  }
+
+  /**
+   * The MACs the last training sample's update issued: with skipping fewer than the forward
+   * pass's (sampleBoundCycles takes them for a sample's cycle bound).
+   */
+  lastUpdateMacs(): number {
+    return this.updateMacsLast;
   }
 
   /** The non-zero inputs as a list (index, code), checking every code. */
@@ -884,7 +946,7 @@ export class GoldenAccelerator {
     const sparse = k === 0 && this.skip;
     const dIdx = sparse ? this.iota : aIdx;
     const biasOff = sparse ? na : nIn;
-    const pos = sparse ? this.sparseRowPos(na) : this.rowPos[k]!;
+    const pos = this.skip || this.skipErr ? this.samplePos[k]! : this.rowPos[k]!;
     const rnd = this.rnd;
     const lo = this.wMin;
     const hi = this.wMax;
@@ -923,18 +985,6 @@ export class GoldenAccelerator {
       const x = w[biasCol + j]! - d;
       w[biasCol + j] = x < lo ? lo : x > hi ? hi : x;
     }
-  }
-
-  /** Layer 1's row positions with skip: lane start + (offset of layer 1) + g·(na + 1), mod 65535. */
-  private sparseRowPos(na: number): Int32Array {
-    const pos = this.rowPos0;
-    const g = this.geometry;
-    const off = g.updateOpOffsets[0]!;
-    for (let j = 0; j < pos.length; j++) {
-      const p = j % g.P;
-      pos[j] = (g.laneStarts[p]! + off + ((j - p) / g.P) * (na + 1)) % LFSR_PERIOD;
-    }
-    return pos;
   }
 
   private capture(input: SampleInput, label: number, train: boolean, predicted: number, n: number): void {

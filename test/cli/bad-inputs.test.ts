@@ -61,6 +61,8 @@ const cases: Case[] = [
   { name: 'zero inputs per beat', args: gen('--inputs-per-beat', '0'), says: /inputsPerBeat|inputs-per-beat/ },
   { name: 'a non-boolean zero skipping', args: gen('--skip-zero-inputs', 'yes'), says: /skip-zero-inputs must be true or false, got "yes"/ },
   { name: 'a non-boolean zero skipping in the file', args: gen('--config', file('skip.json', '{"skipZeroInputs": 1}')), says: /skipZeroInputs must be true or false/ },
+  { name: 'a non-boolean error skipping', args: gen('--skip-zero-errors', '1'), says: /skip-zero-errors must be true or false, got "1"/ },
+  { name: 'a non-boolean error skipping in the file', args: gen('--config', file('skip-errors.json', '{"skipZeroErrors": "no"}')), says: /skipZeroErrors must be true or false/ },
   { name: 'an unknown key in the file', args: gen('--config', file('unknown.json', '{"layerz": [4, 2]}')), says: /layerz/ },
   { name: 'a wrong type in the file', args: gen('--config', file('type.json', '{"layers": "abc"}')), says: /layers/ },
   { name: 'malformed JSON', args: gen('--config', file('bad.json', '{"layers": [4, 2],}')), says: /bad\.json.*not valid JSON/ },

@@ -52,6 +52,7 @@ describe('configuration flags', () => {
       '--seed', '0xBEEF',
       '--inputs-per-beat', '4',
       '--skip-zero-inputs', 'false',
+      '--skip-zero-errors', 'false',
     ]);
     expect(o).toEqual({
       variant: 'taxonn',
@@ -67,6 +68,7 @@ describe('configuration flags', () => {
       seed: 0xbeef,
       inputsPerBeat: 4,
       skipZeroInputs: false,
+      skipZeroErrors: false,
     });
     expect(config(['--seed', '1234']).seed).toBe(1234);
   });

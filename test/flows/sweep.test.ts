@@ -53,7 +53,7 @@ describe('the grid', () => {
       [{ ...BASE, formats: ['default', { weight: { bits: '12' } }] }, `sweep: formats[1].weight.bits must be a non-negative integer, got "12" (in ${f})`],
       [{ ...BASE, formats: [{ weight: { bits: 12, fraq: 10 } }] }, `sweep: formats[0].weight.fraq is not a known field (allowed: bits, frac), got 10 (in ${f})`],
       [{ ...BASE, formats: ['defaults'] }, `sweep: formats[0] must be "default" or an object with at least one of "weight", "act", "error", got "defaults" (in ${f})`],
-      [{ ...BASE, config: { pes: 4 } }, `sweep: config.pes is not a known field (allowed: accBits, lrShift, rounding, hidden, seed, inputsPerBeat, skipZeroInputs; variant, layers, pes and the formats are set by the grid's own fields), got 4 (in ${f})`],
+      [{ ...BASE, config: { pes: 4 } }, `sweep: config.pes is not a known field (allowed: accBits, lrShift, rounding, hidden, seed, inputsPerBeat, skipZeroInputs, skipZeroErrors; variant, layers, pes and the formats are set by the grid's own fields), got 4 (in ${f})`],
       [{ ...BASE, layers: { iris: [4] } }, `sweep: layers.iris must be a list of at least 2 layer sizes (positive integers), got [4] (in ${f})`],
       [{ ...BASE, steps: ['train', 'synthesis'] }, `sweep: steps[1] must be one of "verify", "train", "synth", "power", got "synthesis" (in ${f})`],
       [{ ...BASE, power: { clockMHz: 0 } }, `sweep: power.clockMHz must be a positive number, got 0 (in ${f})`],

@@ -69,10 +69,22 @@ describe('RTL ≡ golden model', () => {
   });
 
   it('the default configuration (784-64-10, P = 16) without zero skipping: equivalent and ≥ 90% of the cycle bound', async () => {
-    const r = await verify({ ...DEFAULT_CONFIG, skipZeroInputs: false }, { samples: 40, seed: 5, stallPermille: 0, sparsity: 0.8 });
+    const r = await verify({ ...DEFAULT_CONFIG, skipZeroInputs: false, skipZeroErrors: false }, { samples: 40, seed: 5, stallPermille: 0, sparsity: 0.8 });
     expect(r.firstMismatch).toBeNull();
     expect(r.utilization).toBeGreaterThanOrEqual(0.9);
     expect(r.boundCyclesPerSample).toBe(6402);
+  });
+
+  it('skipZeroErrors: the same stream in fewer cycles, the bound counting only the groups issued', async () => {
+    const cfg = parseConfig({ layers: [40, 12, 10], pes: 4 });
+    const opts = { samples: 120, seed: 8, stallPermille: 100, inferFraction: 0 };
+    const on = await verify({ ...cfg, skipZeroErrors: true }, opts);
+    const off = await verify({ ...cfg, skipZeroErrors: false }, opts);
+    expect(on.firstMismatch).toBeNull();
+    expect(off.firstMismatch).toBeNull();
+    // the hidden layer's 3 groups of 4 ReLU neurons: some have no error in some samples
+    expect(on.boundCyclesPerSample).toBeLessThan(off.boundCyclesPerSample);
+    expect(on.cyclesPerSample).toBeLessThan(off.cyclesPerSample - (off.boundCyclesPerSample - on.boundCyclesPerSample) / 2);
   });
 
   it('the default configuration (zero skipping): equivalent, MNIST-like inputs cost a quarter of the cycles, ≥ 90% of their bound', async () => {

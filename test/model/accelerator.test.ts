@@ -56,6 +56,7 @@ function randomParams(rng: Rng, i: number): AcceleratorParams {
     inputsPerBeat: rng.int(1, 8),
     // every rounding × hidden pair with and without zero skipping (no draw: the stream stays put)
     skipZeroInputs: Math.floor(i / 6) % 2 === 1,
+    skipZeroErrors: Math.floor(i / 12) % 2 === 1,
   };
 }
 
@@ -149,6 +150,9 @@ describe('GoldenAccelerator vs the literal BigInt reference', () => {
     expect(configs.some((c) => c.act.frac === 0 && c.hidden === 'hardsigmoid')).toBe(true);
     expect(configs.some((c) => c.skipZeroInputs && c.rounding === 'stochastic' && acceleratorGeometry(c).updateShift > 0)).toBe(true);
     expect(configs.some((c) => !c.skipZeroInputs)).toBe(true);
+    expect(configs.some((c) => c.skipZeroErrors && c.rounding === 'stochastic' && acceleratorGeometry(c).updateShift > 0)).toBe(true);
+    expect(configs.some((c) => c.skipZeroErrors && c.skipZeroInputs)).toBe(true);
+    expect(configs.some((c) => !c.skipZeroErrors)).toBe(true);
   });
 
   configs.forEach((p, i) => {
@@ -221,6 +225,8 @@ describe('negative controls: every deliberately wrong reference is detected', ()
             return L >= 2;
           case 'skip-steps-lfsr':
             return p.rounding === 'stochastic' && S > 0 && p.skipZeroInputs === true;
+          case 'skip-errors-steps-lfsr':
+            return p.rounding === 'stochastic' && S > 0 && p.skipZeroErrors === true;
           default:
             return true;
         }
@@ -337,7 +343,7 @@ describe('samples, LFSR positions and parameters', () => {
   });
 
   it('with skipZeroInputs, layer 1 issues G_1 · (non-zero inputs + 1) update operations per training sample', () => {
-    const p: AcceleratorParams = { ...DEFAULTS, layers: [7, 5, 3], pes: 4, skipZeroInputs: true };
+    const p: AcceleratorParams = { ...DEFAULTS, layers: [7, 5, 3], pes: 4, skipZeroInputs: true, skipZeroErrors: false };
     const seq = lfsrSequence(p.seed);
     const m = new GoldenAccelerator(p);
     m.initWeights(1);
@@ -348,6 +354,30 @@ describe('samples, LFSR positions and parameters', () => {
       phase += 2 * (nz + 1) + 1 * 6;
       for (let lane = 0; lane < 4; lane++) expect(m.lfsrState(lane)).toBe(seq[(lane * 16383 + phase) % LFSR_PERIOD]);
     }
+  });
+
+  it('with skipZeroErrors, an update group runs only when one of its errors is non-zero', () => {
+    // 9 inputs, 10 hidden in 3 groups of P = 4 (the last with 2 lanes), 3 outputs in 1 group
+    const p: AcceleratorParams = { ...DEFAULTS, layers: [9, 10, 3], pes: 4, skipZeroInputs: true, skipZeroErrors: true };
+    const seq = lfsrSequence(p.seed);
+    const m = new GoldenAccelerator(p, { trace: true });
+    m.initWeights(4);
+    const rng = new Rng(3);
+    let phase = 0;
+    let skipped = 0;
+    for (let n = 0; n < 40; n++) {
+      const x = Uint8Array.from({ length: 9 }, () => (rng.bool(0.4) ? 0 : rng.int(1, 255)));
+      m.sample(x, rng.int(0, 2), true);
+      const e = m.lastTrace()!.e;
+      const nz = x.filter((v) => v !== 0).length;
+      const live = (k: number, g: number) => Array.from(e[k]!.slice(g * 4, g * 4 + 4)).some((v) => v !== 0);
+      const hidden = [0, 1, 2].filter((g) => live(0, g)).length;
+      skipped += 3 - hidden + (live(1, 0) ? 0 : 1);
+      phase += hidden * (nz + 1) + (live(1, 0) ? 11 : 0);
+      for (let lane = 0; lane < 4; lane++) expect(m.lfsrState(lane), `sample ${n} lane ${lane}`).toBe(seq[(lane * 16383 + phase) % LFSR_PERIOD]);
+      expect(m.lastUpdateMacs()).toBe([0, 1, 2].filter((g) => live(0, g)).reduce((s, g) => s + (g === 2 ? 2 : 4) * (nz + 1), 0) + (live(1, 0) ? 3 * 11 : 0));
+    }
+    expect(skipped).toBeGreaterThan(0); // the case is exercised
   });
 
   it('zero skipping changes nothing but the stochastic draws', () => {
@@ -361,13 +391,15 @@ describe('samples, LFSR positions and parameters', () => {
     for (const rounding of ['truncate', 'nearest'] as const) {
       const p: AcceleratorParams = { ...DEFAULTS, layers: [40, 12, 10], pes: 4, rounding };
       expect(run({ ...p, skipZeroInputs: true })).toBe(run({ ...p, skipZeroInputs: false }));
+      expect(run({ ...p, skipZeroErrors: true })).toBe(run({ ...p, skipZeroErrors: false }));
     }
     const p: AcceleratorParams = { ...DEFAULTS, layers: [40, 12, 10], pes: 4, rounding: 'stochastic' };
     expect(run({ ...p, skipZeroInputs: true })).not.toBe(run({ ...p, skipZeroInputs: false }));
+    expect(run({ ...p, skipZeroErrors: true })).not.toBe(run({ ...p, skipZeroErrors: false }));
   });
 
   it('lanes advance U per training sample, none per inference; reset restarts them', () => {
-    const p: AcceleratorParams = { ...DEFAULTS, layers: [7, 5, 3], pes: 4, skipZeroInputs: false };
+    const p: AcceleratorParams = { ...DEFAULTS, layers: [7, 5, 3], pes: 4, skipZeroInputs: false, skipZeroErrors: false };
     const g = acceleratorGeometry(p);
     expect(g.updateOps).toBe(2 * 8 + 1 * 6);
     const seq = lfsrSequence(p.seed);

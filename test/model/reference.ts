@@ -40,6 +40,8 @@ export const MUTATIONS = [
   'wide-low-bits',
   /** with skipZeroInputs, zero inputs still step the LFSRs (as if layer 1 issued them) */
   'skip-steps-lfsr',
+  /** with skipZeroErrors, a skipped group (all errors zero) still steps the LFSRs */
+  'skip-errors-steps-lfsr',
 ] as const;
 export type Mutation = (typeof MUTATIONS)[number];
 
@@ -223,6 +225,21 @@ export class ReferenceAccelerator {
     };
     const update = (l: number) => {
       for (let g = 0; g < this.G[l]!; g++) {
+        // skipZeroErrors: a group whose errors are all zero issues nothing (and steps no LFSR)
+        if (this.params.skipZeroErrors) {
+          let live = false;
+          for (let p = 0; p < P; p++) if (g * P + p < N[l]! && e[l]![g * P + p]! !== 0n) live = true;
+          if (!live) {
+            if (this.mutation === 'skip-errors-steps-lfsr') {
+              for (let i = 0; i <= N[l - 1]!; i++) {
+                const x = i < N[l - 1]! ? a[l - 1]![i]! : this.ONE;
+                if (l === 1 && this.params.skipZeroInputs && x === 0n) continue;
+                for (const lane of this.lanes) lane.advance();
+              }
+            }
+            continue;
+          }
+        }
         for (let i = 0; i <= N[l - 1]!; i++) {
           const x = i < N[l - 1]! ? a[l - 1]![i]! : this.ONE;
           // skipZeroInputs: layer 1 issues no operation (and steps no LFSR) for a zero input

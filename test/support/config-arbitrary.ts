@@ -33,6 +33,7 @@ export const configArb: fc.Arbitrary<Config> = fc
     seed: fc.integer({ min: 1, max: 65535 }),
     inputsPerBeat: fc.integer({ min: 1, max: 8 }),
     skipZeroInputs: fc.boolean(),
+    skipZeroErrors: fc.boolean(),
   })
   .map((r) => {
     try {
@@ -50,6 +51,7 @@ export const configArb: fc.Arbitrary<Config> = fc
         seed: r.seed,
         inputsPerBeat: r.inputsPerBeat,
         skipZeroInputs: r.skipZeroInputs,
+        skipZeroErrors: r.skipZeroErrors,
       });
     } catch (e) {
       if (e instanceof ConfigError) return undefined;
@@ -77,7 +79,7 @@ export function verifyCommand(c: VerifyCase): string {
     `--weight ${f(cfg.weight)} --act ${f(cfg.act)} --error ${f(cfg.error)}`,
     `--acc-bits ${cfg.accBits} --lr-shift ${cfg.lrShift}`,
     `--rounding ${cfg.rounding} --hidden ${cfg.hidden}`,
-    `--seed ${cfg.seed} --inputs-per-beat ${cfg.inputsPerBeat} --skip-zero-inputs ${cfg.skipZeroInputs}`,
+    `--seed ${cfg.seed} --inputs-per-beat ${cfg.inputsPerBeat} --skip-zero-inputs ${cfg.skipZeroInputs} --skip-zero-errors ${cfg.skipZeroErrors}`,
     `--samples ${c.samples} --stimulus-seed ${c.stimulusSeed}`,
     c.stalls ? '--stalls' : '',
   ]
