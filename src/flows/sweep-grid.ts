@@ -24,8 +24,12 @@ export class SweepError extends Error {
 export const SWEEP_STEPS = ['verify', 'train', 'synth', 'power'] as const;
 export type SweepStep = (typeof SWEEP_STEPS)[number];
 
-/** Bumped when the meaning of a cached point changes: every point runs again. */
-export const SWEEP_VERSION = 1;
+/**
+ * Bumped when the meaning of a cached point changes, e.g. when the generator's defaults change
+ * what a point measures: every point runs again. 2: skipZeroErrors (on by default) changes cycles,
+ * power and the stochastic draws.
+ */
+export const SWEEP_VERSION = 2;
 
 /** Defaults of the grid's optional settings. */
 export const GRID_DEFAULTS = Object.freeze({
