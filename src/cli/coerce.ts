@@ -15,16 +15,22 @@ export const oneOf =
     throw new UsageError(`--${name} must be one of ${allowed.join(', ')}, got ${JSON.stringify(v)}`);
   };
 
-/** A positive integer (undefined passes through, for flags without a default). */
-export const positiveInt =
-  (name: string) =>
+/** An integer ≥ min (undefined passes through, for flags without a default); `what` names the rule. */
+const intAtLeast =
+  (name: string, min: number, what: string) =>
   (raw: unknown): number => {
     const v = last(raw);
     if (v === undefined) return undefined as unknown as number;
-    const n = Number(v);
-    if (!Number.isSafeInteger(n) || n < 1) throw new UsageError(`--${name} must be a positive integer, got ${String(v)}`);
+    const n = typeof v === 'string' && v.trim() === '' ? NaN : Number(v);
+    if (!Number.isSafeInteger(n) || n < min) throw new UsageError(`--${name} must be ${what}, got ${String(v)}`);
     return n;
   };
+
+/** A positive integer (undefined passes through, for flags without a default). */
+export const positiveInt = (name: string) => intAtLeast(name, 1, 'a positive integer');
+
+/** A non-negative integer (undefined passes through). */
+export const nonNegativeInt = (name: string) => intAtLeast(name, 0, 'a non-negative integer');
 
 /** A positive number (undefined passes through). */
 export const positiveNumber =

@@ -9,11 +9,12 @@ import { DEFAULT_LIBERTY } from '../flows/synth.js';
 import { resolveTrainConfig } from '../flows/train.js';
 import { DATASET_NAMES, type DatasetName } from '../model/datasets/index.js';
 import { addConfigOptions, configOverridesFromArgs, flagOrigin, type ConfigArgs } from './config-options.js';
-import { last, oneOf, positiveInt, positiveNumber } from './coerce.js';
+import { last, nonNegativeInt, oneOf, positiveInt, positiveNumber } from './coerce.js';
 
 export interface PowerArgs extends ConfigArgs {
   dataset: DatasetName;
   samples: number;
+  after?: number;
   clock: number;
   liberty?: string;
   'sram-liberty'?: string[];
@@ -26,6 +27,11 @@ export function powerOptions<T>(y: Argv<T>): Argv<T & PowerArgs> {
   return addConfigOptions(y)
     .option('dataset', { type: 'string', demandOption: true, describe: `workload: the first --samples training samples of ${DATASET_NAMES.join(', ')} (layers default per data set, as for train)`, coerce: oneOf('dataset', DATASET_NAMES) })
     .option('samples', { type: 'string', demandOption: true, describe: 'samples in the workload (training samples; inference samples for an inference variant)', coerce: positiveInt('samples') })
+    .option('after', {
+      type: 'string',
+      describe: 'start from the weights after training the first N samples (golden model; the traced samples follow them): energy part-way through training (default 0)',
+      coerce: nonNegativeInt('after'),
+    })
     .option('clock', { type: 'string', demandOption: true, describe: 'clock frequency in MHz', coerce: positiveNumber('clock') })
     .option('liberty', { type: 'string', describe: `standard-cell liberty file (default ${DEFAULT_LIBERTY}, Debian qflow-tech-osu018)` })
     .option('sram-liberty', { type: 'string', array: true, describe: 'liberty files of SRAM macros: memory power from their read/write energy, added to the total (repeatable, or several files after one flag)' })
@@ -46,6 +52,7 @@ export async function runPowerCommand(args: PowerArgs): Promise<void> {
   const report = await estimatePower(cfg, {
     dataset: args.dataset,
     samples: args.samples,
+    ...(args.after !== undefined ? { after: args.after } : {}),
     clockMHz: args.clock,
     ...(args.liberty !== undefined ? { liberty: String(last(args.liberty)) } : {}),
     ...(sram.length ? { sramLiberty: sram } : {}),
@@ -60,7 +67,7 @@ const f3 = (x: number) => (Math.abs(x) >= 100 ? x.toFixed(1) : Math.abs(x) >= 1 
 export function powerSummary(r: PowerReport): string {
   const l = r.logic;
   let s =
-    `power at ${r.clockMHz} MHz: ${r.samples} ${r.train ? 'training' : 'inference'} samples of ${r.dataset}, layers ${r.config.layers.join('-')}, P = ${r.config.pes}; liberty ${r.liberty}\n` +
+    `power at ${r.clockMHz} MHz: ${r.samples} ${r.train ? 'training' : 'inference'} samples of ${r.dataset}${r.after ? ` after ${r.after}` : ''}, layers ${r.config.layers.join('-')}, P = ${r.config.pes}; liberty ${r.liberty}\n` +
     `  logic (OpenSTA): ${f3(l.totalMw)} mW = internal ${f3(l.internalMw)} + switching ${f3(l.switchingMw)} + leakage ${f3(l.leakageMw)} mW; ${(r.logicAreaUm2 / 1e6).toFixed(3)} mm² of cells\n`;
   if (r.memories && r.memoryMw !== undefined) {
     s += `  memories (SRAM macros): ${f3(r.memoryMw)} mW\n`;

@@ -22,7 +22,7 @@ import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Config } from '../config/index.js';
-import { initialWeights } from '../model/accelerator.js';
+import { GoldenAccelerator, initialWeights } from '../model/accelerator.js';
 import { DATASET_NAMES, loadDataset, quantizeInputs, type DatasetName } from '../model/datasets/index.js';
 import { AcceleratorSim, type Sample } from '../sim/accelerator/accelerator-sim.js';
 import { emitForSim } from '../sim/from-module.js';
@@ -37,8 +37,16 @@ import { vcdActivity, type SignalActivity, type VcdActivity } from './vcd.js';
 
 export interface PowerOptions {
   dataset: DatasetName;
-  /** The first `samples` training samples of the data set. */
+  /** `samples` training samples of the data set (the first, or those after `after`). */
   samples: number;
+  /**
+   * Start from the weights after training the first `after` samples (in the golden model, which
+   * the RTL equals bit for bit; loaded like any weights) and trace samples after..after+samples−1:
+   * the energy of a network part-way through training rather than at its initial weights (with
+   * skipZeroErrors the difference is real: trained ReLU layers leave more groups without an error).
+   * Default 0.
+   */
+  after?: number;
   clockMHz: number;
   /** Standard-cell liberty (default: synth's DEFAULT_LIBERTY, Debian qflow-tech-osu018). */
   liberty?: string;
@@ -80,6 +88,8 @@ export interface PowerReport {
   variant: string;
   dataset: string;
   samples: number;
+  /** The traced samples start after this many (trained in the golden model first). */
+  after: number;
   clockMHz: number;
   /** The standard-cell liberty file. */
   liberty: string;
@@ -134,6 +144,19 @@ const secs = (t0: number) => Math.round((performance.now() - t0) / 100) / 10;
 const mw = (w: number) => w * 1e3;
 const r4 = (x: number) => Number(x.toPrecision(6));
 
+/** The initial weights after training the samples 0..after−1 in the golden model (bit-exact with the RTL). */
+function weightsAfter(cfg: Config, after: number, sampleAt: (i: number) => Sample): Int32Array {
+  const w = initialWeights(cfg, cfg.seed);
+  if (after === 0) return w;
+  const golden = new GoldenAccelerator(cfg);
+  golden.loadWeights(w);
+  for (let i = 0; i < after; i++) {
+    const s = sampleAt(i);
+    golden.sample(s.input, s.label, s.train);
+  }
+  return golden.readWeights();
+}
+
 /** Generates the accelerator for `cfg`, runs the workload and estimates its power. */
 export async function estimatePower(cfg: Config, opts: PowerOptions): Promise<PowerReport> {
   // ---- every check before anything runs or is written
@@ -159,8 +182,12 @@ export async function estimatePower(cfg: Config, opts: PowerOptions): Promise<Po
   }
   const idleCycles = opts.idleCycles ?? 0;
   if (!Number.isSafeInteger(idleCycles) || idleCycles < 0) throw new PowerUsageError(`power: idle cycles must be a non-negative integer, got ${opts.idleCycles}`);
-  if (opts.samples > data.train.y.length) {
-    throw new PowerUsageError(`power: samples must be at most ${data.train.y.length} (the training samples of ${data.name}), got ${opts.samples}`);
+  const after = opts.after ?? 0;
+  if (!Number.isSafeInteger(after) || after < 0) throw new PowerUsageError(`power: after must be a non-negative integer, got ${opts.after}`);
+  if (after + opts.samples > data.train.y.length) {
+    throw new PowerUsageError(
+      `power: after + samples must be at most ${data.train.y.length} (the training samples of ${data.name}), got ${after} + ${opts.samples}`,
+    );
   }
   const stdGroups = readLibertyGroups(libs.stdFile);
   const flops = flopOutputs(stdGroups, libs.stdFile);
@@ -182,8 +209,10 @@ export async function estimatePower(cfg: Config, opts: PowerOptions): Promise<Po
     // ---- 1. the workload, traced
     let t0 = performance.now();
     const F = data.features;
-    const codes = quantizeInputs(data.train.x.subarray(0, opts.samples * F), cfg.act);
-    const samples: Sample[] = Array.from({ length: opts.samples }, (_, i) => ({ input: codes.subarray(i * F, (i + 1) * F), label: data.train.y[i]!, train }));
+    const codes = quantizeInputs(data.train.x.subarray(0, (after + opts.samples) * F), cfg.act);
+    const sampleAt = (i: number): Sample => ({ input: codes.subarray(i * F, (i + 1) * F), label: data.train.y[i]!, train });
+    const samples: Sample[] = Array.from({ length: opts.samples }, (_, i) => sampleAt(after + i));
+    const startWeights = weightsAfter(cfg, after, sampleAt);
     const wave = path.join(dir, 'trace.vcd');
     // Memory contents are not traced (--trace-max-array 1): the flow needs registers, ports and the
     // memories' ports only, and tracing the 16 weight banks of the default design makes the model's
@@ -192,7 +221,7 @@ export async function estimatePower(cfg: Config, opts: PowerOptions): Promise<Po
     let skipCycles: number;
     let results;
     try {
-      sim.run(initialWeights(cfg, cfg.seed), []);
+      sim.run(startWeights, []);
       skipCycles = sim.sim.cycle + sim.cycles; // reset and weight load: every cycle has one rising edge
       results = sim.run(undefined, samples);
       if (idleCycles) sim.sim.step(idleCycles); // inputs as the driver left them: no valid, no ready
@@ -301,6 +330,7 @@ export async function estimatePower(cfg: Config, opts: PowerOptions): Promise<Po
       variant: cfg.variant,
       dataset: data.name,
       samples: opts.samples,
+      after,
       clockMHz: opts.clockMHz,
       liberty: libs.stdFile,
       cyclesPerSample: r4(cyclesPerSample),

@@ -108,6 +108,12 @@ const cases: Case[] = [
   { name: 'an unknown engine', args: ['train', '--dataset', 'iris', '--engine', 'gpu'], says: /gpu/ },
   // The power flow (power --dataset iris: the 4-16-3 network)
   { name: 'power: zero samples', args: ['power', '--dataset', 'iris', '--samples', '0', '--clock', '100'], says: /--samples must be a positive integer, got 0$/ },
+  { name: 'power: a negative --after', args: ['power', '--dataset', 'iris', '--samples', '2', '--clock', '100', '--after', '-1'], says: /--after must be a non-negative integer, got -1$/ },
+  {
+    name: 'power: --after past the training set',
+    args: ['power', '--dataset', 'iris', '--samples', '2', '--clock', '100', '--after', '99'],
+    says: /after \+ samples must be at most 100 \(the training samples of iris\), got 99 \+ 2$/,
+  },
   { name: 'power: a clock of 0 MHz', args: ['power', '--dataset', 'iris', '--samples', '2', '--clock', '0'], says: /--clock must be a positive number, got 0$/ },
   {
     name: 'power: a data set that does not fit the first layer',

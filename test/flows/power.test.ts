@@ -240,6 +240,15 @@ describe('real runs on a small Iris network (4-8-3, P = 2)', { timeout: 300_000 
     expect(r200.energyPerSampleNj / r100.energyPerSampleNj).toBeCloseTo(1, 2);
   });
 
+  it('after N: the traced samples follow N trained ones (golden model), from their weights', async () => {
+    const r = await estimatePower(cfg, { dataset: 'iris', samples: 2, clockMHz: 100, after: 60 });
+    expect(r).toMatchObject({ samples: 2, after: 60, train: true });
+    expect(r.synthesisCached).toBe(true); // the same design as above: only the workload changed
+    expect(r.windowCycles).toBeGreaterThanOrEqual(2 * r.cyclesPerSample);
+    // the weight load streams the trained weights: other codes toggle the load path than the initial ones
+    expect(r.totalPowerMw).not.toBe(r100.totalPowerMw);
+  });
+
   it('busy beats idle: one sample then 2000 idle cycles has far less register activity and power', async () => {
     const idle = await estimatePower(cfg, { dataset: 'iris', samples: 1, clockMHz: 100, idleCycles: 2000 });
     expect(idle.windowCycles).toBeGreaterThan(2000);
