@@ -372,6 +372,10 @@ export class GoldenAccelerator {
   private readonly samplePos: Int32Array[];
   /** Scratch (skipZeroErrors): whether a group of the layer being numbered has a non-zero error. */
   private readonly groupLive: Uint8Array;
+  /** Either skip: the update's LFSR numbering depends on the sample (numberUpdateRows). */
+  private readonly perSample: boolean;
+  /** The update's MACs without skipping: Σ_l N_l · (N_{l-1} + 1). */
+  private readonly denseUpdateMacs: number;
   /** MACs the last training sample's update issued (lanes × columns of the groups it ran). */
   private updateMacsLast = 0;
 
@@ -390,8 +394,9 @@ export class GoldenAccelerator {
     this.skip = params.skipZeroInputs === true;
     this.iota = Int32Array.from({ length: this.skip ? params.layers[0]! : 0 }, (_, i) => i);
     this.skipErr = params.skipZeroErrors === true;
-    const perSample = this.skip || this.skipErr;
-    this.samplePos = params.layers.slice(1).map((n) => new Int32Array(perSample ? n : 0));
+    this.perSample = this.skip || this.skipErr;
+    this.samplePos = params.layers.slice(1).map((n) => new Int32Array(this.perSample ? n : 0));
+    this.denseUpdateMacs = params.layers.slice(1).reduce((s, n, k) => s + n * (params.layers[k]! + 1), 0);
     this.groupLive = new Uint8Array(Math.max(...geometry.groups));
     const { weight: W, act: A, error: E } = params;
     const L = geometry.L;
@@ -637,7 +642,7 @@ export class GoldenAccelerator {
       for (let k = L - 1; k >= 1; k--) this.backward(k);
       // Update l = L..1 reads e_l, a_{l−1} and W_l only, and each backward step read its W_l
       // before: updating after all backward steps is the same.
-      const ops = this.skip || this.skipErr ? this.numberUpdateRows() : this.denseUpdateOps();
+      const ops = this.perSample ? this.numberUpdateRows() : this.denseUpdateOps();
       for (let k = L - 1; k >= 0; k--) {
         this.update(k, phase);
       }
@@ -650,9 +655,7 @@ export class GoldenAccelerator {
 
   /** U without skipping (every group, every column), recording the update's MACs. */
   private denseUpdateOps(): number {
-    let macs = 0;
-    for (let k = 0; k < this.L; k++) macs += this.sizes[k + 1]! * (this.sizes[k]! + 1);
-    this.updateMacsLast = macs;
+    this.updateMacsLast = this.denseUpdateMacs;
     return this.geometry.updateOps;
   }
 
@@ -946,7 +949,7 @@ export class GoldenAccelerator {
     const sparse = k === 0 && this.skip;
     const dIdx = sparse ? this.iota : aIdx;
     const biasOff = sparse ? na : nIn;
-    const pos = this.skip || this.skipErr ? this.samplePos[k]! : this.rowPos[k]!;
+    const pos = this.perSample ? this.samplePos[k]! : this.rowPos[k]!;
     const rnd = this.rnd;
     const lo = this.wMin;
     const hi = this.wMax;
