@@ -284,7 +284,7 @@ class AcceleratorBuilder {
       : addr;
     // Advance the running address after an issue (with skipZeroInputs, layer 1's holds the row base).
     const advanceAddr = () =>
-      addr.set(sparse ? mux(isFirstLayer, mux(colIsBias, addr.add(N0 + 1).truncate(waw), addr), addr.add(1).truncate(waw)) : addr.add(1).truncate(waw));
+      addr.set(sparse ? mux(isFirstLayer, mux(colIsBias, addr.add(N0 + 1).truncate(waw), addr), addr.inc()) : addr.inc());
     const lastGroup = m.wire('last_group', grp.eq(tLastGroup));
 
     // ---- the drain: requantises finished forward groups one lane per cycle -------------------
@@ -467,16 +467,16 @@ class AcceleratorBuilder {
       best.set(z);
       bestIdx.set(drainJ.truncate(Math.min(jw, lay.labelBits)));
     });
-    m.when(drainBusy, () => drainJ.set(drainJ.add(1).truncate(jw)));
+    m.when(drainBusy, () => drainJ.set(drainJ.inc()));
     m.when(capture, () => {
       drainBusy.set(1);
       drainLeft.set(s2LaneCount.truncate(pw));
       drainLane?.set(0);
       drainGrp?.set(s2Grp!);
     }).elsewhen(drainBusy, () => {
-      drainLeft.set(drainLeft.sub(1).truncate(pw));
+      drainLeft.set(drainLeft.dec());
       drainBusy.set(drainLeft.ne(1));
-      drainLane?.set(drainLane.add(1).truncate(clog2(P)));
+      drainLane?.set(drainLane.inc());
     });
     m.assign(pendingCapture, isFwd(s1Valid, s1Op, s1Last).or(isFwd(s2Valid, s2Op, s2Last)));
     // Activation buffer writes (hidden layers) and output-error writes (output layer, training).
@@ -549,11 +549,11 @@ class AcceleratorBuilder {
         if (K > 1) {
           m.when(inLane.eq(K - 1), () => {
             inLane.set(0);
-            inWord.set(inWord.add(1).truncate(inWord.width));
-          }).otherwise(() => inLane.set(inLane.add(1).truncate(inLane.width)));
-        } else inWord.set(inWord.add(1).truncate(inWord.width));
+            inWord.set(inWord.inc());
+          }).otherwise(() => inLane.set(inLane.inc()));
+        } else inWord.set(inWord.inc());
       }
-      actAddr.set(actAddr.add(1).truncate(aaw));
+      actAddr.set(actAddr.inc());
     };
     // With skipZeroInputs the pair after this one is read unless this is the last (then the bias follows).
     const nextIsBias = inCount ? m.wire('next_is_bias', col.add(1).eq(inCount)) : undefined;
@@ -614,7 +614,7 @@ class AcceleratorBuilder {
         }),
       rx_data: () => {
         m.when(sSValid, () => {
-          rxWord!.set(rxWord!.add(1).truncate(rxWord!.width));
+          rxWord!.set(rxWord!.inc());
           m.when(rxWord!.eq(lay.inputDepth - 1), () => {
             layer.set(0);
             fsm.goto('fwd_init');
@@ -640,11 +640,11 @@ class AcceleratorBuilder {
           advanceAddr();
           m.when(colIsBias, () => {
             startGroupCounters();
-            grp.set(grp.add(1).truncate(gw));
+            grp.set(grp.inc());
             remain.set(remain.sub(P).truncate(jw));
             m.when(lastGroup, () => fsm.goto('fwd_wait'));
           }).otherwise(() => {
-            col.set(col.add(1).truncate(cw));
+            col.set(col.inc());
             nextInput();
           });
         });
@@ -652,7 +652,7 @@ class AcceleratorBuilder {
       fwd_wait: () => {
         m.when(s1Valid.or(s2Valid).or(drainBusy).not(), () => {
           const next = m.when(isOutputLayer.not(), () => {
-            layer.set(layer.add(1).truncate(lw));
+            layer.set(layer.inc());
             fsm.goto('fwd_init');
           });
           if (!train) next.otherwise(() => fsm.goto('emit'));
@@ -687,19 +687,19 @@ class AcceleratorBuilder {
           grp.set(0);
           remain.set(tNOut);
           eAddr!.set(tEBase!);
-          col.set(col.add(1).truncate(cw));
-          colBase!.set(colBase!.add(1).truncate(waw));
-          addr.set(colBase!.add(1).truncate(waw));
-          actAddr.set(actAddr.add(1).truncate(aaw));
+          col.set(col.inc());
+          colBase!.set(colBase!.inc());
+          addr.set(colBase!.inc());
+          actAddr.set(actAddr.inc());
           m.when(colLane!.eq(P - 1), () => {
             colLane!.set(0);
-            colGrp!.set(colGrp!.add(1).truncate(eaw));
-          }).otherwise(() => colLane!.set(colLane!.add(1).truncate(colLane!.width)));
-          m.when(col.eq(tNIn.sub(1).truncate(cw)), () => fsm.goto('bwd_wait'));
+            colGrp!.set(colGrp!.inc());
+          }).otherwise(() => colLane!.set(colLane!.inc()));
+          m.when(col.eq(tNIn.dec()), () => fsm.goto('bwd_wait'));
         }).otherwise(() => {
-          grp.set(grp.add(1).truncate(gw));
+          grp.set(grp.inc());
           remain.set(remain.sub(P).truncate(jw));
-          eAddr!.set(eAddr!.add(1).truncate(eaw));
+          eAddr!.set(eAddr!.inc());
           addr.set(addr.add(tRowLen).truncate(waw));
         });
       },
@@ -723,9 +723,9 @@ class AcceleratorBuilder {
       upd: () => {
         const nextGroup = () => {
           startGroupCounters();
-          grp.set(grp.add(1).truncate(gw));
+          grp.set(grp.inc());
           remain.set(remain.sub(P).truncate(jw));
-          eAddr!.set(eAddr!.add(1).truncate(eaw));
+          eAddr!.set(eAddr!.inc());
           m.when(lastGroup, () => fsm.goto('upd_wait')).otherwise(() => fsm.goto('upd_err'));
         };
         const issueColumn = () => {
@@ -736,7 +736,7 @@ class AcceleratorBuilder {
           readInput();
           advanceAddr();
           m.when(colIsBias, nextGroup).otherwise(() => {
-            col.set(col.add(1).truncate(cw));
+            col.set(col.inc());
             nextInput();
           });
         };
@@ -751,7 +751,7 @@ class AcceleratorBuilder {
       upd_wait: () => {
         m.when(s1Valid.or(s2Valid).not(), () => {
           m.when(layer.eq(0), () => fsm.goto('emit')).otherwise(() => {
-            layer.set(layer.sub(1).truncate(lw));
+            layer.set(layer.dec());
             m.when(layer.eq(1), () => fsm.goto('upd_init')).otherwise(() => fsm.goto('bwd_init'));
           });
         });
@@ -769,7 +769,7 @@ class AcceleratorBuilder {
     // ---- counters the host can read -------------------------------------------------------------
     const counter = (name: string, when: Expr) => {
       const c = m.reg(`${name}_q`, UInt(COUNTER_BITS), { init: 0 });
-      m.when(when, () => c.set(c.add(1).truncate(COUNTER_BITS)));
+      m.when(when, () => c.set(c.inc()));
       m.assign(m.output(name, UInt(COUNTER_BITS)), c);
     };
     counter('cycles_receive', rx ? rx.busy : is('rx_head', 'rx_data'));
@@ -787,7 +787,7 @@ class AcceleratorBuilder {
     const idle = rx ? m.wire('idle_all', fsm.is('idle').and(rx.pending.not())) : fsm.is('idle');
     counter('cycles_busy', idle.not());
     const done = m.reg('samples_done_q', UInt(32), { init: 0 });
-    m.when(fsm.is('emit').and(mRReady), () => done.set(done.add(1).truncate(32)));
+    m.when(fsm.is('emit').and(mRReady), () => done.set(done.inc()));
     m.assign(m.output('samples_done', UInt(32)), done);
     m.assign(m.output('idle', Bool), idle);
   }
@@ -853,7 +853,7 @@ class AcceleratorBuilder {
       });
     }
     // Lanes still pending after this cycle's write; the next beat is taken when none are.
-    const rest = m.wire('rx_rest', K > 1 ? pend.and(pend.sub(1).truncate(K)) : lit(0, UInt(1)));
+    const rest = m.wire('rx_rest', K > 1 ? pend.and(pend.dec()) : lit(0, UInt(1)));
     const more = rest.orR();
     const headerReady = m.wire('rx_header_ready', busy.not().and(full.not()));
     const take = m.wire('rx_take', busy.and(all.not()).and(more.not()));
@@ -872,7 +872,7 @@ class AcceleratorBuilder {
     }
     const beatMask = m.wire('rx_beat_mask', mask.length === 1 ? mask[0]! : cat(...mask));
     m.when(busy, () => {
-      m.when(write, () => count.set(count.add(1).truncate(s.cw)));
+      m.when(write, () => count.set(count.inc()));
       m.when(take.and(s.sSValid), () => {
         hold.set(s.sSData);
         pend.set(beatMask);
@@ -954,7 +954,7 @@ class AcceleratorBuilder {
       const rowLen = layerTable(m, `${prefix}_row_len`, wl, tables.map((l) => l.rowLen), s.waw + 1);
       const base = layerTable(m, `${prefix}_next_base`, wl, tables.map((l) => l.weightBase + l.groups * l.rowLen), s.waw + 1);
       const endOfRow = m.wire(`${prefix}_end_of_row`, colr.eq(nIn));
-      const lastRow = m.wire(`${prefix}_last_row`, row.eq(nOut.sub(1).truncate(s.jw)));
+      const lastRow = m.wire(`${prefix}_last_row`, row.eq(nOut.dec()));
       const last = m.wire(`${prefix}_last`, endOfRow.and(lastRow).and(wl.eq(L - 1)));
       const elemAddr = m.wire(`${prefix}_addr`, rowBase.add(colr.zext(Math.max(s.cw, s.waw))).truncate(s.waw));
       const reset = () => {
@@ -965,19 +965,19 @@ class AcceleratorBuilder {
         rowBase.set(0);
       };
       const advance = () => {
-        m.when(endOfRow.not(), () => colr.set(colr.add(1).truncate(s.cw))).otherwise(() => {
+        m.when(endOfRow.not(), () => colr.set(colr.inc())).otherwise(() => {
           colr.set(0);
           m.when(lastRow, () => {
-            wl.set(wl.add(1).truncate(s.lw));
+            wl.set(wl.inc());
             row.set(0);
             lane.set(0);
             rowBase.set(base.truncate(s.waw));
           }).otherwise(() => {
-            row.set(row.add(1).truncate(s.jw));
+            row.set(row.inc());
             m.when(lane.eq(P - 1), () => {
               lane.set(0);
               rowBase.set(rowBase.add(rowLen).truncate(s.waw));
-            }).otherwise(() => lane.set(lane.add(1).truncate(lanesW)));
+            }).otherwise(() => lane.set(lane.inc()));
           });
         });
       };

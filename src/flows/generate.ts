@@ -44,7 +44,7 @@ export function generateAccelerator(cfg: Config): GeneratedOutput {
     const mem = m.memories[0];
     if (!mem || !/_ram_/.test(m.name)) continue;
     const instances = design.modules.reduce((n, parent) => n + parent.instances.filter((i) => i.module === m).length, 0);
-    memories.push({ module: m.name, role: m.name.split('_ram_')[0]!, instances, depth: mem.depth, width: mem.type.width });
+    memories.push({ module: design.nameOf(m), role: m.name.split('_ram_')[0]!, instances, depth: mem.depth, width: mem.type.width });
   }
   const verilog = files.map((f) => ({ file: f.file, text: f.text }));
   const manifest: Manifest = {

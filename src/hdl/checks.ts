@@ -5,24 +5,54 @@
  * caught earlier, where the user's line is known.
  */
 import type { Expr, Signal } from './expr.js';
-import { refsOf, type Stmt } from './ir.js';
+import { forEachWrite, refsOf, type Stmt } from './ir.js';
 import type { Module } from './module.js';
 import { formatLoc, type SourceLoc } from './source.js';
+import { checkCrossings, mapped } from './cdc.js';
+import { domainPorts } from './elaborate.js';
 
 /** For each output port name: the input port names it depends on combinationally. */
 export type CombSummary = Map<string, Set<string>>;
 
 export function runModuleChecks(m: Module): void {
   checkDrivers(m);
+  checkDomains(m);
   checkLatches(m);
-  m.comb = checkCombLoops(m);
+  const edges = combEdges(m);
+  m.comb = checkCombLoops(m, edges);
+  m.cdc = checkCrossings(m, edges);
+}
+
+/** Every clock domain an instance uses is connected, to a domain with a reset where it needs one. */
+function checkDomains(m: Module): void {
+  for (const inst of m.instances) {
+    for (const p of domainPorts(inst.module)) {
+      const d = mapped(inst, p.domain, m);
+      if (!d) {
+        m.record(
+          'undriven',
+          `${p.domain.describe()} is not connected in instance ${inst.name}: map it to a domain of ${m.name} in the connection map ({ ${p.domain.name}: domain })`,
+          inst.loc,
+        );
+      } else if (p.reset && !d.reset) {
+        m.record('undriven', `instance ${inst.name} needs a reset for ${p.domain.describe()}, but ${d.describe()} has none`, inst.loc);
+      }
+    }
+  }
 }
 
 function checkDrivers(m: Module): void {
   for (const s of m.allSignals()) {
     const driven = m.continuous.has(s) || m.procedural_.has(s) || m.broken.has(s);
     if ((s.role === 'output' || s.role === 'wire') && !driven) {
-      m.record('undriven', `${s.role} '${s.name}' is never driven: assign it, or set() it in every path`, s.loc);
+      const feeds = m.instanceInputWires.get(s);
+      m.record(
+        'undriven',
+        feeds
+          ? `input '${feeds.port}' of instance ${feeds.inst.name} (module ${feeds.inst.module.name}) is not connected: connect its interface, or assign ${s.name}`
+          : `${s.role} '${s.name}' is never driven: assign it, or set() it in every path`,
+        s.loc,
+      );
     }
     if (s.role === 'reg' && !driven && m.regs.get(s)?.init === undefined) {
       m.record('undriven', `register '${s.name}' is never assigned and has no reset value`, s.loc);
@@ -101,7 +131,7 @@ function mentions(stmts: readonly Stmt[], t: Signal): boolean {
 // ---- combinational loops --------------------------------------------------------------------
 
 /** Edges source → target of combinational dependence among the module's signals. */
-function combEdges(m: Module): Map<Signal, Set<Signal>> {
+export function combEdges(m: Module): Map<Signal, Set<Signal>> {
   const edges = new Map<Signal, Set<Signal>>();
   const add = (from: Signal, to: Signal) => {
     let set = edges.get(from);
@@ -109,24 +139,11 @@ function combEdges(m: Module): Map<Signal, Set<Signal>> {
     set.add(to);
   };
   for (const a of m.continuous.values()) for (const r of refsOf(a.expr)) add(r, a.target);
-  const walk = (stmts: readonly Stmt[], conds: Signal[]) => {
-    for (const s of stmts) {
-      if (s.k === 'assign') {
-        if (m.regs.has(s.target)) continue;
-        for (const r of refsOf(s.expr)) add(r, s.target);
-        for (const c of conds) add(c, s.target);
-      } else if (s.k === 'if') {
-        const c = [...conds, ...refsOf(s.cond)];
-        walk(s.then, c);
-        walk(s.else, c);
-      } else if (s.k === 'switch') {
-        const c = [...conds, ...refsOf(s.sel)];
-        for (const k of s.cases) walk(k.body, c);
-        if (s.default) walk(s.default, c);
-      }
-    }
-  };
-  walk(m.body, []);
+  forEachWrite(m.body, (s, conds) => {
+    if (s.k !== 'assign' || m.regs.has(s.target)) return;
+    for (const r of refsOf(s.expr)) add(r, s.target);
+    for (const c of conds) add(c, s.target);
+  });
   for (const inst of m.instances) {
     for (const [out, ins] of inst.module.comb) {
       const o = inst.outputs.get(out);
@@ -140,8 +157,7 @@ function combEdges(m: Module): Map<Signal, Set<Signal>> {
   return edges;
 }
 
-function checkCombLoops(m: Module): CombSummary {
-  const edges = combEdges(m);
+function checkCombLoops(m: Module, edges: Map<Signal, Set<Signal>>): CombSummary {
   for (const cycle of findCycles(edges)) {
     const names = cycle.map((s) => s.name);
     m.record(

@@ -14,6 +14,7 @@ export type DesignErrorKind =
   | 'cross-module'
   | 'unknown-port'
   | 'name'
+  | 'cdc'
   | 'usage';
 
 export class DesignError extends Error {

@@ -81,3 +81,23 @@ export function evaluate(e: Expr, env: (s: Signal) => bigint): bigint {
       return norm(bitsOf(e.args[0]!));
   }
 }
+
+const constantMemo = new WeakMap<Expr, boolean>();
+
+/** True when `e` reads no signal. Named constants (FSM states) count as signals: they keep their names. */
+export function isConstantExpr(e: Expr): boolean {
+  if (e.kind === 'ref') return false;
+  if (e.kind === 'const') return !e.constName;
+  let v = constantMemo.get(e);
+  if (v === undefined) {
+    v = e.args.every(isConstantExpr);
+    constantMemo.set(e, v);
+  }
+  return v;
+}
+
+/** The value of a constant expression, or undefined when it reads a signal. */
+export function constantValue(e: Expr): bigint | undefined {
+  if (e.kind === 'const') return e.constName ? undefined : e.value;
+  return isConstantExpr(e) ? evaluate(e, () => 0n) : undefined;
+}

@@ -5,6 +5,7 @@
  * silently: narrowing is always an explicit truncate, saturate or shift).
  */
 import { reportError } from './context.js';
+import { constantValue, evaluate } from './eval.js';
 import { callerLoc, type SourceLoc } from './source.js';
 import {
   Bool,
@@ -12,6 +13,7 @@ import {
   SInt,
   UInt,
   fits,
+  fromBits,
   maxValue,
   minValue,
   typeName,
@@ -113,6 +115,30 @@ export class Expr {
     return arith('sub', this, b);
   }
 
+  /** a + b at the wider operand's width: the carry is dropped, the sum wraps around. */
+  addWrap(b: Operand): Expr {
+    const o = coerce(this, b, 'addWrap');
+    if (!o) return poison(this.type);
+    return arith('add', this, o).truncate(Math.max(this.width, o.width));
+  }
+
+  /** a - b at the wider operand's width, wrapping around. */
+  subWrap(b: Operand): Expr {
+    const o = coerce(this, b, 'subWrap');
+    if (!o) return poison(this.type);
+    return arith('sub', this, o).truncate(Math.max(this.width, o.width));
+  }
+
+  /** a + 1 at a's width, wrapping from the maximum to the minimum: the counter step. */
+  inc(): Expr {
+    return this.add(1).truncate(this.width);
+  }
+
+  /** a - 1 at a's width, wrapping from the minimum to the maximum. */
+  dec(): Expr {
+    return this.sub(1).truncate(this.width);
+  }
+
   /** a · b, width wa + wb. */
   mul(b: Operand): Expr {
     const o = coerce(this, b, 'mul');
@@ -132,6 +158,7 @@ export class Expr {
   // ---- bitwise ------------------------------------------------------------------------------
 
   not(): Expr {
+    if (this.kind === 'not') return this.args[0]!;
     return node('not', this.type, [this]);
   }
 
@@ -457,7 +484,56 @@ function poison(t: HdlType): Expr {
 
 function node(kind: ExprKind, t: HdlType, args: Expr[], value = 0n, lo = 0): Expr {
   const poisoned = args.some((a) => a.poisoned);
-  return new Expr(kind, t, args, value, lo, poisoned);
+  const e = new Expr(kind, t, args, value, lo, poisoned);
+  if (poisoned) return e;
+  // Constant folding, and the annihilators a simulator's own folding would find (0 · x, 0 & x,
+  // 0 << x, all-ones | x): the result is then a constant that later operators can see, so that a
+  // comparison with it folds too instead of reaching Verilog as a constant comparison.
+  const v = args.every((a) => constantValue(a) !== undefined) ? evaluate(e, () => 0n) : annihilated(e);
+  return v === undefined ? e : new Expr('const', t, [], v);
+}
+
+function annihilated(e: Expr): bigint | undefined {
+  if (e.args.length === 2 && sameExpr(e.args[0]!, e.args[1]!, 3)) {
+    // x ^ x, x - x, x == x, x < x, …: constant whatever x is.
+    switch (e.kind) {
+      case 'xor':
+      case 'sub':
+      case 'ne':
+      case 'lt':
+      case 'gt':
+        return 0n;
+      case 'eq':
+      case 'le':
+      case 'ge':
+        return 1n;
+    }
+  }
+  const c = e.args.map(constantValue);
+  const zero = (i: number) => c[i] === 0n;
+  const ones = (i: number) => c[i] !== undefined && BigInt.asUintN(e.args[i]!.width, c[i]!) === (1n << BigInt(e.args[i]!.width)) - 1n;
+  switch (e.kind) {
+    case 'mul':
+    case 'and':
+      return zero(0) || zero(1) ? 0n : undefined;
+    case 'or':
+      return ones(0) || ones(1) ? fromBits((1n << BigInt(e.width)) - 1n, e.type) : undefined;
+    case 'shl':
+    case 'shr':
+    case 'dshl':
+      return zero(0) ? 0n : undefined;
+    case 'dshr':
+      return zero(0) ? 0n : e.signed && c[0] === -1n ? -1n : undefined;
+  }
+  return undefined;
+}
+
+/** Structurally the same expression (up to `depth` levels; beyond that only the same object counts). */
+function sameExpr(a: Expr, b: Expr, depth: number): boolean {
+  if (a === b) return true;
+  if (depth === 0 || a.kind !== b.kind || a.kind === 'ref' || a.kind === 'const') return false;
+  if (a.value !== b.value || a.lo !== b.lo || a.width !== b.width || a.signed !== b.signed || a.args.length !== b.args.length) return false;
+  return a.args.every((x, i) => sameExpr(x, b.args[i]!, depth - 1));
 }
 
 function withType(e: Expr, t: HdlType): Expr {
@@ -548,11 +624,26 @@ function compare(kind: 'eq' | 'ne' | 'lt' | 'le' | 'gt' | 'ge', a: Expr, b: Oper
   }
   const o = coerce(a, b, kind);
   if (!o) return poison(Bool);
+  // The same folding when either side is a constant expression: a comparison that cannot vary
+  // is a constant (and Verilator's lint would flag it).
+  const va = constantValue(a);
+  const vb = constantValue(o);
+  if (va !== undefined && vb !== undefined) return lit(evaluate(node(kind, Bool, [a, o]), () => 0n), Bool);
+  if (vb !== undefined) {
+    const folded = foldCompare(kind, minValue(a.type), maxValue(a.type), vb);
+    if (folded !== undefined) return lit(folded ? 1n : 0n, Bool);
+  } else if (va !== undefined) {
+    const folded = foldCompare(mirrored[kind], minValue(o.type), maxValue(o.type), va);
+    if (folded !== undefined) return lit(folded ? 1n : 0n, Bool);
+  }
   return node(kind, Bool, [a, o]);
 }
 
+/** c OP x  ⟺  x mirrored[OP] c. */
+export const mirrored = { eq: 'eq', ne: 'ne', lt: 'gt', le: 'ge', gt: 'lt', ge: 'le' } as const;
+
 /** The comparison's result when it is the same for every value of a in [lo, hi], else undefined. */
-function foldCompare(kind: string, lo: bigint, hi: bigint, v: bigint): boolean | undefined {
+export function foldCompare(kind: string, lo: bigint, hi: bigint, v: bigint): boolean | undefined {
   switch (kind) {
     case 'eq':
       return v < lo || v > hi ? false : lo === hi ? true : undefined;

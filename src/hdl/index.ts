@@ -1,11 +1,32 @@
 /** The hardware construction library: the public API. */
 export * from './types.js';
 export { Expr, Signal, lit, constant, mux, cat, type Operand } from './expr.js';
-export { Module, Instance, When, SwitchBuilder, buildModule, type RegOptions, type ParamValue } from './module.js';
+export { Module, Instance, When, SwitchBuilder, buildModule, type RegOptions, type ParamValue, type ModuleOptions } from './module.js';
+export {
+  Bundle,
+  Vec,
+  Stream,
+  flipped,
+  pack,
+  describeShape,
+  shapeWidth,
+  BundleShape,
+  VecShape,
+  StreamShape,
+  Flipped,
+  type Shape,
+  type FieldSpec,
+  type Value,
+  type BundleValue,
+  type StreamValue,
+  type StreamOptions,
+} from './interface.js';
+export { counter, type Counter, type CounterOptions } from './counter.js';
+export { skidBuffer, fifo } from './lib/stream.js';
 export { Memory } from './memory.js';
 export { Fsm } from './fsm.js';
 export { roundShift, requantize, type Rounding } from './fixed.js';
-export { elaborate, usesClock, usesReset, type Design } from './elaborate.js';
+export { elaborate, usesClock, usesReset, type Design, type StructureOf } from './elaborate.js';
 export { DesignError, DesignErrors, type DesignErrorKind } from './errors.js';
 export { emitModule } from './emit/verilog.js';
 export { emitDesign, writeFiles, type EmittedFile } from './emit/design.js';

@@ -72,6 +72,25 @@ export function forEachExpr(stmts: readonly Stmt[], f: (e: Expr, s: Stmt) => voi
   }
 }
 
+/**
+ * Calls `f` on every assignment and memory write with the signals its enclosing conditions
+ * (if conditions, switch selectors) read: what decides whether it happens.
+ */
+export function forEachWrite(stmts: readonly Stmt[], f: (s: AssignStmt | MemWriteStmt, conds: readonly Signal[]) => void, conds: readonly Signal[] = []): void {
+  for (const s of stmts) {
+    if (s.k === 'assign' || s.k === 'memwrite') f(s, conds);
+    else if (s.k === 'if') {
+      const c = [...conds, ...refsOf(s.cond)];
+      forEachWrite(s.then, f, c);
+      forEachWrite(s.else, f, c);
+    } else {
+      const c = [...conds, ...refsOf(s.sel)];
+      for (const k of s.cases) forEachWrite(k.body, f, c);
+      if (s.default) forEachWrite(s.default, f, c);
+    }
+  }
+}
+
 /** Every signal an expression reads (refs), in first-seen order. */
 export function refsOf(e: Expr, out: Signal[] = [], seen = new Set<Expr>()): Signal[] {
   if (seen.has(e)) return out;

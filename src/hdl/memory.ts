@@ -5,6 +5,7 @@
 import type { Expr, Signal, SignalOwner } from './expr.js';
 import type { SourceLoc } from './source.js';
 import type { HdlType } from './types.js';
+import type { ClockDomain } from './domain.js';
 
 export interface MemReadPort {
   readonly data: Signal;
@@ -24,6 +25,8 @@ export class Memory {
     readonly addrWidth: number,
     readonly module: SignalOwner & MemoryHost,
     readonly loc: SourceLoc | undefined,
+    /** The clock domain of its ports. */
+    readonly domain: ClockDomain,
   ) {}
 
   /**

@@ -8,9 +8,24 @@ import { DesignError, type DesignErrorKind } from './errors.js';
 import { Expr, Signal, lit, toExpr, type Operand, type SignalOwner, type SignalRole } from './expr.js';
 import type { AssignStmt, IfStmt, Stmt, SwitchStmt } from './ir.js';
 import { Memory, type MemoryHost } from './memory.js';
-import { callerLoc, type SourceLoc } from './source.js';
-import { Bool, clog2, fits, typeName, type HdlType } from './types.js';
+import { callerLoc, callerStack, type SourceLoc } from './source.js';
+import { Bool, clog2, fits, sameType, typeName, type HdlType } from './types.js';
+import { reportError } from './context.js';
+import {
+  Bundle,
+  BundleShape,
+  VecShape,
+  buildValue,
+  describeShape,
+  interfaceInfo,
+  isShape,
+  leavesOf,
+  type InterfaceInfo,
+  type Value,
+} from './interface.js';
 import { runModuleChecks, type CombSummary } from './checks.js';
+import type { CdcSummary } from './cdc.js';
+import { ClockDomain, type DomainOptions, type ResetKind, type Timing } from './domain.js';
 
 export interface RegOptions {
   /**
@@ -20,11 +35,37 @@ export interface RegOptions {
   init?: number | bigint | Expr;
   /** The register only loads while `enable` is high (clock enable). */
   enable?: Expr;
+  /** The clock domain (default: the one current where the register is made; see inDomain). */
+  domain?: ClockDomain;
 }
 
 export interface RegInfo {
   readonly init: Expr | undefined;
   readonly enable: Expr | undefined;
+  readonly domain: ClockDomain;
+  /** The first stage of a synchroniser: it may sample another domain (see synchronizer()). */
+  readonly syncStage?: boolean;
+}
+
+export interface InputOptions {
+  /**
+   * The domain whose clock the input is synchronous to, or 'async' for a pin that no clock
+   * times (a button, another chip's flag): then only a synchroniser may sample it. Without it the
+   * input is taken to be synchronous to whichever domain samples it (one domain only).
+   */
+  domain?: ClockDomain | 'async';
+}
+
+export interface SynchronizerOptions {
+  /** The domain that samples the value (default: the current one). */
+  domain?: ClockDomain;
+  /** Flip-flops in the chain, 2 (default) or more. */
+  stages?: number;
+  /**
+   * A multi-bit value may settle bit by bit in different cycles and tear; allow it only for a
+   * value of which one bit changes at a time (a Gray-coded count).
+   */
+  grayCoded?: boolean;
 }
 
 /** Generator parameters, recorded in the emitted header (any JSON-like object). */
@@ -33,6 +74,8 @@ export type ParamValue = object;
 export class Instance {
   readonly inputs = new Map<string, { expr: Expr; loc: SourceLoc | undefined }>();
   readonly outputs = new Map<string, Signal>();
+  /** The parent's domain each of the child's domains runs in (the default maps to the parent's default unless given). */
+  readonly domains = new Map<ClockDomain, ClockDomain>();
 
   constructor(
     readonly name: string,
@@ -54,6 +97,33 @@ export class Instance {
       callerLoc(),
     );
     return this.parent.dummy(`${this.name}_${port}`);
+  }
+
+  private readonly ios = new Map<string, unknown>();
+
+  /**
+   * The instance's interface port `name` as seen from the parent: its outputs are readable
+   * signals, its inputs are parent wires (named `<instance>_<port>`) to drive or connect.
+   */
+  io<S extends BundleShape | VecShape = BundleShape | VecShape>(name: string): Value<S> {
+    const hit = this.ios.get(name);
+    if (hit) return hit as Value<S>;
+    const loc = callerLoc();
+    const decl = this.module.interfaces.get(name);
+    if (!decl) {
+      const known = [...this.module.interfaces.keys()].join(', ') || '(none)';
+      this.parent.record('unknown-port', `module ${this.module.name} has no interface port '${name}' (instance ${this.name}); interfaces: ${known}`, loc);
+      return buildValue(Bundle({}), 'either', `instance ${this.name}'s ${name}`, () => this.parent.dummy(name)) as Value<S>;
+    }
+    // The child's output interface produces data in the parent: a source there.
+    const side = decl.dir === 'output' ? 'source' : 'sink';
+    const value = buildValue(decl.shape, side, `port ${name} of instance ${this.name} (module ${this.module.name})`, (leaf) => {
+      const port = `${name}_${leaf.suffix}`;
+      const isOutput = (leaf.flow === 'out') === (decl.dir === 'output');
+      return isOutput ? this.out(port) : this.parent.instanceInputWire(this, port, leaf.type, loc);
+    });
+    this.ios.set(name, value);
+    return value as Value<S>;
   }
 
   /** Connect input `port` to `value` (an alternative to the connection map of `instance()`). */
@@ -89,7 +159,7 @@ const reserved = new Set(
     's_nexttime s_until s_until_with sequence shortint shortreal soft solve static string strong struct super sync_accept_on ' +
     'sync_reject_on tagged this throughout timeprecision timeunit type typedef union unique unique0 until until_with ' +
     'untyped var virtual void wait_order weak wildcard with within accept_on checker reject_on nexttime ' +
-    'clk rst unused_bits'
+    'clk rst rst_n unused_bits'
   ).split(' '),
 );
 
@@ -108,10 +178,22 @@ export class Module implements SignalOwner, ErrorSink, MemoryHost {
   readonly errors: DesignError[] = [];
   /** Targets whose assignment was rejected: not reported again as undriven or latched. */
   readonly broken = new Set<Signal>();
+  /** The implicit domain: ports clk and rst (see ModuleOptions.reset). */
+  readonly defaultDomain: ClockDomain;
+  /** Further domains, in declaration order. */
+  readonly domains: ClockDomain[] = [];
+  /** Inputs declared with a domain (or 'async'). */
+  readonly inputTiming = new Map<Signal, Timing>();
+  /** Interface ports by name, with the direction they were declared with. */
+  readonly interfaces = new Map<string, { shape: BundleShape | VecShape; dir: 'input' | 'output' }>();
+  /** Parent wires that feed instance inputs of interface ports (for the undriven message). */
+  readonly instanceInputWires = new Map<Signal, { inst: Instance; port: string }>();
   /** Named constants (FSM states) used by this module, emitted as localparams. */
   readonly localparams = new Map<string, Expr>();
   /** Which inputs each output depends on combinationally; set by the checks. */
   comb: CombSummary = new Map();
+  /** Which domains sample each input, what times each output; set by the checks (cdc.ts). */
+  cdc: CdcSummary = { inputSampling: new Map(), outputTiming: new Map() };
   private readonly names = new Map<string, SourceLoc | undefined>();
   private readonly blocks: Stmt[][] = [this.body];
   private finished = false;
@@ -120,7 +202,87 @@ export class Module implements SignalOwner, ErrorSink, MemoryHost {
     readonly name: string,
     readonly params: Readonly<ParamValue>,
     readonly loc: SourceLoc | undefined,
-  ) {}
+    /** Where it was built, then who called the generator that built it, … (user frames only). */
+    readonly callers: readonly SourceLoc[] = loc ? [loc] : [],
+    /** See ModuleOptions.exactName. */
+    readonly exactName = false,
+    reset: { kind?: ResetKind; activeLow?: boolean } = {},
+  ) {
+    this.defaultDomain = new ClockDomain('default', this, reset.kind ?? 'sync', reset.activeLow ?? false);
+    this.currentDomain = this.defaultDomain;
+  }
+
+  private currentDomain: ClockDomain;
+
+  /**
+   * A further clock domain: ports `<name>_clk` and (unless reset 'none') `<name>_rst`, or
+   * `<name>_rst_n` active low. Make its registers inside `m.inDomain(d, () => …)` or with
+   * `{ domain: d }`. Connect an instance's domains by name in the instance's connection map
+   * (`{ fast: myDomain }`; `default` maps the child's default domain).
+   */
+  clockDomain(name: string, opts: DomainOptions = {}): ClockDomain {
+    const loc = callerLoc();
+    const d = new ClockDomain(name, this, opts.reset ?? 'sync', opts.activeLow ?? false);
+    if (!identifier.test(name) || name === 'default') this.record('name', `'${name}' is not a valid clock domain name`, loc);
+    else if (this.domains.some((x) => x.name === name)) this.record('name', `clock domain '${name}' is declared twice`, loc);
+    else {
+      this.claimName(d.clock, loc, true);
+      if (d.reset) this.claimName(d.reset, loc, true);
+      this.domains.push(d);
+    }
+    return d;
+  }
+
+  /** Runs `body` with `domain` current: registers and memories made in it belong to it. */
+  inDomain(domain: ClockDomain, body: () => void): void {
+    const loc = callerLoc();
+    if (domain.module !== this) this.record('cross-module', `${domain.describe()} cannot be used in module ${this.name}: pass it to an instance in its connection map`, loc);
+    const saved = this.currentDomain;
+    this.currentDomain = domain;
+    try {
+      body();
+    } finally {
+      this.currentDomain = saved;
+    }
+  }
+
+  /** The domain registers made here now belong to. */
+  get domain(): ClockDomain {
+    return this.currentDomain;
+  }
+
+  /**
+   * A value from another clock domain (or an 'async' input), made safe to sample in `domain`: a
+   * chain of `stages` flip-flops (`<name>_meta`, …, `<name>`), the first of which is allowed to go
+   * metastable. The value should come straight from a register or an input (logic in between can
+   * glitch), and be one bit wide unless Gray-coded.
+   */
+  synchronizer(name: string, value: Expr, opts: SynchronizerOptions = {}): Signal {
+    const loc = callerLoc();
+    const domain = opts.domain ?? this.currentDomain;
+    const stages = opts.stages ?? 2;
+    if (!Number.isInteger(stages) || stages < 2) this.record('usage', `synchronizer '${name}' needs at least 2 stages, got ${stages}`, loc);
+    if (value.width > 1 && !opts.grayCoded) {
+      this.record(
+        'cdc',
+        `synchronizer '${name}' of a ${value.width}-bit value: its bits can settle in different cycles and tear the value; ` +
+          `synchronise a 1-bit flag, or a Gray-coded count ({ grayCoded: true })`,
+        loc,
+      );
+    }
+    if (!(value instanceof Signal) || !['reg', 'input', 'instout'].includes(value.role)) {
+      this.record('cdc', `synchronizer '${name}' must sample a register or an input directly: logic in front of it can glitch into the other domain`, loc);
+    }
+    let q: Expr = value;
+    for (let i = 0; i < Math.max(stages, 2); i++) {
+      const last = i === Math.max(stages, 2) - 1;
+      const r = this.declare(last ? name : `${name}_meta${stages > 2 ? i + 1 : ''}`, value.type, 'reg', loc);
+      this.regs.set(r, { init: undefined, enable: undefined, domain, syncStage: i === 0 });
+      this.assignProc(r, q, loc, this.body);
+      q = r;
+    }
+    return q as Signal;
+  }
 
   record(kind: DesignErrorKind, detail: string, loc: SourceLoc | undefined = callerLoc()): void {
     this.errors.push(new DesignError(kind, detail, loc, this.name));
@@ -128,17 +290,40 @@ export class Module implements SignalOwner, ErrorSink, MemoryHost {
 
   // ---- declarations ---------------------------------------------------------------------------
 
-  input(name: string, type: HdlType): Signal {
-    return this.port(name, type, 'input');
+  /**
+   * An input port; given an interface shape, this module is the interface's sink: its plain
+   * fields are inputs and its flipped fields (a stream's ready) outputs, `<name>_<field>`.
+   */
+  input(name: string, type: HdlType, opts?: InputOptions): Signal;
+  input<S extends BundleShape | VecShape>(name: string, shape: S): Value<S>;
+  input(name: string, type: HdlType | BundleShape | VecShape, opts: InputOptions = {}): unknown {
+    if (isShape(type)) return this.interfacePort(name, type, 'input', callerLoc());
+    const s = this.port(name, type, 'input');
+    if (opts.domain) this.inputTiming.set(s, opts.domain);
+    return s;
   }
 
-  output(name: string, type: HdlType): Signal {
+  /** An output port; given an interface shape, this module is the interface's source. */
+  output(name: string, type: HdlType): Signal;
+  output<S extends BundleShape | VecShape>(name: string, shape: S): Value<S>;
+  output(name: string, type: HdlType | BundleShape | VecShape): unknown {
+    if (isShape(type)) return this.interfacePort(name, type, 'output', callerLoc());
     return this.port(name, type, 'output');
   }
 
-  /** A wire: undriven when given a type (drive it with assign() or set()), driven by `value` otherwise. */
-  wire(name: string, typeOrValue: HdlType | Expr): Signal {
+  /**
+   * A wire: undriven when given a type (drive it with assign() or set()), driven by `value`
+   * otherwise; given an interface shape, one wire per field (`<name>_<field>`), usable as
+   * either end of a connection.
+   */
+  wire(name: string, typeOrValue: HdlType | Expr): Signal;
+  wire<S extends BundleShape | VecShape>(name: string, shape: S): Value<S>;
+  wire(name: string, typeOrValue: HdlType | Expr | BundleShape | VecShape): unknown {
     const loc = callerLoc();
+    if (isShape(typeOrValue)) {
+      this.claimName(name, loc, true);
+      return buildValue(typeOrValue, 'either', `wire ${name}`, (leaf) => this.declare(`${name}_${leaf.suffix}`, leaf.type, 'wire', loc));
+    }
     if (typeOrValue instanceof Expr) {
       const s = this.declare(name, typeOrValue.type, 'wire', loc);
       this.assignAt(s, typeOrValue, loc);
@@ -163,7 +348,13 @@ export class Module implements SignalOwner, ErrorSink, MemoryHost {
       this.record('width', `enable of register '${name}' must be 1 bit wide, got ${typeName(opts.enable.type)}`, loc);
     }
     this.checkOwner(opts.enable, loc);
-    this.regs.set(s, { init, enable: opts.enable });
+    const domain = opts.domain ?? this.currentDomain;
+    if (domain.module !== this) this.record('cross-module', `register '${name}': ${domain.describe()} belongs to another module`, loc);
+    if (init && domain.asyncReset && init.kind !== 'const') {
+      this.record('usage', `register '${name}' in ${domain.describe()} has an asynchronous reset: its reset value must be a constant`, loc);
+    }
+    if (init && !domain.reset) this.record('usage', `register '${name}' has a reset value but ${domain.describe()} has no reset`, loc);
+    this.regs.set(s, { init, enable: opts.enable, domain });
     return s;
   }
 
@@ -175,19 +366,22 @@ export class Module implements SignalOwner, ErrorSink, MemoryHost {
     return r;
   }
 
-  memory(name: string, opts: { type: HdlType; depth: number }): Memory {
+  memory(name: string, opts: { type: HdlType; depth: number; domain?: ClockDomain }): Memory {
     const loc = callerLoc();
     if (!Number.isInteger(opts.depth) || opts.depth < 1 || opts.depth > 1 << 24) {
       this.record('usage', `memory '${name}' depth must be an integer in 1..${1 << 24}, got ${opts.depth}`, loc);
     }
     this.claimName(name, loc);
-    const mem = new Memory(name, opts.type, Math.max(1, opts.depth | 0), clog2(opts.depth), this, loc);
+    const mem = new Memory(name, opts.type, Math.max(1, opts.depth | 0), clog2(opts.depth), this, loc, opts.domain ?? this.currentDomain);
     this.memories.push(mem);
     return mem;
   }
 
-  /** An instance of `child`; `connections` drives its inputs (all must be connected). */
-  instance(name: string, child: Module, connections: Record<string, Operand> = {}): Instance {
+  /**
+   * An instance of `child`; `connections` drives its inputs (all must be connected): a value per
+   * input port, or an interface per interface port (connected as by connect()).
+   */
+  instance(name: string, child: Module, connections: Record<string, Operand | object> = {}): Instance {
     const loc = callerLoc();
     this.claimName(name, loc);
     const inst = new Instance(name, child, this, loc);
@@ -197,7 +391,11 @@ export class Module implements SignalOwner, ErrorSink, MemoryHost {
       }
     }
     this.instances.push(inst);
-    for (const [port, value] of Object.entries(connections)) this.connectInput(inst, port, value, loc);
+    for (const [port, value] of Object.entries(connections)) {
+      if (value instanceof ClockDomain) this.mapDomain(inst, port, value, loc);
+      else if (child.interfaces.has(port) && interfaceInfo(value)) this.connectAt(inst.io(port), value as object, loc);
+      else this.connectInput(inst, port, value as Operand, loc);
+    }
     return inst;
   }
 
@@ -210,9 +408,75 @@ export class Module implements SignalOwner, ErrorSink, MemoryHost {
 
   // ---- drivers --------------------------------------------------------------------------------
 
-  /** Continuous assignment: `target` always equals `value`. One per target. */
-  assign(target: Signal, value: Operand): void {
-    this.assignAt(target, value, callerLoc());
+  /**
+   * Continuous assignment: `target` always equals `value`. One per target. An interface target
+   * takes every field from an interface of the same shape (or from the bits of `value`, first
+   * field in the high bits, as `pack` makes them); all its fields must be drivable here.
+   */
+  assign(target: Signal, value: Operand): void;
+  assign<S extends BundleShape | VecShape>(target: Value<S>, value: Value<S, Expr> | Expr): void;
+  assign(target: Signal | object, value: Operand | object): void {
+    const loc = callerLoc();
+    const info = interfaceInfo(target);
+    if (!info) {
+      this.assignAt(target as Signal, value as Operand, loc);
+      return;
+    }
+    const from = value instanceof Expr ? unpackLeaves(info.shape, value) : interfaceInfo(value)?.leaves.map((l) => l.signal);
+    if (!from) {
+      this.record('usage', `assign: ${info.what} is an interface; assign it an interface of the same shape or the bits of one`, loc);
+      return;
+    }
+    const problem = value instanceof Expr ? undefined : shapeMismatch(info, interfaceInfo(value)!);
+    if (problem) {
+      this.record('width', `cannot assign ${interfaceInfo(value)!.what} to ${info.what} because ${problem}`, loc);
+      return;
+    }
+    info.leaves.forEach((l, i) => this.assignAt(l.signal as Signal, from[i]!, loc));
+  }
+
+  /**
+   * Connects two interfaces of the same shape in one call: plain fields flow from the source to
+   * the sink, flipped fields back. Sources here are what produces data in this module (an input
+   * port, an instance's output interface), sinks what consumes it (an output port, an instance's
+   * input interface); wires are either. The order of the two arguments does not matter.
+   */
+  connect(a: object, b: object): void {
+    this.connectAt(a, b, callerLoc());
+  }
+
+  /** @internal */
+  connectAt(a: object, b: object, loc: SourceLoc | undefined): void {
+    const ia = interfaceInfo(a);
+    const ib = interfaceInfo(b);
+    if (!ia || !ib) {
+      const bad = !ia ? a : b;
+      this.record('usage', `connect: ${bad instanceof Signal ? `signal '${bad.name}'` : 'the value'} is not an interface (use assign() for signals)`, loc);
+      return;
+    }
+    const problem = shapeMismatch(ia, ib);
+    if (problem) {
+      this.record('width', `cannot connect ${ia.what} (${describeShape(ia.shape)}) to ${ib.what} (${describeShape(ib.shape)}) because ${problem}`, loc);
+      return;
+    }
+    let [src, snk] = [ia, ib];
+    if (ia.side === 'sink' || ib.side === 'source') [src, snk] = [ib, ia];
+    if (src.side === 'sink' || snk.side === 'source') {
+      const both = src.side === 'sink' ? 'sinks' : 'sources';
+      const drives = ia.leaves.filter((l) => (both === 'sources') === (l.flow === 'out')).map((l) => l.path.join('.'));
+      this.record(
+        'multiple-drivers',
+        `cannot connect ${ia.what} and ${ib.what} because both are ${both} of ${describeShape(ia.shape)}: each would drive ${drives.join(', ')} ` +
+          `(connect a source: an input port or an instance's output, to a sink: an output port or an instance's input)`,
+        loc,
+      );
+      return;
+    }
+    src.leaves.forEach((l, i) => {
+      const k = snk.leaves[i]!;
+      if (l.flow === 'out') this.assignAt(k.signal as Signal, l.signal, loc);
+      else this.assignAt(l.signal as Signal, k.signal, loc);
+    });
   }
 
   /** Called by Signal.set(): a procedural assignment in the current block. */
@@ -329,14 +593,51 @@ export class Module implements SignalOwner, ErrorSink, MemoryHost {
   }
 
   private port(name: string, type: HdlType, role: SignalRole): Signal {
-    const loc = callerLoc();
+    return this.portAt(name, type, role, callerLoc());
+  }
+
+  private portAt(name: string, type: HdlType, role: SignalRole, loc: SourceLoc | undefined): Signal {
     if (this.names.has(name)) {
-      this.record('name', `port '${name}' is declared twice (first at ${fmt(this.names.get(name))})`, loc);
+      this.record('name', `'${name}' is declared twice (first at ${fmt(this.names.get(name))})`, loc);
     }
     this.claimName(name, loc, true);
     const s = new Signal(name, type, role, this, loc);
     this.ports.push(s);
     return s;
+  }
+
+  private interfacePort(name: string, shape: BundleShape | VecShape, dir: 'input' | 'output', loc: SourceLoc | undefined): unknown {
+    if (!identifier.test(name)) this.record('name', `'${name}' is not a valid identifier (letters, digits and _; not starting with a digit)`, loc);
+    if (this.interfaces.has(name)) this.record('name', `interface port '${name}' is declared twice`, loc);
+    this.interfaces.set(name, { shape, dir });
+    // Inside the module an input interface produces data (a source for connect), an output consumes it.
+    const side = dir === 'input' ? 'source' : 'sink';
+    return buildValue(shape, side, `port ${name} of module ${this.name}`, (leaf) => {
+      const role: SignalRole = (leaf.flow === 'out') === (dir === 'output') ? 'output' : 'input';
+      return this.portAt(`${name}_${leaf.suffix}`, leaf.type, role, loc);
+    });
+  }
+
+  private mapDomain(inst: Instance, name: string, domain: ClockDomain, loc: SourceLoc | undefined): void {
+    const childDomain = name === 'default' ? inst.module.defaultDomain : inst.module.domains.find((d) => d.name === name);
+    if (!childDomain) {
+      const known = ['default', ...inst.module.domains.map((d) => d.name)].join(', ');
+      this.record('unknown-port', `module ${inst.module.name} has no clock domain '${name}' (instance ${inst.name}); domains: ${known}`, loc);
+      return;
+    }
+    if (domain.module !== this) {
+      this.record('cross-module', `instance ${inst.name}: ${domain.describe()} is not a domain of module ${this.name}`, loc);
+      return;
+    }
+    inst.domains.set(childDomain, domain);
+  }
+
+  /** @internal A wire of this module that drives input `port` of `inst`. */
+  instanceInputWire(inst: Instance, port: string, type: HdlType, loc: SourceLoc | undefined): Signal {
+    const w = this.declare(`${inst.name}_${port}`, type, 'wire', loc);
+    this.connectInput(inst, port, w, loc);
+    this.instanceInputWires.set(w, { inst, port });
+    return w;
   }
 
   private declare(name: string, type: HdlType, role: SignalRole, loc: SourceLoc | undefined): Signal {
@@ -470,6 +771,37 @@ export class Module implements SignalOwner, ErrorSink, MemoryHost {
 
 const fmt = (loc: SourceLoc | undefined): string => (loc ? `${loc.file}:${loc.line}` : '<unknown>');
 
+/** Why two interfaces do not have the same shape (first difference), or undefined when they do. */
+function shapeMismatch(a: InterfaceInfo, b: InterfaceInfo): string | undefined {
+  const byPath = new Map(b.leaves.map((l) => [l.path.join('.'), l]));
+  for (const l of a.leaves) {
+    const path = l.path.join('.');
+    const o = byPath.get(path);
+    if (!o) return `${b.what} has no field ${path}`;
+    if (!sameType(l.type, o.type)) return `field ${path} is ${typeName(l.type)} on ${a.what} and ${typeName(o.type)} on ${b.what}`;
+    if (l.flow !== o.flow) return `field ${path} is flipped on one side only`;
+    byPath.delete(path);
+  }
+  const extra = [...byPath.keys()][0];
+  return extra === undefined ? undefined : `${a.what} has no field ${extra}`;
+}
+
+/** The leaf values of `shape` cut out of `bits` (first leaf in the high bits). */
+function unpackLeaves(shape: BundleShape | VecShape, bits: Expr): Expr[] {
+  const specs = leavesOf(shape);
+  const total = specs.reduce((n, l) => n + l.type.width, 0);
+  if (bits.width !== total) {
+    reportError('width', `${bits.describe()} has ${bits.width} bits, ${describeShape(shape)} has ${total}`);
+    return specs.map((l) => lit(0, l.type));
+  }
+  let hi = total - 1;
+  return specs.map((l) => {
+    const part = bits.slice(hi, hi - l.type.width + 1);
+    hi -= l.type.width;
+    return l.type.signed ? part.asSInt() : part;
+  });
+}
+
 export class When {
   constructor(
     private readonly m: Module,
@@ -530,14 +862,29 @@ export class SwitchBuilder {
   }
 }
 
+export interface ModuleOptions {
+  /**
+   * Keep `name` exactly: when different modules of one design share it, that is an error naming
+   * both call sites, instead of each getting a specialised name.
+   */
+  exactName?: boolean;
+  /** The default domain's reset: 'sync' (default), 'async' or 'none'. */
+  reset?: ResetKind;
+  /** The default domain's reset is active low (port rst_n). */
+  resetActiveLow?: boolean;
+}
+
 /**
- * Builds a module. `name` is the Verilog module name: give each specialisation of a
- * parameterised generator its own stable name (e.g. `pe_w8_a8_e8_acc24`); `params` goes into the
- * emitted header.
+ * Builds a module. `name` is the Verilog module name; `params` (any JSON-like object) goes
+ * into the emitted header. When one design holds different modules of the same name (a
+ * generator called with different parameters), each gets a specialised name from the
+ * parameters that differ (`fir_taps4`, `fir_taps8`; a short hash where parameters do not tell
+ * them apart), unless `exactName` is set.
  */
-export function buildModule(name: string, params: ParamValue, body: (m: Module) => void): Module {
-  const loc = callerLoc();
-  const m = new Module(name, params, loc);
+export function buildModule(name: string, params: ParamValue, body: (m: Module) => void, opts: ModuleOptions = {}): Module {
+  const callers = callerStack();
+  const m = new Module(name, params, callers[0], callers, opts.exactName === true, { kind: opts.reset, activeLow: opts.resetActiveLow });
+  const loc = callers[0];
   if (!identifier.test(name) || reserved.has(name)) m.record('name', `'${name}' is not a valid module name`, loc);
   pushModule(m);
   try {

@@ -2,6 +2,7 @@
  * Source locations of the user's TypeScript code, so that every design error and every
  * emitted statement group can point at the line that created it.
  */
+import fs from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 
@@ -11,6 +12,7 @@ export interface SourceLoc {
 }
 
 const hdlDir = path.dirname(fileURLToPath(import.meta.url));
+const libDir = path.join(hdlDir, 'lib');
 /** Repository root: paths in messages and in emitted Verilog are relative to it, for determinism. */
 export const repoRoot = path.resolve(hdlDir, '..', '..');
 
@@ -21,23 +23,63 @@ const framePattern = /\(?((?:file:\/\/)?[^\s()]+?):(\d+):\d+\)?$/;
  * that is the user's line.
  */
 export function callerLoc(): SourceLoc | undefined {
+  return userFrames(1, callerLoc)[0];
+}
+
+/**
+ * The user's frames, innermost first (at most `limit`): where a module was built, then who
+ * called the generator that built it, and so on. Names a module by its call site when one
+ * generator builds several.
+ */
+export function callerStack(limit = 6): SourceLoc[] {
+  return userFrames(limit, callerStack);
+}
+
+function userFrames(limit: number, above: Function): SourceLoc[] {
   const holder: { stack?: string } = {};
   const saved = Error.stackTraceLimit;
-  Error.stackTraceLimit = 30;
-  Error.captureStackTrace(holder, callerLoc);
+  Error.stackTraceLimit = 40;
+  Error.captureStackTrace(holder, above);
   Error.stackTraceLimit = saved;
-  const lines = (holder.stack ?? '').split('\n').slice(1);
-  for (const raw of lines) {
+  const out: SourceLoc[] = [];
+  for (const raw of (holder.stack ?? '').split('\n').slice(1)) {
     const m = framePattern.exec(raw.trim());
     if (!m) continue;
     let file = m[1]!;
     if (file.startsWith('file://')) file = fileURLToPath(file);
     if (file.startsWith('node:') || file.includes('/node_modules/')) continue;
-    if (path.resolve(file).startsWith(hdlDir + path.sep)) continue;
-    const rel = path.relative(repoRoot, file);
-    return { file: rel.startsWith('..') ? file : rel, line: Number(m[2]) };
+    const abs = path.resolve(file);
+    // The library's own frames are skipped, except its standard library of modules (lib/):
+    // a FIFO's statements point at the FIFO's lines, and its callers at the user's.
+    if (abs.startsWith(hdlDir + path.sep) && !abs.startsWith(libDir + path.sep)) continue;
+    out.push({ file: displayPath(file), line: Number(m[2]) });
+    if (out.length >= limit) break;
   }
-  return undefined;
+  return out;
+}
+
+const rootOfDir = new Map<string, string>();
+
+/**
+ * A source path as messages and emitted Verilog show it: relative to the root of the project
+ * that holds the file (the nearest folder with a package.json), so the text does not depend on
+ * the folder the generator runs from nor on where the project lives.
+ */
+function displayPath(file: string): string {
+  const dir = path.dirname(path.resolve(file));
+  let root = rootOfDir.get(dir);
+  if (root === undefined) {
+    root = dir;
+    for (let d = dir; ; d = path.dirname(d)) {
+      if (fs.existsSync(path.join(d, 'package.json'))) {
+        root = d;
+        break;
+      }
+      if (path.dirname(d) === d) break;
+    }
+    rootOfDir.set(dir, root);
+  }
+  return path.relative(root, path.resolve(file)).split(path.sep).join('/');
 }
 
 export const formatLoc = (loc: SourceLoc | undefined): string => (loc ? `${loc.file}:${loc.line}` : '<unknown>');

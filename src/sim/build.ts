@@ -18,8 +18,9 @@ import Handlebars from 'handlebars';
 import { run } from '../tools/tool.js';
 import { make } from '../tools/make.js';
 import { verilator } from '../tools/verilator.js';
-import { resolveDesign, type PortInfo, type ResolvedDesign } from './design.js';
+import { DEFAULT_PERIOD, resolveDesign, type PortInfo, type ResolvedDesign } from './design.js';
 import { diffPorts, readPorts } from './ports.js';
+import { explainVerilatorFailure } from './diagnostics.js';
 import type { SimDesign } from './types.js';
 
 export type TraceFormat = 'vcd' | 'fst';
@@ -117,6 +118,8 @@ export async function renderCapi(design: ResolvedDesign, trace: TraceFormat | un
   const text = fn({
     top: design.top,
     clock: design.clock ?? false,
+    clocks: design.clocks.map((c) => ({ name: c.name, half: c.period / 2 })),
+    multiClock: design.clocks.length > 1 || design.clocks.some((c) => c.period !== DEFAULT_PERIOD),
     traceVcd: trace === 'vcd',
     traceFst: trace === 'fst',
     ports,
@@ -217,7 +220,8 @@ async function compile(
   await sweepStaleTemps(root);
 
   if (!opts.skipPortCheck) {
-    const problems = diffPorts(d.ports, await readPorts(d.files, d.top));
+    const rtlPorts = await explainVerilatorFailure(d.top, () => readPorts(d.files, d.top, opts.extraArgs));
+    const problems = diffPorts(d.ports, rtlPorts);
     if (problems.length > 0) {
       throw new Error(`${d.top}: SimDesign.ports does not match the RTL:\n  ${problems.join('\n  ')}`);
     }
@@ -230,7 +234,9 @@ async function compile(
     await writeFile(capiPath, capi);
     const files = d.files.map((f) => resolve(f));
     // Phase 1: Verilog -> C++ and a makefile.
-    await run(verilator(), [...args, '-Mdir', tmp, '-o', SO_NAME, ...files, capiPath], { timeoutMs: 600_000 });
+    await explainVerilatorFailure(d.top, () =>
+      run(verilator(), [...args, '-Mdir', tmp, '-o', SO_NAME, ...files, capiPath], { timeoutMs: 600_000 }),
+    );
     // Phase 2: g++, reusing the runtime objects when an earlier build made them.
     const runtime = await runtimeObjects(tmp, d.top, args, opts.extraArgs ?? [], root);
     await run(make(), ['-C', tmp, '-f', `V${d.top}.mk`, '-j', '2', ...MAKE_OPTS], { timeoutMs: 600_000 });

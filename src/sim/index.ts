@@ -4,3 +4,5 @@ export { Simulator, type SimulatorOptions, type PackedBatchOptions } from './sim
 export { buildModel, renderCapi, type BuildOptions, type BuildResult, type TraceFormat } from './build.js';
 export { readPorts, diffPorts, parseVerilatorXmlPorts } from './ports.js';
 export { resolveDesign, type ResolvedDesign, type PortInfo } from './design.js';
+export { VerilatorError, parseVerilatorOutput, type VerilatorDiagnostic } from './diagnostics.js';
+export { simulate, emitForSim, type EmittedDesign } from './from-module.js';

@@ -41,12 +41,15 @@ export function parseVerilatorXmlPorts(xml: string, top: string): PortSpec[] {
   return ports;
 }
 
-/** Elaborate `files` with Verilator and return the ports of `top`, in declaration order. */
-export async function readPorts(files: string[], top: string): Promise<PortSpec[]> {
+/**
+ * Elaborate `files` with Verilator and return the ports of `top`, in declaration order.
+ * `extraArgs` are the model build's own (a -Wno-fatal there applies here too).
+ */
+export async function readPorts(files: string[], top: string, extraArgs: readonly string[] = []): Promise<PortSpec[]> {
   const dir = await mkdtemp(join(tmpdir(), 'taxonn-ports-'));
   try {
     const xmlPath = join(dir, 'ports.xml');
-    await run(verilator(), ['--xml-only', '--xml-output', xmlPath, '-Mdir', dir, '--top-module', top, ...files], {
+    await run(verilator(), ['--xml-only', '--xml-output', xmlPath, '-Mdir', dir, '--top-module', top, ...extraArgs, ...files], {
       timeoutMs: 120_000,
     });
     return parseVerilatorXmlPorts(await readFile(xmlPath, 'utf8'), top);

@@ -221,13 +221,16 @@ export class Simulator<I extends string = string, O extends string = string> {
     }
   }
 
-  /** Hold the reset input high for `cycles` clock cycles, then drive it low and eval. */
+  /**
+   * Hold every reset at its active level (high, or low for an active-low reset) for `cycles`
+   * periods of the primary clock, then release them and eval.
+   */
   reset(cycles = 1): void {
-    const rst = this.design.reset;
-    if (rst === undefined) throw new Error(`${this.design.top}: reset(): the design has no reset input (set SimDesign.reset)`);
-    this.poke(rst as I, 1);
+    const resets = this.design.resets;
+    if (resets.length === 0) throw new Error(`${this.design.top}: reset(): the design has no reset input (set SimDesign.reset or resets)`);
+    for (const r of resets) this.poke(r.name as I, r.activeLow ? 0 : 1);
     this.step(cycles);
-    this.poke(rst as I, 0);
+    for (const r of resets) this.poke(r.name as I, r.activeLow ? 1 : 0);
     this.eval();
   }
 

@@ -21,6 +21,14 @@ export interface SimDesign {
   ports: PortSpec[];
   /** Clock input toggled by step(); default 'clk' if such an input exists. */
   clock?: string;
-  /** Reset input driven by reset(); default 'rst' if such an input exists. Synchronous, active high. */
+  /** Reset input driven by reset(); default 'rst' if such an input exists (active high). */
   reset?: string;
+  /**
+   * Several clocks, each with its own period in ticks (an even number, default 10; a tick is
+   * the waveform's time unit). The first is the primary clock: step(n) runs n of its periods,
+   * and every other clock toggles at its own rate meanwhile. Overrides `clock`.
+   */
+  clocks?: { name: string; period?: number }[];
+  /** Several resets, each active high unless `activeLow`; reset() asserts them all. Overrides `reset`. */
+  resets?: { name: string; activeLow?: boolean }[];
 }

@@ -4,7 +4,7 @@
  * mix of signedness, and is lint-clean. Random trees of every operator, simulated in Verilator.
  */
 import { describe, expect, it } from 'vitest';
-import { SInt, UInt, buildModule, cat, evaluate, mux, type Expr, type Signal } from '../../src/hdl/index.js';
+import { SInt, UInt, buildModule, cat, evaluate, lit, mux, type Expr, type Signal } from '../../src/hdl/index.js';
 import { Rng } from '../../src/model/rng.js';
 import { emitForSim, simulate } from '../../src/sim/from-module.js';
 import { verilatorLint } from '../../src/tools/index.js';
@@ -12,12 +12,22 @@ import { maxValue, minValue } from '../../src/hdl/types.js';
 
 const MAX_W = 96;
 
+/**
+ * A constant leaf of either sign at any width (1..MAX_W), often an extreme of its type: the
+ * class of literal that once broke lint (`d1 * -6'sd12`), now on either side of every operator.
+ */
+function randomConst(rng: Rng): Expr {
+  const t = (rng.bool() ? SInt : UInt)(rng.bool(0.7) ? rng.int(1, 12) : rng.int(13, MAX_W));
+  const v = rng.pick([minValue(t), maxValue(t), t.signed ? -1n : 1n, 0n, rng.big(minValue(t), maxValue(t))]);
+  return lit(v, t);
+}
+
 function randomExpr(rng: Rng, leaves: Signal[], depth: number): Expr {
-  if (depth === 0 || rng.bool(0.2)) return rng.pick(leaves);
+  if (depth === 0 || rng.bool(0.2)) return rng.bool(0.25) ? randomConst(rng) : rng.pick(leaves);
   const a = randomExpr(rng, leaves, depth - 1);
   const b0 = randomExpr(rng, leaves, depth - 1);
   const b = a.signed === b0.signed ? b0 : a.signed ? b0.toSInt() : b0.asUInt();
-  const pick = rng.int(0, 21);
+  const pick = rng.int(0, 24);
   let e: Expr;
   switch (pick) {
     case 0: e = a.add(b); break;
@@ -41,6 +51,10 @@ function randomExpr(rng: Rng, leaves: Signal[], depth: number): Expr {
     case 18: e = a.saturate(rng.pick([SInt(rng.int(1, 12)), UInt(rng.int(1, 12))])); break;
     case 19: e = a.truncate(rng.int(1, a.width)); break;
     case 20: e = a.add(rng.int(-3, 300) * (a.signed ? 1 : 0) + (a.signed ? 0 : rng.int(0, 300))); break;
+    // TS numbers of either sign on the right of arithmetic and comparisons (typed like the left).
+    case 22: e = a.signed ? a.mul(rng.int(-300, 300)) : a.mul(rng.int(0, 300)); break;
+    case 23: e = a.signed ? a.sub(rng.int(-300, 300)) : a.toSInt().sub(rng.int(-300, 300)); break;
+    case 24: e = rng.pick([a.eq(rng.int(-5, 5) * (a.signed ? 1 : 0)), a.lt(a.signed ? -1 : 1), a.ge(a.signed ? -2 : 2)]); break;
     default: e = a.toSInt().sub(b.toSInt()); break;
   }
   return e.width > MAX_W ? e.truncate(MAX_W) : e;

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { buildModel } from '../../src/sim/build.js';
 import { readPorts } from '../../src/sim/ports.js';
+import { VerilatorError } from '../../src/sim/diagnostics.js';
 import { Simulator } from '../../src/sim/simulator.js';
 import type { SimDesign } from '../../src/sim/types.js';
 import { FIXTURES, MAC, type MacIn, type MacOut } from './designs.js';
@@ -157,6 +158,41 @@ describe('$stop and $finish', { timeout: 180_000 }, () => {
     sim.poke('fin', 1);
     sim.step();
     expect(sim.finished).toBe(true);
+    sim.close();
+  });
+});
+
+describe('Verilator diagnostics', { timeout: 180_000 }, () => {
+  // A warning in an emitted file names the Verilog line and the TS line whose comment is above it,
+  // whichever Verilator run meets it first (the port check's --xml-only or the model build).
+  const warned = (): SimDesign => {
+    const path = join(tmp, 'width_warn_src.v');
+    writeFileSync(
+      path,
+      ['module width_warn_src (', '    input  wire [7:0] a,', '    output wire [3:0] y', ');', '    // mine/fir.ts:14', '    assign y = a;', 'endmodule', ''].join('\n'),
+    );
+    return {
+      top: 'width_warn_src',
+      files: [path],
+      ports: [
+        { name: 'a', dir: 'input', width: 8, signed: false },
+        { name: 'y', dir: 'output', width: 4, signed: false },
+      ],
+    };
+  };
+
+  it('reports the warning and the TS line, not a failed run', async () => {
+    const err = await buildModel(warned(), { quiet: true }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(VerilatorError);
+    expect((err as Error).message).toMatch(/^verilator rejected width_warn_src \(1 problem\):\n {2}width_warn_src\.v:6: WIDTH: .*\(emitted by mine\/fir\.ts:14\)$/);
+    expect((err as Error).message).not.toMatch(/xml-only/);
+  });
+
+  it('lets -Wno-fatal through to every Verilator run', async () => {
+    const sim = await Simulator.create(warned(), { quiet: true, extraArgs: ['-Wno-fatal'] });
+    sim.poke('a', 0xab);
+    sim.eval();
+    expect(sim.peek('y')).toBe(0xbn);
     sim.close();
   });
 });

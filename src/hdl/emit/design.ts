@@ -16,17 +16,14 @@ export interface EmittedFile {
   readonly text: string;
 }
 
-/** Elaborates `top` and returns the Verilog text of each module (children first). */
+/** Elaborates `top` and returns the Verilog text of each module (children first), named per Design.nameOf. */
 export function emitDesign(top: Module): { design: Design; files: EmittedFile[] } {
-  const texts = new Map<Module, string>();
-  const textOf = (m: Module) => {
-    let t = texts.get(m);
-    if (t === undefined) texts.set(m, (t = emitModule(m, { version: VERSION })));
-    return t;
-  };
-  // Two module objects under one name are fine only when they emit the same text.
-  const design = elaborate(top, (a, b) => stripSource(textOf(a)) === stripSource(textOf(b)));
-  const files = design.modules.map((m) => ({ module: m, file: `${m.name}.v`, text: textOf(m) }));
+  const design = elaborate(top, (m, nameOf) => stripSource(emitModule(m, { version: VERSION, nameOf })));
+  const files = design.modules.map((m) => ({
+    module: m,
+    file: `${design.nameOf(m)}.v`,
+    text: emitModule(m, { version: VERSION, nameOf: design.nameOf }),
+  }));
   return { design, files };
 }
 

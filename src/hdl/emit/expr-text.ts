@@ -6,8 +6,10 @@
  * what cannot be pushed down (or sliced, which Verilog allows only on names) is materialised
  * as a named wire whose name comes from the TS names involved.
  */
-import { Expr, Signal } from '../expr.js';
-import { minValue, toBits, type HdlType } from '../types.js';
+import { Expr, Signal, lit } from '../expr.js';
+import { constantBits } from './known-bits.js';
+import { isConstantExpr } from '../eval.js';
+import { fromBits, toBits, type HdlType } from '../types.js';
 
 export interface VText {
   readonly s: string;
@@ -51,14 +53,20 @@ export class ExprText {
     private readonly taken: Set<string>,
   ) {}
 
-  /** Text for the right-hand side of an assignment to a target of `width` bits. */
+  /** Text for the right-hand side of an assignment to a target of `width` bits (no outer parentheses). */
   rhs(e: Expr, width: number): string {
     if (e.kind === 'mul' && e.width === width) return this.mulText(e);
-    return this.ext(e, width).s;
+    return bare(this.ext(e, width).s);
+  }
+
+  /** Text that stands alone (a condition, an index, a case selector): no outer parentheses. */
+  cond(e: Expr): string {
+    return bare(this.emit(e).s);
   }
 
   /** Text of `e` at its own width. */
   emit(e: Expr): VText {
+    e = this.fold(e);
     switch (e.kind) {
       case 'const':
         if (e.constName) {
@@ -75,11 +83,11 @@ export class ExprText {
         return this.arith(e.kind, a, b, e.width);
       }
       case 'neg':
-        return { s: `(-${this.ext(e.args[0]!, e.width).s})`, signed: false };
+        return { s: negText(this.ext(e.args[0]!, e.width).s), signed: false };
       case 'mul':
         return this.bits(e, e.width - 1, 0);
       case 'not':
-        return { s: `(~${this.emit(e.args[0]!).s})`, signed: false };
+        return this.not(e.args[0]!);
       case 'and':
       case 'or':
       case 'xor': {
@@ -112,7 +120,10 @@ export class ExprText {
       case 'dshr': {
         const a = this.emit(e.args[0]!);
         const amount = this.emit(e.args[1]!).s;
-        if (e.signed) return { s: `(${asSigned(a)} >>> ${amount})`, signed: true };
+        // The shift is arithmetic only while its operand is signed, and an unsigned operand
+        // anywhere in the enclosing expression would make it unsigned: $unsigned() keeps the
+        // shift self-determined (its bits are the arithmetic shift's, whatever surrounds it).
+        if (e.signed) return { s: `$unsigned(${asSigned(a)} >>> ${amount})`, signed: false };
         return { s: `(${a.s} >> ${amount})`, signed: false };
       }
       case 'mux': {
@@ -137,6 +148,7 @@ export class ExprText {
 
   /** `e` extended to `width` bits per its signedness. */
   ext(e: Expr, width: number): VText {
+    e = this.fold(e);
     if (width === e.width) return this.emit(e);
     const k = width - e.width;
     // Push the extension down where computing at the wider width gives the same value: then
@@ -151,7 +163,7 @@ export class ExprText {
         if (e.signed) return this.arith('sub', e.args[0]!, e.args[1]!, width);
         break;
       case 'neg':
-        return { s: `(-${this.ext(e.args[0]!, width).s})`, signed: false };
+        return { s: negText(this.ext(e.args[0]!, width).s), signed: false };
       case 'mux': {
         const [sel, a, b] = e.args as [Expr, Expr, Expr];
         return { s: `(${this.emit(sel).s} ? ${this.ext(a, width).s} : ${this.ext(b, width).s})`, signed: false };
@@ -178,13 +190,20 @@ export class ExprText {
     return { s: `(${this.ext(a, width).s} ${op} ${this.ext(b, width).s})`, signed: false };
   }
 
-  private compare(e: Expr): VText {
+  /** ~a; for one bit the logical forms: !a, and a negated comparison as its opposite (!=, >=, …). */
+  private not(a: Expr): VText {
+    if (a.width > 1) return { s: `(~${this.emit(a).s})`, signed: false };
+    if (a.kind in opposite && !isConstantExpr(a)) return this.compare(a, opposite[a.kind as keyof typeof opposite]);
+    return { s: `(!${this.emit(a).s})`, signed: false };
+  }
+
+  private compare(e: Expr, kind = e.kind): VText {
     const [a, b] = e.args as [Expr, Expr];
     const w = Math.max(a.width, b.width);
     let at = this.ext(a, w);
     let bt = this.ext(b, w);
-    const op = { eq: '==', ne: '!=', lt: '<', le: '<=', gt: '>', ge: '>=' }[e.kind as 'eq'];
-    if (e.kind !== 'eq' && e.kind !== 'ne') {
+    const op = { eq: '==', ne: '!=', lt: '<', le: '<=', gt: '>', ge: '>=' }[kind as 'eq'];
+    if (kind !== 'eq' && kind !== 'ne') {
       const conv = a.signed ? asSigned : asUnsigned;
       at = { ...at, s: conv(at) };
       bt = { ...bt, s: conv(bt) };
@@ -196,8 +215,7 @@ export class ExprText {
     const src = e.args[0]!;
     if (Number(e.value) >= src.width) {
       // Only signed sources get here (see Expr.shr): the result is the sign bit.
-      const n = this.named(src);
-      return { s: select({ ...n, lo: n.hi }), signed: false };
+      return this.bits(src, src.width - 1, src.width - 1);
     }
     return this.bits(e, e.width - 1, 0);
   }
@@ -218,7 +236,12 @@ export class ExprText {
    * wire on every evaluation), at their real width (no 33-bit sums for 32-bit registers).
    */
   private low(e: Expr, w: number): VText {
+    e = this.fold(e);
     if (w === e.width) return this.emit(e);
+    // Low bits can be constant where the whole value is not ((x | 0xff)[3:0]): write the
+    // literal, as a simulator's own folding would see it.
+    const c = constantBits(e, w);
+    if (c !== undefined) return { s: constText(c, { signed: false, width: w }), signed: false };
     switch (e.kind) {
       case 'add':
       case 'sub': {
@@ -226,7 +249,7 @@ export class ExprText {
         return { s: `(${this.fit(a, w).s} ${e.kind === 'add' ? '+' : '-'} ${this.fit(b, w).s})`, signed: false };
       }
       case 'neg':
-        return { s: `(-${this.fit(e.args[0]!, w).s})`, signed: false };
+        return { s: negText(this.fit(e.args[0]!, w).s), signed: false };
       case 'not':
         return { s: `(~${this.fit(e.args[0]!, w).s})`, signed: false };
       case 'and':
@@ -253,6 +276,7 @@ export class ExprText {
 
   /** Bits hi..lo of `src` as text: a constant, or a part-select of a name. */
   private bits(src: Expr, hi: number, lo: number): VText {
+    src = this.fold(src);
     if (src.kind === 'const') {
       const v = (toBits(src.value, src.width) >> BigInt(lo)) & ((1n << BigInt(hi - lo + 1)) - 1n);
       return { s: constText(v, { signed: false, width: hi - lo + 1 }), signed: false };
@@ -286,6 +310,16 @@ export class ExprText {
     return { sig, hi, lo };
   }
 
+  /**
+   * A subtree that reads no signal is a constant: it is written as one literal, never as a
+   * named wire of constant value (a literal has no bits to leave unused, and reads better).
+   */
+  private fold(e: Expr): Expr {
+    if (e.kind === 'const' || e.kind === 'ref') return e;
+    const v = constantBits(e, e.width);
+    return v === undefined ? e : lit(fromBits(v, e.type), { signed: e.signed, width: e.width });
+  }
+
   private materialise(e: Expr): Signal {
     let sig = this.tempOf.get(e);
     if (!sig) {
@@ -300,8 +334,10 @@ export class ExprText {
 
   private mulText(e: Expr): string {
     const [a, b] = e.args as [Expr, Expr];
+    // A constant factor is written at the product's width: Verilog evaluates the product at that
+    // width anyway, and a negative literal is a negation, which lint wants at its context width.
     const operand = (x: Expr): string => {
-      const t = x.kind === 'const' ? this.emit(x) : this.bits(x, x.width - 1, 0);
+      const t = x.kind === 'const' && !x.constName ? this.ext(x, e.width) : x.kind === 'const' ? this.emit(x) : this.bits(x, x.width - 1, 0);
       return e.signed ? asSigned(t) : asUnsigned(t);
     };
     return `${operand(a)} * ${operand(b)}`;
@@ -326,6 +362,19 @@ interface Named {
   readonly lo: number;
 }
 
+const opposite = { eq: 'ne', ne: 'eq', lt: 'ge', ge: 'lt', le: 'gt', gt: 'le' } as const;
+
+/** The text without one pair of parentheses around all of it. */
+function bare(s: string): string {
+  if (!s.startsWith('(')) return s;
+  let depth = 0;
+  for (let i = 0; i < s.length; i++) {
+    if (s[i] === '(') depth++;
+    else if (s[i] === ')' && --depth === 0) return i === s.length - 1 ? s.slice(1, -1) : s;
+  }
+  return s;
+}
+
 function select(n: Named): string {
   if (n.sig.width === 1 || (n.lo === 0 && n.hi === n.sig.width - 1)) return n.sig.name;
   return n.hi === n.lo ? `${n.sig.name}[${n.hi}]` : `${n.sig.name}[${n.hi}:${n.lo}]`;
@@ -348,12 +397,21 @@ function firstName(e: Expr): string | undefined {
   return undefined;
 }
 
-/** A sized literal: decimal when small, hex when large; signed literals for SInt. */
+/**
+ * A sized literal, one style throughout: decimal below 65536 and hex above, `s` for SInt, and a
+ * negative value as a negated literal of the same width (`-8'sd12`; the minimum too: `-8'sd128`
+ * has the bits of -128). The emitter only places a literal where Verilog's context width equals
+ * its own, so the negation never needs extending.
+ */
 export function constText(v: bigint, t: HdlType): string {
   const w = t.width;
-  if (t.signed) {
-    if (v < 0n) return v === minValue(t) ? `${w}'sh${toBits(v, w).toString(16)}` : `-${w}'sd${-v}`;
-    return `${w}'sd${v}`;
-  }
-  return v < 65536n ? `${w}'d${v}` : `${w}'h${v.toString(16)}`;
+  const s = t.signed ? 's' : '';
+  const mag = v < 0n ? -v : v;
+  const digits = mag < 65536n ? `${w}'${s}d${mag}` : `${w}'${s}h${mag.toString(16)}`;
+  return v < 0n ? `-${digits}` : digits;
+}
+
+/** -x, parenthesised so that a negative operand never reads as `--`. */
+function negText(x: string): string {
+  return x.startsWith('-') ? `(-(${x}))` : `(-${x})`;
 }

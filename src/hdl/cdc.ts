@@ -1,0 +1,155 @@
+/**
+ * The clock-domain crossing check. Every value has a timing: the domain whose registers (or
+ * memory) produce it, 'async' for an input that no clock times, or "follows input x" for an
+ * input declared without a domain. Whatever a register or memory of domain D samples (its
+ * value, the conditions on its path, its enable) must be timed by D; the first stage of a
+ * synchroniser is the one exception. Anything else is a 'cdc' design error naming both
+ * domains and the signal that crosses. An input without a domain may be sampled by one domain
+ * only (it is then synchronous to that one).
+ *
+ * Each module leaves a summary for its parents (which domains sample each input, what times
+ * each output), so crossings through instances are found in the parent, in the parent's
+ * domains (an instance maps its domains to the parent's).
+ */
+import type { Signal } from './expr.js';
+import { forEachWrite, refsOf } from './ir.js';
+import type { Instance, Module } from './module.js';
+import type { ClockDomain } from './domain.js';
+import type { SourceLoc } from './source.js';
+
+/** A timing: a domain of this module, 'async', or an input of this module (timed by its sampler). */
+type Timing = ClockDomain | 'async' | Signal;
+
+export interface CdcSummary {
+  /** Domains (of this module) that sample each input declared without a domain. */
+  readonly inputSampling: ReadonlyMap<string, ReadonlySet<ClockDomain>>;
+  /** What times each output: this module's domains, 'async', or the names of inputs it follows. */
+  readonly outputTiming: ReadonlyMap<string, ReadonlySet<ClockDomain | 'async' | string>>;
+}
+
+export function checkCrossings(m: Module, edges: ReadonlyMap<Signal, ReadonlySet<Signal>>): CdcSummary {
+  const reverse = new Map<Signal, Signal[]>();
+  for (const [from, tos] of edges) for (const to of tos) (reverse.get(to) ?? reverse.set(to, []).get(to)!).push(from);
+  const memOf = new Map<Signal, ClockDomain>();
+  for (const mem of m.memories) for (const r of mem.reads) memOf.set(r.data, mem.domain);
+  const instOut = new Map<Signal, { inst: Instance; port: string }>();
+  for (const inst of m.instances) for (const [port, sig] of inst.outputs) instOut.set(sig, { inst, port });
+
+  const memo = new Map<Signal, Set<Timing>>();
+  const timing = (s: Signal): Set<Timing> => {
+    let t = memo.get(s);
+    if (t) return t;
+    t = new Set();
+    memo.set(s, t); // a loop (reported elsewhere) ends here
+    const info = m.regs.get(s);
+    if (info) t.add(info.domain);
+    else if (memOf.has(s)) t.add(memOf.get(s)!);
+    else if (s.role === 'input') t.add(m.inputTiming.get(s) ?? s);
+    else {
+      const io = instOut.get(s);
+      if (io) {
+        // The child's own timing of the output (what follows its inputs comes through the edges).
+        for (const x of io.inst.module.cdc.outputTiming.get(io.port) ?? []) {
+          if (x === 'async') t.add('async');
+          else if (typeof x !== 'string') {
+            const d = mapped(io.inst, x, m);
+            if (d) t.add(d);
+          }
+        }
+      }
+      for (const p of reverse.get(s) ?? []) for (const x of timing(p)) t.add(x);
+    }
+    return t;
+  };
+  const sampled = new Map<Signal, Set<ClockDomain>>();
+  const reported = new Set<string>();
+  /** `what` samples `reads` in `domain`: each must be timed by it. */
+  const sample = (what: string, domain: ClockDomain, reads: Iterable<Signal>, loc: SourceLoc | undefined) => {
+    for (const r of reads) {
+      for (const t of timing(r)) {
+        if (t === domain) continue;
+        if (typeof t === 'object' && 'role' in t) {
+          (sampled.get(t) ?? sampled.set(t, new Set()).get(t)!).add(domain);
+          continue;
+        }
+        const key = `${what}|${r.name}|${t === 'async' ? 'async' : t.name}`;
+        if (reported.has(key)) continue;
+        reported.add(key);
+        const from = t === 'async' ? `an asynchronous input` : t.describe();
+        m.record(
+          'cdc',
+          `${what} in ${domain.describe()} samples '${r.name}', which ${from} drives, without a synchroniser: ` +
+            `a value crossing clock domains can be caught mid-change; pass it through m.synchronizer() in ${domain.isDefault ? 'the default domain' : `domain ${domain.name}`}`,
+          loc,
+        );
+      }
+    }
+  };
+
+  // Registers: their values, the conditions on their paths, enables and reset values.
+  const { regs: regReads, mems: memWrites } = writeReads(m);
+  for (const [r, info] of m.regs) {
+    if (info.syncStage) continue;
+    const reads = new Set(regReads.get(r) ?? []);
+    for (const x of [info.enable, info.init]) if (x) for (const s of refsOf(x)) reads.add(s);
+    sample(`register '${r.name}'`, info.domain, reads, r.loc);
+  }
+  // Memories: write address, data and conditions; read address and enable.
+  for (const mem of m.memories) {
+    sample(`memory '${mem.name}'`, mem.domain, memWrites.get(mem.name) ?? [], mem.loc);
+    for (const r of mem.reads) sample(`read port '${r.data.name}' of memory '${mem.name}'`, mem.domain, [...refsOf(r.addr), ...(r.enable ? refsOf(r.enable) : [])], r.loc);
+  }
+  // Instance inputs: sampled by the child's domains, mapped to this module's.
+  for (const inst of m.instances) {
+    const child = inst.module;
+    for (const [port, conn] of inst.inputs) {
+      const p = child.ports.find((q) => q.name === port)!;
+      const tag = child.inputTiming.get(p);
+      if (tag === 'async') continue;
+      const domains = tag ? [tag] : [...(child.cdc.inputSampling.get(port) ?? [])];
+      for (const cd of domains) {
+        const d = mapped(inst, cd, m);
+        if (d) sample(`input '${port}' of instance ${inst.name} (module ${child.name})`, d, refsOf(conn.expr), conn.loc);
+      }
+    }
+  }
+  // An input without a domain is synchronous to the one domain that samples it.
+  for (const [input, domains] of sampled) {
+    if (domains.size < 2) continue;
+    const names = [...domains].map((d) => d.describe());
+    m.record(
+      'cdc',
+      `input '${input.name}' is sampled by ${names.join(' and ')}: it cannot be synchronous to both; ` +
+        `declare its domain (m.input(name, type, { domain })) and synchronise it for the other`,
+      input.loc,
+    );
+  }
+
+  const inputSampling = new Map<string, Set<ClockDomain>>();
+  for (const [input, domains] of sampled) inputSampling.set(input.name, domains);
+  const outputTiming = new Map<string, Set<ClockDomain | 'async' | string>>();
+  for (const out of m.ports.filter((p) => p.role === 'output')) {
+    outputTiming.set(out.name, new Set([...timing(out)].map((t) => (typeof t === 'object' && 'role' in t ? t.name : t))));
+  }
+  return { inputSampling, outputTiming };
+}
+
+/** The domain of `m` that a child's domain runs in, or undefined (reported by the driver checks). */
+export function mapped(inst: Instance, childDomain: ClockDomain, m: Module): ClockDomain | undefined {
+  return inst.domains.get(childDomain) ?? (childDomain.isDefault ? m.defaultDomain : undefined);
+}
+
+/** What each register's assignments read (values and conditions), and each memory's writes (by name). */
+function writeReads(m: Module): { regs: Map<Signal, Set<Signal>>; mems: Map<string, Set<Signal>> } {
+  const regs = new Map<Signal, Set<Signal>>();
+  const mems = new Map<string, Set<Signal>>();
+  const into = <K>(map: Map<K, Set<Signal>>, k: K, xs: Iterable<Signal>) => {
+    const set = map.get(k) ?? map.set(k, new Set()).get(k)!;
+    for (const x of xs) set.add(x);
+  };
+  forEachWrite(m.body, (s, conds) => {
+    if (s.k === 'memwrite') into(mems, s.mem.name, [...refsOf(s.addr), ...refsOf(s.data), ...conds]);
+    else if (m.regs.has(s.target)) into(regs, s.target, [...refsOf(s.expr), ...conds]);
+  });
+  return { regs, mems };
+}
