@@ -11,7 +11,7 @@ help:
 	@echo "make bench  - run the benchmarks (numbers go to BENCHMARKS.md by hand, with the command)"
 	@echo "make setup  - install the Debian tools and npm packages the project needs"
 
-setup: tools node_modules/.installed
+setup: tools node_modules/.installed dist/.build-stamp
 
 tools:
 	@bash scripts/setup-tools.sh
@@ -19,6 +19,11 @@ tools:
 node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund
 	@touch $@
+
+# The compiled library and CLI (what the package ships; bin/taxonn.mjs runs it while it is newer
+# than the sources, and the sources through tsx otherwise).
+dist/.build-stamp: node_modules/.installed tsconfig.json tsconfig.build.json scripts/build.mjs $(shell find src generators -type f)
+	npm run --silent build
 
 demo: setup
 	$(NPX) taxonn demo
@@ -38,4 +43,4 @@ bindings: setup
 	$(NPX) taxonn bindings
 
 clean:
-	rm -rf .cache rtl-out/*.v
+	rm -rf .cache dist rtl-out/*.v

@@ -10,6 +10,9 @@ import {
   ConfigError,
   DEFAULT_CONFIG,
   FIELD_RULES,
+  HIDDEN_ACTIVATIONS,
+  ROUNDINGS,
+  VARIANTS,
   fracRule,
   resolveConfig,
   show,
@@ -58,13 +61,15 @@ export interface ConfigArgs {
 const GROUP = 'Accelerator configuration (docs/CONFIG.md; flags override --config):';
 const d = DEFAULT_CONFIG;
 const fmt = (f: Format) => `${f.bits}:${f.frac}`;
+/** Every value of an enum for its help line: "a, b or c". */
+export const orList = (xs: readonly string[]) => (xs.length > 1 ? `${xs.slice(0, -1).join(', ')} or ${xs[xs.length - 1]}` : xs.join(''));
 
 /** Declare --config and one flag per configuration field on `y` (no yargs defaults: only given flags count). */
 export function addConfigOptions<T>(y: Argv<T>): Argv<T & ConfigArgs> {
   const str = (describe: string) => ({ type: 'string' as const, describe, group: GROUP });
   return y.options({
     config: str('JSON configuration file (any subset of the fields)'),
-    variant: str(`accelerator variant: taxonn (default ${d.variant})`),
+    variant: str(`accelerator variant: ${orList(VARIANTS)} (default ${d.variant}; docs/ARCHITECTURE.md §9)`),
     layers: str(`layer sizes N_0,…,N_L, comma-separated, ≥ 2 of them, each 1..65536 (default ${d.layers.join(',')})`),
     pes: str(`P, processing elements, 1..1024 (default ${d.pes})`),
     weight: str(`signed weight format bits:frac, bits 2..32, frac ≤ bits; or --weight.bits/--weight.frac (default ${fmt(d.weight)})`),
@@ -72,8 +77,8 @@ export function addConfigOptions<T>(y: Argv<T>): Argv<T & ConfigArgs> {
     error: str(`signed error format bits:frac, frac ≤ bits; or --error.bits/--error.frac (default ${fmt(d.error)})`),
     'acc-bits': str(`accumulator bits, minAccBits..48 (default ${d.accBits})`),
     'lr-shift': str(`k in learning rate 2^-k, 0..31, with error.frac + act.frac + k ≥ weight.frac (default ${d.lrShift})`),
-    rounding: str(`update rounding: truncate, nearest or stochastic (default ${d.rounding})`),
-    hidden: str(`hidden activation: relu or hardsigmoid (default ${d.hidden})`),
+    rounding: str(`update rounding: ${orList(ROUNDINGS)} (default ${d.rounding})`),
+    hidden: str(`hidden activation: ${orList(HIDDEN_ACTIVATIONS)} (default ${d.hidden})`),
     seed: str(`LFSR seed, 1..65535, decimal or 0x hex (default 0x${d.seed.toString(16).toUpperCase()})`),
     'inputs-per-beat': str(`K, activations per s_sample beat, 1..64, K · act.bits ≤ 1024 (default ${d.inputsPerBeat})`),
     'skip-zero-inputs': str(`true or false: layer 1 issues only the non-zero inputs (default ${d.skipZeroInputs})`),
@@ -109,7 +114,8 @@ function formatFlag(field: 'weight' | 'act' | 'error', raw: unknown): Record<str
   const bitsRule = FIELD_RULES.bits;
   for (const v of Array.isArray(raw) ? raw : [raw]) {
     if (typeof v === 'string') {
-      const m = /^\s*(\d+)\s*:\s*(\d+)\s*$/.exec(v);
+      // Signs are accepted here so that a negative value reaches the validator, which names the rule.
+      const m = /^\s*([+-]?\d+)\s*:\s*([+-]?\d+)\s*$/.exec(v);
       if (!m) throw flagError(field, `must be bits:frac like ${fmt(d[field])} (or --${field}.bits B --${field}.frac F)`, v);
       out.bits = Number(m[1]);
       out.frac = Number(m[2]);

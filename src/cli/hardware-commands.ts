@@ -4,10 +4,10 @@
  * JSON document with --json. Exit codes: 0 done, 1 (fpga) the design does not fit the device,
  * 2 bad input (a flag, a missing tool or liberty file).
  */
-import type { Argv } from 'yargs';
+import type { Argv, CommandModule } from 'yargs';
 import { ICE40_DEVICES, fpgaFlow, type FpgaReport, type Ice40Device } from '../flows/fpga.js';
 import { DEFAULT_LIBERTY, SYNTH_TARGETS, synthesizeAccelerator, type SynthReport, type SynthTarget } from '../flows/synth.js';
-import { addConfigOptions, configFromArgs, type ConfigArgs } from './config-options.js';
+import { addConfigOptions, configFromArgs, orList, type ConfigArgs } from './config-options.js';
 import { UsageError } from './errors.js';
 import { last, oneOf, positiveNumber } from './coerce.js';
 
@@ -29,7 +29,7 @@ export interface SynthArgs extends ConfigArgs {
 
 export function synthOptions<T>(y: Argv<T>): Argv<T & SynthArgs> {
   return addConfigOptions(y)
-    .option('target', { type: 'string', default: 'generic', describe: `${SYNTH_TARGETS.join(', ')}`, coerce: oneOf('target', SYNTH_TARGETS) })
+    .option('target', { type: 'string', default: 'generic', describe: `synthesis target: ${orList(SYNTH_TARGETS)}`, coerce: oneOf('target', SYNTH_TARGETS) })
     .option('liberty', { type: 'string', describe: `asic: standard-cell liberty file (default ${DEFAULT_LIBERTY}, Debian qflow-tech-osu018)` })
     .option('sram-liberty', { type: 'string', array: true, describe: 'asic: liberty files of SRAM macros to build the memories from (repeatable, or several files after one flag)' })
     .option('keep-dir', { type: 'string', describe: 'keep the Yosys script and reports in this folder' })
@@ -140,3 +140,17 @@ export function fpgaSummary(r: FpgaReport): string {
     `Yosys ${r.tools.yosys} ${r.seconds.synth} s, nextpnr ${r.tools.nextpnr} ${r.seconds.pnr} s\n`
   );
 }
+
+export const synthCommand: CommandModule<object, SynthArgs> = {
+  command: 'synth',
+  describe: 'Synthesise the accelerator with Yosys: generic gates, iCE40 or Xilinx resources, or ASIC cell area with SRAM macros (docs/HARDWARE.md)',
+  builder: (y) => synthOptions(y),
+  handler: (args) => runSynthCommand(args),
+};
+
+export const fpgaCommand: CommandModule<object, FpgaArgs> = {
+  command: 'fpga',
+  describe: 'Place and route the accelerator (in a 4-pin wrapper) on an iCE40 UP5K or HX8K with nextpnr: Fmax and utilisation (docs/HARDWARE.md)',
+  builder: (y) => fpgaOptions(y),
+  handler: (args) => runFpgaCommand(args),
+};

@@ -3,11 +3,11 @@
  * docs/TRAINING.md). Per-epoch lines go to stdout; with --json stdout is one JSON document; the
  * progress bar goes to stderr, only when it is a terminal and not with --json.
  */
-import type { Argv } from 'yargs';
+import type { Argv, CommandModule } from 'yargs';
 import type { Config } from '../config/index.js';
 import { ENGINES, TRAIN_DEFAULTS, resolveTrainConfig, trainOnDataset, type Engine, type EpochReport, type TrainProgress, type TrainReport } from '../flows/train.js';
 import { DATASET_NAMES, type DatasetName } from '../model/datasets/index.js';
-import { addConfigOptions, configOverridesFromArgs, flagOrigin, type ConfigArgs } from './config-options.js';
+import { addConfigOptions, configOverridesFromArgs, flagOrigin, orList, type ConfigArgs } from './config-options.js';
 import { oneOf, positiveInt } from './coerce.js';
 
 
@@ -25,7 +25,7 @@ export interface TrainArgs extends ConfigArgs {
 export function trainOptions<T>(y: Argv<T>): Argv<T & TrainArgs> {
   return addConfigOptions(y)
     .describe('seed', 'LFSR seed, 1..65535, decimal or 0x hex (default 0xACE1); also seeds the initial weights and the epoch shuffles')
-    .option('dataset', { type: 'string', demandOption: true, describe: `data set: ${DATASET_NAMES.join(', ')}`, coerce: oneOf('dataset', DATASET_NAMES) })
+    .option('dataset', { type: 'string', demandOption: true, describe: `data set: ${orList(DATASET_NAMES)}`, coerce: oneOf('dataset', DATASET_NAMES) })
     .option('engine', { type: 'string', default: 'golden', describe: `golden (bit-exact model), rtl (Verilated RTL checked against the golden model) or float (float32 reference)`, coerce: oneOf('engine', ENGINES) })
     .option('epochs', { type: 'string', describe: 'epochs (default: mnist and fashion-mnist 5, iris 200); layers, lr-shift and (iris) weight.frac also default per data set, see docs/TRAINING.md', coerce: positiveInt('epochs') })
     .option('limit', { type: 'string', describe: 'train on the first N training samples (of the unshuffled set) only; the test set stays whole', coerce: positiveInt('limit') })
@@ -126,3 +126,10 @@ export async function runTrainCommand(args: TrainArgs): Promise<void> {
   }
   if (report.engine === 'rtl' && !report.equivalent) process.exitCode = 1;
 }
+
+export const command: CommandModule<object, TrainArgs> = {
+  command: 'train',
+  describe: 'Train the network on a real data set (mnist, fashion-mnist, iris) with the golden model, the RTL or the float32 reference (docs/TRAINING.md)',
+  builder: (y) => trainOptions(y),
+  handler: (args) => runTrainCommand(args),
+};

@@ -20,7 +20,10 @@ import { paretoPlots } from './sweep-plot.js';
 import { oneLine, type FloatRecord, type PointRecord } from './sweep-point.js';
 import type { FromWorker, ToWorker } from './sweep-worker.js';
 
-const WORKER = path.join(path.dirname(fileURLToPath(import.meta.url)), 'sweep-worker.ts');
+// The worker beside this file: sweep-worker.ts from the sources (run through tsx), or .js compiled.
+const HERE = fileURLToPath(import.meta.url);
+const WORKER = path.join(path.dirname(HERE), `sweep-worker${path.extname(HERE)}`);
+const WORKER_ARGS = path.extname(HERE) === '.ts' ? ['--import', 'tsx'] : [];
 
 /** A job for a worker: a point, or the float32 reference run of a trained network. */
 export type SweepJob = { readonly kind: 'point'; readonly key: string; readonly label: string; readonly point: SweepPoint } | { readonly kind: 'float'; readonly key: string; readonly label: string; readonly job: FloatJob };
@@ -262,7 +265,7 @@ function runInWorkers(todo: readonly SweepJob[], n: number, pointsDir: string, h
       if (queue.length === 0 && running === 0) resolve();
     };
     const spawn = () => {
-      const w: ChildProcess = fork(WORKER, [], { execArgv: ['--import', 'tsx'], cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe', 'ipc'] });
+      const w: ChildProcess = fork(WORKER, [], { execArgv: WORKER_ARGS, cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe', 'ipc'] });
       forwardLines(w.stdout, h.onLog);
       forwardLines(w.stderr, h.onLog);
       let current: SweepJob | undefined;

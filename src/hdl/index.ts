@@ -34,5 +34,4 @@ export { portsOf } from './ports.js';
 export { VERSION } from './version.js';
 export type { SourceLoc } from './source.js';
 export { evaluate } from './eval.js';
-export { emitBindings } from './emit/bindings.js';
 export { stableJson } from './stable-json.js';

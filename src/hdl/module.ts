@@ -137,8 +137,8 @@ export class Instance {
 }
 
 const identifier = /^[A-Za-z_][A-Za-z0-9_]*$/;
-/** Verilog-2005 keywords and SystemVerilog words that tools reject as names, plus our implicit ports. */
-const reserved = new Set(
+/** Verilog-2005 keywords. */
+const VERILOG_KEYWORDS = new Set(
   (
     'always and assign automatic begin buf bufif0 bufif1 case casex casez cell cmos config deassign default defparam ' +
     'design disable edge else end endcase endconfig endfunction endgenerate endmodule endprimitive endspecify endtable ' +
@@ -148,8 +148,14 @@ const reserved = new Set(
     'pulsestyle_onevent pulsestyle_ondetect rcmos real realtime reg release repeat rnmos rpmos rtran rtranif0 rtranif1 ' +
     'scalared showcancelled signed small specify specparam strong0 strong1 supply0 supply1 table task time tran ' +
     'tranif0 tranif1 tri tri0 tri1 triand trior trireg unsigned use uwire vectored wait wand weak0 weak1 while wire wor ' +
-    'xnor xor ' +
-    // SystemVerilog keywords: Verilator and Yosys parse them as keywords even in .v files.
+    'xnor xor '
+  )
+    .trim()
+    .split(' '),
+);
+/** SystemVerilog keywords: Verilator and Yosys parse them as keywords even in .v files. */
+const SV_KEYWORDS = new Set(
+  (
     'alias always_comb always_ff always_latch assert assume before bind bins binsof bit break byte chandle checker ' +
     'class clocking const constraint context continue cover covergroup coverpoint cross dist do endchecker endclass ' +
     'endclocking endgroup endinterface endpackage endprogram endproperty endsequence enum eventually expect export ' +
@@ -158,10 +164,19 @@ const reserved = new Set(
     'program property protected pure rand randc randcase randsequence ref restrict return s_always s_eventually ' +
     's_nexttime s_until s_until_with sequence shortint shortreal soft solve static string strong struct super sync_accept_on ' +
     'sync_reject_on tagged this throughout timeprecision timeunit type typedef union unique unique0 until until_with ' +
-    'untyped var virtual void wait_order weak wildcard with within accept_on checker reject_on nexttime ' +
-    'clk rst rst_n unused_bits'
-  ).split(' '),
+    'untyped var virtual void wait_order weak wildcard with within accept_on checker reject_on nexttime '
+  )
+    .trim()
+    .split(' '),
 );
+const IMPLICIT_NAMES = new Set(['clk', 'rst', 'rst_n', 'unused_bits']);
+const reserved = new Set([...VERILOG_KEYWORDS, ...SV_KEYWORDS, ...IMPLICIT_NAMES]);
+
+function whyReserved(name: string): string {
+  if (IMPLICIT_NAMES.has(name)) return 'a name taxonn gives implicit ports and wires (clk, rst, rst_n, unused_bits)';
+  if (VERILOG_KEYWORDS.has(name)) return 'a Verilog keyword';
+  return 'a SystemVerilog keyword (Verilator and Yosys reserve it even in .v files)';
+}
 
 export class Module implements SignalOwner, ErrorSink, MemoryHost {
   readonly ports: Signal[] = [];
@@ -653,7 +668,7 @@ export class Module implements SignalOwner, ErrorSink, MemoryHost {
       this.record(
         'name',
         reserved.has(name)
-          ? `'${name}' is a reserved word in Verilog or in taxonn (clk, rst and unused_bits are implicit); choose another name`
+          ? `'${name}' is ${whyReserved(name)}; choose another name`
           : `'${name}' is not a valid identifier (letters, digits and _; not starting with a digit)`,
         loc,
       );

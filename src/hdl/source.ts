@@ -13,8 +13,14 @@ export interface SourceLoc {
 
 const hdlDir = path.dirname(fileURLToPath(import.meta.url));
 const libDir = path.join(hdlDir, 'lib');
-/** Repository root: paths in messages and in emitted Verilog are relative to it, for determinism. */
-export const repoRoot = path.resolve(hdlDir, '..', '..');
+/**
+ * The taxonn package's root (the repository in a checkout, node_modules/taxonn when installed):
+ * the nearest folder above this file with a package.json, whether it runs from src/ or dist/.
+ */
+export const repoRoot = (() => {
+  for (let d = hdlDir; path.dirname(d) !== d; d = path.dirname(d)) if (fs.existsSync(path.join(d, 'package.json'))) return d;
+  return path.resolve(hdlDir, '..', '..');
+})();
 
 const framePattern = /\(?((?:file:\/\/)?[^\s()]+?):(\d+):\d+\)?$/;
 

@@ -1,7 +1,7 @@
 // Port values <-> little-endian 32-bit words, with range checks.
 //
 // Why a separate module: the word layout is the contract with the C ABI
-// (sim/templates/capi.cpp.hbs) and with users of the packed batch API, and the
+// (src/sim/templates/capi.cpp.hbs) and with users of the packed batch API, and the
 // range checks are where most testbench bugs surface, so they are kept small,
 // exact (bigint where needed) and testable on their own.
 //

@@ -1,4 +1,4 @@
-// Build a Verilated model plus the C ABI of sim/templates/capi.cpp.hbs into a
+// Build a Verilated model plus the C ABI of src/sim/templates/capi.cpp.hbs into a
 // shared library, with a content-addressed cache.
 //
 // Why a cache: a cold build costs seconds (mostly g++ on verilated.cpp and the
@@ -13,7 +13,6 @@ import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { copyFile, mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import Handlebars from 'handlebars';
 import { run } from '../tools/tool.js';
 import { make } from '../tools/make.js';
@@ -21,6 +20,8 @@ import { verilator } from '../tools/verilator.js';
 import { DEFAULT_PERIOD, resolveDesign, type PortInfo, type ResolvedDesign } from './design.js';
 import { diffPorts, readPorts } from './ports.js';
 import { explainVerilatorFailure } from './diagnostics.js';
+import { cacheDir } from './cache.js';
+import { progress, type Progress } from './progress.js';
 import type { SimDesign } from './types.js';
 
 export type TraceFormat = 'vcd' | 'fst';
@@ -30,7 +31,7 @@ export interface BuildOptions {
   trace?: TraceFormat;
   /** --x-assign unique --x-initial unique: X and initial state become seeded random values. */
   xRandom?: boolean;
-  /** Cache root; default <repo>/.cache/verilator. */
+  /** Cache root; default the verilator folder of the user cache (src/sim/cache.ts). */
   cacheDir?: string;
   /** Extra verilator arguments (e.g. ['-Wno-fatal'] for RTL that is not lint-clean). */
   extraArgs?: string[];
@@ -60,8 +61,7 @@ export interface BuildResult {
 /** Bump when the build recipe changes in a way the hash would not see. */
 const RECIPE_VERSION = 1;
 const SO_NAME = 'libtxsim.so';
-const TEMPLATE_URL = new URL('../../sim/templates/capi.cpp.hbs', import.meta.url);
-const DEFAULT_CACHE = fileURLToPath(new URL('../../.cache/verilator/', import.meta.url));
+const TEMPLATE_URL = new URL('./templates/capi.cpp.hbs', import.meta.url);
 
 // Passed to make. -O2 on the model (OPT_FAST) roughly doubles simulation speed
 // over Verilator's default -Os (shared/notes/toolchain.md). The runtime
@@ -194,32 +194,45 @@ export async function buildModel(design: SimDesign, opts: BuildOptions = {}): Pr
   }
   const hash = h.digest('hex');
 
-  const root = resolve(opts.cacheDir ?? DEFAULT_CACHE);
+  const root = resolve(opts.cacheDir ?? cacheDir('verilator'));
   const dir = join(root, hash);
   const soPath = join(dir, SO_NAME);
   if (existsSync(soPath)) return { soPath, dir, hash, built: false };
 
   const pending = inflight.get(dir);
   if (pending) return pending;
-  const job = compile(d, opts, args, capi, root, dir, hash).finally(() => inflight.delete(dir));
+  const job = compile({ d, opts, args, capi, root, dir, hash }).finally(() => inflight.delete(dir));
   inflight.set(dir, job);
   return job;
 }
 
-async function compile(
-  d: ResolvedDesign,
-  opts: BuildOptions,
-  args: string[],
-  capi: string,
-  root: string,
-  dir: string,
-  hash: string,
-): Promise<BuildResult> {
-  const t0 = performance.now();
-  await mkdir(root, { recursive: true });
-  await sweepStaleTemps(root);
+/** One build: the design, its options and Verilator arguments, the C ABI and where it goes. */
+interface BuildJob {
+  readonly d: ResolvedDesign;
+  readonly opts: BuildOptions;
+  readonly args: string[];
+  readonly capi: string;
+  /** The cache root and the entry the build is renamed into. */
+  readonly root: string;
+  readonly dir: string;
+  readonly hash: string;
+}
 
+async function compile(job: BuildJob): Promise<BuildResult> {
+  const t0 = performance.now();
+  await mkdir(job.root, { recursive: true });
+  await sweepStaleTemps(job.root);
+  const shown = progress(`verilator: building ${job.d.top}`);
+  try {
+    return await compileSteps(job, t0, shown);
+  } finally {
+    shown.done();
+  }
+}
+
+async function compileSteps({ d, opts, args, capi, root, dir, hash }: BuildJob, t0: number, shown: Progress): Promise<BuildResult> {
   if (!opts.skipPortCheck) {
+    shown.step('checking the ports');
     const rtlPorts = await explainVerilatorFailure(d.top, () => readPorts(d.files, d.top, opts.extraArgs));
     const problems = diffPorts(d.ports, rtlPorts);
     if (problems.length > 0) {
@@ -234,11 +247,13 @@ async function compile(
     await writeFile(capiPath, capi);
     const files = d.files.map((f) => resolve(f));
     // Phase 1: Verilog -> C++ and a makefile.
+    shown.step('verilating');
     await explainVerilatorFailure(d.top, () =>
       run(verilator(), [...args, '-Mdir', tmp, '-o', SO_NAME, ...files, capiPath], { timeoutMs: 600_000 }),
     );
     // Phase 2: g++, reusing the runtime objects when an earlier build made them.
     const runtime = await runtimeObjects(tmp, d.top, args, opts.extraArgs ?? [], root);
+    shown.step(runtime.reused ? 'compiling the model (g++)' : 'compiling the model and the Verilator runtime (g++, once per machine)');
     await run(make(), ['-C', tmp, '-f', `V${d.top}.mk`, '-j', '2', ...MAKE_OPTS], { timeoutMs: 600_000 });
     await runtime.save();
     // Objects are only needed to relink; the .so and the sources are kept.
@@ -259,7 +274,10 @@ async function compile(
       await rm(tmp, { recursive: true, force: true });
       return { soPath: join(dir, SO_NAME), dir, hash, built: false };
     }
-    if (!opts.quiet) process.stderr.write(`verilator: built ${d.top} in ${(ms / 1000).toFixed(1)} s (${hash.slice(0, 12)})\n`);
+    if (!opts.quiet) {
+      shown.done();
+      process.stderr.write(`verilator: built ${d.top} in ${(ms / 1000).toFixed(1)} s (${hash.slice(0, 12)})\n`);
+    }
     return { soPath: join(dir, SO_NAME), dir, hash, built: true };
   } catch (e) {
     await rm(tmp, { recursive: true, force: true });

@@ -1,6 +1,6 @@
 /**
  * From a construction-library module straight to a running simulator: emit the design (into a
- * content-addressed folder under .cache/rtl, so unchanged designs reuse their files and build),
+ * content-addressed folder of the user cache (cache.ts), so unchanged designs reuse their files and build),
  * then build and load it.
  */
 import { createHash } from 'node:crypto';
@@ -8,7 +8,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { emitDesign, portsOf, writeFiles, type Module } from '../hdl/index.js';
 import { clockingOf } from '../hdl/ports.js';
-import { repoRoot } from '../hdl/source.js';
+import { cacheDir } from './cache.js';
 import { Simulator, type SimulatorOptions } from './simulator.js';
 import type { SimDesign } from './types.js';
 
@@ -22,7 +22,7 @@ export function emitForSim(top: Module, dir?: string, periods: Readonly<Record<s
   const { files } = emitDesign(top);
   const hash = createHash('sha256');
   for (const f of files) hash.update(f.file).update('\0').update(f.text).update('\0');
-  const out = dir ?? path.join(repoRoot, '.cache', 'rtl', `${top.name}-${hash.digest('hex').slice(0, 16)}`);
+  const out = dir ?? path.join(cacheDir('rtl'), `${top.name}-${hash.digest('hex').slice(0, 16)}`);
   if (dir || !fs.existsSync(path.join(out, `${top.name}.v`))) writeFiles(out, files);
   return {
     dir: out,

@@ -5,4 +5,6 @@ export { buildModel, renderCapi, type BuildOptions, type BuildResult, type Trace
 export { readPorts, diffPorts, parseVerilatorXmlPorts } from './ports.js';
 export { resolveDesign, type ResolvedDesign, type PortInfo } from './design.js';
 export { VerilatorError, parseVerilatorOutput, type VerilatorDiagnostic } from './diagnostics.js';
-export { simulate, emitForSim, type EmittedDesign } from './from-module.js';
+export { simulate, emitForSim, type EmittedDesign, type SimulateOptions } from './from-module.js';
+export { setProgress } from './progress.js';
+export { cacheRoot } from './cache.js';

@@ -1,4 +1,4 @@
-// koffi bindings to the C ABI in sim/templates/capi.cpp.hbs.
+// koffi bindings to the C ABI in src/sim/templates/capi.cpp.hbs.
 //
 // Why here and once: declaring a koffi function parses a prototype and builds
 // a trampoline; doing it per Simulator or per call would dominate the cost of
@@ -12,7 +12,7 @@
 import { load } from 'koffi';
 
 /** Must equal tx_abi_version() in the template. */
-export const ABI_VERSION = 2;
+export const ABI_VERSION = 3;
 
 /** Handle-based functions of one loaded model library. Return codes: 0 ok, -1 bad argument, -2 model error. */
 export interface NativeLib {
@@ -29,6 +29,10 @@ export interface NativeLib {
   /** The port's word as an int32 (sign-extended for signed ports; >>> 0 for unsigned). */
   peek32(h: number, idx: number): number;
   step(h: number, n: number): number;
+  /** Run until clock k (index into the design's clocks) has risen n times and fallen after. */
+  stepClock(h: number, k: number, n: number): number;
+  /** Completed rising edges of the primary clock. */
+  cycle(h: number): number;
   finished(h: number): number;
   runBatch(
     h: number,
@@ -54,7 +58,7 @@ export function loadNative(soPath: string): NativeLib {
   const lib = load(soPath);
   const abi = lib.func('int32_t tx_abi_version(void)')() as number;
   if (abi !== ABI_VERSION) {
-    throw new Error(`${soPath}: C ABI version ${abi}, expected ${ABI_VERSION} (stale cache entry? delete .cache/verilator)`);
+    throw new Error(`${soPath}: C ABI version ${abi}, expected ${ABI_VERSION} (a stale cache entry? delete ${soPath.replace(/\/[^/]+\/[^/]+$/, '')})`);
   }
   const hasTrace = (lib.func('int32_t tx_has_trace(void)')() as number) === 1;
   const noTrace = () => -1;
@@ -72,6 +76,8 @@ export function loadNative(soPath: string): NativeLib {
     poke32: lib.func('int32_t tx_poke32(int32_t h, int32_t idx, int32_t value)'),
     peek32: lib.func('int32_t tx_peek32(int32_t h, int32_t idx)'),
     step: lib.func('int32_t tx_step(int32_t h, uint32_t n)'),
+    stepClock: lib.func('int32_t tx_step_clock(int32_t h, int32_t k, uint32_t n)'),
+    cycle: lib.func('double tx_cycle(int32_t h)'),
     finished: lib.func('int32_t tx_finished(int32_t h)'),
     runBatch: lib.func(
       'int32_t tx_run_batch(int32_t h, uint32_t ncycles, int32_t nIn, void *inIdx, void *inWords, int32_t nOut, void *outIdx, void *outWords)',

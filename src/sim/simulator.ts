@@ -33,7 +33,7 @@ export interface SimulatorOptions {
   xRandom?: boolean;
   /** Seed for xRandom, a positive int32 (default 1): the same seed gives the same run. */
   seed?: number;
-  /** Verilator build cache root (default <repo>/.cache/verilator). */
+  /** Verilator build cache root (default: the user cache, src/sim/cache.ts). */
   cacheDir?: string;
   /** Extra verilator arguments, e.g. ['-Wno-fatal']. */
   extraArgs?: string[];
@@ -219,6 +219,21 @@ export class Simulator<I extends string = string, O extends string = string> {
       this.cycles += chunk;
       n -= chunk;
     }
+  }
+
+  /**
+   * Run until clock `clock` has had n rising edges (and the falling edge after the last), every
+   * other clock toggling at its own period meanwhile: the way to drive inputs of a faster (or
+   * slower) domain cycle by cycle. For the primary clock it is step(n).
+   */
+  stepClock(clock: I, n = 1): void {
+    const h = this.live();
+    const k = this.design.clocks.findIndex((c) => c.name === clock);
+    if (k < 0) throw new Error(`stepClock: ${this.design.top} has no clock '${clock}' (clocks: ${this.design.clocks.map((c) => c.name).join(', ') || 'none'})`);
+    if (!Number.isSafeInteger(n) || n < 0 || n > 0xffffffff) throw new RangeError(`stepClock: n must be a non-negative integer, got ${n}`);
+    const before = this.lib.cycle(h);
+    this.check(this.lib.stepClock(h, k, n), 'stepClock');
+    this.cycles += this.lib.cycle(h) - before;
   }
 
   /**

@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -62,6 +63,10 @@ describe('npx taxonn', () => {
       const manifest = JSON.parse(fs.readFileSync(path.join(out, 'manifest.json'), 'utf8')) as { top: string; files: string[] };
       expect(files).toEqual(expect.arrayContaining(['manifest.json', `${manifest.top}.core`, `${manifest.top}.f`, ...manifest.files]));
       expect(fs.readFileSync(path.join(out, `${manifest.top}.f`), 'utf8').trim().split('\n')).toEqual(manifest.files);
+      // The file list works from any folder with -F (paths relative to the list, FuseSoC's convention).
+      const lint = spawnSync('verilator', ['--lint-only', '-Wall', '-F', path.join(out, `${manifest.top}.f`), '--top-module', manifest.top], { cwd: os.tmpdir(), encoding: 'utf8' });
+      expect(lint.stderr).toBe('');
+      expect(lint.status).toBe(0);
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }
@@ -72,4 +77,32 @@ describe('npx taxonn', () => {
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/Examples:/);
   });
+
+  it('lets negative values in bits:frac flags reach the configuration check', () => {
+    const r = taxonn('generate', '--weight', '-10:9', '--out', path.join(os.tmpdir(), 'never-written'));
+    expect(r.code).toBe(2);
+    expect(r.stderr.trim()).toBe('taxonn: config: weight.bits must be an integer in 2..32, got -10 (from --weight)');
+    expect(taxonn('generate', '--lr-shift', '-1', '--out', 'x').stderr).toMatch(/lrShift must be an integer in 0\.\.31, got -1 \(from --lr-shift\)/);
+  });
+
+  it('suggests the nearest flag and command', () => {
+    expect(taxonn('generate', '--weigth', '12:11', '--out', 'x').stderr.trim()).toBe('taxonn: unknown flag --weigth (did you mean --weight?); see --help');
+    expect(taxonn('verify', '--sampels', '3').stderr.trim()).toBe('taxonn: unknown flag --sampels (did you mean --samples?); see --help');
+    expect(taxonn('genrate').stderr.trim()).toBe("taxonn: unknown command 'genrate': did you mean generate?");
+  });
+
+  it('lists every value of every enum flag in its help', () => {
+    const help = taxonn('generate', '--help').stdout.replace(/\s+/g, ' ');
+    expect(help).toMatch(/accelerator variant: taxonn, inference or dedicated/);
+    expect(help).toMatch(/update rounding: truncate, nearest or stochastic/);
+    expect(help).toMatch(/hidden activation: relu or hardsigmoid/);
+    expect(taxonn('synth', '--help').stdout.replace(/\s+/g, ' ')).toMatch(/synthesis target: generic, ice40, xilinx or asic/);
+  });
+
+  it('rounds the numbers of its human output', () => {
+    const r = taxonn('verify', '--layers', '5,4,3', '--pes', '2', '--samples', '3');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/cycles per training sample \d+, bound \d+, utilization \d+\.\d%/);
+  });
 });
+

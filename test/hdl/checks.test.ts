@@ -190,10 +190,14 @@ describe('design checks', () => {
     const m = buildModule('names', {}, (m) => {
       const a = m.input('clk', UInt(1));
       m.assign(m.output('9x', UInt(1)), a);
+      m.assign(m.output('wire', UInt(1)), a);
+      m.assign(m.output('bit', UInt(1)), a);
     });
     const msgs = errorsOf(m).map((e) => e.message);
-    expect(msgs[0]).toMatch(/'clk' is a reserved word/);
+    expect(msgs[0]).toMatch(/'clk' is a name taxonn gives implicit ports/);
     expect(msgs[1]).toMatch(/'9x' is not a valid identifier/);
+    expect(msgs[2]).toMatch(/'wire' is a Verilog keyword/);
+    expect(msgs[3]).toMatch(/'bit' is a SystemVerilog keyword \(Verilator and Yosys reserve it even in \.v files\)/);
   });
 
   it('catches constants that do not fit', () => {

@@ -123,3 +123,27 @@ describe('simulating several clocks', () => {
     sim.close();
   });
 });
+
+describe('stepping one clock of several', () => {
+  it('stepClock runs until that clock has risen n times, the others at their own rates', async () => {
+    const { simulate } = await import('../../src/sim/from-module.js');
+    const dut = buildModule('step_clock_demo', {}, (m) => {
+      const fast = m.clockDomain('fast');
+      const slow = m.reg('slow', UInt(16), { init: 0 });
+      slow.set(slow.inc());
+      const quick = m.reg('quick', UInt(16), { init: 0, domain: fast });
+      m.inDomain(fast, () => quick.set(quick.inc()));
+      m.assign(m.output('slow_count', UInt(16)), slow);
+      m.assign(m.output('fast_count', UInt(16)), quick);
+    });
+    const sim = await simulate(dut, { clocks: { clk: 10, fast_clk: 4 } });
+    sim.reset(2); // 20 ticks
+    sim.stepClock('fast_clk', 5); // 5 fast rises: 20 more ticks, through 2 slow rises
+    expect([sim.peekNumber('fast_count'), sim.peekNumber('slow_count')]).toEqual([5, 2]);
+    expect(sim.cycle).toBe(4);
+    sim.stepClock('clk', 3);
+    expect(sim.peekNumber('slow_count')).toBe(5);
+    expect(() => sim.stepClock('nope' as never)).toThrow(/no clock 'nope' \(clocks: clk, fast_clk\)/);
+    sim.close();
+  });
+});

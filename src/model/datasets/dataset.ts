@@ -46,7 +46,7 @@ export function datasetError(name: DatasetName, file: string, what: string): Dat
 }
 
 /** The bytes of `file`, or a DatasetError saying why they cannot be read. */
-export function readBytes(name: DatasetName, file: string): Buffer {
+export function readBytes(name: DatasetName, file: string): Uint8Array {
   try {
     return readFileSync(file);
   } catch (e) {
@@ -65,7 +65,7 @@ export function readBytes(name: DatasetName, file: string): Buffer {
 
 /** The parsed JSON of `file`, or a DatasetError. */
 export function readJson(name: DatasetName, file: string): unknown {
-  const text = readBytes(name, file).toString('utf8');
+  const text = new TextDecoder('utf-8').decode(readBytes(name, file));
   try {
     return JSON.parse(text);
   } catch (e) {

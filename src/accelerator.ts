@@ -1,0 +1,11 @@
+/**
+ * `taxonn/accelerator`: the TaxoNN training accelerator generator and the flows around it
+ * (docs/ARCHITECTURE.md, docs/CONFIG.md).
+ *
+ *   import { resolveConfig } from 'taxonn/config';
+ *   import { generateAccelerator, writeOutputFolder, verify } from 'taxonn/accelerator';
+ */
+export { accelerator, topName, statesOf, learningRateCode, laneSeeds } from '../generators/accelerator/top.js';
+export { defaultBlocks, defaultBlockParams } from '../generators/blocks/index.js';
+export { generateAccelerator, writeOutputFolder, OutputError, type GeneratedOutput, type Manifest, type MemoryInfo } from './flows/generate.js';
+export { verify, stimulusSeed, type VerifyOptions, type VerifyReport, type Mismatch } from './flows/verify.js';
