@@ -147,3 +147,21 @@ describe('stepping one clock of several', () => {
     sim.close();
   });
 });
+
+describe('the default domain', () => {
+  it('takes the reset style given to buildModule', () => {
+    const m = buildModule('async_low', {}, (m) => m.assign(m.output('q', Bool), m.flop('r', m.input('d', Bool), { init: 1 })), { reset: 'async', resetActiveLow: true });
+    expect(portsOf(m).map((p) => p.name)).toEqual(['clk', 'rst_n', 'q', 'd']);
+    expect(emitDesign(m).files[0]!.text).toMatch(/always @\(posedge clk or negedge rst_n\) begin\n\s+if \(!rst_n\) begin\n\s+r <= 1'd1;\n\s+end else begin\n\s+r <= d;/);
+  });
+
+  it('refuses a reset value that is not a constant with an asynchronous reset', () => {
+    const msg = designErrorsOf(() =>
+      buildModule('async_seed', {}, (m) => {
+        const seed = m.input('seed', UInt(4));
+        m.assign(m.output('q', UInt(4)), m.flop('r', m.input('d', UInt(4)), { init: seed }));
+      }, { reset: 'async' }),
+    );
+    expect(msg).toMatch(/register 'r' in the default domain \(clk\) of module async_seed has an asynchronous reset: its reset value must be a constant/);
+  });
+});
