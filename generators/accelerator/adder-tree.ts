@@ -28,17 +28,18 @@ export function adderTree(P: number, inBits: number): Module {
     while (level.length > 1) {
       const w = inBits + depth + 1;
       const next: Expr[] = [];
-      for (let i = 0; i < level.length; i += 2) {
-        const a = level[i]!;
+      level.forEach((a, i) => {
+        if (i % 2) return;
         const b = level[i + 1];
         // An odd element out passes through (extended).
         const sum = b ? a.add(b) : a.resize(w);
         next.push(registered(depth + 1, total) ? m.flop(`l${depth + 1}_${i / 2}`, sum, { enable: valid }) : sum);
-      }
+      });
       if (registered(depth + 1, total) && depth + 1 < total) valid = m.flop(`valid_l${depth + 1}`, valid, { init: 0 });
       level = next;
       depth++;
     }
-    m.assign(m.output('sum', SInt(inBits + depth)), level[0]!);
+    const [sum] = level;
+    if (sum) m.assign(m.output('sum', SInt(inBits + depth)), sum);
   });
 }

@@ -1,5 +1,47 @@
-/** Small helpers for the controller: per-layer constant tables and delay lines. */
+/** The per-layer constant tables the layer register selects, and small helpers: delay lines, counter widths. */
 import { UInt, type Expr, type Module, type Signal } from '../../src/hdl/index.js';
+import type { Plan } from './plan.js';
+
+/** The current weight layer and its constants (docs/ARCHITECTURE.md §3). */
+export interface LayerTables {
+  /** The layer register: the weight layer the controller works on. */
+  readonly layer: Signal;
+  readonly nIn: Signal;
+  readonly nOut: Signal;
+  readonly lastGroup: Signal;
+  readonly rowLen: Signal;
+  readonly weightBase: Signal;
+  readonly inActBase: Signal;
+  readonly outActBase: Signal;
+  readonly isFirst: Signal;
+  readonly isOutput: Signal;
+  /** The layer's error-bank region and the one of the layer below (training variants). */
+  readonly errors?: { readonly base: Signal; readonly lowerBase: Signal };
+}
+
+export function layerTables(m: Module, plan: Plan): LayerTables {
+  const { bits, sizes } = plan;
+  const layers = sizes.layers;
+  const layer = m.reg('layer', UInt(bits.layer), { init: 0 });
+  const table = (name: string, values: readonly number[], width: number) => layerTable(m, name, layer, values, width);
+  const nIn = table('layer_n_in', layers.map((l) => l.nIn), bits.column);
+  const nOut = table('layer_n_out', layers.map((l) => l.nOut), bits.neuron);
+  const lastGroup = table('layer_last_group', layers.map((l) => l.groups - 1), bits.group);
+  const rowLen = table('layer_row_len', layers.map((l) => l.rowLen), bits.weightAddr + 1);
+  const weightBase = table('layer_weight_base', layers.map((l) => l.weightBase), bits.weightAddr);
+  const errors = plan.trains
+    ? {
+        base: table('layer_error_base', layers.map((l) => l.errorBase), bits.errorAddr),
+        lowerBase: table('layer_lower_error_base', layers.map((l, k) => (k ? (layers[k - 1]?.errorBase ?? 0) : 0)), bits.errorAddr),
+      }
+    : undefined;
+  const inActBase = table('layer_in_act_base', layers.map((l) => l.inActBase), bits.actAddr);
+  const outActBase = table('layer_out_act_base', layers.map((l) => l.outActBase), bits.actAddr);
+  const isFirst = m.wire('is_first_layer', layer.eq(0));
+  const isOutput = m.wire('is_output_layer', layer.eq(sizes.L - 1));
+  const common = { layer, nIn, nOut, lastGroup, rowLen, weightBase, inActBase, outActBase, isFirst, isOutput };
+  return errors ? { ...common, errors } : common;
+}
 
 /**
  * A per-layer constant looked up by the layer register: a case statement (or a plain constant
@@ -7,8 +49,9 @@ import { UInt, type Expr, type Module, type Signal } from '../../src/hdl/index.j
  */
 export function layerTable(m: Module, name: string, layer: Expr, values: readonly number[], width: number): Signal {
   const w = m.wire(name, UInt(width));
-  if (values.every((v) => v === values[0])) {
-    m.assign(w, values[0]!);
+  const first = values[0] ?? 0;
+  if (values.every((v) => v === first)) {
+    m.assign(w, first);
     return w;
   }
   w.set(0);
@@ -25,3 +68,10 @@ export function delayLine(m: Module, name: string, e: Expr, n: number, reset = f
 
 /** Bits needed to count from 0 to n inclusive. */
 export const bitsFor = (n: number): number => Math.max(1, Math.ceil(Math.log2(n + 1)));
+
+/** xs[i], which must exist: per-lane arrays are built with P entries (an out-of-range lane is a generator bug). */
+export function at<T>(xs: readonly T[], i: number): T {
+  const x = xs[i];
+  if (x === undefined) throw new RangeError(`generator bug: no entry ${i} in an array of ${xs.length}`);
+  return x;
+}

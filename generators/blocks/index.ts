@@ -11,8 +11,8 @@ export interface DefaultBlockParams {
   pe: PeParams;
   requant: RequantParams;
   update: UpdateParams;
-  /** The LFSR seed (an input of the update unit and the LFSR). */
   activation: ActivationParams;
+  /** The LFSR seed (an input of the update unit and the LFSR). */
   lfsrSeed: number;
 }
 

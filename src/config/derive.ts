@@ -27,6 +27,12 @@ export interface LayerSizes {
   readonly weightWords: number;
   /** EB_l: first error-bank address of the layer. */
   readonly errorBase: number;
+  /** N_{l-1} + 1: a row of weights and its bias (the columns a forward or update row issues). */
+  readonly rowLen: number;
+  /** Base of the layer's input activations in the activation buffer (0 for the first layer, whose inputs are the sample). */
+  readonly inActBase: number;
+  /** Base of the layer's output activations in the activation buffer (0 for the output layer, whose outputs are not stored). */
+  readonly outActBase: number;
 }
 
 export interface MacCounts {
@@ -60,6 +66,8 @@ export interface DerivedSizes {
   readonly actDepth: number;
   /** Input buffer depth: ceil(N_0 / K). */
   readonly inputDepth: number;
+  /** K, the inputs per s_sample beat (and per input-buffer word). */
+  readonly inputsPerBeat: number;
   /** Input buffer word (and s_sample data beat) width: K · act.bits. */
   readonly inputWidth: number;
   /** S = error.frac + act.frac + lrShift − weight.frac (≥ 0). */
@@ -83,6 +91,9 @@ export interface DerivedSizes {
   readonly labelBits: number;
 }
 
+/** The distance between consecutive lanes' LFSR starting points: lane p starts at seq[p · floor(65535 / P)] (§2). */
+export const lfsrStride = (P: number): number => Math.floor(65535 / P);
+
 /** Derive every size of `cfg` (validated first: a ConfigError if it is not a valid Config). Frozen. */
 export function deriveSizes(config: Config): DerivedSizes {
   const cfg = parseConfig(config);
@@ -92,20 +103,22 @@ export function deriveSizes(config: Config): DerivedSizes {
   const layers: LayerSizes[] = [];
   let weightBase = 0;
   let errorBase = 0;
-  for (let i = 0; i < L; i++) {
-    const nIn = N[i]!;
-    const nOut = N[i + 1]!;
-    const groups = Math.ceil(nOut / P);
-    const weightWords = groups * (nIn + 1);
-    layers.push(Object.freeze({ index: i, nIn, nOut, groups, weightBase, weightWords, errorBase }));
-    weightBase += weightWords;
-    errorBase += groups;
-  }
   const actBase: number[] = [];
   let actDepth = 0;
   for (let h = 1; h < L; h++) {
     actBase.push(actDepth);
     actDepth += N[h]!;
+  }
+  for (let i = 0; i < L; i++) {
+    const nIn = N[i]!;
+    const nOut = N[i + 1]!;
+    const groups = Math.ceil(nOut / P);
+    const weightWords = groups * (nIn + 1);
+    const inActBase = i === 0 ? 0 : actBase[i - 1]!;
+    const outActBase = i < L - 1 ? actBase[i]! : 0;
+    layers.push(Object.freeze({ index: i, nIn, nOut, groups, weightBase, weightWords, errorBase, rowLen: nIn + 1, inActBase, outActBase }));
+    weightBase += weightWords;
+    errorBase += groups;
   }
   let forward = 0;
   let backward = 0;
@@ -133,6 +146,7 @@ export function deriveSizes(config: Config): DerivedSizes {
     actBase: freeze(actBase),
     actDepth,
     inputDepth: Math.ceil(N[0]! / cfg.inputsPerBeat),
+    inputsPerBeat: cfg.inputsPerBeat,
     inputWidth: cfg.inputsPerBeat * cfg.act.bits,
     updateShift: updateShift(cfg, cfg.lrShift),
     peProductBits: need.peProductBits,
@@ -140,7 +154,7 @@ export function deriveSizes(config: Config): DerivedSizes {
     macs: Object.freeze(trains ? { forward, backward, update: forward, total } : { forward, backward: 0, update: 0, total }),
     boundCycles: Math.ceil(total / P),
     updateOps: weightBase,
-    lfsrStride: Math.floor(65535 / P),
+    lfsrStride: lfsrStride(P),
     labelBits,
   });
 }

@@ -22,6 +22,6 @@ export {
   type Variant,
 } from './schema.js';
 export { DEDICATED_LR_FRAC, DEFAULT_CONFIG, DEFAULT_FORMATS, defaultsFor, updateShift, variantDefaults } from './defaults.js';
-export { deriveSizes, fixedFormats, sampleBoundCycles, type DerivedSizes, type LayerSizes, type MacCounts } from './derive.js';
+export { deriveSizes, fixedFormats, lfsrStride, sampleBoundCycles, type DerivedSizes, type LayerSizes, type MacCounts } from './derive.js';
 export { accumulatorNeed, paramCount, peProductBits, type AccumulatorNeed } from './bounds.js';
 export { resolveConfig, readConfigFile, deepMerge, hasPath, type ResolveOptions } from './load.js';

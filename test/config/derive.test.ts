@@ -23,7 +23,7 @@ describe('the defaults: 784-64-10, P = 16', () => {
     expect(d.groups).toEqual([4, 1]);
     expect(d.weightBase).toEqual([0, 4 * 785]);
     expect(d.errorBase).toEqual([0, 4]);
-    expect(d.layers[1]).toEqual({ index: 1, nIn: 64, nOut: 10, groups: 1, weightBase: 3140, weightWords: 65, errorBase: 4 });
+    expect(d.layers[1]).toEqual({ index: 1, nIn: 64, nOut: 10, groups: 1, weightBase: 3140, weightWords: 65, errorBase: 4, rowLen: 65, inActBase: 0, outActBase: 0 });
   });
   it('memory depths and widths', () => {
     expect(d.weightDepth).toBe(4 * 785 + 1 * 65); // 3205

@@ -4,12 +4,13 @@
  * prints each result, reports any X or Z on an output after reset, and finally dumps every
  * weight (reporting any that is X). An independent front end and simulator against Verilator.
  */
+import type { Config } from '../../config/index.js';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { DEDICATED_LR_FRAC } from '../../config/defaults.js';
 import { accelerator, learningRateCode } from '../../../generators/accelerator/top.js';
-import { layout, type AcceleratorParams } from '../../../generators/accelerator/layout.js';
+import { layout } from '../../../generators/accelerator/layout.js';
 import { emitDesign } from '../../hdl/index.js';
 import { iverilog, run } from '../../tools/index.js';
 import type { Sample } from './accelerator-sim.js';
@@ -25,7 +26,7 @@ export interface IcarusResult {
 
 const hex = (v: bigint, bits: number) => BigInt.asUintN(bits, v).toString(16).padStart(Math.ceil(bits / 4), '0');
 
-export async function runIcarus(p: AcceleratorParams, weights: Int32Array, samples: readonly Sample[]): Promise<IcarusResult> {
+export async function runIcarus(p: Config, weights: Int32Array, samples: readonly Sample[]): Promise<IcarusResult> {
   const top = accelerator(p);
   const lay = layout(p);
   const { files } = emitDesign(top);
@@ -72,7 +73,7 @@ export async function runIcarus(p: AcceleratorParams, weights: Int32Array, sampl
   }
 }
 
-function testbench(top: string, lay: ReturnType<typeof layout>, p: AcceleratorParams, nW: number, nS: number, beats: number): string {
+function testbench(top: string, lay: ReturnType<typeof layout>, p: Config, nW: number, nS: number, beats: number): string {
   const wb = p.weight.bits;
   const sbits = p.inputsPerBeat * p.act.bits;
   const P = lay.P;

@@ -1,0 +1,73 @@
+/**
+ * The backward pass's sums (docs/ARCHITECTURE.md §4): the adder tree adds the P lanes' products
+ * W·e of a column, the sum accumulates over the layer's groups, and the finished sum is
+ * requantised and masked by the activation's derivative into δ of the layer below, written to
+ * the error banks (by the drain's error-write port). Training variants only.
+ */
+import { Bool, SInt, lit, mux, type Expr, type Module, type Signal } from '../../src/hdl/index.js';
+import { PE_OP } from '../blocks/pe.js';
+import { requant } from '../blocks/requant.js';
+import { adderTree } from './adder-tree.js';
+import type { Banks } from './banks.js';
+import type { Stage1, Stage2 } from './pipeline.js';
+import type { Plan } from './plan.js';
+import { delayLine } from './tables.js';
+
+/** The backward pass's writes of δ into the error banks of the layer below. */
+export interface Deltas {
+  /** A tree sum is being accumulated (the controller waits for the pipeline to empty). */
+  readonly valid: Expr;
+  /** Write δ this cycle, into lane `lane` at group `group` of the lower layer's region. */
+  readonly write: Signal;
+  readonly lane: Signal;
+  readonly group: Signal;
+  readonly delta: Signal;
+}
+
+type TrainingStage1 = Stage1 & { readonly training: NonNullable<Stage1['training']> };
+type TrainingStage2 = Stage2 & { readonly training: NonNullable<Stage2['training']> };
+
+/** `terms` are the lanes' backward products at stage 2 (zero on padding lanes). */
+export function backward(m: Module, plan: Plan, s1: TrainingStage1, s2: TrainingStage2, terms: readonly Expr[], banks: Banks): Deltas {
+  const { cfg, P } = plan;
+  const T = plan.treeLatency;
+  const isBackward = m.wire('s2_is_backward', s2.valid.and(s2.training.op.eq(PE_OP.backward)));
+  const treeInputs = Object.fromEntries(terms.map((e, q) => [`in${q}`, e]));
+  const treeSum: Expr =
+    P > 1
+      ? m.instance('tree', adderTree(P, plan.backwardBits), { ...treeInputs, en: isBackward }).out('sum')
+      : m.wire('tree_sum', terms[0] ?? lit(0, SInt(plan.backwardBits)));
+  // Column metadata rides along the pipeline: first/last group, the column's lane/group, its mask.
+  const maskHold = m.reg('col_mask_hold', Bool);
+  const act = banks.act.rdata;
+  const one = 1 << cfg.act.frac;
+  const actMask = cfg.hidden === 'relu' ? act.orR() : act.orR().and(act.lt(one));
+  const s1Mask = m.wire('s1_mask', mux(s1.first, actMask, maskHold));
+  m.when(s1.valid, () => maskHold.set(s1Mask));
+  const s2Mask = m.flop('s2_mask', s1Mask);
+  const s2ColLane = m.flop('s2_col_lane', s1.training.colLane);
+  const s2ColGroup = m.flop('s2_col_grp', s1.training.colGroup);
+  const s2LastOfCol = m.flop('s2_last_of_col', s1.last);
+  const bValid = delayLine(m, 'bwd_valid', isBackward, T, true);
+  const bFirst = delayLine(m, 'bwd_first', s2.training.first, T);
+  const bLast = delayLine(m, 'bwd_last', s2LastOfCol, T);
+  const bMask = delayLine(m, 'bwd_mask', s2Mask, T);
+  const bLane = delayLine(m, 'bwd_lane', s2ColLane, T);
+  const bGroup = delayLine(m, 'bwd_grp', s2ColGroup, T);
+  const sum = m.reg('bwd_sum', SInt(cfg.accBits));
+  const term = treeSum.resize(cfg.accBits);
+  m.when(bValid, () => sum.set(mux(bFirst, term, sum.add(term).truncate(cfg.accBits))));
+  const write = m.flop('delta_write', bValid.and(bLast), { init: 0 });
+  const mask = m.flop('delta_mask', bMask);
+  const lane = m.flop('delta_lane', bLane);
+  const group = m.flop('delta_grp', bGroup);
+  // Hard-sigmoid's derivative is 1/4: two more fraction bits.
+  const derivativeShift = cfg.hidden === 'hardsigmoid' ? 2 : 0;
+  const deltaUnit = m.instance(
+    'delta_unit',
+    requant({ accBits: cfg.accBits, accFrac: cfg.weight.frac + cfg.error.frac + derivativeShift, out: plan.formats.error, rounding: 'nearest' }),
+    { acc: sum },
+  );
+  const delta = m.wire('delta', mux(mask, deltaUnit.out('q'), lit(0, SInt(cfg.error.bits))));
+  return { valid: bValid, write, lane, group, delta };
+}

@@ -1,0 +1,128 @@
+/**
+ * The drain (docs/ARCHITECTURE.md §4): one shared unit that takes a finished forward group's P
+ * accumulators and requantises them one lane per cycle, writing hidden activations to the
+ * activation buffer, or in the output layer tracking the argmax and writing the output errors
+ * e = requant(z − target) to the error banks, where it shares the write port with the backward
+ * pass's deltas.
+ */
+import { Bool, SInt, UInt, lit, mux, type Expr, type Module, type Signal } from '../../src/hdl/index.js';
+import { activation } from '../blocks/activation.js';
+import { requant } from '../blocks/requant.js';
+import type { Deltas } from './backward.js';
+import type { Banks } from './banks.js';
+import { forwardLast, type Pipeline } from './pipeline.js';
+import type { Plan } from './plan.js';
+import type { Sequencer } from './sequencer.js';
+import type { LayerTables } from './tables.js';
+
+export interface DrainState {
+  readonly busy: Signal;
+  readonly left: Signal;
+  /** The output (neuron) index of the lane being drained. */
+  readonly neuron: Signal;
+  /** The lane and group being drained (training variants: where the output error goes). */
+  readonly training?: { readonly lane: Signal; readonly group: Signal };
+  /** A forward group's last MAC is in stage 1 or 2 (driven by drain()). */
+  readonly pendingCapture: Signal;
+  /** The drain will be free for the next group's capture when a new group starts now. */
+  readonly willBeFree: Signal;
+}
+
+/** The drain's registers, declared before the pipeline because the controller's issue waits on them. */
+export function drainState(m: Module, plan: Plan, tables: LayerTables, seq: Sequencer): DrainState {
+  const { P, bits, trains } = plan;
+  const busy = m.reg('drain_busy', Bool, { init: 0 });
+  const left = m.reg('drain_left', UInt(bits.lanes), { init: 0 });
+  const lane = trains ? m.reg('drain_lane', UInt(bits.lane), { init: 0 }) : undefined;
+  const neuron = m.reg('drain_j', UInt(bits.neuron), { init: 0 });
+  const group = trains ? m.reg('drain_grp', UInt(bits.errorAddr), { init: 0 }) : undefined;
+  // Forward groups finish every rowLen cycles and the drain needs up to P cycles per group,
+  // so with rowLen ≥ P the drain always keeps up (a capture may coincide with its last
+  // element). Smaller layers wait until the drain is idle and no capture is on its way.
+  const pendingCapture = m.wire('pending_capture', Bool);
+  // (With skipZeroInputs layer 1's rows are input_count + 1 issues long.)
+  const rowsLong = seq.input.kind === 'pairs' ? mux(tables.isFirst, seq.input.count.ge(P - 1), tables.rowLen.ge(P)) : tables.rowLen.ge(P);
+  const willBeFree = m.wire('drain_will_be_free', rowsLong.or(busy.or(pendingCapture).not()));
+  const common = { busy, left, neuron, pendingCapture, willBeFree };
+  return lane && group ? { ...common, training: { lane, group } } : common;
+}
+
+export interface Drain {
+  /** The argmax of the output layer's accumulators: the predicted class. */
+  readonly bestIndex: Signal;
+}
+
+/**
+ * The drain's logic. `accs` are the PEs' accumulators; `deltas` (training variants) the backward
+ * pass's writes into the error banks of the layer below.
+ */
+export function drain(
+  m: Module,
+  plan: Plan,
+  state: DrainState,
+  at: { readonly tables: LayerTables; readonly banks: Banks; readonly pipe: Pipeline; readonly seq: Sequencer; readonly accs: readonly Expr[] },
+  deltas?: Deltas,
+): Drain {
+  const { cfg, P, sizes, bits } = plan;
+  const { tables, banks, pipe, seq } = at;
+  const capture = m.wire('drain_capture', forwardLast(pipe.s2));
+  const regs: Signal[] = [];
+  for (let q = 0; q < P; q++) regs.push(m.reg(`drain${q}`, SInt(cfg.accBits)));
+  // Capture the group's accumulators, then shift them down one lane per cycle.
+  regs.forEach((r, q) => {
+    const next = regs[q + 1];
+    m.when(capture, () => r.set(at.accs[q] ?? r)).elsewhen(state.busy, () => {
+      if (next) r.set(next);
+    });
+  });
+  const z = regs[0] ?? lit(0, SInt(cfg.accBits));
+  const actUnit = m.instance(
+    'act_unit',
+    activation({ zBits: cfg.accBits, zFrac: cfg.weight.frac + cfg.act.frac, act: plan.formats.act, hidden: cfg.hidden, rounding: 'nearest' }),
+    { z },
+  );
+  const best = m.reg('best_z', SInt(cfg.accBits));
+  const bestIndex = m.reg('best_index', UInt(sizes.labelBits), { init: 0 });
+  const outputLayer = m.wire('drain_output_layer', state.busy.and(tables.isOutput));
+  m.when(outputLayer.and(state.neuron.eq(0).or(z.gt(best))), () => {
+    best.set(z);
+    bestIndex.set(state.neuron.truncate(Math.min(bits.neuron, sizes.labelBits)));
+  });
+  m.when(state.busy, () => state.neuron.set(state.neuron.inc()));
+  const tr = state.training;
+  m.when(capture, () => {
+    state.busy.set(1);
+    state.left.set(pipe.s2.laneCount.truncate(bits.lanes));
+    if (tr && pipe.s2.training) {
+      tr.lane.set(0);
+      tr.group.set(pipe.s2.training.group);
+    }
+  }).elsewhen(state.busy, () => {
+    state.left.set(state.left.dec());
+    state.busy.set(state.left.ne(1));
+    tr?.lane.set(tr.lane.inc());
+  });
+  m.assign(state.pendingCapture, forwardLast(pipe.s1).or(forwardLast(pipe.s2)));
+  // Activation buffer writes (hidden layers).
+  m.assign(banks.act.we, state.busy.and(tables.isOutput.not()));
+  m.assign(banks.act.waddr, tables.outActBase.add(state.neuron).truncate(bits.actAddr));
+  m.assign(banks.act.wdata, actUnit.out('a'));
+  if (deltas && tr && banks.errors && seq.training && tables.errors) {
+    // The output error e = requant(z − target), target 1.0 at the label, written to the error banks.
+    const isLabel = m.wire('drain_is_label', state.neuron.eq(seq.training.label));
+    const one = lit(1n << BigInt(cfg.weight.frac + cfg.act.frac), SInt(cfg.accBits));
+    const target = mux(isLabel, one, lit(0, SInt(cfg.accBits)));
+    const errUnit = m.instance(
+      'error_unit',
+      requant({ accBits: cfg.accBits + 1, accFrac: cfg.weight.frac + cfg.act.frac, out: plan.formats.error, rounding: 'nearest' }),
+      { acc: z.sub(target) },
+    );
+    const e = banks.errors;
+    const fromDrain = m.wire('error_from_drain', outputLayer.and(seq.training.train));
+    e.we.forEach((we, q) => m.assign(we, mux(fromDrain, tr.lane.eq(q), deltas.write.and(deltas.lane.eq(q)))));
+    const eaw = bits.errorAddr;
+    m.assign(e.waddr, mux(fromDrain, tables.errors.base.add(tr.group).truncate(eaw), tables.errors.lowerBase.add(deltas.group).truncate(eaw)));
+    m.assign(e.wdata, mux(fromDrain, errUnit.out('q'), deltas.delta));
+  }
+  return { bestIndex };
+}

@@ -1,0 +1,139 @@
+/**
+ * The issue pipeline (docs/ARCHITECTURE.md §4): the controller raises `issue` with the issue's
+ * flags; stage 1 is the cycle after (the memories' read data is valid: the activation operand is
+ * selected there), stage 2 the cycle after that (the PEs' products are registered). Each stage
+ * carries the flags and the metadata the later units need.
+ */
+import { Bool, UInt, lit, mux, type Expr, type Module, type Signal } from '../../src/hdl/index.js';
+import { PE_OP } from '../blocks/pe.js';
+import type { Banks } from './banks.js';
+import type { Plan } from './plan.js';
+import type { Sequencer } from './sequencer.js';
+
+/** What the controller drives for an issue (all default to "no issue"). */
+export interface IssueWires {
+  readonly issue: Signal;
+  readonly first: Signal;
+  readonly last: Signal;
+  readonly bias: Signal;
+  readonly fromInput: Signal;
+  /** Forward, backward or gradient (training variants; the inference variant only issues forward). */
+  readonly op?: Signal;
+}
+
+interface StageFlags {
+  readonly valid: Signal;
+  readonly last: Signal;
+  readonly laneCount: Signal;
+}
+
+export interface Stage1 extends StageFlags {
+  readonly first: Signal;
+  readonly bias: Signal;
+  readonly fromInput: Signal;
+  readonly training?: {
+    readonly op: Signal;
+    readonly addr: Signal;
+    readonly group: Signal;
+    readonly colLane: Signal;
+    readonly colGroup: Signal;
+    /** A gradient issue: the update reads its weight now (stage 2 has its product). */
+    readonly isUpdate: Signal;
+  };
+}
+
+export interface Stage2 extends StageFlags {
+  readonly training?: {
+    readonly op: Signal;
+    readonly first: Signal;
+    readonly addr: Signal;
+    readonly group: Signal;
+    readonly isUpdate: Signal;
+  };
+}
+
+export interface Pipeline {
+  readonly issue: IssueWires;
+  readonly s1: Stage1;
+  readonly s2: Stage2;
+  /** The activation operand at stage 1: the bias input 1.0, the input, or the activation buffer. */
+  readonly actOperand: Signal;
+}
+
+export function pipeline(m: Module, plan: Plan, seq: Sequencer, banks: Banks): Pipeline {
+  const { cfg, K } = plan;
+  const A = UInt(cfg.act.bits);
+  const tr = seq.training;
+  const issue: IssueWires = {
+    issue: m.wire('issue', Bool),
+    first: m.wire('issue_first', Bool),
+    last: m.wire('issue_last', Bool),
+    bias: m.wire('issue_bias', Bool),
+    fromInput: m.wire('issue_from_input', Bool),
+    ...(tr ? { op: m.wire('issue_op', UInt(2)) } : {}),
+  };
+  const valid = m.flop('s1_valid', issue.issue, { init: 0 });
+  const first = m.flop('s1_first', issue.first);
+  const last = m.flop('s1_last', issue.last);
+  const bias = m.flop('s1_bias', issue.bias);
+  const fromInput = m.flop('s1_from_input', issue.fromInput);
+  const inLane = seq.input.kind === 'words' ? m.flop('s1_in_lane', seq.input.lane) : undefined;
+  const s1Op = issue.op ? m.flop('s1_op', issue.op) : undefined;
+  const s1Addr = tr ? m.flop('s1_waddr', seq.issueAddr) : undefined;
+  const laneCount = m.flop('s1_lane_count', seq.laneCount);
+  const errorAddrBits = plan.bits.errorAddr;
+  const s1Group = tr ? m.flop('s1_grp', seq.group.zext(Math.max(plan.bits.group, errorAddrBits)).truncate(errorAddrBits)) : undefined;
+  const s1Col = tr
+    ? {
+        lane: m.flop('s1_col_lane', tr.colLane),
+        group: m.flop('s1_col_grp', tr.colGroup),
+      }
+    : undefined;
+
+  // The input operand: a lane of the input word, or the issued pair's value.
+  let inValue: Signal;
+  if (seq.input.kind === 'pairs') inValue = m.flop('s1_input', seq.input.pair.value);
+  else {
+    inValue = m.wire('in_lane_value', A);
+    const word = banks.input.rdata;
+    const laneOf = (t: number) => word.slice((t + 1) * cfg.act.bits - 1, t * cfg.act.bits);
+    if (K === 1) m.assign(inValue, word);
+    else if (inLane) {
+      const v = inValue;
+      v.set(laneOf(0));
+      m.switch(inLane, (c) => {
+        for (let t = 1; t < K; t++) c.is(t, () => v.set(laneOf(t)));
+      });
+    }
+  }
+  const one = lit(1 << cfg.act.frac, A);
+  const actOperand = m.wire('act_operand', mux(bias, one, mux(fromInput, inValue, banks.act.rdata)));
+
+  const s2Valid = m.flop('s2_valid', valid, { init: 0 });
+  const s2Op = s1Op ? m.flop('s2_op', s1Op) : undefined;
+  const s2Last = m.flop('s2_last', last);
+  const s2First = tr ? m.flop('s2_first', first) : undefined;
+  const s2Addr = s1Addr ? m.flop('s2_waddr', s1Addr) : undefined;
+  const s2LaneCount = m.flop('s2_lane_count', laneCount);
+  const s2Group = s1Group ? m.flop('s2_grp', s1Group) : undefined;
+
+  const s1: Stage1 = { valid, first, last, bias, fromInput, laneCount };
+  const s2: Stage2 = { valid: s2Valid, last: s2Last, laneCount: s2LaneCount };
+  if (!(s1Op && s2Op && s1Addr && s2Addr && s1Group && s2Group && s1Col && s2First)) return { issue, s1, s2, actOperand };
+  const s2IsUpdate = m.wire('s2_is_update', s2Valid.and(s2Op.eq(PE_OP.gradient)));
+  // The update reads its weight one cycle after the issue (the PE's gradient needs no weight),
+  // so the read data meets the registered product at stage 2 without a holding register.
+  const s1IsUpdate = m.wire('s1_is_update', valid.and(s1Op.eq(PE_OP.gradient)));
+  return {
+    issue,
+    s1: { ...s1, training: { op: s1Op, addr: s1Addr, group: s1Group, colLane: s1Col.lane, colGroup: s1Col.group, isUpdate: s1IsUpdate } },
+    s2: { ...s2, training: { op: s2Op, first: s2First, addr: s2Addr, group: s2Group, isUpdate: s2IsUpdate } },
+    actOperand,
+  };
+}
+
+/** A forward group's last MAC at a stage (every issue is forward in the inference variant). */
+export function forwardLast(stage: { readonly valid: Expr; readonly last: Expr; readonly training?: { readonly op: Expr } }): Expr {
+  const v = stage.training ? stage.valid.and(stage.training.op.eq(PE_OP.forward)) : stage.valid;
+  return v.and(stage.last);
+}

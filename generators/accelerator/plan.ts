@@ -1,0 +1,111 @@
+/**
+ * What the generator derives from a configuration before it builds anything: the sizes of
+ * src/config's deriveSizes (the one source of memory depths, bases, shifts and the LFSR stride,
+ * shared with the harness, the manifest and the flows), the variant's features, the datapath
+ * widths of the PEs and the tree, and the widths of the controller's counters. The golden model
+ * (src/model) derives its own geometry on purpose: it checks the RTL, so it shares no code with it.
+ */
+import { deriveSizes, fixedFormats, type Config, type DerivedSizes } from '../../src/config/index.js';
+import { clog2, type FixedFormat } from '../../src/hdl/index.js';
+import { peWidths, type PeParams } from '../blocks/pe.js';
+import { dedicatedWidths } from '../blocks/pe-dedicated.js';
+import { treeLatency } from './adder-tree.js';
+import { bitsFor } from './tables.js';
+
+/** Widths of the controller's counters and addresses, each named for what it counts. */
+export interface CounterBits {
+  /** A weight-bank address. */
+  readonly weightAddr: number;
+  /** An error-bank address (also an output group within a layer, in the backward pass). */
+  readonly errorAddr: number;
+  /** An activation-buffer address. */
+  readonly actAddr: number;
+  /** A weight-layer index. */
+  readonly layer: number;
+  /** A column of a row: 0..N_{l-1} (the bias is column N_{l-1}). */
+  readonly column: number;
+  /** A lane group within a layer: 0..G_l − 1. */
+  readonly group: number;
+  /** A neuron (output) of a layer: 0..N_l. */
+  readonly neuron: number;
+  /** A number of lanes: 0..P. */
+  readonly lanes: number;
+  /** A lane index: 0..P − 1. */
+  readonly lane: number;
+  /** An input index of the first layer (skipZeroInputs pairs): 0..N_0 − 1. */
+  readonly inputIndex: number;
+}
+
+export interface Plan {
+  readonly cfg: Config;
+  readonly sizes: DerivedSizes;
+  /** PEs (lanes), weight layers, inputs per s_sample beat. */
+  readonly P: number;
+  readonly L: number;
+  readonly K: number;
+  readonly formats: { readonly weight: FixedFormat; readonly act: FixedFormat; readonly error: FixedFormat };
+  /** The variant has training hardware (taxonn, dedicated); the inference variant has none. */
+  readonly trains: boolean;
+  /** The dedicated baseline: one multiplier array per SGD element and a learning-rate multiplier. */
+  readonly dedicated: boolean;
+  /** skipZeroInputs (§10): layer 1 runs over the sample's non-zero inputs, kept as (index, value) pairs. */
+  readonly sparseInputs: boolean;
+  /** skipZeroErrors (§11): the update skips groups whose errors are all zero (training variants). */
+  readonly skipZeroErrors: boolean;
+  readonly pe: PeParams;
+  /** Width of one backward product (an adder-tree input) and of one gradient (an update-unit input). */
+  readonly backwardBits: number;
+  readonly gradientBits: number;
+  /** Cycles from the tree's inputs to its sum. */
+  readonly treeLatency: number;
+  /** N_0, the network's inputs. */
+  readonly inputs: number;
+  /** Input-buffer words: the sample's beats, or with sparseInputs two samples' worth of pairs. */
+  readonly inputBufferDepth: number;
+  readonly bits: CounterBits;
+}
+
+export function plan(cfg: Config): Plan {
+  const sizes = deriveSizes(cfg);
+  const P = cfg.pes;
+  const formats = fixedFormats(cfg);
+  const trains = cfg.variant !== 'inference';
+  const dedicated = cfg.variant === 'dedicated';
+  const sparseInputs = cfg.skipZeroInputs;
+  const pe: PeParams = { ...formats, accBits: cfg.accBits };
+  const product = peWidths(pe).product;
+  const ded = dedicatedWidths(pe);
+  const inputs = cfg.layers[0] ?? 0;
+  const most = (f: (l: DerivedSizes['layers'][number]) => number) => Math.max(...sizes.layers.map(f));
+  const neuron = bitsFor(most((l) => l.nOut));
+  return {
+    cfg,
+    sizes,
+    P,
+    L: sizes.L,
+    K: cfg.inputsPerBeat,
+    formats,
+    trains,
+    dedicated,
+    sparseInputs,
+    skipZeroErrors: trains && cfg.skipZeroErrors,
+    pe,
+    backwardBits: dedicated ? ded.backward : product,
+    gradientBits: dedicated ? ded.gradient : product,
+    treeLatency: treeLatency(P),
+    inputs,
+    inputBufferDepth: sparseInputs ? 2 * inputs : sizes.inputDepth,
+    bits: {
+      weightAddr: clog2(sizes.weightDepth),
+      errorAddr: clog2(sizes.errorDepth),
+      actAddr: clog2(Math.max(sizes.actDepth, 1)),
+      layer: clog2(sizes.L),
+      column: bitsFor(most((l) => l.rowLen)),
+      group: bitsFor(most((l) => l.groups)),
+      neuron,
+      lanes: bitsFor(P),
+      lane: clog2(P),
+      inputIndex: bitsFor(inputs - 1),
+    },
+  };
+}

@@ -1,0 +1,129 @@
+/**
+ * The pair receiver (skipZeroInputs, docs/ARCHITECTURE.md §10). It receives samples beside the
+ * controller and stores each one's non-zero inputs as (index, value) pairs, one per cycle, in one
+ * half of the double-buffered input buffer while the controller computes on the other half. A
+ * data beat is held while its non-zero lanes are written lowest first, and the next beat is
+ * accepted in the cycle that writes the held beat's last pair (a beat costs max(1, its non-zero
+ * inputs) cycles); padding lanes of the last beat are ignored. A received sample waits (`full`)
+ * until the controller takes it; the next header is accepted after that.
+ *
+ * Without skipZeroInputs the controller receives samples itself (states rx_head, rx_data).
+ */
+import { Bool, UInt, cat, clog2, lit, mux, type Expr, type Module, type Signal } from '../../src/hdl/index.js';
+import type { BankPorts } from './banks.js';
+import type { HostPorts } from './host.js';
+import type { Plan } from './plan.js';
+import { bitsFor } from './tables.js';
+
+export interface PairReceiver {
+  /** Receiving a sample. */
+  readonly busy: Expr;
+  /** A received sample waits for the controller. */
+  readonly full: Expr;
+  /** busy or full: a sample is on its way or waiting. */
+  readonly pending: Expr;
+  /** The first input-buffer address of the half the controller reads. */
+  readonly readBase: Expr;
+  /** The controller takes the received sample: its header and its pair count. */
+  readonly take: (to: { readonly train?: Signal; readonly label?: Signal; readonly inputCount: Signal }) => void;
+}
+
+export function pairReceiver(m: Module, plan: Plan, sample: HostPorts['sample'], inbuf: BankPorts): PairReceiver {
+  const { K, cfg, sizes, bits } = plan;
+  const Ab = cfg.act.bits;
+  const N0 = plan.inputs;
+  const bw = bitsFor(sizes.inputDepth * K);
+  const lastBase = (sizes.inputDepth - 1) * K;
+  // The last beat's real lanes (the rest pad N_0 to whole beats).
+  const lastLanes = N0 - lastBase;
+  const busy = m.reg('rx_busy', Bool, { init: 0 });
+  const full = m.reg('rx_full', Bool, { init: 0 });
+  // The half the receiver writes (the controller reads the other).
+  const bank = m.reg('rx_bank', Bool, { init: 0 });
+  const count = m.reg('rx_count', UInt(bits.column), { init: 0 });
+  const header = plan.trains ? { train: m.reg('rx_train', Bool, { init: 0 }), label: m.reg('rx_label', UInt(sizes.labelBits), { init: 0 }) } : undefined;
+  const hold = m.reg('rx_hold', UInt(K * Ab));
+  const pend = m.reg('rx_pending', UInt(K), { init: 0 });
+  const base = m.reg('rx_base', UInt(bw), { init: 0 });
+  const next = m.reg('rx_next', UInt(bw), { init: 0 });
+  const all = m.reg('rx_all', Bool, { init: 0 });
+  const { lane, value } = lowestPending(m, K, Ab, pend, hold);
+  // Lanes still pending after this cycle's write; the next beat is taken when none are.
+  const rest = m.wire('rx_rest', K > 1 ? pend.and(pend.dec()) : lit(0, UInt(1)));
+  const more = rest.orR();
+  const headerReady = m.wire('rx_header_ready', busy.not().and(full.not()));
+  const take = m.wire('rx_take', busy.and(all.not()).and(more.not()));
+  m.assign(sample.ready, headerReady.or(take));
+  const write = m.wire('rx_write', busy.and(pend.orR()));
+  const aw = inbuf.waddr.width;
+  m.assign(inbuf.we, write);
+  m.assign(inbuf.waddr, mux(bank, lit(N0, UInt(aw)), lit(0, UInt(aw))).add(count).truncate(aw));
+  m.assign(inbuf.wdata, cat(base.add(lane.zext(bw)).truncate(bits.inputIndex), value));
+  const isLast = next.eq(lastBase);
+  const beatMask = m.wire('rx_beat_mask', nonZeroLanes(sample.data, K, Ab, lastLanes, isLast));
+  m.when(busy, () => {
+    m.when(write, () => count.set(count.inc()));
+    m.when(take.and(sample.valid), () => {
+      hold.set(sample.data);
+      pend.set(beatMask);
+      base.set(next);
+      next.set(next.add(K).truncate(bw));
+      m.when(isLast, () => all.set(1));
+    }).otherwise(() => pend.set(rest));
+    m.when(all.and(more.not()), () => {
+      busy.set(0);
+      full.set(1);
+    });
+  }).elsewhen(headerReady.and(sample.valid), () => {
+    // The header: bit 0 train, then the label (both ignored by the inference variant).
+    busy.set(1);
+    header?.train.set(sample.data.bit(0));
+    header?.label.set(sample.data.slice(sizes.labelBits, 1));
+    pend.set(0);
+    all.set(0);
+    next.set(0);
+    count.set(0);
+  });
+  return {
+    busy,
+    full,
+    pending: busy.or(full),
+    readBase: mux(bank, lit(0, UInt(aw)), lit(N0, UInt(aw))),
+    take: (to) => {
+      full.set(0);
+      bank.set(bank.not());
+      if (to.train && header) to.train.set(header.train);
+      if (to.label && header) to.label.set(header.label);
+      to.inputCount.set(count);
+    },
+  };
+}
+
+const laneOf = (word: Expr, t: number, bits: number) => word.slice((t + 1) * bits - 1, t * bits);
+
+/** The lowest pending lane of the held beat (a priority encoder: later assignments win) and its value. */
+function lowestPending(m: Module, K: number, bits: number, pend: Expr, hold: Expr): { lane: Signal; value: Signal } {
+  const lane = m.wire('rx_lane', UInt(clog2(K)));
+  lane.set(0);
+  for (let t = K - 1; t >= 0; t--) m.when(pend.bit(t), () => lane.set(t));
+  const value = m.wire('rx_value', UInt(bits));
+  if (K === 1) m.assign(value, hold);
+  else {
+    value.set(laneOf(hold, 0, bits));
+    m.switch(lane, (c) => {
+      for (let t = 1; t < K; t++) c.is(t, () => value.set(laneOf(hold, t, bits)));
+    });
+  }
+  return { lane, value };
+}
+
+/** A beat's non-zero lanes, highest lane first (the last beat's padding lanes never count). */
+function nonZeroLanes(data: Expr, K: number, bits: number, lastLanes: number, isLast: Expr): Expr {
+  const mask: Expr[] = [];
+  for (let t = K - 1; t >= 0; t--) {
+    const nz = laneOf(data, t, bits).orR();
+    mask.push(t < lastLanes ? nz : nz.and(isLast.not()));
+  }
+  const [only] = mask;
+  return mask.length === 1 && only ? only : cat(...mask);
+}

@@ -1,0 +1,76 @@
+/**
+ * The update units (docs/ARCHITECTURE.md §2): one per lane, w ← w − round(g · 2^-S) with the
+ * lane's LFSR for stochastic rounding (the dedicated variant multiplies by its learning-rate
+ * input instead of shifting), and the weight banks' write ports, shared by the weight load and
+ * the update.
+ */
+import { DEDICATED_LR_FRAC } from '../../src/config/defaults.js';
+import { lfsrStride } from '../../src/config/index.js';
+import { UInt, lit, mux, type Expr, type Fsm, type Module } from '../../src/hdl/index.js';
+import { LFSR_MASK } from '../blocks/lfsr.js';
+import { update } from '../blocks/update.js';
+import type { Banks } from './banks.js';
+import type { HostPorts } from './host.js';
+import type { Plan } from './plan.js';
+import type { State } from './states.js';
+import { at } from './tables.js';
+import type { WeightPort } from './weight-port.js';
+
+/** The value the host drives on the dedicated variant's `learning_rate` input: η = 2^-k in Q0.16. */
+export function learningRateCode(lrShift: number): number {
+  return 2 ** (DEDICATED_LR_FRAC - lrShift);
+}
+
+/** The seed of lane p's LFSR: seq[p · lfsrStride(P)] with seq[0] = seed (§2). */
+export function laneSeeds(seed: number, P: number): number[] {
+  const stride = lfsrStride(P);
+  const seeds: number[] = [];
+  let s = seed;
+  for (let p = 0, n = 0; p < P; p++) {
+    for (; n < p * stride; n++) s = (s >>> 1) ^ (s & 1 ? LFSR_MASK : 0);
+    seeds.push(s);
+  }
+  return seeds;
+}
+
+/** The update units at stage 2 (`isUpdate`: a gradient is there); returns each lane's updated weight. */
+export function updateUnits(m: Module, plan: Plan, isUpdate: Expr, gradients: readonly Expr[], banks: Banks, host: HostPorts): Expr[] {
+  const { cfg, sizes } = plan;
+  const unit = update({
+    weight: plan.formats.weight,
+    gradBits: plan.gradientBits,
+    // The dedicated multiplier's product δ·a·lr has DEDICATED_LR_FRAC more fraction bits.
+    shift: plan.dedicated ? sizes.updateShift - cfg.lrShift + DEDICATED_LR_FRAC : sizes.updateShift,
+    rounding: cfg.rounding,
+    ...(plan.dedicated ? { lrBits: DEDICATED_LR_FRAC } : {}),
+  });
+  const seeds = laneSeeds(cfg.seed, plan.P);
+  const lr: Record<string, Expr> = host.learningRate ? { lr: host.learningRate } : {};
+  // The weight read at stage 1 arrives with its product at stage 2.
+  return banks.weights.rdata.map((w, q) =>
+    m.instance(`upd${q}`, unit, { w, grad: at(gradients, q), en: isUpdate, seed: lit(at(seeds, q), UInt(16)), ...lr }).out('w_next'),
+  );
+}
+
+/** What the update writes back: each lane's new weight, when (a gradient at stage 2) and where (the lane holds an output). */
+export interface UpdateWrites {
+  readonly next: readonly Expr[];
+  readonly isUpdate: Expr;
+  readonly laneOn: readonly Expr[];
+}
+
+/** The weight banks' write ports: the load's weight while loading, else (training variants) the update's. */
+export function weightWrites(m: Module, fsm: Fsm<State>, host: HostPorts, load: WeightPort['load'], banks: Banks, update?: UpdateWrites): void {
+  const { weightsIn } = host;
+  const loading = fsm.is('load');
+  banks.weights.we.forEach((we, q) => {
+    const wdata = at(banks.weights.wdata, q);
+    if (!update) {
+      m.assign(we, loading.and(weightsIn.valid).and(load.lane.eq(q)));
+      m.assign(wdata, weightsIn.data);
+      return;
+    }
+    m.assign(we, mux(loading, weightsIn.valid.and(load.lane.eq(q)), update.isUpdate.and(at(update.laneOn, q))));
+    m.assign(wdata, mux(loading, weightsIn.data, at(update.next, q)));
+  });
+}

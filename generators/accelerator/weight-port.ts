@@ -1,0 +1,128 @@
+/**
+ * Weight load and read-back (docs/ARCHITECTURE.md §5): s_weights writes one weight per accepted
+ * beat into its row's bank; a control byte CTRL_READBACK streams every weight back on m_weights
+ * in the same order. Both walk the stream order (layer, row, column) with a walker that knows
+ * each element's bank (lane) and address.
+ */
+import { Bool, UInt, mux, type Expr, type Fsm, type Module, type Signal } from '../../src/hdl/index.js';
+import type { HostPorts } from './host.js';
+import type { Plan } from './plan.js';
+import type { State } from './states.js';
+import { layerTable } from './tables.js';
+
+export interface WeightPort {
+  readonly load: {
+    /** The bank the current weight goes to, its address, and the last weight's acceptance. */
+    readonly lane: Signal;
+    readonly addr: Expr;
+    readonly done: Expr;
+    /** Start a load at the first weight (the controller calls it in the cycle it enters `load`). */
+    readonly start: () => void;
+  };
+  readonly readback: {
+    readonly lane: Signal;
+    readonly addr: Expr;
+    readonly ren: Expr;
+    readonly done: Expr;
+    readonly start: () => void;
+  };
+}
+
+interface Walker {
+  readonly lane: Signal;
+  readonly last: Expr;
+  readonly elemAddr: Expr;
+  readonly reset: () => void;
+  readonly advance: () => void;
+}
+
+/** A walker over the stream order (layer, row, column) that knows each element's bank and address. */
+function walker(m: Module, plan: Plan, prefix: string): Walker {
+  const { bits, P } = plan;
+  const layers = plan.sizes.layers;
+  const wl = m.reg(`${prefix}_layer`, UInt(bits.layer), { init: 0 });
+  const row = m.reg(`${prefix}_row`, UInt(bits.neuron), { init: 0 });
+  const lane = m.reg(`${prefix}_lane`, UInt(bits.lane), { init: 0 });
+  const col = m.reg(`${prefix}_col`, UInt(bits.column), { init: 0 });
+  const rowBase = m.reg(`${prefix}_group_base`, UInt(bits.weightAddr), { init: 0 });
+  const nIn = layerTable(m, `${prefix}_n_in`, wl, layers.map((l) => l.nIn), bits.column);
+  const nOut = layerTable(m, `${prefix}_n_out`, wl, layers.map((l) => l.nOut), bits.neuron);
+  const rowLen = layerTable(m, `${prefix}_row_len`, wl, layers.map((l) => l.rowLen), bits.weightAddr + 1);
+  const nextBase = layerTable(m, `${prefix}_next_base`, wl, layers.map((l) => l.weightBase + l.groups * l.rowLen), bits.weightAddr + 1);
+  const endOfRow = m.wire(`${prefix}_end_of_row`, col.eq(nIn));
+  const lastRow = m.wire(`${prefix}_last_row`, row.eq(nOut.dec()));
+  const last = m.wire(`${prefix}_last`, endOfRow.and(lastRow).and(wl.eq(plan.L - 1)));
+  const elemAddr = m.wire(`${prefix}_addr`, rowBase.add(col.zext(Math.max(bits.column, bits.weightAddr))).truncate(bits.weightAddr));
+  const reset = () => {
+    wl.set(0);
+    row.set(0);
+    lane.set(0);
+    col.set(0);
+    rowBase.set(0);
+  };
+  const nextRow = () => {
+    row.set(row.inc());
+    m.when(lane.eq(P - 1), () => {
+      lane.set(0);
+      rowBase.set(rowBase.add(rowLen).truncate(bits.weightAddr));
+    }).otherwise(() => lane.set(lane.inc()));
+  };
+  const advance = () => {
+    m.when(endOfRow.not(), () => col.set(col.inc())).otherwise(() => {
+      col.set(0);
+      m.when(lastRow, () => {
+        wl.set(wl.inc());
+        row.set(0);
+        lane.set(0);
+        rowBase.set(nextBase.truncate(bits.weightAddr));
+      }).otherwise(nextRow);
+    });
+  };
+  return { lane, last, elemAddr, reset, advance };
+}
+
+/**
+ * The load and read-back logic. `samplePending` (skipZeroInputs): a sample accepted by the pair
+ * receiver goes before any later weight load or read-back, so s_ctrl waits for it.
+ */
+export function weightPort(m: Module, plan: Plan, host: HostPorts, fsm: Fsm<State>, rdata: readonly Expr[], samplePending?: Expr): WeightPort {
+  const { weightsIn, weightsOut, ctrl } = host;
+  // Load: one weight per accepted beat, written to the row's bank.
+  const ld = walker(m, plan, 'load');
+  m.assign(weightsIn.ready, fsm.is('load'));
+  const ldFire = m.wire('load_fire', fsm.is('load').and(weightsIn.valid));
+  m.when(ldFire, () => ld.advance());
+  const load = { lane: ld.lane, addr: ld.elemAddr, done: ldFire.and(ld.last), start: ld.reset };
+
+  // Read-back: the bank's registered read data is the output register; a new read is issued
+  // only when the current beat is taken (or none is pending), so backpressure never loses one.
+  const rb = walker(m, plan, 'readback');
+  const valid = m.reg('readback_valid', Bool, { init: 0 });
+  const more = m.reg('readback_more', Bool, { init: 0 });
+  const laneQ = m.reg('readback_lane_q', UInt(plan.bits.lane), { init: 0 });
+  const lastQ = m.reg('readback_last_q', Bool, { init: 0 });
+  const canIssue = m.wire('readback_can_issue', valid.not().or(weightsOut.ready));
+  const issue = m.wire('readback_issue', fsm.is('readback').and(canIssue).and(more));
+  const start = () => {
+    rb.reset();
+    more.set(1);
+    valid.set(0);
+  };
+  m.when(fsm.is('readback').and(canIssue), () => {
+    valid.set(more);
+    m.when(more, () => {
+      laneQ.set(rb.lane);
+      lastQ.set(rb.last);
+      rb.advance();
+      m.when(rb.last, () => more.set(0));
+    });
+  });
+  const done = fsm.is('readback').and(valid.not().or(weightsOut.ready.and(lastQ))).and(more.not());
+  // Lane q's read data when the beat came from bank q (lane 0 otherwise).
+  m.assign(weightsOut.data, rdata.reduce((sel, r, q) => mux(laneQ.eq(q), r, sel)));
+  m.assign(weightsOut.valid, valid);
+  m.assign(weightsOut.last, lastQ);
+  const ctrlReady = fsm.is('idle').and(weightsIn.valid.not());
+  m.assign(ctrl.ready, samplePending ? ctrlReady.and(samplePending.not()) : ctrlReady);
+  return { load, readback: { lane: rb.lane, addr: rb.elemAddr, ren: issue, done, start } };
+}
