@@ -2,7 +2,7 @@
  * The module under construction. Expression operators record their errors on it, so that a
  * mistake anywhere in a module body is collected rather than thrown (one run, all errors).
  */
-import { DesignError, type DesignErrorKind } from './errors.js';
+import { designError, type DesignErrorKind } from './errors.js';
 import { callerLoc, type SourceLoc } from './source.js';
 
 export interface ErrorSink {
@@ -28,5 +28,5 @@ export function activeModule(): ErrorSink | undefined {
 export function reportError(kind: DesignErrorKind, detail: string, loc: SourceLoc | undefined = callerLoc()): void {
   const m = activeModule();
   if (m) m.record(kind, detail, loc);
-  else throw new DesignError(kind, detail, loc);
+  else throw designError(kind, detail, loc);
 }

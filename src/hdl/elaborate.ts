@@ -10,7 +10,7 @@
  * names both call sites.
  */
 import { createHash } from 'node:crypto';
-import { DesignError, DesignErrors } from './errors.js';
+import { DesignErrors, designError, type DesignError } from './errors.js';
 import type { Module } from './module.js';
 import { formatLoc } from './source.js';
 import { stableJson } from './stable-json.js';
@@ -133,7 +133,7 @@ export function elaborate(top: Module, structureOf?: StructureOf): Design {
     if (fixed.some((m) => m.exactName) || fixed.length > 1) {
       const [a, b] = [fixed.find((m) => m.exactName) ?? reps[0]!, reps.find((m) => m !== (fixed.find((x) => x.exactName) ?? reps[0]))!];
       errors.push(
-        new DesignError(
+        designError(
           'name',
           `two different modules are both named ${name} because exactName keeps the name: one ${builtAt(a, b)}, the other ${builtAt(b, a)}; ` +
             `give each specialisation its own name, or drop exactName to let taxonn name them`,

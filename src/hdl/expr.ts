@@ -53,6 +53,8 @@ export type ExprKind =
 /** What owns a signal: the module it was declared in. */
 export interface SignalOwner {
   readonly name: string;
+  /** A procedural assignment to one of its signals in the block being built (what Signal.set does). */
+  procedural(target: Signal, value: Operand, loc: SourceLoc | undefined): void;
 }
 
 export type Operand = Expr | number | bigint | boolean;
@@ -389,8 +391,7 @@ export class Signal extends Expr {
 
   /** Procedural assignment (last one wins, inside when/switch blocks); see ModuleBuilder. */
   set(value: Operand): void {
-    const m = this.module as unknown as { procedural(target: Signal, value: Operand, loc?: SourceLoc): void };
-    m.procedural(this, value, callerLoc());
+    this.module.procedural(this, value, callerLoc());
   }
 }
 

@@ -27,7 +27,23 @@ export { Memory } from './memory.js';
 export { Fsm } from './fsm.js';
 export { roundShift, requantize, type Rounding } from './fixed.js';
 export { elaborate, usesClock, usesReset, type Design, type StructureOf } from './elaborate.js';
-export { DesignError, DesignErrors, type DesignErrorKind } from './errors.js';
+export {
+  DesignError,
+  DesignErrors,
+  designError,
+  WidthError,
+  HdlTypeError,
+  UndrivenError,
+  MultipleDriversError,
+  CombLoopError,
+  LatchError,
+  CrossModuleError,
+  UnknownPortError,
+  NamingError,
+  CdcError,
+  MisuseError,
+  type DesignErrorKind,
+} from './errors.js';
 export { emitModule } from './emit/verilog.js';
 export { emitDesign, writeFiles, type EmittedFile } from './emit/design.js';
 export { portsOf } from './ports.js';

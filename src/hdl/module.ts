@@ -4,7 +4,7 @@
  * the user's source line) and reported together by `elaborate()`.
  */
 import { popModule, pushModule, type ErrorSink } from './context.js';
-import { DesignError, type DesignErrorKind } from './errors.js';
+import { designError, type DesignError, type DesignErrorKind } from './errors.js';
 import { Expr, Signal, lit, toExpr, type Operand, type SignalOwner, type SignalRole } from './expr.js';
 import type { AssignStmt, IfStmt, Stmt, SwitchStmt } from './ir.js';
 import { Memory, type MemoryHost } from './memory.js';
@@ -300,7 +300,7 @@ export class Module implements SignalOwner, ErrorSink, MemoryHost {
   }
 
   record(kind: DesignErrorKind, detail: string, loc: SourceLoc | undefined = callerLoc()): void {
-    this.errors.push(new DesignError(kind, detail, loc, this.name));
+    this.errors.push(designError(kind, detail, loc, this.name));
   }
 
   // ---- declarations ---------------------------------------------------------------------------

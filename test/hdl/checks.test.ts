@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Bool, DesignErrors, SInt, UInt, buildModule, elaborate, type DesignError, type Module } from '../../src/hdl/index.js';
+import { Bool, CombLoopError, DesignError as DesignErrorClass, DesignErrors, SInt, UInt, UndrivenError, WidthError, buildModule, elaborate, type DesignError, type Module } from '../../src/hdl/index.js';
 
 /** The design errors of `m` (elaboration must fail). */
 function errorsOf(m: Module): DesignError[] {
@@ -210,5 +210,22 @@ describe('design checks', () => {
     expect(msgs).toHaveLength(2);
     expect(msgs[0]).toMatch(/type UInt\(7\) to 'y' of type UInt\(5\)/);
     expect(msgs[1]).toMatch(/constant 16 does not fit UInt\(4\)/);
+  });
+
+  it('each kind of mistake is its own class (instanceof WidthError, UndrivenError, …), all DesignErrors', () => {
+    const m = buildModule('three_kinds', {}, (m) => {
+      const a = m.input('a', UInt(9));
+      m.assign(m.output('y', UInt(8)), a);
+      m.output('z', Bool);
+    });
+    const errs = errorsOf(m);
+    const width = errs.find((e) => e.kind === 'width');
+    const undriven = errs.find((e) => e.kind === 'undriven');
+    expect(width).toBeInstanceOf(WidthError);
+    expect(width).toBeInstanceOf(DesignErrorClass);
+    expect(width).not.toBeInstanceOf(UndrivenError);
+    expect(width?.name).toBe('WidthError');
+    expect(undriven).toBeInstanceOf(UndrivenError);
+    expect(undriven).not.toBeInstanceOf(CombLoopError);
   });
 });

@@ -10,6 +10,7 @@ import { formatLoc, type SourceLoc } from '../source.js';
 import type { HdlType } from '../types.js';
 import { ExprText, constText } from './expr-text.js';
 import { domainPorts } from '../elaborate.js';
+import { stableJson } from '../stable-json.js';
 import { mapped } from '../cdc.js';
 import type { ClockDomain } from '../domain.js';
 import { combEdges } from '../checks.js';
@@ -440,12 +441,3 @@ function locComment(loc: SourceLoc | undefined): string {
   return loc ? `  // ${formatLoc(loc)}` : '';
 }
 
-function stableJson(v: unknown): string {
-  return JSON.stringify(v, (_k, val: unknown) => {
-    if (typeof val === 'bigint') return val.toString();
-    if (val && typeof val === 'object' && !Array.isArray(val)) {
-      return Object.fromEntries(Object.entries(val as Record<string, unknown>).sort(([a], [b]) => a.localeCompare(b)));
-    }
-    return val;
-  });
-}
