@@ -28,55 +28,82 @@ export interface CdcSummary {
 }
 
 export function checkCrossings(m: Module, edges: ReadonlyMap<Signal, ReadonlySet<Signal>>): CdcSummary {
-  const reverse = new Map<Signal, Signal[]>();
-  for (const [from, tos] of edges) for (const to of tos) (reverse.get(to) ?? reverse.set(to, []).get(to)!).push(from);
-  const memOf = new Map<Signal, ClockDomain>();
-  for (const mem of m.memories) for (const r of mem.reads) memOf.set(r.data, mem.domain);
-  const instOut = new Map<Signal, { inst: Instance; port: string }>();
-  for (const inst of m.instances) for (const [port, sig] of inst.outputs) instOut.set(sig, { inst, port });
+  const check = new CrossingCheck(m, edges);
+  check.registers();
+  check.memories();
+  check.instanceInputs();
+  check.sharedInputs();
+  return check.summary();
+}
 
-  const memo = new Map<Signal, Set<Timing>>();
-  const timing = (s: Signal): Set<Timing> => {
-    let t = memo.get(s);
+/** The state of one module's crossing check: each signal's timing, and what samples the undeclared inputs. */
+class CrossingCheck {
+  private readonly reverse = new Map<Signal, Signal[]>();
+  private readonly memOf = new Map<Signal, ClockDomain>();
+  private readonly instOut = new Map<Signal, { inst: Instance; port: string }>();
+  private readonly memo = new Map<Signal, Set<Timing>>();
+  /** Inputs without a declared domain, and the domains that sample them. */
+  private readonly sampled = new Map<Signal, Set<ClockDomain>>();
+  private readonly reported = new Set<string>();
+  /** What each register's and memory's writes read. */
+  private readonly writes: ReturnType<typeof writeReads>;
+
+  constructor(
+    private readonly m: Module,
+    edges: ReadonlyMap<Signal, ReadonlySet<Signal>>,
+  ) {
+    for (const [from, tos] of edges) for (const to of tos) listAt(this.reverse, to).push(from);
+    for (const mem of m.memories) for (const r of mem.reads) this.memOf.set(r.data, mem.domain);
+    for (const inst of m.instances) for (const [port, sig] of inst.outputs) this.instOut.set(sig, { inst, port });
+    this.writes = writeReads(m);
+  }
+
+  /** What times `s`: the domains of the registers and memories it comes from, undeclared inputs, or 'async'. */
+  timing(s: Signal): Set<Timing> {
+    let t = this.memo.get(s);
     if (t) return t;
     t = new Set();
-    memo.set(s, t); // a loop (reported elsewhere) ends here
-    const info = m.regs.get(s);
+    this.memo.set(s, t); // a loop (reported elsewhere) ends here
+    const info = this.m.regs.get(s);
+    const mem = this.memOf.get(s);
     if (info) t.add(info.domain);
-    else if (memOf.has(s)) t.add(memOf.get(s)!);
-    else if (s.role === 'input') t.add(m.inputTiming.get(s) ?? s);
+    else if (mem) t.add(mem);
+    else if (s.role === 'input') t.add(this.m.inputTiming.get(s) ?? s);
     else {
-      const io = instOut.get(s);
-      if (io) {
-        // The child's own timing of the output (what follows its inputs comes through the edges).
-        for (const x of io.inst.module.cdc.outputTiming.get(io.port) ?? []) {
-          if (x === 'async') t.add('async');
-          else if (typeof x !== 'string') {
-            const d = mapped(io.inst, x, m);
-            if (d) t.add(d);
-          }
-        }
-      }
-      for (const p of reverse.get(s) ?? []) for (const x of timing(p)) t.add(x);
+      const io = this.instOut.get(s);
+      if (io) for (const x of this.childOutputTiming(io.inst, io.port)) t.add(x);
+      for (const p of this.reverse.get(s) ?? []) for (const x of this.timing(p)) t.add(x);
     }
     return t;
-  };
-  const sampled = new Map<Signal, Set<ClockDomain>>();
-  const reported = new Set<string>();
+  }
+
+  /** The child's own timing of an output, in this module's domains (what follows its inputs comes through the edges). */
+  private childOutputTiming(inst: Instance, port: string): Timing[] {
+    const out: Timing[] = [];
+    for (const x of inst.module.cdc.outputTiming.get(port) ?? []) {
+      if (x === 'async') out.push('async');
+      else if (typeof x !== 'string') {
+        const d = mapped(inst, x, this.m);
+        if (d) out.push(d);
+      }
+    }
+    return out;
+  }
+
   /** `what` samples `reads` in `domain`: each must be timed by it. */
-  const sample = (what: string, domain: ClockDomain, reads: Iterable<Signal>, loc: SourceLoc | undefined) => {
+  sample(what: string, domain: ClockDomain, reads: Iterable<Signal>, loc: SourceLoc | undefined): void {
     for (const r of reads) {
-      for (const t of timing(r)) {
+      for (const t of this.timing(r)) {
         if (t === domain) continue;
         if (typeof t === 'object' && 'role' in t) {
-          (sampled.get(t) ?? sampled.set(t, new Set()).get(t)!).add(domain);
+          setAt(this.sampled, t).add(domain);
           continue;
         }
         const key = `${what}|${r.name}|${t === 'async' ? 'async' : t.name}`;
-        if (reported.has(key)) continue;
-        reported.add(key);
+        if (this.reported.has(key)) continue;
+        this.reported.add(key);
         const from = t === 'async' ? `an asynchronous input` : t.describe();
-        m.record(
+        this.m.record(
           'cdc',
           `${what} in ${domain.describe()} samples '${r.name}', which ${from} drives, without a synchroniser: ` +
             `a value crossing clock domains can be caught mid-change; pass it through m.synchronizer() in ${domain.isDefault ? 'the default domain' : `domain ${domain.name}`}`,
@@ -84,54 +111,84 @@ export function checkCrossings(m: Module, edges: ReadonlyMap<Signal, ReadonlySet
         );
       }
     }
-  };
+  }
 
-  // Registers: their values, the conditions on their paths, enables and reset values.
-  const { regs: regReads, mems: memWrites } = writeReads(m);
-  for (const [r, info] of m.regs) {
-    if (info.syncStage) continue;
-    const reads = new Set(regReads.get(r) ?? []);
-    for (const x of [info.enable, info.init]) if (x) for (const s of refsOf(x)) reads.add(s);
-    sample(`register '${r.name}'`, info.domain, reads, r.loc);
+  /** Registers: their values, the conditions on their paths, enables and reset values. */
+  registers(): void {
+    const regReads = this.writes.regs;
+    for (const [r, info] of this.m.regs) {
+      if (info.syncStage) continue;
+      const reads = new Set(regReads.get(r) ?? []);
+      for (const x of [info.enable, info.init]) if (x) for (const s of refsOf(x)) reads.add(s);
+      this.sample(`register '${r.name}'`, info.domain, reads, r.loc);
+    }
   }
-  // Memories: write address, data and conditions; read address and enable.
-  for (const mem of m.memories) {
-    sample(`memory '${mem.name}'`, mem.domain, memWrites.get(mem.name) ?? [], mem.loc);
-    for (const r of mem.reads) sample(`read port '${r.data.name}' of memory '${mem.name}'`, mem.domain, [...refsOf(r.addr), ...(r.enable ? refsOf(r.enable) : [])], r.loc);
-  }
-  // Instance inputs: sampled by the child's domains, mapped to this module's.
-  for (const inst of m.instances) {
-    const child = inst.module;
-    for (const [port, conn] of inst.inputs) {
-      const p = child.ports.find((q) => q.name === port)!;
-      const tag = child.inputTiming.get(p);
-      if (tag === 'async') continue;
-      const domains = tag ? [tag] : [...(child.cdc.inputSampling.get(port) ?? [])];
-      for (const cd of domains) {
-        const d = mapped(inst, cd, m);
-        if (d) sample(`input '${port}' of instance ${inst.name} (module ${child.name})`, d, refsOf(conn.expr), conn.loc);
+
+  /** Memories: write address, data and conditions; read address and enable. */
+  memories(): void {
+    const memWrites = this.writes.mems;
+    for (const mem of this.m.memories) {
+      this.sample(`memory '${mem.name}'`, mem.domain, memWrites.get(mem.name) ?? [], mem.loc);
+      for (const r of mem.reads) {
+        const reads = [...refsOf(r.addr), ...(r.enable ? refsOf(r.enable) : [])];
+        this.sample(`read port '${r.data.name}' of memory '${mem.name}'`, mem.domain, reads, r.loc);
       }
     }
   }
-  // An input without a domain is synchronous to the one domain that samples it.
-  for (const [input, domains] of sampled) {
-    if (domains.size < 2) continue;
-    const names = [...domains].map((d) => d.describe());
-    m.record(
-      'cdc',
-      `input '${input.name}' is sampled by ${names.join(' and ')}: it cannot be synchronous to both; ` +
-        `declare its domain (m.input(name, type, { domain })) and synchronise it for the other`,
-      input.loc,
-    );
+
+  /** Instance inputs: sampled by the child's domains, mapped to this module's. */
+  instanceInputs(): void {
+    for (const inst of this.m.instances) {
+      const child = inst.module;
+      for (const [port, conn] of inst.inputs) {
+        const p = child.ports.find((q) => q.name === port);
+        const tag = p && child.inputTiming.get(p);
+        if (tag === 'async') continue;
+        const domains = tag ? [tag] : [...(child.cdc.inputSampling.get(port) ?? [])];
+        for (const cd of domains) {
+          const d = mapped(inst, cd, this.m);
+          if (d) this.sample(`input '${port}' of instance ${inst.name} (module ${child.name})`, d, refsOf(conn.expr), conn.loc);
+        }
+      }
+    }
   }
 
-  const inputSampling = new Map<string, Set<ClockDomain>>();
-  for (const [input, domains] of sampled) inputSampling.set(input.name, domains);
-  const outputTiming = new Map<string, Set<ClockDomain | 'async' | string>>();
-  for (const out of m.ports.filter((p) => p.role === 'output')) {
-    outputTiming.set(out.name, new Set([...timing(out)].map((t) => (typeof t === 'object' && 'role' in t ? t.name : t))));
+  /** An input without a domain is synchronous to the one domain that samples it. */
+  sharedInputs(): void {
+    for (const [input, domains] of this.sampled) {
+      if (domains.size < 2) continue;
+      const names = [...domains].map((d) => d.describe());
+      this.m.record(
+        'cdc',
+        `input '${input.name}' is sampled by ${names.join(' and ')}: it cannot be synchronous to both; ` +
+          `declare its domain (m.input(name, type, { domain })) and synchronise it for the other`,
+        input.loc,
+      );
+    }
   }
-  return { inputSampling, outputTiming };
+
+  /** What a parent needs: which domains sample each undeclared input, and what times each output. */
+  summary(): CdcSummary {
+    const inputSampling = new Map<string, Set<ClockDomain>>();
+    for (const [input, domains] of this.sampled) inputSampling.set(input.name, domains);
+    const outputTiming = new Map<string, Set<ClockDomain | 'async' | string>>();
+    for (const out of this.m.ports.filter((p) => p.role === 'output')) {
+      outputTiming.set(out.name, new Set([...this.timing(out)].map((t) => (typeof t === 'object' && 'role' in t ? t.name : t))));
+    }
+    return { inputSampling, outputTiming };
+  }
+}
+
+function listAt<K, V>(map: Map<K, V[]>, key: K): V[] {
+  let xs = map.get(key);
+  if (!xs) map.set(key, (xs = []));
+  return xs;
+}
+
+function setAt<K, V>(map: Map<K, Set<V>>, key: K): Set<V> {
+  let xs = map.get(key);
+  if (!xs) map.set(key, (xs = new Set()));
+  return xs;
 }
 
 /** The domain of `m` that a child's domain runs in, or undefined (reported by the driver checks). */

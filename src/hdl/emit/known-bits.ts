@@ -54,135 +54,160 @@ function knownLow(k: KnownBits, w: number): number {
 }
 
 function compute(e: Expr): KnownBits {
-  const w = e.width;
-  const all = ones(w);
   const whole = constantValue(e);
-  if (whole !== undefined) return exact(whole, w);
-  if (e.kind === 'ref' || e.kind === 'const') return unknown;
-  const arg = (i: number) => knownBits(e.args[i]!);
-  switch (e.kind) {
-    case 'and': {
-      const [a, b] = [arg(0), arg(1)];
-      const zeros = (a.known & ~a.value) | (b.known & ~b.value);
-      const both = a.known & b.known;
-      const known = (zeros | both) & all;
-      return { known, value: a.value & b.value & known };
-    }
-    case 'or': {
-      const [a, b] = [arg(0), arg(1)];
-      const setBits = (a.known & a.value) | (b.known & b.value);
-      const known = (setBits | (a.known & b.known)) & all;
-      return { known, value: (a.value | b.value) & known };
-    }
-    case 'xor': {
-      const [a, b] = [arg(0), arg(1)];
-      const known = a.known & b.known & all;
-      return { known, value: (a.value ^ b.value) & known };
-    }
-    case 'not': {
-      const a = arg(0);
-      return { known: a.known, value: ~a.value & a.known };
-    }
-    case 'add':
-    case 'sub':
-    case 'mul':
-    case 'neg': {
-      // Low bits depend only on the operands' low bits: known up to the first unknown one.
-      const args = e.args.map((x) => extendKnown(knownBits(x), x.type, w));
-      let n = Math.min(...args.map((k) => knownLow(k, w)));
-      if (e.kind === 'mul') {
-        const zero = args.some((k) => (k.known & all) === all && k.value === 0n);
-        if (zero) return exact(0n, w);
-        // Trailing known zeros of either factor are zeros of the product.
-        const tz = args.map((k) => {
-          let t = 0;
-          while (t < w && (k.known >> BigInt(t)) & 1n && !((k.value >> BigInt(t)) & 1n)) t++;
-          return t;
-        });
-        const z = Math.min(w, tz[0]! + tz[1]!);
-        if (z > n) return { known: ones(z), value: 0n };
-      }
-      if (n === 0) return unknown;
-      const m = ones(n);
-      const [a, b] = args.map((k) => k.value & m);
-      const v = e.kind === 'add' ? a! + b! : e.kind === 'sub' ? a! - b! : e.kind === 'mul' ? a! * b! : -a!;
-      return { known: m, value: toBits(v, w) & m };
-    }
-    case 'ext': {
-      return extendKnown(arg(0), e.args[0]!.type, w);
-    }
-    case 'cast':
-      return arg(0);
-    case 'slice': {
-      const a = arg(0);
-      return { known: (a.known >> BigInt(e.lo)) & all, value: (a.value >> BigInt(e.lo)) & all };
-    }
-    case 'shr': {
-      const a = arg(0);
-      // A signed source shifted by its width or more leaves its sign bit (see Expr.shr).
-      const n = BigInt(Math.min(Number(e.value), e.args[0]!.width - 1));
-      return { known: (a.known >> n) & all, value: (a.value >> n) & all };
-    }
-    case 'shl': {
-      const a = arg(0);
-      const n = BigInt(e.value);
-      return { known: ((a.known << n) | ones(Number(n))) & all, value: (a.value << n) & all };
-    }
-    case 'concat': {
-      let known = 0n;
-      let value = 0n;
-      for (const p of e.args) {
-        const k = knownBits(p);
-        known = (known << BigInt(p.width)) | k.known;
-        value = (value << BigInt(p.width)) | k.value;
-      }
-      return { known, value };
-    }
-    case 'mux': {
-      const [a, b] = [arg(1), arg(2)];
-      const sel = constantBits(e.args[0]!, 1);
-      if (sel !== undefined) return sel ? a : b;
-      const known = a.known & b.known & ~(a.value ^ b.value) & all;
-      return { known, value: a.value & known };
-    }
-    case 'andr': {
-      const a = arg(0);
-      const aw = ones(e.args[0]!.width);
-      if (a.known & ~a.value & aw) return exact(0n, 1);
-      return (a.known & aw) === aw ? exact(1n, 1) : unknown;
-    }
-    case 'orr': {
-      const a = arg(0);
-      const aw = ones(e.args[0]!.width);
-      if (a.known & a.value & aw) return exact(1n, 1);
-      return (a.known & aw) === aw ? exact(0n, 1) : unknown;
-    }
-    case 'xorr': {
-      const a = arg(0);
-      const aw = ones(e.args[0]!.width);
-      if ((a.known & aw) !== aw) return unknown;
-      let p = 0n;
-      for (let v = a.value; v; v >>= 1n) p ^= v & 1n;
-      return exact(p, 1);
-    }
-    case 'eq':
-    case 'ne':
-    case 'lt':
-    case 'le':
-    case 'gt':
-    case 'ge':
-      return compareKnown(e);
-    case 'dshl':
-    case 'dshr': {
-      const a = arg(0);
-      const aw = ones(e.args[0]!.width);
-      if ((a.known & aw) === aw && a.value === 0n) return exact(0n, w);
-      if (e.kind === 'dshr' && e.signed && (a.known & aw) === aw && a.value === aw) return exact(-1n, w);
-      return unknown;
-    }
+  if (whole !== undefined) return exact(whole, e.width);
+  const rule = RULES[e.kind];
+  return rule ? rule(e, ones(e.width)) : unknown;
+}
+
+/** The known bits of operand i. */
+const arg = (e: Expr, i: number): KnownBits => knownBits(e.args[i]!);
+
+/** A rule per operator: the known bits of `e` (of width mask `all`) from its operands'. */
+type Rule = (e: Expr, all: bigint) => KnownBits;
+
+const bitwise: Record<'and' | 'or' | 'xor' | 'not', Rule> = {
+  and: (e, all) => {
+    const [a, b] = [arg(e, 0), arg(e, 1)];
+    const zeros = (a.known & ~a.value) | (b.known & ~b.value);
+    const known = (zeros | (a.known & b.known)) & all;
+    return { known, value: a.value & b.value & known };
+  },
+  or: (e, all) => {
+    const [a, b] = [arg(e, 0), arg(e, 1)];
+    const setBits = (a.known & a.value) | (b.known & b.value);
+    const known = (setBits | (a.known & b.known)) & all;
+    return { known, value: (a.value | b.value) & known };
+  },
+  xor: (e, all) => {
+    const [a, b] = [arg(e, 0), arg(e, 1)];
+    const known = a.known & b.known & all;
+    return { known, value: (a.value ^ b.value) & known };
+  },
+  not: (e) => {
+    const a = arg(e, 0);
+    return { known: a.known, value: ~a.value & a.known };
+  },
+};
+
+/** Trailing known zeros of k (below w). */
+function trailingZeros(k: KnownBits, w: number): number {
+  let t = 0;
+  while (t < w && (k.known >> BigInt(t)) & 1n && !((k.value >> BigInt(t)) & 1n)) t++;
+  return t;
+}
+
+/** add, sub, mul, neg: low bits depend only on the operands' low bits, known up to the first unknown one. */
+const arithmetic: Rule = (e, all) => {
+  const w = e.width;
+  const args = e.args.map((x) => extendKnown(knownBits(x), x.type, w));
+  const [a = unknown, b = unknown] = args;
+  const n = Math.min(...args.map((k) => knownLow(k, w)));
+  if (e.kind === 'mul') {
+    if (args.some((k) => (k.known & all) === all && k.value === 0n)) return exact(0n, w);
+    // Trailing known zeros of either factor are zeros of the product.
+    const z = Math.min(w, trailingZeros(a, w) + trailingZeros(b, w));
+    if (z > n) return { known: ones(z), value: 0n };
   }
+  if (n === 0) return unknown;
+  const m = ones(n);
+  const [x, y] = [a.value & m, b.value & m];
+  const v = e.kind === 'add' ? x + y : e.kind === 'sub' ? x - y : e.kind === 'mul' ? x * y : -x;
+  return { known: m, value: toBits(v, w) & m };
+};
+
+const shifts: Record<'shr' | 'shl' | 'dshl' | 'dshr', Rule> = {
+  shr: (e, all) => {
+    const a = arg(e, 0);
+    // A signed source shifted by its width or more leaves its sign bit (see Expr.shr).
+    const n = BigInt(Math.min(Number(e.value), e.args[0]!.width - 1));
+    return { known: (a.known >> n) & all, value: (a.value >> n) & all };
+  },
+  shl: (e, all) => {
+    const a = arg(e, 0);
+    const n = BigInt(e.value);
+    return { known: ((a.known << n) | ones(Number(n))) & all, value: (a.value << n) & all };
+  },
+  dshl: (e) => dynamicShift(e),
+  dshr: (e) => dynamicShift(e),
+};
+
+/** A shift by a signal: only a source of all zeros (or, shifted right arithmetically, all ones) is known. */
+function dynamicShift(e: Expr): KnownBits {
+  const a = arg(e, 0);
+  const aw = ones(e.args[0]!.width);
+  if ((a.known & aw) === aw && a.value === 0n) return exact(0n, e.width);
+  if (e.kind === 'dshr' && e.signed && (a.known & aw) === aw && a.value === aw) return exact(-1n, e.width);
   return unknown;
 }
+
+const reductions: Record<'andr' | 'orr' | 'xorr', Rule> = {
+  andr: (e) => {
+    const a = arg(e, 0);
+    const aw = ones(e.args[0]!.width);
+    if (a.known & ~a.value & aw) return exact(0n, 1);
+    return (a.known & aw) === aw ? exact(1n, 1) : unknown;
+  },
+  orr: (e) => {
+    const a = arg(e, 0);
+    const aw = ones(e.args[0]!.width);
+    if (a.known & a.value & aw) return exact(1n, 1);
+    return (a.known & aw) === aw ? exact(0n, 1) : unknown;
+  },
+  xorr: (e) => {
+    const a = arg(e, 0);
+    const aw = ones(e.args[0]!.width);
+    if ((a.known & aw) !== aw) return unknown;
+    let p = 0n;
+    for (let v = a.value; v; v >>= 1n) p ^= v & 1n;
+    return exact(p, 1);
+  },
+};
+
+const structure: Record<'ext' | 'cast' | 'slice' | 'concat' | 'mux', Rule> = {
+  ext: (e) => extendKnown(arg(e, 0), e.args[0]!.type, e.width),
+  cast: (e) => arg(e, 0),
+  slice: (e, all) => {
+    const a = arg(e, 0);
+    return { known: (a.known >> BigInt(e.lo)) & all, value: (a.value >> BigInt(e.lo)) & all };
+  },
+  concat: (e) => {
+    let known = 0n;
+    let value = 0n;
+    for (const p of e.args) {
+      const k = knownBits(p);
+      known = (known << BigInt(p.width)) | k.known;
+      value = (value << BigInt(p.width)) | k.value;
+    }
+    return { known, value };
+  },
+  mux: (e, all) => {
+    const [a, b] = [arg(e, 1), arg(e, 2)];
+    const sel = constantBits(e.args[0]!, 1);
+    if (sel !== undefined) return sel ? a : b;
+    const known = a.known & b.known & ~(a.value ^ b.value) & all;
+    return { known, value: a.value & known };
+  },
+};
+
+const compare: Rule = (e) => compareKnown(e);
+
+const RULES: Partial<Record<Expr['kind'], Rule>> = {
+  ...bitwise,
+  add: arithmetic,
+  sub: arithmetic,
+  mul: arithmetic,
+  neg: arithmetic,
+  ...shifts,
+  ...reductions,
+  ...structure,
+  eq: compare,
+  ne: compare,
+  lt: compare,
+  le: compare,
+  gt: compare,
+  ge: compare,
+};
 
 /** Known bits of a `t`-typed value extended to `w` bits (zero- or sign-extension). */
 function extendKnown(k: KnownBits, t: HdlType, w: number): KnownBits {
