@@ -32,6 +32,7 @@
  * Index conventions: weight layers are 0-based here, k = 0..L−1 is the doc's layer l = k + 1
  * (inputs N_k = layers[k], outputs N_{k+1} = layers[k+1]).
  */
+import { LIMITS } from '../config/schema.js';
 import { LFSR_PERIOD, laneStride, lfsrSequence } from './lfsr.js';
 import { Rng } from './rng.js';
 
@@ -126,6 +127,13 @@ function twosBits(lo: bigint, hi: bigint): number {
  * checks are those the model relies on; a validated Config always passes them.
  */
 export function acceleratorGeometry(params: AcceleratorParams): AcceleratorGeometry {
+  checkFields(params);
+  checkExactness(params);
+  return geometry(params);
+}
+
+/** The fields' own ranges (those of src/config's LIMITS, checked here again: the model trusts no caller). */
+function checkFields(params: AcceleratorParams): void {
   const bad = (field: string, rule: string, got: unknown): never => {
     throw new RangeError(`accelerator model: ${field} must be ${rule}, got ${JSON.stringify(got)}`);
   };
@@ -133,8 +141,8 @@ export function acceleratorGeometry(params: AcceleratorParams): AcceleratorGeome
   if (!['taxonn', 'inference', 'dedicated'].includes(params.variant)) bad('variant', '"taxonn", "inference" or "dedicated"', params.variant);
   const sizes = params.layers;
   if (!Array.isArray(sizes) || sizes.length < 2) bad('layers', 'a list of at least 2 layer sizes', sizes);
-  sizes.forEach((n, i) => isInt(n, 1, 1 << 20) || bad(`layers[${i}]`, 'an integer in 1..1048576', n));
-  if (!isInt(params.pes, 1, 65535)) bad('pes', 'an integer in 1..65535', params.pes);
+  sizes.forEach((n, i) => isInt(n, 1, LIMITS.maxLayerSize) || bad(`layers[${i}]`, `an integer in 1..${LIMITS.maxLayerSize}`, n));
+  if (!isInt(params.pes, 1, LIMITS.maxPes)) bad('pes', `an integer in 1..${LIMITS.maxPes}`, params.pes);
   for (const name of ['weight', 'act', 'error'] as const) {
     const f = params[name];
     if (!isInt(f?.bits, 2, 32)) bad(`${name}.bits`, 'an integer in 2..32', f?.bits);
@@ -142,15 +150,20 @@ export function acceleratorGeometry(params: AcceleratorParams): AcceleratorGeome
     if (!isInt(f.frac, 0, fracMax)) bad(`${name}.frac`, `an integer in 0..${fracMax}`, f.frac);
   }
   if (!isInt(params.lrShift, 0, 63)) bad('lrShift', 'an integer in 0..63', params.lrShift);
-  const S = params.error.frac + params.act.frac + params.lrShift - params.weight.frac;
+  const S = updateShiftOf(params);
   if (S < 0) bad('lrShift', `at least ${params.lrShift - S} (S = Ef + Af + lrShift − Wf must be ≥ 0)`, params.lrShift);
   if (!['truncate', 'nearest', 'stochastic'].includes(params.rounding)) bad('rounding', '"truncate", "nearest" or "stochastic"', params.rounding);
   if (!['relu', 'hardsigmoid'].includes(params.hidden)) bad('hidden', '"relu" or "hardsigmoid"', params.hidden);
   if (!isInt(params.seed, 1, 65535)) bad('seed', 'an integer in 1..65535', params.seed);
   if (!isInt(params.accBits, 1, 64)) bad('accBits', 'an integer in 1..64', params.accBits);
+}
 
-  // No sum may wrap in the accumulator (the configuration guarantees it; the model does not
-  // model wrapping) and every intermediate must be exact in a double.
+/**
+ * No sum may wrap in the accumulator (the configuration guarantees it; the model does not
+ * model wrapping) and every intermediate must be exact in a double.
+ */
+function checkExactness(params: AcceleratorParams): void {
+  const sizes = params.layers;
   const Wb = BigInt(params.weight.bits);
   const Ab = BigInt(params.act.bits);
   const Eb = BigInt(params.error.bits);
@@ -180,7 +193,17 @@ export function acceleratorGeometry(params: AcceleratorParams): AcceleratorGeome
   need('the update product e·a', eLo * aHi, eHi * aHi);
   const t = 1n << BigInt(params.weight.frac + params.act.frac);
   if (t > limit) throw new RangeError("accelerator model: the output target 2^(Wf+Af) exceeds 2^50, outside the model's exact range");
+}
 
+/** S = Ef + Af + k − Wf: the update's right shift. */
+const updateShiftOf = (p: AcceleratorParams): number => p.error.frac + p.act.frac + p.lrShift - p.weight.frac;
+
+/**
+ * The model's own derivation of the geometry (docs/ARCHITECTURE.md §2–§3). It repeats src/config's
+ * deriveSizes on purpose: the golden model checks the RTL, whose sizes come from deriveSizes.
+ */
+function geometry(params: AcceleratorParams): AcceleratorGeometry {
+  const sizes = params.layers;
   const L = sizes.length - 1;
   const P = params.pes;
   const groups: number[] = [];
@@ -207,7 +230,7 @@ export function acceleratorGeometry(params: AcceleratorParams): AcceleratorGeome
     groups,
     paramCount,
     streamOffsets,
-    updateShift: S,
+    updateShift: updateShiftOf(params),
     updateOps: c,
     updateOpOffsets,
     laneStride: stride,
@@ -409,22 +432,7 @@ export class GoldenAccelerator {
     this.eMin = -pow2(E.bits - 1);
     this.eMax = pow2(E.bits - 1) - 1;
 
-    if (params.hidden === 'relu') {
-      // rnd_n(z, Wf)
-      this.actC = W.frac > 0 ? pow2(W.frac - 1) : 0;
-      this.actM = pow2(-W.frac);
-      this.actK = 0;
-      this.actHi = this.aMax;
-      this.maskHi = Infinity;
-    } else {
-      // rnd_n(z + 2^(Wf+Af+1), Wf+2) = floor((z + 2^(Wf+1)) / 2^(Wf+2)) + 2^(Af−1) when Af ≥ 1,
-      // floor(z / 2^(Wf+2)) + 1 when Af = 0 (no large constant is added: exact for any Wf+Af).
-      this.actC = A.frac >= 1 ? pow2(W.frac + 1) : 0;
-      this.actM = pow2(-(W.frac + 2));
-      this.actK = A.frac >= 1 ? pow2(A.frac - 1) : 1;
-      this.actHi = this.one; // min(sat_A(q), ONE_A) = clamp(q, 0, ONE_A) since ONE_A ≤ max
-      this.maskHi = this.one;
-    }
+    ({ actC: this.actC, actM: this.actM, actK: this.actK, actHi: this.actHi, maskHi: this.maskHi } = activationConstants(params));
     this.target = pow2(W.frac + A.frac);
     const outShift = W.frac + A.frac - E.frac;
     this.outC = outShift > 0 ? pow2(outShift - 1) : 0;
@@ -444,54 +452,12 @@ export class GoldenAccelerator {
     this.updM = pow2(-(wide ? 16 : S));
     this.updPre = pow2(-(S - 16));
     this.seq = lfsrSequence(params.seed);
-    let maxRow = 0;
-    for (let k = 0; k < L; k++) maxRow = Math.max(maxRow, this.sizes[k]! + 1);
-    this.rnd = new Uint16Array(LFSR_PERIOD + maxRow);
-    const rs = this.rnd;
-    for (let q = 0; q < rs.length; q++) {
-      const state = this.seq[q % LFSR_PERIOD]!;
-      let r: number;
-      switch (params.rounding) {
-        case 'truncate':
-          r = 0;
-          break;
-        case 'nearest':
-          r = wide ? pow2(15) : S === 0 ? 0 : pow2(S - 1);
-          break;
-        case 'stochastic':
-          // the low S bits of the state; in the wide form all 16 bits (scaled by the pre-shift form)
-          r = wide ? state : state & (pow2(S) - 1);
-          break;
-      }
-      rs[q] = r;
-    }
+    this.rnd = roundingAddends(params.rounding, S, wide, this.seq, Math.max(...params.layers.slice(0, -1)) + 1);
 
     this.w = new Float64Array(geometry.paramCount);
     this.wOff = Int32Array.from(geometry.streamOffsets);
-    this.rowPos = [];
-    this.z = [];
-    this.act = [];
-    this.inIdx = [];
-    this.inVal = [];
-    this.errIdx = [];
-    this.errVal = [];
-    for (let k = 0; k < L; k++) {
-      const nIn = this.sizes[k]!;
-      const nOut = this.sizes[k + 1]!;
-      const pos = new Int32Array(nOut);
-      for (let j = 0; j < nOut; j++) {
-        const p = j % geometry.P;
-        const g = (j - p) / geometry.P;
-        pos[j] = (geometry.laneStarts[p]! + geometry.updateOpOffsets[k]! + g * (nIn + 1)) % LFSR_PERIOD;
-      }
-      this.rowPos.push(pos);
-      this.z.push(new Float64Array(nOut));
-      this.act.push(new Int32Array(k === 0 ? 0 : nIn));
-      this.inIdx.push(new Int32Array(nIn));
-      this.inVal.push(new Int32Array(nIn));
-      this.errIdx.push(new Int32Array(nOut));
-      this.errVal.push(new Int32Array(nOut));
-    }
+    ({ rowPos: this.rowPos, z: this.z, act: this.act, inIdx: this.inIdx, inVal: this.inVal, errIdx: this.errIdx, errVal: this.errVal } =
+      layerBuffers(geometry, params.layers));
     this.inCount = new Int32Array(L);
     this.errCount = new Int32Array(L);
     this.tracing = options.trace ?? false;
@@ -1020,4 +986,65 @@ export class GoldenAccelerator {
       e,
     };
   }
+}
+
+/**
+ * The hidden activation as z·M + C → floor → + K, clamped to [0, hi], and the derivative mask's
+ * upper bound (docs/ARCHITECTURE.md §1).
+ */
+function activationConstants(params: AcceleratorParams): { actC: number; actM: number; actK: number; actHi: number; maskHi: number } {
+  const { weight: W, act: A } = params;
+  const one = pow2(A.frac);
+  if (params.hidden === 'relu') {
+    // rnd_n(z, Wf)
+    return { actC: W.frac > 0 ? pow2(W.frac - 1) : 0, actM: pow2(-W.frac), actK: 0, actHi: pow2(A.bits) - 1, maskHi: Infinity };
+  }
+  // rnd_n(z + 2^(Wf+Af+1), Wf+2) = floor((z + 2^(Wf+1)) / 2^(Wf+2)) + 2^(Af−1) when Af ≥ 1,
+  // floor(z / 2^(Wf+2)) + 1 when Af = 0 (no large constant is added: exact for any Wf+Af).
+  // min(sat_A(q), ONE_A) = clamp(q, 0, ONE_A) since ONE_A ≤ max.
+  return {
+    actC: A.frac >= 1 ? pow2(W.frac + 1) : 0,
+    actM: pow2(-(W.frac + 2)),
+    actK: A.frac >= 1 ? pow2(A.frac - 1) : 1,
+    actHi: one,
+    maskHi: one,
+  };
+}
+
+/**
+ * The update's rounding addend for each LFSR position (one period plus the longest row, so a
+ * row never wraps mid-way): 0 (truncate), half (nearest), or the state's low S bits
+ * (stochastic; in the wide form all 16 bits).
+ */
+function roundingAddends(rounding: AcceleratorParams['rounding'], S: number, wide: boolean, seq: ArrayLike<number>, maxRow: number): Uint16Array {
+  const rs = new Uint16Array(LFSR_PERIOD + maxRow);
+  for (let q = 0; q < rs.length; q++) {
+    const state = seq[q % LFSR_PERIOD] ?? 0;
+    if (rounding === 'nearest') rs[q] = wide ? pow2(15) : S === 0 ? 0 : pow2(S - 1);
+    else if (rounding === 'stochastic') rs[q] = wide ? state : state & (pow2(S) - 1);
+  }
+  return rs;
+}
+
+/** Per weight layer: each row's first LFSR position, and the buffers of one sample. */
+function layerBuffers(geometry: AcceleratorGeometry, layers: readonly number[]) {
+  const buffers = { rowPos: [] as Int32Array[], z: [] as Float64Array[], act: [] as Int32Array[], inIdx: [] as Int32Array[], inVal: [] as Int32Array[], errIdx: [] as Int32Array[], errVal: [] as Int32Array[] };
+  for (let k = 0; k < geometry.L; k++) {
+    const nIn = layers[k] ?? 0;
+    const nOut = layers[k + 1] ?? 0;
+    const pos = new Int32Array(nOut);
+    for (let j = 0; j < nOut; j++) {
+      const p = j % geometry.P;
+      const g = (j - p) / geometry.P;
+      pos[j] = ((geometry.laneStarts[p] ?? 0) + (geometry.updateOpOffsets[k] ?? 0) + g * (nIn + 1)) % LFSR_PERIOD;
+    }
+    buffers.rowPos.push(pos);
+    buffers.z.push(new Float64Array(nOut));
+    buffers.act.push(new Int32Array(k === 0 ? 0 : nIn));
+    buffers.inIdx.push(new Int32Array(nIn));
+    buffers.inVal.push(new Int32Array(nIn));
+    buffers.errIdx.push(new Int32Array(nOut));
+    buffers.errVal.push(new Int32Array(nOut));
+  }
+  return buffers;
 }
