@@ -3,8 +3,8 @@
  * runs each with trainOnDataset, writes its result to the cache (atomically) and reports it.
  * Data sets are loaded once per worker.
  */
-import { writeCachedResult } from '../src/flows/results-cache.js';
-import type { Job, RunResult } from '../src/flows/results.js';
+import { writeCachedResult } from '../src/flows/results/cache.js';
+import type { Job, RunResult } from '../src/flows/results/results.js';
 import { trainOnDataset } from '../src/flows/train.js';
 import { loadDataset, type Dataset, type DatasetName } from '../src/model/datasets/index.js';
 

@@ -14,10 +14,10 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { RESULTS_CACHE_DIR, readCachedResult, writeFileAtomic } from '../src/flows/results-cache.js';
-import { testErrorPlot } from '../src/flows/results-plot.js';
+import { RESULTS_CACHE_DIR, readCachedResult, writeFileAtomic } from '../src/flows/results/cache.js';
+import { testErrorPlot } from '../src/flows/results/plot.js';
 import { DEFAULT_CONFIG, type Rounding } from '../src/config/index.js';
-import { CLAIMS_CACHE_DIR, claimsJobs, defaultClaimsPlan, readClaimsResult, renderClaims, runClaimsJob, writeClaimsResult, type ClaimsResult } from '../src/flows/claims.js';
+import { CLAIMS_CACHE_DIR, claimsJobs, defaultClaimsPlan, readClaimsResult, renderClaims, runClaimsJob, writeClaimsResult, type ClaimsResult } from '../src/flows/results/claims.js';
 import {
   DEFAULT_FORMAT,
   DEFAULT_PLAN,
@@ -30,7 +30,7 @@ import {
   type Job,
   type RunResult,
   type Summary,
-} from '../src/flows/results.js';
+} from '../src/flows/results/results.js';
 import { repoRoot } from '../src/hdl/source.js';
 import type { FromWorker, ToWorker } from './results-worker.js';
 

@@ -23,8 +23,8 @@ import { loadDataset, quantizeInputs, type Dataset, type DatasetName } from '../
 import { weightDigest } from '../model/digest.js';
 import { FloatTrainer } from '../model/float.js';
 import { Rng } from '../model/rng.js';
-import { AcceleratorSim, type Sample } from '../sim/accelerator/accelerator-sim.js';
-import { locate, type Mismatch } from './verify.js';
+import { AcceleratorSim, type Sample } from './rtl/harness/accelerator-sim.js';
+import { locate, type Mismatch } from './rtl/verify.js';
 
 export const ENGINES = ['rtl', 'golden', 'float'] as const;
 export type Engine = (typeof ENGINES)[number];

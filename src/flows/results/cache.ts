@@ -1,0 +1,36 @@
+/**
+ * The run cache of `npm run results`: one JSON file per run in .cache/results/, named by the
+ * run's key (runKey: a readable prefix and a hash of the run parameters), written atomically
+ * (a temporary file in the same folder, then rename), so an interrupted run resumes from the
+ * runs that finished and never reads half a file.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { repoRoot } from '../../hdl/source.js';
+import type { RunResult } from './results.js';
+
+export const RESULTS_CACHE_DIR = path.join(repoRoot, '.cache', 'results');
+
+export const cachePath = (dir: string, key: string): string => path.join(dir, `${key}.json`);
+
+/** The cached result of `key`, or undefined (missing, unreadable or for another key). */
+export function readCachedResult(dir: string, key: string): RunResult | undefined {
+  try {
+    const r = JSON.parse(fs.readFileSync(cachePath(dir, key), 'utf8')) as RunResult;
+    return r && r.key === key && Array.isArray(r.perEpoch) ? r : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Writes `text` to `file` atomically: a temporary sibling, then rename. */
+export function writeFileAtomic(file: string, text: string): void {
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  const tmp = path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.${Date.now()}.tmp`);
+  fs.writeFileSync(tmp, text);
+  fs.renameSync(tmp, file);
+}
+
+export function writeCachedResult(dir: string, r: RunResult): void {
+  writeFileAtomic(cachePath(dir, r.key), `${JSON.stringify(r, null, 1)}\n`);
+}
