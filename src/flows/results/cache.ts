@@ -1,12 +1,13 @@
 /**
  * The run cache of `npm run results`: one JSON file per run in .cache/results/, named by the
  * run's key (runKey: a readable prefix and a hash of the run parameters), written atomically
- * (a temporary file in the same folder, then rename), so an interrupted run resumes from the
- * runs that finished and never reads half a file.
+ * (src/util/atomic-write.ts), so an interrupted run resumes from the runs that finished and never
+ * reads half a file.
  */
 import fs from 'node:fs';
 import path from 'node:path';
 import { repoRoot } from '../../hdl/source.js';
+import { writeFileAtomic } from '../../util/atomic-write.js';
 import type { RunResult } from './results.js';
 
 export const RESULTS_CACHE_DIR = path.join(repoRoot, '.cache', 'results');
@@ -21,14 +22,6 @@ export function readCachedResult(dir: string, key: string): RunResult | undefine
   } catch {
     return undefined;
   }
-}
-
-/** Writes `text` to `file` atomically: a temporary sibling, then rename. */
-export function writeFileAtomic(file: string, text: string): void {
-  fs.mkdirSync(path.dirname(file), { recursive: true });
-  const tmp = path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.${Date.now()}.tmp`);
-  fs.writeFileSync(tmp, text);
-  fs.renameSync(tmp, file);
 }
 
 export function writeCachedResult(dir: string, r: RunResult): void {

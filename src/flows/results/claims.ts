@@ -15,7 +15,7 @@ import { repoRoot } from '../../hdl/source.js';
 import { generateAccelerator } from '../rtl/generate.js';
 import { fpgaFlow, type Ice40Device } from '../hardware/fpga.js';
 import { estimatePower } from '../hardware/power/power.js';
-import { writeFileAtomic } from './cache.js';
+import { writeFileAtomic } from '../../util/atomic-write.js';
 import { stableJson } from './results.js';
 import { synthesizeAccelerator, DEFAULT_LIBERTY, type AsicSynthReport } from '../hardware/synth.js';
 

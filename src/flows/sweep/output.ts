@@ -5,7 +5,7 @@
  */
 import path from 'node:path';
 import type { Format } from '../../config/index.js';
-import { writeFileAtomic } from '../results/cache.js';
+import { writeFileAtomic } from '../../util/atomic-write.js';
 import type { FormatEntry, SweepGrid } from './grid.js';
 import type { FloatRecord, PointRecord } from './point.js';
 

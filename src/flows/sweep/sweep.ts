@@ -13,7 +13,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { repoRoot } from '../../hdl/source.js';
-import { writeFileAtomic } from '../results/cache.js';
+import { writeFileAtomic } from '../../util/atomic-write.js';
 import { SWEEP_VERSION, SweepError, floatJobOf, loadGrid, planPoints, resolvePointConfig, type FloatJob, type SweepGrid, type SweepPoint, type SweepStep } from './grid.js';
 import { entryOf, rowOf, sweepFiles, writeTables, type SweepDocument, type SweepFiles, type SweepPointEntry, type SweepSummary } from './output.js';
 import { paretoPlots } from './plot.js';

@@ -6,7 +6,7 @@
  * crash of this process is not (the parent then records the point as failed without caching it).
  */
 import path from 'node:path';
-import { writeFileAtomic } from '../results/cache.js';
+import { writeFileAtomic } from '../../util/atomic-write.js';
 import type { FloatJob, SweepPoint, SweepStep } from './grid.js';
 import { runFloat, runPoint, type FloatRecord, type PointRecord } from './point.js';
 
