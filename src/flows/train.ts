@@ -3,7 +3,7 @@
  * of three engines and report the loss and the test error per epoch.
  *
  * - `golden`: the bit-exact golden model (src/model/accelerator.ts) on the quantised inputs;
- * - `rtl`: the Verilated RTL (src/sim/accelerator/), with the golden model in lock step: the
+ * - `rtl`: the Verilated RTL (src/flows/rtl/harness/), with the golden model in lock step: the
  *   epoch goes through the RTL in chunks of RTL_CHUNK samples; every sample's prediction and,
  *   after every chunk, the digest of all weights must agree. On a difference the chunk is
  *   replayed with a digest after every sample to find the first divergent sample, the run stops and it is located

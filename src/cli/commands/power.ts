@@ -1,5 +1,5 @@
 /**
- * `npx taxonn power`: flags and output of the power flow (src/flows/power.ts, docs/HARDWARE.md
+ * `npx taxonn power`: flags and output of the power flow (src/flows/hardware/power/power.ts, docs/HARDWARE.md
  * "Power"). A short summary on stdout, or one JSON document with --json. Exit codes: 0 done,
  * 2 bad input (a flag, a data set that does not fit, a missing tool or liberty file).
  */

@@ -1,5 +1,5 @@
 /**
- * `npx taxonn sweep --grid F --out DIR [--jobs N] [--json]` (src/flows/sweep.ts, docs/SWEEP.md):
+ * `npx taxonn sweep --grid F --out DIR [--jobs N] [--json]` (src/flows/sweep/sweep.ts, docs/SWEEP.md):
  * flags, progress and output. Without --json: a plan line, one line per finished job and a
  * summary on stdout, and a progress bar on stderr when both stdout and stderr are terminals.
  * With --json: stdout is exactly one JSON document (DIR/sweep.json's content). Lines the workers

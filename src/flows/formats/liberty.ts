@@ -294,3 +294,15 @@ export function readLiberty(file: string, what = 'liberty file', hint?: string):
   cache.set(file, { mtimeMs: stat.mtimeMs, lib });
   return lib;
 }
+
+/** The groups of a liberty file. @throws LibertyError */
+export function readLibertyGroups(file: string, what = 'liberty file'): LibertyGroup[] {
+  let text: string;
+  try {
+    text = fs.readFileSync(file, 'utf8');
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    throw new LibertyError(code === 'ENOENT' ? `${what} ${file} not found` : `cannot read ${what} ${file}: ${code ?? (e as Error).message}`);
+  }
+  return parseLibertyGroups(text, file);
+}

@@ -2,7 +2,7 @@
  * A reader for the structural Verilog that Yosys writes (`write_verilog -noattr -noexpr` after
  * technology mapping): modules, their wire and port ranges, and their cell instances with the net
  * bits on each pin. Enough to find the flip-flops of a mapped netlist and the net each drives
- * (src/flows/power.ts), not a Verilog parser: behavioural code is not expected and `assign`
+ * (src/flows/hardware/power/power.ts), not a Verilog parser: behavioural code is not expected and `assign`
  * statements are skipped.
  */
 

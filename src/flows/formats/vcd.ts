@@ -1,7 +1,7 @@
 /**
  * Switching activity from a VCD file, streamed: for every bit of the selected variables, the
  * toggles per clock cycle and the duty (fraction of time high) over a window of clock cycles.
- * Used by the power flow (src/flows/power.ts) on the Verilator trace of a workload.
+ * Used by the power flow (src/flows/hardware/power/power.ts) on the Verilator trace of a workload.
  *
  * The window: the clock's first `skipCycles` rising edges are skipped (e.g. the reset and the
  * weight load); it starts at the first timestamp after them (for the harness of src/sim, the

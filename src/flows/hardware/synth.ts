@@ -9,7 +9,7 @@
  *   DSP and block-RAM counts; memories are inferred as block (or LUT) RAM like in a real FPGA flow.
  * - `asic`: mapped to a liberty standard-cell library (`dfflibmap`, `abc -liberty`); memories
  *   stay black-box macros. Logic area from `stat -liberty`; with SRAM macro libraries, the area
- *   of the macros that build each memory (src/flows/sram.ts).
+ *   of the macros that build each memory (src/flows/hardware/sram.ts).
  */
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -39,7 +39,7 @@ export interface SynthOptions {
   /** Keep the Yosys script and reports in this folder (default: a temporary folder, removed). */
   readonly workDir?: string;
   /**
-   * asic: also write the mapped netlist to this file, for OpenSTA (src/flows/power.ts): multi-bit
+   * asic: also write the mapped netlist to this file, for OpenSTA (src/flows/hardware/power/power.ts): multi-bit
    * nets split into bits, unused names purged, no attributes. The numbers are not affected.
    */
   readonly netlist?: string;

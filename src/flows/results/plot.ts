@@ -3,6 +3,7 @@
  * with its own axes, one <polyline> per series. `testErrorPlot` draws the test error per epoch,
  * float32 vs the default fixed-point configuration, one panel per data set.
  */
+import { niceTicks, panelFrame, panelStart, r1, svgHead, escapeXml, xAxisLabel, xTickMarks, yAxisLabel, yGrid, type PanelBox } from '../svg.js';
 import { DEFAULT_FORMAT, formatName, type Summary } from './results.js';
 
 export interface PlotSeries {
@@ -28,25 +29,7 @@ export interface PlotOptions {
   readonly height?: number;
 }
 
-export const escapeXml = (s: string): string => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
-
-/** "Nice" tick values covering [lo, hi]: steps of 1, 2, 2.5 or 5 × 10^k, at most about `count` + 1 of them. */
-export function niceTicks(lo: number, hi: number, count = 5): number[] {
-  if (!(hi > lo)) {
-    const pad = Math.abs(lo) > 0 ? Math.abs(lo) * 0.1 : 1;
-    return niceTicks(lo - pad, hi + pad, count);
-  }
-  const raw = (hi - lo) / count;
-  const mag = 10 ** Math.floor(Math.log10(raw));
-  const step = [1, 2, 2.5, 5, 10].map((m) => m * mag).find((s) => s >= raw) ?? 10 * mag;
-  const start = Math.floor(lo / step + 1e-9) * step;
-  const ticks: number[] = [];
-  for (let t = start; t <= hi + step * (1 - 1e-9); t += step) ticks.push(Number(t.toFixed(10)));
-  return ticks;
-}
-
 const fmtTick = (t: number): string => (Number.isInteger(t) ? String(t) : String(Number(t.toFixed(2))));
-const r1 = (x: number): string => x.toFixed(1);
 
 /** Panels with more epochs than this get a logarithmic epoch axis (the early epochs matter most). */
 export const LOG_X_ABOVE = 20;
@@ -76,8 +59,8 @@ export function renderLineChartSvg(panels: readonly PlotPanel[], opts: PlotOptio
     lx += 46 + 7 * l.text.length;
   }
   panels.forEach((panel, k) => {
-    const x0 = 20 + k * pw + 46;
-    const x1 = 20 + (k + 1) * pw - 14;
+    const box: PanelBox = { x0: 20 + k * pw + 46, x1: 20 + (k + 1) * pw - 14, top, bottom };
+    const { x0, x1 } = box;
     const n = Math.max(1, ...panel.series.map((s) => s.values.length));
     const ys = panel.series.flatMap((s) => s.values.filter((v) => Number.isFinite(v)));
     const yt = niceTicks(ys.length ? Math.min(...ys) : 0, ys.length ? Math.max(...ys) : 1, 5);
@@ -87,19 +70,9 @@ export function renderLineChartSvg(panels: readonly PlotPanel[], opts: PlotOptio
     const logX = n > LOG_X_ABOVE;
     const X = logX ? (x: number) => x0 + (Math.log(x) / Math.log(n)) * (x1 - x0) : (x: number) => x0 + ((x - xLo) / (xHi - xLo)) * (x1 - x0);
     const Y = (y: number) => bottom - ((y - yLo) / (yHi - yLo)) * (bottom - top);
-    o.push(`<g class="panel" data-panel="${escapeXml(panel.title)}">`);
-    o.push(`<text x="${r1((x0 + x1) / 2)}" y="${top - 10}" text-anchor="middle" font-weight="bold">${escapeXml(panel.title)}</text>`);
-    for (const t of yt) {
-      o.push(`<line x1="${x0}" y1="${r1(Y(t))}" x2="${x1}" y2="${r1(Y(t))}" stroke="#e4e4e4" stroke-width="1"/>`);
-      o.push(`<text x="${x0 - 6}" y="${r1(Y(t) + 4)}" text-anchor="end">${fmtTick(t)}</text>`);
-    }
-    for (const t of epochTicks(n)) {
-      o.push(`<line x1="${r1(X(t))}" y1="${bottom}" x2="${r1(X(t))}" y2="${bottom + 5}" stroke="#444444"/>`);
-      o.push(`<text x="${r1(X(t))}" y="${bottom + 18}" text-anchor="middle">${t}</text>`);
-    }
-    o.push(`<rect x="${x0}" y="${top}" width="${x1 - x0}" height="${bottom - top}" fill="none" stroke="#444444" stroke-width="1"/>`);
-    o.push(`<text x="${r1((x0 + x1) / 2)}" y="${bottom + 36}" text-anchor="middle">${escapeXml(opts.xLabel)}${logX ? ' (log scale)' : ''}</text>`);
-    if (k === 0) o.push(`<text x="14" y="${r1((top + bottom) / 2)}" text-anchor="middle" transform="rotate(-90 14 ${r1((top + bottom) / 2)})">${escapeXml(opts.yLabel)}</text>`);
+    o.push(...panelStart(box, panel.title), ...yGrid(box, yt, Y, fmtTick), ...xTickMarks(box, epochTicks(n), X, String));
+    o.push(panelFrame(box), xAxisLabel(box, `${opts.xLabel}${logX ? ' (log scale)' : ''}`));
+    if (k === 0) o.push(yAxisLabel(box, opts.yLabel));
     for (const s of panel.series) {
       const pts = s.values.map((v, i) => (Number.isFinite(v) ? `${r1(X(i + 1))},${r1(Y(v))}` : '')).filter(Boolean);
       o.push(
@@ -139,15 +112,4 @@ export function testErrorPlot(s: Summary): string {
     yLabel: 'test error (%)',
     legend: [{ text: 'float32' }, { text: `fixed point ${fmt} (default), stochastic rounding`, dashed: true }],
   });
-}
-
-/** The opening of a plot: the XML and svg elements, the title (also as the document title) on a white page. */
-export function svgHead(W: number, H: number, title: string): string[] {
-  return [
-    `<?xml version="1.0" encoding="UTF-8"?>`,
-    `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" viewBox="0 0 ${W} ${H}" font-family="DejaVu Sans, Arial, sans-serif" font-size="12">`,
-    `<title>${escapeXml(title)}</title>`,
-    `<rect x="0" y="0" width="${W}" height="${H}" fill="#ffffff"/>`,
-    `<text x="${W / 2}" y="22" text-anchor="middle" font-size="15" font-weight="bold">${escapeXml(title)}</text>`,
-  ];
 }

@@ -3,9 +3,9 @@
  * against area or power, one panel per data set, every point a dot coloured by variant and
  * labelled with its P, the Pareto front as a step line. The front: a point is on it when no
  * other point has both a cost and a test error no larger, one of them strictly smaller.
- * The SVG style is that of src/flows/results-plot.ts (its ticks and escaping are reused).
+ * Drawn with the SVG pieces of src/flows/svg.ts, like the plots of docs/RESULTS.md.
  */
-import { escapeXml, niceTicks, svgHead } from '../results/plot.js';
+import { escapeXml, niceTicks, panelFrame, panelStart, r1, svgHead, xAxisLabel, xTickMarks, yAxisLabel, yGrid, type PanelBox } from '../svg.js';
 import type { SweepRow } from './output.js';
 
 /**
@@ -51,8 +51,6 @@ export interface ScatterOptions {
   readonly height?: number;
 }
 
-const r1 = (x: number): string => x.toFixed(1);
-
 /** `text` in lines of at most about `width` characters, broken at spaces. */
 function wrap(text: string, width: number): string[] {
   const lines: string[] = [];
@@ -85,108 +83,112 @@ export function renderParetoSvg(panels: readonly ScatterPanel[], opts: ScatterOp
   const noteLines = opts.note ? wrap(opts.note, Math.floor((W - 40) / 6.2)) : [];
   const top = 84 + 14 * noteLines.length;
   const bottom = H - 46;
+  const o: string[] = [...svgHead(W, H, opts.title), ...legend(panels)];
+  noteLines.forEach((l, i) => o.push(`<text x="20" y="${68 + 14 * i}" font-size="11" fill="#555555">${escapeXml(l)}</text>`));
+  panels.forEach((panel, k) => {
+    const box: PanelBox = { x0: 20 + k * pw + 50, x1: 20 + (k + 1) * pw - 20, top, bottom };
+    o.push(...panelStart(box, panel.title), panelFrame(box), xAxisLabel(box, opts.xLabel));
+    if (k === 0) o.push(yAxisLabel(box, opts.yLabel));
+    if (panel.points.length) o.push(...scatterPanel(box, panel.points));
+    else o.push(`<text x="${r1((box.x0 + box.x1) / 2)}" y="${r1((top + bottom) / 2)}" text-anchor="middle" fill="#777777">${escapeXml(opts.empty ?? 'no points')}</text>`);
+    o.push(`</g>`);
+  });
+  o.push(`</svg>`);
+  return `${o.join('\n')}\n`;
+}
+
+const colorOf = (group: string): string => VARIANT_COLORS[group] ?? '#444444';
+
+/** A dot per group present, then the front's line. */
+function legend(panels: readonly ScatterPanel[]): string[] {
   const o: string[] = [];
-  o.push(...svgHead(W, H, opts.title));
-  // legend: a dot per group present, then the front's line
   const groups = [...new Set(panels.flatMap((p) => p.points.map((q) => q.group)))];
   let lx = 20;
   for (const g of groups) {
-    o.push(`<circle cx="${lx + 6}" cy="44" r="5" fill="${VARIANT_COLORS[g] ?? '#444444'}"/>`);
+    o.push(`<circle cx="${lx + 6}" cy="44" r="5" fill="${colorOf(g)}"/>`);
     o.push(`<text x="${lx + 16}" y="48">${escapeXml(g)}</text>`);
     lx += 30 + 7 * g.length;
   }
   o.push(`<line x1="${lx}" y1="44" x2="${lx + 30}" y2="44" stroke="#444444" stroke-width="1.5" stroke-dasharray="6 4"/>`);
   o.push(`<text x="${lx + 36}" y="48">Pareto front</text>`);
-  noteLines.forEach((l, i) => o.push(`<text x="20" y="${68 + 14 * i}" font-size="11" fill="#555555">${escapeXml(l)}</text>`));
+  return o;
+}
 
-  panels.forEach((panel, k) => {
-    const x0 = 20 + k * pw + 50;
-    const x1 = 20 + (k + 1) * pw - 20;
-    o.push(`<g class="panel" data-panel="${escapeXml(panel.title)}">`);
-    o.push(`<text x="${r1((x0 + x1) / 2)}" y="${top - 10}" text-anchor="middle" font-weight="bold">${escapeXml(panel.title)}</text>`);
-    o.push(`<rect x="${x0}" y="${top}" width="${x1 - x0}" height="${bottom - top}" fill="none" stroke="#444444" stroke-width="1"/>`);
-    o.push(`<text x="${r1((x0 + x1) / 2)}" y="${bottom + 36}" text-anchor="middle">${escapeXml(opts.xLabel)}</text>`);
-    if (k === 0) o.push(`<text x="14" y="${r1((top + bottom) / 2)}" text-anchor="middle" transform="rotate(-90 14 ${r1((top + bottom) / 2)})">${escapeXml(opts.yLabel)}</text>`);
-    const pts = panel.points;
-    if (!pts.length) {
-      o.push(`<text x="${r1((x0 + x1) / 2)}" y="${r1((top + bottom) / 2)}" text-anchor="middle" fill="#777777">${escapeXml(opts.empty ?? 'no points')}</text>`);
-      o.push(`</g>`);
-      return;
-    }
-    const xs = pts.map((p) => p.x);
-    const ys = pts.map((p) => p.y);
-    // the test error axis starts at 0, with headroom for the labels above the dots
-    const yt = niceTicks(0, Math.max(Math.max(...ys) * 1.08, 1), 5);
-    const [yLo, yHi] = [yt[0]!, yt[yt.length - 1]!];
-    const xMin = Math.min(...xs);
-    const xMax = Math.max(...xs);
-    const logX = xMin > 0 && xMax / xMin >= 10;
-    let X: (x: number) => number;
-    let xt: number[];
-    if (logX) {
-      const l = logTicks(xMin, xMax);
-      xt = l.ticks;
-      X = (x) => x0 + ((Math.log(x) - Math.log(l.lo)) / (Math.log(l.hi) - Math.log(l.lo))) * (x1 - x0);
-    } else {
-      xt = niceTicks(xMin, xMax, 5);
-      const [lo, hi] = [xt[0]!, xt[xt.length - 1]!];
-      X = (x) => x0 + ((x - lo) / (hi - lo)) * (x1 - x0);
-    }
-    const Y = (y: number) => bottom - ((y - yLo) / (yHi - yLo)) * (bottom - top);
-    for (const t of yt) {
-      o.push(`<line x1="${x0}" y1="${r1(Y(t))}" x2="${x1}" y2="${r1(Y(t))}" stroke="#e4e4e4" stroke-width="1"/>`);
-      o.push(`<text x="${x0 - 6}" y="${r1(Y(t) + 4)}" text-anchor="end">${fmtTick(t)}</text>`);
-    }
-    for (const t of xt) {
-      o.push(`<line x1="${r1(X(t))}" y1="${bottom}" x2="${r1(X(t))}" y2="${bottom + 5}" stroke="#444444"/>`);
-      o.push(`<text x="${r1(X(t))}" y="${bottom + 18}" text-anchor="middle">${fmtTick(t)}</text>`);
-    }
-    if (logX) o.push(`<text x="${x1}" y="${bottom + 36}" text-anchor="end" font-size="10" fill="#777777">log scale</text>`);
-    // the front, sorted by cost: the step line bounding the region it dominates, from the top of
-    // the panel down to the cheapest point, then right and down point by point, then to the right edge
-    const front = paretoFront(pts, (p) => p.x, (p) => p.y).sort((a, b) => a.x - b.x || a.y - b.y);
-    const steps: string[] = [`${r1(X(front[0]!.x))},${top}`];
-    front.forEach((p, i) => {
-      if (i > 0) steps.push(`${r1(X(p.x))},${r1(Y(front[i - 1]!.y))}`);
-      steps.push(`${r1(X(p.x))},${r1(Y(p.y))}`);
-    });
-    steps.push(`${x1},${r1(Y(front[front.length - 1]!.y))}`);
+/** The scales of a panel: the test error axis from 0 (with headroom for the labels above the dots), cost logarithmic over a decade or more. */
+function scales(b: PanelBox, pts: readonly ScatterPoint[]) {
+  const yt = niceTicks(0, Math.max(Math.max(...pts.map((p) => p.y)) * 1.08, 1), 5);
+  const [yLo, yHi] = [yt[0]!, yt[yt.length - 1]!];
+  const Y = (y: number) => b.bottom - ((y - yLo) / (yHi - yLo)) * (b.bottom - b.top);
+  const xMin = Math.min(...pts.map((p) => p.x));
+  const xMax = Math.max(...pts.map((p) => p.x));
+  const logX = xMin > 0 && xMax / xMin >= 10;
+  if (logX) {
+    const l = logTicks(xMin, xMax);
+    return { yt, Y, logX, xt: l.ticks, X: (x: number) => b.x0 + ((Math.log(x) - Math.log(l.lo)) / (Math.log(l.hi) - Math.log(l.lo))) * (b.x1 - b.x0) };
+  }
+  const xt = niceTicks(xMin, xMax, 5);
+  const [lo, hi] = [xt[0]!, xt[xt.length - 1]!];
+  return { yt, Y, logX, xt, X: (x: number) => b.x0 + ((x - lo) / (hi - lo)) * (b.x1 - b.x0) };
+}
+
+/** A panel's axes, front, dots and labels. */
+function scatterPanel(b: PanelBox, pts: readonly ScatterPoint[]): string[] {
+  const { yt, Y, logX, xt, X } = scales(b, pts);
+  const o = [...yGrid(b, yt, Y, fmtTick), ...xTickMarks(b, xt, X, fmtTick)];
+  if (logX) o.push(`<text x="${b.x1}" y="${b.bottom + 36}" text-anchor="end" font-size="10" fill="#777777">log scale</text>`);
+  const front = paretoFront(pts, (p) => p.x, (p) => p.y).sort((a, c) => a.x - c.x || a.y - c.y);
+  o.push(frontLine(b, front, X, Y));
+  const onFront = new Set(front);
+  for (const p of pts) {
+    const color = colorOf(p.group);
     o.push(
-      `<polyline class="pareto-front" data-keys="${escapeXml(front.map((p) => p.key).join(' '))}" fill="none" stroke="#444444" stroke-width="1.5" stroke-dasharray="6 4" points="${steps.join(' ')}"/>`,
+      `<circle class="point" data-key="${escapeXml(p.key)}" data-variant="${escapeXml(p.group)}"${onFront.has(p) ? ' data-front="1"' : ''} cx="${r1(X(p.x))}" cy="${r1(Y(p.y))}" r="4.5" ` +
+        `fill="${color}" stroke="${onFront.has(p) ? '#000000' : color}" stroke-width="1.2"><title>${escapeXml(p.title)}</title></circle>`,
     );
-    const onFront = new Set(front);
-    for (const p of pts) {
-      const color = VARIANT_COLORS[p.group] ?? '#444444';
-      o.push(
-        `<circle class="point" data-key="${escapeXml(p.key)}" data-variant="${escapeXml(p.group)}"${onFront.has(p) ? ' data-front="1"' : ''} cx="${r1(X(p.x))}" cy="${r1(Y(p.y))}" r="4.5" ` +
-          `fill="${color}" stroke="${onFront.has(p) ? '#000000' : color}" stroke-width="1.2"><title>${escapeXml(p.title)}</title></circle>`,
-      );
-    }
-    // labels: the front's first, then the others (all of them only in small panels); each at the
-    // first of four places around its dot that overlaps no label placed before and stays in the
-    // panel, or not at all (the dot's tooltip has it)
-    const placed: { x: number; y: number; w: number }[] = [];
-    const labelled = [...front, ...(pts.length <= LABEL_ALL_UP_TO ? pts.filter((p) => !onFront.has(p)) : [])];
-    for (const p of labelled) {
-      const w = 6 * p.label.length; // DejaVu Sans at 10 px: about 6 px per character
-      const [cx, cy] = [X(p.x), Y(p.y)];
-      const spots = [
-        { x: cx + 7, y: cy - 6 },
-        { x: cx + 7, y: cy + 14 },
-        { x: cx - 7 - w, y: cy - 6 },
-        { x: cx - 7 - w, y: cy + 14 },
-      ];
-      const free = spots.find(
-        (b) => b.x >= x0 + 2 && b.x + w <= x1 - 2 && b.y - 10 >= top && b.y <= bottom - 2 && !placed.some((q) => b.x < q.x + q.w + 6 && q.x < b.x + w + 6 && Math.abs(b.y - q.y) < 12),
-      );
-      if (!free) continue;
-      placed.push({ ...free, w });
-      o.push(`<text x="${r1(free.x)}" y="${r1(free.y)}" font-size="10" fill="${VARIANT_COLORS[p.group] ?? '#444444'}">${escapeXml(p.label)}</text>`);
-    }
-    o.push(`</g>`);
+  }
+  const labelled = [...front, ...(pts.length <= LABEL_ALL_UP_TO ? pts.filter((p) => !onFront.has(p)) : [])];
+  o.push(...labels(b, labelled, X, Y));
+  return o;
+}
+
+/**
+ * The front, sorted by cost, as the step line bounding the region it dominates: from the top of
+ * the panel down to the cheapest point, then right and down point by point, then to the right edge.
+ */
+function frontLine(b: PanelBox, front: readonly ScatterPoint[], X: (x: number) => number, Y: (y: number) => number): string {
+  const steps: string[] = [`${r1(X(front[0]!.x))},${b.top}`];
+  front.forEach((p, i) => {
+    if (i > 0) steps.push(`${r1(X(p.x))},${r1(Y(front[i - 1]!.y))}`);
+    steps.push(`${r1(X(p.x))},${r1(Y(p.y))}`);
   });
-  o.push(`</svg>`);
-  return `${o.join('\n')}\n`;
+  steps.push(`${b.x1},${r1(Y(front[front.length - 1]!.y))}`);
+  return `<polyline class="pareto-front" data-keys="${escapeXml(front.map((p) => p.key).join(' '))}" fill="none" stroke="#444444" stroke-width="1.5" stroke-dasharray="6 4" points="${steps.join(' ')}"/>`;
+}
+
+/**
+ * Labels in the order given (the front's first): each at the first of four places around its dot
+ * that overlaps no label placed before and stays in the panel, or not at all (the dot's tooltip has it).
+ */
+function labels(b: PanelBox, pts: readonly ScatterPoint[], X: (x: number) => number, Y: (y: number) => number): string[] {
+  const o: string[] = [];
+  const placed: { x: number; y: number; w: number }[] = [];
+  for (const p of pts) {
+    const w = 6 * p.label.length; // DejaVu Sans at 10 px: about 6 px per character
+    const [cx, cy] = [X(p.x), Y(p.y)];
+    const spots = [
+      { x: cx + 7, y: cy - 6 },
+      { x: cx + 7, y: cy + 14 },
+      { x: cx - 7 - w, y: cy - 6 },
+      { x: cx - 7 - w, y: cy + 14 },
+    ];
+    const free = spots.find(
+      (s) => s.x >= b.x0 + 2 && s.x + w <= b.x1 - 2 && s.y - 10 >= b.top && s.y <= b.bottom - 2 && !placed.some((q) => s.x < q.x + q.w + 6 && q.x < s.x + w + 6 && Math.abs(s.y - q.y) < 12),
+    );
+    if (!free) continue;
+    placed.push({ ...free, w });
+    o.push(`<text x="${r1(free.x)}" y="${r1(free.y)}" font-size="10" fill="${colorOf(p.group)}">${escapeXml(p.label)}</text>`);
+  }
+  return o;
 }
 
 export interface ParetoPlotSet {

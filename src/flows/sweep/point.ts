@@ -1,7 +1,7 @@
 /**
  * One point of `taxonn sweep` (docs/SWEEP.md): its configuration, then the steps the grid asks
- * for, each with the project's own flow — verify (src/flows/verify.ts), train on the golden model
- * (src/flows/train.ts), ASIC synthesis (src/flows/synth.ts), power (src/flows/power.ts) — and the
+ * for, each with the project's own flow — verify (src/flows/rtl/verify.ts), train on the golden model
+ * (src/flows/train.ts), ASIC synthesis (src/flows/hardware/synth.ts), power (src/flows/hardware/power/power.ts) — and the
  * float32 reference run of a trained network. A failure (a configuration the validator rejects, a
  * non-equivalent RTL, a tool error) ends the point with a one-line error; it never throws.
  * The records are what DIR/points/<key>.json holds.

@@ -1,14 +1,13 @@
 /**
  * `taxonn sweep` (docs/SWEEP.md): every point of a grid (data set × variant × formats × PE
  * count) generated, verified, trained, synthesised and measured for power, in `jobs` worker
- * processes (src/flows/sweep-worker.ts, forked through tsx like scripts/results.ts does).
+ * processes (src/flows/sweep/worker.ts, forked through tsx like scripts/results.ts does).
  *
  * Each point's record is cached in DIR/points/<key>.json (written atomically by the worker), so a
  * rerun skips what is done and a changed grid runs only its new points; the float32 reference of
  * every trained network runs once, as its own cached job. After every finished job DIR/sweep.csv
  * and DIR/sweep.json are rewritten (atomically) with what is known, at the end the Pareto plots.
  */
-import { fork, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -18,7 +17,8 @@ import { SWEEP_VERSION, SweepError, floatJobOf, loadGrid, planPoints, resolvePoi
 import { entryOf, rowOf, sweepFiles, writeTables, type SweepDocument, type SweepFiles, type SweepPointEntry, type SweepSummary } from './output.js';
 import { paretoPlots } from './plot.js';
 import { oneLine, type FloatRecord, type PointRecord } from './point.js';
-import type { FromWorker, ToWorker } from './worker.js';
+import type { StepMessage, ToWorker } from './worker.js';
+import { runPool, type WorkerFailure } from '../worker-pool.js';
 
 // The worker beside this file: worker.ts from the sources (run through tsx), or .js compiled.
 const HERE = fileURLToPath(import.meta.url);
@@ -94,6 +94,47 @@ function floatJobs(points: readonly SweepPoint[]): Map<string, FloatJob> {
   return byPoint;
 }
 
+/** The records already in `dir` (failed ones only without `retryFailed`): points, the keys of those, float32 references. */
+function readCached(dir: string, points: readonly SweepPoint[], floatList: readonly FloatJob[], retryFailed: boolean) {
+  const records = new Map<string, PointRecord>();
+  const cachedKeys = new Set<string>();
+  const floats = new Map<string, FloatRecord>();
+  for (const p of points) {
+    const r = readRecord(dir, p.key, 'point');
+    if (r && (r.status === 'ok' || !retryFailed)) {
+      records.set(p.key, r);
+      cachedKeys.add(p.key);
+    }
+  }
+  for (const j of floatList) {
+    const r = readRecord(dir, j.key, 'float');
+    if (r && (r.status === 'ok' || !retryFailed)) floats.set(j.key, r);
+  }
+  return { records, cachedKeys, floats };
+}
+
+/**
+ * Runs `todo` on `workers` forked workers (src/flows/worker-pool.ts), in order; a worker that dies
+ * takes only its current job with it (recorded as failed, not cached) and is replaced while jobs remain.
+ */
+function runJobs(todo: readonly SweepJob[], workers: number, pointsDir: string, emit: (e: SweepEvent) => void, onRecord: (job: SweepJob, r: PointRecord | FloatRecord) => void): Promise<void> {
+  return runPool<SweepJob, PointRecord | FloatRecord>(todo, {
+    worker: WORKER,
+    execArgv: WORKER_ARGS,
+    cwd: repoRoot,
+    workers,
+    output: (line) => emit({ type: 'log', line }),
+    toWorker: (job): ToWorker => (job.kind === 'point' ? { type: 'point', point: job.point, pointsDir } : { type: 'float', job: job.job, pointsDir }),
+    onFailure: {
+      record: (job, f) => lostRecord(job, failureText(f)),
+      log: (f) => emit({ type: 'log', line: `sweep: worker: ${failureText(f)}` }),
+    },
+    onStart: (job) => emit({ type: 'start', job }),
+    onMessage: (job, m) => emit({ type: 'step', job, step: (m as StepMessage).step }),
+    onDone: onRecord,
+  });
+}
+
 export async function runSweep(opts: SweepOptions): Promise<SweepOutcome> {
   const t0 = performance.now();
   if (!Number.isSafeInteger(opts.jobs) || opts.jobs < 1) throw new SweepError(`sweep: --jobs must be a positive integer, got ${opts.jobs}`);
@@ -106,20 +147,7 @@ export async function runSweep(opts: SweepOptions): Promise<SweepOutcome> {
   const floatOf = floatJobs(points);
   const floatList = [...new Map([...floatOf.values()].map((j) => [j.key, j])).values()];
 
-  const records = new Map<string, PointRecord>();
-  const cachedKeys = new Set<string>();
-  const floats = new Map<string, FloatRecord>();
-  for (const p of points) {
-    const r = readRecord(files.points, p.key, 'point');
-    if (r && (r.status === 'ok' || !opts.retryFailed)) {
-      records.set(p.key, r);
-      cachedKeys.add(p.key);
-    }
-  }
-  for (const j of floatList) {
-    const r = readRecord(files.points, j.key, 'float');
-    if (r && (r.status === 'ok' || !opts.retryFailed)) floats.set(j.key, r);
-  }
+  const { records, cachedKeys, floats } = readCached(files.points, points, floatList, opts.retryFailed ?? false);
   // the float32 references first (a second or so each), then the points in grid order
   const todo: SweepJob[] = [
     ...floatList.filter((j) => !floats.has(j.key)).map((job): SweepJob => ({ kind: 'float', key: job.key, label: job.label, job })),
@@ -148,22 +176,17 @@ export async function runSweep(opts: SweepOptions): Promise<SweepOutcome> {
   }
 
   let done = 0;
-  await runInWorkers(todo, workers, files.points, {
-    onStart: (job) => emit({ type: 'start', job }),
-    onStep: (job, step) => emit({ type: 'step', job, step }),
-    onLog: (line) => emit({ type: 'log', line }),
-    onDone: (job, record) => {
-      done++;
-      if (record.kind === 'point') {
-        records.set(record.key, record);
-        pointCount.ran++;
-      } else {
-        floats.set(record.key, record);
-        pointCount.floatRuns++;
-      }
-      writeTables(out, documentNow());
-      emit({ type: 'done', job, record, done, total: todo.length });
-    },
+  await runJobs(todo, workers, files.points, emit, (job, record) => {
+    done++;
+    if (record.kind === 'point') {
+      records.set(record.key, record);
+      pointCount.ran++;
+    } else {
+      floats.set(record.key, record);
+      pointCount.floatRuns++;
+    }
+    writeTables(out, documentNow());
+    emit({ type: 'done', job, record, done, total: todo.length });
   });
 
   const document = documentNow();
@@ -216,11 +239,11 @@ function buildDocument(
   };
 }
 
-interface PoolHandlers {
-  onStart(job: SweepJob): void;
-  onStep(job: SweepJob, step: SweepStep): void;
-  onDone(job: SweepJob, record: PointRecord | FloatRecord): void;
-  onLog(line: string): void;
+/** A failure in the words of the sweep (a point's record, or a log line when no job was running). */
+function failureText(f: WorkerFailure): string {
+  if (f.kind === 'reported') return `sweep: the worker could not finish the job: ${oneLine(f.message)}`;
+  if (f.kind === 'exited') return `sweep: the worker process exited (${f.signal ?? `code ${f.code}`}) while running it`;
+  return oneLine(f.error);
 }
 
 /** The record of a job whose worker died (or could not write its result): failed, and not cached, so a rerun tries again. */
@@ -231,78 +254,4 @@ function lostRecord(job: SweepJob, why: string): PointRecord | FloatRecord {
   }
   const p = job.point;
   return { kind: 'point', version: SWEEP_VERSION, key: p.key, label: p.label, params: p.params, steps: p.steps, settings: p.settings, status: 'failed', error: why, failedStep: null, config: null, results: {}, seconds: 0, finishedAt };
-}
-
-/** Lines of a child's output stream, to `onLine`. */
-function forwardLines(stream: NodeJS.ReadableStream | null, onLine: (l: string) => void): void {
-  if (!stream) return;
-  let buf = '';
-  stream.setEncoding('utf8');
-  stream.on('data', (chunk: string) => {
-    buf += chunk;
-    let i: number;
-    while ((i = buf.indexOf('\n')) >= 0) {
-      const line = buf.slice(0, i).trimEnd();
-      buf = buf.slice(i + 1);
-      if (line) onLine(line);
-    }
-  });
-  stream.on('end', () => {
-    if (buf.trim()) onLine(buf.trimEnd());
-    buf = '';
-  });
-}
-
-/**
- * Runs `todo` on `n` forked workers, in order; a worker that dies takes only its current job with
- * it (recorded as failed) and is replaced while jobs remain.
- */
-function runInWorkers(todo: readonly SweepJob[], n: number, pointsDir: string, h: PoolHandlers): Promise<void> {
-  const queue = [...todo];
-  let running = 0;
-  return new Promise((resolve) => {
-    const finish = () => {
-      if (queue.length === 0 && running === 0) resolve();
-    };
-    const spawn = () => {
-      const w: ChildProcess = fork(WORKER, [], { execArgv: WORKER_ARGS, cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe', 'ipc'] });
-      forwardLines(w.stdout, h.onLog);
-      forwardLines(w.stderr, h.onLog);
-      let current: SweepJob | undefined;
-      const settle = (record: PointRecord | FloatRecord) => {
-        const job = current!;
-        current = undefined;
-        running--;
-        h.onDone(job, record);
-      };
-      const next = () => {
-        const job = queue.shift();
-        if (!job) {
-          if (w.connected) w.disconnect();
-          return finish();
-        }
-        current = job;
-        running++;
-        h.onStart(job);
-        const m: ToWorker = job.kind === 'point' ? { type: 'point', point: job.point, pointsDir } : { type: 'float', job: job.job, pointsDir };
-        w.send(m);
-      };
-      w.on('message', (m: FromWorker) => {
-        if (!current || m.key !== current.key) return;
-        if (m.type === 'step') return h.onStep(current, m.step);
-        settle(m.type === 'done' ? m.record : lostRecord(current, `sweep: the worker could not finish the job: ${oneLine(m.message)}`));
-        next();
-      });
-      w.on('exit', (code, signal) => {
-        if (!current) return finish();
-        settle(lostRecord(current, `sweep: the worker process exited (${signal ?? `code ${code}`}) while running it`));
-        if (queue.length) spawn();
-        else finish();
-      });
-      w.on('error', (e) => h.onLog(`sweep: worker: ${oneLine(e)}`));
-      next();
-    };
-    for (let i = 0; i < n; i++) spawn();
-    finish();
-  });
 }

@@ -1,5 +1,5 @@
 /**
- * The claims section (src/flows/claims.ts): its jobs and keys, and the ratios and verdicts it
+ * The claims section (src/flows/results/claims.ts): its jobs and keys, and the ratios and verdicts it
  * renders from measured results (hand-made here; `npm run results` renders the real ones).
  */
 import { describe, expect, it } from 'vitest';

@@ -8,7 +8,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { readCachedResult, writeCachedResult } from '../../../src/flows/results/cache.js';
-import { niceTicks, renderLineChartSvg, testErrorPlot } from '../../../src/flows/results/plot.js';
+import { renderLineChartSvg, testErrorPlot } from '../../../src/flows/results/plot.js';
+import { niceTicks } from '../../../src/flows/svg.js';
 import {
   DEFAULT_PLAN,
   formatConfig,

@@ -1,5 +1,5 @@
 /**
- * What the power flow needs from liberty files beyond src/flows/liberty.ts' areas: the output
+ * What the power flow needs from liberty files beyond ../../formats/liberty.ts' areas: the output
  * pins of flip-flops (and whether they carry the stored bit or its inverse), and the read and
  * write energy and leakage of SRAM macros (docs/HARDWARE.md, "Power").
  *
@@ -12,8 +12,7 @@
  * can be classified, both are the largest clock-pin energy, and `source` says so. Energies of the
  * address and data pins (a few % of the clock pin's in the IHP macros) are not counted.
  */
-import fs from 'node:fs';
-import { LibertyError, parseLibertyGroups, type LibertyGroup } from '../../formats/liberty.js';
+import { LibertyError, type LibertyGroup } from '../../formats/liberty.js';
 
 export interface FlopOutput {
   readonly pin: string;
@@ -30,18 +29,6 @@ export interface SramEnergy {
   readonly leakageMw: number;
   /** How the numbers were found (the `when` conditions used, or the fallback). */
   readonly source: string;
-}
-
-/** The groups of a liberty file. @throws LibertyError */
-export function readLibertyGroups(file: string, what = 'liberty file'): LibertyGroup[] {
-  let text: string;
-  try {
-    text = fs.readFileSync(file, 'utf8');
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    throw new LibertyError(code === 'ENOENT' ? `${what} ${file} not found` : `cannot read ${what} ${file}: ${code ?? (e as Error).message}`);
-  }
-  return parseLibertyGroups(text, file);
 }
 
 function library(groups: readonly LibertyGroup[], file: string): LibertyGroup {

@@ -1,7 +1,8 @@
 /**
- * The OpenSTA side of the power flow (src/flows/power.ts, docs/HARDWARE.md "Power"): a stub
- * liberty for the memory black boxes, the Tcl script that applies the measured activity, and the
- * parser of `report_power`.
+ * Step 4 of the power flow (power.ts, docs/HARDWARE.md "Power"): OpenSTA `report_power` on the
+ * mapped netlist with the measured activities, combinational activity propagated by OpenSTA.
+ * Here: a stub liberty for the memory black boxes, the Tcl script that applies the measured
+ * activity, the parser of `report_power`, and the step that runs them (runPowerSta).
  *
  * Why the script looks the way it does (OpenSTA 2.0.17, Debian 12; no read_vcd / read_saif):
  * its power engine propagates activity from the levelisation roots (input ports, constants)
@@ -20,6 +21,10 @@
  * The script prints how many of the set pins lost their value (`taxonn-not-user N`): 0 when the
  * recipe held. `set_power_activity -global` (which overrides everything) is never used.
  */
+import { readFile, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { run, ToolFailedError, type FoundTool } from '../../../tools/index.js';
+import type { Walk } from './activity.js';
 
 /** Power of one row of report_power, in watts. */
 export interface PowerRow {
@@ -63,7 +68,7 @@ export const STUB_PIN_CAPACITANCE_PF = 0.004;
 /**
  * A liberty library with one cell per memory module: its pins, a clock, and a clock-to-output arc
  * on the read data, so the logic it feeds is timed from the clock; no power (the SRAM energy is
- * counted apart, src/flows/liberty-power.ts).
+ * counted apart, sram-energy.ts).
  */
 export function stubLiberty(cells: readonly { readonly name: string; readonly ports: readonly StubPort[]; readonly clock: string }[]): string {
   const widths = new Set<number>();
@@ -176,4 +181,74 @@ export function staPowerScript(s: StaScriptInput): string {
     '',
   );
   return L.join('\n');
+}
+
+export interface StaStepInput {
+  readonly opensta: FoundTool;
+  /** The flow's folder: scripts, stub liberty and log go there. */
+  readonly dir: string;
+  readonly stdLiberty: string;
+  readonly netlist: string;
+  readonly top: string;
+  /** The design's Verilog files (the memory modules' ports come from them). */
+  readonly files: readonly string[];
+  readonly memoryModules: ReadonlySet<string>;
+  readonly clock: string;
+  readonly clockMHz: number;
+  readonly walk: Walk;
+  readonly inputs: readonly PinActivity[];
+  readonly pins: readonly PinActivity[];
+  readonly timeoutMs: number;
+}
+
+/** Runs OpenSTA with the measured activities; its report, checked to have kept every one of them. */
+export async function runPowerSta(s: StaStepInput): Promise<ReportPower> {
+  const stubFile = path.join(s.dir, 'memory-stubs.lib');
+  await writeFile(stubFile, stubLiberty(await memoryStubs(s.files, s.memoryModules, s.clock)));
+  const probe = s.walk.probeCell ?? s.walk.flops[0]?.cellPath;
+  if (!probe) throw new Error(`power: the netlist of ${s.top} has no cells`);
+  const script = staPowerScript({
+    liberties: [s.stdLiberty, stubFile],
+    netlist: s.netlist,
+    top: s.top,
+    clock: s.clock,
+    periodNs: 1e3 / s.clockMHz,
+    memories: s.walk.memories.map((m) => m.path),
+    registers: [...new Set(s.walk.flops.map((f) => f.cellPath))],
+    inputs: s.inputs,
+    pins: s.pins,
+    probeCell: probe,
+  });
+  await writeFile(path.join(s.dir, 'power.tcl'), script);
+  const r = await run(s.opensta, ['-no_init', '-exit', 'power.tcl'], { cwd: s.dir, timeoutMs: s.timeoutMs });
+  await writeFile(path.join(s.dir, 'sta.log'), r.stdout + r.stderr);
+  let rep;
+  try {
+    rep = parseReportPower(r.stdout);
+  } catch {
+    throw new ToolFailedError(r.command, r.code, r.stdout, r.stderr, 'OpenSTA printed no power report');
+  }
+  const lost = /taxonn-not-user (\d+)/.exec(r.stdout);
+  if (!lost || Number(lost[1]) !== 0) {
+    throw new ToolFailedError(r.command, r.code, r.stdout, r.stderr, `OpenSTA overrode ${lost?.[1] ?? 'an unknown number of'} of the measured activities (the recipe of src/flows/hardware/power/sta.ts did not hold)`);
+  }
+  return rep;
+}
+
+/** Ports of every memory module, from its generated Verilog (ANSI header; the clock is implicit in src/hdl). */
+async function memoryStubs(files: readonly string[], memoryModules: ReadonlySet<string>, clock: string) {
+  const out = [];
+  for (const name of memoryModules) {
+    const file = files.find((f) => path.basename(f) === `${name}.v`);
+    if (!file) throw new Error(`power: no Verilog file for memory module ${name}`);
+    const text = await readFile(file, 'utf8');
+    const ports = [...text.matchAll(/^\s*(input|output)\s+(?:wire|reg)?\s*(?:signed\s+)?(?:\[(\d+):(\d+)\]\s*)?(\w+)/gm)].map((m) => ({
+      name: m[4]!,
+      dir: m[1] as 'input' | 'output',
+      width: m[2] === undefined ? 1 : Math.abs(Number(m[2]) - Number(m[3])) + 1,
+    }));
+    if (!ports.some((p) => p.name === clock)) throw new Error(`power: memory module ${name} has no ${clock} input`);
+    out.push({ name, clock, ports });
+  }
+  return out;
 }
