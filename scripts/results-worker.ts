@@ -4,7 +4,8 @@
  * Data sets are loaded once per worker.
  */
 import { writeCachedResult } from '../src/flows/results/cache.js';
-import type { Job, RunResult } from '../src/flows/results/results.js';
+import type { Job } from '../src/flows/results/plan.js';
+import type { RunResult } from '../src/flows/results/summary.js';
 import { trainOnDataset } from '../src/flows/train.js';
 import { serveJobs } from '../src/flows/worker-pool.js';
 import { loadDataset, type Dataset, type DatasetName } from '../src/model/datasets/index.js';

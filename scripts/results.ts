@@ -1,6 +1,6 @@
 /**
  * `npm run results [-- --workers N] [--fresh] [--dry-run]`: runs the experiment plan of
- * src/flows/results/results.ts (float32 vs the golden model at four format choices × three rounding
+ * src/flows/results/plan.ts (float32 vs the golden model at four format choices × three rounding
  * modes on MNIST, Fashion-MNIST and Iris, seeds averaged; the RTL at the default configuration on
  * Iris and an MNIST subset) and writes docs/RESULTS.md and docs/results/test-error-per-epoch.svg.
  *
@@ -19,19 +19,9 @@ import { writeFileAtomic } from '../src/util/atomic-write.js';
 import { testErrorPlot } from '../src/flows/results/plot.js';
 import { DEFAULT_CONFIG, type Rounding } from '../src/config/index.js';
 import { CLAIMS_CACHE_DIR, claimsJobs, defaultClaimsPlan, readClaimsResult, renderClaims, runClaimsJob, writeClaimsResult, type ClaimsResult } from '../src/flows/results/claims.js';
-import {
-  DEFAULT_FORMAT,
-  DEFAULT_PLAN,
-  meanGapOf,
-  planJobs,
-  renderResultsMarkdown,
-  runKey,
-  summarize,
-  type FormatChoice,
-  type Job,
-  type RunResult,
-  type Summary,
-} from '../src/flows/results/results.js';
+import { DEFAULT_FORMAT, DEFAULT_PLAN, planJobs, runKey, type FormatChoice, type Job } from '../src/flows/results/plan.js';
+import { meanGapOf, summarize, type RunResult, type Summary } from '../src/flows/results/summary.js';
+import { renderResultsMarkdown } from '../src/flows/results/markdown.js';
 import { repoRoot } from '../src/hdl/source.js';
 import { runPool } from '../src/flows/worker-pool.js';
 import type { ToWorker } from './results-worker.js';

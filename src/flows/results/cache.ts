@@ -8,7 +8,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { repoRoot } from '../../hdl/source.js';
 import { writeFileAtomic } from '../../util/atomic-write.js';
-import type { RunResult } from './results.js';
+import type { RunResult } from './summary.js';
 
 export const RESULTS_CACHE_DIR = path.join(repoRoot, '.cache', 'results');
 

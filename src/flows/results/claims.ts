@@ -16,7 +16,7 @@ import { generateAccelerator } from '../rtl/generate.js';
 import { fpgaFlow, type Ice40Device } from '../hardware/fpga.js';
 import { estimatePower } from '../hardware/power/power.js';
 import { writeFileAtomic } from '../../util/atomic-write.js';
-import { stableJson } from './results.js';
+import { stableJson } from '../../hdl/index.js';
 import { synthesizeAccelerator, DEFAULT_LIBERTY, type AsicSynthReport } from '../hardware/synth.js';
 
 export const CLAIMS_CACHE_DIR = path.join(repoRoot, '.cache', 'claims');
@@ -219,13 +219,47 @@ const fx = (x: number, d = 2) => x.toFixed(d);
 const mm2 = (um2: number) => (um2 / 1e6).toFixed(3);
 const thousands = (n: number) => Math.round(n).toLocaleString('en-US');
 
+/** A line of the section (an empty one without an argument). */
+type Put = (line?: string) => void;
+
+/** The measurements by variant (undefined: not measured). */
+interface Measured {
+  readonly synth: (v: Variant) => SynthClaim | undefined;
+  readonly power: (v: Variant) => PowerClaim | undefined;
+  readonly fpga: (v: Variant) => FpgaClaim | undefined;
+}
+
+/** The ratios the paper states, from the measurements (null: a number missing). */
+interface Ratios {
+  readonly area: number | null;
+  readonly power: number | null;
+  readonly logicPower: number | null;
+  /** taxonn / inference logic area, and the same with the SRAM macros. */
+  readonly overhead: number | null;
+  readonly totalOverhead: number | null;
+}
+
+const gap = (g: number | null) => (g === null ? '—' : `${g >= 0 ? '+' : '−'}${fx(Math.abs(g))} pp`);
+
 export function renderClaims(plan: ClaimsPlan, results: readonly ClaimsResult[], acc: AccuracyForClaims): string {
   const get = (v: Variant, step: ClaimsStep) => results.find((r) => r.variant === v && r.step === step);
-  const synth = (v: Variant) => get(v, 'synth')?.synth;
-  const power = (v: Variant) => get(v, 'power')?.power;
-  const fpga = (v: Variant) => get(v, 'fpga')?.fpga;
+  const m: Measured = { synth: (v) => get(v, 'synth')?.synth, power: (v) => get(v, 'power')?.power, fpga: (v) => get(v, 'fpga')?.fpga };
   const out: string[] = [];
-  const p = (line = '') => out.push(line);
+  const p: Put = (line = '') => out.push(line);
+  claimsIntro(p, plan);
+  const ratios = ratiosOf(m);
+  claimsTable(p, ratios, acc);
+  variantTable(p, plan, m, acc);
+  readingNotes(p, m, ratios);
+  p('Commands (from the repository root; the liberty files are read in place):');
+  p();
+  for (const r of results) p(`- ${r.variant} ${r.step}: \`${r.command}\` (${fx(r.wallSeconds, 1)} s)`);
+  p();
+  return out.join('\n');
+}
+
+/** What was measured, and how. */
+function claimsIntro(p: Put, plan: ClaimsPlan): void {
   const libName = path.basename(plan.liberty);
   const ihp = plan.sramLiberty.length > 0;
   p('## The paper\'s hardware claims, measured');
@@ -238,18 +272,25 @@ export function renderClaims(plan: ClaimsPlan, results: readonly ClaimsResult[],
       'Every variant is bit-exact against its golden-model mode (`npx taxonn verify --variant V`). The commands that reproduce each number are listed below the tables.',
   );
   p();
-  const t = synth('taxonn');
-  const i = synth('inference');
-  const d = synth('dedicated');
-  const pt = power('taxonn');
-  const pd = power('dedicated');
-  const pi = power('inference');
+}
+
+function ratiosOf(m: Measured): Ratios {
+  const t = m.synth('taxonn');
+  const i = m.synth('inference');
+  const d = m.synth('dedicated');
   const ratio = (a?: number | null, b?: number | null) => (a != null && b != null && b > 0 ? a / b : null);
-  const areaRatio = ratio(d?.logicAreaUm2, t?.logicAreaUm2);
-  const powerRatio = ratio(pd?.totalPowerMw, pt?.totalPowerMw);
-  const logicPowerRatio = ratio(pd?.logicMw, pt?.logicMw);
-  const overhead = ratio(t?.logicAreaUm2, i?.logicAreaUm2);
-  const totalOverhead = ratio(t && t.memoryAreaUm2 != null ? t.logicAreaUm2 + t.memoryAreaUm2 : null, i && i.memoryAreaUm2 != null ? i.logicAreaUm2 + i.memoryAreaUm2 : null);
+  return {
+    area: ratio(d?.logicAreaUm2, t?.logicAreaUm2),
+    power: ratio(m.power('dedicated')?.totalPowerMw, m.power('taxonn')?.totalPowerMw),
+    logicPower: ratio(m.power('dedicated')?.logicMw, m.power('taxonn')?.logicMw),
+    overhead: ratio(t?.logicAreaUm2, i?.logicAreaUm2),
+    totalOverhead: ratio(t && t.memoryAreaUm2 != null ? t.logicAreaUm2 + t.memoryAreaUm2 : null, i && i.memoryAreaUm2 != null ? i.logicAreaUm2 + i.memoryAreaUm2 : null),
+  };
+}
+
+/** The paper's claims against ours and our goals. */
+function claimsTable(p: Put, r: Ratios, acc: AccuracyForClaims): void {
+  const { area: areaRatio, power: powerRatio, logicPower: logicPowerRatio, overhead, totalOverhead } = r;
   const verdict = (ok: boolean | null) => (ok === null ? 'not measured' : ok ? '**met**' : '**not met**');
   const x = (r: number | null) => (r === null ? '—' : `${fx(r)}×`);
   p('| claim | paper | ours | our goal | |');
@@ -261,9 +302,14 @@ export function renderClaims(plan: ClaimsPlan, results: readonly ClaimsResult[],
     `| cost of training: taxonn / inference logic area | — | ${overhead === null ? '—' : `+${fx(100 * (overhead - 1), 1)} %`} | ≤ +${100 * CLAIM_GOALS.trainingOverhead} % | ${verdict(overhead === null ? null : overhead - 1 <= CLAIM_GOALS.trainingOverhead)} |`,
   );
   if (totalOverhead !== null) p(`| the same with the SRAM macros (total silicon) | — | +${fx(100 * (totalOverhead - 1), 1)} % | | |`);
-  const gap = (g: number | null) => (g === null ? '—' : `${g >= 0 ? '+' : '−'}${fx(Math.abs(g))} pp`);
   p(`| accuracy: mean gap to float32 over MNIST, Fashion-MNIST, Iris (taxonn defaults) | +${CLAIM_GOALS.paperGapPp} pp | ${gap(acc.taxonnGapPp)} | ≤ +0.5 pp | ${verdict(acc.taxonnGapPp === null ? null : acc.taxonnGapPp <= 0.5)} |`);
   p();
+}
+
+/** A column per variant. */
+function variantTable(p: Put, plan: ClaimsPlan, m: Measured, acc: AccuracyForClaims): void {
+  const { synth, power, fpga } = m;
+  const ihp = plan.sramLiberty.length > 0;
   p('Per variant:');
   p();
   p(`| | taxonn | inference | dedicated |`);
@@ -290,6 +336,14 @@ export function renderClaims(plan: ClaimsPlan, results: readonly ClaimsResult[],
     return f.fmaxMhz === null ? 'fits' : `${fx(f.fmaxMhz, 1)} MHz`;
   });
   p();
+}
+
+/** Energy per sample, and how to read the ratios. */
+function readingNotes(p: Put, m: Measured, r: Ratios): void {
+  const pt = m.power('taxonn');
+  const pd = m.power('dedicated');
+  const pi = m.power('inference');
+  const logicPowerRatio = r.logicPower;
   if (pi && pt) {
     p(
       `Energy: a training sample on taxonn costs ${fx(pt.energyPerSampleNj / 1000, 2)} µJ, on the dedicated baseline ${pd ? fx(pd.energyPerSampleNj / 1000, 2) : '—'} µJ ` +
@@ -324,9 +378,4 @@ export function renderClaims(plan: ClaimsPlan, results: readonly ClaimsResult[],
       'times the accesses counted in the trace plus their leakage. IHP\'s macros are single-port: the area and energy of our 1R1W memories are lower bounds.',
   );
   p();
-  p('Commands (from the repository root; the liberty files are read in place):');
-  p();
-  for (const r of results) p(`- ${r.variant} ${r.step}: \`${r.command}\` (${fx(r.wallSeconds, 1)} s)`);
-  p();
-  return out.join('\n');
 }

@@ -4,7 +4,8 @@
  * float32 vs the default fixed-point configuration, one panel per data set.
  */
 import { niceTicks, panelFrame, panelStart, r1, svgHead, escapeXml, xAxisLabel, xTickMarks, yAxisLabel, yGrid, type PanelBox } from '../svg.js';
-import { DEFAULT_FORMAT, formatName, type Summary } from './results.js';
+import { DEFAULT_FORMAT, formatName } from './plan.js';
+import { type Summary } from './summary.js';
 
 export interface PlotSeries {
   readonly label: string;

@@ -11,7 +11,7 @@ import { z } from 'zod';
 import { HIDDEN_ACTIVATIONS, ROUNDINGS, VARIANTS, pathText, show, type Config, type ConfigPath, type Format, type Variant } from '../../config/index.js';
 import { jsonErrorAt } from '../../config/load.js';
 import { DATASET_NAMES, type DatasetName } from '../../model/datasets/index.js';
-import { stableJson } from '../results/results.js';
+import { stableJson } from '../../hdl/index.js';
 import { DEFAULT_LIBERTY, DEFAULT_LIBERTY_PACKAGE } from '../hardware/synth.js';
 import { TRAIN_DEFAULTS, resolveTrainConfig } from '../train.js';
 

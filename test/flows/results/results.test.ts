@@ -10,23 +10,9 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { readCachedResult, writeCachedResult } from '../../../src/flows/results/cache.js';
 import { renderLineChartSvg, testErrorPlot } from '../../../src/flows/results/plot.js';
 import { niceTicks } from '../../../src/flows/svg.js';
-import {
-  DEFAULT_PLAN,
-  formatConfig,
-  goalVerdict,
-  meanGapOf,
-  planJobs,
-  renderResultsMarkdown,
-  runKey,
-  stochasticParagraph,
-  summarize,
-  trainCommand,
-  type FormatChoice,
-  type ResultsPlan,
-  type RunResult,
-  type RunSpec,
-  type Summary,
-} from '../../../src/flows/results/results.js';
+import { DEFAULT_PLAN, formatConfig, planJobs, runKey, type FormatChoice, type ResultsPlan, type RunSpec } from '../../../src/flows/results/plan.js';
+import { goalVerdict, meanGapOf, summarize, type RunResult, type Summary } from '../../../src/flows/results/summary.js';
+import { renderResultsMarkdown, stochasticParagraph, trainCommand } from '../../../src/flows/results/markdown.js';
 import { resolveTrainConfig } from '../../../src/flows/train.js';
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'taxonn-results-'));
