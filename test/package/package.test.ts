@@ -60,7 +60,7 @@ describe('the packed tarball', () => {
 
   it('installs runtime dependencies as dependencies (no dev tools)', () => {
     const modules = readdirSync(path.join(app, 'node_modules'));
-    for (const dep of ['taxonn', 'koffi', 'handlebars', 'yargs', 'zod']) expect(modules).toContain(dep);
+    for (const dep of ['taxonn', 'koffi', 'handlebars', 'jsonc-parser', 'yargs', 'zod']) expect(modules).toContain(dep);
     for (const dev of ['vitest', 'typescript', 'fast-check', 'tsx']) expect(modules).not.toContain(dev);
   });
 });

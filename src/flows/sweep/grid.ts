@@ -9,7 +9,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 import { HIDDEN_ACTIVATIONS, ROUNDINGS, VARIANTS, pathText, show, type Config, type ConfigPath, type Format, type Variant } from '../../config/index.js';
-import { jsonErrorAt } from '../../config/load.js';
+import { jsonErrorAt } from '../../config/json-error.js';
 import { DATASET_NAMES, type DatasetName } from '../../model/datasets/index.js';
 import { stableJson } from '../../hdl/index.js';
 import { DEFAULT_LIBERTY, DEFAULT_LIBERTY_PACKAGE } from '../hardware/synth.js';
@@ -236,10 +236,7 @@ function readGridJson(file: string): unknown {
   } catch (e) {
     const at = jsonErrorAt(text);
     if (!at) throw new SweepError(`sweep: the grid ${file} is not valid JSON: ${(e as Error).message.split('\n')[0]}`);
-    let line = 1;
-    let start = 0;
-    for (let i = 0; i < at.pos && i < text.length; i++) if (text[i] === '\n') [line, start] = [line + 1, i + 1];
-    throw new SweepError(`sweep: the grid ${file} is not valid JSON: ${at.reason} at line ${line}, column ${at.pos - start + 1}`);
+    throw new SweepError(`sweep: the grid ${file} is not valid JSON: ${at.reason} at line ${at.line}, column ${at.column}`);
   }
 }
 
