@@ -4,8 +4,9 @@
  * runs happen inside the compiled model; results come back in bulk.
  */
 import { load } from 'koffi';
+import type { Config } from '../../../config/index.js';
 import { accelerator, learningRateCode } from '../../../../generators/accelerator/top.js';
-import { layout, type AcceleratorParams, type Layout } from '../../../../generators/accelerator/layout.js';
+import { layout, type Layout } from '../../../../generators/accelerator/layout.js';
 import type { Module } from '../../../hdl/index.js';
 import { emitForSim } from '../../../sim/from-module.js';
 import { Simulator, type SimulatorOptions } from '../../../sim/simulator.js';
@@ -87,7 +88,7 @@ export class AcceleratorSim {
     this.memFn = lib.func('int32_t tx_accel_mem(int32_t h, int32_t kind, int32_t bank, int32_t addr)');
   }
 
-  static async create(params: AcceleratorParams, opts: SimulatorOptions = {}): Promise<AcceleratorSim> {
+  static async create(params: Config, opts: SimulatorOptions = {}): Promise<AcceleratorSim> {
     const top = accelerator(params);
     const lay = layout(params);
     const { design } = emitForSim(top);

@@ -10,8 +10,9 @@ import os from 'node:os';
 import path from 'node:path';
 import Handlebars from 'handlebars';
 import { DEDICATED_LR_FRAC } from '../../../config/defaults.js';
+import type { Config } from '../../../config/index.js';
 import { accelerator, learningRateCode } from '../../../../generators/accelerator/top.js';
-import { layout, type AcceleratorParams, type Layout } from '../../../../generators/accelerator/layout.js';
+import { layout, type Layout } from '../../../../generators/accelerator/layout.js';
 import { emitDesign } from '../../../hdl/index.js';
 import { iverilog, run } from '../../../tools/index.js';
 import type { Sample } from './accelerator-sim.js';
@@ -27,7 +28,7 @@ export interface IcarusResult {
 
 const hex = (v: bigint, bits: number) => BigInt.asUintN(bits, v).toString(16).padStart(Math.ceil(bits / 4), '0');
 
-export async function runIcarus(p: AcceleratorParams, weights: Int32Array, samples: readonly Sample[]): Promise<IcarusResult> {
+export async function runIcarus(p: Config, weights: Int32Array, samples: readonly Sample[]): Promise<IcarusResult> {
   const top = accelerator(p);
   const lay = layout(p);
   const { files } = emitDesign(top);
@@ -78,7 +79,7 @@ const TEMPLATE_URL = new URL('./templates/icarus-tb.v.hbs', import.meta.url);
 let template: HandlebarsTemplateDelegate | undefined;
 
 /** The testbench (templates/icarus-tb.v.hbs) for `nW` weights and `nS` samples of `beats` beats each. */
-export function icarusTestbench(top: string, lay: Layout, p: AcceleratorParams, nW: number, nS: number, beats: number): string {
+export function icarusTestbench(top: string, lay: Layout, p: Config, nW: number, nS: number, beats: number): string {
   template ??= Handlebars.compile(fs.readFileSync(TEMPLATE_URL, 'utf8'), { noEscape: true, strict: true });
   const dumps: { bank: number; addr: number; q: number }[] = [];
   for (const l of lay.layers) {
