@@ -1,7 +1,7 @@
 /**
  * `taxonn sweep` (docs/SWEEP.md): every point of a grid (data set × variant × formats × PE
  * count) generated, verified, trained, synthesised and measured for power, in `jobs` worker
- * processes (src/flows/sweep/worker.ts, forked through tsx like scripts/results.ts does).
+ * processes (worker.ts, in the pool of src/flows/worker-pool.ts that scripts/results.ts uses too).
  *
  * Each point's record is cached in DIR/points/<key>.json (written atomically by the worker), so a
  * rerun skips what is done and a changed grid runs only its new points; the float32 reference of

@@ -1,8 +1,8 @@
 /**
- * A worker process of `taxonn sweep` (src/flows/sweep/sweep.ts forks `--jobs` of them through tsx, as
- * scripts/results.ts does with scripts/results-worker.ts): receives points and float32 reference
- * runs over IPC, runs each (src/flows/sweep/point.ts), writes its record atomically to
- * DIR/points/<key>.json and reports it. A point's own failure is part of its record; only a
+ * A worker process of `taxonn sweep` (sweep.ts runs `--jobs` of them in the pool of
+ * src/flows/worker-pool.ts, as scripts/results.ts does with scripts/results-worker.ts): receives
+ * points and float32 reference runs over IPC, runs each (point.ts), writes its record atomically
+ * to DIR/points/<key>.json and reports it. A point's own failure is part of its record; only a
  * crash of this process is not (the parent then records the point as failed without caching it).
  */
 import path from 'node:path';
