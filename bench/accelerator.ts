@@ -5,9 +5,9 @@
 // (the golden model checked alongside).
 // Run: npx tsx bench/accelerator.ts   (prints two markdown tables)
 import { DEFAULT_CONFIG, parseConfig, sampleBoundCycles, type Config } from '../src/config/index.js';
-import { randomWorkload } from '../src/flows/verify.js';
+import { randomWorkload } from '../src/flows/rtl/verify.js';
 import { trainOnDataset } from '../src/flows/train.js';
-import { AcceleratorSim } from '../src/sim/accelerator/accelerator-sim.js';
+import { AcceleratorSim } from '../src/flows/rtl/harness/accelerator-sim.js';
 import { GoldenAccelerator } from '../src/model/accelerator.js';
 
 const onOff = (b: boolean) => (b ? 'on' : 'off');

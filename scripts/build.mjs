@@ -1,10 +1,11 @@
 #!/usr/bin/env node
 // The package build (npm run build; prepack runs it): compile src/ and generators/ to dist/ with
-// declarations, copy the files the code reads at run time (the C++ harness template), and stamp
-// the build so bin/taxonn.mjs knows it is newer than the sources. Plain Node, no dependencies.
+// declarations, copy the files the code reads at run time (every templates/ folder under src/:
+// the C++ harness, the accelerator's workload driver, the Icarus testbench), and stamp the build
+// so bin/taxonn.mjs knows it is newer than the sources. Plain Node, no dependencies.
 import { spawnSync } from 'node:child_process';
-import { cpSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { cpSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -15,6 +16,9 @@ if (tsc.status !== 0) {
   rmSync(dist, { recursive: true, force: true }); // nothing half-built is left to run
   process.exit(tsc.status ?? 1);
 }
-mkdirSync(join(dist, 'src', 'sim', 'templates'), { recursive: true });
-cpSync(join(root, 'src', 'sim', 'templates'), join(dist, 'src', 'sim', 'templates'), { recursive: true });
+for (const e of readdirSync(join(root, 'src'), { recursive: true, withFileTypes: true })) {
+  if (!e.isDirectory() || e.name !== 'templates') continue;
+  const from = join(e.parentPath ?? e.path, e.name);
+  cpSync(from, join(dist, relative(root, from)), { recursive: true });
+}
 writeFileSync(join(dist, '.build-stamp'), `${new Date().toISOString()}\n`);

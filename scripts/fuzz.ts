@@ -5,8 +5,8 @@
  * Record campaigns in docs/RELIABILITY.md.
  */
 import fc from 'fast-check';
-import { generateAccelerator } from '../src/flows/generate.js';
-import { stimulusSeed, verify } from '../src/flows/verify.js';
+import { generateAccelerator } from '../src/flows/rtl/generate.js';
+import { stimulusSeed, verify } from '../src/flows/rtl/verify.js';
 import { emitForSim } from '../src/sim/from-module.js';
 import { verilatorLint } from '../src/tools/index.js';
 import { CLI_STALLS, verifyCaseArb, verifyCommand, type VerifyCase } from '../test/support/config-arbitrary.js';

@@ -3,13 +3,14 @@
  * runs each with trainOnDataset, writes its result to the cache (atomically) and reports it.
  * Data sets are loaded once per worker.
  */
-import { writeCachedResult } from '../src/flows/results-cache.js';
-import type { Job, RunResult } from '../src/flows/results.js';
+import { writeCachedResult } from '../src/flows/results/cache.js';
+import type { Job } from '../src/flows/results/plan.js';
+import type { RunResult } from '../src/flows/results/summary.js';
 import { trainOnDataset } from '../src/flows/train.js';
+import { serveJobs } from '../src/flows/worker-pool.js';
 import { loadDataset, type Dataset, type DatasetName } from '../src/model/datasets/index.js';
 
 export type ToWorker = { type: 'run'; job: Job; cacheDir: string };
-export type FromWorker = { type: 'done'; key: string; result: RunResult } | { type: 'error'; key: string; message: string };
 
 const datasets = new Map<DatasetName, Dataset>();
 const dataset = (name: DatasetName): Dataset => {
@@ -47,13 +48,8 @@ async function run(job: Job, cacheDir: string): Promise<RunResult> {
   return result;
 }
 
-const send = (m: FromWorker) => process.send!(m);
-
-process.on('message', (m: ToWorker) => {
-  if (m.type !== 'run') return;
-  run(m.job, m.cacheDir).then(
-    (result) => send({ type: 'done', key: m.job.key, result }),
-    (e: unknown) => send({ type: 'error', key: m.job.key, message: e instanceof Error ? (e.stack ?? e.message) : String(e) }),
-  );
-});
-process.on('disconnect', () => process.exit(0));
+serveJobs<ToWorker, RunResult>(
+  (m) => m.job.key,
+  (m) => run(m.job, m.cacheDir),
+  (e) => (e instanceof Error ? (e.stack ?? e.message) : String(e)),
+);

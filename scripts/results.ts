@@ -1,6 +1,6 @@
 /**
  * `npm run results [-- --workers N] [--fresh] [--dry-run]`: runs the experiment plan of
- * src/flows/results.ts (float32 vs the golden model at four format choices × three rounding
+ * src/flows/results/plan.ts (float32 vs the golden model at four format choices × three rounding
  * modes on MNIST, Fashion-MNIST and Iris, seeds averaged; the RTL at the default configuration on
  * Iris and an MNIST subset) and writes docs/RESULTS.md and docs/results/test-error-per-epoch.svg.
  *
@@ -9,30 +9,22 @@
  * interrupted run resumes where it stopped (`--fresh` ignores the cache). `--dry-run` lists the
  * jobs and what is cached.
  */
-import { fork, execFileSync, type ChildProcess } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { RESULTS_CACHE_DIR, readCachedResult, writeFileAtomic } from '../src/flows/results-cache.js';
-import { testErrorPlot } from '../src/flows/results-plot.js';
+import { RESULTS_CACHE_DIR, readCachedResult } from '../src/flows/results/cache.js';
+import { writeFileAtomic } from '../src/util/atomic-write.js';
+import { testErrorPlot } from '../src/flows/results/plot.js';
 import { DEFAULT_CONFIG, type Rounding } from '../src/config/index.js';
-import { CLAIMS_CACHE_DIR, claimsJobs, defaultClaimsPlan, readClaimsResult, renderClaims, runClaimsJob, writeClaimsResult, type ClaimsResult } from '../src/flows/claims.js';
-import {
-  DEFAULT_FORMAT,
-  DEFAULT_PLAN,
-  meanGapOf,
-  planJobs,
-  renderResultsMarkdown,
-  runKey,
-  summarize,
-  type FormatChoice,
-  type Job,
-  type RunResult,
-  type Summary,
-} from '../src/flows/results.js';
+import { CLAIMS_CACHE_DIR, claimsJobs, defaultClaimsPlan, readClaimsResult, renderClaims, runClaimsJob, writeClaimsResult, type ClaimsResult } from '../src/flows/results/claims.js';
+import { DEFAULT_FORMAT, DEFAULT_PLAN, planJobs, runKey, type FormatChoice, type Job } from '../src/flows/results/plan.js';
+import { meanGapOf, summarize, type RunResult, type Summary } from '../src/flows/results/summary.js';
+import { renderResultsMarkdown } from '../src/flows/results/markdown.js';
 import { repoRoot } from '../src/hdl/source.js';
-import type { FromWorker, ToWorker } from './results-worker.js';
+import { runPool } from '../src/flows/worker-pool.js';
+import type { ToWorker } from './results-worker.js';
 
 const RESULTS_MD = path.join(repoRoot, 'docs', 'RESULTS.md');
 const PLOT_SVG = path.join(repoRoot, 'docs', 'results', 'test-error-per-epoch.svg');
@@ -78,55 +70,24 @@ function commit(): string | undefined {
   }
 }
 
-/** Runs `todo` on `n` workers, longest first; resolves with the results as they come. */
+/** Runs `todo` on `n` workers, longest first; the first failure stops them all (the finished runs stay cached). */
 function runAll(todo: Job[], n: number, onDone: (job: Job, r: RunResult) => void): Promise<void> {
-  const queue = [...todo];
-  const workers: ChildProcess[] = [];
-  return new Promise((resolve, reject) => {
-    let running = 0;
-    let failed = false;
-    const inFlight = new Map<ChildProcess, Job>();
-    const stopAll = () => {
-      for (const w of workers) if (w.exitCode === null && w.connected) w.disconnect();
-    };
-    const next = (w: ChildProcess) => {
-      const job = queue.shift();
-      if (!job) {
-        if (w.connected) w.disconnect();
-        if (running === 0) resolve();
-        return;
-      }
-      running++;
-      inFlight.set(w, job);
-      w.send({ type: 'run', job, cacheDir: RESULTS_CACHE_DIR } satisfies ToWorker);
-    };
-    const fail = (e: Error) => {
-      if (failed) return;
-      failed = true;
-      queue.length = 0;
-      stopAll();
-      reject(e);
-    };
-    for (let i = 0; i < Math.min(n, queue.length); i++) {
-      const w = fork(WORKER, [], { execArgv: ['--import', 'tsx'], cwd: repoRoot, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
-      workers.push(w);
-      w.on('message', (m: FromWorker) => {
-        const job = inFlight.get(w);
-        inFlight.delete(w);
-        running--;
-        if (m.type === 'error') return fail(new Error(`${job?.label ?? m.key}: ${m.message}`));
-        onDone(job!, m.result);
-        if (!failed) next(w);
-        else if (running === 0) stopAll();
-      });
-      w.on('exit', (code, signal) => {
-        const job = inFlight.get(w);
-        if (job) fail(new Error(`worker ${w.pid} exited (${signal ?? `code ${code}`}) while running ${job.label}`));
-      });
-      w.on('error', (e) => fail(e));
-      next(w);
-    }
-    if (queue.length === 0 && running === 0) resolve();
+  return runPool<Job, RunResult>(todo, {
+    worker: WORKER,
+    execArgv: ['--import', 'tsx'],
+    cwd: repoRoot,
+    workers: n,
+    output: 'inherit',
+    toWorker: (job): ToWorker => ({ type: 'run', job, cacheDir: RESULTS_CACHE_DIR }),
+    onFailure: {
+      stop: (job, f) =>
+        f.kind === 'reported'
+          ? new Error(`${job?.label}: ${f.message}`)
+          : f.kind === 'exited'
+            ? new Error(`worker ${f.pid} exited (${f.signal ?? `code ${f.code}`}) while running ${job?.label}`)
+            : f.error,
+    },
+    onDone,
   });
 }
 
@@ -220,7 +181,7 @@ async function main() {
   }
 }
 
-/** The hardware claims (src/flows/claims.ts): each step cached in .cache/claims/, run one at a time (the tools use the cores). */
+/** The hardware claims (src/flows/results/claims.ts): each step cached in .cache/claims/, run one at a time (the tools use the cores). */
 async function runClaims(summary: Summary, fresh: boolean): Promise<string> {
   const plan = defaultClaimsPlan();
   const jobs = claimsJobs(plan);

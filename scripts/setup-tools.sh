@@ -8,7 +8,7 @@ need=(verilator:verilator iverilog:iverilog yosys:yosys nextpnr-ice40:nextpnr-ic
 # file:package pairs (a data file the package installs)
 need_files=(
   /usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz:dataset-fashion-mnist
-  # the default liberty of `taxonn synth --target asic` (src/flows/synth.ts DEFAULT_LIBERTY)
+  # the default liberty of `taxonn synth --target asic` (src/flows/hardware/synth.ts DEFAULT_LIBERTY)
   /usr/share/qflow/tech/osu018/osu018_stdcells.lib:qflow-tech-osu018
 )
 missing=()

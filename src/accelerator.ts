@@ -7,5 +7,5 @@
  */
 export { accelerator, topName, statesOf, learningRateCode, laneSeeds } from '../generators/accelerator/top.js';
 export { defaultBlocks, defaultBlockParams } from '../generators/blocks/index.js';
-export { generateAccelerator, writeOutputFolder, OutputError, type GeneratedOutput, type Manifest, type MemoryInfo } from './flows/generate.js';
-export { verify, stimulusSeed, type VerifyOptions, type VerifyReport, type Mismatch } from './flows/verify.js';
+export { generateAccelerator, writeOutputFolder, OutputError, type GeneratedOutput, type Manifest, type MemoryInfo } from './flows/rtl/generate.js';
+export { verify, stimulusSeed, type VerifyOptions, type VerifyReport, type Mismatch } from './flows/rtl/verify.js';

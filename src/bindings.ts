@@ -9,9 +9,9 @@
  * It loads ts-morph (and with it a TypeScript compiler), which is why it is not in the root export.
  */
 import fs from 'node:fs';
-import path from 'node:path';
 import { emitBindings } from './hdl/emit/bindings.js';
 import type { Module } from './hdl/module.js';
+import { writeFileAtomic } from './util/atomic-write.js';
 
 export { emitBindings };
 
@@ -19,9 +19,6 @@ export { emitBindings };
 export function writeBindings(m: Module, file: string): boolean {
   const text = emitBindings(m);
   if (fs.existsSync(file) && fs.readFileSync(file, 'utf8') === text) return false;
-  fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
-  const tmp = `${file}.tmp-${process.pid}`;
-  fs.writeFileSync(tmp, text);
-  fs.renameSync(tmp, file);
+  writeFileAtomic(file, text);
   return true;
 }

@@ -33,7 +33,7 @@ export function defaultBlockParams(f = DEFAULT_FORMATS): DefaultBlockParams {
   };
 }
 
-/** The blocks by short name (the name of their bindings file in sim/bindings/). */
+/** The blocks by short name (the name of their bindings file in test/support/bindings/). */
 export function defaultBlocks(p = defaultBlockParams()): Record<'pe' | 'requant' | 'update' | 'activation' | 'lfsr', Module> {
   return {
     pe: pe(p.pe),

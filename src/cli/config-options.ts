@@ -1,89 +1,31 @@
 /**
  * The accelerator configuration on the command line: addConfigOptions() declares one flag per
- * field (plus --config FILE), configOverridesFromArgs() turns the flags actually given into
+ * field of the field table (src/config/fields.ts: flag, help, kind; plus --config FILE),
+ * configOverridesFromArgs() turns the flags actually given into
  * overrides, configFromArgs() resolves file + flags + defaults into a validated Config.
  * A malformed flag value is a ConfigError naming the flag; a well-formed but out-of-range one is
  * reported by the validator with "(from --flag)". See docs/CONFIG.md.
  */
 import type { Argv } from 'yargs';
-import {
-  ConfigError,
-  DEFAULT_CONFIG,
-  FIELD_RULES,
-  HIDDEN_ACTIVATIONS,
-  ROUNDINGS,
-  VARIANTS,
-  fracRule,
-  resolveConfig,
-  show,
-  type Config,
-  type ConfigPath,
-  type Format,
-} from '../config/index.js';
+import { ConfigError, DEFAULT_CONFIG, FIELD_RULES, fracRule, resolveConfig, show, type Config, type ConfigPath } from '../config/index.js';
+import { CONFIG_FIELDS, formatText, orList, type ConfigField, type ConfigFlag } from '../config/fields.js';
 
-/** The flag of each configuration field. */
-export const CONFIG_FLAGS = Object.freeze({
-  variant: 'variant',
-  layers: 'layers',
-  pes: 'pes',
-  weight: 'weight',
-  act: 'act',
-  error: 'error',
-  accBits: 'acc-bits',
-  lrShift: 'lr-shift',
-  rounding: 'rounding',
-  hidden: 'hidden',
-  seed: 'seed',
-  inputsPerBeat: 'inputs-per-beat',
-  skipZeroInputs: 'skip-zero-inputs',
-  skipZeroErrors: 'skip-zero-errors',
-} as const satisfies Record<keyof Config, string>);
+/** The flag of each configuration field (from the field table, src/config/fields.ts). */
+export const CONFIG_FLAGS = Object.freeze(Object.fromEntries(Object.entries(CONFIG_FIELDS).map(([k, f]) => [k, f.flag]))) as { readonly [K in keyof Config]: (typeof CONFIG_FIELDS)[K]['flag'] };
 
 /** The parsed flags as yargs hands them over (strings; formats may be objects via dot notation). */
-export interface ConfigArgs {
-  config?: string;
-  variant?: string;
-  layers?: string;
-  pes?: string;
-  weight?: unknown;
-  act?: unknown;
-  error?: unknown;
-  'acc-bits'?: string;
-  'lr-shift'?: string;
-  rounding?: string;
-  hidden?: string;
-  seed?: string;
-  'inputs-per-beat'?: string;
-  'skip-zero-inputs'?: string;
-  'skip-zero-errors'?: string;
-}
+export type ConfigArgs = { config?: string } & { [F in ConfigFlag]?: unknown };
 
 const GROUP = 'Accelerator configuration (docs/CONFIG.md; flags override --config):';
 const d = DEFAULT_CONFIG;
-const fmt = (f: Format) => `${f.bits}:${f.frac}`;
-/** Every value of an enum for its help line: "a, b or c". */
-export const orList = (xs: readonly string[]) => (xs.length > 1 ? `${xs.slice(0, -1).join(', ')} or ${xs[xs.length - 1]}` : xs.join(''));
+export { orList };
 
 /** Declare --config and one flag per configuration field on `y` (no yargs defaults: only given flags count). */
 export function addConfigOptions<T>(y: Argv<T>): Argv<T & ConfigArgs> {
   const str = (describe: string) => ({ type: 'string' as const, describe, group: GROUP });
-  return y.options({
-    config: str('JSON configuration file (any subset of the fields)'),
-    variant: str(`accelerator variant: ${orList(VARIANTS)} (default ${d.variant}; docs/ARCHITECTURE.md §9)`),
-    layers: str(`layer sizes N_0,…,N_L, comma-separated, ≥ 2 of them, each 1..65536 (default ${d.layers.join(',')})`),
-    pes: str(`P, processing elements, 1..1024 (default ${d.pes})`),
-    weight: str(`signed weight format bits:frac, bits 2..32, frac ≤ bits; or --weight.bits/--weight.frac (default ${fmt(d.weight)})`),
-    act: str(`unsigned activation format bits:frac, frac < bits; or --act.bits/--act.frac (default ${fmt(d.act)})`),
-    error: str(`signed error format bits:frac, frac ≤ bits; or --error.bits/--error.frac (default ${fmt(d.error)})`),
-    'acc-bits': str(`accumulator bits, minAccBits..48 (default ${d.accBits})`),
-    'lr-shift': str(`k in learning rate 2^-k, 0..31, with error.frac + act.frac + k ≥ weight.frac (default ${d.lrShift})`),
-    rounding: str(`update rounding: ${orList(ROUNDINGS)} (default ${d.rounding})`),
-    hidden: str(`hidden activation: ${orList(HIDDEN_ACTIVATIONS)} (default ${d.hidden})`),
-    seed: str(`LFSR seed, 1..65535, decimal or 0x hex (default 0x${d.seed.toString(16).toUpperCase()})`),
-    'inputs-per-beat': str(`K, activations per s_sample beat, 1..64, K · act.bits ≤ 1024 (default ${d.inputsPerBeat})`),
-    'skip-zero-inputs': str(`true or false: layer 1 issues only the non-zero inputs (default ${d.skipZeroInputs})`),
-    'skip-zero-errors': str(`true or false: the update skips groups whose errors are all zero (default ${d.skipZeroErrors})`),
-  }) as unknown as Argv<T & ConfigArgs>;
+  const options: Record<string, ReturnType<typeof str>> = { config: str('JSON configuration file (any subset of the fields)') };
+  for (const f of Object.values(CONFIG_FIELDS)) options[f.flag] = str(f.help);
+  return y.options(options) as unknown as Argv<T & ConfigArgs>;
 }
 
 const flagError = (flag: string, rule: string, got: unknown) => new ConfigError(`config: --${flag} ${rule}, got ${show(got)}`);
@@ -116,7 +58,7 @@ function formatFlag(field: 'weight' | 'act' | 'error', raw: unknown): Record<str
     if (typeof v === 'string') {
       // Signs are accepted here so that a negative value reaches the validator, which names the rule.
       const m = /^\s*([+-]?\d+)\s*:\s*([+-]?\d+)\s*$/.exec(v);
-      if (!m) throw flagError(field, `must be bits:frac like ${fmt(d[field])} (or --${field}.bits B --${field}.frac F)`, v);
+      if (!m) throw flagError(field, `must be bits:frac like ${formatText(d[field])} (or --${field}.bits B --${field}.frac F)`, v);
       out.bits = Number(m[1]);
       out.frac = Number(m[2]);
     } else if (v !== null && typeof v === 'object') {
@@ -126,7 +68,7 @@ function formatFlag(field: 'weight' | 'act' | 'error', raw: unknown): Record<str
         else out[k] = last(x); // rejected by the validator, naming the flag
       }
     } else {
-      throw flagError(field, `must be bits:frac like ${fmt(d[field])} (or --${field}.bits B --${field}.frac F)`, v);
+      throw flagError(field, `must be bits:frac like ${formatText(d[field])} (or --${field}.bits B --${field}.frac F)`, v);
     }
   }
   return out;
@@ -134,29 +76,38 @@ function formatFlag(field: 'weight' | 'act' | 'error', raw: unknown): Record<str
 
 const given = (v: unknown) => v !== undefined;
 
+/** The value of a flag of `kind`, parsed (enums and layer sizes checked by the validator, which names the rule). */
+function flagValue(field: keyof Config, f: ConfigField, raw: unknown): unknown {
+  switch (f.kind) {
+    case 'enum':
+      return last(raw);
+    case 'layers':
+      return layersFlag(f.flag, raw);
+    case 'int':
+    case 'hexInt':
+      return intFlag(f.flag, raw, f.rule ?? '', f.kind === 'hexInt');
+    case 'format':
+      return formatFlag(field as 'weight' | 'act' | 'error', raw);
+    case 'bool':
+      return boolFlag(f.flag, raw);
+  }
+}
+
+function layersFlag(flag: string, raw: unknown): number[] {
+  const v = last(raw);
+  const rule = 'must be a comma-separated list of layer sizes like 784,64,10';
+  const parts = typeof v === 'number' ? [String(v)] : typeof v === 'string' ? v.split(',').map((s) => s.trim()) : null;
+  if (!parts || !parts.every((p) => /^[+-]?\d+$/.test(p))) throw flagError(flag, rule, v);
+  return parts.map(Number);
+}
+
 /** The configuration overrides of the flags actually given (not --config), with their values parsed. */
 export function configOverridesFromArgs(args: ConfigArgs | Record<string, unknown>): Record<string, unknown> {
   const a = args as Record<string, unknown>;
   const o: Record<string, unknown> = {};
-  const F = CONFIG_FLAGS;
-  if (given(a[F.variant])) o.variant = last(a[F.variant]);
-  if (given(a[F.layers])) {
-    const v = last(a[F.layers]);
-    const rule = 'must be a comma-separated list of layer sizes like 784,64,10';
-    const parts = typeof v === 'number' ? [String(v)] : typeof v === 'string' ? v.split(',').map((s) => s.trim()) : null;
-    if (!parts || !parts.every((p) => /^[+-]?\d+$/.test(p))) throw flagError(F.layers, rule, v);
-    o.layers = parts.map(Number);
+  for (const [field, f] of Object.entries(CONFIG_FIELDS) as [keyof Config, ConfigField][]) {
+    if (given(a[f.flag])) o[field] = flagValue(field, f, a[f.flag]);
   }
-  if (given(a[F.pes])) o.pes = intFlag(F.pes, a[F.pes], FIELD_RULES.pes);
-  for (const f of ['weight', 'act', 'error'] as const) if (given(a[F[f]])) o[f] = formatFlag(f, a[F[f]]);
-  if (given(a[F.accBits])) o.accBits = intFlag(F.accBits, a[F.accBits], 'must be an integer (at most 48)');
-  if (given(a[F.lrShift])) o.lrShift = intFlag(F.lrShift, a[F.lrShift], FIELD_RULES.lrShift);
-  if (given(a[F.rounding])) o.rounding = last(a[F.rounding]);
-  if (given(a[F.hidden])) o.hidden = last(a[F.hidden]);
-  if (given(a[F.seed])) o.seed = intFlag(F.seed, a[F.seed], `${FIELD_RULES.seed}, decimal or 0x hex`, true);
-  if (given(a[F.inputsPerBeat])) o.inputsPerBeat = intFlag(F.inputsPerBeat, a[F.inputsPerBeat], FIELD_RULES.inputsPerBeat);
-  if (given(a[F.skipZeroInputs])) o.skipZeroInputs = boolFlag(F.skipZeroInputs, a[F.skipZeroInputs]);
-  if (given(a[F.skipZeroErrors])) o.skipZeroErrors = boolFlag(F.skipZeroErrors, a[F.skipZeroErrors]);
   return o;
 }
 

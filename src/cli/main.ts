@@ -1,12 +1,12 @@
 /**
  * `taxonn <command>`: the command-line entry point. Each command is a thin layer over a flow in
- * src/flows/, loaded only when it runs (commands.ts); errors are one line on stderr (exit 2 for
+ * src/flows/, loaded only when it runs (command-table.ts); errors are one line on stderr (exit 2 for
  * bad input).
  */
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { VERSION } from '../hdl/version.js';
-import { COMMANDS } from './commands.js';
+import { COMMANDS } from './command-table.js';
 import { UsageError, reportAndExit } from './errors.js';
 import { joinNegativeValues, suggestFlags } from './argv.js';
 import { setProgress } from '../sim/progress.js';

@@ -1,10 +1,13 @@
 /**
  * resolveConfig(): the defaults, a JSON configuration file over them and overrides over that,
- * deep-merged leaf by leaf (a format may be given partially: `{ "weight": { "frac": 10 } }`), validated. Every failure is a one-line ConfigError; a bad value's message
- * notes where it came from ("in cfg.json", "from --pes", "the default").
+ * deep-merged leaf by leaf (a format may be given partially: `{ "weight": { "frac": 10 } }`),
+ * validated. Every failure is a one-line ConfigError; a bad value's message notes where it came
+ * from ("in cfg.json", "from --pes", "the default"); malformed JSON is placed by line and column
+ * (json-error.ts).
  */
 import { readFileSync } from 'node:fs';
 import { DEFAULT_CONFIG, defaultsFor } from './defaults.js';
+import { jsonErrorAt } from './json-error.js';
 import { ConfigError, VARIANTS, parseConfig, type Config, type ConfigPath, type Variant } from './schema.js';
 
 export interface ResolveOptions {
@@ -56,8 +59,7 @@ export function readConfigFile(file: string): unknown {
   } catch (e) {
     const at = jsonErrorAt(text);
     if (!at) throw new ConfigError(`config: ${file} is not valid JSON: ${(e as Error).message.split('\n')[0]}`);
-    const { line, column } = lineColumn(text, at.pos);
-    throw new ConfigError(`config: ${file} is not valid JSON: ${at.reason} at line ${line}, column ${column} (position ${at.pos})`);
+    throw new ConfigError(`config: ${file} is not valid JSON: ${at.reason} at line ${at.line}, column ${at.column} (position ${at.pos})`);
   }
 }
 
@@ -82,138 +84,4 @@ export function hasPath(root: unknown, path: ConfigPath): boolean {
     v = (v as Record<PropertyKey, unknown>)[p];
   }
   return v !== undefined;
-}
-
-function lineColumn(text: string, pos: number): { line: number; column: number } {
-  let line = 1;
-  let start = 0;
-  for (let i = 0; i < pos && i < text.length; i++) {
-    if (text[i] === '\n') {
-      line++;
-      start = i + 1;
-    }
-  }
-  return { line, column: pos - start + 1 };
-}
-
-/**
- * Where (and why) `text` stops being JSON, found by a small recursive-descent scan (V8's own
- * message does not always give a position); undefined if the scan finds no error.
- */
-export function jsonErrorAt(text: string): { pos: number; reason: string } | undefined {
-  let i = 0;
-  class Stop {
-    constructor(
-      readonly pos: number,
-      readonly reason: string,
-    ) {}
-  }
-  const what = () => (i >= text.length ? 'end of file' : `'${text[i]}'`);
-  const fail = (expected: string): never => {
-    throw new Stop(i, i >= text.length ? `unexpected end of file (expected ${expected})` : `unexpected ${what()} (expected ${expected})`);
-  };
-  const ws = () => {
-    while (i < text.length && ' \t\n\r'.includes(text[i]!)) i++;
-  };
-  const lit = (word: string) => {
-    for (const c of word) {
-      if (text[i] !== c) fail(`"${word}"`);
-      i++;
-    }
-  };
-  const str = () => {
-    i++; // opening quote
-    for (;;) {
-      if (i >= text.length) fail('a closing \'"\'');
-      const c = text.charCodeAt(i);
-      if (c === 0x22) {
-        i++;
-        return;
-      }
-      if (c < 0x20) throw new Stop(i, 'a control character (e.g. a line break) inside a string');
-      if (c === 0x5c) {
-        i++;
-        const e = text[i];
-        if (e === 'u') {
-          for (let k = 1; k <= 4; k++) if (!/[0-9a-fA-F]/.test(text[i + k] ?? '')) throw new Stop(i + k, 'a bad \\u escape in a string');
-          i += 5;
-        } else if (e !== undefined && '"\\/bfnrt'.includes(e)) i++;
-        else throw new Stop(i, `a bad escape '\\${e ?? ''}' in a string`);
-      } else i++;
-    }
-  };
-  const num = () => {
-    const m = /^-?(0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)?/.exec(text.slice(i, i + 400));
-    if (!m || m[0] === '-') fail('a value');
-    i += m![0].length;
-  };
-  const value = (depth: number): void => {
-    if (depth > 1000) throw new Stop(i, 'nesting too deep');
-    ws();
-    const c = text[i];
-    if (c === '{') {
-      i++;
-      ws();
-      if (text[i] === '}') {
-        i++;
-        return;
-      }
-      for (;;) {
-        ws();
-        if (text[i] === '}') throw new Stop(i, "a trailing comma before '}'");
-        if (text[i] !== '"') fail('a double-quoted property name');
-        str();
-        ws();
-        if (text[i] !== ':') fail("':'");
-        i++;
-        value(depth + 1);
-        ws();
-        if (text[i] === ',') {
-          i++;
-          continue;
-        }
-        if (text[i] === '}') {
-          i++;
-          return;
-        }
-        fail("',' or '}'");
-      }
-    } else if (c === '[') {
-      i++;
-      ws();
-      if (text[i] === ']') {
-        i++;
-        return;
-      }
-      for (;;) {
-        ws();
-        if (text[i] === ']') throw new Stop(i, "a trailing comma before ']'");
-        value(depth + 1);
-        ws();
-        if (text[i] === ',') {
-          i++;
-          continue;
-        }
-        if (text[i] === ']') {
-          i++;
-          return;
-        }
-        fail("',' or ']'");
-      }
-    } else if (c === '"') str();
-    else if (c === 't') lit('true');
-    else if (c === 'f') lit('false');
-    else if (c === 'n') lit('null');
-    else if (c === '-' || (c !== undefined && c >= '0' && c <= '9')) num();
-    else fail('a value');
-  };
-  try {
-    value(0);
-    ws();
-    if (i < text.length) fail('the end of the file after the value');
-    return undefined;
-  } catch (e) {
-    if (e instanceof Stop) return { pos: e.pos, reason: e.reason };
-    throw e;
-  }
 }

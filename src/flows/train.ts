@@ -3,7 +3,7 @@
  * of three engines and report the loss and the test error per epoch.
  *
  * - `golden`: the bit-exact golden model (src/model/accelerator.ts) on the quantised inputs;
- * - `rtl`: the Verilated RTL (src/sim/accelerator/), with the golden model in lock step: the
+ * - `rtl`: the Verilated RTL (src/flows/rtl/harness/), with the golden model in lock step: the
  *   epoch goes through the RTL in chunks of RTL_CHUNK samples; every sample's prediction and,
  *   after every chunk, the digest of all weights must agree. On a difference the chunk is
  *   replayed with a digest after every sample to find the first divergent sample, the run stops and it is located
@@ -23,8 +23,8 @@ import { loadDataset, quantizeInputs, type Dataset, type DatasetName } from '../
 import { weightDigest } from '../model/digest.js';
 import { FloatTrainer } from '../model/float.js';
 import { Rng } from '../model/rng.js';
-import { AcceleratorSim, type Sample } from '../sim/accelerator/accelerator-sim.js';
-import { locate, type Mismatch } from './verify.js';
+import { AcceleratorSim, type Sample } from './rtl/harness/accelerator-sim.js';
+import { locate, type Mismatch } from './rtl/verify.js';
 
 export const ENGINES = ['rtl', 'golden', 'float'] as const;
 export type Engine = (typeof ENGINES)[number];
@@ -284,30 +284,58 @@ function mseLoss(z: ArrayLike<number>, label: number, scale: number): number {
 }
 
 async function startEngine(kind: Engine, cfg: Config, data: Dataset, nTrain: number, opts: TrainOptions): Promise<EngineRun> {
+  if (kind === 'float') return floatEngine(cfg, data, nTrain);
+  const q = quantised(cfg, data, nTrain, opts);
+  if (kind === 'rtl') return rtlEngine(cfg, q, opts);
+  return {
+    async train(order, from, to, stats) {
+      for (let r = from; r < to; r++) q.goldenTrain(order[r]!, stats);
+      return null;
+    },
+    infer: (i) => q.golden.infer(q.testCodes[i]!),
+    close() {},
+  };
+}
+
+function floatEngine(cfg: Config, data: Dataset, nTrain: number): EngineRun {
   const F = data.features;
   const ty = data.train.y;
-  if (kind === 'float') {
-    const trainer = FloatTrainer.withInitialWeights(cfg, cfg.seed);
-    const xs = rows(data.train.x.subarray(0, nTrain * F), nTrain, F);
-    const tx = rows(data.test.x, data.test.y.length, F);
-    return {
-      async train(order, from, to, stats) {
-        for (let r = from; r < to; r++) {
-          const i = order[r]!;
-          if (trainer.train(xs[i]!, ty[i]!) !== ty[i]) stats.wrong++;
-          stats.loss += trainer.lastLoss;
-        }
-        return null;
-      },
-      infer: (i) => trainer.infer(tx[i]!),
-      close() {},
-    };
-  }
+  const trainer = FloatTrainer.withInitialWeights(cfg, cfg.seed);
+  const xs = rows(data.train.x.subarray(0, nTrain * F), nTrain, F);
+  const tx = rows(data.test.x, data.test.y.length, F);
+  return {
+    async train(order, from, to, stats) {
+      for (let r = from; r < to; r++) {
+        const i = order[r]!;
+        if (trainer.train(xs[i]!, ty[i]!) !== ty[i]) stats.wrong++;
+        stats.loss += trainer.lastLoss;
+      }
+      return null;
+    },
+    infer: (i) => trainer.infer(tx[i]!),
+    close() {},
+  };
+}
 
-  // golden and rtl: the quantised inputs
+/** What the golden and RTL engines share: the quantised inputs, the golden model from the initial weights, and its training step. */
+interface Quantised {
+  readonly codes: Int32Array[];
+  readonly testCodes: Int32Array[];
+  readonly labels: ArrayLike<number>;
+  readonly weights0: Int32Array;
+  readonly golden: GoldenAccelerator;
+  readonly goldenConfig: Config;
+  /** Trains training sample `i` in the golden model; its prediction. */
+  goldenTrain(i: number, stats: { loss: number; wrong: number }): number;
+}
+
+function quantised(cfg: Config, data: Dataset, nTrain: number, opts: TrainOptions): Quantised {
+  const F = data.features;
+  const ty = data.train.y;
   const codes = rows(quantizeInputs(data.train.x.subarray(0, nTrain * F), cfg.act), nTrain, F);
   const testCodes = rows(quantizeInputs(data.test.x, cfg.act), data.test.y.length, F);
-  const golden = new GoldenAccelerator(opts.goldenConfig ?? cfg);
+  const goldenConfig = opts.goldenConfig ?? cfg;
+  const golden = new GoldenAccelerator(goldenConfig);
   const weights0 = initialWeights(cfg, cfg.seed);
   golden.loadWeights(weights0);
   const zScale = 2 ** -(golden.params.weight.frac + golden.params.act.frac);
@@ -317,77 +345,68 @@ async function startEngine(kind: Engine, cfg: Config, data: Dataset, nTrain: num
     stats.loss += mseLoss(golden.lastOutputs(), ty[i]!, zScale);
     return p;
   };
-  if (kind === 'golden') {
-    return {
-      async train(order, from, to, stats) {
-        for (let r = from; r < to; r++) goldenTrain(order[r]!, stats);
-        return null;
-      },
-      infer: (i) => golden.infer(testCodes[i]!),
-      close() {},
-    };
-  }
+  return { codes, testCodes, labels: ty, weights0, golden, goldenConfig, goldenTrain };
+}
 
-  // rtl, with the golden model in lock step
+/** The RTL, with the golden model in lock step: predictions per sample, weight digests per chunk. */
+async function rtlEngine(cfg: Config, q: Quantised, opts: TrainOptions): Promise<EngineRun> {
   const sim = await AcceleratorSim.create(cfg);
   let loaded = false;
   /** Training-set indices of every sample sent to the RTL since the weights were loaded. */
   const history: number[] = [];
   let cycles = 0;
-  const toSample = (i: number): Sample => ({ input: codes[i]!, label: ty[i]!, train: true });
-  const goldenConfig = opts.goldenConfig ?? cfg;
-
-  /**
-   * The first sample of `chunk` (sent after `history`) after which the RTL and the golden model
-   * differ in prediction or weight digest: a replay from the initial weights, with a digest after
-   * every sample of the chunk.
-   */
-  const firstDivergence = async (chunk: readonly number[]): Promise<number> => {
-    const g = new GoldenAccelerator(goldenConfig);
-    g.loadWeights(weights0);
-    for (const i of history) g.train(codes[i]!, ty[i]!);
-    const replay = await AcceleratorSim.create(cfg);
-    try {
-      if (history.length) replay.run(weights0, history.map(toSample), {});
-      const rs = replay.run(history.length ? undefined : weights0, chunk.map(toSample), { digestEach: true });
-      for (let q = 0; q < chunk.length; q++) {
-        const p = g.train(codes[chunk[q]!]!, ty[chunk[q]!]!);
-        if (p !== rs[q]!.predicted || weightDigest(g.readWeights()) >>> 0 !== rs[q]!.digest >>> 0) return q;
-      }
-      return chunk.length - 1; // not reproduced: let locate() say so about the chunk's last sample
-    } finally {
-      replay.close();
-    }
-  };
-
+  const toSample = (i: number): Sample => ({ input: q.codes[i]!, label: q.labels[i]!, train: true });
   return {
     async train(order, from, to, stats, epoch) {
       const ids = Array.from(order.subarray(from, to));
-      const results = sim.run(loaded ? undefined : weights0, ids.map(toSample), {});
+      const results = sim.run(loaded ? undefined : q.weights0, ids.map(toSample), {});
       loaded = true;
       let diverged = false;
       let chunkCycles = 0;
-      for (let q = 0; q < ids.length; q++) {
-        chunkCycles += results[q]!.cycles;
-        if (goldenTrain(ids[q]!, stats) !== results[q]!.predicted) {
+      for (let k = 0; k < ids.length; k++) {
+        chunkCycles += results[k]!.cycles;
+        if (q.goldenTrain(ids[k]!, stats) !== results[k]!.predicted) {
           diverged = true;
           break;
         }
       }
       // the weights after the chunk: the digest of the RTL's banks against the golden model's
-      if (diverged || sim.digest() >>> 0 !== weightDigest(golden.readWeights()) >>> 0) {
-        const q = await firstDivergence(ids);
-        const replay = [...history, ...ids.slice(0, q + 1)].map(toSample);
+      if (diverged || sim.digest() >>> 0 !== weightDigest(q.golden.readWeights()) >>> 0) {
+        const k = await firstDivergence(cfg, q, history, ids, toSample);
+        const replay = [...history, ...ids.slice(0, k + 1)].map(toSample);
         const n = replay.length - 1;
-        const m = await locate(cfg, weights0, replay, n, { samples: replay.length, seed: 1, stallPermille: 0, ...(opts.goldenConfig ? { goldenConfig: opts.goldenConfig } : {}) });
+        const m = await locate(cfg, q.weights0, replay, n, { samples: replay.length, seed: 1, stallPermille: 0, ...(opts.goldenConfig ? { goldenConfig: opts.goldenConfig } : {}) });
         return { ...m, epoch };
       }
       history.push(...ids);
       cycles += chunkCycles;
       return null;
     },
-    infer: (i) => golden.infer(testCodes[i]!),
+    infer: (i) => q.golden.infer(q.testCodes[i]!),
     close: () => sim.close(),
     cyclesPerSample: () => (history.length ? cycles / history.length : 0),
   };
+}
+
+/**
+ * The first sample of `chunk` (sent after `history`) after which the RTL and the golden model
+ * differ in prediction or weight digest: a replay from the initial weights, with a digest after
+ * every sample of the chunk.
+ */
+async function firstDivergence(cfg: Config, q: Quantised, history: readonly number[], chunk: readonly number[], toSample: (i: number) => Sample): Promise<number> {
+  const g = new GoldenAccelerator(q.goldenConfig);
+  g.loadWeights(q.weights0);
+  for (const i of history) g.train(q.codes[i]!, q.labels[i]!);
+  const replay = await AcceleratorSim.create(cfg);
+  try {
+    if (history.length) replay.run(q.weights0, history.map(toSample), {});
+    const rs = replay.run(history.length ? undefined : q.weights0, chunk.map(toSample), { digestEach: true });
+    for (let k = 0; k < chunk.length; k++) {
+      const p = g.train(q.codes[chunk[k]!]!, q.labels[chunk[k]!]!);
+      if (p !== rs[k]!.predicted || weightDigest(g.readWeights()) >>> 0 !== rs[k]!.digest >>> 0) return k;
+    }
+    return chunk.length - 1; // not reproduced: let locate() say so about the chunk's last sample
+  } finally {
+    replay.close();
+  }
 }

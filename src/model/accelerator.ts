@@ -10,7 +10,7 @@
  * it is exact for integers in that range: `floor((x + c) · 2^-s)` with `|x + c| < 2^53` and a
  * power-of-two scale, or, for shifts above 16, a two-step form that never adds a large constant.
  *
- * Where the document leaves room, the model assumes (the RTL agrees, test/flows/verify.test.ts):
+ * Where the document leaves room, the model assumes (the RTL agrees, test/flows/rtl/verify.test.ts):
  * padding lanes (g·P + p ≥ N_l) hold no neuron, contribute nothing to backward sums and update
  * no weight, but their LFSRs advance like every lane; a training label must be in 0..N_L−1 (an
  * error otherwise), an inference sample's label is ignored; `lfsrState` reports the §2 position

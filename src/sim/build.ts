@@ -42,7 +42,7 @@ export interface BuildOptions {
   /**
    * C++ appended to the generated C ABI, in the same translation unit: it may use the harness
    * internals (Inst, get, evalNow, clockCycle, enter, TX_GUARD_*) and add TX_API functions,
-   * e.g. a whole-workload driver that runs inside the compiled model (src/sim/accelerator/).
+   * e.g. a whole-workload driver that runs inside the compiled model (src/flows/rtl/harness/).
    */
   extension?: string;
 }

@@ -1,5 +1,5 @@
 // OpenSTA (`sta`): static timing and power analysis of a liberty-mapped netlist (the
-// `taxonn power` flow, src/flows/power.ts).
+// `taxonn power` flow, src/flows/hardware/power/power.ts).
 
 import { findTool, type FoundTool, type ToolSpec } from './tool.js';
 

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ConfigError, DEFAULT_CONFIG, deepMerge, readConfigFile, resolveConfig } from '../../src/config/index.js';
-import { jsonErrorAt } from '../../src/config/load.js';
+import { jsonErrorAt } from '../../src/config/json-error.js';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'taxonn-config-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

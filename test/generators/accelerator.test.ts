@@ -5,8 +5,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import { parseConfig } from '../../src/config/index.js';
-import { generateAccelerator } from '../../src/flows/generate.js';
-import { checkGates } from '../../src/flows/lint.js';
+import { generateAccelerator } from '../../src/flows/rtl/generate.js';
+import { checkGates } from '../../src/flows/rtl/lint.js';
 import { emitForSim } from '../../src/sim/from-module.js';
 import { yosysSynthCheck } from '../../src/tools/index.js';
 

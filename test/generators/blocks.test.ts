@@ -15,7 +15,7 @@ import {
   runBlockCheck,
   updateCheck,
   type BlockCheck,
-} from '../../src/flows/block-checks.js';
+} from '../../src/flows/rtl/block-checks.js';
 import { lfsrStep } from '../../src/model/lfsr.js';
 import { Rng } from '../../src/model/rng.js';
 

@@ -9,7 +9,7 @@ import { activation } from '../../generators/blocks/activation.js';
 import { pe } from '../../generators/blocks/pe.js';
 import { requant } from '../../generators/blocks/requant.js';
 import { update } from '../../generators/blocks/update.js';
-import { checkGates } from '../../src/flows/lint.js';
+import { checkGates } from '../../src/flows/rtl/lint.js';
 import type { Module } from '../../src/hdl/index.js';
 import { emitForSim } from '../../src/sim/from-module.js';
 

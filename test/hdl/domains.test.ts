@@ -4,7 +4,7 @@ import { designErrorsOf } from '../support/design-errors.js';
 import { Bool, UInt, buildModule, emitDesign } from '../../src/hdl/index.js';
 import { portsOf } from '../../src/hdl/ports.js';
 import { emitForSim } from '../../src/sim/from-module.js';
-import { checkGates } from '../../src/flows/lint.js';
+import { checkGates } from '../../src/flows/rtl/lint.js';
 
 
 /** A pulse counted in a fast domain, its toggle synchronised into the slow (default) domain. */

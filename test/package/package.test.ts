@@ -51,6 +51,8 @@ describe('the packed tarball', () => {
     expect(packed).toContain('dist/src/index.js');
     expect(packed).toContain('dist/src/index.d.ts');
     expect(packed).toContain('dist/src/sim/templates/capi.cpp.hbs');
+    expect(packed).toContain('dist/src/flows/rtl/harness/templates/runner.cpp.hbs');
+    expect(packed).toContain('dist/src/flows/rtl/harness/templates/icarus-tb.v.hbs');
     expect(packed).toContain('bin/taxonn.mjs');
     expect(packed.filter((f) => /^(test|bench|scripts|examples)\/|fixtures|\.test\.|^src\//.test(f))).toEqual([]);
     expect(packed.every((f) => /^(dist\/|bin\/|docs\/|package\.json$|README\.md$|LICENSE$)/.test(f))).toBe(true);
@@ -58,7 +60,7 @@ describe('the packed tarball', () => {
 
   it('installs runtime dependencies as dependencies (no dev tools)', () => {
     const modules = readdirSync(path.join(app, 'node_modules'));
-    for (const dep of ['taxonn', 'koffi', 'handlebars', 'yargs', 'zod']) expect(modules).toContain(dep);
+    for (const dep of ['taxonn', 'koffi', 'handlebars', 'jsonc-parser', 'yargs', 'zod']) expect(modules).toContain(dep);
     for (const dev of ['vitest', 'typescript', 'fast-check', 'tsx']) expect(modules).not.toContain(dev);
   });
 });

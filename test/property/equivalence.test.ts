@@ -9,8 +9,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { runTaxonn } from '../support/cli.js';
-import { generateAccelerator } from '../../src/flows/generate.js';
-import { stimulusSeed, verify } from '../../src/flows/verify.js';
+import { generateAccelerator } from '../../src/flows/rtl/generate.js';
+import { stimulusSeed, verify } from '../../src/flows/rtl/verify.js';
 import { emitForSim } from '../../src/sim/from-module.js';
 import { verilatorLint, yosysSynthCheck } from '../../src/tools/index.js';
 import { CLI_STALLS, verifyCaseArb, verifyCommand, type VerifyCase } from '../support/config-arbitrary.js';

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { defaultBlocks } from '../../generators/blocks/index.js';
 import { PE_OP } from '../../generators/blocks/pe.js';
 import { simulate } from '../../src/sim/from-module.js';
-import type * as Pe from '../../sim/bindings/pe.js';
+import type * as Pe from '../support/bindings/pe.js';
 
 describe('PE, single-stepped through the typed bindings', () => {
   it('computes a forward dot product, then a backward one, with `first` starting each sum', async () => {

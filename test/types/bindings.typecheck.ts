@@ -3,7 +3,7 @@
  * generated bindings cannot name a port that does not exist, or poke an output.
  */
 import type { Simulator } from '../../src/sim/index.js';
-import type * as Pe from '../../sim/bindings/pe.js';
+import type * as Pe from '../support/bindings/pe.js';
 
 export function typedTestbench(sim: Simulator<Pe.Inputs, Pe.Outputs>): bigint {
   sim.poke('weight', 3);

@@ -1,7 +1,7 @@
 /**
  * A whole design → one Verilog file per module, written atomically: every text is produced
  * in memory first (so a design error writes nothing), then each file goes through a temporary
- * name and a rename.
+ * name and a rename (src/util/atomic-write.ts).
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -9,6 +9,7 @@ import { elaborate, type Design } from '../elaborate.js';
 import type { Module } from '../module.js';
 import { emitModule } from './verilog.js';
 import { VERSION } from '../version.js';
+import { writeFileAtomic } from '../../util/atomic-write.js';
 
 export interface EmittedFile {
   readonly module: Module;
@@ -37,9 +38,7 @@ export function writeFiles(dir: string, files: readonly { file: string; text: st
   const written: string[] = [];
   for (const f of files) {
     const dest = path.join(dir, f.file);
-    const tmp = `${dest}.tmp-${process.pid}`;
-    fs.writeFileSync(tmp, f.text);
-    fs.renameSync(tmp, dest);
+    writeFileAtomic(dest, f.text);
     written.push(dest);
   }
   return written;

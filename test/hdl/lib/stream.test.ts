@@ -93,7 +93,7 @@ describe('fifo', () => {
 
 describe('the three gates on the library', () => {
   it('skid buffer, FIFOs (a type and a bundle payload) and a counter: verilator -Wall, iverilog, yosys without latches', async () => {
-    const { checkGates } = await import('../../../src/flows/lint.js');
+    const { checkGates } = await import('../../../src/flows/rtl/lint.js');
     const { emitForSim } = await import('../../../src/sim/from-module.js');
     const { counter, Bool } = await import('../../../src/hdl/index.js');
     const counted = buildModule('counted', {}, (m) => {

@@ -1,0 +1,62 @@
+/**
+ * `npx taxonn fpga`: flags and output of the place-and-route flow (src/flows/hardware/fpga.ts,
+ * docs/HARDWARE.md). A short summary on stdout, or one JSON document with --json. Exit codes:
+ * 0 done, 1 the design does not fit the device, 2 bad input (a flag, a missing tool).
+ */
+import type { Argv, CommandModule } from 'yargs';
+import { ICE40_DEVICES, fpgaFlow, type FpgaReport, type Ice40Device } from '../../flows/hardware/fpga.js';
+import { addConfigOptions, configFromArgs, type ConfigArgs } from '../config-options.js';
+import { last, oneOf, positiveNumber } from '../coerce.js';
+import { int } from '../text.js';
+
+export interface FpgaArgs extends ConfigArgs {
+  device: Ice40Device;
+  freq?: number;
+  'keep-dir'?: string;
+  json: boolean;
+}
+
+const DEVICES = Object.keys(ICE40_DEVICES) as Ice40Device[];
+
+export function fpgaOptions<T>(y: Argv<T>): Argv<T & FpgaArgs> {
+  return addConfigOptions(y)
+    .option('device', { type: 'string', default: 'up5k', describe: `iCE40 device: up5k (sg48, with DSPs) or hx8k (ct256, no DSPs)`, coerce: oneOf('device', DEVICES) })
+    .option('freq', { type: 'string', describe: 'target clock in MHz for nextpnr (default 12); the achieved Fmax is reported either way', coerce: positiveNumber('freq') })
+    .option('keep-dir', { type: 'string', describe: 'keep the netlist, nextpnr log and report in this folder' })
+    .option('json', { type: 'boolean', default: false, describe: 'print one JSON document on stdout' })
+    .example('$0 fpga --layers 4,3,2 --pes 2', 'a tiny accelerator on an iCE40 UP5K')
+    .example('$0 fpga --device hx8k --layers 16,8,4 --pes 4 --json', 'on an HX8K, as JSON') as unknown as Argv<T & FpgaArgs>;
+}
+
+export async function runFpgaCommand(args: FpgaArgs): Promise<void> {
+  const cfg = configFromArgs(args);
+  const report = await fpgaFlow(cfg, {
+    device: args.device,
+    ...(args.freq !== undefined ? { freqMhz: args.freq } : {}),
+    ...(args['keep-dir'] ? { workDir: String(last(args['keep-dir'])) } : {}),
+  });
+  process.stdout.write(args.json ? `${JSON.stringify(report, null, 2)}\n` : fpgaSummary(report));
+  if (!report.fits) process.exitCode = 1;
+}
+
+export function fpgaSummary(r: FpgaReport): string {
+  const util = Object.entries(r.utilisation)
+    .map(([k, u]) => `${k} ${u.used}/${u.available} (${u.available ? Math.round((100 * u.used) / u.available) : 0}%)`)
+    .join(', ');
+  const w = r.wrapperInfo;
+  return (
+    `${r.top} on iCE40 ${r.device.toUpperCase()} (${r.package}), wrapped as ${r.wrapper} ` +
+    `(${w.inputBits} input bits shifted in, ${w.outputBits} output bits XOR-reduced)\n` +
+    (r.fits ? `  PLACED AND ROUTED: Fmax ${r.fmaxMhz ?? '?'} MHz (target ${r.targetMhz} MHz)\n` : `  DOES NOT FIT: ${r.reason}\n`) +
+    `  ${util}\n` +
+    `  synthesis: ${int(r.synth.luts)} LUT4, ${int(r.synth.flipFlops)} flip-flops, ${int(r.synth.carries)} carries, ${int(r.synth.dsps)} SB_MAC16, ${int(r.synth.blockRams)} SB_RAM40_4K; ` +
+    `Yosys ${r.tools.yosys} ${r.seconds.synth} s, nextpnr ${r.tools.nextpnr} ${r.seconds.pnr} s\n`
+  );
+}
+
+export const command: CommandModule<object, FpgaArgs> = {
+  command: 'fpga',
+  describe: 'Place and route the accelerator (in a 4-pin wrapper) on an iCE40 UP5K or HX8K with nextpnr: Fmax and utilisation (docs/HARDWARE.md)',
+  builder: (y) => fpgaOptions(y),
+  handler: (args) => runFpgaCommand(args),
+};

@@ -1,0 +1,32 @@
+/** `taxonn generate`: the accelerator's Verilog, manifest, FuseSoC core and file list. */
+import path from 'node:path';
+import type { Argv, CommandModule } from 'yargs';
+import { generateAccelerator, writeOutputFolder } from '../../flows/rtl/generate.js';
+import { addConfigOptions, configFromArgs, type ConfigArgs } from '../config-options.js';
+
+interface GenerateArgs extends ConfigArgs {
+  out: string;
+}
+
+const options = <T>(y: Argv<T>): Argv<T & GenerateArgs> =>
+  addConfigOptions(y)
+    .option('out', { type: 'string', demandOption: true, describe: 'output folder (created; files replaced atomically)' })
+    .example('$0 generate --out rtl-out/taxonn', 'the default configuration (784-64-10, P = 16)')
+    .example('$0 generate --config my.json --pes 32 --out build/rtl', 'a configuration file, with one field overridden') as unknown as Argv<T & GenerateArgs>;
+
+function run(args: GenerateArgs): void {
+  const cfg = configFromArgs(args);
+  const out = generateAccelerator(cfg);
+  const written = writeOutputFolder(path.resolve(args.out), out.files);
+  process.stdout.write(
+    `${out.manifest.top}: ${out.manifest.files.length} Verilog files, ${out.manifest.memoryBits.toLocaleString('en-US')} memory bits; ` +
+      `wrote ${written.length} files to ${args.out} (compile with: verilator -F ${path.join(args.out, `${out.manifest.top}.f`)})\n`,
+  );
+}
+
+export const command: CommandModule<object, GenerateArgs> = {
+  command: 'generate',
+  describe: 'Generate the accelerator: Verilog (one file per module), manifest.json, a FuseSoC .core and a .f file list',
+  builder: options,
+  handler: run,
+};

@@ -1,0 +1,134 @@
+/**
+ * `npx taxonn train`: flags, progress bar and output of the training flow (src/flows/train.ts,
+ * docs/TRAINING.md). Per-epoch lines go to stdout; with --json stdout is one JSON document; the
+ * progress bar goes to stderr, only when it is a terminal and not with --json.
+ */
+import type { Argv, CommandModule } from 'yargs';
+import type { Config } from '../../config/index.js';
+import { ENGINES, TRAIN_DEFAULTS, resolveTrainConfig, trainOnDataset, type Engine, type EpochReport, type TrainProgress, type TrainReport } from '../../flows/train.js';
+import { DATASET_NAMES, type DatasetName } from '../../model/datasets/index.js';
+import { addConfigOptions, configOverridesFromArgs, flagOrigin, orList, type ConfigArgs } from '../config-options.js';
+import { oneOf, positiveInt } from '../coerce.js';
+import { int, pct } from '../text.js';
+
+
+
+
+export interface TrainArgs extends ConfigArgs {
+  dataset: DatasetName;
+  engine: Engine;
+  epochs?: number;
+  limit?: number;
+  'data-dir'?: string;
+  json: boolean;
+}
+
+export function trainOptions<T>(y: Argv<T>): Argv<T & TrainArgs> {
+  return addConfigOptions(y)
+    .describe('seed', 'LFSR seed, 1..65535, decimal or 0x hex (default 0xACE1); also seeds the initial weights and the epoch shuffles')
+    .option('dataset', { type: 'string', demandOption: true, describe: `data set: ${orList(DATASET_NAMES)}`, coerce: oneOf('dataset', DATASET_NAMES) })
+    .option('engine', { type: 'string', default: 'golden', describe: `golden (bit-exact model), rtl (Verilated RTL checked against the golden model) or float (float32 reference)`, coerce: oneOf('engine', ENGINES) })
+    .option('epochs', { type: 'string', describe: 'epochs (default: mnist and fashion-mnist 5, iris 200); layers, lr-shift and (iris) weight.frac also default per data set, see docs/TRAINING.md', coerce: positiveInt('epochs') })
+    .option('limit', { type: 'string', describe: 'train on the first N training samples (of the unshuffled set) only; the test set stays whole', coerce: positiveInt('limit') })
+    .option('data-dir', { type: 'string', describe: "folder of the data set's files (default: where its npm / Debian package puts them)" })
+    .option('json', { type: 'boolean', default: false, describe: 'print one JSON document on stdout' })
+    .example('$0 train --dataset iris', '200 epochs on the golden model (4-16-3, lr 2^-5)')
+    .example('$0 train --dataset mnist --engine float --epochs 1', 'the float32 reference, one epoch')
+    .example('$0 train --dataset iris --engine rtl --limit 30 --epochs 1 --json', 'the RTL in lock step with the golden model') as unknown as Argv<T & TrainArgs>;
+}
+
+const fmt = (signed: boolean, f: { bits: number; frac: number }) => `${signed ? 's' : 'u'}${f.bits}q${f.frac}`;
+
+function describeRun(cfg: Config, r: { dataset: string; engine: string; trainSamples: number; testSamples: number }): string {
+  return (
+    `${r.dataset}: ${int(r.trainSamples)} training / ${int(r.testSamples)} test samples; network ${cfg.layers.join('-')} ${cfg.hidden}, ` +
+    `weights ${fmt(true, cfg.weight)}, activations ${fmt(false, cfg.act)}, errors ${fmt(true, cfg.error)}, lr 2^-${cfg.lrShift}, ` +
+    `${cfg.rounding} rounding, seed ${cfg.seed}; engine ${r.engine}`
+  );
+}
+
+function epochLine(e: EpochReport, epochs: number): string {
+  const w = String(epochs).length;
+  return (
+    `epoch ${String(e.epoch).padStart(w)}/${epochs}: train loss ${e.trainLoss.toFixed(4)}, train error ${pct(e.trainError)}, ` +
+    `test error ${pct(e.testError)} (${int(e.samplesPerSecond)} samples/s)`
+  );
+}
+
+/** A one-line progress bar on a terminal stream. */
+function progressBar(stream: NodeJS.WriteStream): { update(p: TrainProgress): void; clear(): void } {
+  let last = 0;
+  let shown = false;
+  return {
+    update(p) {
+      const now = performance.now();
+      if (p.done < p.total && now - last < 100) return;
+      last = now;
+      const width = 30;
+      const filled = Math.round((width * p.done) / Math.max(1, p.total));
+      stream.write(
+        `\r\x1b[K[${'='.repeat(filled)}${' '.repeat(width - filled)}] epoch ${p.epoch}/${p.epochs} ${int(p.done)}/${int(p.total)} ` + `(${int(p.samplesPerSecond)} samples/s)`,
+      );
+      shown = true;
+    },
+    clear() {
+      if (shown) stream.write('\r\x1b[K');
+      shown = false;
+    },
+  };
+}
+
+export async function runTrainCommand(args: TrainArgs): Promise<void> {
+  const dataset = args.dataset;
+  const file = Array.isArray(args.config) ? args.config[args.config.length - 1] : args.config;
+  const cfg = resolveTrainConfig(dataset, { file, overrides: configOverridesFromArgs(args), overrideOrigin: flagOrigin(args) });
+  const epochs = args.epochs ?? TRAIN_DEFAULTS[dataset].epochs;
+  const out = (line: string) => process.stdout.write(`${line}\n`);
+  const bar = !args.json && process.stderr.isTTY ? progressBar(process.stderr) : undefined;
+  const report: TrainReport = await trainOnDataset({
+    dataset,
+    engine: args.engine,
+    config: cfg,
+    epochs,
+    ...(args.limit !== undefined ? { limit: args.limit } : {}),
+    ...(args['data-dir'] !== undefined ? { dataDir: args['data-dir'] } : {}),
+    onStart: (info) => {
+      if (!args.json) out(describeRun(cfg, { ...info, engine: args.engine }));
+    },
+    onProgress: (p) => bar?.update(p),
+    onEpoch: (e) => {
+      bar?.clear();
+      if (!args.json) out(epochLine(e, epochs));
+    },
+  });
+  bar?.clear();
+  if (args.json) {
+    process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
+  } else {
+    if (report.testError !== null) {
+      out(
+        `test error ${pct(report.testError)} after ${report.epochs} epoch${report.epochs === 1 ? '' : 's'} ` +
+          `(${report.engine}, ${int(report.trainSamples)} training / ${int(report.testSamples)} test samples, ${int(report.samplesPerSecond)} training samples/s)`,
+      );
+    }
+    if (report.engine === 'rtl') {
+      const m = report.firstMismatch;
+      if (m) {
+        out(
+          `MISMATCH: the RTL diverged from the golden model in epoch ${m.epoch}, at training sample ${m.sample} of the stream\n` +
+            `  first mismatch: sample ${m.sample}, ${m.phase}, layer ${m.layer}, neuron ${m.neuron}: expected ${m.expected}, got ${m.actual} (${m.detail})`,
+        );
+      } else {
+        out(`EQUIVALENT: the RTL agreed with the golden model (every prediction, and the weight digest after every chunk of samples); ${int(report.cyclesPerSample ?? 0)} cycles per training sample`);
+      }
+    }
+  }
+  if (report.engine === 'rtl' && !report.equivalent) process.exitCode = 1;
+}
+
+export const command: CommandModule<object, TrainArgs> = {
+  command: 'train',
+  describe: 'Train the network on a real data set (mnist, fashion-mnist, iris) with the golden model, the RTL or the float32 reference (docs/TRAINING.md)',
+  builder: (y) => trainOptions(y),
+  handler: (args) => runTrainCommand(args),
+};

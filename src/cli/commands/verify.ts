@@ -1,0 +1,56 @@
+/** `taxonn verify`: a random sample stream through the RTL and the golden model, compared bit for bit. */
+import type { Argv, CommandModule } from 'yargs';
+import { stimulusSeed, verify } from '../../flows/rtl/verify.js';
+import { readWeightsFile } from '../../flows/rtl/weights-file.js';
+import { addConfigOptions, configFromArgs, type ConfigArgs } from '../config-options.js';
+import { positiveInt } from '../coerce.js';
+
+interface VerifyArgs extends ConfigArgs {
+  samples: number;
+  'stimulus-seed': number;
+  stalls: boolean;
+  wave?: string;
+  weights?: string;
+  json: boolean;
+}
+
+const options = <T>(y: Argv<T>): Argv<T & VerifyArgs> =>
+  addConfigOptions(y)
+    .option('samples', { type: 'number', default: 20, describe: 'samples in the stream', coerce: positiveInt('samples') })
+    .option('stimulus-seed', { type: 'number', default: 1, describe: 'seed of weights, inputs and stalls (combined with --seed)', coerce: positiveInt('stimulus-seed') })
+    .option('stalls', { type: 'boolean', default: false, describe: 'random stalls on every valid/ready (30% of cycles)' })
+    .option('wave', { type: 'string', describe: 'write a waveform (.vcd or .fst)' })
+    .option('weights', { type: 'string', describe: 'initial weights: a file of integer codes in stream order (JSON array or whitespace-separated)' })
+    .option('json', { type: 'boolean', default: false, describe: 'print one JSON document on stdout' })
+    .example('$0 verify --samples 100 --stalls', 'the default configuration, with backpressure everywhere')
+    .example('$0 verify --layers 13,7,5 --pes 3 --rounding nearest --json', 'a small odd configuration, as JSON') as unknown as Argv<T & VerifyArgs>;
+
+async function run(args: VerifyArgs): Promise<void> {
+  const cfg = configFromArgs(args);
+  const report = await verify(cfg, {
+    samples: args.samples,
+    seed: stimulusSeed(cfg.seed, args['stimulus-seed']),
+    stallPermille: args.stalls ? 300 : 0,
+    wave: args.wave,
+    weights: args.weights ? readWeightsFile(args.weights, cfg) : undefined,
+  });
+  if (args.json) process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
+  else {
+    const m = report.firstMismatch;
+    process.stdout.write(
+      `${report.equivalent ? 'EQUIVALENT' : 'MISMATCH'}: ${report.top}, ${report.samples} samples (${report.trainingSamples} training)` +
+        `${args.stalls ? ' with random stalls' : ''}\n` +
+        `  cycles per training sample ${report.cyclesPerSample.toFixed(0)}, bound ${report.boundCyclesPerSample.toFixed(0)}, ` +
+        `utilization ${(100 * report.utilization).toFixed(1)}%\n` +
+        (m ? `  first mismatch: sample ${m.sample}, ${m.phase}, layer ${m.layer}, neuron ${m.neuron}: expected ${m.expected}, got ${m.actual} (${m.detail})\n` : ''),
+    );
+  }
+  if (!report.equivalent) process.exitCode = 1;
+}
+
+export const command: CommandModule<object, VerifyArgs> = {
+  command: 'verify',
+  describe: 'Run a random sample stream through the RTL (Verilator) and the golden model and compare them bit for bit',
+  builder: options,
+  handler: run,
+};

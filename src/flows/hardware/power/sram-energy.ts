@@ -1,0 +1,106 @@
+/**
+ * Step 5 of the power flow (power.ts): the memories. With SRAM macro liberty files, the reads and
+ * writes per cycle of every memory instance (its ren / we in the trace) times the read / write
+ * energy of the macros that build it (../sram.ts tiles it, liberty-power.ts reads the energies),
+ * plus their leakage.
+ */
+import type { VcdActivity } from '../../formats/vcd.js';
+import type { MemoryInfo } from '../../rtl/generate.js';
+import { tileMemory, type MacroUse, type SramMacro } from '../sram.js';
+import { readLibertyGroups } from '../../formats/liberty.js';
+import { sramEnergies, type SramEnergy } from './liberty-power.js';
+
+/** The SRAM power of one memory module (all its instances). */
+export interface MemoryPower extends MemoryInfo {
+  /** Macros per instance (the tiling rule of src/flows/hardware/sram.ts). */
+  readonly macros: readonly MacroUse[];
+  /** Per instance, mean accesses per clock cycle (ren / we high at a cycle). */
+  readonly readsPerCycle: number;
+  readonly writesPerCycle: number;
+  /** Energy of one access of one instance (its macros of one address range). */
+  readonly readPj: number;
+  readonly writePj: number;
+  /** Access energy and leakage of all instances. */
+  readonly dynamicMw: number;
+  readonly leakageMw: number;
+  readonly mW: number;
+}
+
+const r4 = (x: number) => Number(x.toPrecision(6));
+
+/** The read/write energies and leakage of the macros of `files`, by cell. @throws LibertyError */
+export function sramEnergyTable(files: readonly string[]): Map<string, SramEnergy> {
+  const energies = new Map<string, SramEnergy>();
+  for (const f of files) for (const e of sramEnergies(readLibertyGroups(f, 'SRAM liberty file'), f)) energies.set(e.cell, e);
+  return energies;
+}
+
+/** The SRAM power of every memory module, its instances found in the netlist walk. */
+export function memoryPowers(
+  memories: readonly MemoryInfo[],
+  instances: readonly { readonly module: string; readonly instPath: readonly string[] }[],
+  act: VcdActivity,
+  scope: readonly string[],
+  macros: readonly SramMacro[],
+  energies: ReadonlyMap<string, SramEnergy>,
+  clockMHz: number,
+): MemoryPower[] {
+  return memories.map((m) => memoryPower(m, instances.filter((i) => i.module === m.module), act, scope, macros, energies, clockMHz));
+}
+
+/**
+ * One memory module's SRAM power. An access reads or writes one address range: the
+ * ceil(width / macro bits) macros side by side that hold it; with ranges of several macro types
+ * the energy is their average weighted by the addresses each covers. Reads and writes per cycle
+ * are the duty of the instance's ren and we (both change only at clock edges); a cycle with both
+ * counts one read and one write.
+ */
+function memoryPower(
+  m: MemoryInfo,
+  instances: readonly { readonly instPath: readonly string[] }[],
+  act: VcdActivity,
+  scope: readonly string[],
+  macros: readonly SramMacro[],
+  energies: ReadonlyMap<string, SramEnergy>,
+  clockMHz: number,
+): MemoryPower {
+  const t = tileMemory(m.depth, m.width, macros);
+  let covered = 0;
+  let readPj = 0;
+  let writePj = 0;
+  let leakageMw = 0;
+  for (const u of t.macros) {
+    const mac = macros.find((x) => x.cell === u.cell)!;
+    const e = energies.get(u.cell) ?? { readPj: 0, writePj: 0, leakageMw: 0 };
+    const across = Math.ceil(m.width / mac.bits);
+    const words = (u.count / across) * mac.words;
+    covered += words;
+    readPj += words * across * e.readPj;
+    writePj += words * across * e.writePj;
+    leakageMw += u.count * e.leakageMw;
+  }
+  readPj /= covered || 1;
+  writePj /= covered || 1;
+  let reads = 0;
+  let writes = 0;
+  for (const i of instances) {
+    const duty = (port: string) => act.signals.get([...scope, ...i.instPath, port].join('.'))?.duty[0] ?? 0;
+    reads += duty('ren');
+    writes += duty('we');
+  }
+  // pJ per cycle × MHz = µW
+  const dynamicMw = ((reads * readPj + writes * writePj) * clockMHz) / 1e3;
+  const leak = leakageMw * m.instances;
+  const k = Math.max(1, instances.length);
+  return {
+    ...m,
+    macros: t.macros,
+    readsPerCycle: r4(reads / k),
+    writesPerCycle: r4(writes / k),
+    readPj: r4(readPj),
+    writePj: r4(writePj),
+    dynamicMw: r4(dynamicMw),
+    leakageMw: r4(leak),
+    mW: r4(dynamicMw + leak),
+  };
+}

@@ -1,0 +1,79 @@
+/**
+ * C++ for the accelerator's workload driver (templates/runner.cpp.hbs, rendered here with
+ * handlebars like the harness of src/sim/templates/capi.cpp.hbs), appended to that harness: it
+ * drives the AXI4-Stream ports for a whole run (weight load, a stream of samples, results,
+ * optional random stalls on every valid/ready) inside the compiled model, and records per sample
+ * the prediction, the cycles and a digest of all weights. No JS↔C++ crossing per cycle.
+ *
+ * Stalls follow the AXI4-Stream rules: a source may wait before raising tvalid but, once raised,
+ * holds tvalid and tdata until the handshake; a sink may drop tready on any cycle.
+ */
+import { readFileSync } from 'node:fs';
+import Handlebars from 'handlebars';
+import type { Layout } from '../../../../generators/accelerator/layout.js';
+
+export interface RunnerSpec {
+  readonly top: string;
+  readonly lay: Layout;
+  /** Width of s_sample_tdata in bits. */
+  readonly sampleBits: number;
+  /** Whether the design has error banks (not the inference variant). */
+  readonly errorBanks: boolean;
+  /**
+   * True when the outputs the run loop reads (s_weights_tready, s_sample_tready, m_result_tvalid,
+   * m_result_tdata) depend on no input combinationally (Module.comb): they are then valid right
+   * after the previous clock edge, and the loop needs no evaluation between driving the inputs and
+   * reading them (see armRisingEdge).
+   */
+  readonly registeredOutputs?: boolean;
+}
+
+/** The outputs tx_accel_run reads each cycle (before the clock edge). */
+export const RUN_LOOP_OUTPUTS = ['s_weights_tready', 's_sample_tready', 'm_result_tvalid', 'm_result_tdata'] as const;
+
+/** 32-bit words per s_sample beat in the packed sample buffer. */
+export const sampleWords = (bits: number): number => Math.ceil(bits / 32);
+
+const TEMPLATE_URL = new URL('./templates/runner.cpp.hbs', import.meta.url);
+let template: HandlebarsTemplateDelegate | undefined;
+
+/** The C++ of the driver for one design: templates/runner.cpp.hbs with the design's sizes. */
+export function runnerCpp(spec: RunnerSpec): string {
+  template ??= Handlebars.compile(readFileSync(TEMPLATE_URL, 'utf8'), { noEscape: true, strict: true });
+  return template(runnerView(spec));
+}
+
+/** What the template needs: names, sizes and mask literals, worked out here. */
+function runnerView(spec: RunnerSpec) {
+  const { top, lay } = spec;
+  const sw = sampleWords(spec.sampleBits);
+  const root = `${top}__DOT__`;
+  const banks = (prefix: string, bits: number) => Array.from({ length: lay.P }, (_, q) => ({ q, path: `${root}${prefix}${q}`, bits }));
+  const list = (f: (l: Layout['layers'][number]) => number) => lay.layers.map(f).join(', ');
+  const sb = spec.sampleBits;
+  return {
+    top,
+    pes: lay.P,
+    layers: lay.L,
+    nIn: list((l) => l.nIn),
+    nOut: list((l) => l.nOut),
+    weightBase: list((l) => l.weightBase),
+    sampleBeats: lay.inputDepth + 1,
+    sampleWords: sw,
+    weightBanks: banks('wbank', lay.weightFmt.bits),
+    errorBanks: spec.errorBanks ? banks('ebank', lay.errorFmt.bits) : [],
+    actBits: lay.actDepth > 0 ? lay.actFmt.bits : false,
+    registeredOutputs: spec.registeredOutputs ? 'true' : 'false',
+    weightBits: lay.weightFmt.bits,
+    weightMask: maskLit(lay.weightFmt.bits),
+    // s_sample_tdata is an IData (≤ 32 bits), a QData (≤ 64) or a word array
+    sampleMask: sb <= 32 ? maskLit(sb) : false,
+    sampleQuadMask: sb > 32 && sb <= 64 ? maskLit(sb) : false,
+    sampleTopMask: sb > 64 ? maskLit(sb - 32 * (sw - 1)) : false,
+    sampleLastWord: sw - 1,
+  };
+}
+
+function maskLit(bits: number): string {
+  return bits >= 64 ? '~0ULL' : `0x${((1n << BigInt(bits)) - 1n).toString(16)}ULL`;
+}

@@ -1,0 +1,257 @@
+/**
+ * `taxonn sweep` (docs/SWEEP.md): every point of a grid (data set × variant × formats × PE
+ * count) generated, verified, trained, synthesised and measured for power, in `jobs` worker
+ * processes (worker.ts, in the pool of src/flows/worker-pool.ts that scripts/results.ts uses too).
+ *
+ * Each point's record is cached in DIR/points/<key>.json (written atomically by the worker), so a
+ * rerun skips what is done and a changed grid runs only its new points; the float32 reference of
+ * every trained network runs once, as its own cached job. After every finished job DIR/sweep.csv
+ * and DIR/sweep.json are rewritten (atomically) with what is known, at the end the Pareto plots.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { repoRoot } from '../../hdl/source.js';
+import { writeFileAtomic } from '../../util/atomic-write.js';
+import { SWEEP_VERSION, SweepError, floatJobOf, loadGrid, planPoints, resolvePointConfig, type FloatJob, type SweepGrid, type SweepPoint, type SweepStep } from './grid.js';
+import { entryOf, rowOf, sweepFiles, writeTables, type SweepDocument, type SweepFiles, type SweepPointEntry, type SweepSummary } from './output.js';
+import { paretoPlots } from './plot.js';
+import { oneLine, type FloatRecord, type PointRecord } from './point.js';
+import type { StepMessage, ToWorker } from './worker.js';
+import { runPool, type WorkerFailure } from '../worker-pool.js';
+
+// The worker beside this file: worker.ts from the sources (run through tsx), or .js compiled.
+const HERE = fileURLToPath(import.meta.url);
+const WORKER = path.join(path.dirname(HERE), `worker${path.extname(HERE)}`);
+const WORKER_ARGS = path.extname(HERE) === '.ts' ? ['--import', 'tsx'] : [];
+
+/** A job for a worker: a point, or the float32 reference run of a trained network. */
+export type SweepJob = { readonly kind: 'point'; readonly key: string; readonly label: string; readonly point: SweepPoint } | { readonly kind: 'float'; readonly key: string; readonly label: string; readonly job: FloatJob };
+
+export type SweepEvent =
+  | { readonly type: 'plan'; readonly points: number; readonly cached: number; readonly toRun: number; readonly floatsToRun: number; readonly floatsCached: number; readonly workers: number; readonly jobs: readonly (SweepJob & { readonly cached: boolean })[] }
+  | { readonly type: 'start'; readonly job: SweepJob }
+  | { readonly type: 'step'; readonly job: SweepJob; readonly step: SweepStep }
+  | { readonly type: 'done'; readonly job: SweepJob; readonly record: PointRecord | FloatRecord; readonly done: number; readonly total: number }
+  /** A line a worker printed (e.g. a cold Verilator build). */
+  | { readonly type: 'log'; readonly line: string };
+
+export interface SweepOptions {
+  readonly gridFile: string;
+  readonly out: string;
+  /** Worker processes (at most the jobs to run). */
+  readonly jobs: number;
+  /** Run the points that failed before again (default: they count as done). */
+  readonly retryFailed?: boolean;
+  /** Plan only: report what is cached and what would run; write nothing. */
+  readonly dryRun?: boolean;
+  readonly onEvent?: (e: SweepEvent) => void;
+}
+
+export interface SweepOutcome {
+  readonly document: SweepDocument;
+  readonly files: SweepFiles;
+  /** 0 every point ok, 1 some failed (a dry run: 0). */
+  readonly exitCode: 0 | 1;
+}
+
+/** A cached record of `key` in `dir`, or undefined (missing, unreadable, of another key, kind or version). */
+export function readRecord<K extends 'point' | 'float'>(dir: string, key: string, kind: K): (K extends 'point' ? PointRecord : FloatRecord) | undefined {
+  try {
+    const r = JSON.parse(fs.readFileSync(path.join(dir, `${key}.json`), 'utf8')) as PointRecord | FloatRecord;
+    const ok = r && r.kind === kind && r.key === key && r.version === SWEEP_VERSION && (r.status === 'ok' || r.status === 'failed');
+    return ok ? (r as K extends 'point' ? PointRecord : FloatRecord) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The output folder and its points/ folder, created; a SweepError when that is not possible. */
+function prepareOut(out: string, create: boolean): SweepFiles {
+  const files = sweepFiles(out);
+  if (fs.existsSync(out) && !fs.statSync(out).isDirectory()) throw new SweepError(`sweep: --out ${out} is not a folder`);
+  if (!create) return files;
+  try {
+    fs.mkdirSync(files.points, { recursive: true });
+    fs.accessSync(files.points, fs.constants.W_OK);
+  } catch (e) {
+    throw new SweepError(`sweep: cannot write to --out ${out}: ${oneLine(e)}`);
+  }
+  return files;
+}
+
+/** The float32 reference of each point that trains (undefined: it does not train, or its configuration does not resolve). */
+function floatJobs(points: readonly SweepPoint[]): Map<string, FloatJob> {
+  const byPoint = new Map<string, FloatJob>();
+  for (const p of points) {
+    if (!p.settings.train || p.params.variant === 'inference') continue;
+    try {
+      byPoint.set(p.key, floatJobOf(resolvePointConfig(p.params), p.params.dataset, p.settings.train));
+    } catch {
+      /* the point fails with its ConfigError when it runs */
+    }
+  }
+  return byPoint;
+}
+
+/** The records already in `dir` (failed ones only without `retryFailed`): points, the keys of those, float32 references. */
+function readCached(dir: string, points: readonly SweepPoint[], floatList: readonly FloatJob[], retryFailed: boolean) {
+  const records = new Map<string, PointRecord>();
+  const cachedKeys = new Set<string>();
+  const floats = new Map<string, FloatRecord>();
+  for (const p of points) {
+    const r = readRecord(dir, p.key, 'point');
+    if (r && (r.status === 'ok' || !retryFailed)) {
+      records.set(p.key, r);
+      cachedKeys.add(p.key);
+    }
+  }
+  for (const j of floatList) {
+    const r = readRecord(dir, j.key, 'float');
+    if (r && (r.status === 'ok' || !retryFailed)) floats.set(j.key, r);
+  }
+  return { records, cachedKeys, floats };
+}
+
+/**
+ * Runs `todo` on `workers` forked workers (src/flows/worker-pool.ts), in order; a worker that dies
+ * takes only its current job with it (recorded as failed, not cached) and is replaced while jobs remain.
+ */
+function runJobs(todo: readonly SweepJob[], workers: number, pointsDir: string, emit: (e: SweepEvent) => void, onRecord: (job: SweepJob, r: PointRecord | FloatRecord) => void): Promise<void> {
+  return runPool<SweepJob, PointRecord | FloatRecord>(todo, {
+    worker: WORKER,
+    execArgv: WORKER_ARGS,
+    cwd: repoRoot,
+    workers,
+    output: (line) => emit({ type: 'log', line }),
+    toWorker: (job): ToWorker => (job.kind === 'point' ? { type: 'point', point: job.point, pointsDir } : { type: 'float', job: job.job, pointsDir }),
+    onFailure: {
+      record: (job, f) => lostRecord(job, failureText(f)),
+      log: (f) => emit({ type: 'log', line: `sweep: worker: ${failureText(f)}` }),
+    },
+    onStart: (job) => emit({ type: 'start', job }),
+    onMessage: (job, m) => emit({ type: 'step', job, step: (m as StepMessage).step }),
+    onDone: onRecord,
+  });
+}
+
+export async function runSweep(opts: SweepOptions): Promise<SweepOutcome> {
+  const t0 = performance.now();
+  if (!Number.isSafeInteger(opts.jobs) || opts.jobs < 1) throw new SweepError(`sweep: --jobs must be a positive integer, got ${opts.jobs}`);
+  const grid = loadGrid(opts.gridFile);
+  const out = path.resolve(opts.out);
+  const files = prepareOut(out, !opts.dryRun);
+  const emit = opts.onEvent ?? (() => {});
+
+  const points = planPoints(grid);
+  const floatOf = floatJobs(points);
+  const floatList = [...new Map([...floatOf.values()].map((j) => [j.key, j])).values()];
+
+  const { records, cachedKeys, floats } = readCached(files.points, points, floatList, opts.retryFailed ?? false);
+  // the float32 references first (a second or so each), then the points in grid order
+  const todo: SweepJob[] = [
+    ...floatList.filter((j) => !floats.has(j.key)).map((job): SweepJob => ({ kind: 'float', key: job.key, label: job.label, job })),
+    ...points.filter((p) => !records.has(p.key)).map((point): SweepJob => ({ kind: 'point', key: point.key, label: point.label, point })),
+  ];
+  const workers = Math.min(opts.jobs, todo.length);
+  emit({
+    type: 'plan',
+    points: points.length,
+    cached: cachedKeys.size,
+    toRun: points.length - cachedKeys.size,
+    floatsToRun: floatList.length - floats.size,
+    floatsCached: floats.size,
+    workers,
+    jobs: [
+      ...floatList.map((job) => ({ kind: 'float' as const, key: job.key, label: job.label, job, cached: floats.has(job.key) })),
+      ...points.map((point) => ({ kind: 'point' as const, key: point.key, label: point.label, point, cached: records.has(point.key) })),
+    ],
+  });
+
+  const pointCount = { ran: 0, floatRuns: 0 };
+  const documentNow = (): SweepDocument => buildDocument(grid, opts, out, points, records, cachedKeys, floats, floatOf, pointCount, t0);
+  if (opts.dryRun) {
+    const document = documentNow();
+    return { document, files, exitCode: 0 };
+  }
+
+  let done = 0;
+  await runJobs(todo, workers, files.points, emit, (job, record) => {
+    done++;
+    if (record.kind === 'point') {
+      records.set(record.key, record);
+      pointCount.ran++;
+    } else {
+      floats.set(record.key, record);
+      pointCount.floatRuns++;
+    }
+    writeTables(out, documentNow());
+    emit({ type: 'done', job, record, done, total: todo.length });
+  });
+
+  const document = documentNow();
+  const plots = paretoPlots(document.points.map(rowOf), grid.datasets);
+  const final: SweepDocument = { ...document, pareto: plots.fronts };
+  writeTables(out, final);
+  writeFileAtomic(files.paretoArea, plots.area);
+  writeFileAtomic(files.paretoPower, plots.power);
+  return { document: final, files, exitCode: final.summary.failed || final.summary.pending ? 1 : 0 };
+}
+
+function buildDocument(
+  grid: SweepGrid,
+  opts: SweepOptions,
+  out: string,
+  points: readonly SweepPoint[],
+  records: ReadonlyMap<string, PointRecord>,
+  cachedKeys: ReadonlySet<string>,
+  floats: ReadonlyMap<string, FloatRecord>,
+  floatOf: ReadonlyMap<string, FloatJob>,
+  count: { ran: number; floatRuns: number },
+  t0: number,
+): SweepDocument {
+  const entries: SweepPointEntry[] = [];
+  for (const p of points) {
+    const r = records.get(p.key);
+    if (r) entries.push(entryOf(r, cachedKeys.has(p.key), floatOf.get(p.key)?.key ?? null, floats));
+  }
+  const used = new Set(entries.map((e) => e.floatKey));
+  const summary: SweepSummary = {
+    points: points.length,
+    ok: entries.filter((e) => e.status === 'ok').length,
+    failed: entries.filter((e) => e.status === 'failed').length,
+    pending: points.length - entries.length,
+    cached: cachedKeys.size,
+    ran: count.ran,
+    floatRuns: count.floatRuns,
+    jobs: opts.jobs,
+    wallSeconds: Math.round((performance.now() - t0) / 100) / 10,
+    pointSeconds: Math.round(entries.reduce((s, e) => s + e.seconds, 0) * 10) / 10,
+  };
+  return {
+    version: SWEEP_VERSION,
+    grid: { file: opts.gridFile, ...grid },
+    out,
+    summary,
+    points: entries,
+    floats: [...floats.values()].filter((f) => used.has(f.key)),
+    pareto: { area: {}, power: {} },
+  };
+}
+
+/** A failure in the words of the sweep (a point's record, or a log line when no job was running). */
+function failureText(f: WorkerFailure): string {
+  if (f.kind === 'reported') return `sweep: the worker could not finish the job: ${oneLine(f.message)}`;
+  if (f.kind === 'exited') return `sweep: the worker process exited (${f.signal ?? `code ${f.code}`}) while running it`;
+  return oneLine(f.error);
+}
+
+/** The record of a job whose worker died (or could not write its result): failed, and not cached, so a rerun tries again. */
+function lostRecord(job: SweepJob, why: string): PointRecord | FloatRecord {
+  const finishedAt = new Date().toISOString();
+  if (job.kind === 'float') {
+    return { kind: 'float', version: SWEEP_VERSION, key: job.key, label: job.label, params: job.job.params, status: 'failed', error: why, testError: null, perEpochTestError: [], seconds: 0, finishedAt };
+  }
+  const p = job.point;
+  return { kind: 'point', version: SWEEP_VERSION, key: p.key, label: p.label, params: p.params, steps: p.steps, settings: p.settings, status: 'failed', error: why, failedStep: null, config: null, results: {}, seconds: 0, finishedAt };
+}

@@ -1,0 +1,185 @@
+// `taxonn power`: flip-flop outputs and SRAM energies from liberty files, the OpenSTA report
+// parser on recorded outputs, real runs on a small Iris network (4-8-3, P = 2)
+// and the one-line errors of the command.
+
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { runTaxonn } from '../../support/cli.js';
+import { deriveSizes, resolveConfig } from '../../../src/config/index.js';
+import { parseLibertyGroups, readLibertyGroups } from '../../../src/flows/formats/liberty.js';
+import { flopOutputs, sramEnergies } from '../../../src/flows/hardware/power/liberty-power.js';
+import { estimatePower, type PowerReport } from '../../../src/flows/hardware/power/power.js';
+import { parseReportPower, staPowerScript, stubLiberty } from '../../../src/flows/hardware/power/sta.js';
+import { DEFAULT_LIBERTY } from '../../../src/flows/hardware/synth.js';
+import { repoRoot } from '../../../src/hdl/source.js';
+
+const FIX = path.join(repoRoot, 'test', 'fixtures', 'hardware');
+const fixture = (f: string) => fs.readFileSync(path.join(FIX, f), 'utf8');
+const IHP = '/work/shared/pdk/ihp-sg13g2';
+const hasIhp = fs.existsSync(IHP);
+const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'taxonn-power-test-'));
+afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
+
+describe('what the power flow reads from liberty files', () => {
+  it('finds flip-flop outputs and their polarity', () => {
+    const osu = flopOutputs(readLibertyGroups(DEFAULT_LIBERTY));
+    expect(osu.get('DFFPOSX1')).toEqual([{ pin: 'Q', inverted: false }]);
+    expect(osu.has('NAND2X1')).toBe(false);
+    const mini = flopOutputs(parseLibertyGroups(fixture('mini.lib')));
+    expect(mini.get('DFFPOSX1')).toEqual([{ pin: 'Q', inverted: false }]);
+  });
+
+  it('takes SRAM read and write energy from the clock pin, active-low names included', () => {
+    const lib = `library (x) {
+  capacitive_load_unit (1, ff); voltage_unit : "1V"; leakage_power_unit : "1uW";
+  cell (sram_32x8) { area : 100; memory () { address_width : 5; word_width : 8; } cell_leakage_power : 2;
+    pin (clk0) { direction : input; clock : true;
+      internal_power () { when : "!csb0 & !web0"; rise_power (scalar) { values ("300"); } fall_power (scalar) { values ("100"); } }
+      internal_power () { when : "!csb0 & web0"; rise_power (scalar) { values ("250"); } fall_power (scalar) { values ("50"); } }
+      internal_power () { when : "csb0"; rise_power (scalar) { values ("1"); } fall_power (scalar) { values ("1"); } } }
+    pin (csb0) { direction : input; } pin (web0) { direction : input; } }
+}`;
+    const [e] = sramEnergies(parseLibertyGroups(lib));
+    // fF × V² = 1e-3 pJ; web0 = 1 (inactive, active low) is a read
+    expect(e!.readPj).toBeCloseTo(0.3, 12);
+    expect(e!.writePj).toBeCloseTo(0.4, 12);
+    expect(e!.leakageMw).toBeCloseTo(0.002, 12);
+    expect(e!.source).toMatch(/read when "!csb0 & web0", write when "!csb0 & !web0"/);
+  });
+
+  it.skipIf(!hasIhp)(`reads the IHP SRAM macros' energies (skipped when ${IHP} does not exist)`, () => {
+    const [e] = sramEnergies(readLibertyGroups(path.join(IHP, 'RM_IHPSG13_1P_1024x8_c2_bm_bist_typ_1p20V_25C.lib')));
+    // A_CLK: "A_MEN & !A_WEN & A_REN" 15.5961 pJ, "A_MEN & A_WEN & !A_REN" 19.9179 pJ; 99.0077 nW
+    expect(e).toMatchObject({ cell: 'RM_IHPSG13_1P_1024x8_c2_bm_bist', readPj: 15.5961, writePj: 19.9179 });
+    expect(e!.leakageMw).toBeCloseTo(99.0077e-6, 12);
+  });
+});
+
+describe('OpenSTA side', () => {
+  it('parses report_power (recorded runs of OpenSTA 2.0.17, -digits 6 and the default 3)', () => {
+    const r = parseReportPower(fixture('opensta-report-power.txt'));
+    expect(r.total).toEqual({ internal: 2.641563e-2, switching: 3.635228e-3, leakage: 4.678796e-7, total: 3.005133e-2 });
+    expect(Object.keys(r.groups)).toEqual(['Sequential', 'Combinational', 'Macro', 'Pad']);
+    const sum = Object.values(r.groups).reduce((s, g) => s + g.total, 0);
+    expect(sum).toBeCloseTo(r.total.total, 7); // 7 significant digits printed
+    expect(r.total.internal + r.total.switching + r.total.leakage).toBeCloseTo(r.total.total, 7);
+    const three = parseReportPower(fixture('opensta-report-power-3digits.txt'));
+    expect(three.total).toEqual({ internal: 2.88e-2, switching: 3.48e-3, leakage: 4.71e-7, total: 3.22e-2 });
+    expect(three.groups.Sequential!.internal).toBe(2.01e-2);
+    expect(() => parseReportPower('Error: no design')).toThrow(/no Total row/);
+  });
+
+  it('writes a stub cell per memory and the activity script in the order the recipe needs', () => {
+    const lib = stubLiberty([{ name: 'ram_4x8', clock: 'clk', ports: [{ name: 'clk', dir: 'input', width: 1 }, { name: 'raddr', dir: 'input', width: 2 }, { name: 'rdata', dir: 'output', width: 8 }] }]);
+    const cell = parseLibertyGroups(lib)[0]!.groups.find((g) => g.type === 'cell')!;
+    expect(cell.args[0]).toBe('ram_4x8');
+    const rdata = cell.groups.find((g) => g.args[0] === 'rdata')!;
+    expect(rdata.type).toBe('bus');
+    expect(rdata.groups[0]!.attrs).toMatchObject({ related_pin: 'clk', timing_type: 'rising_edge' });
+    const tcl = staPowerScript({
+      liberties: ['/l.lib'], netlist: '/n.v', top: 't', clock: 'clk', periodNs: 10, memories: ['m0'], registers: ['r0', 'u/r1'],
+      inputs: [{ pin: 'a[0]', activity: 0.25, duty: 0.5 }], pins: [{ pin: 'u/r1/Q', activity: 0.125, duty: 0.75 }], probeCell: 'g0',
+    });
+    const at = (re: RegExp) => tcl.split('\n').findIndex((l) => re.test(l));
+    expect(at(/^set_power_activity -input_ports \[get_ports \{a\[0\]\}\] -activity 0.25 -duty 0.5$/)).toBeGreaterThan(at(/^report_power > \/dev\/null$/));
+    expect(at(/sta::set_power_pin_activity \$p 0.125 0.75/)).toBeGreaterThan(at(/set_disable_timing \$taxonn_regs/));
+    expect(at(/unset_disable_timing \$taxonn_regs/)).toBeGreaterThan(at(/^report_power -instances/));
+    expect(at(/^report_power -digits 6$/)).toBeGreaterThan(at(/unset_disable_timing \$taxonn_mems/));
+    expect(tcl).not.toMatch(/-global/);
+    expect(() => staPowerScript({ liberties: ['/a b.lib'], netlist: '/n.v', top: 't', clock: 'clk', periodNs: 1, memories: [], registers: [], inputs: [], pins: [], probeCell: 'g' })).toThrow(/unsupported character/);
+  });
+});
+
+describe('real runs on a small Iris network (4-8-3, P = 2)', { timeout: 300_000 }, () => {
+  const cfg = resolveConfig({ overrides: { layers: [4, 8, 3], pes: 2 } });
+  let r100: PowerReport;
+
+  it('4 training samples at 100 MHz on OSU018: totals add up, registers matched, energy = power × time', async () => {
+    r100 = await estimatePower(cfg, { dataset: 'iris', samples: 4, clockMHz: 100 });
+    expect(r100).toMatchObject({ variant: 'taxonn', dataset: 'iris', samples: 4, clockMHz: 100, liberty: DEFAULT_LIBERTY, train: true, memoryIncluded: false });
+    expect(r100.memoryMw).toBeUndefined();
+    expect(r100.totalPowerMw).toBeCloseTo(r100.internalMw + r100.switchingMw + r100.leakageMw, 3);
+    const groups = Object.values(r100.logic.groups).reduce((s, g) => s + g.total, 0);
+    expect(groups).toBeCloseTo(r100.logic.totalMw, 3);
+    expect(r100.energyPerSampleNj).toBeCloseTo((r100.totalPowerMw * r100.cyclesPerSample) / 100, 3);
+    const bound = deriveSizes(cfg).boundCycles;
+    expect(r100.cyclesPerSample).toBeGreaterThan(bound);
+    expect(r100.cyclesPerSample).toBeLessThan(2 * bound);
+    expect(r100.windowCycles).toBeGreaterThanOrEqual(4 * r100.cyclesPerSample);
+    // Yosys re-encodes the 4-bit controller state one-hot: those bits (and only a few others) have no RTL twin.
+    expect(r100.registerBits).toBeGreaterThan(500);
+    expect(r100.unmatchedRegisterBits).toBeGreaterThan(0);
+    expect(r100.unmatchedRegisterBits).toBeLessThan(0.05 * r100.registerBits);
+    expect(r100.meanRegisterActivity).toBeGreaterThan(0.01);
+    expect(r100.meanRegisterActivity).toBeLessThan(1);
+    expect(r100.logicAreaUm2).toBeGreaterThan(10_000);
+    expect(r100.leakageMw).toBeGreaterThan(0);
+    expect(r100.switchingMw).toBeGreaterThan(0.05 * r100.totalPowerMw);
+  });
+
+  it('twice the clock: twice the dynamic power, the same energy per sample (synthesis reused)', async () => {
+    const r200 = await estimatePower(cfg, { dataset: 'iris', samples: 4, clockMHz: 200 });
+    expect(r200.synthesisCached).toBe(true);
+    const dyn = (r: PowerReport) => r.internalMw + r.switchingMw;
+    expect(dyn(r200) / dyn(r100)).toBeGreaterThan(1.98);
+    expect(dyn(r200) / dyn(r100)).toBeLessThan(2.02);
+    expect(r200.leakageMw).toBeCloseTo(r100.leakageMw, 9);
+    expect(r200.energyPerSampleNj / r100.energyPerSampleNj).toBeCloseTo(1, 2);
+  });
+
+  it('after N: the traced samples follow N trained ones (golden model), from their weights', async () => {
+    const r = await estimatePower(cfg, { dataset: 'iris', samples: 2, clockMHz: 100, after: 60 });
+    expect(r).toMatchObject({ samples: 2, after: 60, train: true });
+    expect(r.synthesisCached).toBe(true); // the same design as above: only the workload changed
+    expect(r.windowCycles).toBeGreaterThanOrEqual(2 * r.cyclesPerSample);
+    // the weight load streams the trained weights: other codes toggle the load path than the initial ones
+    expect(r.totalPowerMw).not.toBe(r100.totalPowerMw);
+  });
+
+  it('busy beats idle: one sample then 2000 idle cycles has far less register activity and power', async () => {
+    const idle = await estimatePower(cfg, { dataset: 'iris', samples: 1, clockMHz: 100, idleCycles: 2000 });
+    expect(idle.windowCycles).toBeGreaterThan(2000);
+    expect(idle.meanRegisterActivity).toBeLessThan(0.3 * r100.meanRegisterActivity);
+    expect(idle.switchingMw).toBeLessThan(0.5 * r100.switchingMw);
+    expect(idle.totalPowerMw).toBeLessThan(r100.totalPowerMw);
+    expect(idle.totalPowerMw).toBeGreaterThan(0.3 * r100.totalPowerMw); // the clock still ticks every flip-flop
+  });
+
+  it.skipIf(!hasIhp)(`IHP SG13G2 cells with SRAM macros: memory power counted and included (skipped when ${IHP} does not exist)`, async () => {
+    const srams = fs.readdirSync(IHP).filter((f) => f.startsWith('RM_IHPSG13_1P_')).map((f) => path.join(IHP, f));
+    const r = await estimatePower(cfg, { dataset: 'iris', samples: 4, clockMHz: 100, liberty: path.join(IHP, 'sg13g2_stdcell_typ_1p20V_25C.lib'), sramLiberty: srams });
+    expect(r.memoryIncluded).toBe(true);
+    expect(r.memoryMw!).toBeGreaterThan(0);
+    expect(r.totalPowerMw).toBeCloseTo(r.logic.totalMw + r.memoryMw!, 3);
+    expect(r.totalPowerMw).toBeCloseTo(r.internalMw + r.switchingMw + r.leakageMw, 3);
+    const w = r.memories!.find((m) => m.role === 'weight')!;
+    expect(w.macros).toEqual([{ cell: 'RM_IHPSG13_1P_64x64_c2_bm_bist', count: 1 }]);
+    expect(w.readsPerCycle).toBeGreaterThan(0.3); // the weight banks are read in every phase
+    expect(w.writesPerCycle).toBeGreaterThan(0); // and written in the update
+    expect(w.readPj).toBeCloseTo(39.0507, 3);
+    // pJ per cycle × MHz = µW
+    const expected = (w.instances * (w.readsPerCycle * w.readPj + w.writesPerCycle * w.writePj) * 100) / 1e3;
+    expect(w.dynamicMw).toBeCloseTo(expected, 3);
+    expect(r.memories!.reduce((s, m) => s + m.mW, 0)).toBeCloseTo(r.memoryMw!, 3);
+  });
+});
+
+// (bad --samples / --clock, a data set that does not fit and a missing sta: test/cli/bad-inputs.test.ts)
+describe('npx taxonn power: bad input is one line, exit 2', () => {
+  const oneLine = (res: { code: number | null; stderr: string }, re: RegExp) => {
+    expect(res.code, res.stderr).toBe(2);
+    expect(res.stderr.trim().split('\n')).toHaveLength(1);
+    expect(res.stderr).toMatch(re);
+  };
+  const base = ['power', '--dataset', 'iris', '--samples', '2', '--clock', '100'];
+
+  it('a missing liberty file', () => {
+    const missing = path.join(tmp, 'missing.lib');
+    const keep = path.join(tmp, 'keep');
+    oneLine(runTaxonn([...base, '--liberty', missing, '--keep-dir', keep]), new RegExp(`^taxonn: liberty file ${missing} not found\\n$`));
+    oneLine(runTaxonn([...base, '--sram-liberty', missing]), new RegExp(`^taxonn: SRAM liberty file ${missing} not found\\n$`));
+    expect(fs.existsSync(keep)).toBe(false); // nothing written
+  });
+});
