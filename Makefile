@@ -3,11 +3,11 @@ SHELL := /bin/bash
 .DEFAULT_GOAL := help
 NPX := npx --no-install
 
-.PHONY: help setup tools demo test typecheck unit bench bindings clean
+.PHONY: help setup tools demo test typecheck lint unit bench bindings clean
 
 help:
 	@echo "make demo   - generate the TaxoNN blocks into rtl-out/ and check them against the golden model"
-	@echo "make test   - type check and run the whole test suite"
+	@echo "make test   - type check, lint (format and rules) and run the whole test suite"
 	@echo "make bench  - run the benchmarks (numbers go to BENCHMARKS.md by hand, with the command)"
 	@echo "make setup  - install the Debian tools and npm packages the project needs"
 
@@ -34,7 +34,10 @@ typecheck: setup
 unit: setup
 	$(NPX) vitest run
 
-test: typecheck unit
+lint: setup
+	npm run --silent lint
+
+test: typecheck lint unit
 
 bench: setup
 	$(NPX) tsx bench/run.ts

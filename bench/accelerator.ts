@@ -48,12 +48,23 @@ async function trainRow(dataset: 'mnist' | 'fashion-mnist', cfg: Config, limit: 
 
 async function main() {
   const rows: string[] = [];
-  for (const [pes, inputs, errors] of [[4, true, true], [16, true, true], [64, true, true], [16, true, false], [16, false, false]] as const) {
+  for (const [pes, inputs, errors] of [
+    [4, true, true],
+    [16, true, true],
+    [64, true, true],
+    [16, true, false],
+    [16, false, false],
+  ] as const) {
     rows.push(await streamRow(parseConfig({ ...DEFAULT_CONFIG, pes, skipZeroInputs: inputs, skipZeroErrors: errors }), pes === 4 ? 100 : 300));
     process.stderr.write(`${rows.at(-1)}\n`);
   }
   const trains: string[] = [];
-  const trainRuns = [['mnist', true, true], ['fashion-mnist', true, true], ['fashion-mnist', true, false], ['mnist', false, false]] as const;
+  const trainRuns = [
+    ['mnist', true, true],
+    ['fashion-mnist', true, true],
+    ['fashion-mnist', true, false],
+    ['mnist', false, false],
+  ] as const;
   for (const [dataset, inputs, errors] of trainRuns) {
     trains.push(await trainRow(dataset, parseConfig({ ...DEFAULT_CONFIG, skipZeroInputs: inputs, skipZeroErrors: errors }), inputs ? 10_000 : 1000));
     process.stderr.write(`${trains.at(-1)}\n`);

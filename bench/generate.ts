@@ -98,8 +98,6 @@ try {
   rmSync(tmp, { recursive: true, force: true });
 }
 
-console.log(
-  `\n| design | build + emit (median of ${RUNS}) | runs, ms (in order) | modules | instances in top | Verilog lines | verilator --lint-only -Wall |`,
-);
+console.log(`\n| design | build + emit (median of ${RUNS}) | runs, ms (in order) | modules | instances in top | Verilog lines | verilator --lint-only -Wall |`);
 console.log('| --- | --- | --- | --- | --- | --- | --- |');
 for (const r of rows) console.log(`| ${r.join(' | ')} |`);

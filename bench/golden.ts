@@ -33,7 +33,12 @@ function prototypes(rng: Rng): Uint8Array[] {
       let y = rng.int(6, 21);
       const len = rng.int(10, 30);
       for (let s = 0; s < len && on < 0.2 * 784; s++) {
-        for (const [dx, dy] of [[0, 0], [1, 0], [0, 1], [1, 1]] as const) {
+        for (const [dx, dy] of [
+          [0, 0],
+          [1, 0],
+          [0, 1],
+          [1, 1],
+        ] as const) {
           const k = (y + dy) * 28 + (x + dx);
           if (k >= 0 && k < 784 && img[k] === 0) {
             img[k] = dx + dy === 2 ? rng.int(16, 64) : 64;
@@ -113,9 +118,19 @@ function measure(what: string, labels: readonly number[]): string {
 
 // The prototype labels (learnable: the errors shrink) and random labels (see the top).
 const labelRng = new Rng(77);
-const rows = [measure('MNIST-like prototypes', data.y), measure('same inputs, random labels', data.y.map(() => labelRng.int(0, 9)))];
+const rows = [
+  measure('MNIST-like prototypes', data.y),
+  measure(
+    'same inputs, random labels',
+    data.y.map(() => labelRng.int(0, 9)),
+  ),
+];
 
-console.log(`GoldenAccelerator training throughput (${cpus()[0]?.model ?? 'unknown CPU'}, Node ${process.version}, one core; ${PASS_SAMPLES} training samples per pass)\n`);
-console.log('| network and formats | inputs | training samples/s (median of 5) | runs, samples/s | running train accuracy, last pass | weight digest after a pass |');
+console.log(
+  `GoldenAccelerator training throughput (${cpus()[0]?.model ?? 'unknown CPU'}, Node ${process.version}, one core; ${PASS_SAMPLES} training samples per pass)\n`,
+);
+console.log(
+  '| network and formats | inputs | training samples/s (median of 5) | runs, samples/s | running train accuracy, last pass | weight digest after a pass |',
+);
 console.log('| --- | --- | --- | --- | --- | --- |');
 for (const r of rows) console.log(r);

@@ -30,7 +30,10 @@ function runBench(file: string): Promise<{ code: number; stdout: string; ms: num
   });
 }
 
-const load = () => loadavg().map((l) => l.toFixed(2)).join(' ');
+const load = () =>
+  loadavg()
+    .map((l) => l.toFixed(2))
+    .join(' ');
 let verilatorVersion: string;
 try {
   verilatorVersion = verilator().version;

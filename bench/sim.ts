@@ -18,7 +18,7 @@ const add = (what: string, value: string, note = '') => {
   process.stderr.write(`${what}: ${value}\n`);
 };
 const seconds = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
-const rate = (cycles: number, ms: number) => `${((cycles / ms) * 1000 / 1e6).toFixed(2)} M cycles/s`;
+const rate = (cycles: number, ms: number) => `${(((cycles / ms) * 1000) / 1e6).toFixed(2)} M cycles/s`;
 
 async function timed<T>(f: () => Promise<T> | T): Promise<[T, number]> {
   const t0 = performance.now();

@@ -32,4 +32,6 @@ for (let s = first; Date.now() - t0 < minutes * 60_000; s++) {
   rounds++;
   process.stderr.write(`\r${rounds} rounds (seeds ${first}..${s}), ${((Date.now() - t0) / 60000).toFixed(1)} min`);
 }
-process.stdout.write(`\nfuzz-emit: ${rounds} rounds (${rounds * 70} random expressions, seeds ${first}..${first + rounds - 1}) without a difference in ${minutes} min\n`);
+process.stdout.write(
+  `\nfuzz-emit: ${rounds} rounds (${rounds * 70} random expressions, seeds ${first}..${first + rounds - 1}) without a difference in ${minutes} min\n`,
+);

@@ -31,7 +31,12 @@ async function main() {
     fc.asyncProperty(verifyCaseArb, fc.integer({ min: 1, max: 0x7fffffff }), async (c: VerifyCase, x: number) => {
       const { design } = emitForSim(generateAccelerator(c.cfg).top);
       if (!(await verilatorLint(design.files, design.top)).ok) return false;
-      const r = await verify(c.cfg, { samples: c.samples, seed: stimulusSeed(c.cfg.seed, c.stimulusSeed), stallPermille: c.stalls ? CLI_STALLS : 0, xRandomSeed: x });
+      const r = await verify(c.cfg, {
+        samples: c.samples,
+        seed: stimulusSeed(c.cfg.seed, c.stimulusSeed),
+        stallPermille: c.stalls ? CLI_STALLS : 0,
+        xRandomSeed: x,
+      });
       configs++;
       samples += c.samples;
       process.stderr.write(`\r${configs} configurations, ${samples} samples, ${((Date.now() - t0) / 60000).toFixed(1)} min`);

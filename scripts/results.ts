@@ -18,7 +18,16 @@ import { RESULTS_CACHE_DIR, readCachedResult } from '../src/flows/results/cache.
 import { writeFileAtomic } from '../src/util/atomic-write.js';
 import { testErrorPlot } from '../src/flows/results/plot.js';
 import { DEFAULT_CONFIG, type Rounding } from '../src/config/index.js';
-import { CLAIMS_CACHE_DIR, claimsJobs, defaultClaimsPlan, readClaimsResult, renderClaims, runClaimsJob, writeClaimsResult, type ClaimsResult } from '../src/flows/results/claims.js';
+import {
+  CLAIMS_CACHE_DIR,
+  claimsJobs,
+  defaultClaimsPlan,
+  readClaimsResult,
+  renderClaims,
+  runClaimsJob,
+  writeClaimsResult,
+  type ClaimsResult,
+} from '../src/flows/results/claims.js';
 import { DEFAULT_FORMAT, DEFAULT_PLAN, planJobs, runKey, type FormatChoice, type Job } from '../src/flows/results/plan.js';
 import { meanGapOf, summarize, type RunResult, type Summary } from '../src/flows/results/summary.js';
 import { renderResultsMarkdown } from '../src/flows/results/markdown.js';
@@ -125,7 +134,9 @@ async function main() {
   }
   const todo = jobs.filter((j) => !results.has(j.key));
   const cached = jobs.length - todo.length;
-  process.stderr.write(`results: ${jobs.length} runs, ${cached} cached in ${path.relative(repoRoot, RESULTS_CACHE_DIR)}/, ${todo.length} to run on ${Math.min(opts.workers, todo.length)} workers\n`);
+  process.stderr.write(
+    `results: ${jobs.length} runs, ${cached} cached in ${path.relative(repoRoot, RESULTS_CACHE_DIR)}/, ${todo.length} to run on ${Math.min(opts.workers, todo.length)} workers\n`,
+  );
   if (opts.dryRun) {
     for (const j of jobs) process.stdout.write(`${results.has(j.key) ? 'cached' : 'to run'}  ${j.label}  (${j.key})\n`);
     return;
@@ -149,7 +160,9 @@ async function main() {
     saveLedger();
     const err = r.testError === null ? 'no test error' : `test error ${(100 * r.testError).toFixed(2)}%`;
     const eq = r.engine === 'rtl' ? (r.equivalent ? ', EQUIVALENT' : ', MISMATCH') : '';
-    process.stderr.write(`[${String(done).padStart(String(todo.length).length)}/${todo.length} ${clock((performance.now() - t0) / 1000)}] ${job.label}: ${err}${eq} (${r.wallSeconds.toFixed(1)} s)\n`);
+    process.stderr.write(
+      `[${String(done).padStart(String(todo.length).length)}/${todo.length} ${clock((performance.now() - t0) / 1000)}] ${job.label}: ${err}${eq} (${r.wallSeconds.toFixed(1)} s)\n`,
+    );
   });
 
   const summary = summarize(DEFAULT_PLAN, (spec) => results.get(runKey(spec)));
@@ -157,20 +170,24 @@ async function main() {
   const claims = opts.claims ? await runClaims(summary, opts.fresh) : undefined;
   const wallSeconds = (performance.now() - t0) / 1000;
   const c = commit();
-  const md = renderResultsMarkdown(summary, {
-    date: new Date().toISOString().replace(/\.\d+Z$/, 'Z'),
-    node: process.version,
-    machine: machine(),
-    loadStart: ledger.loadStart,
-    loadEnd: ledger.invocations.at(-1)?.loadEnd ?? os.loadavg()[0]!,
-    workers: opts.workers,
-    wallSeconds: ledger.invocations.reduce((s, i) => s + i.wallSeconds, 0),
-    invocations: ledger.invocations.length,
-    runsComputed: ledger.invocations.reduce((s, i) => s + i.runsComputed, 0),
-    runsCached: ledger.runsCachedAtStart,
-    runSeconds: jobs.reduce((s, j) => s + (results.get(j.key)?.wallSeconds ?? 0), 0),
-    ...(c ? { commit: c } : {}),
-  }, claims ? { claims } : {});
+  const md = renderResultsMarkdown(
+    summary,
+    {
+      date: new Date().toISOString().replace(/\.\d+Z$/, 'Z'),
+      node: process.version,
+      machine: machine(),
+      loadStart: ledger.loadStart,
+      loadEnd: ledger.invocations.at(-1)?.loadEnd ?? os.loadavg()[0]!,
+      workers: opts.workers,
+      wallSeconds: ledger.invocations.reduce((s, i) => s + i.wallSeconds, 0),
+      invocations: ledger.invocations.length,
+      runsComputed: ledger.invocations.reduce((s, i) => s + i.runsComputed, 0),
+      runsCached: ledger.runsCachedAtStart,
+      runSeconds: jobs.reduce((s, j) => s + (results.get(j.key)?.wallSeconds ?? 0), 0),
+      ...(c ? { commit: c } : {}),
+    },
+    claims ? { claims } : {},
+  );
   writeFileAtomic(PLOT_SVG, testErrorPlot(summary));
   writeFileAtomic(RESULTS_MD, md);
   process.stderr.write(`results: wrote ${path.relative(repoRoot, RESULTS_MD)} and ${path.relative(repoRoot, PLOT_SVG)} in ${clock(wallSeconds)}\n`);
@@ -191,7 +208,9 @@ async function runClaims(summary: Summary, fresh: boolean): Promise<string> {
     if (r) done.push(r);
     return !r;
   });
-  process.stderr.write(`results: hardware claims: ${jobs.length} steps, ${jobs.length - todo.length} cached in ${path.relative(repoRoot, CLAIMS_CACHE_DIR)}/, ${todo.length} to run\n`);
+  process.stderr.write(
+    `results: hardware claims: ${jobs.length} steps, ${jobs.length - todo.length} cached in ${path.relative(repoRoot, CLAIMS_CACHE_DIR)}/, ${todo.length} to run\n`,
+  );
   for (const [n, j] of todo.entries()) {
     const r = await runClaimsJob(j, plan);
     writeClaimsResult(CLAIMS_CACHE_DIR, r);

@@ -43,7 +43,8 @@ export async function run(log: (line: string) => void = console.log): Promise<vo
   } catch (e) {
     if (e instanceof DesignErrors) msg = e.message;
   }
-  if (!/samples 't', which domain fast of module unsafe_counter drives, without a synchroniser/.test(msg)) throw new Error(`two-clocks: the crossing was not caught: ${msg}`);
+  if (!/samples 't', which domain fast of module unsafe_counter drives, without a synchroniser/.test(msg))
+    throw new Error(`two-clocks: the crossing was not caught: ${msg}`);
   log('two-clocks: the same counter without a synchroniser is refused, naming both domains');
 }
 

@@ -60,7 +60,13 @@ export function controller(m: Module, plan: Plan, u: ControlledUnits): Controlle
   const errors = banks.errors;
   const groupErrorsZero =
     plan.skipZeroErrors && errors
-      ? m.wire('group_errors_zero', errors.rdata.map((e, q) => seq.laneCount.gt(q).and(e.orR())).reduce((a, b) => a.or(b)).not())
+      ? m.wire(
+          'group_errors_zero',
+          errors.rdata
+            .map((e, q) => seq.laneCount.gt(q).and(e.orR()))
+            .reduce((a, b) => a.or(b))
+            .not(),
+        )
       : undefined;
   m.assign(host.result.valid, fsm.is('emit'));
   m.assign(host.result.data, u.drain.bestIndex.zext(RESULT_BITS));

@@ -25,5 +25,17 @@ export interface Layout {
 export function layout(cfg: Config): Layout {
   const { P, L, K, sizes, formats } = plan(cfg);
   const { weightDepth, errorDepth, actDepth, inputDepth } = sizes;
-  return { P, L, layers: sizes.layers, weightDepth, errorDepth, actDepth, inputDepth, K, weightFmt: formats.weight, actFmt: formats.act, errorFmt: formats.error };
+  return {
+    P,
+    L,
+    layers: sizes.layers,
+    weightDepth,
+    errorDepth,
+    actDepth,
+    inputDepth,
+    K,
+    weightFmt: formats.weight,
+    actFmt: formats.act,
+    errorFmt: formats.error,
+  };
 }

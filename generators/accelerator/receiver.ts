@@ -57,7 +57,12 @@ export function pairReceiver(m: Module, plan: Plan, sample: HostPorts['sample'],
   const write = m.wire('rx_write', busy.and(pend.orR()));
   const aw = inbuf.waddr.width;
   m.assign(inbuf.we, write);
-  m.assign(inbuf.waddr, mux(bank, lit(N0, UInt(aw)), lit(0, UInt(aw))).add(count).truncate(aw));
+  m.assign(
+    inbuf.waddr,
+    mux(bank, lit(N0, UInt(aw)), lit(0, UInt(aw)))
+      .add(count)
+      .truncate(aw),
+  );
   m.assign(inbuf.wdata, cat(base.add(lane.zext(bw)).truncate(bits.inputIndex), value));
   const isLast = next.eq(lastBase);
   const beatMask = m.wire('rx_beat_mask', nonZeroLanes(sample.data, K, Ab, lastLanes, isLast));

@@ -96,9 +96,7 @@ export function sequencer(m: Module, plan: Plan, tables: LayerTables, banks: Ban
   const lastGroup = m.wire('last_group', group.eq(tables.lastGroup));
 
   const advanceAddr = () =>
-    addr.set(
-      input.kind === 'pairs' ? mux(tables.isFirst, mux(colIsBias, addr.add(N0 + 1).truncate(bits.weightAddr), addr), addr.inc()) : addr.inc(),
-    );
+    addr.set(input.kind === 'pairs' ? mux(tables.isFirst, mux(colIsBias, addr.add(N0 + 1).truncate(bits.weightAddr), addr), addr.inc()) : addr.inc());
   const nextInput = () => {
     if (input.kind === 'words') {
       const { word, lane } = input;

@@ -24,19 +24,55 @@ export function layerTables(m: Module, plan: Plan): LayerTables {
   const layers = sizes.layers;
   const layer = m.reg('layer', UInt(bits.layer), { init: 0 });
   const table = (name: string, values: readonly number[], width: number) => layerTable(m, name, layer, values, width);
-  const nIn = table('layer_n_in', layers.map((l) => l.nIn), bits.column);
-  const nOut = table('layer_n_out', layers.map((l) => l.nOut), bits.neuron);
-  const lastGroup = table('layer_last_group', layers.map((l) => l.groups - 1), bits.group);
-  const rowLen = table('layer_row_len', layers.map((l) => l.rowLen), bits.weightAddr + 1);
-  const weightBase = table('layer_weight_base', layers.map((l) => l.weightBase), bits.weightAddr);
+  const nIn = table(
+    'layer_n_in',
+    layers.map((l) => l.nIn),
+    bits.column,
+  );
+  const nOut = table(
+    'layer_n_out',
+    layers.map((l) => l.nOut),
+    bits.neuron,
+  );
+  const lastGroup = table(
+    'layer_last_group',
+    layers.map((l) => l.groups - 1),
+    bits.group,
+  );
+  const rowLen = table(
+    'layer_row_len',
+    layers.map((l) => l.rowLen),
+    bits.weightAddr + 1,
+  );
+  const weightBase = table(
+    'layer_weight_base',
+    layers.map((l) => l.weightBase),
+    bits.weightAddr,
+  );
   const errors = plan.trains
     ? {
-        base: table('layer_error_base', layers.map((l) => l.errorBase), bits.errorAddr),
-        lowerBase: table('layer_lower_error_base', layers.map((l, k) => (k ? (layers[k - 1]?.errorBase ?? 0) : 0)), bits.errorAddr),
+        base: table(
+          'layer_error_base',
+          layers.map((l) => l.errorBase),
+          bits.errorAddr,
+        ),
+        lowerBase: table(
+          'layer_lower_error_base',
+          layers.map((_, k) => (k ? (layers[k - 1]?.errorBase ?? 0) : 0)),
+          bits.errorAddr,
+        ),
       }
     : undefined;
-  const inActBase = table('layer_in_act_base', layers.map((l) => l.inActBase), bits.actAddr);
-  const outActBase = table('layer_out_act_base', layers.map((l) => l.outActBase), bits.actAddr);
+  const inActBase = table(
+    'layer_in_act_base',
+    layers.map((l) => l.inActBase),
+    bits.actAddr,
+  );
+  const outActBase = table(
+    'layer_out_act_base',
+    layers.map((l) => l.outActBase),
+    bits.actAddr,
+  );
   const isFirst = m.wire('is_first_layer', layer.eq(0));
   const isOutput = m.wire('is_output_layer', layer.eq(sizes.L - 1));
   const common = { layer, nIn, nOut, lastGroup, rowLen, weightBase, inActBase, outActBase, isFirst, isOutput };

@@ -17,7 +17,7 @@
 import { createHash } from 'node:crypto';
 import type { Config } from '../../src/config/index.js';
 import { Bool, Fsm, UInt, buildModule, lit, mux, stableJson, type Expr, type Module } from '../../src/hdl/index.js';
-import { backward } from './backward.js';
+import { backward, type Deltas } from './backward.js';
 import { banks as buildBanks, type Banks } from './banks.js';
 import { controller, type Controller } from './controller.js';
 import { drain, drainState } from './drain.js';
@@ -59,7 +59,7 @@ export function accelerator(cfg: Config): Module {
     const pipe = pipeline(m, plan, seq, banks);
     const pes = peArray(m, plan, pipe, banks);
     const { s1, s2 } = pipe;
-    let deltas;
+    let deltas: Deltas | undefined;
     if (pes.training && s1.training && s2.training) {
       const isUpdate = s2.training.isUpdate;
       const next = updateUnits(m, plan, isUpdate, pes.training.gradients, banks, host);
@@ -67,7 +67,19 @@ export function accelerator(cfg: Config): Module {
       deltas = backward(m, plan, { ...s1, training: s1.training }, { ...s2, training: s2.training }, pes.training.backwardTerms, banks);
     } else weightWrites(m, fsm, host, weightPort.load, banks);
     const drained = drain(m, plan, drainRegs, { tables, banks, pipe, seq, accs: pes.accs }, deltas);
-    const ctl = controller(m, plan, { fsm, host, tables, banks, seq, pipe, drainState: drainRegs, drain: drained, weightPort, ...(deltas ? { deltas } : {}), ...(samplePending ? { samplePending } : {}) });
+    const ctl = controller(m, plan, {
+      fsm,
+      host,
+      tables,
+      banks,
+      seq,
+      pipe,
+      drainState: drainRegs,
+      drain: drained,
+      weightPort,
+      ...(deltas ? { deltas } : {}),
+      ...(samplePending ? { samplePending } : {}),
+    });
     weightReads(m, fsm, banks, pipe, seq.issueAddr, weightPort);
     performanceCounters(m, plan.trains, ctl, host.result.ready);
   });

@@ -45,10 +45,34 @@ function walker(m: Module, plan: Plan, prefix: string): Walker {
   const lane = m.reg(`${prefix}_lane`, UInt(bits.lane), { init: 0 });
   const col = m.reg(`${prefix}_col`, UInt(bits.column), { init: 0 });
   const rowBase = m.reg(`${prefix}_group_base`, UInt(bits.weightAddr), { init: 0 });
-  const nIn = layerTable(m, `${prefix}_n_in`, wl, layers.map((l) => l.nIn), bits.column);
-  const nOut = layerTable(m, `${prefix}_n_out`, wl, layers.map((l) => l.nOut), bits.neuron);
-  const rowLen = layerTable(m, `${prefix}_row_len`, wl, layers.map((l) => l.rowLen), bits.weightAddr + 1);
-  const nextBase = layerTable(m, `${prefix}_next_base`, wl, layers.map((l) => l.weightBase + l.groups * l.rowLen), bits.weightAddr + 1);
+  const nIn = layerTable(
+    m,
+    `${prefix}_n_in`,
+    wl,
+    layers.map((l) => l.nIn),
+    bits.column,
+  );
+  const nOut = layerTable(
+    m,
+    `${prefix}_n_out`,
+    wl,
+    layers.map((l) => l.nOut),
+    bits.neuron,
+  );
+  const rowLen = layerTable(
+    m,
+    `${prefix}_row_len`,
+    wl,
+    layers.map((l) => l.rowLen),
+    bits.weightAddr + 1,
+  );
+  const nextBase = layerTable(
+    m,
+    `${prefix}_next_base`,
+    wl,
+    layers.map((l) => l.weightBase + l.groups * l.rowLen),
+    bits.weightAddr + 1,
+  );
   const endOfRow = m.wire(`${prefix}_end_of_row`, col.eq(nIn));
   const lastRow = m.wire(`${prefix}_last_row`, row.eq(nOut.dec()));
   const last = m.wire(`${prefix}_last`, endOfRow.and(lastRow).and(wl.eq(plan.L - 1)));
@@ -117,9 +141,15 @@ export function weightPort(m: Module, plan: Plan, host: HostPorts, fsm: Fsm<Stat
       m.when(rb.last, () => more.set(0));
     });
   });
-  const done = fsm.is('readback').and(valid.not().or(weightsOut.ready.and(lastQ))).and(more.not());
+  const done = fsm
+    .is('readback')
+    .and(valid.not().or(weightsOut.ready.and(lastQ)))
+    .and(more.not());
   // Lane q's read data when the beat came from bank q (lane 0 otherwise).
-  m.assign(weightsOut.data, rdata.reduce((sel, r, q) => mux(laneQ.eq(q), r, sel)));
+  m.assign(
+    weightsOut.data,
+    rdata.reduce((sel, r, q) => mux(laneQ.eq(q), r, sel)),
+  );
   m.assign(weightsOut.valid, valid);
   m.assign(weightsOut.last, lastQ);
   const ctrlReady = fsm.is('idle').and(weightsIn.valid.not());

@@ -17,16 +17,44 @@ interface CommandFile {
   readonly command: object;
 }
 
-const entry = (name: string, describe: string, file: () => Promise<CommandFile>): CommandEntry => ({ name, describe, load: async () => (await file()).command as CommandModule<object, never> });
+const entry = (name: string, describe: string, file: () => Promise<CommandFile>): CommandEntry => ({
+  name,
+  describe,
+  load: async () => (await file()).command as CommandModule<object, never>,
+});
 
 export const COMMANDS: readonly CommandEntry[] = [
-  entry('demo', 'Generate the TaxoNN blocks and the default accelerator into rtl-out/, lint them and prove them bit-exact against the golden model', () => import('./commands/demo.js')),
-  entry('generate', 'Generate the accelerator: Verilog (one file per module), manifest.json, a FuseSoC .core and a .f file list', () => import('./commands/generate.js')),
-  entry('verify', 'Run a random sample stream through the RTL (Verilator) and the golden model and compare them bit for bit', () => import('./commands/verify.js')),
-  entry('train', 'Train the network on mnist, fashion-mnist or iris with the golden model, the RTL or the float32 reference', () => import('./commands/train.js')),
+  entry(
+    'demo',
+    'Generate the TaxoNN blocks and the default accelerator into rtl-out/, lint them and prove them bit-exact against the golden model',
+    () => import('./commands/demo.js'),
+  ),
+  entry(
+    'generate',
+    'Generate the accelerator: Verilog (one file per module), manifest.json, a FuseSoC .core and a .f file list',
+    () => import('./commands/generate.js'),
+  ),
+  entry(
+    'verify',
+    'Run a random sample stream through the RTL (Verilator) and the golden model and compare them bit for bit',
+    () => import('./commands/verify.js'),
+  ),
+  entry(
+    'train',
+    'Train the network on mnist, fashion-mnist or iris with the golden model, the RTL or the float32 reference',
+    () => import('./commands/train.js'),
+  ),
   entry('synth', 'Synthesise the accelerator with Yosys: generic gates, iCE40 or Xilinx resources, or ASIC cell area', () => import('./commands/synth.js')),
   entry('fpga', 'Place and route the accelerator on an iCE40 UP5K or HX8K with nextpnr: Fmax and utilisation', () => import('./commands/fpga.js')),
-  entry('power', 'Estimate power and energy per sample: a real training workload traced in Verilator, OpenSTA, SRAM macro energy', () => import('./commands/power.js')),
-  entry('sweep', 'Run a grid of accelerators through verify, train, synth and power in parallel, resumable; CSV, JSON, Pareto plots', () => import('./commands/sweep.js')),
+  entry(
+    'power',
+    'Estimate power and energy per sample: a real training workload traced in Verilator, OpenSTA, SRAM macro energy',
+    () => import('./commands/power.js'),
+  ),
+  entry(
+    'sweep',
+    'Run a grid of accelerators through verify, train, synth and power in parallel, resumable; CSV, JSON, Pareto plots',
+    () => import('./commands/sweep.js'),
+  ),
   entry('bindings', "Regenerate the typed TS port bindings of taxonn's own blocks in test/support/bindings/", () => import('./commands/bindings.js')),
 ];

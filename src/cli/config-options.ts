@@ -11,7 +11,9 @@ import { ConfigError, DEFAULT_CONFIG, FIELD_RULES, fracRule, resolveConfig, show
 import { CONFIG_FIELDS, formatText, orList, type ConfigField, type ConfigFlag } from '../config/fields.js';
 
 /** The flag of each configuration field (from the field table, src/config/fields.ts). */
-export const CONFIG_FLAGS = Object.freeze(Object.fromEntries(Object.entries(CONFIG_FIELDS).map(([k, f]) => [k, f.flag]))) as { readonly [K in keyof Config]: (typeof CONFIG_FIELDS)[K]['flag'] };
+export const CONFIG_FLAGS = Object.freeze(Object.fromEntries(Object.entries(CONFIG_FIELDS).map(([k, f]) => [k, f.flag]))) as {
+  readonly [K in keyof Config]: (typeof CONFIG_FIELDS)[K]['flag'];
+};
 
 /** The parsed flags as yargs hands them over (strings; formats may be objects via dot notation). */
 export type ConfigArgs = { config?: string } & { [F in ConfigFlag]?: unknown };
@@ -97,7 +99,7 @@ function layersFlag(flag: string, raw: unknown): number[] {
   const v = last(raw);
   const rule = 'must be a comma-separated list of layer sizes like 784,64,10';
   const parts = typeof v === 'number' ? [String(v)] : typeof v === 'string' ? v.split(',').map((s) => s.trim()) : null;
-  if (!parts || !parts.every((p) => /^[+-]?\d+$/.test(p))) throw flagError(flag, rule, v);
+  if (!parts?.every((p) => /^[+-]?\d+$/.test(p))) throw flagError(flag, rule, v);
   return parts.map(Number);
 }
 

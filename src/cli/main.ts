@@ -14,9 +14,7 @@ import { setProgress } from '../sim/progress.js';
 async function main(argv: string[]): Promise<void> {
   argv = joinNegativeValues(argv);
   const wanted = argv.find((a) => !a.startsWith('-'));
-  let y = yargs(argv)
-    .scriptName('taxonn')
-    .usage('$0 <command> [options]\n\nGenerate, check and measure TaxoNN-style DNN training accelerators.');
+  let y = yargs(argv).scriptName('taxonn').usage('$0 <command> [options]\n\nGenerate, check and measure TaxoNN-style DNN training accelerators.');
   for (const c of COMMANDS) {
     // Only the command that runs is loaded; the others are listed by name for --help.
     y = y.command(c.name === wanted ? await c.load() : { command: c.name, describe: c.describe, handler: () => undefined });

@@ -74,7 +74,10 @@ export const DEFAULT_FORMATS = {
 } as const;
 
 /** S = Ef + Af + k − Wf: the right shift that applies η to the product δ·a in the weight format. */
-export function updateShift(f: { weight: Pick<FixedFormat, 'frac'>; act: Pick<FixedFormat, 'frac'>; error: Pick<FixedFormat, 'frac'> }, lrShift: number): number {
+export function updateShift(
+  f: { weight: Pick<FixedFormat, 'frac'>; act: Pick<FixedFormat, 'frac'>; error: Pick<FixedFormat, 'frac'> },
+  lrShift: number,
+): number {
   return f.error.frac + f.act.frac + lrShift - f.weight.frac;
 }
 

@@ -47,7 +47,12 @@ export const CONFIG_FIELDS = {
   },
   act: { flag: 'act', kind: 'format', help: `unsigned activation format bits:frac, frac < bits; or --act.bits/--act.frac (default ${formatText(d.act)})` },
   error: { flag: 'error', kind: 'format', help: `signed error format bits:frac, frac ≤ bits; or --error.bits/--error.frac (default ${formatText(d.error)})` },
-  accBits: { flag: 'acc-bits', kind: 'int', rule: `must be an integer (at most ${L.maxAccBits})`, help: `accumulator bits, minAccBits..${L.maxAccBits} (default ${d.accBits})` },
+  accBits: {
+    flag: 'acc-bits',
+    kind: 'int',
+    rule: `must be an integer (at most ${L.maxAccBits})`,
+    help: `accumulator bits, minAccBits..${L.maxAccBits} (default ${d.accBits})`,
+  },
   lrShift: {
     flag: 'lr-shift',
     kind: 'int',
@@ -69,7 +74,11 @@ export const CONFIG_FIELDS = {
     help: `K, activations per s_sample beat, 1..${L.maxInputsPerBeat}, K · act.bits ≤ ${L.maxBeatBits} (default ${d.inputsPerBeat})`,
   },
   skipZeroInputs: { flag: 'skip-zero-inputs', kind: 'bool', help: `true or false: layer 1 issues only the non-zero inputs (default ${d.skipZeroInputs})` },
-  skipZeroErrors: { flag: 'skip-zero-errors', kind: 'bool', help: `true or false: the update skips groups whose errors are all zero (default ${d.skipZeroErrors})` },
+  skipZeroErrors: {
+    flag: 'skip-zero-errors',
+    kind: 'bool',
+    help: `true or false: the update skips groups whose errors are all zero (default ${d.skipZeroErrors})`,
+  },
 } as const satisfies { readonly [K in keyof Config]: ConfigField };
 
 /** The flag of each configuration field. */

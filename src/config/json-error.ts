@@ -116,7 +116,8 @@ function describe(text: string, e: FirstError): { pos: number; reason: string } 
       break;
   }
   const c = text[e.offset];
-  if ((c === '}' && e.expect === 'name') || (c === ']' && e.expect === 'value' && e.inside === '[')) return { pos: e.offset, reason: `a trailing comma before '${c}'` };
+  if ((c === '}' && e.expect === 'name') || (c === ']' && e.expect === 'value' && e.inside === '['))
+    return { pos: e.offset, reason: `a trailing comma before '${c}'` };
   const literal = e.expect === 'value' ? literalFault(text, e.offset, e.length, e.inside) : undefined;
   return literal ?? { pos: e.offset, reason: unexpected(text, e.offset, expected) };
 }

@@ -50,7 +50,13 @@ export function readConfigFile(file: string): unknown {
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     const why =
-      code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a directory' : code === 'EACCES' ? 'permission denied' : (e as Error).message.split('\n')[0];
+      code === 'ENOENT'
+        ? 'no such file'
+        : code === 'EISDIR'
+          ? 'it is a directory'
+          : code === 'EACCES'
+            ? 'permission denied'
+            : (e as Error).message.split('\n')[0];
     throw new ConfigError(`config: cannot read ${file}: ${why}`);
   }
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);

@@ -128,8 +128,7 @@ export function fracRule(format: FormatName, bits?: unknown): string {
   return `must be an integer in 0..${r.fracMax(b)} (${r.note})`;
 }
 
-const int = (lo: number, hi: number, rule: string) =>
-  z.number({ error: rule }).int({ error: rule }).min(lo, { error: rule }).max(hi, { error: rule });
+const int = (lo: number, hi: number, rule: string) => z.number({ error: rule }).int({ error: rule }).min(lo, { error: rule }).max(hi, { error: rule });
 
 function formatSchema(name: FormatName) {
   const rule = FORMAT_RULES[name];
@@ -209,9 +208,7 @@ export const configSchema = z
       const { weight: w, act: a, error: e } = v;
       const lo = w.frac - e.frac - a.frac;
       if (v.lrShift < lo) {
-        const why =
-          `the update shift S = error.frac + act.frac + lrShift − weight.frac = ` +
-          `${e.frac} + ${a.frac} + lrShift − ${w.frac} must be ≥ 0`;
+        const why = `the update shift S = error.frac + act.frac + lrShift − weight.frac = ` + `${e.frac} + ${a.frac} + lrShift − ${w.frac} must be ≥ 0`;
         fail(
           'lrShift',
           lo > LIMITS.maxLrShift
@@ -224,7 +221,10 @@ export const configSchema = z
       // The learning-rate register is Q0.16: η = 2^-k must be representable, and the
       // multiplier's product needs a right shift of error.frac + act.frac − weight.frac + 16 ≥ 16.
       if (v.lrShift < 1 || v.lrShift > DEDICATED_LR_FRAC) {
-        fail('lrShift', `must be an integer in 1..${DEDICATED_LR_FRAC} for the dedicated variant (η = 2^-lrShift is held in a Q0.${DEDICATED_LR_FRAC} register)`);
+        fail(
+          'lrShift',
+          `must be an integer in 1..${DEDICATED_LR_FRAC} for the dedicated variant (η = 2^-lrShift is held in a Q0.${DEDICATED_LR_FRAC} register)`,
+        );
       } else if (v.error.frac + v.act.frac < v.weight.frac) {
         const most = v.error.frac + v.act.frac;
         ctx.issues.push({
@@ -315,7 +315,13 @@ function showFull(v: unknown, depth = 0): string {
   if (v === undefined) return 'nothing';
   if (typeof v === 'string') return JSON.stringify(v);
   if (typeof v === 'bigint') return `${v}n`;
-  if (Array.isArray(v)) return depth > 2 ? '[…]' : `[${v.slice(0, 40).map((x) => showFull(x, depth + 1)).join(', ')}${v.length > 40 ? ', …' : ''}]`;
+  if (Array.isArray(v))
+    return depth > 2
+      ? '[…]'
+      : `[${v
+          .slice(0, 40)
+          .map((x) => showFull(x, depth + 1))
+          .join(', ')}${v.length > 40 ? ', …' : ''}]`;
   if (v !== null && typeof v === 'object') {
     if (depth > 2) return '{…}';
     return `{${Object.entries(v)

@@ -53,7 +53,8 @@ export const panelStart = (b: PanelBox, title: string): string[] => [
 export const panelFrame = (b: PanelBox): string =>
   `<rect x="${b.x0}" y="${b.top}" width="${b.x1 - b.x0}" height="${b.bottom - b.top}" fill="none" stroke="#444444" stroke-width="1"/>`;
 
-export const xAxisLabel = (b: PanelBox, text: string): string => `<text x="${r1((b.x0 + b.x1) / 2)}" y="${b.bottom + 36}" text-anchor="middle">${escapeXml(text)}</text>`;
+export const xAxisLabel = (b: PanelBox, text: string): string =>
+  `<text x="${r1((b.x0 + b.x1) / 2)}" y="${b.bottom + 36}" text-anchor="middle">${escapeXml(text)}</text>`;
 
 /** The y axis label, turned, left of the first panel. */
 export const yAxisLabel = (b: PanelBox, text: string): string =>

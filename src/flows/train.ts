@@ -17,7 +17,18 @@
  * (`initialWeights(cfg, seed)`) and the epoch shuffles (`Rng(seed ^ SHUFFLE_SALT)`, one
  * Fisher–Yates permutation per epoch, drawn in epoch order), so all engines see the same run.
  */
-import { DEFAULT_CONFIG, VARIANTS, deepMerge, defaultsFor, hasPath, readConfigFile, resolveConfig, type Config, type ConfigPath, type Variant } from '../config/index.js';
+import {
+  DEFAULT_CONFIG,
+  VARIANTS,
+  deepMerge,
+  defaultsFor,
+  hasPath,
+  readConfigFile,
+  resolveConfig,
+  type Config,
+  type ConfigPath,
+  type Variant,
+} from '../config/index.js';
 import { GoldenAccelerator, initialWeights } from '../model/accelerator.js';
 import { loadDataset, quantizeInputs, type Dataset, type DatasetName } from '../model/datasets/index.js';
 import { weightDigest } from '../model/digest.js';
@@ -207,12 +218,14 @@ function checkFits(cfg: Config, data: Dataset): void {
 
 export async function trainOnDataset(opts: TrainOptions): Promise<TrainReport> {
   const cfg = opts.config;
-  if (!(ENGINES as readonly string[]).includes(opts.engine)) throw new TrainUsageError(`train: unknown engine ${JSON.stringify(opts.engine)} (known: ${ENGINES.join(', ')})`);
+  if (!(ENGINES as readonly string[]).includes(opts.engine))
+    throw new TrainUsageError(`train: unknown engine ${JSON.stringify(opts.engine)} (known: ${ENGINES.join(', ')})`);
   if (cfg.variant === 'inference') {
     throw new TrainUsageError('train: the inference variant cannot train (it has no backward or update path); use --variant taxonn or dedicated');
   }
   if (!Number.isSafeInteger(opts.epochs) || opts.epochs < 1) throw new TrainUsageError(`train: epochs must be a positive integer, got ${opts.epochs}`);
-  if (opts.limit !== undefined && (!Number.isSafeInteger(opts.limit) || opts.limit < 1)) throw new TrainUsageError(`train: limit must be a positive integer, got ${opts.limit}`);
+  if (opts.limit !== undefined && (!Number.isSafeInteger(opts.limit) || opts.limit < 1))
+    throw new TrainUsageError(`train: limit must be a positive integer, got ${opts.limit}`);
   const data = typeof opts.dataset === 'string' ? loadDataset(opts.dataset, opts.dataDir ? { dir: opts.dataDir } : {}) : opts.dataset;
   checkFits(cfg, data);
   const nTrain = Math.min(data.train.y.length, opts.limit ?? Infinity);
@@ -375,7 +388,12 @@ async function rtlEngine(cfg: Config, q: Quantised, opts: TrainOptions): Promise
         const k = await firstDivergence(cfg, q, history, ids, toSample);
         const replay = [...history, ...ids.slice(0, k + 1)].map(toSample);
         const n = replay.length - 1;
-        const m = await locate(cfg, q.weights0, replay, n, { samples: replay.length, seed: 1, stallPermille: 0, ...(opts.goldenConfig ? { goldenConfig: opts.goldenConfig } : {}) });
+        const m = await locate(cfg, q.weights0, replay, n, {
+          samples: replay.length,
+          seed: 1,
+          stallPermille: 0,
+          ...(opts.goldenConfig ? { goldenConfig: opts.goldenConfig } : {}),
+        });
         return { ...m, epoch };
       }
       history.push(...ids);
@@ -393,7 +411,13 @@ async function rtlEngine(cfg: Config, q: Quantised, opts: TrainOptions): Promise
  * differ in prediction or weight digest: a replay from the initial weights, with a digest after
  * every sample of the chunk.
  */
-async function firstDivergence(cfg: Config, q: Quantised, history: readonly number[], chunk: readonly number[], toSample: (i: number) => Sample): Promise<number> {
+async function firstDivergence(
+  cfg: Config,
+  q: Quantised,
+  history: readonly number[],
+  chunk: readonly number[],
+  toSample: (i: number) => Sample,
+): Promise<number> {
   const g = new GoldenAccelerator(q.goldenConfig);
   g.loadWeights(q.weights0);
   for (const i of history) g.train(q.codes[i]!, q.labels[i]!);

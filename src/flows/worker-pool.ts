@@ -48,7 +48,9 @@ export interface PoolOptions<J extends { readonly key: string }, R> {
 }
 
 /** What a worker sends back about a job. */
-export type JobReply<R> = { readonly type: 'done'; readonly key: string; readonly result: R } | { readonly type: 'error'; readonly key: string; readonly message: string };
+export type JobReply<R> =
+  | { readonly type: 'done'; readonly key: string; readonly result: R }
+  | { readonly type: 'error'; readonly key: string; readonly message: string };
 
 /** Runs `jobs` in order on the pool's workers; resolves when every job has settled. */
 export function runPool<J extends { readonly key: string }, R>(jobs: readonly J[], o: PoolOptions<J, R>): Promise<void> {
@@ -77,7 +79,11 @@ export function runPool<J extends { readonly key: string }, R>(jobs: readonly J[
       return true;
     };
     const spawn = () => {
-      const w = fork(o.worker, [], { execArgv: [...o.execArgv], cwd: o.cwd, stdio: o.output === 'inherit' ? ['ignore', 'inherit', 'inherit', 'ipc'] : ['ignore', 'pipe', 'pipe', 'ipc'] });
+      const w = fork(o.worker, [], {
+        execArgv: [...o.execArgv],
+        cwd: o.cwd,
+        stdio: o.output === 'inherit' ? ['ignore', 'inherit', 'inherit', 'ipc'] : ['ignore', 'pipe', 'pipe', 'ipc'],
+      });
       workers.push(w);
       if (typeof o.output === 'function') {
         forwardLines(w.stdout, o.output);

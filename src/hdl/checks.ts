@@ -105,7 +105,12 @@ function firstGap(stmts: readonly Stmt[], t: Signal): SourceLoc | undefined | nu
       else if (b !== null && (mentions(s.then, t) || mentions(s.else, t))) gap ??= b ?? s.loc;
     } else if (s.k === 'switch') {
       const bodies = s.cases.map((c) => c.body);
-      const covered = s.default !== undefined || coversAll(s.sel, s.cases.reduce((n, c) => n + c.values.length, 0));
+      const covered =
+        s.default !== undefined ||
+        coversAll(
+          s.sel,
+          s.cases.reduce((n, c) => n + c.values.length, 0),
+        );
       if (s.default) bodies.push(s.default);
       const gaps = bodies.map((b) => firstGap(b, t));
       if (covered && gaps.every((g) => g === null)) return null;

@@ -142,7 +142,12 @@ export function elaborate(top: Module, structureOf?: StructureOf): Design {
       );
       continue;
     }
-    const special = specialisedNames(name, reps.filter((m) => m !== top), keyOf, taken);
+    const special = specialisedNames(
+      name,
+      reps.filter((m) => m !== top),
+      keyOf,
+      taken,
+    );
     for (const m of objs) names.set(m, m === top ? name : special.get(keyOf(m))!);
   }
   if (errors.length) throw new DesignErrors(errors);
@@ -194,5 +199,8 @@ function paramTag(k: string, v: unknown): string {
   if (typeof v === 'boolean') return v ? key : `no_${key}`;
   if (v === undefined) return `no_${key}`;
   if (typeof v === 'string' && /^[A-Za-z0-9_]{1,16}$/.test(v)) return `${key}_${v}`;
-  return `${key}_${createHash('sha256').update(stableJson(v) ?? 'undefined').digest('hex').slice(0, 6)}`;
+  return `${key}_${createHash('sha256')
+    .update(stableJson(v) ?? 'undefined')
+    .digest('hex')
+    .slice(0, 6)}`;
 }

@@ -81,10 +81,7 @@ export function designError(kind: DesignErrorKind, detail: string, loc: SourceLo
 
 export class DesignErrors extends Error {
   constructor(readonly errors: readonly DesignError[]) {
-    super(
-      `${errors.length} design error${errors.length === 1 ? '' : 's'}:\n` +
-        errors.map((e) => `  ${e.message}`).join('\n'),
-    );
+    super(`${errors.length} design error${errors.length === 1 ? '' : 's'}:\n` + errors.map((e) => `  ${e.message}`).join('\n'));
     this.name = 'DesignErrors';
   }
 }

@@ -7,18 +7,7 @@
 import { reportError } from './context.js';
 import { constantValue, evaluate } from './eval.js';
 import { callerLoc, type SourceLoc } from './source.js';
-import {
-  Bool,
-  type HdlType,
-  SInt,
-  UInt,
-  fits,
-  fromBits,
-  maxValue,
-  minValue,
-  typeName,
-  MAX_WIDTH,
-} from './types.js';
+import { Bool, type HdlType, SInt, UInt, fits, fromBits, maxValue, minValue, typeName, MAX_WIDTH } from './types.js';
 
 export type ExprKind =
   | 'const'
@@ -281,10 +270,7 @@ export class Expr {
   /** Extend to `width` bits: sign-extension for SInt, zero-extension for UInt. Never narrows. */
   resize(width: number): Expr {
     if (width < this.width) {
-      reportError(
-        'width',
-        `resize(${width}) would narrow ${this.describe()} of type ${typeName(this.type)}; use truncate(), saturate() or shr()`,
-      );
+      reportError('width', `resize(${width}) would narrow ${this.describe()} of type ${typeName(this.type)}; use truncate(), saturate() or shr()`);
       return poison({ signed: this.signed, width });
     }
     if (width === this.width) return this;
@@ -598,10 +584,7 @@ function bitwise(kind: 'and' | 'or' | 'xor', a: Expr, b: Operand): Expr {
   const o = b instanceof Expr ? b : toExpr(b, a.type);
   if (o.width !== a.width || o.signed !== a.signed) {
     if (!a.poisoned && !o.poisoned) {
-      reportError(
-        'width',
-        `${kind}: operands must have the same type: ${a.describe()} is ${typeName(a.type)}, ${o.describe()} is ${typeName(o.type)}`,
-      );
+      reportError('width', `${kind}: operands must have the same type: ${a.describe()} is ${typeName(a.type)}, ${o.describe()} is ${typeName(o.type)}`);
     }
     return poison(a.type);
   }
@@ -629,7 +612,11 @@ function compare(kind: 'eq' | 'ne' | 'lt' | 'le' | 'gt' | 'ge', a: Expr, b: Oper
   // is a constant (and Verilator's lint would flag it).
   const va = constantValue(a);
   const vb = constantValue(o);
-  if (va !== undefined && vb !== undefined) return lit(evaluate(node(kind, Bool, [a, o]), () => 0n), Bool);
+  if (va !== undefined && vb !== undefined)
+    return lit(
+      evaluate(node(kind, Bool, [a, o]), () => 0n),
+      Bool,
+    );
   if (vb !== undefined) {
     const folded = foldCompare(kind, minValue(a.type), maxValue(a.type), vb);
     if (folded !== undefined) return lit(folded ? 1n : 0n, Bool);

@@ -58,7 +58,10 @@ function carryForm(x: Expr, s: number, mode: 'nearest' | 'stochastic', random?: 
     }
     let r = random.width > s ? random.slice(s - 1, 0) : random.asUInt();
     if (r.width < s) r = r.shl(s - r.width);
-    carry = x.slice(s - 1, 0).add(r).ge(1n << BigInt(s));
+    carry = x
+      .slice(s - 1, 0)
+      .add(r)
+      .ge(1n << BigInt(s));
   }
   const width = x.width + 1 - s;
   const sum = x.shr(s).add(x.signed ? carry.toSInt() : carry);

@@ -93,15 +93,16 @@ export function isShape(x: unknown): x is BundleShape | VecShape {
 // ---- values ----------------------------------------------------------------------------------
 
 /** The TS value of an interface whose leaves are `Leaf` (Signal for declared ports and wires). */
-export type Value<S, Leaf = Signal> = S extends Flipped<infer U>
-  ? Value<U, Leaf>
-  : S extends StreamShape<infer T, infer L>
-    ? StreamValue<T, L, Leaf>
-    : S extends BundleShape<infer F>
-      ? BundleValue<F, Leaf>
-      : S extends VecShape<infer U>
-        ? readonly Value<U, Leaf>[]
-        : Leaf;
+export type Value<S, Leaf = Signal> =
+  S extends Flipped<infer U>
+    ? Value<U, Leaf>
+    : S extends StreamShape<infer T, infer L>
+      ? StreamValue<T, L, Leaf>
+      : S extends BundleShape<infer F>
+        ? BundleValue<F, Leaf>
+        : S extends VecShape<infer U>
+          ? readonly Value<U, Leaf>[]
+          : Leaf;
 
 export type BundleValue<F, Leaf = Signal> = { readonly [K in keyof F]: Value<F[K], Leaf> };
 

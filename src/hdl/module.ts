@@ -13,8 +13,8 @@ import { Bool, clog2, fits, sameType, typeName, type HdlType } from './types.js'
 import { reportError } from './context.js';
 import {
   Bundle,
-  BundleShape,
-  VecShape,
+  type BundleShape,
+  type VecShape,
   buildValue,
   describeShape,
   interfaceInfo,
@@ -251,7 +251,8 @@ export class Module implements SignalOwner, ErrorSink, MemoryHost {
   /** Runs `body` with `domain` current: registers and memories made in it belong to it. */
   inDomain(domain: ClockDomain, body: () => void): void {
     const loc = callerLoc();
-    if (domain.module !== this) this.record('cross-module', `${domain.describe()} cannot be used in module ${this.name}: pass it to an instance in its connection map`, loc);
+    if (domain.module !== this)
+      this.record('cross-module', `${domain.describe()} cannot be used in module ${this.name}: pass it to an instance in its connection map`, loc);
     const saved = this.currentDomain;
     this.currentDomain = domain;
     try {
@@ -539,7 +540,7 @@ export class Module implements SignalOwner, ErrorSink, MemoryHost {
   /** @internal */
   connectInput(inst: Instance, port: string, value: Operand, loc: SourceLoc | undefined): void {
     const p = inst.module.ports.find((q) => q.name === port);
-    if (!p || p.role !== 'input') {
+    if (p?.role !== 'input') {
       const inputs = inst.module.ports.filter((q) => q.role === 'input').map((q) => q.name);
       this.record(
         'unknown-port',
@@ -682,11 +683,7 @@ export class Module implements SignalOwner, ErrorSink, MemoryHost {
 
   private checkOwner(e: Expr | undefined, loc: SourceLoc | undefined): boolean {
     if (e?.owner && e.owner !== this) {
-      this.record(
-        'cross-module',
-        `${e.describe()} belongs to module ${e.owner.name} and cannot be used in module ${this.name}; pass it through a port`,
-        loc,
-      );
+      this.record('cross-module', `${e.describe()} belongs to module ${e.owner.name} and cannot be used in module ${this.name}; pass it through a port`, loc);
       return false;
     }
     return true;
@@ -716,9 +713,10 @@ export class Module implements SignalOwner, ErrorSink, MemoryHost {
     } else if (!value.signed && value.width < type.width) {
       return value.toSInt().resize(type.width);
     }
-    const hint = value.signed !== type.signed && value.width <= type.width
-      ? 'convert the signedness explicitly (asUInt/toSInt/saturate)'
-      : 'narrow it explicitly with truncate(), saturate() or shr()';
+    const hint =
+      value.signed !== type.signed && value.width <= type.width
+        ? 'convert the signedness explicitly (asUInt/toSInt/saturate)'
+        : 'narrow it explicitly with truncate(), saturate() or shr()';
     this.record(
       'width',
       `width mismatch: cannot assign ${value.describe()} of type ${typeName(value.type)} to ${what} of type ${typeName(type)}; ${hint}`,
@@ -909,4 +907,3 @@ export function buildModule(name: string, params: ParamValue, body: (m: Module) 
   }
   return m.finish();
 }
-

@@ -41,7 +41,7 @@ export function callerStack(limit = 6): SourceLoc[] {
   return userFrames(limit, callerStack);
 }
 
-function userFrames(limit: number, above: Function): SourceLoc[] {
+function userFrames(limit: number, above: (...args: never[]) => unknown): SourceLoc[] {
   const holder: { stack?: string } = {};
   const saved = Error.stackTraceLimit;
   Error.stackTraceLimit = 40;

@@ -66,8 +66,7 @@ export function clog2(n: number): number {
   return Math.max(w, 1);
 }
 
-export const typeName = (t: HdlType): string =>
-  `${t.signed ? 'SInt' : 'UInt'}(${t.width}${t.frac !== undefined ? `, frac ${t.frac}` : ''})`;
+export const typeName = (t: HdlType): string => `${t.signed ? 'SInt' : 'UInt'}(${t.width}${t.frac !== undefined ? `, frac ${t.frac}` : ''})`;
 
 export const sameType = (a: HdlType, b: HdlType): boolean => a.signed === b.signed && a.width === b.width;
 

@@ -456,8 +456,15 @@ export class GoldenAccelerator {
 
     this.w = new Float64Array(geometry.paramCount);
     this.wOff = Int32Array.from(geometry.streamOffsets);
-    ({ rowPos: this.rowPos, z: this.z, act: this.act, inIdx: this.inIdx, inVal: this.inVal, errIdx: this.errIdx, errVal: this.errVal } =
-      layerBuffers(geometry, params.layers));
+    ({
+      rowPos: this.rowPos,
+      z: this.z,
+      act: this.act,
+      inIdx: this.inIdx,
+      inVal: this.inVal,
+      errIdx: this.errIdx,
+      errVal: this.errVal,
+    } = layerBuffers(geometry, params.layers));
     this.inCount = new Int32Array(L);
     this.errCount = new Int32Array(L);
     this.tracing = options.trace ?? false;
@@ -546,7 +553,8 @@ export class GoldenAccelerator {
 
   /** Lane p's current LFSR state (its next draw): seq[(p·floor(65535/P) + Φ) mod 65535], Φ = Σ U (n·U without skipping). */
   lfsrState(lane: number): number {
-    if (!Number.isInteger(lane) || lane < 0 || lane >= this.geometry.P) throw new RangeError(`lfsrState: lane must be in 0..${this.geometry.P - 1}, got ${lane}`);
+    if (!Number.isInteger(lane) || lane < 0 || lane >= this.geometry.P)
+      throw new RangeError(`lfsrState: lane must be in 0..${this.geometry.P - 1}, got ${lane}`);
     return this.seq[(this.geometry.laneStarts[lane]! + this.phase) % LFSR_PERIOD]!;
   }
 
@@ -702,9 +710,7 @@ export class GoldenAccelerator {
       }
     }
     if (bad >= 0) {
-      throw new RangeError(
-        `sample: input ${bad} is ${input[bad]}, outside the activation format ${fmtText(this.params.act, false)} (integers 0..${hi})`,
-      );
+      throw new RangeError(`sample: input ${bad} is ${input[bad]}, outside the activation format ${fmtText(this.params.act, false)} (integers 0..${hi})`);
     }
     this.inCount[0] = nz;
   }
@@ -1028,7 +1034,15 @@ function roundingAddends(rounding: AcceleratorParams['rounding'], S: number, wid
 
 /** Per weight layer: each row's first LFSR position, and the buffers of one sample. */
 function layerBuffers(geometry: AcceleratorGeometry, layers: readonly number[]) {
-  const buffers = { rowPos: [] as Int32Array[], z: [] as Float64Array[], act: [] as Int32Array[], inIdx: [] as Int32Array[], inVal: [] as Int32Array[], errIdx: [] as Int32Array[], errVal: [] as Int32Array[] };
+  const buffers = {
+    rowPos: [] as Int32Array[],
+    z: [] as Float64Array[],
+    act: [] as Int32Array[],
+    inIdx: [] as Int32Array[],
+    inVal: [] as Int32Array[],
+    errIdx: [] as Int32Array[],
+    errVal: [] as Int32Array[],
+  };
   for (let k = 0; k < geometry.L; k++) {
     const nIn = layers[k] ?? 0;
     const nOut = layers[k + 1] ?? 0;

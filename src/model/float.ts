@@ -49,8 +49,10 @@ export class FloatTrainer {
     if (sizes.length < 2 || !sizes.every((n) => Number.isInteger(n) && n >= 1)) {
       throw new RangeError(`FloatTrainer: layers must be ≥ 2 positive integers, got ${JSON.stringify(sizes)}`);
     }
-    if (params.hidden !== 'relu' && params.hidden !== 'hardsigmoid') throw new RangeError(`FloatTrainer: hidden must be relu or hardsigmoid, got ${String(params.hidden)}`);
-    if (!Number.isInteger(params.lrShift) || params.lrShift < 0) throw new RangeError(`FloatTrainer: lrShift must be a non-negative integer, got ${params.lrShift}`);
+    if (params.hidden !== 'relu' && params.hidden !== 'hardsigmoid')
+      throw new RangeError(`FloatTrainer: hidden must be relu or hardsigmoid, got ${String(params.hidden)}`);
+    if (!Number.isInteger(params.lrShift) || params.lrShift < 0)
+      throw new RangeError(`FloatTrainer: lrShift must be a non-negative integer, got ${params.lrShift}`);
     this.params = { layers: [...sizes], hidden: params.hidden, lrShift: params.lrShift };
     this.learningRate = 2 ** -params.lrShift;
     this.L = sizes.length - 1;
@@ -106,7 +108,8 @@ export class FloatTrainer {
   /** One SGD step on (x, label); returns the prediction of its forward pass (before the update). */
   train(x: ArrayLike<number>, label: number): number {
     const nOut = this.sizes[this.L]!;
-    if (!(Number.isInteger(label) && label >= 0 && label < nOut)) throw new RangeError(`FloatTrainer.train: label must be an integer in 0..${nOut - 1}, got ${label}`);
+    if (!(Number.isInteger(label) && label >= 0 && label < nOut))
+      throw new RangeError(`FloatTrainer.train: label must be an integer in 0..${nOut - 1}, got ${label}`);
     const predicted = this.forward(x);
     this.backwardAndUpdate(label);
     return predicted;

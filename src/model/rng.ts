@@ -32,7 +32,7 @@ export class Rng {
     const span = hi - lo + 1n;
     let bits = 0n;
     let r = 0n;
-    while ((1n << bits) < span * 1024n) {
+    while (1n << bits < span * 1024n) {
       r = (r << 32n) | BigInt(this.u32());
       bits += 32n;
     }

@@ -248,9 +248,7 @@ async function compileSteps({ d, opts, args, capi, root, dir, hash }: BuildJob, 
     const files = d.files.map((f) => resolve(f));
     // Phase 1: Verilog -> C++ and a makefile.
     shown.step('verilating');
-    await explainVerilatorFailure(d.top, () =>
-      run(verilator(), [...args, '-Mdir', tmp, '-o', SO_NAME, ...files, capiPath], { timeoutMs: 600_000 }),
-    );
+    await explainVerilatorFailure(d.top, () => run(verilator(), [...args, '-Mdir', tmp, '-o', SO_NAME, ...files, capiPath], { timeoutMs: 600_000 }));
     // Phase 2: g++, reusing the runtime objects when an earlier build made them.
     const runtime = await runtimeObjects(tmp, d.top, args, opts.extraArgs ?? [], root);
     shown.step(runtime.reused ? 'compiling the model (g++)' : 'compiling the model and the Verilator runtime (g++, once per machine)');

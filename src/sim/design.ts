@@ -59,14 +59,15 @@ export function resolveDesign(design: SimDesign): ResolvedDesign {
     const name = explicit ?? (byName.get(dflt)?.dir === 'input' ? dflt : undefined);
     if (name === undefined) return undefined;
     const p = byName.get(name);
-    if (!p || p.dir !== 'input' || p.width !== 1) problems.push(`${role} '${name}' must be a 1-bit input port`);
+    if (p?.dir !== 'input' || p.width !== 1) problems.push(`${role} '${name}' must be a 1-bit input port`);
     return name;
   };
   const clocks: ResolvedClock[] = [];
   if (design.clocks?.length) {
     for (const c of design.clocks) {
       const period = c.period ?? DEFAULT_PERIOD;
-      if (!Number.isSafeInteger(period) || period < 2 || period % 2 !== 0) problems.push(`clock '${c.name}' period must be an even number of ticks (2 or more), got ${period}`);
+      if (!Number.isSafeInteger(period) || period < 2 || period % 2 !== 0)
+        problems.push(`clock '${c.name}' period must be an even number of ticks (2 or more), got ${period}`);
       if (pick('clock', c.name, c.name) !== undefined) clocks.push({ name: c.name, index: byName.get(c.name)?.index ?? -1, period });
     }
   } else {

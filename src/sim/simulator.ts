@@ -96,10 +96,7 @@ export class Simulator<I extends string = string, O extends string = string> {
    * `Simulator.create<'clk' | 'a', 'y'>(design)`, so naming a port that does
    * not exist is a type error.
    */
-  static async create<I extends string = string, O extends string = string>(
-    design: SimDesign,
-    opts: SimulatorOptions = {},
-  ): Promise<Simulator<I, O>> {
+  static async create<I extends string = string, O extends string = string>(design: SimDesign, opts: SimulatorOptions = {}): Promise<Simulator<I, O>> {
     const resolved = resolveDesign(design);
     const seed = opts.seed ?? 1;
     if (!Number.isInteger(seed) || seed < 1 || seed > 0x7fffffff) {
@@ -256,11 +253,7 @@ export class Simulator<I extends string = string, O extends string = string> {
    * applied and before the rising edge (signed ports negative), i.e. the same
    * as poke(row c); eval(); peek(outputs); step().
    */
-  runBatch(
-    inputs: readonly I[],
-    stimulus: ReadonlyArray<ReadonlyArray<number | bigint>>,
-    outputs: readonly (I | O)[],
-  ): bigint[][] {
+  runBatch(inputs: readonly I[], stimulus: ReadonlyArray<ReadonlyArray<number | bigint>>, outputs: readonly (I | O)[]): bigint[][] {
     const ins = inputs.map((n) => this.inputPort(n, 'runBatch'));
     const outs = outputs.map((n) => this.anyPort(n, 'runBatch'));
     const cycles = stimulus.length;
@@ -372,13 +365,7 @@ export class Simulator<I extends string = string, O extends string = string> {
     }
   }
 
-  private callBatch(
-    ins: PortCodec[],
-    outs: PortCodec[],
-    cycles: number,
-    stimulus: Uint32Array | Int32Array,
-    out: Uint32Array | Int32Array,
-  ): void {
+  private callBatch(ins: PortCodec[], outs: PortCodec[], cycles: number, stimulus: Uint32Array | Int32Array, out: Uint32Array | Int32Array): void {
     const h = this.live();
     const inIdx = Int32Array.from(ins, (p) => p.index);
     const outIdx = Int32Array.from(outs, (p) => p.index);

@@ -48,7 +48,7 @@ function quote(path: string): string {
 export function cleanStatJson(text: string): string {
   return text
     .split('\n')
-    .filter((l) => l.includes('"') || /^\s*[{}\[\]],?\s*$/.test(l))
+    .filter((l) => l.includes('"') || /^\s*[{}[\]],?\s*$/.test(l))
     .join('\n');
 }
 

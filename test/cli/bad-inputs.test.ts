@@ -53,16 +53,28 @@ const cases: Case[] = [
   { name: 'an accumulator too narrow', args: gen('--acc-bits', '12'), says: /accBits.*got 12/ },
   { name: 'an accumulator too wide', args: gen('--acc-bits', '60'), says: /accBits.*got 60/ },
   { name: 'a negative learning-rate shift', args: gen('--lr-shift', '-1'), says: /lr-shift|lrShift/ },
-  { name: 'an update shift below zero', args: gen('--weight', '16:15', '--act', '8:2', '--error', '8:2', '--lr-shift', '0', '--acc-bits', '40'), says: /lrShift/ },
+  {
+    name: 'an update shift below zero',
+    args: gen('--weight', '16:15', '--act', '8:2', '--error', '8:2', '--lr-shift', '0', '--acc-bits', '40'),
+    says: /lrShift/,
+  },
   { name: 'an unknown rounding', args: gen('--rounding', 'banana'), says: /rounding.*banana/ },
   { name: 'an unknown activation', args: gen('--hidden', 'tanh'), says: /hidden.*tanh/ },
   { name: 'the LFSR seed 0', args: gen('--seed', '0'), says: /seed.*got 0/ },
   { name: 'an LFSR seed over 16 bits', args: gen('--seed', '70000'), says: /seed.*70000/ },
   { name: 'zero inputs per beat', args: gen('--inputs-per-beat', '0'), says: /inputsPerBeat|inputs-per-beat/ },
   { name: 'a non-boolean zero skipping', args: gen('--skip-zero-inputs', 'yes'), says: /skip-zero-inputs must be true or false, got "yes"/ },
-  { name: 'a non-boolean zero skipping in the file', args: gen('--config', file('skip.json', '{"skipZeroInputs": 1}')), says: /skipZeroInputs must be true or false/ },
+  {
+    name: 'a non-boolean zero skipping in the file',
+    args: gen('--config', file('skip.json', '{"skipZeroInputs": 1}')),
+    says: /skipZeroInputs must be true or false/,
+  },
   { name: 'a non-boolean error skipping', args: gen('--skip-zero-errors', '1'), says: /skip-zero-errors must be true or false, got "1"/ },
-  { name: 'a non-boolean error skipping in the file', args: gen('--config', file('skip-errors.json', '{"skipZeroErrors": "no"}')), says: /skipZeroErrors must be true or false/ },
+  {
+    name: 'a non-boolean error skipping in the file',
+    args: gen('--config', file('skip-errors.json', '{"skipZeroErrors": "no"}')),
+    says: /skipZeroErrors must be true or false/,
+  },
   { name: 'an unknown key in the file', args: gen('--config', file('unknown.json', '{"layerz": [4, 2]}')), says: /layerz/ },
   { name: 'a wrong type in the file', args: gen('--config', file('type.json', '{"layers": "abc"}')), says: /layers/ },
   { name: 'malformed JSON', args: gen('--config', file('bad.json', '{"layers": [4, 2],}')), says: /bad\.json.*not valid JSON/ },
@@ -79,9 +91,17 @@ const cases: Case[] = [
   { name: 'demo with zero vectors', args: ['demo', '--vectors', '0'], says: /--vectors must be a positive integer/ },
   { name: 'no command at all', args: [], says: /command/ },
   // Weight files (layers 3,2: 2 × 4 = 8 weights)
-  { name: 'a weight file of the wrong length', args: ['verify', '--layers', '3,2', '--weights', file('short.txt', '1 2 3')], says: /short\.txt holds 3 weights, the network 3-2 has 8/ },
+  {
+    name: 'a weight file of the wrong length',
+    args: ['verify', '--layers', '3,2', '--weights', file('short.txt', '1 2 3')],
+    says: /short\.txt holds 3 weights, the network 3-2 has 8/,
+  },
   { name: 'a weight code out of range', args: ['verify', '--layers', '3,2', '--weights', file('big.json', '[1,2,3,4,5,6,7,99999]')], says: /big\.json/ },
-  { name: 'a weight file that is not numbers', args: ['verify', '--layers', '3,2', '--weights', file('words.txt', '1 2 x 4 5 6 7 8')], says: /words\.txt: entry 2 is not an integer/ },
+  {
+    name: 'a weight file that is not numbers',
+    args: ['verify', '--layers', '3,2', '--weights', file('words.txt', '1 2 x 4 5 6 7 8')],
+    says: /words\.txt: entry 2 is not an integer/,
+  },
   { name: 'a missing weight file', args: ['verify', '--layers', '3,2', '--weights', path.join(tmp, 'none.txt')], says: /none\.txt: no such file/ },
   // Malformed data files (a synthetic Fashion-MNIST folder with one bad file each)
   {
@@ -91,7 +111,13 @@ const cases: Case[] = [
   },
   {
     name: 'an IDX file with the wrong magic number',
-    args: ['train', '--dataset', 'fashion-mnist', '--data-dir', writeFashionFolder(path.join(tmp, 'fm-magic'), { testLabels: idxLabels([1, 2, 3], { magic: 0x803 }) })],
+    args: [
+      'train',
+      '--dataset',
+      'fashion-mnist',
+      '--data-dir',
+      writeFashionFolder(path.join(tmp, 'fm-magic'), { testLabels: idxLabels([1, 2, 3], { magic: 0x803 }) }),
+    ],
     says: /t10k-labels-idx1-ubyte\.gz.*magic/,
   },
   {
@@ -107,14 +133,26 @@ const cases: Case[] = [
   { name: 'an unknown data set', args: ['train', '--dataset', 'cifar'], says: /cifar/ },
   { name: 'an unknown engine', args: ['train', '--dataset', 'iris', '--engine', 'gpu'], says: /gpu/ },
   // The power flow (power --dataset iris: the 4-16-3 network)
-  { name: 'power: zero samples', args: ['power', '--dataset', 'iris', '--samples', '0', '--clock', '100'], says: /--samples must be a positive integer, got 0$/ },
-  { name: 'power: a negative --after', args: ['power', '--dataset', 'iris', '--samples', '2', '--clock', '100', '--after', '-1'], says: /--after must be a non-negative integer, got -1$/ },
+  {
+    name: 'power: zero samples',
+    args: ['power', '--dataset', 'iris', '--samples', '0', '--clock', '100'],
+    says: /--samples must be a positive integer, got 0$/,
+  },
+  {
+    name: 'power: a negative --after',
+    args: ['power', '--dataset', 'iris', '--samples', '2', '--clock', '100', '--after', '-1'],
+    says: /--after must be a non-negative integer, got -1$/,
+  },
   {
     name: 'power: --after past the training set',
     args: ['power', '--dataset', 'iris', '--samples', '2', '--clock', '100', '--after', '99'],
     says: /after \+ samples must be at most 100 \(the training samples of iris\), got 99 \+ 2$/,
   },
-  { name: 'power: a clock of 0 MHz', args: ['power', '--dataset', 'iris', '--samples', '2', '--clock', '0'], says: /--clock must be a positive number, got 0$/ },
+  {
+    name: 'power: a clock of 0 MHz',
+    args: ['power', '--dataset', 'iris', '--samples', '2', '--clock', '0'],
+    says: /--clock must be a positive number, got 0$/,
+  },
   {
     name: 'power: a data set that does not fit the first layer',
     args: ['power', '--dataset', 'iris', '--samples', '2', '--clock', '100', '--layers', '784,64,10'],

@@ -62,9 +62,17 @@ describe('npx taxonn', () => {
       const files = fs.readdirSync(out);
       const manifest = JSON.parse(fs.readFileSync(path.join(out, 'manifest.json'), 'utf8')) as { top: string; files: string[] };
       expect(files).toEqual(expect.arrayContaining(['manifest.json', `${manifest.top}.core`, `${manifest.top}.f`, ...manifest.files]));
-      expect(fs.readFileSync(path.join(out, `${manifest.top}.f`), 'utf8').trim().split('\n')).toEqual(manifest.files);
+      expect(
+        fs
+          .readFileSync(path.join(out, `${manifest.top}.f`), 'utf8')
+          .trim()
+          .split('\n'),
+      ).toEqual(manifest.files);
       // The file list works from any folder with -F (paths relative to the list, FuseSoC's convention).
-      const lint = spawnSync('verilator', ['--lint-only', '-Wall', '-F', path.join(out, `${manifest.top}.f`), '--top-module', manifest.top], { cwd: os.tmpdir(), encoding: 'utf8' });
+      const lint = spawnSync('verilator', ['--lint-only', '-Wall', '-F', path.join(out, `${manifest.top}.f`), '--top-module', manifest.top], {
+        cwd: os.tmpdir(),
+        encoding: 'utf8',
+      });
       expect(lint.stderr).toBe('');
       expect(lint.status).toBe(0);
     } finally {
@@ -105,4 +113,3 @@ describe('npx taxonn', () => {
     expect(r.stdout).toMatch(/cycles per training sample \d+, bound \d+, utilization \d+\.\d%/);
   });
 });
-

@@ -1,16 +1,7 @@
 /** Derived sizes: hand-checked numbers, the memory layout enumerated, minAccBits by brute force. */
 import { describe, expect, it } from 'vitest';
 import { peWidths } from '../../generators/blocks/pe.js';
-import {
-  ConfigError,
-  accumulatorNeed,
-  deriveSizes,
-  fixedFormats,
-  parseConfig,
-  type Config,
-  type DerivedSizes,
-  type Format,
-} from '../../src/config/index.js';
+import { ConfigError, accumulatorNeed, deriveSizes, fixedFormats, parseConfig, type Config, type DerivedSizes, type Format } from '../../src/config/index.js';
 
 const sizes = (input: object): DerivedSizes => deriveSizes(parseConfig(input));
 
@@ -23,7 +14,18 @@ describe('the defaults: 784-64-10, P = 16', () => {
     expect(d.groups).toEqual([4, 1]);
     expect(d.weightBase).toEqual([0, 4 * 785]);
     expect(d.errorBase).toEqual([0, 4]);
-    expect(d.layers[1]).toEqual({ index: 1, nIn: 64, nOut: 10, groups: 1, weightBase: 3140, weightWords: 65, errorBase: 4, rowLen: 65, inActBase: 0, outActBase: 0 });
+    expect(d.layers[1]).toEqual({
+      index: 1,
+      nIn: 64,
+      nOut: 10,
+      groups: 1,
+      weightBase: 3140,
+      weightWords: 65,
+      errorBase: 4,
+      rowLen: 65,
+      inActBase: 0,
+      outActBase: 0,
+    });
   });
   it('memory depths and widths', () => {
     expect(d.weightDepth).toBe(4 * 785 + 1 * 65); // 3205
@@ -101,40 +103,47 @@ describe('odd sizes', () => {
   });
 
   it('labelBits = max(1, ceil(log2 N_L))', () => {
-    for (const [n, bits] of [[1, 1], [2, 1], [3, 2], [4, 2], [5, 3], [16, 4], [17, 5], [65536, 16]] as const) {
+    for (const [n, bits] of [
+      [1, 1],
+      [2, 1],
+      [3, 2],
+      [4, 2],
+      [5, 3],
+      [16, 4],
+      [17, 5],
+      [65536, 16],
+    ] as const) {
       expect(sizes({ layers: [2, n], accBits: 40 }).labelBits).toBe(bits);
     }
   });
 });
 
 describe('the memory layout of docs/ARCHITECTURE.md §3', () => {
-  it.each([
-    [{ layers: [5, 7, 3], pes: 4 }],
-    [{ layers: [10, 20, 30, 5], pes: 8 }],
-    [{ layers: [3, 17, 1, 9], pes: 3 }],
-    [{ layers: [4, 2], pes: 16 }],
-  ])('every weight and error of every lane has one address, the banks are exactly full: %j', (input) => {
-    const cfg = parseConfig(input);
-    const d = deriveSizes(cfg);
-    const P = cfg.pes;
-    for (let p = 0; p < P; p++) {
-      const wSeen = new Set<number>();
-      const eSeen = new Set<number>();
-      for (const l of d.layers) {
-        for (let g = 0; g < l.groups; g++) {
-          // Padding lanes (g·P + p ≥ N_l) still own their addresses.
-          for (let i = 0; i <= l.nIn; i++) wSeen.add(l.weightBase + g * (l.nIn + 1) + i);
-          eSeen.add(l.errorBase + g);
+  it.each([[{ layers: [5, 7, 3], pes: 4 }], [{ layers: [10, 20, 30, 5], pes: 8 }], [{ layers: [3, 17, 1, 9], pes: 3 }], [{ layers: [4, 2], pes: 16 }]])(
+    'every weight and error of every lane has one address, the banks are exactly full: %j',
+    (input) => {
+      const cfg = parseConfig(input);
+      const d = deriveSizes(cfg);
+      const P = cfg.pes;
+      for (let p = 0; p < P; p++) {
+        const wSeen = new Set<number>();
+        const eSeen = new Set<number>();
+        for (const l of d.layers) {
+          for (let g = 0; g < l.groups; g++) {
+            // Padding lanes (g·P + p ≥ N_l) still own their addresses.
+            for (let i = 0; i <= l.nIn; i++) wSeen.add(l.weightBase + g * (l.nIn + 1) + i);
+            eSeen.add(l.errorBase + g);
+          }
         }
+        expect(wSeen.size).toBe(d.weightDepth);
+        expect(Math.max(...wSeen)).toBe(d.weightDepth - 1);
+        expect(eSeen.size).toBe(d.errorDepth);
+        expect(Math.max(...eSeen)).toBe(d.errorDepth - 1);
       }
-      expect(wSeen.size).toBe(d.weightDepth);
-      expect(Math.max(...wSeen)).toBe(d.weightDepth - 1);
-      expect(eSeen.size).toBe(d.errorDepth);
-      expect(Math.max(...eSeen)).toBe(d.errorDepth - 1);
-    }
-    // U update operations per sample = one per weight-bank word.
-    expect(d.updateOps).toBe(d.weightDepth);
-  });
+      // U update operations per sample = one per weight-bank word.
+      expect(d.updateOps).toBe(d.weightDepth);
+    },
+  );
 });
 
 describe('minAccBits', () => {
@@ -187,7 +196,12 @@ describe('minAccBits', () => {
   });
 
   it('is consistent with the PE generator’s product width', () => {
-    for (const [w, a, e] of [[12, 8, 8], [8, 8, 12], [4, 16, 6], [16, 4, 16]] as const) {
+    for (const [w, a, e] of [
+      [12, 8, 8],
+      [8, 8, 12],
+      [4, 16, 6],
+      [16, 4, 16],
+    ] as const) {
       const cfg: Config = parseConfig({ layers: [1, 1], weight: F(w), act: F(a), error: F(e), accBits: 48, lrShift: 20 });
       const pw = peWidths({ ...fixedFormats(cfg), accBits: cfg.accBits });
       expect(deriveSizes(cfg).peProductBits).toBe(pw.product);

@@ -119,7 +119,25 @@ describe('helpers', () => {
   });
 
   it('jsonErrorAt agrees with JSON.parse on what is valid', () => {
-    const texts = ['{}', '[]', '1', '-0.5e+3', '"x\\n"', '{"a":[true,false,null]}', '[1,]', '{"a":1,}', '01', '1.', '-', '"\\x"', '"a\nb"', '{"a" "b"}', 'nul', '[1 2]', ' {} '];
+    const texts = [
+      '{}',
+      '[]',
+      '1',
+      '-0.5e+3',
+      '"x\\n"',
+      '{"a":[true,false,null]}',
+      '[1,]',
+      '{"a":1,}',
+      '01',
+      '1.',
+      '-',
+      '"\\x"',
+      '"a\nb"',
+      '{"a" "b"}',
+      'nul',
+      '[1 2]',
+      ' {} ',
+    ];
     for (const t of texts) {
       let ok = true;
       try {

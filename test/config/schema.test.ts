@@ -186,7 +186,16 @@ describe('rejections name the field, the allowed range and the value', () => {
 
   it('every message has the shape `config: <path> …, got <value>` on one line', () => {
     const shape = /^config: [A-Za-z_]+(\[\d+\]|\.[a-z]+)? (must be|cannot be|is not a known field) .*, got .+$/;
-    for (const input of [{ layers: [1] }, { layers: [1, 0] }, { pes: -1 }, { act: { bits: 8, frac: 9 } }, { accBits: 8 }, { seed: 1.5 }, { x: 1 }, { lrShift: -1 }]) {
+    for (const input of [
+      { layers: [1] },
+      { layers: [1, 0] },
+      { pes: -1 },
+      { act: { bits: 8, frac: 9 } },
+      { accBits: 8 },
+      { seed: 1.5 },
+      { x: 1 },
+      { lrShift: -1 },
+    ]) {
       const m = messageOf(input);
       expect(m).toMatch(shape);
     }
@@ -195,7 +204,9 @@ describe('rejections name the field, the allowed range and the value', () => {
   it('the accBits message gives the minimum and why, for a backward-bound network', () => {
     // 2-wide inputs, then a huge output layer: the backward sum of layer 2 dominates.
     const m = messageOf({ layers: [2, 2, 60000], accBits: 21 });
-    expect(m).toMatch(/^config: accBits must be an integer in 35\.\.48 \(at least 35: the backward sum of layer 2, 60000 terms of weight × error, needs 35 bits\), got 21$/);
+    expect(m).toMatch(
+      /^config: accBits must be an integer in 35\.\.48 \(at least 35: the backward sum of layer 2, 60000 terms of weight × error, needs 35 bits\), got 21$/,
+    );
     // Tiny layers: one product sets the minimum.
     expect(messageOf({ layers: [1, 1], accBits: 20 })).toBe(
       'config: accBits must be an integer in 21..48 (at least 21: one PE product, max(weight.bits, error.bits) + max(act.bits + 1, error.bits), needs 21 bits), got 20',
@@ -246,9 +257,9 @@ describe('variants', () => {
       'config: lrShift must be an integer in 1..16 for the dedicated variant (η = 2^-lrShift is held in a Q0.16 register), got 17',
     );
     expect(() => parseConfig({ variant: 'dedicated', lrShift: 0 })).toThrow(/lrShift must be an integer in 1\.\.16/);
-    expect(() => parseConfig({ variant: 'dedicated', weight: { bits: 16, frac: 15 }, act: { bits: 8, frac: 6 }, error: { bits: 8, frac: 6 }, accBits: 40 })).toThrow(
-      /^config: weight\.frac must be at most error\.frac \+ act\.frac = 12 for the dedicated variant .*, got 15$/,
-    );
+    expect(() =>
+      parseConfig({ variant: 'dedicated', weight: { bits: 16, frac: 15 }, act: { bits: 8, frac: 6 }, error: { bits: 8, frac: 6 }, accBits: 40 }),
+    ).toThrow(/^config: weight\.frac must be at most error\.frac \+ act\.frac = 12 for the dedicated variant .*, got 15$/);
   });
 
   it('inference: the cycle bound counts the forward MACs only', () => {

@@ -40,7 +40,9 @@ describe('the configuration of a training run', () => {
   });
 
   it('a bad value names where it came from', () => {
-    expect(() => resolveTrainConfig('iris', { overrides: { lrShift: 99 }, overrideOrigin: () => 'from --lr-shift' })).toThrow(/lrShift must be .*got 99 \(from --lr-shift\)/);
+    expect(() => resolveTrainConfig('iris', { overrides: { lrShift: 99 }, overrideOrigin: () => 'from --lr-shift' })).toThrow(
+      /lrShift must be .*got 99 \(from --lr-shift\)/,
+    );
     const file = path.join(tmp, 'bad.json');
     fs.writeFileSync(file, JSON.stringify({ pes: 0 }));
     expect(() => resolveTrainConfig('mnist', { file })).toThrow(/pes must be .*got 0 \(in .*bad\.json\)/);
@@ -80,7 +82,8 @@ describe('training Iris', () => {
 
   it('is deterministic for a seed and differs between seeds', async () => {
     const cfg = resolveTrainConfig('iris');
-    const run = async (c = cfg) => (await trainOnDataset({ dataset: iris, engine: 'golden', config: c, epochs: 3 })).perEpoch.map((e) => [e.trainLoss, e.testError]);
+    const run = async (c = cfg) =>
+      (await trainOnDataset({ dataset: iris, engine: 'golden', config: c, epochs: 3 })).perEpoch.map((e) => [e.trainLoss, e.testError]);
     expect(await run()).toEqual(await run());
     expect(await run(resolveTrainConfig('iris', { overrides: { seed: 77 } }))).not.toEqual(await run());
   });
@@ -160,7 +163,10 @@ describe('npx taxonn train', () => {
       [['--dataset', 'iris', '--layers', '784,64,10'], /^taxonn: train: layers 784,64,10 do not fit iris: the network needs 4 inputs and 3 outputs/],
       [['--dataset', 'iris', '--data-dir', path.join(tmp, 'none')], /^taxonn: dataset iris: .*none\/iris\.json: cannot read: no such file$/],
       [['--dataset', 'iris', '--lr-shift', '99'], /^taxonn: config: lrShift must be .*got 99 \(from --lr-shift\)$/],
-      [['--dataset', 'iris', '--variant', 'inference'], /^taxonn: train: the inference variant cannot train \(it has no backward or update path\); use --variant taxonn or dedicated$/],
+      [
+        ['--dataset', 'iris', '--variant', 'inference'],
+        /^taxonn: train: the inference variant cannot train \(it has no backward or update path\); use --variant taxonn or dedicated$/,
+      ],
       [[], /^taxonn: Missing required argument: dataset$/],
     ];
     const results = await Promise.all(cases.map(([args]) => taxonnAsync('train', ...args)));

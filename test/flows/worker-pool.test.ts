@@ -8,7 +8,8 @@ import type { PoolTestJob } from '../fixtures/pool/worker.js';
 const WORKER = path.join(repoRoot, 'test', 'fixtures', 'pool', 'worker.ts');
 const job = (key: string, action: PoolTestJob['action'] = 'ok') => ({ key, action });
 const base = { worker: WORKER, execArgv: ['--import', 'tsx'], cwd: repoRoot, output: 'inherit', toWorker: (j: PoolTestJob) => j } as const;
-const describeFailure = (f: WorkerFailure) => (f.kind === 'reported' ? `reported: ${f.message}` : f.kind === 'exited' ? `exited: code ${f.code}` : `error: ${f.error.message}`);
+const describeFailure = (f: WorkerFailure) =>
+  f.kind === 'reported' ? `reported: ${f.message}` : f.kind === 'exited' ? `exited: code ${f.code}` : `error: ${f.error.message}`;
 
 describe('worker pool', () => {
   it('record: a failure settles only its job, a dead worker is replaced, every job settles once', async () => {
@@ -36,7 +37,7 @@ describe('worker pool', () => {
     expect(messages.filter((m) => m.endsWith(': progress')).sort()).toEqual(['a: progress', 'd: progress', 'f: progress']);
   }, 60_000);
 
-  it('stop: the first failure rejects the run with the caller\'s error', async () => {
+  it("stop: the first failure rejects the run with the caller's error", async () => {
     const done: string[] = [];
     const run = runPool([job('a'), job('b', 'fail'), job('c'), job('d')], {
       ...base,

@@ -39,12 +39,15 @@ describe('generated accelerator', () => {
     expect(r.latches).toBe(0);
     // 4 weight banks, 4 error banks, the input buffer, the activation buffer: 10 memories.
     expect(manifest.memories.reduce((n, m) => n + m.instances, 0)).toBe(10);
-    expect(r.cells['SB_RAM40_4K']).toBeGreaterThanOrEqual(10);
+    expect(r.cells.SB_RAM40_4K).toBeGreaterThanOrEqual(10);
     const x = await yosysSynthCheck(design.files, design.top, 'xilinx');
     // Yosys 0.23's own BRAM mapping warns about resizing its cell ports: its noise, not the design's.
     expect(x.output.split('\n').filter((l) => l.trim() && !/^Warning: Resizing cell port/.test(l))).toEqual([]);
     expect(x.latches).toBe(0);
-    const count = (re: RegExp) => Object.entries(x.cells).filter(([c]) => re.test(c)).reduce((n, [, k]) => n + k, 0);
+    const count = (re: RegExp) =>
+      Object.entries(x.cells)
+        .filter(([c]) => re.test(c))
+        .reduce((n, [, k]) => n + k, 0);
     // The weight banks become block RAM, the small memories distributed (LUT) RAM.
     expect(count(/^RAMB/)).toBeGreaterThanOrEqual(4);
     expect(count(/^RAM(32|64|128|256)[MX]/)).toBeGreaterThan(0);
@@ -91,9 +94,7 @@ describe('generated accelerator', () => {
     const core = files.find((f) => f.file.endsWith('.core'))!.text;
     expect(core).toMatch(/^CAPI=2:/);
     expect(core).toContain(`toplevel: ${manifest.top}`);
-    expect(manifest.memoryBits).toBe(
-      manifest.memories.reduce((s, m) => s + m.instances * m.depth * m.width, 0),
-    );
+    expect(manifest.memoryBits).toBe(manifest.memories.reduce((s, m) => s + m.instances * m.depth * m.width, 0));
     expect(manifest.files.every((f) => f.endsWith('.v'))).toBe(true);
   });
 });

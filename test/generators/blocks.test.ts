@@ -7,15 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { checkSeed, lfsr } from '../../generators/blocks/lfsr.js';
 import { pe, peWidths, type PeParams } from '../../generators/blocks/pe.js';
 import type { FixedFormat, Rounding } from '../../src/hdl/index.js';
-import {
-  activationCheck,
-  lfsrCheck,
-  peCheck,
-  requantCheck,
-  runBlockCheck,
-  updateCheck,
-  type BlockCheck,
-} from '../../src/flows/rtl/block-checks.js';
+import { activationCheck, lfsrCheck, peCheck, requantCheck, runBlockCheck, updateCheck, type BlockCheck } from '../../src/flows/rtl/block-checks.js';
 import { lfsrStep } from '../../src/model/lfsr.js';
 import { Rng } from '../../src/model/rng.js';
 
@@ -51,9 +43,7 @@ describe('PE: forward, backward and gradient MACs', () => {
   });
 
   it('rejects an accumulator narrower than one product', () => {
-    expect(() => pe({ weight: S(8, 7), act: U(8, 6), error: S(8, 6), accBits: 12 })).toThrow(
-      /accBits 12 is narrower than one product \(17 bits\)/,
-    );
+    expect(() => pe({ weight: S(8, 7), act: U(8, 6), error: S(8, 6), accBits: 12 })).toThrow(/accBits 12 is narrower than one product \(17 bits\)/);
   });
 });
 

@@ -26,8 +26,17 @@ describe('the three gates', () => {
   }
   const d = defaultBlockParams();
   it('PE with 4-bit and 16-bit formats', async () => {
-    await expectClean(pe({ weight: { bits: 4, frac: 3, signed: true }, act: { bits: 4, frac: 2, signed: false }, error: { bits: 4, frac: 3, signed: true }, accBits: 10 }));
-    await expectClean(pe({ weight: { bits: 16, frac: 15, signed: true }, act: { bits: 16, frac: 12, signed: false }, error: { bits: 16, frac: 14, signed: true }, accBits: 48 }));
+    await expectClean(
+      pe({ weight: { bits: 4, frac: 3, signed: true }, act: { bits: 4, frac: 2, signed: false }, error: { bits: 4, frac: 3, signed: true }, accBits: 10 }),
+    );
+    await expectClean(
+      pe({
+        weight: { bits: 16, frac: 15, signed: true },
+        act: { bits: 16, frac: 12, signed: false },
+        error: { bits: 16, frac: 14, signed: true },
+        accBits: 48,
+      }),
+    );
   });
   it('requantisation in every rounding mode, signed and unsigned', async () => {
     for (const rounding of ['truncate', 'nearest', 'stochastic'] as const) {

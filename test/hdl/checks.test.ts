@@ -1,5 +1,19 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { Bool, CombLoopError, DesignError as DesignErrorClass, DesignErrors, SInt, UInt, UndrivenError, WidthError, buildModule, elaborate, type DesignError, type Module } from '../../src/hdl/index.js';
+import {
+  Bool,
+  CombLoopError,
+  DesignError as DesignErrorClass,
+  DesignErrors,
+  SInt,
+  UInt,
+  UndrivenError,
+  WidthError,
+  buildModule,
+  elaborate,
+  type DesignError,
+  type Module,
+} from '../../src/hdl/index.js';
 
 /** The design errors of `m` (elaboration must fail). */
 function errorsOf(m: Module): DesignError[] {
@@ -13,6 +27,9 @@ function errorsOf(m: Module): DesignError[] {
 }
 
 const here = 'test/hdl/checks.test.ts';
+const source = readFileSync(new URL(import.meta.url), 'utf8').split('\n');
+/** `here:N` for the nth (0-based) line of this file that is `code`: the line a design error must name. */
+const lineOf = (code: string, nth = 0): string => `${here}:${source.map((l, i) => (l.trim() === code ? i + 1 : 0)).filter(Boolean)[nth]}`;
 
 describe('design checks', () => {
   it('reports a width mismatch with both widths and the user line', () => {
@@ -24,7 +41,7 @@ describe('design checks', () => {
     const [e, ...rest] = errorsOf(m);
     expect(rest).toHaveLength(0);
     expect(e!.kind).toBe('width');
-    expect(e!.message).toContain(`${here}:22`);
+    expect(e!.message).toContain(lineOf('m.assign(y, a);'));
     expect(e!.message).toMatch(/cannot assign signal 'a' of type UInt\(9\) to 'y' of type UInt\(8\)/);
     expect(e!.message).toMatch(/truncate\(\), saturate\(\) or shr\(\)/);
   });
@@ -39,7 +56,7 @@ describe('design checks', () => {
     const errs = errorsOf(m);
     expect(errs).toHaveLength(1);
     expect(errs[0]!.kind).toBe('type');
-    expect(errs[0]!.message).toContain(`${here}:37`);
+    expect(errs[0]!.message).toContain(lineOf('m.assign(y, b.add(a));'));
     expect(errs[0]!.message).toMatch(/signal 'b' is SInt\(8\), signal 'a' is UInt\(8\)/);
   });
 
@@ -52,7 +69,7 @@ describe('design checks', () => {
     const errs = errorsOf(m);
     expect(errs.map((e) => e.kind)).toEqual(['undriven', 'undriven']);
     expect(errs[0]!.message).toMatch(/output 'y' is never driven/);
-    expect(errs[0]!.message).toContain(`${here}:49`);
+    expect(errs[0]!.message).toContain(lineOf("m.output('y', UInt(4));"));
     expect(errs[1]!.message).toMatch(/wire 'w' is never driven/);
   });
 
@@ -66,7 +83,7 @@ describe('design checks', () => {
     });
     const errs = errorsOf(m);
     expect(errs.map((e) => e.kind)).toEqual(['multiple-drivers', 'multiple-drivers']);
-    expect(errs[0]!.message).toMatch(new RegExp(`'y' has more than one driver: already assigned at ${here}:63`));
+    expect(errs[0]!.message).toMatch(new RegExp(`'y' has more than one driver: already assigned at ${lineOf('m.assign(y, a);', 1)}`));
     expect(errs[1]!.message).toMatch(/input port 'a' is driven from outside/);
   });
 

@@ -6,7 +6,6 @@ import { portsOf } from '../../src/hdl/ports.js';
 import { emitForSim } from '../../src/sim/from-module.js';
 import { checkGates } from '../../src/flows/rtl/lint.js';
 
-
 /** A pulse counted in a fast domain, its toggle synchronised into the slow (default) domain. */
 const twoClocks = () =>
   buildModule('two_clocks', {}, (m) => {
@@ -79,7 +78,9 @@ describe('clock domains', () => {
         m.assign(m.output('q', Bool), m.flop('q1', both, { init: 0, domain: fast }));
       }),
     );
-    expect(msg).toMatch(/input 'd' of instance u \(module stage\) in the default domain \(clk\) of module parent samples 'a', which domain fast of module parent drives/);
+    expect(msg).toMatch(
+      /input 'd' of instance u \(module stage\) in the default domain \(clk\) of module parent samples 'a', which domain fast of module parent drives/,
+    );
     expect(msg).toMatch(/input 'both' is sampled by the default domain \(clk\) of module parent and domain fast of module parent/);
   });
 
@@ -96,7 +97,9 @@ describe('clock domains', () => {
       const d2 = m.clockDomain('io');
       m.assign(m.output('q', Bool), m.flop('r', m.input('d', Bool, { domain: d2 }), { init: 0, domain: d2 }));
     });
-    const msg = designErrorsOf(() => buildModule('forgot', {}, (m) => m.assign(m.output('q', Bool), m.instance('u', inner, { d: m.input('d', Bool) }).out('q'))));
+    const msg = designErrorsOf(() =>
+      buildModule('forgot', {}, (m) => m.assign(m.output('q', Bool), m.instance('u', inner, { d: m.input('d', Bool) }).out('q'))),
+    );
     expect(msg).toMatch(/domain io of module inner is not connected in instance u: map it to a domain of forgot in the connection map \(\{ io: domain \}\)/);
   });
 });
@@ -150,17 +153,27 @@ describe('stepping one clock of several', () => {
 
 describe('the default domain', () => {
   it('takes the reset style given to buildModule', () => {
-    const m = buildModule('async_low', {}, (m) => m.assign(m.output('q', Bool), m.flop('r', m.input('d', Bool), { init: 1 })), { reset: 'async', resetActiveLow: true });
+    const m = buildModule('async_low', {}, (m) => m.assign(m.output('q', Bool), m.flop('r', m.input('d', Bool), { init: 1 })), {
+      reset: 'async',
+      resetActiveLow: true,
+    });
     expect(portsOf(m).map((p) => p.name)).toEqual(['clk', 'rst_n', 'q', 'd']);
-    expect(emitDesign(m).files[0]!.text).toMatch(/always @\(posedge clk or negedge rst_n\) begin\n\s+if \(!rst_n\) begin\n\s+r <= 1'd1;\n\s+end else begin\n\s+r <= d;/);
+    expect(emitDesign(m).files[0]!.text).toMatch(
+      /always @\(posedge clk or negedge rst_n\) begin\n\s+if \(!rst_n\) begin\n\s+r <= 1'd1;\n\s+end else begin\n\s+r <= d;/,
+    );
   });
 
   it('refuses a reset value that is not a constant with an asynchronous reset', () => {
     const msg = designErrorsOf(() =>
-      buildModule('async_seed', {}, (m) => {
-        const seed = m.input('seed', UInt(4));
-        m.assign(m.output('q', UInt(4)), m.flop('r', m.input('d', UInt(4)), { init: seed }));
-      }, { reset: 'async' }),
+      buildModule(
+        'async_seed',
+        {},
+        (m) => {
+          const seed = m.input('seed', UInt(4));
+          m.assign(m.output('q', UInt(4)), m.flop('r', m.input('d', UInt(4)), { init: seed }));
+        },
+        { reset: 'async' },
+      ),
     );
     expect(msg).toMatch(/register 'r' in the default domain \(clk\) of module async_seed has an asynchronous reset: its reset value must be a constant/);
   });

@@ -27,20 +27,32 @@ describe('Verilog emitter', () => {
   it('names everything after the TS names, with no generated debris', () => {
     const text = emitModule(counter(), { version: VERSION });
     expect(text).toContain('reg  [7:0] count;');
-    expect(text).toContain('count <= count + 8\'d1;');
+    expect(text).toContain("count <= count + 8'd1;");
     expect(text).not.toMatch(/_T_?\d|_GEN_|\btmp\d/);
   });
 
   it('puts the TS source line on each statement group', () => {
     const text = emitModule(counter(), { version: VERSION });
-    const line = Number(/emit\.test\.ts:(\d+)/.exec(text.split('assign value')[0]!.split('\n').reverse().find((l) => l.includes('emit.test.ts'))!)![1]);
+    const line = Number(
+      /emit\.test\.ts:(\d+)/.exec(
+        text
+          .split('assign value')[0]!
+          .split('\n')
+          .reverse()
+          .find((l) => l.includes('emit.test.ts'))!,
+      )![1],
+    );
     expect(line).toBeGreaterThan(5);
     expect(text).toMatch(/\/\/ test\/hdl\/emit\.test\.ts:\d+\n\s+always @\(posedge clk\)/);
   });
 
   it('is deterministic: the same design gives byte-identical text', () => {
-    const a = emitDesign(counter()).files.map((f) => f.text).join('');
-    const b = emitDesign(counter()).files.map((f) => f.text).join('');
+    const a = emitDesign(counter())
+      .files.map((f) => f.text)
+      .join('');
+    const b = emitDesign(counter())
+      .files.map((f) => f.text)
+      .join('');
     expect(a).toBe(b);
   });
 
@@ -122,10 +134,16 @@ describe('Verilog emitter', () => {
       const busy = m.output('busy', Bool);
       const fsm = new Fsm(m, 'state', ['idle', 'run'], 'idle');
       busy.set(0);
-      fsm.build({ idle: () => fsm.transition(start, 'run'), run: () => { busy.set(1); fsm.transition(done, 'idle'); } });
+      fsm.build({
+        idle: () => fsm.transition(start, 'run'),
+        run: () => {
+          busy.set(1);
+          fsm.transition(done, 'idle');
+        },
+      });
     });
     const text = emitModule(m, { version: VERSION });
-    expect(text).toContain('localparam STATE_IDLE = 1\'d0;');
+    expect(text).toContain("localparam STATE_IDLE = 1'd0;");
     expect(text).toContain('state <= STATE_IDLE;');
     expect(text).toMatch(/case \(state\)\n\s+STATE_IDLE: begin/);
   });
@@ -170,7 +188,13 @@ describe('constants of either sign', () => {
     expect(text).not.toMatch(/'sh/); // one literal style: negatives are negated decimals
     const sim = await simulate(fir());
     const xs = [5, -3, 127, -128, 0, 1, 9, -77];
-    const got = sim.runBatch(['rst', 'x'], xs.map((x, i) => [i === 0 ? 1 : 0, x]), ['y']).map((r) => Number(r[0]));
+    const got = sim
+      .runBatch(
+        ['rst', 'x'],
+        xs.map((x, i) => [i === 0 ? 1 : 0, x]),
+        ['y'],
+      )
+      .map((r) => Number(r[0]));
     const hist = (i: number, k: number) => (i - k >= 1 ? xs[i - k]! : 0); // the reset cycle clears the taps
     for (let i = 1; i < xs.length; i++) {
       expect(got[i]).toBe(COEFFS.reduce((s, c, k) => s + c * (k === 0 ? xs[i]! : hist(i, k)), 0));
@@ -194,13 +218,27 @@ describe('Verilog that reads hand-written', () => {
       line.set(1);
       load.set(0);
       fsm.build({
-        idle: () => m.when(start, () => { load.set(1); fsm.goto('start_bit'); }),
-        start_bit: () => { busy.set(1); line.set(0); fsm.transition(tick, 'data'); },
+        idle: () =>
+          m.when(start, () => {
+            load.set(1);
+            fsm.goto('start_bit');
+          }),
+        start_bit: () => {
+          busy.set(1);
+          line.set(0);
+          fsm.transition(tick, 'data');
+        },
         data: () => {
           busy.set(1);
-          m.when(tick, () => { count.set(count.add(1).truncate(3)); m.when(count.eq(7), () => fsm.goto('stop_bit')); });
+          m.when(tick, () => {
+            count.set(count.add(1).truncate(3));
+            m.when(count.eq(7), () => fsm.goto('stop_bit'));
+          });
         },
-        stop_bit: () => { busy.set(1); m.when(tick.and(fsm.is('stop_bit').not()).not(), () => fsm.goto('idle')); },
+        stop_bit: () => {
+          busy.set(1);
+          m.when(tick.and(fsm.is('stop_bit').not()).not(), () => fsm.goto('idle'));
+        },
       });
     });
 
@@ -214,7 +252,9 @@ describe('Verilog that reads hand-written', () => {
     const text = emitModule(uart(), { version: VERSION });
     // The state and count registers are both assigned by the FSM's switch: one block.
     expect(text.match(/always @\(posedge clk\)/g)).toHaveLength(1);
-    expect(text).toMatch(/\/\/ test\/hdl\/emit\.test\.ts:\d+\n\s+always @\(posedge clk\) begin\n\s+if \(rst\) begin\n\s+state <= STATE_IDLE;\n\s+count <= 3'd0;/);
+    expect(text).toMatch(
+      /\/\/ test\/hdl\/emit\.test\.ts:\d+\n\s+always @\(posedge clk\) begin\n\s+if \(rst\) begin\n\s+state <= STATE_IDLE;\n\s+count <= 3'd0;/,
+    );
   });
 
   it('writes != and ! where they are meant, no empty branches, no doubled parentheses', () => {
@@ -222,7 +262,9 @@ describe('Verilog that reads hand-written', () => {
     expect(text).not.toMatch(/~\(/);
     expect(text).not.toMatch(/begin\s+end/);
     expect(text).not.toMatch(/if \(\(/);
-    expect(text).toMatch(/if \(!tick \| \(state == STATE_STOP_BIT\)\) begin|if \(\(!tick\) \| \(state == STATE_STOP_BIT\)\) begin|if \(!\(tick & \(state != STATE_STOP_BIT\)\)\) begin/);
+    expect(text).toMatch(
+      /if \(!tick \| \(state == STATE_STOP_BIT\)\) begin|if \(\(!tick\) \| \(state == STATE_STOP_BIT\)\) begin|if \(!\(tick & \(state != STATE_STOP_BIT\)\)\) begin/,
+    );
     const m = buildModule('ne_demo', {}, (m) => {
       const a = m.input('a', UInt(4));
       m.assign(m.output('y', Bool), a.eq(3).not());
@@ -238,7 +280,12 @@ describe('Verilog that reads hand-written', () => {
       const s = m.input('s', UInt(2));
       const y = m.output('y', UInt(4));
       y.set(0);
-      m.switch(s, (c) => c.is(0, () => y.set(1)).is(1, () => y.set(2)).is(2, () => y.set(4)));
+      m.switch(s, (c) =>
+        c
+          .is(0, () => y.set(1))
+          .is(1, () => y.set(2))
+          .is(2, () => y.set(4)),
+      );
     });
     const t = emitModule(m, { version: VERSION });
     expect(t).toMatch(/2'd0: y = 4'd1;\n\s+2'd1: y = 4'd2;\n\s+2'd2: y = 4'd4;\n\s+default: ;\n\s+endcase/);

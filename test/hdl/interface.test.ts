@@ -1,18 +1,7 @@
 /** Interfaces: Bundle, Vec, Stream as ports, wires and instance interfaces; connect in one call. */
 import { describe, expect, it } from 'vitest';
 import { designErrorsOf } from '../support/design-errors.js';
-import {
-  Bool,
-  Bundle,
-  SInt,
-  Stream,
-  UInt,
-  Vec,
-  buildModule,
-  emitDesign,
-  flipped,
-  pack,
-} from '../../src/hdl/index.js';
+import { Bool, Bundle, SInt, Stream, UInt, Vec, buildModule, emitDesign, flipped, pack } from '../../src/hdl/index.js';
 
 /** A pass-through stage: the smallest module with a stream in and a stream out. */
 const passThrough = (payload = UInt(8)) =>
@@ -21,7 +10,6 @@ const passThrough = (payload = UInt(8)) =>
     const o = m.output('out', Stream(payload));
     m.connect(i, o);
   });
-
 
 describe('interface ports', () => {
   it('flattens a stream into <name>_<field> ports with the directions of its side', () => {
@@ -45,7 +33,16 @@ describe('interface ports', () => {
       const o = m.output('m_axis', Stream(UInt(16), { last: true, names: 'axi' }));
       m.connect(o, i); // either order
     });
-    expect(m.ports.map((p) => p.name)).toEqual(['s_axis_tdata', 's_axis_tvalid', 's_axis_tready', 's_axis_tlast', 'm_axis_tdata', 'm_axis_tvalid', 'm_axis_tready', 'm_axis_tlast']);
+    expect(m.ports.map((p) => p.name)).toEqual([
+      's_axis_tdata',
+      's_axis_tvalid',
+      's_axis_tready',
+      's_axis_tlast',
+      'm_axis_tdata',
+      'm_axis_tvalid',
+      'm_axis_tready',
+      'm_axis_tlast',
+    ]);
     expect(emitDesign(m).files[0]!.text).toContain('assign m_axis_tlast = s_axis_tlast;');
   });
 
@@ -116,7 +113,9 @@ describe('connecting whole interfaces', () => {
         m.connect(a, b);
       }),
     );
-    expect(msg).toMatch(/cannot connect port a of module mismatch \(Stream\(UInt\(8\)\)\) to port b of module mismatch \(Stream\(UInt\(16\)\)\) because field data is UInt\(8\) on port a of module mismatch and UInt\(16\) on port b of module mismatch/);
+    expect(msg).toMatch(
+      /cannot connect port a of module mismatch \(Stream\(UInt\(8\)\)\) to port b of module mismatch \(Stream\(UInt\(16\)\)\) because field data is UInt\(8\) on port a of module mismatch and UInt\(16\) on port b of module mismatch/,
+    );
     const last = designErrorsOf(() =>
       buildModule('no_last', {}, (m) => {
         const a = m.input('a', Stream(UInt(8), { last: true }));

@@ -54,7 +54,7 @@ describe('memory', () => {
     const { design } = emitForSim(ram(256, 16));
     const ice = await yosysSynthCheck(design.files, design.top, 'ice40');
     expect(ice.output).toBe('');
-    expect(ice.cells['SB_RAM40_4K']).toBe(1);
+    expect(ice.cells.SB_RAM40_4K).toBe(1);
     expect(ice.latches).toBe(0);
     const xil = await yosysSynthCheck(design.files, design.top, 'xilinx');
     expect(Object.keys(xil.cells).some((c) => /^RAMB/.test(c))).toBe(true);
@@ -71,8 +71,14 @@ describe('FSM', () => {
       light.set(0);
       fsm.build({
         red: () => fsm.transition(go, 'green'),
-        green: () => { light.set(1); fsm.transition(stop, 'yellow'); },
-        yellow: () => { light.set(2); fsm.goto('red'); },
+        green: () => {
+          light.set(1);
+          fsm.transition(stop, 'yellow');
+        },
+        yellow: () => {
+          light.set(2);
+          fsm.goto('red');
+        },
       });
     });
     const sim = await simulate(m);

@@ -5,12 +5,7 @@
  * stream API; and a check that the model actually learns.
  */
 import { describe, expect, it } from 'vitest';
-import {
-  GoldenAccelerator,
-  acceleratorGeometry,
-  initialWeights,
-  type AcceleratorParams,
-} from '../../src/model/accelerator.js';
+import { GoldenAccelerator, acceleratorGeometry, initialWeights, type AcceleratorParams } from '../../src/model/accelerator.js';
 import { weightDigest } from '../../src/model/digest.js';
 import { LFSR_PERIOD, lfsrSequence, lfsrStep } from '../../src/model/lfsr.js';
 import { DEFAULT_CONFIG } from '../../src/config/index.js';
@@ -72,9 +67,7 @@ function randomWeights(rng: Rng, p: AcceleratorParams): Int32Array {
 function randomInput(rng: Rng, p: AcceleratorParams): Int32Array {
   const max = 2 ** p.act.bits - 1;
   const small = rng.bool(0.5);
-  return Int32Array.from({ length: p.layers[0]! }, () =>
-    rng.bool(0.4) ? 0 : small ? rng.int(0, Math.min(max, 2 ** (p.act.frac + 1))) : rng.int(0, max),
-  );
+  return Int32Array.from({ length: p.layers[0]! }, () => (rng.bool(0.4) ? 0 : small ? rng.int(0, Math.min(max, 2 ** (p.act.frac + 1))) : rng.int(0, max)));
 }
 
 interface RunResult {
@@ -127,7 +120,11 @@ function crossCheck(p: AcceleratorParams, seed: number, samples: number, mutatio
     if (n % 50 === 49 || n === samples - 1) {
       for (let lane = 0; lane < p.pes; lane++) {
         if (fast.lfsrState(lane) !== ref.lanes[lane]!.state && mutation === undefined) {
-          return { mismatch: `after sample ${n}: lane ${lane} LFSR ${fast.lfsrState(lane)}, reference ${ref.lanes[lane]!.state}`, trained, weightsChanged: true };
+          return {
+            mismatch: `after sample ${n}: lane ${lane} LFSR ${fast.lfsrState(lane)}, reference ${ref.lanes[lane]!.state}`,
+            trained,
+            weightsChanged: true,
+          };
         }
       }
     }
@@ -235,7 +232,16 @@ describe('negative controls: every deliberately wrong reference is detected', ()
       const extra: AcceleratorParams[] = [
         { ...DEFAULTS, layers: [9, 7, 5, 3], pes: 4, accBits: 48 },
         { ...DEFAULTS, layers: [9, 7, 5, 3], pes: 4, accBits: 48, hidden: 'hardsigmoid', weight: { bits: 8, frac: 5 }, lrShift: 3 },
-        { ...DEFAULTS, layers: [6, 5, 3], pes: 3, accBits: 48, weight: { bits: 6, frac: 2 }, act: { bits: 4, frac: 1 }, error: { bits: 6, frac: 2 }, lrShift: 1 },
+        {
+          ...DEFAULTS,
+          layers: [6, 5, 3],
+          pes: 3,
+          accBits: 48,
+          weight: { bits: 6, frac: 2 },
+          act: { bits: 4, frac: 1 },
+          error: { bits: 6, frac: 2 },
+          lrShift: 1,
+        },
         { ...DEFAULTS, ...wideFormats, layers: [7, 5, 3], pes: 2 },
       ];
       const detected = [...applicable, ...extra].filter((p, i) => crossCheck(p, 77 + i, 200, mutation).mismatch !== undefined);
@@ -287,7 +293,9 @@ describe('weights in stream order', () => {
     expect(() => m.loadWeights(new Int32Array(n - 1))).toThrow(/expected 26 codes for layers 5-3-2.*got 25/);
     const bad = new Int32Array(n);
     bad[20] = 2048;
-    expect(() => m.loadWeights(bad)).toThrow(/code 2048 at index 20 \(layer 2, row 0, column 2\) is outside the weight format s12q11 \(integers -2048\.\.2047\)/);
+    expect(() => m.loadWeights(bad)).toThrow(
+      /code 2048 at index 20 \(layer 2, row 0, column 2\) is outside the weight format s12q11 \(integers -2048\.\.2047\)/,
+    );
     bad[20] = 0;
     bad[17] = -2049;
     expect(() => m.loadWeights(bad)).toThrow(/index 17 \(layer 1, row 2, bias\)/);
@@ -385,7 +393,11 @@ describe('samples, LFSR positions and parameters', () => {
       const m = new GoldenAccelerator(p);
       m.initWeights(3);
       const rng = new Rng(11);
-      for (let n = 0; n < 60; n++) m.train(Int32Array.from({ length: 40 }, () => (rng.bool(0.7) ? 0 : rng.int(1, 255))), rng.int(0, 9));
+      for (let n = 0; n < 60; n++)
+        m.train(
+          Int32Array.from({ length: 40 }, () => (rng.bool(0.7) ? 0 : rng.int(1, 255))),
+          rng.int(0, 9),
+        );
       return weightDigest(m.readWeights());
     };
     for (const rounding of ['truncate', 'nearest'] as const) {

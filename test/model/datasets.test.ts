@@ -8,14 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { idxImages, idxLabels, writeFashionFolder } from '../support/idx.js';
-import {
-  DatasetError,
-  FASHION_MNIST_DIR,
-  loadDataset,
-  quantizeInputs,
-  type Dataset,
-  type DatasetName,
-} from '../../src/model/datasets/index.js';
+import { DatasetError, FASHION_MNIST_DIR, loadDataset, quantizeInputs, type Dataset, type DatasetName } from '../../src/model/datasets/index.js';
 
 let tmp: string;
 beforeAll(() => {
@@ -71,7 +64,9 @@ describe('fashion-mnist (gzipped IDX)', () => {
   });
 
   it('a missing folder', () => {
-    expect(datasetError(() => loadDataset('fashion-mnist', { dir: path.join(tmp, 'nope') })).message).toMatch(/nope\/train-images-idx3-ubyte\.gz: cannot read: no such file$/);
+    expect(datasetError(() => loadDataset('fashion-mnist', { dir: path.join(tmp, 'nope') })).message).toMatch(
+      /nope\/train-images-idx3-ubyte\.gz: cannot read: no such file$/,
+    );
   });
 
   it('wrong IDX magic (images and labels)', () => {
@@ -107,7 +102,9 @@ describe('fashion-mnist (gzipped IDX)', () => {
     const dir = fashionDir();
     const f = path.join(dir, 'train-images-idx3-ubyte.gz');
     fs.writeFileSync(f, fs.readFileSync(f).subarray(0, 100));
-    expect(datasetError(() => loadDataset('fashion-mnist', { dir })).message).toMatch(/train-images-idx3-ubyte\.gz: corrupt or truncated gzip data \(unexpected end of file\)/);
+    expect(datasetError(() => loadDataset('fashion-mnist', { dir })).message).toMatch(
+      /train-images-idx3-ubyte\.gz: corrupt or truncated gzip data \(unexpected end of file\)/,
+    );
     const raw = fashionDir({}, false); // plain IDX bytes under a .gz name
     expect(datasetError(() => loadDataset('fashion-mnist', { dir: raw })).message).toMatch(/corrupt or truncated gzip data/);
   });
@@ -151,7 +148,9 @@ describe('mnist (per-digit JSON)', () => {
     expect(Array.from(d.train.y.slice(0, 10))).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
     // train: image k of digit c for k < nTrain[c]; test: the rest, in order
     const firstPixels = (s: { x: Float32Array; y: Uint8Array }, c: number) =>
-      Array.from(s.y.keys()).filter((i) => s.y[i] === c).map((i) => Math.round(s.x[i * 784]! * 1000) - c * 100);
+      Array.from(s.y.keys())
+        .filter((i) => s.y[i] === c)
+        .map((i) => Math.round(s.x[i * 784]! * 1000) - c * 100);
     expect(firstPixels(d.train, 1)).toEqual([0, 1, 2, 3, 4, 5, 6, 7]);
     expect(firstPixels(d.test, 1)).toEqual([8, 9]);
     expect(firstPixels(d.test, 0)).toEqual([4]);
@@ -168,15 +167,17 @@ describe('mnist (per-digit JSON)', () => {
   });
 
   it('wrong dimensions, a bad value, a wrong shape', () => {
-    expect(datasetError(() => loadDataset('mnist', { dir: mnistDir(counts, { 3: JSON.stringify({ data: new Array(784 * 2 + 5).fill(0) }) }) })).message).toMatch(
-      /3\.json: wrong dimensions: 1573 values is not a whole number of 28×28 images \(784 values each\)/,
-    );
+    expect(
+      datasetError(() => loadDataset('mnist', { dir: mnistDir(counts, { 3: JSON.stringify({ data: new Array(784 * 2 + 5).fill(0) }) }) })).message,
+    ).toMatch(/3\.json: wrong dimensions: 1573 values is not a whole number of 28×28 images \(784 values each\)/);
     const bad = new Array(784 * 2).fill(0);
     bad[790] = 1.5;
     expect(datasetError(() => loadDataset('mnist', { dir: mnistDir(counts, { 4: JSON.stringify({ data: bad }) }) })).message).toMatch(
       /4\.json: value 790 \(image 1, pixel 6\) is 1\.5, not a number in \[0, 1\]/,
     );
-    expect(datasetError(() => loadDataset('mnist', { dir: mnistDir(counts, { 5: '[1, 2, 3]' }) })).message).toMatch(/5\.json: expected a JSON object \{"data": \[pixel values\]\}/);
+    expect(datasetError(() => loadDataset('mnist', { dir: mnistDir(counts, { 5: '[1, 2, 3]' }) })).message).toMatch(
+      /5\.json: expected a JSON object \{"data": \[pixel values\]\}/,
+    );
     expect(datasetError(() => loadDataset('mnist', { dir: mnistDir(counts, { 6: '{"data": []}' }) })).message).toMatch(/6\.json: has no images/);
   });
 });
@@ -201,7 +202,8 @@ describe('iris (JSON rows)', () => {
     expect(Array.from(d.train.y.slice(0, 6))).toEqual([0, 1, 2, 0, 1, 2]);
     for (let f = 0; f < 4; f++) {
       const col = Array.from({ length: d.train.y.length }, (_, r) => d.train.x[r * 4 + f]!);
-      if (f === 3) expect(col.every((v) => v === 0)).toBe(true); // a constant feature scales to 0
+      if (f === 3)
+        expect(col.every((v) => v === 0)).toBe(true); // a constant feature scales to 0
       else {
         expect(Math.min(...col)).toBe(0);
         expect(Math.max(...col)).toBe(1);
@@ -226,7 +228,9 @@ describe('iris (JSON rows)', () => {
     );
     const short = irisRows(5);
     short[3] = [1, 2, 3, 'setosa'];
-    expect(datasetError(() => loadDataset('iris', { dir: irisDir(short) })).message).toMatch(/iris\.json: wrong dimensions: row 3 is not \[4 numbers, "species"\]/);
+    expect(datasetError(() => loadDataset('iris', { dir: irisDir(short) })).message).toMatch(
+      /iris\.json: wrong dimensions: row 3 is not \[4 numbers, "species"\]/,
+    );
     const nan = irisRows(5);
     nan[2]![1] = 'x';
     expect(datasetError(() => loadDataset('iris', { dir: irisDir(nan) })).message).toMatch(/row 2, feature 1 is "x", not a number/);

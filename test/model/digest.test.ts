@@ -30,7 +30,9 @@ describe('weightDigest', () => {
     expect(weightDigest(Int32Array.of(-1))).toBe(fnv1aBytes(Uint8Array.of(255, 255, 255, 255)));
     expect(weightDigest(Int32Array.of(0x61))).toBe(fnv1aBytes(Uint8Array.of(0x61, 0, 0, 0)));
     expect(digestHex(weightDigest(Int32Array.of(1, -2, 2047, -2048)))).toBe(
-      fnv1aBytes(Uint8Array.of(1, 0, 0, 0, 0xfe, 0xff, 0xff, 0xff, 0xff, 7, 0, 0, 0, 0xf8, 0xff, 0xff)).toString(16).padStart(8, '0'),
+      fnv1aBytes(Uint8Array.of(1, 0, 0, 0, 0xfe, 0xff, 0xff, 0xff, 0xff, 7, 0, 0, 0, 0xf8, 0xff, 0xff))
+        .toString(16)
+        .padStart(8, '0'),
     );
   });
 

@@ -116,7 +116,20 @@ describe('FloatTrainer', () => {
   });
 
   it("the golden model's lastOutputs() is z_L of the last sample's forward pass", () => {
-    const params = { variant: 'taxonn', layers: [6, 5, 3], pes: 2, weight: { bits: 12, frac: 10 }, act: { bits: 8, frac: 6 }, error: { bits: 8, frac: 6 }, accBits: 32, lrShift: 5, rounding: 'stochastic', hidden: 'relu', seed: 9, inputsPerBeat: 4 } as const;
+    const params = {
+      variant: 'taxonn',
+      layers: [6, 5, 3],
+      pes: 2,
+      weight: { bits: 12, frac: 10 },
+      act: { bits: 8, frac: 6 },
+      error: { bits: 8, frac: 6 },
+      accBits: 32,
+      lrShift: 5,
+      rounding: 'stochastic',
+      hidden: 'relu',
+      seed: 9,
+      inputsPerBeat: 4,
+    } as const;
     const g = new GoldenAccelerator(params, { trace: true });
     g.initWeights(5);
     const rng = new Rng(2);

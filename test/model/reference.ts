@@ -201,8 +201,7 @@ export class ReferenceAccelerator {
     e[L] = [];
     for (let j = 0; j < N[L]!; j++) {
       const t = j === label ? 1n << BigInt(F) : 0n;
-      e[L]![j] =
-        this.mutation === 'error-truncate' ? requantize(z[L]![j]! - t, F, E, 'truncate') : requantize(z[L]![j]! - t, F, E, 'nearest');
+      e[L]![j] = this.mutation === 'error-truncate' ? requantize(z[L]![j]! - t, F, E, 'truncate') : requantize(z[L]![j]! - t, F, E, 'nearest');
     }
 
     // 4–5. backward l (reads W_l) then update l, for l = L..1

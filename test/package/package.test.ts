@@ -110,7 +110,10 @@ console.log(JSON.stringify({ lint: lint.ok, lintOutput: lint.output, ys, soPath:
   it('type-checks against the shipped declarations, and a wrong call does not', () => {
     writeFileSync(
       path.join(app, 'tsconfig.json'),
-      JSON.stringify({ compilerOptions: { strict: true, noEmit: true, module: 'nodenext', moduleResolution: 'nodenext', target: 'es2022', skipLibCheck: false, types: [] }, include: ['*.ts'] }),
+      JSON.stringify({
+        compilerOptions: { strict: true, noEmit: true, module: 'nodenext', moduleResolution: 'nodenext', target: 'es2022', skipLibCheck: false, types: [] },
+        include: ['*.ts'],
+      }),
     );
     writeFileSync(
       path.join(app, 'design.ts'),

@@ -4,8 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { checkPackedTop, checkValue, fromWords, portCodec } from '../../src/sim/bits.js';
 import { toWords } from '../../src/sim/bits.js';
 
-const port = (width: number, signed: boolean) =>
-  portCodec({ name: 'p', dir: 'input', width, signed, index: 0, words: Math.ceil(width / 32) });
+const port = (width: number, signed: boolean) => portCodec({ name: 'p', dir: 'input', width, signed, index: 0, words: Math.ceil(width / 32) });
 
 describe('bits', () => {
   it('packs little-endian words with the top word sign-/zero-extended', () => {

@@ -47,7 +47,10 @@ describe('build cache', { timeout: 180_000 }, () => {
 
   it('keys the cache on RTL content and on build flags', async () => {
     const a = await buildModel(MAC, { quiet: true });
-    const b = await buildModel(macVariant('comment', (s) => `// only a comment differs\n${s}`), { quiet: true });
+    const b = await buildModel(
+      macVariant('comment', (s) => `// only a comment differs\n${s}`),
+      { quiet: true },
+    );
     const c = await buildModel(MAC, { quiet: true, xRandom: true });
     expect(new Set([a.hash, b.hash, c.hash]).size).toBe(3);
   });
@@ -169,7 +172,16 @@ describe('Verilator diagnostics', { timeout: 180_000 }, () => {
     const path = join(tmp, 'width_warn_src.v');
     writeFileSync(
       path,
-      ['module width_warn_src (', '    input  wire [7:0] a,', '    output wire [3:0] y', ');', '    // mine/fir.ts:14', '    assign y = a;', 'endmodule', ''].join('\n'),
+      [
+        'module width_warn_src (',
+        '    input  wire [7:0] a,',
+        '    output wire [3:0] y',
+        ');',
+        '    // mine/fir.ts:14',
+        '    assign y = a;',
+        'endmodule',
+        '',
+      ].join('\n'),
     );
     return {
       top: 'width_warn_src',
@@ -184,7 +196,9 @@ describe('Verilator diagnostics', { timeout: 180_000 }, () => {
   it('reports the warning and the TS line, not a failed run', async () => {
     const err = await buildModel(warned(), { quiet: true }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(VerilatorError);
-    expect((err as Error).message).toMatch(/^verilator rejected width_warn_src \(1 problem\):\n {2}width_warn_src\.v:6: WIDTH: .*\(emitted by mine\/fir\.ts:14\)$/);
+    expect((err as Error).message).toMatch(
+      /^verilator rejected width_warn_src \(1 problem\):\n {2}width_warn_src\.v:6: WIDTH: .*\(emitted by mine\/fir\.ts:14\)$/,
+    );
     expect((err as Error).message).not.toMatch(/xml-only/);
   });
 

@@ -70,6 +70,6 @@ export function mulberry32(seed: number): () => number {
 export function randomBig(next: () => number, min: bigint, max: bigint): bigint {
   const span = max - min + 1n;
   let x = 0n;
-  for (let bits = 0n; (1n << bits) < span * 2n; bits += 32n) x = (x << 32n) | BigInt(next());
+  for (let bits = 0n; 1n << bits < span * 2n; bits += 32n) x = (x << 32n) | BigInt(next());
   return min + (x % span);
 }

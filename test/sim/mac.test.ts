@@ -13,7 +13,7 @@ async function mac(opts: Parameters<typeof Simulator.create>[1] = {}) {
 
 /** Reference model of test/fixtures/mac.v. */
 function wrap24(x: number): number {
-  return ((x % 2 ** 24) + 2 ** 24 + 2 ** 23) % 2 ** 24 - 2 ** 23;
+  return (((x % 2 ** 24) + 2 ** 24 + 2 ** 23) % 2 ** 24) - 2 ** 23;
 }
 
 describe('Simulator on the MAC', { timeout: 180_000 }, () => {
@@ -74,12 +74,7 @@ describe('Simulator on the MAC', { timeout: 180_000 }, () => {
     const rnd = mulberry32(42);
     const n = 3000;
     const inputs: MacIn[] = ['rst', 'en', 'a', 'b'];
-    const stim = Array.from({ length: n }, (_, c) => [
-      c === 0 || rnd() % 500 === 0 ? 1 : 0,
-      rnd() % 4 === 0 ? 0 : 1,
-      (rnd() % 256) - 128,
-      (rnd() % 256) - 128,
-    ]);
+    const stim = Array.from({ length: n }, (_, c) => [c === 0 || rnd() % 500 === 0 ? 1 : 0, rnd() % 4 === 0 ? 0 : 1, (rnd() % 256) - 128, (rnd() % 256) - 128]);
     const ref = await mac();
     const expected: bigint[][] = [];
     let model = 0;
@@ -151,9 +146,7 @@ describe('Simulator on the MAC', { timeout: 180_000 }, () => {
     expect(() => sim.poke('a', 1.5)).toThrow(/is not an integer/);
     expect(() => sim.runBatch(['a'], [[1], [200]], ['acc'])).toThrow(/cycle 1: 'a'.*value 200 is out of range/);
     expect(() => sim.runBatch(['a', 'b'], [[1]], ['acc'])).toThrow(/row 0 has 1 values for 2 inputs/);
-    expect(() => sim.runBatchPacked(['a'], Uint32Array.of(1, 0xff), ['acc'])).toThrow(
-      /cycle 1: word 0x000000ff is out of range 'a'.*sign-extended/,
-    );
+    expect(() => sim.runBatchPacked(['a'], Uint32Array.of(1, 0xff), ['acc'])).toThrow(/cycle 1: word 0x000000ff is out of range 'a'.*sign-extended/);
     // The failed calls changed nothing.
     expect(sim.cycle).toBe(0);
   });

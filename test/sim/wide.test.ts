@@ -18,8 +18,7 @@ function edgeValues(width: number, signed: boolean): bigint[] {
   return [...new Set(cands)].filter((v) => v >= lo && v <= hi);
 }
 
-const wrap = (v: bigint, width: number, signed: boolean) =>
-  signed ? BigInt.asIntN(width, v) : BigInt.asUintN(width, v);
+const wrap = (v: bigint, width: number, signed: boolean) => (signed ? BigInt.asIntN(width, v) : BigInt.asUintN(width, v));
 
 describe('Simulator port widths', { timeout: 180_000 }, () => {
   beforeAll(async () => {
@@ -111,7 +110,14 @@ describe('Simulator port widths', { timeout: 180_000 }, () => {
   it('runBatch and runBatchPacked handle wide ports like single steps', async () => {
     const rnd = mulberry32(99);
     const ins: WideIn[] = ['b1', 's5', 'u33', 's64', 'u65', 's100'];
-    const widths: [number, boolean][] = [[1, false], [5, true], [33, false], [64, true], [65, false], [100, true]];
+    const widths: [number, boolean][] = [
+      [1, false],
+      [5, true],
+      [33, false],
+      [64, true],
+      [65, false],
+      [100, true],
+    ];
     const outs: WideOut[] = ['o1', 'o5', 'o33', 'neg64', 'o65', 'sum100', 'r65'];
     const stim = Array.from({ length: 500 }, () => widths.map(([w, s]) => randomBig(rnd, ...range(w, s))));
     const ref = await Simulator.create<WideIn, WideOut>(WIDE, { quiet: true });
@@ -165,8 +171,6 @@ describe('Simulator port widths', { timeout: 180_000 }, () => {
   it('rejects packed words that are not properly extended', () => {
     // s100 has 4 words; top word holds bits 96..99 and must be sign-extended.
     const row = Uint32Array.of(0, 0, 0, 0x10);
-    expect(() => sim.runBatchPacked(['s100'], row, ['o100'])).toThrow(
-      /cycle 0: top word 0x00000010 is out of range 's100'.*sign-extended from bit 3/,
-    );
+    expect(() => sim.runBatchPacked(['s100'], row, ['o100'])).toThrow(/cycle 0: top word 0x00000010 is out of range 's100'.*sign-extended from bit 3/);
   });
 });

@@ -13,9 +13,9 @@ export interface VerifyCase {
 }
 
 const format = (signed: boolean) =>
-  fc.integer({ min: 4, max: 16 }).chain((bits) =>
-    fc.record({ bits: fc.constant(bits), frac: fc.integer({ min: Math.max(0, bits - 6), max: signed ? bits - 1 : bits - 2 }) }),
-  );
+  fc
+    .integer({ min: 4, max: 16 })
+    .chain((bits) => fc.record({ bits: fc.constant(bits), frac: fc.integer({ min: Math.max(0, bits - 6), max: signed ? bits - 1 : bits - 2 }) }));
 
 /** Valid configurations of small networks (fast to build), every option exercised. */
 export const configArb: fc.Arbitrary<Config> = fc

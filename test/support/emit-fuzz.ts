@@ -30,32 +30,84 @@ function randomExpr(rng: Rng, leaves: Signal[], depth: number): Expr {
   const pick = rng.int(0, 24);
   let e: Expr;
   switch (pick) {
-    case 0: e = a.add(b); break;
-    case 1: e = a.sub(b); break;
-    case 2: e = a.width + b.width <= MAX_W ? a.mul(b) : a.add(b); break;
-    case 3: e = a.signed ? a.neg() : a.not(); break;
-    case 4: e = a.and(b.width >= a.width ? b.truncate(a.width) : b.resize(a.width)); break;
-    case 5: e = a.or(b.width >= a.width ? b.truncate(a.width) : b.resize(a.width)); break;
-    case 6: e = a.xor(b.width >= a.width ? b.truncate(a.width) : b.resize(a.width)); break;
-    case 7: e = rng.pick([a.eq(b), a.ne(b), a.lt(b), a.le(b), a.gt(b), a.ge(b)]); break;
-    case 8: e = a.shl(rng.int(0, 5)); break;
-    case 9: e = a.shr(rng.int(0, a.width + 1)); break;
-    case 10: e = a.shr(b.asUInt().truncate(Math.min(b.width, 3))); break;
-    case 11: e = a.width < MAX_W - 8 ? a.shl(b.asUInt().truncate(Math.min(b.width, 3))) : a; break;
-    case 12: e = mux(b.orR(), a, b.resize(Math.max(1, b.width))); break;
-    case 13: { const lo = rng.int(0, a.width - 1); e = a.slice(rng.int(lo, a.width - 1), lo); break; }
-    case 14: e = cat(a, b); break;
-    case 15: e = a.resize(a.width + rng.int(0, 9)); break;
-    case 16: e = a.signed ? a.asUInt() : a.asSInt(); break;
-    case 17: e = rng.pick([a.andR(), a.orR(), a.xorR()]); break;
-    case 18: e = a.saturate(rng.pick([SInt(rng.int(1, 12)), UInt(rng.int(1, 12))])); break;
-    case 19: e = a.truncate(rng.int(1, a.width)); break;
-    case 20: e = a.add(rng.int(-3, 300) * (a.signed ? 1 : 0) + (a.signed ? 0 : rng.int(0, 300))); break;
+    case 0:
+      e = a.add(b);
+      break;
+    case 1:
+      e = a.sub(b);
+      break;
+    case 2:
+      e = a.width + b.width <= MAX_W ? a.mul(b) : a.add(b);
+      break;
+    case 3:
+      e = a.signed ? a.neg() : a.not();
+      break;
+    case 4:
+      e = a.and(b.width >= a.width ? b.truncate(a.width) : b.resize(a.width));
+      break;
+    case 5:
+      e = a.or(b.width >= a.width ? b.truncate(a.width) : b.resize(a.width));
+      break;
+    case 6:
+      e = a.xor(b.width >= a.width ? b.truncate(a.width) : b.resize(a.width));
+      break;
+    case 7:
+      e = rng.pick([a.eq(b), a.ne(b), a.lt(b), a.le(b), a.gt(b), a.ge(b)]);
+      break;
+    case 8:
+      e = a.shl(rng.int(0, 5));
+      break;
+    case 9:
+      e = a.shr(rng.int(0, a.width + 1));
+      break;
+    case 10:
+      e = a.shr(b.asUInt().truncate(Math.min(b.width, 3)));
+      break;
+    case 11:
+      e = a.width < MAX_W - 8 ? a.shl(b.asUInt().truncate(Math.min(b.width, 3))) : a;
+      break;
+    case 12:
+      e = mux(b.orR(), a, b.resize(Math.max(1, b.width)));
+      break;
+    case 13: {
+      const lo = rng.int(0, a.width - 1);
+      e = a.slice(rng.int(lo, a.width - 1), lo);
+      break;
+    }
+    case 14:
+      e = cat(a, b);
+      break;
+    case 15:
+      e = a.resize(a.width + rng.int(0, 9));
+      break;
+    case 16:
+      e = a.signed ? a.asUInt() : a.asSInt();
+      break;
+    case 17:
+      e = rng.pick([a.andR(), a.orR(), a.xorR()]);
+      break;
+    case 18:
+      e = a.saturate(rng.pick([SInt(rng.int(1, 12)), UInt(rng.int(1, 12))]));
+      break;
+    case 19:
+      e = a.truncate(rng.int(1, a.width));
+      break;
+    case 20:
+      e = a.add(rng.int(-3, 300) * (a.signed ? 1 : 0) + (a.signed ? 0 : rng.int(0, 300)));
+      break;
     // TS numbers of either sign on the right of arithmetic and comparisons (typed like the left).
-    case 22: e = a.signed ? a.mul(rng.int(-300, 300)) : a.mul(rng.int(0, 300)); break;
-    case 23: e = a.signed ? a.sub(rng.int(-300, 300)) : a.toSInt().sub(rng.int(-300, 300)); break;
-    case 24: e = rng.pick([a.eq(rng.int(-5, 5) * (a.signed ? 1 : 0)), a.lt(a.signed ? -1 : 1), a.ge(a.signed ? -2 : 2)]); break;
-    default: e = a.toSInt().sub(b.toSInt()); break;
+    case 22:
+      e = a.signed ? a.mul(rng.int(-300, 300)) : a.mul(rng.int(0, 300));
+      break;
+    case 23:
+      e = a.signed ? a.sub(rng.int(-300, 300)) : a.toSInt().sub(rng.int(-300, 300));
+      break;
+    case 24:
+      e = rng.pick([a.eq(rng.int(-5, 5) * (a.signed ? 1 : 0)), a.lt(a.signed ? -1 : 1), a.ge(a.signed ? -2 : 2)]);
+      break;
+    default:
+      e = a.toSInt().sub(b.toSInt());
+      break;
   }
   return e.width > MAX_W ? e.truncate(MAX_W) : e;
 }
@@ -77,9 +129,7 @@ export async function fuzz(seed: number, widths: [number, number], nOut: number,
   const exprs: Expr[] = [];
   let inputs: Signal[] = [];
   const top = buildModule(`fuzz_${seed}`, { seed }, (m) => {
-    inputs = Array.from({ length: 6 }, (_, i) =>
-      m.input(`in${i}`, (rng.bool() ? SInt : UInt)(rng.int(widths[0], widths[1]))),
-    );
+    inputs = Array.from({ length: 6 }, (_, i) => m.input(`in${i}`, (rng.bool() ? SInt : UInt)(rng.int(widths[0], widths[1]))));
     for (let k = 0; k < nOut; k++) {
       const e = randomExpr(rng, inputs, 4);
       exprs.push(e);
@@ -93,7 +143,11 @@ export async function fuzz(seed: number, widths: [number, number], nOut: number,
   try {
     const stimulus = Array.from({ length: cycles }, () => inputs.map((s) => randomValue(rng, s)));
     const outs = exprs.map((_, k) => `out${k}`);
-    const got = sim.runBatch(inputs.map((s) => s.name), stimulus, outs);
+    const got = sim.runBatch(
+      inputs.map((s) => s.name),
+      stimulus,
+      outs,
+    );
     for (let c = 0; c < cycles; c++) {
       const env = (s: Signal) => stimulus[c]![inputs.indexOf(s)]!;
       for (let k = 0; k < exprs.length; k++) {
@@ -107,4 +161,3 @@ export async function fuzz(seed: number, widths: [number, number], nOut: number,
     sim.close();
   }
 }
-

@@ -24,9 +24,7 @@ describe('findTool', () => {
   it('explains how to install a missing tool in one line', () => {
     const spec = { ...VERILATOR, name: 'nosuchtool', binary: 'nosuchtool-taxonn', aptPackage: 'nosuchpkg' };
     expect(() => findTool(spec)).toThrow(ToolMissingError);
-    expect(() => findTool(spec)).toThrow(
-      'nosuchtool not found on PATH: run `make setup` (or: sudo apt-get install -y nosuchpkg)',
-    );
+    expect(() => findTool(spec)).toThrow('nosuchtool not found on PATH: run `make setup` (or: sudo apt-get install -y nosuchpkg)');
   });
 
   it('names found and required versions when too old', () => {
@@ -80,7 +78,9 @@ describe('checks on RTL', { timeout: 120_000 }, () => {
     const mac = await yosysSynthCheck([`${FIX}mac.v`], 'mac');
     expect(mac.ok).toBe(true);
     expect(mac.latches).toBe(0);
-    const flops = Object.entries(mac.cells).filter(([t]) => /DFF/i.test(t)).reduce((s, [, n]) => s + n, 0);
+    const flops = Object.entries(mac.cells)
+      .filter(([t]) => /DFF/i.test(t))
+      .reduce((s, [, n]) => s + n, 0);
     expect(flops).toBe(24); // the accumulator
     const bad = await yosysSynthCheck([join(tmp, 'nonexistent.v')], 'x');
     expect(bad.ok).toBe(false);

@@ -20,8 +20,17 @@ const DEVICES = Object.keys(ICE40_DEVICES) as Ice40Device[];
 
 export function fpgaOptions<T>(y: Argv<T>): Argv<T & FpgaArgs> {
   return addConfigOptions(y)
-    .option('device', { type: 'string', default: 'up5k', describe: `iCE40 device: up5k (sg48, with DSPs) or hx8k (ct256, no DSPs)`, coerce: oneOf('device', DEVICES) })
-    .option('freq', { type: 'string', describe: 'target clock in MHz for nextpnr (default 12); the achieved Fmax is reported either way', coerce: positiveNumber('freq') })
+    .option('device', {
+      type: 'string',
+      default: 'up5k',
+      describe: `iCE40 device: up5k (sg48, with DSPs) or hx8k (ct256, no DSPs)`,
+      coerce: oneOf('device', DEVICES),
+    })
+    .option('freq', {
+      type: 'string',
+      describe: 'target clock in MHz for nextpnr (default 12); the achieved Fmax is reported either way',
+      coerce: positiveNumber('freq'),
+    })
     .option('keep-dir', { type: 'string', describe: 'keep the netlist, nextpnr log and report in this folder' })
     .option('json', { type: 'boolean', default: false, describe: 'print one JSON document on stdout' })
     .example('$0 fpga --layers 4,3,2 --pes 2', 'a tiny accelerator on an iCE40 UP5K')

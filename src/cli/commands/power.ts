@@ -25,20 +25,35 @@ export interface PowerArgs extends ConfigArgs {
 
 export function powerOptions<T>(y: Argv<T>): Argv<T & PowerArgs> {
   return addConfigOptions(y)
-    .option('dataset', { type: 'string', demandOption: true, describe: `workload: the first --samples training samples of ${DATASET_NAMES.join(', ')} (layers default per data set, as for train)`, coerce: oneOf('dataset', DATASET_NAMES) })
-    .option('samples', { type: 'string', demandOption: true, describe: 'samples in the workload (training samples; inference samples for an inference variant)', coerce: positiveInt('samples') })
+    .option('dataset', {
+      type: 'string',
+      demandOption: true,
+      describe: `workload: the first --samples training samples of ${DATASET_NAMES.join(', ')} (layers default per data set, as for train)`,
+      coerce: oneOf('dataset', DATASET_NAMES),
+    })
+    .option('samples', {
+      type: 'string',
+      demandOption: true,
+      describe: 'samples in the workload (training samples; inference samples for an inference variant)',
+      coerce: positiveInt('samples'),
+    })
     .option('after', {
       type: 'string',
-      describe: 'start from the weights after training the first N samples (golden model; the traced samples follow them): energy part-way through training (default 0)',
+      describe:
+        'start from the weights after training the first N samples (golden model; the traced samples follow them): energy part-way through training (default 0)',
       coerce: nonNegativeInt('after'),
     })
     .option('clock', { type: 'string', demandOption: true, describe: 'clock frequency in MHz', coerce: positiveNumber('clock') })
     .option('liberty', { type: 'string', describe: `standard-cell liberty file (default ${DEFAULT_LIBERTY}, Debian qflow-tech-osu018)` })
-    .option('sram-liberty', { type: 'string', array: true, describe: 'liberty files of SRAM macros: memory power from their read/write energy, added to the total (repeatable, or several files after one flag)' })
+    .option('sram-liberty', {
+      type: 'string',
+      array: true,
+      describe: 'liberty files of SRAM macros: memory power from their read/write energy, added to the total (repeatable, or several files after one flag)',
+    })
     .option('keep-dir', { type: 'string', describe: 'keep the trace, netlist, OpenSTA script and reports in this folder' })
     .option('data-dir', { type: 'string', describe: "folder of the data set's files (default: where its npm / Debian package puts them)" })
     .option('json', { type: 'boolean', default: false, describe: 'print one JSON document on stdout' })
-    .example('$0 power --dataset iris --samples 8 --clock 100', 'Iris network (4-16-3) on Debian\'s OSU 0.18 µm cells, logic only')
+    .example('$0 power --dataset iris --samples 8 --clock 100', "Iris network (4-16-3) on Debian's OSU 0.18 µm cells, logic only")
     .example(
       '$0 power --dataset mnist --samples 2 --clock 100 --liberty P/sg13g2_stdcell_typ_1p20V_25C.lib --sram-liberty P/RM_IHPSG13_1P_*.lib --json',
       'the default accelerator on IHP SG13G2 cells, memories as SRAM macros',
@@ -47,7 +62,11 @@ export function powerOptions<T>(y: Argv<T>): Argv<T & PowerArgs> {
 
 export async function runPowerCommand(args: PowerArgs): Promise<void> {
   const file = last(args.config);
-  const cfg = resolveTrainConfig(args.dataset, { file: file === undefined ? undefined : String(file), overrides: configOverridesFromArgs(args), overrideOrigin: flagOrigin(args) });
+  const cfg = resolveTrainConfig(args.dataset, {
+    file: file === undefined ? undefined : String(file),
+    overrides: configOverridesFromArgs(args),
+    overrideOrigin: flagOrigin(args),
+  });
   const sram = (args['sram-liberty'] ?? []).map(String);
   const report = await estimatePower(cfg, {
     dataset: args.dataset,
@@ -87,7 +106,8 @@ export function powerSummary(r: PowerReport): string {
 /** The `power` command, registered in src/cli/main.ts. */
 export const command: CommandModule<object, PowerArgs> = {
   command: 'power',
-  describe: 'Estimate power and energy per sample: a real training workload traced in Verilator, OpenSTA on the liberty-mapped netlist, SRAM macro energy (docs/HARDWARE.md)',
+  describe:
+    'Estimate power and energy per sample: a real training workload traced in Verilator, OpenSTA on the liberty-mapped netlist, SRAM macro energy (docs/HARDWARE.md)',
   builder: (y) => powerOptions(y),
   handler: (args) => runPowerCommand(args),
 };

@@ -39,7 +39,10 @@ export function describeRecord(r: PointRecord | FloatRecord): string {
 }
 
 /** A one-line progress bar on a terminal stream (the style of the train command's). */
-function progressBar(stream: NodeJS.WriteStream, t0: number): { update(done: number, total: number, running: string): void; clear(): void; redraw(): void; stop(): void } {
+function progressBar(
+  stream: NodeJS.WriteStream,
+  t0: number,
+): { update(done: number, total: number, running: string): void; clear(): void; redraw(): void; stop(): void } {
   let shown = false;
   let state = { done: 0, total: 0, running: '' };
   const draw = () => {
@@ -74,7 +77,11 @@ function progressBar(stream: NodeJS.WriteStream, t0: number): { update(done: num
 export function sweepOptions<T>(y: Argv<T>): Argv<T & SweepArgs> {
   return y
     .option('grid', { type: 'string', demandOption: true, describe: 'the grid, a JSON file (docs/SWEEP.md)' })
-    .option('out', { type: 'string', demandOption: true, describe: 'output folder: sweep.csv, sweep.json, pareto-*.svg, points/ (the cache a rerun resumes from)' })
+    .option('out', {
+      type: 'string',
+      demandOption: true,
+      describe: 'output folder: sweep.csv, sweep.json, pareto-*.svg, points/ (the cache a rerun resumes from)',
+    })
     .option('jobs', { type: 'string', default: '1', describe: 'worker processes running points in parallel', coerce: positiveInt('jobs') })
     .option('json', { type: 'boolean', default: false, describe: 'print one JSON document on stdout (the content of sweep.json)' })
     .option('retry-failed', { type: 'boolean', default: false, describe: 'run the points that failed before again (otherwise they count as done)' })
@@ -134,7 +141,7 @@ export async function runSweepCommand(args: SweepArgs): Promise<void> {
         return;
     }
   };
-  let outcome;
+  let outcome: Awaited<ReturnType<typeof runSweep>>;
   try {
     outcome = await runSweep({ gridFile: grid, out, jobs: args.jobs, retryFailed: args['retry-failed'], dryRun: args['dry-run'], onEvent });
   } finally {
@@ -159,7 +166,8 @@ export async function runSweepCommand(args: SweepArgs): Promise<void> {
 /** The `sweep` command, for main.ts: `.command(sweepCommand)`. */
 export const command: CommandModule<object, SweepArgs> = {
   command: 'sweep',
-  describe: 'Run a grid of accelerators (variant × PEs × formats × data sets) through verify, train, synth and power in parallel, resumable; CSV, JSON and Pareto plots (docs/SWEEP.md)',
+  describe:
+    'Run a grid of accelerators (variant × PEs × formats × data sets) through verify, train, synth and power in parallel, resumable; CSV, JSON and Pareto plots (docs/SWEEP.md)',
   builder: (y) => sweepOptions(y),
   handler: (args) => runSweepCommand(args),
 };

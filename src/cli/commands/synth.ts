@@ -22,7 +22,11 @@ export function synthOptions<T>(y: Argv<T>): Argv<T & SynthArgs> {
   return addConfigOptions(y)
     .option('target', { type: 'string', default: 'generic', describe: `synthesis target: ${orList(SYNTH_TARGETS)}`, coerce: oneOf('target', SYNTH_TARGETS) })
     .option('liberty', { type: 'string', describe: `asic: standard-cell liberty file (default ${DEFAULT_LIBERTY}, Debian qflow-tech-osu018)` })
-    .option('sram-liberty', { type: 'string', array: true, describe: 'asic: liberty files of SRAM macros to build the memories from (repeatable, or several files after one flag)' })
+    .option('sram-liberty', {
+      type: 'string',
+      array: true,
+      describe: 'asic: liberty files of SRAM macros to build the memories from (repeatable, or several files after one flag)',
+    })
     .option('keep-dir', { type: 'string', describe: 'keep the Yosys script and reports in this folder' })
     .option('json', { type: 'boolean', default: false, describe: 'print one JSON document on stdout' })
     .example('$0 synth --layers 4,3,2 --pes 2', 'generic gates and transistor estimate of a tiny accelerator')
@@ -64,7 +68,13 @@ export function synthSummary(r: SynthReport): string {
       return (
         head +
         `  ${int(r.luts)} LUTs, ${int(r.flipFlops)} flip-flops, ${int(r.carries)} carry cells, ${int(r.dsps)} DSPs, ` +
-        `${int(r.blockRams)} block RAMs${Object.keys(r.blockRamsByType).length ? ` (${Object.entries(r.blockRamsByType).map(([t, n]) => `${n} ${t}`).join(', ')})` : ''}` +
+        `${int(r.blockRams)} block RAMs${
+          Object.keys(r.blockRamsByType).length
+            ? ` (${Object.entries(r.blockRamsByType)
+                .map(([t, n]) => `${n} ${t}`)
+                .join(', ')})`
+            : ''
+        }` +
         `${r.target === 'xilinx' ? `, ${int(r.lutRams)} LUT-RAM/SRL cells` : ''}\n  ${memLine}\n`
       );
     case 'asic': {
@@ -73,7 +83,10 @@ export function synthSummary(r: SynthReport): string {
         `  liberty ${r.liberty.library} (${r.liberty.file})\n` +
         `  logic: ${int(r.cells)} standard cells, ${int(r.logicAreaUm2)} µm² (${mm2(r.logicAreaUm2)}), of which flip-flops ${int(r.flipFlops)} cells, ${int(r.sequentialAreaUm2)} µm²\n` +
         `  ${memLine} (black-box macros)\n`;
-      if (Object.keys(r.unmapped).length) s += `  warning: cells not in the liberty file: ${Object.entries(r.unmapped).map(([t, n]) => `${n} ${t}`).join(', ')}\n`;
+      if (Object.keys(r.unmapped).length)
+        s += `  warning: cells not in the liberty file: ${Object.entries(r.unmapped)
+          .map(([t, n]) => `${n} ${t}`)
+          .join(', ')}\n`;
       if (r.memoryMacros && r.memoryAreaUm2 !== undefined) {
         for (const m of r.memoryMacros) {
           s += `    ${m.module} × ${m.instances}: ${m.macros.map((u) => `${u.count} × ${u.cell}`).join(' + ')} each, ${int(m.areaUm2)} µm² (${(100 * m.efficiency).toFixed(1)}% of the macro bits used)\n`;

@@ -5,14 +5,20 @@
  */
 import type { Argv, CommandModule } from 'yargs';
 import type { Config } from '../../config/index.js';
-import { ENGINES, TRAIN_DEFAULTS, resolveTrainConfig, trainOnDataset, type Engine, type EpochReport, type TrainProgress, type TrainReport } from '../../flows/train.js';
+import {
+  ENGINES,
+  TRAIN_DEFAULTS,
+  resolveTrainConfig,
+  trainOnDataset,
+  type Engine,
+  type EpochReport,
+  type TrainProgress,
+  type TrainReport,
+} from '../../flows/train.js';
 import { DATASET_NAMES, type DatasetName } from '../../model/datasets/index.js';
 import { addConfigOptions, configOverridesFromArgs, flagOrigin, orList, type ConfigArgs } from '../config-options.js';
 import { oneOf, positiveInt } from '../coerce.js';
 import { int, pct } from '../text.js';
-
-
-
 
 export interface TrainArgs extends ConfigArgs {
   dataset: DatasetName;
@@ -27,14 +33,30 @@ export function trainOptions<T>(y: Argv<T>): Argv<T & TrainArgs> {
   return addConfigOptions(y)
     .describe('seed', 'LFSR seed, 1..65535, decimal or 0x hex (default 0xACE1); also seeds the initial weights and the epoch shuffles')
     .option('dataset', { type: 'string', demandOption: true, describe: `data set: ${orList(DATASET_NAMES)}`, coerce: oneOf('dataset', DATASET_NAMES) })
-    .option('engine', { type: 'string', default: 'golden', describe: `golden (bit-exact model), rtl (Verilated RTL checked against the golden model) or float (float32 reference)`, coerce: oneOf('engine', ENGINES) })
-    .option('epochs', { type: 'string', describe: 'epochs (default: mnist and fashion-mnist 5, iris 200); layers, lr-shift and (iris) weight.frac also default per data set, see docs/TRAINING.md', coerce: positiveInt('epochs') })
-    .option('limit', { type: 'string', describe: 'train on the first N training samples (of the unshuffled set) only; the test set stays whole', coerce: positiveInt('limit') })
+    .option('engine', {
+      type: 'string',
+      default: 'golden',
+      describe: `golden (bit-exact model), rtl (Verilated RTL checked against the golden model) or float (float32 reference)`,
+      coerce: oneOf('engine', ENGINES),
+    })
+    .option('epochs', {
+      type: 'string',
+      describe:
+        'epochs (default: mnist and fashion-mnist 5, iris 200); layers, lr-shift and (iris) weight.frac also default per data set, see docs/TRAINING.md',
+      coerce: positiveInt('epochs'),
+    })
+    .option('limit', {
+      type: 'string',
+      describe: 'train on the first N training samples (of the unshuffled set) only; the test set stays whole',
+      coerce: positiveInt('limit'),
+    })
     .option('data-dir', { type: 'string', describe: "folder of the data set's files (default: where its npm / Debian package puts them)" })
     .option('json', { type: 'boolean', default: false, describe: 'print one JSON document on stdout' })
     .example('$0 train --dataset iris', '200 epochs on the golden model (4-16-3, lr 2^-5)')
     .example('$0 train --dataset mnist --engine float --epochs 1', 'the float32 reference, one epoch')
-    .example('$0 train --dataset iris --engine rtl --limit 30 --epochs 1 --json', 'the RTL in lock step with the golden model') as unknown as Argv<T & TrainArgs>;
+    .example('$0 train --dataset iris --engine rtl --limit 30 --epochs 1 --json', 'the RTL in lock step with the golden model') as unknown as Argv<
+    T & TrainArgs
+  >;
 }
 
 const fmt = (signed: boolean, f: { bits: number; frac: number }) => `${signed ? 's' : 'u'}${f.bits}q${f.frac}`;
@@ -67,7 +89,8 @@ function progressBar(stream: NodeJS.WriteStream): { update(p: TrainProgress): vo
       const width = 30;
       const filled = Math.round((width * p.done) / Math.max(1, p.total));
       stream.write(
-        `\r\x1b[K[${'='.repeat(filled)}${' '.repeat(width - filled)}] epoch ${p.epoch}/${p.epochs} ${int(p.done)}/${int(p.total)} ` + `(${int(p.samplesPerSecond)} samples/s)`,
+        `\r\x1b[K[${'='.repeat(filled)}${' '.repeat(width - filled)}] epoch ${p.epoch}/${p.epochs} ${int(p.done)}/${int(p.total)} ` +
+          `(${int(p.samplesPerSecond)} samples/s)`,
       );
       shown = true;
     },
@@ -119,7 +142,9 @@ export async function runTrainCommand(args: TrainArgs): Promise<void> {
             `  first mismatch: sample ${m.sample}, ${m.phase}, layer ${m.layer}, neuron ${m.neuron}: expected ${m.expected}, got ${m.actual} (${m.detail})`,
         );
       } else {
-        out(`EQUIVALENT: the RTL agreed with the golden model (every prediction, and the weight digest after every chunk of samples); ${int(report.cyclesPerSample ?? 0)} cycles per training sample`);
+        out(
+          `EQUIVALENT: the RTL agreed with the golden model (every prediction, and the weight digest after every chunk of samples); ${int(report.cyclesPerSample ?? 0)} cycles per training sample`,
+        );
       }
     }
   }

@@ -17,7 +17,12 @@ interface VerifyArgs extends ConfigArgs {
 const options = <T>(y: Argv<T>): Argv<T & VerifyArgs> =>
   addConfigOptions(y)
     .option('samples', { type: 'number', default: 20, describe: 'samples in the stream', coerce: positiveInt('samples') })
-    .option('stimulus-seed', { type: 'number', default: 1, describe: 'seed of weights, inputs and stalls (combined with --seed)', coerce: positiveInt('stimulus-seed') })
+    .option('stimulus-seed', {
+      type: 'number',
+      default: 1,
+      describe: 'seed of weights, inputs and stalls (combined with --seed)',
+      coerce: positiveInt('stimulus-seed'),
+    })
     .option('stalls', { type: 'boolean', default: false, describe: 'random stalls on every valid/ready (30% of cycles)' })
     .option('wave', { type: 'string', describe: 'write a waveform (.vcd or .fst)' })
     .option('weights', { type: 'string', describe: 'initial weights: a file of integer codes in stream order (JSON array or whitespace-separated)' })
@@ -42,7 +47,9 @@ async function run(args: VerifyArgs): Promise<void> {
         `${args.stalls ? ' with random stalls' : ''}\n` +
         `  cycles per training sample ${report.cyclesPerSample.toFixed(0)}, bound ${report.boundCyclesPerSample.toFixed(0)}, ` +
         `utilization ${(100 * report.utilization).toFixed(1)}%\n` +
-        (m ? `  first mismatch: sample ${m.sample}, ${m.phase}, layer ${m.layer}, neuron ${m.neuron}: expected ${m.expected}, got ${m.actual} (${m.detail})\n` : ''),
+        (m
+          ? `  first mismatch: sample ${m.sample}, ${m.phase}, layer ${m.layer}, neuron ${m.neuron}: expected ${m.expected}, got ${m.actual} (${m.detail})\n`
+          : ''),
     );
   }
   if (!report.equivalent) process.exitCode = 1;

@@ -80,7 +80,10 @@ function constantBits(v: string): NetBit[] {
   const m = /^(\d*)'s?([bBoOdDhH])(.*)$/.exec(v);
   if (!m) {
     const val = BigInt(v);
-    return val.toString(2).split('').map((b) => ({ constant: b as '0' | '1' }));
+    return val
+      .toString(2)
+      .split('')
+      .map((b) => ({ constant: b as '0' | '1' }));
   }
   const width = m[1] ? Number(m[1]) : 32;
   const base = m[2]!.toLowerCase();
@@ -91,7 +94,13 @@ function constantBits(v: string): NetBit[] {
     const per = base === 'b' ? 1 : base === 'o' ? 3 : 4;
     bits = digits
       .split('')
-      .map((d) => (d === 'x' || d === 'z' ? d.repeat(per) : parseInt(d, per === 1 ? 2 : per === 3 ? 8 : 16).toString(2).padStart(per, '0')))
+      .map((d) =>
+        d === 'x' || d === 'z'
+          ? d.repeat(per)
+          : parseInt(d, per === 1 ? 2 : per === 3 ? 8 : 16)
+              .toString(2)
+              .padStart(per, '0'),
+      )
       .join('');
   }
   const fill = bits[0] === 'x' || bits[0] === 'z' ? bits[0] : '0';

@@ -92,8 +92,21 @@ export async function fpgaFlow(cfg: Config, opts: FpgaOptions): Promise<FpgaRepo
     const synth = { cells: stat.cells, cellsByType: stat.cellsByType, memoryBits: gen.manifest.memoryBits, ...fpgaCounts('ice40', stat.cellsByType) };
 
     const args = [
-      dev.flag, '--package', dev.package, '--json', 'netlist.json', '--pcf-allow-unconstrained',
-      '--freq', String(targetMhz), '--seed', String(opts.seed ?? 1), '--report', 'report.json', '-l', 'nextpnr.log', '-q',
+      dev.flag,
+      '--package',
+      dev.package,
+      '--json',
+      'netlist.json',
+      '--pcf-allow-unconstrained',
+      '--freq',
+      String(targetMhz),
+      '--seed',
+      String(opts.seed ?? 1),
+      '--report',
+      'report.json',
+      '-l',
+      'nextpnr.log',
+      '-q',
     ];
     t0 = performance.now();
     const r = await run(pnr, args, { cwd: dir, timeoutMs, allowFailure: true });
@@ -171,8 +184,7 @@ export function parseNextpnrFailure(log: string): { reason: string; utilisation:
   const error = /^ERROR: (.*)$/m.exec(log)?.[1];
   const over = Object.entries(utilisation).filter(([, u]) => u.used > u.available);
   const capacity =
-    over.length > 0 ||
-    (error !== undefined && /Unable to place cell|no BELs remaining|not enough|too many|exceeds|cannot be placed/i.test(error));
+    over.length > 0 || (error !== undefined && /Unable to place cell|no BELs remaining|not enough|too many|exceeds|cannot be placed/i.test(error));
   if (!capacity) return undefined;
   const overText = over.map(([k, u]) => `${k} ${u.used}/${u.available}`).join(', ');
   const reason = `does not fit: ${overText ? `needs ${overText}` : error}${overText && error ? ` (nextpnr: ${error})` : ''}`;

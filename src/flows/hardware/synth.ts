@@ -285,10 +285,7 @@ export function parseStatArea(text: string): number {
 }
 
 /** LUT/FF/carry/DSP/BRAM counts of an ice40 or xilinx cell list. */
-export function fpgaCounts(
-  target: 'ice40' | 'xilinx',
-  cells: Readonly<Record<string, number>>,
-): Omit<FpgaSynthReport, keyof ReportBase | 'target'> {
+export function fpgaCounts(target: 'ice40' | 'xilinx', cells: Readonly<Record<string, number>>): Omit<FpgaSynthReport, keyof ReportBase | 'target'> {
   const pick = (re: RegExp) => Object.fromEntries(Object.entries(cells).filter(([t]) => re.test(t)));
   if (target === 'ice40') {
     const blockRamsByType = pick(/^SB_(RAM40_4K|SPRAM256KA)/);
@@ -314,11 +311,7 @@ export function fpgaCounts(
   };
 }
 
-function asicReport(
-  base: ReportBase,
-  libs: { std: LibertyLibrary; stdFile: string; srams: LibertyLibrary[] },
-  areaText: string,
-): AsicSynthReport {
+function asicReport(base: ReportBase, libs: { std: LibertyLibrary; stdFile: string; srams: LibertyLibrary[] }, areaText: string): AsicSynthReport {
   const unmapped: Record<string, number> = {};
   let sequentialAreaUm2 = 0;
   let flipFlops = 0;

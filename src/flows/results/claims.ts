@@ -42,7 +42,13 @@ export interface ClaimsPlan {
 export function defaultClaimsPlan(): ClaimsPlan {
   const cells = path.join(IHP_DIR, 'sg13g2_stdcell_typ_1p20V_25C.lib');
   const ihp = fs.existsSync(cells);
-  const macros = ihp ? fs.readdirSync(IHP_DIR).filter((f) => /^RM_IHPSG13_1P_.*\.lib$/.test(f)).sort().map((f) => path.join(IHP_DIR, f)) : [];
+  const macros = ihp
+    ? fs
+        .readdirSync(IHP_DIR)
+        .filter((f) => /^RM_IHPSG13_1P_.*\.lib$/.test(f))
+        .sort()
+        .map((f) => path.join(IHP_DIR, f))
+    : [];
   return {
     variants: ['taxonn', 'inference', 'dedicated'],
     network: { layers: [784, 64, 10], pes: 16 },
@@ -141,7 +147,12 @@ export function claimsJobs(plan: ClaimsPlan): ClaimsJob[] {
       { libs, dataset: plan.dataset, samples: plan.powerSamples, clock: plan.clockMHz },
       `npx taxonn power ${flags} --dataset ${plan.dataset} --samples ${plan.powerSamples} --clock ${plan.clockMHz} ${libFlags} --json`,
     );
-    add('fpga', small, { device: plan.fpga.device }, `npx taxonn fpga ${configFlags(variant, plan.fpga.layers, plan.fpga.pes)} --device ${plan.fpga.device} --json`);
+    add(
+      'fpga',
+      small,
+      { device: plan.fpga.device },
+      `npx taxonn fpga ${configFlags(variant, plan.fpga.layers, plan.fpga.pes)} --device ${plan.fpga.device} --json`,
+    );
   }
   return jobs;
 }
@@ -262,12 +273,12 @@ export function renderClaims(plan: ClaimsPlan, results: readonly ClaimsResult[],
 function claimsIntro(p: Put, plan: ClaimsPlan): void {
   const libName = path.basename(plan.liberty);
   const ihp = plan.sramLiberty.length > 0;
-  p('## The paper\'s hardware claims, measured');
+  p("## The paper's hardware claims, measured");
   p();
   p(
     `The three variants of docs/ARCHITECTURE.md §9 at ${plan.network.layers.join('-')}, P = ${plan.network.pes}, each with its own default formats ` +
       `(taxonn and inference W12 A8 E8 with stochastic rounding; dedicated W16 A16 E16, round to nearest, a learning-rate multiplier), ` +
-      `synthesised by Yosys to ${libName}${ihp ? ' with memories as IHP SRAM macros (area from the macros\' liberty files)' : ''} ` +
+      `synthesised by Yosys to ${libName}${ihp ? " with memories as IHP SRAM macros (area from the macros' liberty files)" : ''} ` +
       `and measured with OpenSTA at ${plan.clockMHz} MHz on ${plan.powerSamples === 1 ? 'the first MNIST training sample' : `the first ${plan.powerSamples} MNIST training samples`} (activity from the Verilator trace of all its phases; docs/HARDWARE.md "Power"). ` +
       'Every variant is bit-exact against its golden-model mode (`npx taxonn verify --variant V`). The commands that reproduce each number are listed below the tables.',
   );
@@ -284,7 +295,10 @@ function ratiosOf(m: Measured): Ratios {
     power: ratio(m.power('dedicated')?.totalPowerMw, m.power('taxonn')?.totalPowerMw),
     logicPower: ratio(m.power('dedicated')?.logicMw, m.power('taxonn')?.logicMw),
     overhead: ratio(t?.logicAreaUm2, i?.logicAreaUm2),
-    totalOverhead: ratio(t && t.memoryAreaUm2 != null ? t.logicAreaUm2 + t.memoryAreaUm2 : null, i && i.memoryAreaUm2 != null ? i.logicAreaUm2 + i.memoryAreaUm2 : null),
+    totalOverhead: ratio(
+      t && t.memoryAreaUm2 != null ? t.logicAreaUm2 + t.memoryAreaUm2 : null,
+      i && i.memoryAreaUm2 != null ? i.logicAreaUm2 + i.memoryAreaUm2 : null,
+    ),
   };
 }
 
@@ -295,14 +309,20 @@ function claimsTable(p: Put, r: Ratios, acc: AccuracyForClaims): void {
   const x = (r: number | null) => (r === null ? '—' : `${fx(r)}×`);
   p('| claim | paper | ours | our goal | |');
   p('|---|---|---|---|---|');
-  p(`| logic area, dedicated / taxonn | ${CLAIM_GOALS.paperArea}× | ${x(areaRatio)} | ≥ ${CLAIM_GOALS.goalArea}× | ${verdict(areaRatio === null ? null : areaRatio >= CLAIM_GOALS.goalArea)} |`);
-  p(`| power, dedicated / taxonn (logic + SRAM) | ${CLAIM_GOALS.paperPower}× | ${x(powerRatio)} | ≥ ${CLAIM_GOALS.goalPower}× | ${verdict(powerRatio === null ? null : powerRatio >= CLAIM_GOALS.goalPower)} |`);
+  p(
+    `| logic area, dedicated / taxonn | ${CLAIM_GOALS.paperArea}× | ${x(areaRatio)} | ≥ ${CLAIM_GOALS.goalArea}× | ${verdict(areaRatio === null ? null : areaRatio >= CLAIM_GOALS.goalArea)} |`,
+  );
+  p(
+    `| power, dedicated / taxonn (logic + SRAM) | ${CLAIM_GOALS.paperPower}× | ${x(powerRatio)} | ≥ ${CLAIM_GOALS.goalPower}× | ${verdict(powerRatio === null ? null : powerRatio >= CLAIM_GOALS.goalPower)} |`,
+  );
   p(`| power of the logic alone, dedicated / taxonn | — | ${x(logicPowerRatio)} | | |`);
   p(
     `| cost of training: taxonn / inference logic area | — | ${overhead === null ? '—' : `+${fx(100 * (overhead - 1), 1)} %`} | ≤ +${100 * CLAIM_GOALS.trainingOverhead} % | ${verdict(overhead === null ? null : overhead - 1 <= CLAIM_GOALS.trainingOverhead)} |`,
   );
   if (totalOverhead !== null) p(`| the same with the SRAM macros (total silicon) | — | +${fx(100 * (totalOverhead - 1), 1)} % | | |`);
-  p(`| accuracy: mean gap to float32 over MNIST, Fashion-MNIST, Iris (taxonn defaults) | +${CLAIM_GOALS.paperGapPp} pp | ${gap(acc.taxonnGapPp)} | ≤ +0.5 pp | ${verdict(acc.taxonnGapPp === null ? null : acc.taxonnGapPp <= 0.5)} |`);
+  p(
+    `| accuracy: mean gap to float32 over MNIST, Fashion-MNIST, Iris (taxonn defaults) | +${CLAIM_GOALS.paperGapPp} pp | ${gap(acc.taxonnGapPp)} | ≤ +0.5 pp | ${verdict(acc.taxonnGapPp === null ? null : acc.taxonnGapPp <= 0.5)} |`,
+  );
   p();
 }
 
@@ -330,7 +350,9 @@ function variantTable(p: Put, plan: ClaimsPlan, m: Measured, acc: AccuracyForCla
     const f = fpga(v);
     if (!f) return '—';
     if (!f.fits) {
-      const over = Object.entries(f.utilisation).filter(([, u]) => u.used > u.available).map(([k, u]) => `${k} ${u.used}/${u.available}`);
+      const over = Object.entries(f.utilisation)
+        .filter(([, u]) => u.used > u.available)
+        .map(([k, u]) => `${k} ${u.used}/${u.available}`);
       return `does not fit${over.length ? ` (${over.join(', ')})` : ''}`;
     }
     return f.fmaxMhz === null ? 'fits' : `${fx(f.fmaxMhz, 1)} MHz`;
@@ -355,13 +377,13 @@ function readingNotes(p: Put, m: Measured, r: Ratios): void {
   p();
   p(
     '- The dedicated baseline is conventional in three ways at once — separate multiplier arrays, a learning-rate multiplier, and 16-bit formats (the width ' +
-      'a training accelerator without TaxoNN\'s low-bit study would use); the ratios measure all three together, as the paper\'s do. It runs the taxonn ' +
+      "a training accelerator without TaxoNN's low-bit study would use); the ratios measure all three together, as the paper's do. It runs the taxonn " +
       'schedule (same cycles per sample), so its extra multipliers are idle in two phases out of three (operand isolation keeps them from switching).',
   );
   p(
     '- The cost of training is what taxonn adds to the inference design: the error banks (SRAM), the adder tree for the backward sums, P update units ' +
       'with their LFSRs (stochastic rounding), the PE operand selection, and the backward/update control. In logic area that is more than the 25 % aimed ' +
-      'at when the goal is missed above: at P = 16 the adder tree and the 16 update units with LFSRs alone are about a third of the inference design\'s logic ' +
+      "at when the goal is missed above: at P = 16 the adder tree and the 16 update units with LFSRs alone are about a third of the inference design's logic " +
       '(per-module areas: `yosys stat -liberty` on the generated modules).',
   );
   if (pt?.memoryMw != null && pd?.memoryMw != null && pt.totalPowerMw > 0) {
@@ -374,8 +396,8 @@ function readingNotes(p: Put, m: Measured, r: Ratios): void {
     );
   }
   p(
-    '- Power is the OpenSTA estimate from register activity of the real workload propagated through the logic; SRAM power is the macros\' access energy ' +
-      'times the accesses counted in the trace plus their leakage. IHP\'s macros are single-port: the area and energy of our 1R1W memories are lower bounds.',
+    "- Power is the OpenSTA estimate from register activity of the real workload propagated through the logic; SRAM power is the macros' access energy " +
+      "times the accesses counted in the trace plus their leakage. IHP's macros are single-port: the area and energy of our 1R1W memories are lower bounds.",
   );
   p();
 }

@@ -138,7 +138,10 @@ export function runKey(spec: RunSpec): string {
     .digest('hex')
     .slice(0, 16);
   const c = spec.config;
-  const what = spec.engine === 'float' ? 'float' : `${spec.engine}-w${c.weight.bits}q${c.weight.frac}-a${c.act.bits}q${c.act.frac}-e${c.error.bits}q${c.error.frac}-${c.rounding}`;
+  const what =
+    spec.engine === 'float'
+      ? 'float'
+      : `${spec.engine}-w${c.weight.bits}q${c.weight.frac}-a${c.act.bits}q${c.act.frac}-e${c.error.bits}q${c.error.frac}-${c.rounding}`;
   return `${spec.dataset}-${what}-s${c.seed}-ep${spec.epochs}${spec.limit !== undefined ? `-n${spec.limit}` : ''}-${hash}`;
 }
 
@@ -159,7 +162,19 @@ export function estimateCost(spec: RunSpec): number {
   const c = spec.config;
   const wide = c.act.bits > 8 ? 1.6 : 1;
   const slow =
-    c.rounding === 'truncate' ? (c.weight.bits <= 8 ? 13 : c.weight.bits <= 12 ? 5 : 1.8 * wide) : c.rounding === 'nearest' ? (c.weight.bits <= 8 ? 3.5 : c.weight.bits <= 12 ? 2.7 : wide) : wide;
+    c.rounding === 'truncate'
+      ? c.weight.bits <= 8
+        ? 13
+        : c.weight.bits <= 12
+          ? 5
+          : 1.8 * wide
+      : c.rounding === 'nearest'
+        ? c.weight.bits <= 8
+          ? 3.5
+          : c.weight.bits <= 12
+            ? 2.7
+            : wide
+        : wide;
   return samples * slow;
 }
 

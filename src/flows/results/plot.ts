@@ -5,7 +5,7 @@
  */
 import { niceTicks, panelFrame, panelStart, r1, svgHead, escapeXml, xAxisLabel, xTickMarks, yAxisLabel, yGrid, type PanelBox } from '../svg.js';
 import { DEFAULT_FORMAT, formatName } from './plan.js';
-import { type Summary } from './summary.js';
+import type { Summary } from './summary.js';
 
 export interface PlotSeries {
   readonly label: string;
@@ -80,10 +80,11 @@ export function renderLineChartSvg(panels: readonly PlotPanel[], opts: PlotOptio
         `<polyline class="series" data-series="${escapeXml(s.label)}" fill="none" stroke="${s.color}" stroke-width="2" stroke-linejoin="round"` +
           `${s.dashed ? ' stroke-dasharray="6 4"' : ''} points="${pts.join(' ')}"><title>${escapeXml(s.label)}</title></polyline>`,
       );
-      if (s.values.length <= 20) for (const pt of pts) {
-        const [cx, cy] = pt.split(',');
-        o.push(`<circle cx="${cx}" cy="${cy}" r="3" fill="${s.dashed ? '#ffffff' : s.color}" stroke="${s.color}" stroke-width="1.5"/>`);
-      }
+      if (s.values.length <= 20)
+        for (const pt of pts) {
+          const [cx, cy] = pt.split(',');
+          o.push(`<circle cx="${cx}" cy="${cy}" r="3" fill="${s.dashed ? '#ffffff' : s.color}" stroke="${s.color}" stroke-width="1.5"/>`);
+        }
     }
     o.push(`</g>`);
   });

@@ -7,7 +7,19 @@
 import type { Rounding } from '../../config/index.js';
 import type { DatasetName } from '../../model/datasets/index.js';
 import type { Engine } from '../train.js';
-import { DEFAULT_FORMAT, describeSpec, formatName, rtlSpecs, runKey, sweepSpec, type DatasetPlan, type FormatChoice, type ResultsPlan, type RtlPlan, type RunSpec } from './plan.js';
+import {
+  DEFAULT_FORMAT,
+  describeSpec,
+  formatName,
+  rtlSpecs,
+  runKey,
+  sweepSpec,
+  type DatasetPlan,
+  type FormatChoice,
+  type ResultsPlan,
+  type RtlPlan,
+  type RunSpec,
+} from './plan.js';
 
 // ---- results ------------------------------------------------------------------------------
 
@@ -155,7 +167,10 @@ export function summarize(plan: ResultsPlan, lookup: ResultLookup): Summary {
     const r = get(specs.rtl);
     const g = get(specs.golden);
     const sameAsGolden =
-      r.perEpoch.length === g.perEpoch.length && r.perEpoch.every((e, i) => e.testError === g.perEpoch[i]!.testError && e.trainError === g.perEpoch[i]!.trainError && e.trainLoss === g.perEpoch[i]!.trainLoss);
+      r.perEpoch.length === g.perEpoch.length &&
+      r.perEpoch.every(
+        (e, i) => e.testError === g.perEpoch[i]!.testError && e.trainError === g.perEpoch[i]!.trainError && e.trainLoss === g.perEpoch[i]!.trainLoss,
+      );
     return { plan: p, rtl: r, golden: g, sameAsGolden };
   });
   return { plan, datasets, meanGaps, rtl };

@@ -24,6 +24,9 @@ export function writeBindings(dir = BINDINGS_DIR): string[] {
     if (!same) changed.push(p);
     return !same;
   });
-  writeFiles(dir, files.map(([file, text]) => ({ file, text })));
+  writeFiles(
+    dir,
+    files.map(([file, text]) => ({ file, text })),
+  );
   return changed;
 }

@@ -37,7 +37,10 @@ export async function runDemo(opts: DemoOptions): Promise<{ rows: DemoRow[]; fil
   for (const [name, m] of Object.entries(blocks)) emitted.set(name, { top: m, files: emitDesign(m).files });
   const all = new Map<string, string>();
   for (const e of emitted.values()) for (const f of e.files) all.set(f.file, f.text);
-  const written = writeFiles(opts.out, [...all].map(([file, text]) => ({ file, text })));
+  const written = writeFiles(
+    opts.out,
+    [...all].map(([file, text]) => ({ file, text })),
+  );
   opts.log(`wrote ${written.length} Verilog files to ${path.relative(process.cwd(), opts.out) || '.'}/`);
 
   const rows: DemoRow[] = [];

@@ -17,11 +17,7 @@ export const gatesPassed = (g: GateResult): boolean => g.verilator && g.iverilog
 
 /** Runs the three gates on `files` with `top` as the top module. */
 export async function checkGates(files: string[], top: string): Promise<GateResult> {
-  const [lint, ivl, syn] = await Promise.all([
-    verilatorLint(files, top),
-    iverilogCompile(files, top),
-    yosysSynthCheck(files, top),
-  ]);
+  const [lint, ivl, syn] = await Promise.all([verilatorLint(files, top), iverilogCompile(files, top), yosysSynthCheck(files, top)]);
   const output = [
     lint.ok ? '' : `verilator:\n${lint.output}`,
     ivl.ok ? '' : `iverilog:\n${ivl.output}`,

@@ -88,7 +88,7 @@ export async function verify(cfg: Config, opts: VerifyOptions): Promise<VerifyRe
   const { weights, samples } = randomWorkload(cfg, opts);
   const sim = await AcceleratorSim.create(cfg, simOptions(opts));
   let firstMismatch: Mismatch | null = null;
-  let results;
+  let results: ReturnType<typeof sim.run>;
   const cyclesBefore = sim.cycles;
   try {
     results = sim.run(weights, samples, { digestEach: true, stallPermille: opts.stallPermille, stallSeed: opts.seed });
@@ -153,7 +153,8 @@ export async function locate(cfg: Config, weights: Int32Array, samples: Sample[]
       const actual = sim.activations(k);
       const expected = trace.a[k + 1]!;
       const j = firstDiff(expected, actual);
-      if (j >= 0) return { sample: n, phase: 'forward', layer: k + 1, neuron: j, expected: expected[j]!, actual: actual[j]!, detail: `activation a_${k + 1}[${j}]` };
+      if (j >= 0)
+        return { sample: n, phase: 'forward', layer: k + 1, neuron: j, expected: expected[j]!, actual: actual[j]!, detail: `activation a_${k + 1}[${j}]` };
     }
     if (r!.predicted !== predicted) {
       return { sample: n, phase: 'prediction', layer: L, neuron: predicted, expected: predicted, actual: r!.predicted, detail: 'predicted class' };
@@ -164,7 +165,15 @@ export async function locate(cfg: Config, weights: Int32Array, samples: Sample[]
         const expected = trace.e[k]!;
         const j = firstDiff(expected, actual);
         if (j >= 0) {
-          return { sample: n, phase: k === L - 1 ? 'output error' : 'backward', layer: k + 1, neuron: j, expected: expected[j]!, actual: actual[j]!, detail: `error e_${k + 1}[${j}]` };
+          return {
+            sample: n,
+            phase: k === L - 1 ? 'output error' : 'backward',
+            layer: k + 1,
+            neuron: j,
+            expected: expected[j]!,
+            actual: actual[j]!,
+            detail: `error e_${k + 1}[${j}]`,
+          };
         }
       }
     }
@@ -175,7 +184,15 @@ export async function locate(cfg: Config, weights: Int32Array, samples: Sample[]
       const where = golden.describeIndex(q);
       return { sample: n, phase: 'update', layer: layerOf(cfg, q), neuron: rowOf(cfg, q), index: q, expected: want[q]!, actual: rb[q]!, detail: where };
     }
-    return { sample: n, phase: 'weights', layer: 0, neuron: 0, expected: 0, actual: 0, detail: 'the digests differed but a replay without stalls agrees: a stall-dependent bug' };
+    return {
+      sample: n,
+      phase: 'weights',
+      layer: 0,
+      neuron: 0,
+      expected: 0,
+      actual: 0,
+      detail: 'the digests differed but a replay without stalls agrees: a stall-dependent bug',
+    };
   } finally {
     sim.close();
   }

@@ -92,7 +92,8 @@ const R = {
   dataset: `must be one of ${quoted(DATASET_NAMES)}`,
   layersByDataset: `must be an object of networks by data set, e.g. {"iris": [4, 8, 3]}`,
   layers: 'must be a list of at least 2 layer sizes (positive integers)',
-  config: 'must be an object of configuration fields other than the grid\'s axes (accBits, lrShift, rounding, hidden, seed, inputsPerBeat, skipZeroInputs, skipZeroErrors)',
+  config:
+    "must be an object of configuration fields other than the grid's axes (accBits, lrShift, rounding, hidden, seed, inputsPerBeat, skipZeroInputs, skipZeroErrors)",
   rounding: `must be one of ${quoted(ROUNDINGS)}`,
   hidden: `must be one of ${quoted(HIDDEN_ACTIVATIONS)}`,
   section: (fields: string) => `must be an object {${fields}} (every field optional)`,
@@ -127,7 +128,11 @@ export const gridSchema = z.strictObject(
     pes: nonEmptyUnique(z.number({ error: R.pe }).int({ error: R.pe }).min(1, { error: R.pe }), R.pes),
     formats: nonEmptyUnique(formatEntry, R.formats).optional(),
     datasets: nonEmptyUnique(z.enum(DATASET_NAMES, { error: R.dataset }), R.datasets),
-    layers: z.strictObject(Object.fromEntries(DATASET_NAMES.map((d) => [d, layersArray.optional()])) as Record<DatasetName, z.ZodOptional<typeof layersArray>>, { error: R.layersByDataset }).optional(),
+    layers: z
+      .strictObject(Object.fromEntries(DATASET_NAMES.map((d) => [d, layersArray.optional()])) as Record<DatasetName, z.ZodOptional<typeof layersArray>>, {
+        error: R.layersByDataset,
+      })
+      .optional(),
     config: z
       .strictObject(
         {
@@ -146,19 +151,33 @@ export const gridSchema = z.strictObject(
     train: z.strictObject({ epochs: posInt.optional(), limit: posInt.optional() }, { error: R.section('"epochs", "limit"') }).optional(),
     verify: z
       .strictObject(
-        { samples: posInt.optional(), stallPermille: z.number({ error: R.stallPermille }).int({ error: R.stallPermille }).min(0, { error: R.stallPermille }).max(1000, { error: R.stallPermille }).optional() },
+        {
+          samples: posInt.optional(),
+          stallPermille: z
+            .number({ error: R.stallPermille })
+            .int({ error: R.stallPermille })
+            .min(0, { error: R.stallPermille })
+            .max(1000, { error: R.stallPermille })
+            .optional(),
+        },
         { error: R.section('"samples", "stallPermille"') },
       )
       .optional(),
     synth: z
       .strictObject(
-        { liberty: z.string({ error: R.file }).min(1, { error: R.file }).optional(), sramLiberty: z.array(z.string({ error: R.file }).min(1, { error: R.file }), { error: R.files }).optional() },
+        {
+          liberty: z.string({ error: R.file }).min(1, { error: R.file }).optional(),
+          sramLiberty: z.array(z.string({ error: R.file }).min(1, { error: R.file }), { error: R.files }).optional(),
+        },
         { error: R.section('"liberty", "sramLiberty"') },
       )
       .optional(),
     power: z
       .strictObject(
-        { samples: posInt.optional(), clockMHz: z.number({ error: R.clock }).positive({ error: R.clock }).refine(Number.isFinite, { error: R.clock }).optional() },
+        {
+          samples: posInt.optional(),
+          clockMHz: z.number({ error: R.clock }).positive({ error: R.clock }).refine(Number.isFinite, { error: R.clock }).optional(),
+        },
         { error: R.section('"samples", "clockMHz"') },
       )
       .optional(),
@@ -195,7 +214,7 @@ function describeIssues(issues: readonly IssueLike[], input: unknown): string {
     const at = issue.path;
     const key = issue.keys?.[0] ?? '?';
     const schemaAt = at.length === 0 ? TOP_FIELDS : allowedKeysAt(at);
-    const note = at.length === 1 && at[0] === 'config' ? '; variant, layers, pes and the formats are set by the grid\'s own fields' : '';
+    const note = at.length === 1 && at[0] === 'config' ? "; variant, layers, pes and the formats are set by the grid's own fields" : '';
     return `${pathText([...at, key])} is not a known field (allowed: ${schemaAt.join(', ')}${note}), got ${show(valueAt(input, [...at, key]))}`;
   }
   if (issue.code === 'invalid_union') {
@@ -203,7 +222,11 @@ function describeIssues(issues: readonly IssueLike[], input: unknown): string {
     const v = valueAt(input, issue.path);
     if (v !== null && typeof v === 'object' && !Array.isArray(v)) {
       const r = formatObjectSchema.safeParse(v);
-      if (!r.success) return describeIssues(r.error.issues.map((i) => ({ ...i, path: [...issue.path, ...i.path] })), input);
+      if (!r.success)
+        return describeIssues(
+          r.error.issues.map((i) => ({ ...i, path: [...issue.path, ...i.path] })),
+          input,
+        );
     }
   }
   if (issue.path.length === 0) return `the grid ${issue.message}, got ${show(input)}`;
@@ -227,7 +250,14 @@ function readGridJson(file: string): unknown {
     text = fs.readFileSync(file, 'utf8');
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a directory' : code === 'EACCES' ? 'permission denied' : (e as Error).message.split('\n')[0];
+    const why =
+      code === 'ENOENT'
+        ? 'no such file'
+        : code === 'EISDIR'
+          ? 'it is a directory'
+          : code === 'EACCES'
+            ? 'permission denied'
+            : (e as Error).message.split('\n')[0];
     throw new SweepError(`sweep: cannot read the grid ${file}: ${why}`);
   }
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
@@ -345,12 +375,16 @@ export function planPoints(grid: SweepGrid): SweepPoint[] {
   const points: SweepPoint[] = [];
   for (const dataset of grid.datasets) {
     const settings: StepSettings = {
-      ...(grid.steps.includes('verify') ? { verify: { samples: grid.verify.samples, stallPermille: grid.verify.stallPermille, seed: GRID_DEFAULTS.verifySeed } } : {}),
+      ...(grid.steps.includes('verify')
+        ? { verify: { samples: grid.verify.samples, stallPermille: grid.verify.stallPermille, seed: GRID_DEFAULTS.verifySeed } }
+        : {}),
       ...(grid.steps.includes('train')
         ? { train: { epochs: grid.train.epochs ?? TRAIN_DEFAULTS[dataset].epochs, ...(grid.train.limit !== undefined ? { limit: grid.train.limit } : {}) } }
         : {}),
       ...(grid.steps.includes('synth') ? { synth: { liberty, sramLiberty: grid.synth.sramLiberty } } : {}),
-      ...(grid.steps.includes('power') ? { power: { samples: grid.power.samples, clockMHz: grid.power.clockMHz, liberty, sramLiberty: grid.synth.sramLiberty } } : {}),
+      ...(grid.steps.includes('power')
+        ? { power: { samples: grid.power.samples, clockMHz: grid.power.clockMHz, liberty, sramLiberty: grid.synth.sramLiberty } }
+        : {}),
     };
     const layers = grid.layers[dataset];
     for (const variant of grid.variants) {
@@ -412,7 +446,15 @@ export interface FloatJob {
 }
 
 export function floatJobOf(cfg: Config, dataset: DatasetName, train: NonNullable<StepSettings['train']>): FloatJob {
-  const params: FloatParams = { dataset, layers: cfg.layers, hidden: cfg.hidden, lrShift: cfg.lrShift, seed: cfg.seed, epochs: train.epochs, ...(train.limit !== undefined ? { limit: train.limit } : {}) };
+  const params: FloatParams = {
+    dataset,
+    layers: cfg.layers,
+    hidden: cfg.hidden,
+    lrShift: cfg.lrShift,
+    seed: cfg.seed,
+    epochs: train.epochs,
+    ...(train.limit !== undefined ? { limit: train.limit } : {}),
+  };
   const key = `float-${dataset}-l${cfg.layers.join('x')}-${hashOf({ v: SWEEP_VERSION, kind: 'float', params })}`;
   return { key, label: `${dataset} float32 reference ${cfg.layers.join('-')}, lr 2^-${cfg.lrShift}, ${train.epochs} epochs`, params, config: cfg };
 }

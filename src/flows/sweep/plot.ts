@@ -90,7 +90,10 @@ export function renderParetoSvg(panels: readonly ScatterPanel[], opts: ScatterOp
     o.push(...panelStart(box, panel.title), panelFrame(box), xAxisLabel(box, opts.xLabel));
     if (k === 0) o.push(yAxisLabel(box, opts.yLabel));
     if (panel.points.length) o.push(...scatterPanel(box, panel.points));
-    else o.push(`<text x="${r1((box.x0 + box.x1) / 2)}" y="${r1((top + bottom) / 2)}" text-anchor="middle" fill="#777777">${escapeXml(opts.empty ?? 'no points')}</text>`);
+    else
+      o.push(
+        `<text x="${r1((box.x0 + box.x1) / 2)}" y="${r1((top + bottom) / 2)}" text-anchor="middle" fill="#777777">${escapeXml(opts.empty ?? 'no points')}</text>`,
+      );
     o.push(`</g>`);
   });
   o.push(`</svg>`);
@@ -136,7 +139,11 @@ function scatterPanel(b: PanelBox, pts: readonly ScatterPoint[]): string[] {
   const { yt, Y, logX, xt, X } = scales(b, pts);
   const o = [...yGrid(b, yt, Y, fmtTick), ...xTickMarks(b, xt, X, fmtTick)];
   if (logX) o.push(`<text x="${b.x1}" y="${b.bottom + 36}" text-anchor="end" font-size="10" fill="#777777">log scale</text>`);
-  const front = paretoFront(pts, (p) => p.x, (p) => p.y).sort((a, c) => a.x - c.x || a.y - c.y);
+  const front = paretoFront(
+    pts,
+    (p) => p.x,
+    (p) => p.y,
+  ).sort((a, c) => a.x - c.x || a.y - c.y);
   o.push(frontLine(b, front, X, Y));
   const onFront = new Set(front);
   for (const p of pts) {
@@ -182,7 +189,12 @@ function labels(b: PanelBox, pts: readonly ScatterPoint[], X: (x: number) => num
       { x: cx - 7 - w, y: cy + 14 },
     ];
     const free = spots.find(
-      (s) => s.x >= b.x0 + 2 && s.x + w <= b.x1 - 2 && s.y - 10 >= b.top && s.y <= b.bottom - 2 && !placed.some((q) => s.x < q.x + q.w + 6 && q.x < s.x + w + 6 && Math.abs(s.y - q.y) < 12),
+      (s) =>
+        s.x >= b.x0 + 2 &&
+        s.x + w <= b.x1 - 2 &&
+        s.y - 10 >= b.top &&
+        s.y <= b.bottom - 2 &&
+        !placed.some((q) => s.x < q.x + q.w + 6 && q.x < s.x + w + 6 && Math.abs(s.y - q.y) < 12),
     );
     if (!free) continue;
     placed.push({ ...free, w });
@@ -211,7 +223,8 @@ export function paretoPlots(rows: readonly SweepRow[], datasets: readonly string
   const title = (r: SweepRow) => `${r.dataset} ${r.variant} P=${r.pes} ${r.weight}/${r.act}/${r.error}: test error ${pct(r.testError as number)}`;
   const usable = rows.filter((r) => r.status === 'ok' && typeof r.testError === 'number');
   const withMacros = usable.some((r) => typeof r.memoryAreaUm2 === 'number');
-  const area = (r: SweepRow) => (typeof r.logicAreaUm2 === 'number' ? (r.logicAreaUm2 + (typeof r.memoryAreaUm2 === 'number' ? r.memoryAreaUm2 : 0)) / 1e6 : NaN);
+  const area = (r: SweepRow) =>
+    typeof r.logicAreaUm2 === 'number' ? (r.logicAreaUm2 + (typeof r.memoryAreaUm2 === 'number' ? r.memoryAreaUm2 : 0)) / 1e6 : NaN;
   const power = (r: SweepRow) => (typeof r.totalPowerMw === 'number' ? r.totalPowerMw : NaN);
   const note = (what: 'area' | 'power', cost: (r: SweepRow) => number) => {
     const shown = usable.filter((r) => Number.isFinite(cost(r))).length;
@@ -224,8 +237,21 @@ export function paretoPlots(rows: readonly SweepRow[], datasets: readonly string
     const panels = datasets.map((d): ScatterPanel => {
       const pts = usable
         .filter((r) => r.dataset === d && Number.isFinite(cost(r)))
-        .map((r): ScatterPoint => ({ x: cost(r), y: 100 * (r.testError as number), label: label(r), title: `${title(r)}, ${what} ${cost(r).toPrecision(4)} ${what === 'area' ? 'mm²' : 'mW'}`, group: String(r.variant), key: String(r.key) }));
-      fronts[d] = paretoFront(pts, (p) => p.x, (p) => p.y).map((p) => p.key);
+        .map(
+          (r): ScatterPoint => ({
+            x: cost(r),
+            y: 100 * (r.testError as number),
+            label: label(r),
+            title: `${title(r)}, ${what} ${cost(r).toPrecision(4)} ${what === 'area' ? 'mm²' : 'mW'}`,
+            group: String(r.variant),
+            key: String(r.key),
+          }),
+        );
+      fronts[d] = paretoFront(
+        pts,
+        (p) => p.x,
+        (p) => p.y,
+      ).map((p) => p.key);
       return { title: d, points: pts };
     });
     return { panels, fronts };

@@ -9,7 +9,16 @@
 import type { Config } from '../../config/index.js';
 import { loadDataset, type Dataset, type DatasetName } from '../../model/datasets/index.js';
 import { estimatePower, type PowerReport } from '../hardware/power/power.js';
-import { SWEEP_VERSION, resolvePointConfig, type FloatJob, type FloatParams, type PointParams, type StepSettings, type SweepPoint, type SweepStep } from './grid.js';
+import {
+  SWEEP_VERSION,
+  resolvePointConfig,
+  type FloatJob,
+  type FloatParams,
+  type PointParams,
+  type StepSettings,
+  type SweepPoint,
+  type SweepStep,
+} from './grid.js';
 import { synthesizeAccelerator, type AsicSynthReport } from '../hardware/synth.js';
 import { trainOnDataset } from '../train.js';
 import { verify, type Mismatch } from '../rtl/verify.js';
@@ -195,7 +204,13 @@ async function verifyStep(cfg: Config, v: NonNullable<StepSettings['verify']>): 
 async function trainStep(cfg: Config, name: DatasetName, t: NonNullable<StepSettings['train']>): Promise<TrainResult> {
   if (cfg.variant === 'inference') return { testError: null, epochs: 0, note: 'the inference variant does not train', seconds: 0 };
   const t0 = performance.now();
-  const r = await trainOnDataset({ dataset: dataset(name), engine: 'golden', config: cfg, epochs: t.epochs, ...(t.limit !== undefined ? { limit: t.limit } : {}) });
+  const r = await trainOnDataset({
+    dataset: dataset(name),
+    engine: 'golden',
+    config: cfg,
+    epochs: t.epochs,
+    ...(t.limit !== undefined ? { limit: t.limit } : {}),
+  });
   return {
     testError: r.testError,
     epochs: r.epochs,
@@ -209,7 +224,11 @@ async function trainStep(cfg: Config, name: DatasetName, t: NonNullable<StepSett
 
 async function synthStep(cfg: Config, o: NonNullable<StepSettings['synth']>): Promise<SynthResult> {
   const t0 = performance.now();
-  const r = (await synthesizeAccelerator(cfg, { target: 'asic', liberty: o.liberty, ...(o.sramLiberty.length ? { sramLiberty: o.sramLiberty } : {}) })) as AsicSynthReport;
+  const r = (await synthesizeAccelerator(cfg, {
+    target: 'asic',
+    liberty: o.liberty,
+    ...(o.sramLiberty.length ? { sramLiberty: o.sramLiberty } : {}),
+  })) as AsicSynthReport;
   return {
     liberty: r.liberty,
     sramLiberty: r.sramLiberty,
@@ -244,9 +263,31 @@ export async function runFloat(job: FloatJob): Promise<FloatRecord> {
   const base = { kind: 'float' as const, version: SWEEP_VERSION, key: job.key, label: job.label, params: job.params };
   try {
     const p = job.params;
-    const r = await trainOnDataset({ dataset: dataset(p.dataset), engine: 'float', config: job.config, epochs: p.epochs, ...(p.limit !== undefined ? { limit: p.limit } : {}) });
-    return { ...base, status: 'ok', error: null, testError: r.testError, perEpochTestError: r.perEpoch.map((e) => e.testError), seconds: seconds(t0), finishedAt: new Date().toISOString() };
+    const r = await trainOnDataset({
+      dataset: dataset(p.dataset),
+      engine: 'float',
+      config: job.config,
+      epochs: p.epochs,
+      ...(p.limit !== undefined ? { limit: p.limit } : {}),
+    });
+    return {
+      ...base,
+      status: 'ok',
+      error: null,
+      testError: r.testError,
+      perEpochTestError: r.perEpoch.map((e) => e.testError),
+      seconds: seconds(t0),
+      finishedAt: new Date().toISOString(),
+    };
   } catch (e) {
-    return { ...base, status: 'failed', error: `train (float32): ${oneLine(e)}`, testError: null, perEpochTestError: [], seconds: seconds(t0), finishedAt: new Date().toISOString() };
+    return {
+      ...base,
+      status: 'failed',
+      error: `train (float32): ${oneLine(e)}`,
+      testError: null,
+      perEpochTestError: [],
+      seconds: seconds(t0),
+      finishedAt: new Date().toISOString(),
+    };
   }
 }

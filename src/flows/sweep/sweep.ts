@@ -13,7 +13,18 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { repoRoot } from '../../hdl/source.js';
 import { writeFileAtomic } from '../../util/atomic-write.js';
-import { SWEEP_VERSION, SweepError, floatJobOf, loadGrid, planPoints, resolvePointConfig, type FloatJob, type SweepGrid, type SweepPoint, type SweepStep } from './grid.js';
+import {
+  SWEEP_VERSION,
+  SweepError,
+  floatJobOf,
+  loadGrid,
+  planPoints,
+  resolvePointConfig,
+  type FloatJob,
+  type SweepGrid,
+  type SweepPoint,
+  type SweepStep,
+} from './grid.js';
 import { entryOf, rowOf, sweepFiles, writeTables, type SweepDocument, type SweepFiles, type SweepPointEntry, type SweepSummary } from './output.js';
 import { paretoPlots } from './plot.js';
 import { oneLine, type FloatRecord, type PointRecord } from './point.js';
@@ -26,10 +37,21 @@ const WORKER = path.join(path.dirname(HERE), `worker${path.extname(HERE)}`);
 const WORKER_ARGS = path.extname(HERE) === '.ts' ? ['--import', 'tsx'] : [];
 
 /** A job for a worker: a point, or the float32 reference run of a trained network. */
-export type SweepJob = { readonly kind: 'point'; readonly key: string; readonly label: string; readonly point: SweepPoint } | { readonly kind: 'float'; readonly key: string; readonly label: string; readonly job: FloatJob };
+export type SweepJob =
+  | { readonly kind: 'point'; readonly key: string; readonly label: string; readonly point: SweepPoint }
+  | { readonly kind: 'float'; readonly key: string; readonly label: string; readonly job: FloatJob };
 
 export type SweepEvent =
-  | { readonly type: 'plan'; readonly points: number; readonly cached: number; readonly toRun: number; readonly floatsToRun: number; readonly floatsCached: number; readonly workers: number; readonly jobs: readonly (SweepJob & { readonly cached: boolean })[] }
+  | {
+      readonly type: 'plan';
+      readonly points: number;
+      readonly cached: number;
+      readonly toRun: number;
+      readonly floatsToRun: number;
+      readonly floatsCached: number;
+      readonly workers: number;
+      readonly jobs: readonly (SweepJob & { readonly cached: boolean })[];
+    }
   | { readonly type: 'start'; readonly job: SweepJob }
   | { readonly type: 'step'; readonly job: SweepJob; readonly step: SweepStep }
   | { readonly type: 'done'; readonly job: SweepJob; readonly record: PointRecord | FloatRecord; readonly done: number; readonly total: number }
@@ -117,7 +139,13 @@ function readCached(dir: string, points: readonly SweepPoint[], floatList: reado
  * Runs `todo` on `workers` forked workers (src/flows/worker-pool.ts), in order; a worker that dies
  * takes only its current job with it (recorded as failed, not cached) and is replaced while jobs remain.
  */
-function runJobs(todo: readonly SweepJob[], workers: number, pointsDir: string, emit: (e: SweepEvent) => void, onRecord: (job: SweepJob, r: PointRecord | FloatRecord) => void): Promise<void> {
+function runJobs(
+  todo: readonly SweepJob[],
+  workers: number,
+  pointsDir: string,
+  emit: (e: SweepEvent) => void,
+  onRecord: (job: SweepJob, r: PointRecord | FloatRecord) => void,
+): Promise<void> {
   return runPool<SweepJob, PointRecord | FloatRecord>(todo, {
     worker: WORKER,
     execArgv: WORKER_ARGS,
@@ -250,8 +278,35 @@ function failureText(f: WorkerFailure): string {
 function lostRecord(job: SweepJob, why: string): PointRecord | FloatRecord {
   const finishedAt = new Date().toISOString();
   if (job.kind === 'float') {
-    return { kind: 'float', version: SWEEP_VERSION, key: job.key, label: job.label, params: job.job.params, status: 'failed', error: why, testError: null, perEpochTestError: [], seconds: 0, finishedAt };
+    return {
+      kind: 'float',
+      version: SWEEP_VERSION,
+      key: job.key,
+      label: job.label,
+      params: job.job.params,
+      status: 'failed',
+      error: why,
+      testError: null,
+      perEpochTestError: [],
+      seconds: 0,
+      finishedAt,
+    };
   }
   const p = job.point;
-  return { kind: 'point', version: SWEEP_VERSION, key: p.key, label: p.label, params: p.params, steps: p.steps, settings: p.settings, status: 'failed', error: why, failedStep: null, config: null, results: {}, seconds: 0, finishedAt };
+  return {
+    kind: 'point',
+    version: SWEEP_VERSION,
+    key: p.key,
+    label: p.label,
+    params: p.params,
+    steps: p.steps,
+    settings: p.settings,
+    status: 'failed',
+    error: why,
+    failedStep: null,
+    config: null,
+    results: {},
+    seconds: 0,
+    finishedAt,
+  };
 }

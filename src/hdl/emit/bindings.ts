@@ -40,9 +40,7 @@ export function emitBindings(m: Module, opts: BindingsOptions = {}): string {
     declarations: [
       {
         name: 'ports',
-        initializer: `[\n${ports
-          .map((p) => `  { name: '${p.name}', dir: '${p.dir}', width: ${p.width}, signed: ${p.signed} },`)
-          .join('\n')}\n] as const`,
+        initializer: `[\n${ports.map((p) => `  { name: '${p.name}', dir: '${p.dir}', width: ${p.width}, signed: ${p.signed} },`).join('\n')}\n] as const`,
       },
     ],
   });

@@ -6,7 +6,7 @@
  * what cannot be pushed down (or sliced, which Verilog allows only on names) is materialised
  * as a named wire whose name comes from the TS names involved.
  */
-import { Expr, Signal, lit } from '../expr.js';
+import { type Expr, Signal, lit } from '../expr.js';
 import { constantBits } from './known-bits.js';
 import { isConstantExpr } from '../eval.js';
 import { fromBits, toBits, type HdlType } from '../types.js';

@@ -125,11 +125,7 @@ class ModuleEmitter {
     if (rows.length === 0) return [`module ${this.nameOf(m)};`];
     const w0 = Math.max(...rows.map((r) => r[0].length));
     const w1 = Math.max(...rows.map((r) => r[1].length));
-    return [
-      `module ${this.nameOf(m)} (`,
-      ...rows.map((r, i) => `${IND}${r[0].padEnd(w0)} ${r[1].padEnd(w1)} ${r[2]}${i < rows.length - 1 ? ',' : ''}`),
-      ');',
-    ];
+    return [`module ${this.nameOf(m)} (`, ...rows.map((r, i) => `${IND}${r[0].padEnd(w0)} ${r[1].padEnd(w1)} ${r[2]}${i < rows.length - 1 ? ',' : ''}`), ');'];
   }
 
   private declarations(): string[] {
@@ -154,10 +150,7 @@ class ModuleEmitter {
   }
 
   private emitContinuous(): void {
-    const items: { target: Signal; expr: Expr; loc: SourceLoc | undefined }[] = [
-      ...this.m.continuous.values(),
-      ...[...this.simpleProc.values()],
-    ];
+    const items: { target: Signal; expr: Expr; loc: SourceLoc | undefined }[] = [...this.m.continuous.values(), ...[...this.simpleProc.values()]];
     if (!items.length) return;
     this.body.push('');
     let lastLoc = '';
@@ -248,14 +241,7 @@ class ModuleEmitter {
     }
   }
 
-  private emitClocked(
-    loc: SourceLoc | undefined,
-    domain: ClockDomain,
-    regs: Signal[],
-    reset: boolean,
-    enable: Expr | undefined,
-    tree: Stmt[],
-  ): void {
+  private emitClocked(loc: SourceLoc | undefined, domain: ClockDomain, regs: Signal[], reset: boolean, enable: Expr | undefined, tree: Stmt[]): void {
     const m = this.m;
     const edge = reset && domain.asyncReset ? ` or ${domain.activeLow ? 'negedge' : 'posedge'} ${domain.reset}` : '';
     this.body.push('', `${IND}// ${formatLoc(loc)}`, `${IND}always @(posedge ${domain.clock}${edge}) begin`);
@@ -302,11 +288,7 @@ class ModuleEmitter {
    */
   private unusedSink(): string[] {
     const parts: string[] = [];
-    const candidates = [
-      ...this.m.ports.filter((p) => p.role === 'input'),
-      ...this.m.signals,
-      ...this.x.temps.map((t) => t.sig),
-    ];
+    const candidates = [...this.m.ports.filter((p) => p.role === 'input'), ...this.m.signals, ...this.x.temps.map((t) => t.sig)];
     for (const s of candidates) {
       const used = this.x.used.get(s) ?? 0n;
       const full = (1n << BigInt(s.width)) - 1n;
@@ -402,9 +384,9 @@ function prune(stmts: readonly Stmt[], keep: (s: Stmt) => boolean): Stmt[] {
     } else {
       const d = s.default ? prune(s.default, keep) : undefined;
       const cases = s.cases.map((c) => ({ values: c.values, body: prune(c.body, keep) }));
-      const kept = d && d.length ? cases : cases.filter((c) => c.body.length);
-      if (!kept.length && !(d && d.length)) continue;
-      out.push({ ...s, cases: kept, default: d && d.length ? d : undefined });
+      const kept = d?.length ? cases : cases.filter((c) => c.body.length);
+      if (!kept.length && !d?.length) continue;
+      out.push({ ...s, cases: kept, default: d?.length ? d : undefined });
     }
   }
   return out;
@@ -440,4 +422,3 @@ function typeDecl(t: HdlType): string {
 function locComment(loc: SourceLoc | undefined): string {
   return loc ? `  // ${formatLoc(loc)}` : '';
 }
-

@@ -112,12 +112,10 @@ export function fifo(payload: Shape, depth: number): Module {
     staged.set(afterPop.add(pending).truncate(2));
     // The output stage is a queue of two: a pop moves `next` to the head, a read lands behind.
     const first = mux(pop, next, head);
-    m.when(pending.and(afterPop.eq(0)), () => head.set(rdata))
-      .otherwise(() => {
-        head.set(first);
-        m.when(pending, () => next.set(rdata));
-      });
+    m.when(pending.and(afterPop.eq(0)), () => head.set(rdata)).otherwise(() => {
+      head.set(first);
+      m.when(pending, () => next.set(rdata));
+    });
     m.assign(held, stored.zext(held.width).add(staged).add(pending).truncate(held.width));
   });
 }
-

@@ -85,7 +85,7 @@ export function quantizeInputs(x: ArrayLike<number>, act: { readonly bits: numbe
   const out = new Int32Array(x.length);
   for (let i = 0; i < x.length; i++) {
     const v = x[i]!;
-    if (v !== v) throw new RangeError(`quantizeInputs: value ${i} is NaN`);
+    if (Number.isNaN(v)) throw new RangeError(`quantizeInputs: value ${i} is NaN`);
     const c = Math.floor(v * scale + 0.5);
     out[i] = c < 0 ? 0 : c > hi ? hi : c;
   }

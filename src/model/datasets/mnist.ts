@@ -37,7 +37,11 @@ function readDigit(file: string): number[] {
   for (let i = 0; i < data.length; i++) {
     const v = data[i];
     if (typeof v !== 'number' || !(v >= 0 && v <= 1)) {
-      throw datasetError('mnist', file, `value ${i} (image ${Math.floor(i / MNIST_PIXELS)}, pixel ${i % MNIST_PIXELS}) is ${JSON.stringify(v)}, not a number in [0, 1]`);
+      throw datasetError(
+        'mnist',
+        file,
+        `value ${i} (image ${Math.floor(i / MNIST_PIXELS)}, pixel ${i % MNIST_PIXELS}) is ${JSON.stringify(v)}, not a number in [0, 1]`,
+      );
     }
   }
   return data as number[];

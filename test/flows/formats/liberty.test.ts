@@ -39,10 +39,14 @@ describe('liberty reader', () => {
   });
 
   it('reports syntax errors with file and line, and missing files in one line', () => {
-    expect(() => parseLiberty('library(x) {\n cell(a) {\n area : 1;\n', 'bad.lib')).toThrow(/^bad\.lib:4: liberty syntax error: missing '}' of cell\(a\) opened at line 2$/);
+    expect(() => parseLiberty('library(x) {\n cell(a) {\n area : 1;\n', 'bad.lib')).toThrow(
+      /^bad\.lib:4: liberty syntax error: missing '}' of cell\(a\) opened at line 2$/,
+    );
     expect(() => parseLiberty('cell(a) { area : 1; }', 'nolib.lib')).toThrow('nolib.lib: no library(…) group: not a liberty file');
     expect(() => readLiberty(path.join(tmp, 'none.lib'))).toThrow(LibertyError);
-    expect(() => readLiberty(path.join(tmp, 'none.lib'), 'liberty file', 'install it')).toThrow(`liberty file ${path.join(tmp, 'none.lib')} not found: install it`);
+    expect(() => readLiberty(path.join(tmp, 'none.lib'), 'liberty file', 'install it')).toThrow(
+      `liberty file ${path.join(tmp, 'none.lib')} not found: install it`,
+    );
   });
 
   it("reads Debian's OSU018 library (installed by make setup)", () => {

@@ -24,8 +24,18 @@ endmodule
     expect(splitBitName(f2!.pins.get('Q')![0] as { net: string; bit: undefined })).toEqual({ base: 'acc', index: 3 });
     expect(f2!.pins.get('D')).toEqual([{ constant: '0' }]);
     const top = mods[1]!;
-    expect(top.instances[0]!.pins.get('q')).toEqual([{ net: 'y', bit: 0 }, { net: 'y', bit: 1 }]);
-    expect(top.instances[1]!.pins.get('d')!.map((b) => ('constant' in b ? b.constant : '?')).join('')).toBe('1010');
-    expect(top.instances[1]!.pins.get('q')).toEqual([{ net: 'y', bit: 1 }, { net: 'y', bit: 0 }]); // whole vector, declared range
+    expect(top.instances[0]!.pins.get('q')).toEqual([
+      { net: 'y', bit: 0 },
+      { net: 'y', bit: 1 },
+    ]);
+    expect(
+      top.instances[1]!.pins.get('d')!
+        .map((b) => ('constant' in b ? b.constant : '?'))
+        .join(''),
+    ).toBe('1010');
+    expect(top.instances[1]!.pins.get('q')).toEqual([
+      { net: 'y', bit: 1 },
+      { net: 'y', bit: 0 },
+    ]); // whole vector, declared range
   });
 });

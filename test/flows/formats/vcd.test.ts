@@ -74,7 +74,9 @@ describe('VCD activity', () => {
       const p = new VcdActivityParser({ ...sel, skipCycles: 1 });
       for (let i = 0; i < VCD.length; i += size) p.push(VCD.slice(i, i + size));
       const b = p.finish();
-      expect(Array.from(b.signals.get('TOP.dut.v')!.duty)).toEqual(Array.from(vcdActivityFromText(VCD, { ...sel, skipCycles: 1 }).signals.get('TOP.dut.v')!.duty));
+      expect(Array.from(b.signals.get('TOP.dut.v')!.duty)).toEqual(
+        Array.from(vcdActivityFromText(VCD, { ...sel, skipCycles: 1 }).signals.get('TOP.dut.v')!.duty),
+      );
     }
   });
 

@@ -47,7 +47,7 @@ describe('nextpnr report parsing (recorded outputs)', () => {
     const r = parseNextpnrReport(fixture('nextpnr-report.json'));
     expect(r.fmaxMhz).toBe(23.76);
     expect(Object.keys(r.clocks)).toEqual(['clk$SB_IO_IN_$glb_clk']);
-    expect(r.clocks['clk$SB_IO_IN_$glb_clk']!.constraint).toBe(12);
+    expect(r.clocks.clk$SB_IO_IN_$glb_clk!.constraint).toBe(12);
     expect(r.utilisation).toEqual({
       ICESTORM_DSP: { used: 2, available: 8 },
       ICESTORM_LC: { used: 2348, available: 5280 },
@@ -96,7 +96,7 @@ describe('place and route', { timeout: 300_000 }, () => {
       [
         '#!/bin/sh',
         'if [ "$1" = "--version" ]; then echo "nextpnr-ice40 -- Next Generation Place and Route (Version 0.4-1+b1)" >&2; exit 0; fi',
-        'while [ $# -gt 0 ]; do if [ "$1" = "-l" ]; then cp ' + JSON.stringify(log) + ' "$2"; fi; shift; done',
+        `while [ $# -gt 0 ]; do if [ "$1" = "-l" ]; then cp ${JSON.stringify(log)} "$2"; fi; shift; done`,
         'echo "ERROR: Unable to place cell" >&2; exit 255',
         '',
       ].join('\n'),

@@ -72,15 +72,33 @@ describe('OpenSTA side', () => {
   });
 
   it('writes a stub cell per memory and the activity script in the order the recipe needs', () => {
-    const lib = stubLiberty([{ name: 'ram_4x8', clock: 'clk', ports: [{ name: 'clk', dir: 'input', width: 1 }, { name: 'raddr', dir: 'input', width: 2 }, { name: 'rdata', dir: 'output', width: 8 }] }]);
+    const lib = stubLiberty([
+      {
+        name: 'ram_4x8',
+        clock: 'clk',
+        ports: [
+          { name: 'clk', dir: 'input', width: 1 },
+          { name: 'raddr', dir: 'input', width: 2 },
+          { name: 'rdata', dir: 'output', width: 8 },
+        ],
+      },
+    ]);
     const cell = parseLibertyGroups(lib)[0]!.groups.find((g) => g.type === 'cell')!;
     expect(cell.args[0]).toBe('ram_4x8');
     const rdata = cell.groups.find((g) => g.args[0] === 'rdata')!;
     expect(rdata.type).toBe('bus');
     expect(rdata.groups[0]!.attrs).toMatchObject({ related_pin: 'clk', timing_type: 'rising_edge' });
     const tcl = staPowerScript({
-      liberties: ['/l.lib'], netlist: '/n.v', top: 't', clock: 'clk', periodNs: 10, memories: ['m0'], registers: ['r0', 'u/r1'],
-      inputs: [{ pin: 'a[0]', activity: 0.25, duty: 0.5 }], pins: [{ pin: 'u/r1/Q', activity: 0.125, duty: 0.75 }], probeCell: 'g0',
+      liberties: ['/l.lib'],
+      netlist: '/n.v',
+      top: 't',
+      clock: 'clk',
+      periodNs: 10,
+      memories: ['m0'],
+      registers: ['r0', 'u/r1'],
+      inputs: [{ pin: 'a[0]', activity: 0.25, duty: 0.5 }],
+      pins: [{ pin: 'u/r1/Q', activity: 0.125, duty: 0.75 }],
+      probeCell: 'g0',
     });
     const at = (re: RegExp) => tcl.split('\n').findIndex((l) => re.test(l));
     expect(at(/^set_power_activity -input_ports \[get_ports \{a\[0\]\}\] -activity 0.25 -duty 0.5$/)).toBeGreaterThan(at(/^report_power > \/dev\/null$/));
@@ -88,7 +106,20 @@ describe('OpenSTA side', () => {
     expect(at(/unset_disable_timing \$taxonn_regs/)).toBeGreaterThan(at(/^report_power -instances/));
     expect(at(/^report_power -digits 6$/)).toBeGreaterThan(at(/unset_disable_timing \$taxonn_mems/));
     expect(tcl).not.toMatch(/-global/);
-    expect(() => staPowerScript({ liberties: ['/a b.lib'], netlist: '/n.v', top: 't', clock: 'clk', periodNs: 1, memories: [], registers: [], inputs: [], pins: [], probeCell: 'g' })).toThrow(/unsupported character/);
+    expect(() =>
+      staPowerScript({
+        liberties: ['/a b.lib'],
+        netlist: '/n.v',
+        top: 't',
+        clock: 'clk',
+        periodNs: 1,
+        memories: [],
+        registers: [],
+        inputs: [],
+        pins: [],
+        probeCell: 'g',
+      }),
+    ).toThrow(/unsupported character/);
   });
 });
 
@@ -148,8 +179,17 @@ describe('real runs on a small Iris network (4-8-3, P = 2)', { timeout: 300_000 
   });
 
   it.skipIf(!hasIhp)(`IHP SG13G2 cells with SRAM macros: memory power counted and included (skipped when ${IHP} does not exist)`, async () => {
-    const srams = fs.readdirSync(IHP).filter((f) => f.startsWith('RM_IHPSG13_1P_')).map((f) => path.join(IHP, f));
-    const r = await estimatePower(cfg, { dataset: 'iris', samples: 4, clockMHz: 100, liberty: path.join(IHP, 'sg13g2_stdcell_typ_1p20V_25C.lib'), sramLiberty: srams });
+    const srams = fs
+      .readdirSync(IHP)
+      .filter((f) => f.startsWith('RM_IHPSG13_1P_'))
+      .map((f) => path.join(IHP, f));
+    const r = await estimatePower(cfg, {
+      dataset: 'iris',
+      samples: 4,
+      clockMHz: 100,
+      liberty: path.join(IHP, 'sg13g2_stdcell_typ_1p20V_25C.lib'),
+      sramLiberty: srams,
+    });
     expect(r.memoryIncluded).toBe(true);
     expect(r.memoryMw!).toBeGreaterThan(0);
     expect(r.totalPowerMw).toBeCloseTo(r.logic.totalMw + r.memoryMw!, 3);

@@ -62,7 +62,13 @@ describe('SRAM tiling rule', () => {
 
   it('mixes macro types along the depth when that is cheaper', () => {
     // 1088 x 16: 1024x16 + one 64-word range of 64x64 (80 + 50) beats 2 x 1024x16 (160) and 4096x16 (258).
-    expect(tileMemory(1088, 16, set)).toMatchObject({ macros: [{ cell: 'A_1024x16', count: 1 }, { cell: 'D_64x64', count: 1 }], areaUm2: 130 });
+    expect(tileMemory(1088, 16, set)).toMatchObject({
+      macros: [
+        { cell: 'A_1024x16', count: 1 },
+        { cell: 'D_64x64', count: 1 },
+      ],
+      areaUm2: 130,
+    });
   });
 
   it('breaks area ties by fewer macros', () => {
@@ -84,7 +90,19 @@ describe('Yosys report parsing (recorded outputs of the tiny configuration)', ()
     expect(s.cellsByType.$_DFF_P_).toBe(724);
     expect(s.cellsByType.weight_ram_14x12s).toBe(2);
     // Yosys' CMOS unit costs (docs/HARDWARE.md) over the gates; the black boxes add nothing.
-    const cost: Record<string, number> = { $_NOT_: 2, $_NAND_: 4, $_NOR_: 4, $_AND_: 6, $_OR_: 6, $_ANDNOT_: 6, $_ORNOT_: 6, $_XOR_: 12, $_XNOR_: 12, $_MUX_: 12, $_DFF_P_: 16 };
+    const cost: Record<string, number> = {
+      $_NOT_: 2,
+      $_NAND_: 4,
+      $_NOR_: 4,
+      $_AND_: 6,
+      $_OR_: 6,
+      $_ANDNOT_: 6,
+      $_ORNOT_: 6,
+      $_XOR_: 12,
+      $_XNOR_: 12,
+      $_MUX_: 12,
+      $_DFF_P_: 16,
+    };
     const total = Object.entries(s.cellsByType).reduce((t, [type, n]) => t + n * (cost[type] ?? 0), 0);
     expect(total).toBe(s.transistors);
   });
@@ -156,7 +174,10 @@ describe('real runs on the tiny configuration (4-3-2, P = 2)', { timeout: 300_00
   });
 
   it.skipIf(!hasIhp)(`asic with IHP SG13G2 cells and SRAM macros (skipped when ${IHP} does not exist)`, async () => {
-    const srams = fs.readdirSync(IHP).filter((f) => f.startsWith('RM_IHPSG13_1P_')).map((f) => path.join(IHP, f));
+    const srams = fs
+      .readdirSync(IHP)
+      .filter((f) => f.startsWith('RM_IHPSG13_1P_'))
+      .map((f) => path.join(IHP, f));
     const r = (await synthesizeAccelerator(tiny, {
       target: 'asic',
       liberty: path.join(IHP, 'sg13g2_stdcell_typ_1p20V_25C.lib'),
@@ -170,8 +191,11 @@ describe('real runs on the tiny configuration (4-3-2, P = 2)', { timeout: 300_00
     expect(plans.input_ram_8x10!.macros).toEqual([{ cell: 'RM_IHPSG13_1P_64x64_c2_bm_bist', count: 1 }]);
     expect(plans.error_ram_3x8s!.macros).toEqual([{ cell: 'RM_IHPSG13_1P_1024x8_c2_bm_bist', count: 1 }]);
     const macroArea = (cell: string) => readLiberty(srams.find((f) => f.includes(cell))!).cells.get(cell)!.area;
-    const expected = 2 * macroArea('RM_IHPSG13_1P_64x64_c2_bm_bist') + 2 * macroArea('RM_IHPSG13_1P_1024x8_c2_bm_bist') +
-      macroArea('RM_IHPSG13_1P_64x64_c2_bm_bist') + macroArea('RM_IHPSG13_1P_1024x8_c2_bm_bist');
+    const expected =
+      2 * macroArea('RM_IHPSG13_1P_64x64_c2_bm_bist') +
+      2 * macroArea('RM_IHPSG13_1P_1024x8_c2_bm_bist') +
+      macroArea('RM_IHPSG13_1P_64x64_c2_bm_bist') +
+      macroArea('RM_IHPSG13_1P_1024x8_c2_bm_bist');
     expect(r.memoryAreaUm2).toBeCloseTo(expected, 2);
     expect(r.totalAreaUm2).toBeCloseTo(r.logicAreaUm2 + r.memoryAreaUm2!, 2);
   });
@@ -186,7 +210,10 @@ describe('npx taxonn synth: bad input is one line, exit 2', () => {
 
   it('a missing liberty file', () => {
     const missing = path.join(tmp, 'missing.lib');
-    oneLine(taxonn(['synth', '--layers', '4,3,2', '--pes', '2', '--target', 'asic', '--liberty', missing]), new RegExp(`^taxonn: liberty file ${missing} not found\\n$`));
+    oneLine(
+      taxonn(['synth', '--layers', '4,3,2', '--pes', '2', '--target', 'asic', '--liberty', missing]),
+      new RegExp(`^taxonn: liberty file ${missing} not found\\n$`),
+    );
     oneLine(
       taxonn(['synth', '--layers', '4,3,2', '--pes', '2', '--target', 'asic', '--sram-liberty', missing]),
       new RegExp(`^taxonn: SRAM liberty file ${missing} not found\\n$`),
@@ -204,6 +231,9 @@ describe('npx taxonn synth: bad input is one line, exit 2', () => {
 
   it('a missing yosys', () => {
     const empty = fs.mkdtempSync(path.join(tmp, 'path-'));
-    oneLine(taxonn(['synth', '--layers', '4,3,2', '--pes', '2'], { PATH: empty }), /^taxonn: yosys not found on PATH: run `make setup` \(or: sudo apt-get install -y yosys\)\n$/);
+    oneLine(
+      taxonn(['synth', '--layers', '4,3,2', '--pes', '2'], { PATH: empty }),
+      /^taxonn: yosys not found on PATH: run `make setup` \(or: sudo apt-get install -y yosys\)\n$/,
+    );
   });
 });

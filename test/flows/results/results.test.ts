@@ -41,7 +41,12 @@ function synthetic(spec: RunSpec): RunResult {
   const c = spec.config;
   const base = (spec.dataset === 'mnist' ? 8 : 2) + (c.seed - 44257) * 2;
   const pctErr = spec.engine === 'float' ? base : base + GAP[`${c.weight.bits}-${c.rounding}`]! * (spec.dataset === 'iris' ? 2 : 1);
-  const perEpoch = Array.from({ length: spec.epochs }, (_, e) => ({ epoch: e + 1, testError: (pctErr + (spec.epochs - 1 - e)) / 100, trainError: 0.1, trainLoss: 0.2 }));
+  const perEpoch = Array.from({ length: spec.epochs }, (_, e) => ({
+    epoch: e + 1,
+    testError: (pctErr + (spec.epochs - 1 - e)) / 100,
+    trainError: 0.1,
+    trainLoss: 0.2,
+  }));
   return {
     key: runKey(spec),
     dataset: spec.dataset,
@@ -80,7 +85,14 @@ const META = {
 describe('the plan', () => {
   it('fraction bits as in the study and a wide enough accumulator', () => {
     const m16 = formatConfig('mnist', W16, 'nearest', 7);
-    expect([m16.weight, m16.act, m16.error, m16.rounding, m16.seed, m16.lrShift]).toEqual([{ bits: 16, frac: 15 }, { bits: 16, frac: 12 }, { bits: 16, frac: 14 }, 'nearest', 7, 6]);
+    expect([m16.weight, m16.act, m16.error, m16.rounding, m16.seed, m16.lrShift]).toEqual([
+      { bits: 16, frac: 15 },
+      { bits: 16, frac: 12 },
+      { bits: 16, frac: 14 },
+      'nearest',
+      7,
+      6,
+    ]);
     expect(m16.accBits).toBe(42); // the validator's minimum for 785 terms of s16 × u16
     const i8 = formatConfig('iris', W8, 'truncate', 1);
     expect([i8.weight, i8.act, i8.error, i8.accBits, i8.lrShift]).toEqual([{ bits: 8, frac: 6 }, { bits: 8, frac: 6 }, { bits: 8, frac: 6 }, 32, 5]);
@@ -102,7 +114,15 @@ describe('the plan', () => {
   it('the cache key follows every run parameter', () => {
     const s: RunSpec = { dataset: 'iris', engine: 'golden', config: formatConfig('iris', W8, 'truncate', 3), epochs: 200 };
     expect(runKey(s)).toBe(runKey({ ...s, config: { ...s.config } }));
-    expect(new Set([runKey(s), runKey({ ...s, epochs: 199 }), runKey({ ...s, limit: 10 }), runKey({ ...s, engine: 'rtl' }), runKey({ ...s, config: { ...s.config, seed: 4 } })]).size).toBe(5);
+    expect(
+      new Set([
+        runKey(s),
+        runKey({ ...s, epochs: 199 }),
+        runKey({ ...s, limit: 10 }),
+        runKey({ ...s, engine: 'rtl' }),
+        runKey({ ...s, config: { ...s.config, seed: 4 } }),
+      ]).size,
+    ).toBe(5);
     expect(runKey(s)).toMatch(/^iris-golden-w8q6-a8q6-e8q6-truncate-s3-ep200-[0-9a-f]{16}$/);
   });
 
@@ -156,9 +176,13 @@ describe('the summary', () => {
 
   it('the stochastic-rounding paragraph comes from the numbers', () => {
     const text = stochasticParagraph(s);
-    expect(text).toContain('Stochastic rounding is needed at 12/8/8 (7.05 pp better than truncate, the best deterministic mode) and 8/8/8 (57.75 pp better than truncate');
+    expect(text).toContain(
+      'Stochastic rounding is needed at 12/8/8 (7.05 pp better than truncate, the best deterministic mode) and 8/8/8 (57.75 pp better than truncate',
+    );
     expect(text).toContain('At 16/16/16 the rounding mode makes no difference beyond 0.5 pp.');
-    expect(text).toContain('at 8-bit weights (8/8/8), truncate +60.00 pp vs stochastic +2.25 pp (per data set, truncate / stochastic: mnist +40.00 / +1.50, iris +80.00 / +3.00)');
+    expect(text).toContain(
+      'at 8-bit weights (8/8/8), truncate +60.00 pp vs stochastic +2.25 pp (per data set, truncate / stochastic: mnist +40.00 / +1.50, iris +80.00 / +3.00)',
+    );
     expect(text).toContain('at 16-bit weights (16/16/16), truncate +0.30 pp vs stochastic +0.15 pp;');
     // nearest as good as stochastic, truncate worse: any unbiased rounding will do
     const plan: ResultsPlan = { ...PLAN, roundings: ['truncate', 'nearest', 'stochastic'] };
@@ -169,7 +193,9 @@ describe('the summary', () => {
       }),
     );
     const t = stochasticParagraph(summarize(plan, (spec) => results.get(runKey(spec))));
-    expect(t).toContain('At 12/8/8 and 8/8/8 nearest does as well as stochastic rounding (within 0.5 pp), but truncate costs 7.05 and 57.75 pp more respectively (truncate is a floor');
+    expect(t).toContain(
+      'At 12/8/8 and 8/8/8 nearest does as well as stochastic rounding (within 0.5 pp), but truncate costs 7.05 and 57.75 pp more respectively (truncate is a floor',
+    );
   });
 
   it('the document: headline with the goal in bold, per data set tables with commands, RTL, method and run data', () => {
@@ -177,16 +203,22 @@ describe('the summary', () => {
     expect(md).toContain('Do not edit by hand');
     expect(md).toMatch(/\| 12\/8\/8 \(default\) \| \+7\.50 \| \*\*\+0\.45\*\* \|/);
     expect(md).toMatch(/\| 8\/8\/8 \| \+60\.00 \| \+2\.25 \|/);
-    expect(md).toContain('**met**: 12/8/8 stochastic +0.45 pp; the other low-bit cells: 8/8/8 stochastic +2.25, 12/8/8 truncate +7.50, 8/8/8 truncate +60.00 pp.');
+    expect(md).toContain(
+      '**met**: 12/8/8 stochastic +0.45 pp; the other low-bit cells: 8/8/8 stochastic +2.25, 12/8/8 truncate +7.50, 8/8/8 truncate +60.00 pp.',
+    );
     expect(md).toContain('1.25 pp above 1 pp');
     expect(md).toContain('float32: **9.00 ± 1.41**');
-    expect(md).toContain('`npx taxonn train --dataset mnist --engine golden --weight 16:15 --act 16:12 --error 16:14 --acc-bits 42 --epochs 2 --rounding R --seed S --json`');
+    expect(md).toContain(
+      '`npx taxonn train --dataset mnist --engine golden --weight 16:15 --act 16:12 --error 16:14 --acc-bits 42 --epochs 2 --rounding R --seed S --json`',
+    );
     expect(md).toContain('`npx taxonn train --dataset iris --engine float --seed S --json`');
-    expect(md).toMatch(/\| iris \| 100 samples × 200 epochs \(default\) \| \*\*equivalent\*\* \| 2\.60 \| 2\.60 \| yes \(200 epochs\) \| 109 \| 1,000 \| 1,000 \|/);
+    expect(md).toMatch(
+      /\| iris \| 100 samples × 200 epochs \(default\) \| \*\*equivalent\*\* \| 2\.60 \| 2\.60 \| yes \(200 epochs\) \| 109 \| 1,000 \| 1,000 \|/,
+    );
     expect(md).toContain('**2 epochs instead of the default 5**');
     expect(md).toContain('mnist 2 seeds instead of 3, iris 2 seeds instead of 10');
     expect(md).toContain('Node v20.0.0, 2-core VM (test CPU)');
-    expect(md).toContain('Total run time **10.0 min** wall on 2 worker processes: 29 of 29 runs computed; the runs\' own wall times add up to 18.3 min.');
+    expect(md).toContain("Total run time **10.0 min** wall on 2 worker processes: 29 of 29 runs computed; the runs' own wall times add up to 18.3 min.");
     expect(renderResultsMarkdown(s, { ...META, invocations: 2 })).toContain('29 of 29 runs computed in 2 invocations (interrupted and resumed from the cache)');
     expect(md).toContain('](results/test-error-per-epoch.svg)');
     expect(md).not.toMatch(/NaN|undefined|Infinity/);

@@ -89,7 +89,16 @@ describe('variants: RTL ≡ their golden-model modes', () => {
   it('negative controls: each variant diverges from another mode', async () => {
     // The dedicated multiplier draws its stochastic bits from the top of the LFSR state: a
     // golden model in taxonn mode (low bits) must disagree when S < 16.
-    const ded = parseConfig({ variant: 'dedicated', layers: [6, 5, 3], pes: 2, weight: { bits: 12, frac: 11 }, act: { bits: 8, frac: 6 }, error: { bits: 8, frac: 6 }, rounding: 'stochastic', accBits: 40 });
+    const ded = parseConfig({
+      variant: 'dedicated',
+      layers: [6, 5, 3],
+      pes: 2,
+      weight: { bits: 12, frac: 11 },
+      act: { bits: 8, frac: 6 },
+      error: { bits: 8, frac: 6 },
+      rounding: 'stochastic',
+      accBits: 40,
+    });
     const a = await verify(ded, { samples: 10, seed: 3, stallPermille: 0, inferFraction: 0, goldenConfig: { ...ded, variant: 'taxonn' } });
     expect(a.equivalent).toBe(false);
     expect(a.firstMismatch?.phase).toBe('update');

@@ -47,17 +47,32 @@ describe('the grid', () => {
       [{ variants: ['taxonn'], datasets: ['iris'] }, `sweep: pes must be a non-empty list of PE counts (positive integers), got nothing (in ${f})`],
       [{ ...BASE, pes: [2.5] }, `sweep: pes[0] must be a positive integer, got 2.5 (in ${f})`],
       [{ ...BASE, datasets: ['cifar'] }, `sweep: datasets[0] must be one of "mnist", "fashion-mnist", "iris", got "cifar" (in ${f})`],
-      [{ ...BASE, verfy: { samples: 3 } }, `sweep: verfy is not a known field (allowed: variants, pes, formats, datasets, layers, config, train, verify, synth, power, steps), got {"samples": 3} (in ${f})`],
+      [
+        { ...BASE, verfy: { samples: 3 } },
+        `sweep: verfy is not a known field (allowed: variants, pes, formats, datasets, layers, config, train, verify, synth, power, steps), got {"samples": 3} (in ${f})`,
+      ],
       [{ ...BASE, train: { epoch: 3 } }, `sweep: train.epoch is not a known field (allowed: epochs, limit), got 3 (in ${f})`],
       [{ ...BASE, train: { epochs: 0 } }, `sweep: train.epochs must be a positive integer, got 0 (in ${f})`],
       [{ ...BASE, formats: ['default', { weight: { bits: '12' } }] }, `sweep: formats[1].weight.bits must be a non-negative integer, got "12" (in ${f})`],
-      [{ ...BASE, formats: [{ weight: { bits: 12, fraq: 10 } }] }, `sweep: formats[0].weight.fraq is not a known field (allowed: bits, frac), got 10 (in ${f})`],
-      [{ ...BASE, formats: ['defaults'] }, `sweep: formats[0] must be "default" or an object with at least one of "weight", "act", "error", got "defaults" (in ${f})`],
-      [{ ...BASE, config: { pes: 4 } }, `sweep: config.pes is not a known field (allowed: accBits, lrShift, rounding, hidden, seed, inputsPerBeat, skipZeroInputs, skipZeroErrors; variant, layers, pes and the formats are set by the grid's own fields), got 4 (in ${f})`],
+      [
+        { ...BASE, formats: [{ weight: { bits: 12, fraq: 10 } }] },
+        `sweep: formats[0].weight.fraq is not a known field (allowed: bits, frac), got 10 (in ${f})`,
+      ],
+      [
+        { ...BASE, formats: ['defaults'] },
+        `sweep: formats[0] must be "default" or an object with at least one of "weight", "act", "error", got "defaults" (in ${f})`,
+      ],
+      [
+        { ...BASE, config: { pes: 4 } },
+        `sweep: config.pes is not a known field (allowed: accBits, lrShift, rounding, hidden, seed, inputsPerBeat, skipZeroInputs, skipZeroErrors; variant, layers, pes and the formats are set by the grid's own fields), got 4 (in ${f})`,
+      ],
       [{ ...BASE, layers: { iris: [4] } }, `sweep: layers.iris must be a list of at least 2 layer sizes (positive integers), got [4] (in ${f})`],
       [{ ...BASE, steps: ['train', 'synthesis'] }, `sweep: steps[1] must be one of "verify", "train", "synth", "power", got "synthesis" (in ${f})`],
       [{ ...BASE, power: { clockMHz: 0 } }, `sweep: power.clockMHz must be a positive number, got 0 (in ${f})`],
-      [{ ...BASE, synth: { liberty: 'missing.lib' } }, `sweep: synth.liberty must name a readable file, got "missing.lib" (${path.join(tmp, 'missing.lib')} not found) (in ${f})`],
+      [
+        { ...BASE, synth: { liberty: 'missing.lib' } },
+        `sweep: synth.liberty must name a readable file, got "missing.lib" (${path.join(tmp, 'missing.lib')} not found) (in ${f})`,
+      ],
       [[1, 2], `sweep: the grid must be a JSON object (see docs/SWEEP.md), got [1, 2] (in ${f})`],
       ['{\n "variants": ["taxonn"],\n}', `sweep: the grid ${f} is not valid JSON: a trailing comma before '}' at line 3, column 1`],
     ];
@@ -71,7 +86,10 @@ describe('the grid', () => {
   });
 
   it('plans one point per data set × variant × format × P, each with a stable key of its own parameters', () => {
-    const g = parseGrid({ variants: ['taxonn', 'dedicated'], pes: [2, 4], datasets: ['iris'], formats: ['default', { weight: { bits: 10 } }], steps: ['train', 'verify'] }, 'g.json');
+    const g = parseGrid(
+      { variants: ['taxonn', 'dedicated'], pes: [2, 4], datasets: ['iris'], formats: ['default', { weight: { bits: 10 } }], steps: ['train', 'verify'] },
+      'g.json',
+    );
     expect(g.steps).toEqual(['verify', 'train']); // the order steps run in
     const pts = planPoints(g);
     expect(pts.map((p) => p.label)).toEqual([
@@ -88,20 +106,43 @@ describe('the grid', () => {
     expect(pts[0]!.key).toMatch(/^iris-taxonn-p2-default-[0-9a-f]{12}$/);
     expect(pts[0]!.settings).toEqual({ verify: { samples: 20, stallPermille: 100, seed: 1 }, train: { epochs: 200 } });
     // a grid with more values keeps the keys of the points it shares; other settings change them
-    const wider = planPoints(parseGrid({ variants: ['taxonn', 'dedicated', 'inference'], pes: [4, 2, 8], datasets: ['iris'], formats: ['default', { weight: { bits: 10 } }], steps: ['verify', 'train'] }, 'other.json'));
+    const wider = planPoints(
+      parseGrid(
+        {
+          variants: ['taxonn', 'dedicated', 'inference'],
+          pes: [4, 2, 8],
+          datasets: ['iris'],
+          formats: ['default', { weight: { bits: 10 } }],
+          steps: ['verify', 'train'],
+        },
+        'other.json',
+      ),
+    );
     expect(wider.map((p) => p.key)).toEqual(expect.arrayContaining(pts.map((p) => p.key)));
-    const moreEpochs = planPoints(parseGrid({ variants: ['taxonn'], pes: [2], datasets: ['iris'], train: { epochs: 7 }, steps: ['verify', 'train'] }, 'g.json'));
+    const moreEpochs = planPoints(
+      parseGrid({ variants: ['taxonn'], pes: [2], datasets: ['iris'], train: { epochs: 7 }, steps: ['verify', 'train'] }, 'g.json'),
+    );
     expect(moreEpochs[0]!.key).not.toBe(pts[0]!.key);
     // the configuration: data set defaults, variant defaults where no format is given, then the grid
     const cfg = (i: number) => resolvePointConfig(pts[i]!.params);
     expect([cfg(0).layers, cfg(0).lrShift, cfg(0).weight]).toEqual([[4, 16, 3], 5, { bits: 12, frac: 10 }]);
-    expect([cfg(2).weight, cfg(4).weight, cfg(4).act, cfg(6).weight]).toEqual([{ bits: 10, frac: 8 }, { bits: 16, frac: 14 }, { bits: 16, frac: 12 }, { bits: 10, frac: 8 }]);
+    expect([cfg(2).weight, cfg(4).weight, cfg(4).act, cfg(6).weight]).toEqual([
+      { bits: 10, frac: 8 },
+      { bits: 16, frac: 14 },
+      { bits: 16, frac: 12 },
+      { bits: 10, frac: 8 },
+    ]);
   });
 });
 
 describe('the Pareto front', () => {
   type P = { id: string; x: number; y: number };
-  const ids = (ps: P[]) => paretoFront(ps, (p) => p.x, (p) => p.y).map((p) => p.id);
+  const ids = (ps: P[]) =>
+    paretoFront(
+      ps,
+      (p) => p.x,
+      (p) => p.y,
+    ).map((p) => p.id);
   it('keeps exactly the points no other point dominates', () => {
     const pts: P[] = [
       { id: 'a', x: 1, y: 10 }, // cheapest: on the front
@@ -115,8 +156,19 @@ describe('the Pareto front', () => {
     expect(ids(pts)).toEqual(['a', 'b', 'e', 'g']);
   });
   it('keeps equal points together, ignores non-finite ones and handles trivial sets', () => {
-    expect(ids([{ id: 'a', x: 1, y: 1 }, { id: 'b', x: 1, y: 1 }, { id: 'c', x: 2, y: 2 }])).toEqual(['a', 'b']);
-    expect(ids([{ id: 'a', x: NaN, y: 0 }, { id: 'b', x: 3, y: 3 }])).toEqual(['b']);
+    expect(
+      ids([
+        { id: 'a', x: 1, y: 1 },
+        { id: 'b', x: 1, y: 1 },
+        { id: 'c', x: 2, y: 2 },
+      ]),
+    ).toEqual(['a', 'b']);
+    expect(
+      ids([
+        { id: 'a', x: NaN, y: 0 },
+        { id: 'b', x: 3, y: 3 },
+      ]),
+    ).toEqual(['b']);
     expect(ids([])).toEqual([]);
     expect(ids([{ id: 'a', x: 1, y: 2 }])).toEqual(['a']);
     // a chain where each point is better in one coordinate only: all on the front
@@ -149,10 +201,43 @@ function record(label: string, over: Partial<PointRecord>): PointRecord {
     ...over,
   };
 }
-const verifyOk = { equivalent: true, samples: 10, trainingSamples: 8, cyclesPerSample: 126.125, boundCyclesPerSample: 79, utilization: 0.6263, top: 't', firstMismatch: null, seconds: 2 };
-const synth = (a: number) => ({ liberty: { file: 'x.lib', library: 'x' }, sramLiberty: [], cells: 100, flipFlops: 10, logicAreaUm2: a, sequentialAreaUm2: a / 4, memoryBits: 64, unmapped: {}, yosys: '0.23', seconds: 3 });
+const verifyOk = {
+  equivalent: true,
+  samples: 10,
+  trainingSamples: 8,
+  cyclesPerSample: 126.125,
+  boundCyclesPerSample: 79,
+  utilization: 0.6263,
+  top: 't',
+  firstMismatch: null,
+  seconds: 2,
+};
+const synth = (a: number) => ({
+  liberty: { file: 'x.lib', library: 'x' },
+  sramLiberty: [],
+  cells: 100,
+  flipFlops: 10,
+  logicAreaUm2: a,
+  sequentialAreaUm2: a / 4,
+  memoryBits: 64,
+  unmapped: {},
+  yosys: '0.23',
+  seconds: 3,
+});
 const train = (e: number | null) => ({ testError: e, epochs: 3, seconds: 0.1 });
-const FLOAT: FloatRecord = { kind: 'float', version: 1, key: 'float-k', label: 'f', params: { dataset: 'iris', layers: [4, 16, 3], hidden: 'relu', lrShift: 5, seed: 44257, epochs: 200 }, status: 'ok', error: null, testError: 0.04, perEpochTestError: [0.04], seconds: 0.2, finishedAt: '' };
+const FLOAT: FloatRecord = {
+  kind: 'float',
+  version: 1,
+  key: 'float-k',
+  label: 'f',
+  params: { dataset: 'iris', layers: [4, 16, 3], hidden: 'relu', lrShift: 5, seed: 44257, epochs: 200 },
+  status: 'ok',
+  error: null,
+  testError: 0.04,
+  perEpochTestError: [0.04],
+  seconds: 0.2,
+  finishedAt: '',
+};
 const floats = new Map([[FLOAT.key, FLOAT]]);
 const entries = [
   entryOf(record('iris taxonn P=2 default formats', { results: { verify: verifyOk, train: train(0.06), synth: synth(250_000) } }), false, 'float-k', floats),
@@ -174,21 +259,49 @@ const entries = [
 
 describe('outputs', () => {
   it('quotes CSV fields that need it and writes numbers compactly', () => {
-    expect([csvField(null), csvField(undefined), csvField(true), csvField(0.1), csvField(0.62626262626), csvField(248725), csvField(NaN)]).toEqual(['', '', 'true', '0.1', '0.6262626', '248725', '']);
+    expect([csvField(null), csvField(undefined), csvField(true), csvField(0.1), csvField(0.62626262626), csvField(248725), csvField(NaN)]).toEqual([
+      '',
+      '',
+      'true',
+      '0.1',
+      '0.6262626',
+      '248725',
+      '',
+    ]);
     expect(csvField('a, "b"\nc')).toBe('"a, ""b""\nc"');
     expect(csvField('plain')).toBe('plain');
   });
 
   it('joins each point with its float32 reference and flattens it into one CSV row', () => {
     const rows = entries.map(rowOf);
-    expect(rows[0]).toMatchObject({ variant: 'taxonn', pes: 2, weight: 's12q10', act: 'u8q6', error: 's8q6', dataset: 'iris', status: 'ok', equivalent: true, testError: 0.06, floatTestError: 0.04, gapPp: 2, logicAreaUm2: 250_000, memoryAreaUm2: null, totalPowerMw: null, errorMessage: null });
+    expect(rows[0]).toMatchObject({
+      variant: 'taxonn',
+      pes: 2,
+      weight: 's12q10',
+      act: 'u8q6',
+      error: 's8q6',
+      dataset: 'iris',
+      status: 'ok',
+      equivalent: true,
+      testError: 0.06,
+      floatTestError: 0.04,
+      gapPp: 2,
+      logicAreaUm2: 250_000,
+      memoryAreaUm2: null,
+      totalPowerMw: null,
+      errorMessage: null,
+    });
     expect(rows[2]).toMatchObject({ variant: 'inference', testError: null, floatTestError: null, gapPp: null });
     expect(rows[3]).toMatchObject({ weight: 's16q14', act: 'u16q12', error: 's16q14' });
     expect(rows[4]).toMatchObject({ status: 'failed', weight: 'default', failedStep: 'config', equivalent: null });
     const csv = renderCsv(rows);
     const lines = csv.trimEnd().split('\n');
     expect(lines[0]).toBe(CSV_COLUMNS.join(','));
-    expect(lines[0]!.startsWith('variant,pes,weight,act,error,dataset,status,equivalent,cyclesPerSample,utilization,testError,floatTestError,gapPp,logicAreaUm2,memoryAreaUm2,totalPowerMw,energyPerSampleNj,errorMessage')).toBe(true);
+    expect(
+      lines[0]!.startsWith(
+        'variant,pes,weight,act,error,dataset,status,equivalent,cyclesPerSample,utilization,testError,floatTestError,gapPp,logicAreaUm2,memoryAreaUm2,totalPowerMw,energyPerSampleNj,errorMessage',
+      ),
+    ).toBe(true);
     expect(lines).toHaveLength(6);
     expect(lines[1]).toBe(`taxonn,2,s12q10,u8q6,s8q6,iris,ok,true,126.125,0.6263,0.06,0.04,2,250000,,,,,100,,1.5,${entries[0]!.key}`);
     // the failed point's message has a comma and quotes: one quoted field
@@ -232,7 +345,10 @@ describe('outputs', () => {
       expect(svg.match(/<svg /g)).toHaveLength(1);
       expect(svg).not.toMatch(/NaN|undefined|Infinity/);
     }
-    const none = paretoPlots(rows.map((r) => ({ ...r, testError: null })), ['iris']);
+    const none = paretoPlots(
+      rows.map((r) => ({ ...r, testError: null })),
+      ['iris'],
+    );
     expect(none.area).toContain('no point with a test error and an area');
     expect(none.fronts.area).toEqual({ iris: [] });
   });
@@ -335,7 +451,11 @@ describe('taxonn sweep', () => {
     const doc = JSON.parse(fs.readFileSync(path.join(out, 'sweep.json'), 'utf8')) as SweepDocument;
     const failed = doc.points.filter((p) => p.status === 'failed');
     expect(failed.map((p) => [p.label, p.failedStep, p.error, p.config])).toEqual([['iris dedicated P=2 w12q10-a8q4-e8q4', 'config', message, null]]);
-    expect(doc.points.filter((p) => p.status === 'ok').map((p) => p.label)).toEqual(['iris taxonn P=2 default formats', 'iris taxonn P=2 w12q10-a8q4-e8q4', 'iris dedicated P=2 default formats']);
+    expect(doc.points.filter((p) => p.status === 'ok').map((p) => p.label)).toEqual([
+      'iris taxonn P=2 default formats',
+      'iris taxonn P=2 w12q10-a8q4-e8q4',
+      'iris dedicated P=2 default formats',
+    ]);
     const csv = fs.readFileSync(path.join(out, 'sweep.csv'), 'utf8');
     expect(csv).toContain(`dedicated,2,s12q10,u8q4,s8q4,iris,failed,,,,,,,,,,,"${message}",,config,`);
     // a failed point counts as done; --retry-failed runs it again (and it fails again)
@@ -345,7 +465,9 @@ describe('taxonn sweep', () => {
     // bad input is exit code 2 with one line
     const r4 = await runTaxonnAsync(['sweep', '--grid', writeJson('bad-cli.json', { ...base, variants: [] }), '--out', out]);
     expect(r4.code).toBe(2);
-    expect(r4.stderr.trim()).toBe(`taxonn: sweep: variants must be a non-empty list of variants ("taxonn", "inference", "dedicated"), got [] (in ${path.join(tmp, 'bad-cli.json')})`);
+    expect(r4.stderr.trim()).toBe(
+      `taxonn: sweep: variants must be a non-empty list of variants ("taxonn", "inference", "dedicated"), got [] (in ${path.join(tmp, 'bad-cli.json')})`,
+    );
   });
 
   it('measures power on one tiny point (the power step alone)', async () => {
@@ -367,4 +489,3 @@ describe('taxonn sweep', () => {
     expect(fs.readFileSync(path.join(out, 'pareto-power.svg'), 'utf8')).toContain('no point with a test error and a power');
   });
 });
-

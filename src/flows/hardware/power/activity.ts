@@ -80,7 +80,12 @@ export interface Walk {
   probeCell?: string;
 }
 
-function collect(modules: ReadonlyMap<string, NetlistModule>, top: string, flops: ReadonlyMap<string, readonly FlopOutput[]>, memoryModules: ReadonlySet<string>): Walk {
+function collect(
+  modules: ReadonlyMap<string, NetlistModule>,
+  top: string,
+  flops: ReadonlyMap<string, readonly FlopOutput[]>,
+  memoryModules: ReadonlySet<string>,
+): Walk {
   const walk: Walk = { flops: [], flopCells: new Set(), memories: [] };
   const visit = (mod: NetlistModule, instPath: string[]) => {
     for (const inst of mod.instances) {
@@ -117,7 +122,11 @@ function bitOf(s: SignalActivity, index: number, inverted = false): { activity: 
 }
 
 /** The register pins with a trace counterpart, and the count of flip-flops without one. */
-function applyActivities(walk: Walk, act: VcdActivity, scope: readonly string[]): { registerPins: PinActivity[]; unmatched: number; registerBits: number; meanActivity: number } {
+function applyActivities(
+  walk: Walk,
+  act: VcdActivity,
+  scope: readonly string[],
+): { registerPins: PinActivity[]; unmatched: number; registerBits: number; meanActivity: number } {
   // A (scope, name) group matches only if every bit the netlist uses exists in the RTL signal:
   // a re-encoded FSM (one-hot `state[0..15]` for a 4-bit `state`) must not borrow its bits.
   const groups = new Map<string, FlopPin[]>();

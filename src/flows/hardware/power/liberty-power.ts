@@ -149,7 +149,13 @@ export function sramEnergies(groups: readonly LibertyGroup[], file = '<liberty>'
     const write = pick('write');
     const leakageMw = Number(cell.attrs.cell_leakage_power ?? 0) * lUnit;
     if (read && write) {
-      out.push({ cell: name, readPj: read.pj, writePj: write.pj, leakageMw, source: `clock pin ${clock!.args[0]} internal power: read when "${read.when}", write when "${write.when}"` });
+      out.push({
+        cell: name,
+        readPj: read.pj,
+        writePj: write.pj,
+        leakageMw,
+        source: `clock pin ${clock!.args[0]} internal power: read when "${read.when}", write when "${write.when}"`,
+      });
     } else {
       const max = Math.max(0, ...conds.map((c) => c.pj));
       out.push({

@@ -150,11 +150,15 @@ function checkInputs(cfg: Config, opts: PowerOptions): PowerInputs {
     throw new PowerUsageError(`power: unknown data set ${JSON.stringify(opts.dataset)} (known: ${DATASET_NAMES.join(', ')})`);
   }
   const tools = { yosys: yosys(), opensta: opensta(), verilator: verilator() };
-  const libs = asicLibraries({ ...(opts.liberty !== undefined ? { liberty: opts.liberty } : {}), ...(opts.sramLiberty?.length ? { sramLiberty: opts.sramLiberty } : {}) });
+  const libs = asicLibraries({
+    ...(opts.liberty !== undefined ? { liberty: opts.liberty } : {}),
+    ...(opts.sramLiberty?.length ? { sramLiberty: opts.sramLiberty } : {}),
+  });
   const data = loadDataset(opts.dataset, opts.dataDir ? { dir: opts.dataDir } : {});
   checkNetwork(cfg, data);
   const idleCycles = opts.idleCycles ?? 0;
-  if (!Number.isSafeInteger(idleCycles) || idleCycles < 0) throw new PowerUsageError(`power: idle cycles must be a non-negative integer, got ${opts.idleCycles}`);
+  if (!Number.isSafeInteger(idleCycles) || idleCycles < 0)
+    throw new PowerUsageError(`power: idle cycles must be a non-negative integer, got ${opts.idleCycles}`);
   const after = opts.after ?? 0;
   if (!Number.isSafeInteger(after) || after < 0) throw new PowerUsageError(`power: after must be a non-negative integer, got ${opts.after}`);
   if (after + opts.samples > data.train.y.length) {
@@ -179,7 +183,9 @@ function checkNetwork(cfg: Config, data: Dataset): void {
     );
   }
   if (data.classes > nL) {
-    throw new PowerUsageError(`power: data set ${data.name} has ${data.classes} classes, the configuration's output layer has only ${nL} (layers ${cfg.layers.join(',')})`);
+    throw new PowerUsageError(
+      `power: data set ${data.name} has ${data.classes} classes, the configuration's output layer has only ${nL} (layers ${cfg.layers.join(',')})`,
+    );
   }
 }
 
@@ -202,11 +208,27 @@ export async function estimatePower(cfg: Config, opts: PowerOptions): Promise<Po
     if (!design.ports.some((p) => p.name === CLOCK && p.dir === 'input')) throw new Error(`power: ${design.top} has no clock input ${CLOCK}`);
     const workload = { data: run.data, after: run.after, samples: opts.samples, idleCycles: run.idleCycles, train: run.train };
     const [trace, simulation] = await timed(() => traceWorkload(cfg, workload, dir));
-    const [netlist, synthesis] = await timed(() => mappedNetlist(design, gen.manifest.memories, { stdFile: run.stdFile, sramFiles: run.sramFiles }, dir, timeoutMs));
+    const [netlist, synthesis] = await timed(() =>
+      mappedNetlist(design, gen.manifest.memories, { stdFile: run.stdFile, sramFiles: run.sramFiles }, dir, timeoutMs),
+    );
     const memoryModules = new Set(gen.manifest.memories.map((m) => m.module));
     const [act, activity] = await timed(() => measureActivity(design, netlist.modules, run.flops, memoryModules, trace, CLOCK));
     const [rep, sta] = await timed(() =>
-      runPowerSta({ opensta: run.tools.opensta, dir, stdLiberty: run.stdFile, netlist: netlist.file, top: design.top, files: design.files, memoryModules, clock: CLOCK, clockMHz: opts.clockMHz, walk: act.walk, inputs: act.inputs, pins: act.pins, timeoutMs }),
+      runPowerSta({
+        opensta: run.tools.opensta,
+        dir,
+        stdLiberty: run.stdFile,
+        netlist: netlist.file,
+        top: design.top,
+        files: design.files,
+        memoryModules,
+        clock: CLOCK,
+        clockMHz: opts.clockMHz,
+        walk: act.walk,
+        inputs: act.inputs,
+        pins: act.pins,
+        timeoutMs,
+      }),
     );
     const memories = run.sramFiles.length
       ? memoryPowers(gen.manifest.memories, act.walk.memories, act.act, act.scope, sramMacros(run.srams), run.energies, opts.clockMHz)
@@ -236,7 +258,12 @@ function powerReport(cfg: Config, opts: PowerOptions, run: PowerInputs, r: StepR
   const internalMw = logic.internalMw + memoryDynamic;
   const leakageMw = logic.leakageMw + memoryLeakage;
   const totalPowerMw = internalMw + logic.switchingMw + leakageMw;
-  const groups = Object.fromEntries(Object.entries(rep.groups).map(([k, v]) => [k, { internal: r4(mw(v.internal)), switching: r4(mw(v.switching)), leakage: r4(mw(v.leakage)), total: r4(mw(v.total)) }]));
+  const groups = Object.fromEntries(
+    Object.entries(rep.groups).map(([k, v]) => [
+      k,
+      { internal: r4(mw(v.internal)), switching: r4(mw(v.switching)), leakage: r4(mw(v.leakage)), total: r4(mw(v.total)) },
+    ]),
+  );
   const cyclesPerSample = r.trace.cyclesPerSample;
   return {
     variant: cfg.variant,

@@ -45,7 +45,17 @@ export function memoryPowers(
   energies: ReadonlyMap<string, SramEnergy>,
   clockMHz: number,
 ): MemoryPower[] {
-  return memories.map((m) => memoryPower(m, instances.filter((i) => i.module === m.module), act, scope, macros, energies, clockMHz));
+  return memories.map((m) =>
+    memoryPower(
+      m,
+      instances.filter((i) => i.module === m.module),
+      act,
+      scope,
+      macros,
+      energies,
+      clockMHz,
+    ),
+  );
 }
 
 /**

@@ -86,9 +86,9 @@ export function stubLiberty(cells: readonly { readonly name: string; readonly po
     '  output_threshold_pct_rise : 50; output_threshold_pct_fall : 50;',
     '  slew_lower_threshold_pct_rise : 20; slew_lower_threshold_pct_fall : 20;',
     '  slew_upper_threshold_pct_rise : 80; slew_upper_threshold_pct_fall : 80;',
-    ...[...widths].sort((a, b) => a - b).map(
-      (w) => `  type (taxonn_bus_${w}) { base_type : array; data_type : bit; bit_width : ${w}; bit_from : ${w - 1}; bit_to : 0; downto : true; }`,
-    ),
+    ...[...widths]
+      .sort((a, b) => a - b)
+      .map((w) => `  type (taxonn_bus_${w}) { base_type : array; data_type : bit; bit_width : ${w}; bit_from : ${w - 1}; bit_to : 0; downto : true; }`),
   ];
   const arc = (clock: string) =>
     `      timing () { related_pin : "${clock}"; timing_type : rising_edge; cell_rise (scalar) { values ("0.5"); } cell_fall (scalar) { values ("0.5"); } rise_transition (scalar) { values ("0.1"); } fall_transition (scalar) { values ("0.1"); } }`;
@@ -167,7 +167,8 @@ export function staPowerScript(s: StaScriptInput): string {
   );
   for (const p of s.inputs) L.push(`set_power_activity -input_ports [get_ports ${tclBrace(p.pin)}] -activity ${fmt(p.activity)} -duty ${fmt(p.duty)}`);
   L.push('set taxonn_pins {}');
-  for (const p of s.pins) L.push(`set p [get_pins ${tclBrace(p.pin)}]; sta::set_power_pin_activity $p ${fmt(p.activity)} ${fmt(p.duty)}; lappend taxonn_pins $p`);
+  for (const p of s.pins)
+    L.push(`set p [get_pins ${tclBrace(p.pin)}]; sta::set_power_pin_activity $p ${fmt(p.activity)} ${fmt(p.duty)}; lappend taxonn_pins $p`);
   L.push(
     `report_power -instances [get_cells ${tclBrace(s.probeCell)}] > /dev/null`,
     '# step 3: timing arcs back (clocks for every cell), activities kept',
@@ -222,7 +223,7 @@ export async function runPowerSta(s: StaStepInput): Promise<ReportPower> {
   await writeFile(path.join(s.dir, 'power.tcl'), script);
   const r = await run(s.opensta, ['-no_init', '-exit', 'power.tcl'], { cwd: s.dir, timeoutMs: s.timeoutMs });
   await writeFile(path.join(s.dir, 'sta.log'), r.stdout + r.stderr);
-  let rep;
+  let rep: ReturnType<typeof parseReportPower>;
   try {
     rep = parseReportPower(r.stdout);
   } catch {
@@ -230,7 +231,13 @@ export async function runPowerSta(s: StaStepInput): Promise<ReportPower> {
   }
   const lost = /taxonn-not-user (\d+)/.exec(r.stdout);
   if (!lost || Number(lost[1]) !== 0) {
-    throw new ToolFailedError(r.command, r.code, r.stdout, r.stderr, `OpenSTA overrode ${lost?.[1] ?? 'an unknown number of'} of the measured activities (the recipe of src/flows/hardware/power/sta.ts did not hold)`);
+    throw new ToolFailedError(
+      r.command,
+      r.code,
+      r.stdout,
+      r.stderr,
+      `OpenSTA overrode ${lost?.[1] ?? 'an unknown number of'} of the measured activities (the recipe of src/flows/hardware/power/sta.ts did not hold)`,
+    );
   }
   return rep;
 }

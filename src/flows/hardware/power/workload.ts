@@ -56,7 +56,7 @@ export async function traceWorkload(cfg: Config, w: WorkloadSpec, dir: string): 
   // C++ too big to compile in reasonable time (over 10 minutes on 2 cores).
   const sim = await AcceleratorSim.create(cfg, { wave, extraArgs: ['--trace-max-array', '1'] });
   let skipCycles: number;
-  let results;
+  let results: ReturnType<typeof sim.run>;
   try {
     sim.run(startWeights, []);
     skipCycles = sim.sim.cycle + sim.cycles; // reset and weight load: every cycle has one rising edge

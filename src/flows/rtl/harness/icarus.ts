@@ -26,7 +26,10 @@ export interface IcarusResult {
   readonly cycles: number;
 }
 
-const hex = (v: bigint, bits: number) => BigInt.asUintN(bits, v).toString(16).padStart(Math.ceil(bits / 4), '0');
+const hex = (v: bigint, bits: number) =>
+  BigInt.asUintN(bits, v)
+    .toString(16)
+    .padStart(Math.ceil(bits / 4), '0');
 
 export async function runIcarus(p: Config, weights: Int32Array, samples: readonly Sample[]): Promise<IcarusResult> {
   const top = accelerator(p);
@@ -37,7 +40,7 @@ export async function runIcarus(p: Config, weights: Int32Array, samples: readonl
     const wb = p.weight.bits;
     const sbits = p.inputsPerBeat * p.act.bits;
     const beats = lay.inputDepth + 1;
-    fs.writeFileSync(path.join(dir, 'weights.hex'), Array.from(weights, (w) => hex(BigInt(w), wb)).join('\n') + '\n');
+    fs.writeFileSync(path.join(dir, 'weights.hex'), `${Array.from(weights, (w) => hex(BigInt(w), wb)).join('\n')}\n`);
     const lines: string[] = [];
     for (const s of samples) {
       lines.push(hex(BigInt((s.train ? 1 : 0) | (s.label << 1)), sbits));
@@ -50,7 +53,7 @@ export async function runIcarus(p: Config, weights: Int32Array, samples: readonl
         lines.push(hex(word, sbits));
       }
     }
-    fs.writeFileSync(path.join(dir, 'samples.hex'), lines.join('\n') + '\n');
+    fs.writeFileSync(path.join(dir, 'samples.hex'), `${lines.join('\n')}\n`);
     for (const f of files) fs.writeFileSync(path.join(dir, f.file), f.text);
     const tb = icarusTestbench(top.name, lay, p, weights.length, samples.length, beats);
     fs.writeFileSync(path.join(dir, 'tb.v'), tb);
