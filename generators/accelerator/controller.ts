@@ -1,112 +1,135 @@
 /**
- * The controller (docs/ARCHITECTURE.md §4): one FSM that receives a sample (or takes it from the
- * pair receiver), runs the forward pass layer by layer, then for a training sample the backward
- * pass from the output layer down and the update from the output layer down, and emits the
- * prediction. Its states decide when the sequencer issues; the units downstream follow the
- * pipeline's flags.
+ * The controller (docs/ARCHITECTURE.md §4), a module of its own: one FSM that receives a sample
+ * (or takes it from the pair receiver), runs the forward pass layer by layer, then for a training
+ * sample the backward pass from the output layer down and the update from the output layer down,
+ * and emits the prediction. The layer tables and the issue sequencer live inside it; its states
+ * decide when the sequencer issues, and the units outside follow the issue's flags, the phase
+ * flags and the one-cycle requests on its ports (controller-ports.ts).
  */
-import { UInt, clog2, lit, mux, type Expr, type Fsm, type Module, type Signal } from '../../src/hdl/index.js';
+import { Fsm, UInt, buildModule, clog2, lit, mux, type Expr, type Module, type Signal } from '../../src/hdl/index.js';
 import { PE_OP } from '../blocks/pe.js';
-import type { Deltas } from './backward.js';
-import type { Banks } from './banks.js';
-import type { Drain, DrainState } from './drain.js';
-import { CTRL_READBACK, RESULT_BITS, type HostPorts } from './host.js';
-import type { Pipeline } from './pipeline.js';
+import { CTRL_READBACK } from './host.js';
+import { controllerIo, type ControllerIo } from './controller-ports.js';
 import type { Plan } from './plan.js';
-import { pairReceiver, type PairReceiver } from './receiver.js';
-import type { Sequencer } from './sequencer.js';
-import type { State } from './states.js';
-import type { LayerTables } from './tables.js';
-import type { WeightPort } from './weight-port.js';
+import { sequencer, type Sequencer } from './sequencer.js';
+import { statesOf, type State } from './states.js';
+import { layerTables, type LayerTables } from './tables.js';
 
-/** The units the controller drives and watches. */
-export interface ControlledUnits {
+/** What the state handlers work with: the FSM, the module's ports, the layer tables and the sequencer. */
+interface ControlledUnits {
   readonly fsm: Fsm<State>;
-  readonly host: HostPorts;
+  readonly io: ControllerIo;
   readonly tables: LayerTables;
-  readonly banks: Banks;
   readonly seq: Sequencer;
-  readonly pipe: Pipeline;
-  readonly drainState: DrainState;
-  readonly drain: Drain;
-  readonly weightPort: WeightPort;
-  readonly deltas?: Deltas;
-  /** skipZeroInputs: driven with the pair receiver's `pending` (the weight port waits for it). */
-  readonly samplePending?: Signal;
-}
-
-export interface Controller {
-  /** The pair receiver (skipZeroInputs), or undefined when the controller receives samples itself. */
-  readonly receiver?: PairReceiver;
-  /** A state is any of these. */
-  readonly is: (...states: State[]) => Expr;
 }
 
 type Handlers = Partial<Record<State, () => void>>;
 
-export function controller(m: Module, plan: Plan, u: ControlledUnits): Controller {
-  const { fsm, host, banks, seq } = u;
-  const is = (...states: State[]) => states.map((x) => fsm.is(x)).reduce((a, b) => a.or(b));
-  const rxWord = seq.input.kind === 'words' ? m.reg('rx_word', UInt(clog2(plan.sizes.inputDepth)), { init: 0 }) : undefined;
-  const receiver = seq.input.kind === 'pairs' ? pairReceiver(m, plan, host.sample, banks.input) : undefined;
-  if (receiver && u.samplePending) m.assign(u.samplePending, receiver.pending);
-  else if (rxWord) {
-    m.assign(host.sample.ready, is('rx_head', 'rx_data'));
-    m.assign(banks.input.we, fsm.is('rx_data').and(host.sample.valid));
-    m.assign(banks.input.waddr, rxWord);
-  }
-  // skipZeroErrors (§11): the group's errors (held by the error banks' read registers through
-  // the group) are zero on every lane that holds a neuron.
-  const errors = banks.errors;
-  const groupErrorsZero =
-    plan.skipZeroErrors && errors
-      ? m.wire(
-          'group_errors_zero',
-          errors.rdata
-            .map((e, q) => seq.laneCount.gt(q).and(e.orR()))
-            .reduce((a, b) => a.or(b))
-            .not(),
-        )
-      : undefined;
-  m.assign(host.result.valid, fsm.is('emit'));
-  m.assign(host.result.data, u.drain.bestIndex.zext(RESULT_BITS));
-  m.assign(host.result.last, fsm.is('emit'));
-  issueDefaults(m, plan, u, receiver);
-  const steps = issueSteps(m, plan, u);
-  const training = trainingOf(u);
-  fsm.build({
-    ...receiveStates(m, plan, u, receiver, rxWord),
-    ...forwardStates(m, u, steps),
-    ...(training ? backwardStates(m, plan, u, training) : {}),
-    ...(training ? updateStates(m, plan, u, steps, training, groupErrorsZero) : {}),
-    emit: () => m.when(host.result.ready, () => fsm.goto('idle')),
+/** The controller module for a plan (its ports: controller-ports.ts). */
+export function controllerModule(plan: Plan): Module {
+  const { cfg } = plan;
+  const params = {
+    layers: cfg.layers,
+    pes: cfg.pes,
+    variant: cfg.variant,
+    inputsPerBeat: plan.K,
+    skipZeroInputs: cfg.skipZeroInputs,
+    skipZeroErrors: plan.skipZeroErrors,
+  };
+  return buildModule('controller', params, (c) => {
+    const io = controllerIo(c, plan);
+    const fsm = new Fsm<State>(c, 'state', statesOf(cfg.variant, plan.sparseInputs), 'idle');
+    const tables = layerTables(c, plan);
+    const seq = sequencer(c, plan, tables, io.status.receiver?.pairIndex);
+    const u = { fsm, io, tables, seq };
+    exportState(c, u);
+    const rxWord = seq.input.kind === 'words' ? c.reg('rx_word', UInt(clog2(plan.sizes.inputDepth)), { init: 0 }) : undefined;
+    issueDefaults(c, plan, u);
+    const steps = issueSteps(c, plan, u);
+    const training = trainingOf(u);
+    fsm.build({
+      ...receiveStates(c, plan, u, rxWord),
+      ...forwardStates(c, u, steps),
+      ...(training ? backwardStates(c, plan, u, training) : {}),
+      ...(training ? updateStates(c, plan, u, steps, training, groupErrorsZero(c, u)) : {}),
+      emit: () => c.when(io.status.resultReady, () => fsm.goto('idle')),
+    });
   });
-  return receiver ? { receiver, is } : { is };
+}
+
+/** The outputs that follow the state: the issue's metadata, the layer's constants, the phase flags. */
+function exportState(c: Module, u: ControlledUnits): void {
+  const { fsm, io, tables, seq } = u;
+  const is = (...states: State[]) => states.map((x) => fsm.is(x)).reduce((a, b) => a.or(b));
+  const { info, layer, phases } = io;
+  c.assign(info.addr, seq.issueAddr);
+  c.assign(info.laneCount, seq.laneCount);
+  c.assign(info.group, seq.group);
+  if (info.inLane && seq.input.kind === 'words') c.assign(info.inLane, seq.input.lane);
+  if (info.colLane && info.colGroup && seq.training) {
+    c.assign(info.colLane, seq.training.colLane);
+    c.assign(info.colGroup, seq.training.colGroup);
+  }
+  c.assign(layer.isFirst, tables.isFirst);
+  c.assign(layer.isOutput, tables.isOutput);
+  c.assign(layer.rowLen, tables.rowLen);
+  c.assign(layer.outActBase, tables.outActBase);
+  if (layer.pairCount && seq.input.kind === 'pairs') c.assign(layer.pairCount, seq.input.count);
+  if (layer.training && tables.errors && seq.training) {
+    c.assign(layer.training.errorBase, tables.errors.base);
+    c.assign(layer.training.lowerErrorBase, tables.errors.lowerBase);
+    c.assign(layer.training.train, seq.training.train);
+    c.assign(layer.training.label, seq.training.label);
+  }
+  c.assign(phases.idle, fsm.is('idle'));
+  c.assign(phases.load, fsm.is('load'));
+  c.assign(phases.readback, fsm.is('readback'));
+  if (phases.receive) c.assign(phases.receive, is('rx_head', 'rx_data'));
+  c.assign(phases.forward, is('fwd_init', 'fwd', 'fwd_wait'));
+  if (phases.backward) c.assign(phases.backward, is('bwd_init', 'bwd', 'bwd_wait'));
+  if (phases.update) c.assign(phases.update, is('upd_init', 'upd_err', 'upd', 'upd_wait'));
+  c.assign(phases.emit, fsm.is('emit'));
+}
+
+/**
+ * skipZeroErrors (§11): the group's errors (held by the error banks' read registers through the
+ * group) are zero on every lane that holds a neuron.
+ */
+function groupErrorsZero(c: Module, u: ControlledUnits): Expr | undefined {
+  const nonZero = u.io.status.errorLanesNonZero;
+  if (!nonZero) return undefined;
+  const lanes = Array.from({ length: nonZero.width }, (_, q) => u.seq.laneCount.gt(q).and(nonZero.bit(q)));
+  return c.wire('group_errors_zero', lanes.reduce((a, b) => a.or(b)).not());
 }
 
 /** Every cycle without an issue: no issue, no reads; the input buffer's read address follows the sequencer. */
-function issueDefaults(m: Module, plan: Plan, u: ControlledUnits, receiver?: PairReceiver): void {
-  const { fsm, tables, banks, seq, pipe } = u;
-  const { issue } = pipe;
+function issueDefaults(m: Module, plan: Plan, u: ControlledUnits): void {
+  const { fsm, tables, seq, io } = u;
+  const { issue, reads, pulses } = io;
+  const receiver = io.status.receiver;
   issue.issue.set(0);
   issue.first.set(0);
   issue.last.set(0);
   issue.bias.set(0);
   issue.fromInput.set(tables.isFirst);
   issue.op?.set(PE_OP.forward);
-  banks.input.ren.set(0);
-  banks.act.ren.set(0);
-  banks.errors?.ren.set(0);
-  if (seq.input.kind === 'words') m.assign(banks.input.raddr, seq.input.word);
+  reads.input.ren.set(0);
+  reads.act.ren.set(0);
+  reads.errors?.ren.set(0);
+  pulses.loadStart.set(0);
+  pulses.readbackStart.set(0);
+  pulses.drainRestart.set(0);
+  pulses.rxTake?.set(0);
+  if (seq.input.kind === 'words') m.assign(reads.input.raddr, seq.input.word);
   else if (receiver) {
     // Prefetch: pair 0 before a layer-1 group (init states, and with its bias issue), pair c + 1 with the issue of pair c.
     const issuing = plan.trains ? fsm.is('fwd').or(fsm.is('upd')) : fsm.is('fwd');
-    const ia = banks.input.raddr.width;
+    const ia = reads.input.raddr.width;
     const offset = mux(issuing.and(seq.colIsBias.not()), seq.col.add(1).truncate(ia), lit(0, UInt(ia)));
-    m.assign(banks.input.raddr, receiver.readBase.add(offset).truncate(ia));
+    m.assign(reads.input.raddr, receiver.readBase.add(offset).truncate(ia));
   }
-  m.assign(banks.act.raddr, seq.actAddr);
-  if (banks.errors && seq.training) m.assign(banks.errors.raddr, seq.training.errorAddr);
+  m.assign(reads.act.raddr, seq.actAddr);
+  if (reads.errors && seq.training) m.assign(reads.errors.raddr, seq.training.errorAddr);
 }
 
 /** What an issuing state does with the sequencer. */
@@ -118,76 +141,89 @@ interface IssueSteps {
 }
 
 function issueSteps(m: Module, plan: Plan, u: ControlledUnits): IssueSteps {
-  const { tables, banks, seq } = u;
+  const { tables, seq } = u;
+  const reads = u.io.reads;
   const { isFirst } = tables;
   // With skipZeroInputs the pair after this one is read unless this is the last (then the bias follows).
   const nextIsBias = seq.input.kind === 'pairs' ? m.wire('next_is_bias', seq.col.add(1).eq(seq.input.count)) : undefined;
   return {
     readInput: () => {
-      banks.input.ren.set(nextIsBias ? isFirst.and(seq.colIsBias.or(nextIsBias.not())) : isFirst.and(seq.colIsBias.not()));
-      banks.act.ren.set(isFirst.not().and(seq.colIsBias.not()));
+      reads.input.ren.set(nextIsBias ? isFirst.and(seq.colIsBias.or(nextIsBias.not())) : isFirst.and(seq.colIsBias.not()));
+      reads.act.ren.set(isFirst.not().and(seq.colIsBias.not()));
     },
     prefetchFirstPair: () => {
-      if (plan.sparseInputs) banks.input.ren.set(isFirst);
+      if (plan.sparseInputs) reads.input.ren.set(isFirst);
     },
   };
 }
 
 /** idle, load, readback and the controller's own receive (without skipZeroInputs). */
-function receiveStates(m: Module, plan: Plan, u: ControlledUnits, receiver: PairReceiver | undefined, rxWord: Signal | undefined): Handlers {
-  const { fsm, host, tables, seq, weightPort } = u;
-  const { sample, weightsIn, ctrl } = host;
+function receiveStates(m: Module, plan: Plan, u: ControlledUnits, rxWord: Signal | undefined): Handlers {
+  const { fsm, io, tables, seq } = u;
+  const { status, pulses } = io;
   const startLoad = () => {
-    weightPort.load.start();
+    pulses.loadStart.set(1);
     fsm.goto('load');
   };
   const startReadback = () => {
-    weightPort.readback.start();
+    pulses.readbackStart.set(1);
     fsm.goto('readback');
   };
-  const readbackRequested = ctrl.valid.and(ctrl.data.eq(CTRL_READBACK));
+  const readbackRequested = status.ctrlValid.and(status.ctrlData.eq(CTRL_READBACK));
   const tr = seq.training;
   const common: Handlers = {
-    load: () => m.when(weightPort.load.done, () => fsm.goto('idle')),
-    readback: () => m.when(weightPort.readback.done, () => fsm.goto('idle')),
+    load: () => m.when(status.loadDone, () => fsm.goto('idle')),
+    readback: () => m.when(status.readbackDone, () => fsm.goto('idle')),
   };
-  if (receiver && seq.input.kind === 'pairs') {
+  const receiver = status.receiver;
+  const rxTake = pulses.rxTake;
+  if (receiver && rxTake && seq.input.kind === 'pairs') {
     const inputCount = seq.input.count;
     return {
       // A received sample first (the receiver may still be at it: wait), then load or read-back.
       idle: () => {
         m.when(receiver.pending, () =>
           m.when(receiver.full, () => {
-            receiver.take(tr ? { train: tr.train, label: tr.label, inputCount } : { inputCount });
+            rxTake.set(1);
+            inputCount.set(receiver.count);
+            if (tr && receiver.header) {
+              tr.train.set(receiver.header.train);
+              tr.label.set(receiver.header.label);
+            }
             tables.layer.set(0);
             fsm.goto('fwd_init');
           }),
         )
-          .elsewhen(weightsIn.valid, startLoad)
+          .elsewhen(status.weightsValid, startLoad)
           .elsewhen(readbackRequested, startReadback);
       },
       ...common,
     };
   }
   const word = rxWord;
-  if (!word) return common;
+  const header = status.sampleHeader;
+  const write = io.reads.input.write;
+  if (!word || !header || !write) return common;
+  // The controller's own receive: the sample's beats go to the input buffer as they arrive.
+  m.assign(write.we, fsm.is('rx_data').and(status.sampleValid));
+  m.assign(write.waddr, word);
   return {
     idle: () => {
-      m.when(weightsIn.valid, startLoad)
+      m.when(status.weightsValid, startLoad)
         .elsewhen(readbackRequested, startReadback)
-        .elsewhen(sample.valid, () => fsm.goto('rx_head'));
+        .elsewhen(status.sampleValid, () => fsm.goto('rx_head'));
     },
     ...common,
     rx_head: () =>
-      m.when(sample.valid, () => {
+      m.when(status.sampleValid, () => {
         // The header: bit 0 train, then the label (both ignored by the inference variant).
-        tr?.train.set(sample.data.bit(0));
-        tr?.label.set(sample.data.slice(plan.sizes.labelBits, 1));
+        tr?.train.set(header.bit(0));
+        tr?.label.set(header.slice(plan.sizes.labelBits, 1));
         word.set(0);
         fsm.goto('rx_data');
       }),
     rx_data: () => {
-      m.when(sample.valid, () => {
+      m.when(status.sampleValid, () => {
         word.set(word.inc());
         m.when(word.eq(plan.sizes.inputDepth - 1), () => {
           tables.layer.set(0);
@@ -200,21 +236,21 @@ function receiveStates(m: Module, plan: Plan, u: ControlledUnits, receiver: Pair
 
 /** The forward pass: a group of P rows at a time, one column per cycle, then the next layer or the prediction. */
 function forwardStates(m: Module, u: ControlledUnits, steps: IssueSteps): Handlers {
-  const { fsm, tables, seq, pipe, drainState } = u;
-  const { issue } = pipe;
+  const { fsm, tables, seq, io } = u;
+  const { issue, status } = io;
   const tr = seq.training;
   return {
     fwd_init: () => {
       seq.group.set(0);
       seq.addr.set(tables.weightBase);
       seq.remain.set(tables.nOut);
-      drainState.neuron.set(0);
+      io.pulses.drainRestart.set(1);
       seq.startGroup();
       steps.prefetchFirstPair();
       fsm.goto('fwd');
     },
     fwd: () => {
-      m.when(seq.col.ne(0).or(drainState.willBeFree), () => {
+      m.when(seq.col.ne(0).or(status.drainWillBeFree), () => {
         issue.issue.set(1);
         issue.first.set(seq.col.eq(0));
         issue.last.set(seq.colIsBias);
@@ -231,7 +267,7 @@ function forwardStates(m: Module, u: ControlledUnits, steps: IssueSteps): Handle
       });
     },
     fwd_wait: () => {
-      m.when(pipe.s1.valid.or(pipe.s2.valid).or(drainState.busy).not(), () => {
+      m.when(status.s1Valid.or(status.s2Valid).or(status.drainBusy).not(), () => {
         const next = m.when(tables.isOutput.not(), () => {
           tables.layer.set(tables.layer.inc());
           fsm.goto('fwd_init');
@@ -252,20 +288,22 @@ function forwardStates(m: Module, u: ControlledUnits, steps: IssueSteps): Handle
 interface Training {
   readonly counters: NonNullable<Sequencer['training']>;
   readonly errorTables: NonNullable<LayerTables['errors']>;
-  readonly errorBanks: NonNullable<Banks['errors']>;
-  readonly deltas: Deltas;
+  readonly errorReads: NonNullable<ControllerIo['reads']['errors']>;
+  readonly deltas: NonNullable<ControllerIo['status']['deltas']>;
 }
 
 function trainingOf(u: ControlledUnits): Training | undefined {
-  const { seq, tables, banks, deltas } = u;
-  if (!seq.training || !tables.errors || !banks.errors || !deltas) return undefined;
-  return { counters: seq.training, errorTables: tables.errors, errorBanks: banks.errors, deltas };
+  const { seq, tables, io } = u;
+  const { errors } = io.reads;
+  const { deltas } = io.status;
+  if (!seq.training || !tables.errors || !errors || !deltas) return undefined;
+  return { counters: seq.training, errorTables: tables.errors, errorReads: errors, deltas };
 }
 
 /** The backward pass: column by column, each column's groups in turn (the tree sums a group's lanes). */
 function backwardStates(m: Module, plan: Plan, u: ControlledUnits, training: Training): Handlers {
-  const { fsm, tables, banks, seq, pipe } = u;
-  const { issue } = pipe;
+  const { fsm, tables, seq, io } = u;
+  const { issue, reads, status } = io;
   const { counters: tr, deltas } = training;
   const errorBase = training.errorTables.base;
   return {
@@ -286,8 +324,8 @@ function backwardStates(m: Module, plan: Plan, u: ControlledUnits, training: Tra
       issue.first.set(seq.group.eq(0));
       issue.last.set(seq.lastGroup);
       issue.op?.set(PE_OP.backward);
-      training.errorBanks.ren.set(1);
-      banks.act.ren.set(seq.group.eq(0));
+      training.errorReads.ren.set(1);
+      reads.act.ren.set(seq.group.eq(0));
       m.when(seq.lastGroup, () => {
         seq.group.set(0);
         seq.remain.set(tables.nOut);
@@ -309,15 +347,15 @@ function backwardStates(m: Module, plan: Plan, u: ControlledUnits, training: Tra
       });
     },
     bwd_wait: () => {
-      m.when(pipe.s1.valid.or(pipe.s2.valid).or(deltas.valid).or(deltas.write).not(), () => fsm.goto('upd_init'));
+      m.when(status.s1Valid.or(status.s2Valid).or(deltas.valid).or(deltas.write).not(), () => fsm.goto('upd_init'));
     },
   };
 }
 
 /** The update: a group's errors fetched once, then one gradient per column of its rows; layers from the output down. */
 function updateStates(m: Module, plan: Plan, u: ControlledUnits, steps: IssueSteps, training: Training, groupErrorsZero?: Expr): Handlers {
-  const { fsm, tables, seq, pipe } = u;
-  const { issue } = pipe;
+  const { fsm, tables, seq, io } = u;
+  const { issue, status } = io;
   const tr = training.counters;
   const errorBase = training.errorTables.base;
   const nextGroup = () => {
@@ -348,7 +386,7 @@ function updateStates(m: Module, plan: Plan, u: ControlledUnits, steps: IssueSte
     },
     upd_err: () => {
       // Fetch the group's errors; the error banks then hold them through the group.
-      training.errorBanks.ren.set(1);
+      training.errorReads.ren.set(1);
       steps.prefetchFirstPair();
       fsm.goto('upd');
     },
@@ -362,7 +400,7 @@ function updateStates(m: Module, plan: Plan, u: ControlledUnits, steps: IssueSte
       }).otherwise(issueColumn);
     },
     upd_wait: () => {
-      m.when(pipe.s1.valid.or(pipe.s2.valid).not(), () => {
+      m.when(status.s1Valid.or(status.s2Valid).not(), () => {
         m.when(tables.layer.eq(0), () => fsm.goto('emit')).otherwise(() => {
           tables.layer.set(tables.layer.dec());
           m.when(tables.layer.eq(1), () => fsm.goto('upd_init')).otherwise(() => fsm.goto('bwd_init'));

@@ -12,8 +12,7 @@ import type { Deltas } from './backward.js';
 import type { Banks } from './banks.js';
 import { forwardLast, type Pipeline } from './pipeline.js';
 import type { Plan } from './plan.js';
-import type { Sequencer } from './sequencer.js';
-import type { LayerTables } from './tables.js';
+import type { LayerInfo } from './controller-ports.js';
 
 export interface DrainState {
   readonly busy: Signal;
@@ -28,8 +27,8 @@ export interface DrainState {
   readonly willBeFree: Signal;
 }
 
-/** The drain's registers, declared before the pipeline because the controller's issue waits on them. */
-export function drainState(m: Module, plan: Plan, tables: LayerTables, seq: Sequencer): DrainState {
+/** The drain's registers, declared before the pipeline because the controller's issue waits on them; `layer` is the controller's current layer. */
+export function drainState(m: Module, plan: Plan, layer: LayerInfo<Expr>): DrainState {
   const { P, bits, trains } = plan;
   const busy = m.reg('drain_busy', Bool, { init: 0 });
   const left = m.reg('drain_left', UInt(bits.lanes), { init: 0 });
@@ -41,7 +40,7 @@ export function drainState(m: Module, plan: Plan, tables: LayerTables, seq: Sequ
   // element). Smaller layers wait until the drain is idle and no capture is on its way.
   const pendingCapture = m.wire('pending_capture', Bool);
   // (With skipZeroInputs layer 1's rows are input_count + 1 issues long.)
-  const rowsLong = seq.input.kind === 'pairs' ? mux(tables.isFirst, seq.input.count.ge(P - 1), tables.rowLen.ge(P)) : tables.rowLen.ge(P);
+  const rowsLong = layer.pairCount ? mux(layer.isFirst, layer.pairCount.ge(P - 1), layer.rowLen.ge(P)) : layer.rowLen.ge(P);
   const willBeFree = m.wire('drain_will_be_free', rowsLong.or(busy.or(pendingCapture).not()));
   const common = { busy, left, neuron, pendingCapture, willBeFree };
   return lane && group ? { ...common, training: { lane, group } } : common;
@@ -53,18 +52,19 @@ export interface Drain {
 }
 
 /**
- * The drain's logic. `accs` are the PEs' accumulators; `deltas` (training variants) the backward
+ * The drain's logic. `accs` are the PEs' accumulators; `restart` (the controller's request when a
+ * forward layer starts) sets the neuron index back to 0; `deltas` (training variants) the backward
  * pass's writes into the error banks of the layer below.
  */
 export function drain(
   m: Module,
   plan: Plan,
   state: DrainState,
-  at: { readonly tables: LayerTables; readonly banks: Banks; readonly pipe: Pipeline; readonly seq: Sequencer; readonly accs: readonly Expr[] },
+  at: { readonly layer: LayerInfo<Expr>; readonly restart: Expr; readonly banks: Banks; readonly pipe: Pipeline; readonly accs: readonly Expr[] },
   deltas?: Deltas,
 ): Drain {
   const { cfg, P, sizes, bits } = plan;
-  const { tables, banks, pipe, seq } = at;
+  const { layer, banks, pipe } = at;
   const capture = m.wire('drain_capture', forwardLast(pipe.s2));
   const regs: Signal[] = [];
   for (let q = 0; q < P; q++) regs.push(m.reg(`drain${q}`, SInt(cfg.accBits)));
@@ -83,12 +83,13 @@ export function drain(
   );
   const best = m.reg('best_z', SInt(cfg.accBits));
   const bestIndex = m.reg('best_index', UInt(sizes.labelBits), { init: 0 });
-  const outputLayer = m.wire('drain_output_layer', state.busy.and(tables.isOutput));
+  const outputLayer = m.wire('drain_output_layer', state.busy.and(layer.isOutput));
   m.when(outputLayer.and(state.neuron.eq(0).or(z.gt(best))), () => {
     best.set(z);
     bestIndex.set(state.neuron.truncate(Math.min(bits.neuron, sizes.labelBits)));
   });
   m.when(state.busy, () => state.neuron.set(state.neuron.inc()));
+  m.when(at.restart, () => state.neuron.set(0));
   const tr = state.training;
   m.when(capture, () => {
     state.busy.set(1);
@@ -104,12 +105,13 @@ export function drain(
   });
   m.assign(state.pendingCapture, forwardLast(pipe.s1).or(forwardLast(pipe.s2)));
   // Activation buffer writes (hidden layers).
-  m.assign(banks.act.we, state.busy.and(tables.isOutput.not()));
-  m.assign(banks.act.waddr, tables.outActBase.add(state.neuron).truncate(bits.actAddr));
+  m.assign(banks.act.we, state.busy.and(layer.isOutput.not()));
+  m.assign(banks.act.waddr, layer.outActBase.add(state.neuron).truncate(bits.actAddr));
   m.assign(banks.act.wdata, actUnit.out('a'));
-  if (deltas && tr && banks.errors && seq.training && tables.errors) {
+  const sample = layer.training;
+  if (deltas && tr && banks.errors && sample) {
     // The output error e = requant(z − target), target 1.0 at the label, written to the error banks.
-    const isLabel = m.wire('drain_is_label', state.neuron.eq(seq.training.label));
+    const isLabel = m.wire('drain_is_label', state.neuron.eq(sample.label));
     const one = lit(1n << BigInt(cfg.weight.frac + cfg.act.frac), SInt(cfg.accBits));
     const target = mux(isLabel, one, lit(0, SInt(cfg.accBits)));
     const errUnit = m.instance(
@@ -118,10 +120,10 @@ export function drain(
       { acc: z.sub(target) },
     );
     const e = banks.errors;
-    const fromDrain = m.wire('error_from_drain', outputLayer.and(seq.training.train));
+    const fromDrain = m.wire('error_from_drain', outputLayer.and(sample.train));
     e.we.forEach((we, q) => m.assign(we, mux(fromDrain, tr.lane.eq(q), deltas.write.and(deltas.lane.eq(q)))));
     const eaw = bits.errorAddr;
-    m.assign(e.waddr, mux(fromDrain, tables.errors.base.add(tr.group).truncate(eaw), tables.errors.lowerBase.add(deltas.group).truncate(eaw)));
+    m.assign(e.waddr, mux(fromDrain, sample.errorBase.add(tr.group).truncate(eaw), sample.lowerErrorBase.add(deltas.group).truncate(eaw)));
     m.assign(e.wdata, mux(fromDrain, errUnit.out('q'), deltas.delta));
   }
   return { bestIndex };

@@ -4,22 +4,14 @@
  * selected there), stage 2 the cycle after that (the PEs' products are registered). Each stage
  * carries the flags and the metadata the later units need.
  */
-import { Bool, UInt, lit, mux, type Expr, type Module, type Signal } from '../../src/hdl/index.js';
+import { UInt, lit, mux, type Expr, type Module, type Signal } from '../../src/hdl/index.js';
 import { PE_OP } from '../blocks/pe.js';
 import type { Banks } from './banks.js';
 import type { Plan } from './plan.js';
-import type { Sequencer } from './sequencer.js';
+import type { ControllerOutputs, IssueInfo } from './controller-ports.js';
 
-/** What the controller drives for an issue (all default to "no issue"). */
-export interface IssueWires {
-  readonly issue: Signal;
-  readonly first: Signal;
-  readonly last: Signal;
-  readonly bias: Signal;
-  readonly fromInput: Signal;
-  /** Forward, backward or gradient (training variants; the inference variant only issues forward). */
-  readonly op?: Signal;
-}
+/** What the controller drives for an issue (all default to "no issue"); `op` is forward, backward or gradient (training variants). */
+export type IssueFlags = ControllerOutputs<Expr>['issue'];
 
 interface StageFlags {
   readonly valid: Signal;
@@ -53,36 +45,29 @@ export interface Stage2 extends StageFlags {
 }
 
 export interface Pipeline {
-  readonly issue: IssueWires;
+  readonly issue: IssueFlags;
   readonly s1: Stage1;
   readonly s2: Stage2;
   /** The activation operand at stage 1: the bias input 1.0, the input, or the activation buffer. */
   readonly actOperand: Signal;
 }
 
-export function pipeline(m: Module, plan: Plan, seq: Sequencer, banks: Banks): Pipeline {
+/** The controller's issue (`issue`, its flags, `info` its metadata) through stage 1 and stage 2. */
+export function pipeline(m: Module, plan: Plan, issue: IssueFlags, info: IssueInfo<Expr>, banks: Banks): Pipeline {
   const { cfg, K } = plan;
   const A = UInt(cfg.act.bits);
-  const tr = seq.training;
-  const issue: IssueWires = {
-    issue: m.wire('issue', Bool),
-    first: m.wire('issue_first', Bool),
-    last: m.wire('issue_last', Bool),
-    bias: m.wire('issue_bias', Bool),
-    fromInput: m.wire('issue_from_input', Bool),
-    ...(tr ? { op: m.wire('issue_op', UInt(2)) } : {}),
-  };
+  const tr = info.colLane && info.colGroup ? { colLane: info.colLane, colGroup: info.colGroup } : undefined;
   const valid = m.flop('s1_valid', issue.issue, { init: 0 });
   const first = m.flop('s1_first', issue.first);
   const last = m.flop('s1_last', issue.last);
   const bias = m.flop('s1_bias', issue.bias);
   const fromInput = m.flop('s1_from_input', issue.fromInput);
-  const inLane = seq.input.kind === 'words' ? m.flop('s1_in_lane', seq.input.lane) : undefined;
+  const inLane = info.inLane ? m.flop('s1_in_lane', info.inLane) : undefined;
   const s1Op = issue.op ? m.flop('s1_op', issue.op) : undefined;
-  const s1Addr = tr ? m.flop('s1_waddr', seq.issueAddr) : undefined;
-  const laneCount = m.flop('s1_lane_count', seq.laneCount);
+  const s1Addr = tr ? m.flop('s1_waddr', info.addr) : undefined;
+  const laneCount = m.flop('s1_lane_count', info.laneCount);
   const errorAddrBits = plan.bits.errorAddr;
-  const s1Group = tr ? m.flop('s1_grp', seq.group.zext(Math.max(plan.bits.group, errorAddrBits)).truncate(errorAddrBits)) : undefined;
+  const s1Group = tr ? m.flop('s1_grp', info.group.zext(Math.max(plan.bits.group, errorAddrBits)).truncate(errorAddrBits)) : undefined;
   const s1Col = tr
     ? {
         lane: m.flop('s1_col_lane', tr.colLane),
@@ -92,7 +77,8 @@ export function pipeline(m: Module, plan: Plan, seq: Sequencer, banks: Banks): P
 
   // The input operand: a lane of the input word, or the issued pair's value.
   let inValue: Signal;
-  if (seq.input.kind === 'pairs') inValue = m.flop('s1_input', seq.input.pair.value);
+  const pair = banks.input.pair;
+  if (pair) inValue = m.flop('s1_input', pair.value);
   else {
     inValue = m.wire('in_lane_value', A);
     const word = banks.input.rdata;

@@ -24,11 +24,13 @@ export interface PairReceiver {
   readonly pending: Expr;
   /** The first input-buffer address of the half the controller reads. */
   readonly readBase: Expr;
-  /** The controller takes the received sample: its header and its pair count. */
-  readonly take: (to: { readonly train?: Signal; readonly label?: Signal; readonly inputCount: Signal }) => void;
+  /** The received sample's pair count and (training variants) its header, for the controller to take. */
+  readonly count: Expr;
+  readonly header?: { readonly train: Expr; readonly label: Expr };
 }
 
-export function pairReceiver(m: Module, plan: Plan, sample: HostPorts['sample'], inbuf: BankPorts): PairReceiver {
+/** `take`: the controller takes the received sample (high for a cycle); the receiver swaps halves. */
+export function pairReceiver(m: Module, plan: Plan, sample: HostPorts['sample'], inbuf: BankPorts, take: Expr): PairReceiver {
   const { K, cfg, sizes, bits } = plan;
   const Ab = cfg.act.bits;
   const N0 = plan.inputs;
@@ -52,8 +54,8 @@ export function pairReceiver(m: Module, plan: Plan, sample: HostPorts['sample'],
   const rest = m.wire('rx_rest', K > 1 ? pend.and(pend.dec()) : lit(0, UInt(1)));
   const more = rest.orR();
   const headerReady = m.wire('rx_header_ready', busy.not().and(full.not()));
-  const take = m.wire('rx_take', busy.and(all.not()).and(more.not()));
-  m.assign(sample.ready, headerReady.or(take));
+  const nextBeat = m.wire('rx_next_beat', busy.and(all.not()).and(more.not()));
+  m.assign(sample.ready, headerReady.or(nextBeat));
   const write = m.wire('rx_write', busy.and(pend.orR()));
   const aw = inbuf.waddr.width;
   m.assign(inbuf.we, write);
@@ -68,7 +70,7 @@ export function pairReceiver(m: Module, plan: Plan, sample: HostPorts['sample'],
   const beatMask = m.wire('rx_beat_mask', nonZeroLanes(sample.data, K, Ab, lastLanes, isLast));
   m.when(busy, () => {
     m.when(write, () => count.set(count.inc()));
-    m.when(take.and(sample.valid), () => {
+    m.when(nextBeat.and(sample.valid), () => {
       hold.set(sample.data);
       pend.set(beatMask);
       base.set(next);
@@ -89,19 +91,12 @@ export function pairReceiver(m: Module, plan: Plan, sample: HostPorts['sample'],
     next.set(0);
     count.set(0);
   });
-  return {
-    busy,
-    full,
-    pending: busy.or(full),
-    readBase: mux(bank, lit(0, UInt(aw)), lit(N0, UInt(aw))),
-    take: (to) => {
-      full.set(0);
-      bank.set(bank.not());
-      if (to.train && header) to.train.set(header.train);
-      if (to.label && header) to.label.set(header.label);
-      to.inputCount.set(count);
-    },
-  };
+  m.when(take, () => {
+    full.set(0);
+    bank.set(bank.not());
+  });
+  const common = { busy, full, pending: busy.or(full), readBase: mux(bank, lit(0, UInt(aw)), lit(N0, UInt(aw))), count };
+  return header ? { ...common, header } : common;
 }
 
 const laneOf = (word: Expr, t: number, bits: number) => word.slice((t + 1) * bits - 1, t * bits);

@@ -5,7 +5,6 @@
  * (docs/ARCHITECTURE.md §4). The controller decides when; the sequencer knows how.
  */
 import { Bool, UInt, clog2, lit, mux, type Expr, type Module, type Signal } from '../../src/hdl/index.js';
-import type { Banks } from './banks.js';
 import type { Plan } from './plan.js';
 import type { LayerTables } from './tables.js';
 
@@ -13,8 +12,8 @@ import type { LayerTables } from './tables.js';
 export type InputPosition =
   /** Dense inputs: a word of the input buffer and a lane within it. */
   | { readonly kind: 'words'; readonly word: Signal; readonly lane: Signal }
-  /** skipZeroInputs: the number of pairs the receiver stored (layer 1's row length minus the bias). */
-  | { readonly kind: 'pairs'; readonly count: Signal; readonly pair: { readonly value: Signal; readonly index: Signal } };
+  /** skipZeroInputs: the number of pairs the receiver stored (layer 1's row length minus the bias), and the prefetched pair's input index. */
+  | { readonly kind: 'pairs'; readonly count: Signal; readonly pairIndex: Expr };
 
 export interface TrainingCounters {
   /** The column's weight address in the backward pass (the running address walks down the column). */
@@ -53,16 +52,16 @@ export interface Sequencer {
   readonly nextGroup: () => void;
 }
 
-export function sequencer(m: Module, plan: Plan, tables: LayerTables, banks: Banks): Sequencer {
+/** `pairIndex` (skipZeroInputs): the input index of the pair in the input buffer's read register. */
+export function sequencer(m: Module, plan: Plan, tables: LayerTables, pairIndex?: Expr): Sequencer {
   const { P, K, bits, sizes, trains } = plan;
   const group = m.reg('grp', UInt(bits.group), { init: 0 });
   const col = m.reg('col', UInt(bits.column), { init: 0 });
   const addr = m.reg('waddr_issue', UInt(bits.weightAddr), { init: 0 });
   const colBase = trains ? m.reg('col_base', UInt(bits.weightAddr), { init: 0 }) : undefined;
   const remain = m.reg('lanes_remaining', UInt(bits.neuron), { init: 0 });
-  const pair = banks.input.pair;
-  const input: InputPosition = pair
-    ? { kind: 'pairs', count: m.reg('input_count', UInt(bits.column), { init: 0 }), pair }
+  const input: InputPosition = pairIndex
+    ? { kind: 'pairs', count: m.reg('input_count', UInt(bits.column), { init: 0 }), pairIndex }
     : {
         kind: 'words',
         word: m.reg('in_word', UInt(clog2(sizes.inputDepth)), { init: 0 }),
@@ -90,7 +89,7 @@ export function sequencer(m: Module, plan: Plan, tables: LayerTables, banks: Ban
     input.kind === 'pairs'
       ? m.wire(
           'issue_waddr',
-          mux(tables.isFirst, addr.add(mux(colIsBias, lit(N0, UInt(wideIndex)), input.pair.index.zext(wideIndex))).truncate(bits.weightAddr), addr),
+          mux(tables.isFirst, addr.add(mux(colIsBias, lit(N0, UInt(wideIndex)), input.pairIndex.zext(wideIndex))).truncate(bits.weightAddr), addr),
         )
       : addr;
   const lastGroup = m.wire('last_group', group.eq(tables.lastGroup));

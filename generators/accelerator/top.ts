@@ -16,18 +16,17 @@
  */
 import { createHash } from 'node:crypto';
 import type { Config } from '../../src/config/index.js';
-import { Bool, Fsm, UInt, buildModule, lit, mux, stableJson, type Expr, type Module } from '../../src/hdl/index.js';
+import { Bool, UInt, buildModule, cat, lit, mux, stableJson, type Expr, type Module, type Signal } from '../../src/hdl/index.js';
 import { backward, type Deltas } from './backward.js';
 import { banks as buildBanks, type Banks } from './banks.js';
-import { controller, type Controller } from './controller.js';
-import { drain, drainState } from './drain.js';
-import { hostPorts } from './host.js';
+import { controllerModule } from './controller.js';
+import { controllerView, type ControllerOutputs, type ControllerStatus, type Phases } from './controller-ports.js';
+import { drain, drainState, type DrainState } from './drain.js';
+import { hostPorts, RESULT_BITS, type HostPorts } from './host.js';
 import { peArray } from './pe-array.js';
 import { pipeline, type Pipeline } from './pipeline.js';
-import { plan as planOf } from './plan.js';
-import { sequencer } from './sequencer.js';
-import { statesOf, type State } from './states.js';
-import { layerTables } from './tables.js';
+import { plan as planOf, type Plan } from './plan.js';
+import { pairReceiver, type PairReceiver } from './receiver.js';
 import { updateUnits, weightWrites } from './update-units.js';
 import { weightPort as buildWeightPort, type WeightPort } from './weight-port.js';
 
@@ -46,81 +45,154 @@ export function topName(p: Config): string {
 
 export function accelerator(cfg: Config): Module {
   const plan = planOf(cfg);
+  const controlUnit = controllerModule(plan);
   return buildModule(topName(cfg), { ...cfg }, (m) => {
     const host = hostPorts(m, plan);
-    const fsm = new Fsm<State>(m, 'state', statesOf(cfg.variant, plan.sparseInputs), 'idle');
-    const tables = layerTables(m, plan);
+    // The controller comes first: the datapath follows its outputs, and its inputs (the
+    // datapath's status) are assigned once the datapath exists.
+    const ctl = controllerView(m.instance('controller', controlUnit), plan);
     const banks = buildBanks(m, plan, host.sample.data);
-    // A sample accepted by the pair receiver goes before any later weight load or read-back.
-    const samplePending = plan.sparseInputs ? m.wire('sample_pending', Bool) : undefined;
-    const weightPort = buildWeightPort(m, plan, host, fsm, banks.weights.rdata, samplePending);
-    const seq = sequencer(m, plan, tables, banks);
-    const drainRegs = drainState(m, plan, tables, seq);
-    const pipe = pipeline(m, plan, seq, banks);
+    const take = ctl.pulses.rxTake;
+    const receiver = take ? pairReceiver(m, plan, host.sample, banks.input, take) : undefined;
+    const weightPort = buildWeightPort(m, plan, host, ctl, banks.weights.rdata, receiver?.pending);
+    const drainRegs = drainState(m, plan, ctl.layer);
+    const pipe = pipeline(m, plan, ctl.issue, ctl.info, banks);
     const pes = peArray(m, plan, pipe, banks);
     const { s1, s2 } = pipe;
     let deltas: Deltas | undefined;
     if (pes.training && s1.training && s2.training) {
       const isUpdate = s2.training.isUpdate;
       const next = updateUnits(m, plan, isUpdate, pes.training.gradients, banks, host);
-      weightWrites(m, fsm, host, weightPort.load, banks, { next, isUpdate, laneOn: pes.training.laneOn });
+      weightWrites(m, ctl.phases.load, host, weightPort.load, banks, { next, isUpdate, laneOn: pes.training.laneOn });
       deltas = backward(m, plan, { ...s1, training: s1.training }, { ...s2, training: s2.training }, pes.training.backwardTerms, banks);
-    } else weightWrites(m, fsm, host, weightPort.load, banks);
-    const drained = drain(m, plan, drainRegs, { tables, banks, pipe, seq, accs: pes.accs }, deltas);
-    const ctl = controller(m, plan, {
-      fsm,
+    } else weightWrites(m, ctl.phases.load, host, weightPort.load, banks);
+    const drained = drain(m, plan, drainRegs, { layer: ctl.layer, restart: ctl.pulses.drainRestart, banks, pipe, accs: pes.accs }, deltas);
+    hostHandshakes(m, ctl, host, drained.bestIndex);
+    bufferReads(m, ctl.reads, banks);
+    weightReads(m, ctl.phases, banks, pipe, ctl.info.addr, weightPort);
+    controllerStatus(m, plan, ctl.status, {
       host,
-      tables,
       banks,
-      seq,
-      pipe,
-      drainState: drainRegs,
-      drain: drained,
       weightPort,
+      pipe,
+      drain: drainRegs,
       ...(deltas ? { deltas } : {}),
-      ...(samplePending ? { samplePending } : {}),
+      ...(receiver ? { receiver } : {}),
     });
-    weightReads(m, fsm, banks, pipe, seq.issueAddr, weightPort);
-    performanceCounters(m, plan.trains, ctl, host.result.ready);
+    performanceCounters(m, plan.trains, ctl.phases, receiver, host.result.ready);
   });
 }
 
+/** The host streams the controller paces: s_sample's ready during its own receive, m_result in `emit`. */
+function hostHandshakes(m: Module, ctl: ControllerOutputs<Expr>, host: HostPorts, bestIndex: Expr): void {
+  if (ctl.phases.receive) m.assign(host.sample.ready, ctl.phases.receive);
+  m.assign(host.result.valid, ctl.phases.emit);
+  m.assign(host.result.data, bestIndex.zext(RESULT_BITS));
+  m.assign(host.result.last, ctl.phases.emit);
+}
+
+/** The buffers' read ports (and the input buffer's writes during the controller's own receive) as the controller drives them. */
+function bufferReads(m: Module, reads: ControllerOutputs<Expr>['reads'], banks: Banks): void {
+  m.assign(banks.input.ren, reads.input.ren);
+  m.assign(banks.input.raddr, reads.input.raddr);
+  if (reads.input.write) {
+    m.assign(banks.input.we, reads.input.write.we);
+    m.assign(banks.input.waddr, reads.input.write.waddr);
+  }
+  m.assign(banks.act.ren, reads.act.ren);
+  m.assign(banks.act.raddr, reads.act.raddr);
+  if (reads.errors && banks.errors) {
+    m.assign(banks.errors.ren, reads.errors.ren);
+    m.assign(banks.errors.raddr, reads.errors.raddr);
+  }
+}
+
+/** The datapath's status, into the controller's inputs. */
+function controllerStatus(
+  m: Module,
+  plan: Plan,
+  status: ControllerStatus<Signal>,
+  at: {
+    readonly host: HostPorts;
+    readonly banks: Banks;
+    readonly weightPort: WeightPort;
+    readonly pipe: Pipeline;
+    readonly drain: DrainState;
+    readonly deltas?: Deltas;
+    readonly receiver?: PairReceiver;
+  },
+): void {
+  const { host, banks, weightPort, pipe, drain, deltas, receiver } = at;
+  m.assign(status.sampleValid, host.sample.valid);
+  if (status.sampleHeader) m.assign(status.sampleHeader, host.sample.data.slice(plan.sizes.labelBits, 0));
+  m.assign(status.weightsValid, host.weightsIn.valid);
+  m.assign(status.ctrlValid, host.ctrl.valid);
+  m.assign(status.ctrlData, host.ctrl.data);
+  m.assign(status.resultReady, host.result.ready);
+  m.assign(status.loadDone, weightPort.load.done);
+  m.assign(status.readbackDone, weightPort.readback.done);
+  m.assign(status.s1Valid, pipe.s1.valid);
+  m.assign(status.s2Valid, pipe.s2.valid);
+  m.assign(status.drainBusy, drain.busy);
+  m.assign(status.drainWillBeFree, drain.willBeFree);
+  if (status.deltas && deltas) {
+    m.assign(status.deltas.valid, deltas.valid);
+    m.assign(status.deltas.write, deltas.write);
+  }
+  if (status.errorLanesNonZero && banks.errors) {
+    // Bit q: error bank q's read data is non-zero.
+    const lanes = banks.errors.rdata.map((e) => e.orR()).reverse();
+    const [only] = lanes;
+    m.assign(status.errorLanesNonZero, lanes.length === 1 && only ? only : cat(...lanes));
+  }
+  const rx = status.receiver;
+  const pair = banks.input.pair;
+  if (rx && receiver && pair) {
+    m.assign(rx.pending, receiver.pending);
+    m.assign(rx.full, receiver.full);
+    m.assign(rx.readBase, receiver.readBase);
+    m.assign(rx.count, receiver.count);
+    m.assign(rx.pairIndex, pair.index);
+    if (rx.header && receiver.header) {
+      m.assign(rx.header.train, receiver.header.train);
+      m.assign(rx.header.label, receiver.header.label);
+    }
+  }
+}
+
 /** The weight banks' read port: the read-back's address while reading back, else the issue's (or the update's one cycle later). */
-function weightReads(m: Module, fsm: Fsm<State>, banks: Banks, pipe: Pipeline, issueAddr: Expr, port: WeightPort): void {
+function weightReads(m: Module, phases: Phases<Expr>, banks: Banks, pipe: Pipeline, issueAddr: Expr, port: WeightPort): void {
   const s1 = pipe.s1.training;
   const computeRAddr = s1 ? mux(s1.isUpdate, s1.addr, issueAddr) : issueAddr;
   const computeRen = s1 ? s1.isUpdate.or(pipe.issue.issue) : pipe.issue.issue;
   const w = banks.weights;
   const s2 = pipe.s2.training;
-  m.assign(w.raddr, mux(fsm.is('readback'), port.readback.addr, computeRAddr));
-  m.assign(w.waddr, s2 ? mux(fsm.is('load'), port.load.addr, s2.addr) : port.load.addr);
-  w.ren.forEach((ren, q) => m.assign(ren, mux(fsm.is('readback'), port.readback.ren.and(port.readback.lane.eq(q)), computeRen)));
+  m.assign(w.raddr, mux(phases.readback, port.readback.addr, computeRAddr));
+  m.assign(w.waddr, s2 ? mux(phases.load, port.load.addr, s2.addr) : port.load.addr);
+  w.ren.forEach((ren, q) => m.assign(ren, mux(phases.readback, port.readback.ren.and(port.readback.lane.eq(q)), computeRen)));
 }
 
 /** Counters the host can read: cycles per phase, busy cycles, samples done, and the idle flag. */
-function performanceCounters(m: Module, trains: boolean, ctl: Controller, resultReady: Expr): void {
-  const { is, receiver } = ctl;
+function performanceCounters(m: Module, trains: boolean, phases: Phases<Expr>, receiver: PairReceiver | undefined, resultReady: Expr): void {
   const counter = (name: string, when: Expr) => {
     const c = m.reg(`${name}_q`, UInt(COUNTER_BITS), { init: 0 });
     m.when(when, () => c.set(c.inc()));
     m.assign(m.output(name, UInt(COUNTER_BITS)), c);
   };
-  counter('cycles_receive', receiver ? receiver.busy : is('rx_head', 'rx_data'));
-  counter('cycles_forward', is('fwd_init', 'fwd', 'fwd_wait'));
-  if (trains) {
-    counter('cycles_backward', is('bwd_init', 'bwd', 'bwd_wait'));
-    counter('cycles_update', is('upd_init', 'upd_err', 'upd', 'upd_wait'));
-  } else {
-    // Kept so that every variant has the same ports (a host reads zero).
-    m.assign(m.output('cycles_backward', UInt(COUNTER_BITS)), lit(0, UInt(COUNTER_BITS)));
-    m.assign(m.output('cycles_update', UInt(COUNTER_BITS)), lit(0, UInt(COUNTER_BITS)));
-  }
-  counter('cycles_emit', is('emit'));
+  const zero = (name: string) => m.assign(m.output(name, UInt(COUNTER_BITS)), lit(0, UInt(COUNTER_BITS)));
+  counter('cycles_receive', receiver ? receiver.busy : (phases.receive ?? lit(0, Bool)));
+  counter('cycles_forward', phases.forward);
+  // The inference variant keeps these ports so that every variant has the same ones (a host reads zero).
+  if (trains && phases.backward) counter('cycles_backward', phases.backward);
+  else zero('cycles_backward');
+  if (trains && phases.update) counter('cycles_update', phases.update);
+  else zero('cycles_update');
+  counter('cycles_emit', phases.emit);
   // Idle: nothing computing, loading or reading back, and no sample received or arriving.
-  const idle = receiver ? m.wire('idle_all', is('idle').and(receiver.pending.not())) : is('idle');
+  const idle = receiver ? m.wire('idle_all', phases.idle.and(receiver.pending.not())) : phases.idle;
   counter('cycles_busy', idle.not());
   const done = m.reg('samples_done_q', UInt(32), { init: 0 });
-  m.when(is('emit').and(resultReady), () => done.set(done.inc()));
+  m.when(phases.emit.and(resultReady), () => done.set(done.inc()));
   m.assign(m.output('samples_done', UInt(32)), done);
   m.assign(m.output('idle', Bool), idle);
 }

@@ -6,13 +6,12 @@
  */
 import { DEDICATED_LR_FRAC } from '../../src/config/defaults.js';
 import { lfsrStride } from '../../src/config/index.js';
-import { UInt, lit, mux, type Expr, type Fsm, type Module } from '../../src/hdl/index.js';
+import { UInt, lit, mux, type Expr, type Module } from '../../src/hdl/index.js';
 import { LFSR_MASK } from '../blocks/lfsr.js';
 import { update } from '../blocks/update.js';
 import type { Banks } from './banks.js';
 import type { HostPorts } from './host.js';
 import type { Plan } from './plan.js';
-import type { State } from './states.js';
 import { at } from './tables.js';
 import type { WeightPort } from './weight-port.js';
 
@@ -60,9 +59,8 @@ export interface UpdateWrites {
 }
 
 /** The weight banks' write ports: the load's weight while loading, else (training variants) the update's. */
-export function weightWrites(m: Module, fsm: Fsm<State>, host: HostPorts, load: WeightPort['load'], banks: Banks, update?: UpdateWrites): void {
+export function weightWrites(m: Module, loading: Expr, host: HostPorts, load: WeightPort['load'], banks: Banks, update?: UpdateWrites): void {
   const { weightsIn } = host;
-  const loading = fsm.is('load');
   banks.weights.we.forEach((we, q) => {
     const wdata = at(banks.weights.wdata, q);
     if (!update) {

@@ -4,10 +4,10 @@
  * in the same order. Both walk the stream order (layer, row, column) with a walker that knows
  * each element's bank (lane) and address.
  */
-import { Bool, UInt, mux, type Expr, type Fsm, type Module, type Signal } from '../../src/hdl/index.js';
+import { Bool, UInt, mux, type Expr, type Module, type Signal } from '../../src/hdl/index.js';
+import type { Phases, Pulses } from './controller-ports.js';
 import type { HostPorts } from './host.js';
 import type { Plan } from './plan.js';
-import type { State } from './states.js';
 import { layerTable } from './tables.js';
 
 export interface WeightPort {
@@ -16,15 +16,12 @@ export interface WeightPort {
     readonly lane: Signal;
     readonly addr: Expr;
     readonly done: Expr;
-    /** Start a load at the first weight (the controller calls it in the cycle it enters `load`). */
-    readonly start: () => void;
   };
   readonly readback: {
     readonly lane: Signal;
     readonly addr: Expr;
     readonly ren: Expr;
     readonly done: Expr;
-    readonly start: () => void;
   };
 }
 
@@ -106,17 +103,28 @@ function walker(m: Module, plan: Plan, prefix: string): Walker {
 }
 
 /**
- * The load and read-back logic. `samplePending` (skipZeroInputs): a sample accepted by the pair
- * receiver goes before any later weight load or read-back, so s_ctrl waits for it.
+ * The load and read-back logic, run in the controller's `load` and `readback` phases; each starts
+ * at the first weight on the controller's request as it enters the phase. `samplePending`
+ * (skipZeroInputs): a sample accepted by the pair receiver goes before any later weight load or
+ * read-back, so s_ctrl waits for it.
  */
-export function weightPort(m: Module, plan: Plan, host: HostPorts, fsm: Fsm<State>, rdata: readonly Expr[], samplePending?: Expr): WeightPort {
+export function weightPort(
+  m: Module,
+  plan: Plan,
+  host: HostPorts,
+  ctl: { readonly phases: Phases<Expr>; readonly pulses: Pulses<Expr> },
+  rdata: readonly Expr[],
+  samplePending?: Expr,
+): WeightPort {
   const { weightsIn, weightsOut, ctrl } = host;
+  const { phases, pulses } = ctl;
   // Load: one weight per accepted beat, written to the row's bank.
   const ld = walker(m, plan, 'load');
-  m.assign(weightsIn.ready, fsm.is('load'));
-  const ldFire = m.wire('load_fire', fsm.is('load').and(weightsIn.valid));
+  m.assign(weightsIn.ready, phases.load);
+  const ldFire = m.wire('load_fire', phases.load.and(weightsIn.valid));
   m.when(ldFire, () => ld.advance());
-  const load = { lane: ld.lane, addr: ld.elemAddr, done: ldFire.and(ld.last), start: ld.reset };
+  m.when(pulses.loadStart, ld.reset);
+  const load = { lane: ld.lane, addr: ld.elemAddr, done: ldFire.and(ld.last) };
 
   // Read-back: the bank's registered read data is the output register; a new read is issued
   // only when the current beat is taken (or none is pending), so backpressure never loses one.
@@ -126,13 +134,8 @@ export function weightPort(m: Module, plan: Plan, host: HostPorts, fsm: Fsm<Stat
   const laneQ = m.reg('readback_lane_q', UInt(plan.bits.lane), { init: 0 });
   const lastQ = m.reg('readback_last_q', Bool, { init: 0 });
   const canIssue = m.wire('readback_can_issue', valid.not().or(weightsOut.ready));
-  const issue = m.wire('readback_issue', fsm.is('readback').and(canIssue).and(more));
-  const start = () => {
-    rb.reset();
-    more.set(1);
-    valid.set(0);
-  };
-  m.when(fsm.is('readback').and(canIssue), () => {
+  const issue = m.wire('readback_issue', phases.readback.and(canIssue).and(more));
+  m.when(phases.readback.and(canIssue), () => {
     valid.set(more);
     m.when(more, () => {
       laneQ.set(rb.lane);
@@ -141,10 +144,12 @@ export function weightPort(m: Module, plan: Plan, host: HostPorts, fsm: Fsm<Stat
       m.when(rb.last, () => more.set(0));
     });
   });
-  const done = fsm
-    .is('readback')
-    .and(valid.not().or(weightsOut.ready.and(lastQ)))
-    .and(more.not());
+  m.when(pulses.readbackStart, () => {
+    rb.reset();
+    more.set(1);
+    valid.set(0);
+  });
+  const done = phases.readback.and(valid.not().or(weightsOut.ready.and(lastQ))).and(more.not());
   // Lane q's read data when the beat came from bank q (lane 0 otherwise).
   m.assign(
     weightsOut.data,
@@ -152,7 +157,7 @@ export function weightPort(m: Module, plan: Plan, host: HostPorts, fsm: Fsm<Stat
   );
   m.assign(weightsOut.valid, valid);
   m.assign(weightsOut.last, lastQ);
-  const ctrlReady = fsm.is('idle').and(weightsIn.valid.not());
+  const ctrlReady = phases.idle.and(weightsIn.valid.not());
   m.assign(ctrl.ready, samplePending ? ctrlReady.and(samplePending.not()) : ctrlReady);
-  return { load, readback: { lane: rb.lane, addr: rb.elemAddr, ren: issue, done, start } };
+  return { load, readback: { lane: rb.lane, addr: rb.elemAddr, ren: issue, done } };
 }

@@ -131,6 +131,32 @@ export class Instance {
     this.parent.connectInput(this, port, value, callerLoc());
   }
 
+  private readonly inWires = new Map<string, Signal>();
+
+  /**
+   * The instance's input `port` as a wire of the parent (named `<instance>_<port>`) that drives it:
+   * assign it later, when the value exists (an instance whose inputs depend on its own outputs'
+   * consumers). Left unassigned, it is reported as an unconnected input.
+   */
+  in(port: string): Signal {
+    const hit = this.inWires.get(port);
+    if (hit) return hit;
+    const loc = callerLoc();
+    const p = this.module.ports.find((x) => x.name === port && x.role === 'input');
+    if (!p) {
+      const inputs = this.module.ports.filter((x) => x.role === 'input').map((x) => x.name);
+      this.parent.record(
+        'unknown-port',
+        `module ${this.module.name} has no input '${port}' (instance ${this.name}); inputs: ${inputs.join(', ') || '(none)'}`,
+        loc,
+      );
+      return this.parent.dummy(`${this.name}_${port}`);
+    }
+    const w = this.parent.instanceInputWire(this, port, p.type, loc);
+    this.inWires.set(port, w);
+    return w;
+  }
+
   private outputNames(): string {
     return [...this.outputs.keys()].join(', ') || '(none)';
   }

@@ -11,6 +11,7 @@ import {
   WidthError,
   buildModule,
   elaborate,
+  emitDesign,
   type DesignError,
   type Module,
 } from '../../src/hdl/index.js';
@@ -180,6 +181,34 @@ describe('design checks', () => {
     expect(msgs.some((s) => /module inner_io has no input 'nope' \(instance u0\); inputs: x/.test(s))).toBe(true);
     expect(msgs.some((s) => /module inner_io has no output 'z'/.test(s))).toBe(true);
     expect(msgs.some((s) => /input 'x' of instance u0 \(module inner_io\) is not connected/.test(s))).toBe(true);
+  });
+
+  it('connects an instance input later through inst.in(), and reports one left unassigned', () => {
+    const inner = buildModule('inner_late', {}, (m) => {
+      const x = m.input('x', UInt(2));
+      m.assign(m.output('y', UInt(2)), x);
+    });
+    const good = buildModule('late_ok', {}, (m) => {
+      const i = m.instance('u0', inner);
+      const y = i.out('y');
+      m.assign(m.output('o', UInt(2)), y);
+      // The input's value exists only after the output is used: assign the wire then.
+      m.assign(i.in('x'), m.input('a', UInt(2)));
+      expect(i.in('x')).toBe(i.in('x'));
+    });
+    const { files } = emitDesign(good);
+    const top = files.find((f) => f.file.startsWith('late_ok'))?.text ?? '';
+    expect(top).toMatch(/\.x \(u0_x\)/);
+    expect(top).toMatch(/assign u0_x = a;/);
+    const bad = buildModule('late_bad', {}, (m) => {
+      const i = m.instance('u0', inner);
+      m.assign(m.output('o', UInt(2)), i.out('y'));
+      i.in('x');
+      i.in('nope');
+    });
+    const msgs = errorsOf(bad).map((e) => e.message);
+    expect(msgs.some((s) => /input 'x' of instance u0 \(module inner_late\) is not connected/.test(s))).toBe(true);
+    expect(msgs.some((s) => /module inner_late has no input 'nope' \(instance u0\); inputs: x/.test(s))).toBe(true);
   });
 
   it('reports every error of a design in one run', () => {
