@@ -6,8 +6,9 @@
  * only where the variant trains, the pair receiver's handshake only with skipZeroInputs, the
  * controller's own receive without it.
  */
-import { Bool, UInt, clog2, type Expr, type Instance, type Module, type Signal } from '../../src/hdl/index.js';
+import { Bool, UInt, clog2, lit, type Expr, type Instance, type Module, type Signal } from '../../src/hdl/index.js';
 import type { Plan } from './plan.js';
+import { constantOf, layerConstants } from './tables.js';
 
 /** Port widths that depend on the plan. */
 function widths(plan: Plan) {
@@ -93,6 +94,7 @@ export interface IssueInfo<S> {
   readonly colGroup?: S;
 }
 
+/** The current layer's constants and the sample's header, as the drain reads them. */
 export interface LayerInfo<S> {
   readonly isFirst: S;
   readonly isOutput: S;
@@ -104,11 +106,26 @@ export interface LayerInfo<S> {
   readonly training?: { readonly errorBase: S; readonly lowerErrorBase: S; readonly train: S; readonly label: S };
 }
 
+/**
+ * LayerInfo as ports: a table with the same value in every layer is no port (the top uses the
+ * constant). Besides saving the wires, this keeps constant-driven outputs off the module boundary,
+ * where Yosys cannot fold them into the logic they feed and Debian's OpenSTA (2.x) crashes in
+ * report_power on what is left.
+ */
+export interface LayerPorts<S> {
+  readonly isFirst: S;
+  readonly isOutput: S;
+  readonly rowLen?: S;
+  readonly outActBase?: S;
+  readonly pairCount?: S;
+  readonly training?: { readonly errorBase?: S; readonly lowerErrorBase?: S; readonly train: S; readonly label: S };
+}
+
 /** The controller's outputs (the same shape inside, as signals it drives, and outside, as instance outputs). */
 export interface ControllerOutputs<S> {
   readonly issue: { readonly issue: S; readonly first: S; readonly last: S; readonly bias: S; readonly fromInput: S; readonly op?: S };
   readonly info: IssueInfo<S>;
-  readonly layer: LayerInfo<S>;
+  readonly layer: LayerPorts<S>;
   readonly reads: BufferReads<S>;
   readonly phases: Phases<S>;
   readonly pulses: Pulses<S>;
@@ -131,6 +148,13 @@ function ports<S>(plan: Plan, output: PortFn<S>, input: PortFn<S>): { readonly o
   const { bits, sizes, trains, sparseInputs, skipZeroErrors } = plan;
   const w = widths(plan);
   const words = !sparseInputs;
+  const k = layerConstants(plan);
+  const varies = {
+    rowLen: constantOf(k.rowLen) === undefined,
+    outActBase: constantOf(k.outActBase) === undefined,
+    errorBase: constantOf(k.errorBase) === undefined,
+    lowerErrorBase: constantOf(k.lowerErrorBase) === undefined,
+  };
   const flag = (name: string) => output(name, 1);
   const outputs: ControllerOutputs<S> = {
     issue: {
@@ -151,14 +175,14 @@ function ports<S>(plan: Plan, output: PortFn<S>, input: PortFn<S>): { readonly o
     layer: {
       isFirst: flag('first_layer'),
       isOutput: flag('output_layer'),
-      rowLen: output('row_len', bits.weightAddr + 1),
-      outActBase: output('out_act_base', bits.actAddr),
+      ...(varies.rowLen ? { rowLen: output('row_len', bits.weightAddr + 1) } : {}),
+      ...(varies.outActBase ? { outActBase: output('out_act_base', bits.actAddr) } : {}),
       ...(sparseInputs ? { pairCount: output('pair_count', bits.column) } : {}),
       ...(trains
         ? {
             training: {
-              errorBase: output('error_base', bits.errorAddr),
-              lowerErrorBase: output('lower_error_base', bits.errorAddr),
+              ...(varies.errorBase ? { errorBase: output('error_base', bits.errorAddr) } : {}),
+              ...(varies.lowerErrorBase ? { lowerErrorBase: output('lower_error_base', bits.errorAddr) } : {}),
               train: flag('sample_train'),
               label: output('sample_label', sizes.labelBits),
             },
@@ -242,4 +266,29 @@ export function controllerView(inst: Instance, plan: Plan): ControllerOutputs<Si
     (name) => inst.in(name),
   );
   return { ...outputs, status };
+}
+
+/** From the top: the layer's constants, the controller's ports where they vary between layers, literals where they do not. */
+export function layerInfo(ports: LayerPorts<Expr>, plan: Plan): LayerInfo<Expr> {
+  const { bits } = plan;
+  const k = layerConstants(plan);
+  const value = (port: Expr | undefined, values: readonly number[], width: number): Expr => port ?? lit(constantOf(values) ?? 0, UInt(width));
+  const t = ports.training;
+  return {
+    isFirst: ports.isFirst,
+    isOutput: ports.isOutput,
+    rowLen: value(ports.rowLen, k.rowLen, bits.weightAddr + 1),
+    outActBase: value(ports.outActBase, k.outActBase, bits.actAddr),
+    ...(ports.pairCount ? { pairCount: ports.pairCount } : {}),
+    ...(t
+      ? {
+          training: {
+            errorBase: value(t.errorBase, k.errorBase, bits.errorAddr),
+            lowerErrorBase: value(t.lowerErrorBase, k.lowerErrorBase, bits.errorAddr),
+            train: t.train,
+            label: t.label,
+          },
+        }
+      : {}),
+  };
 }

@@ -72,12 +72,12 @@ function exportState(c: Module, u: ControlledUnits): void {
   }
   c.assign(layer.isFirst, tables.isFirst);
   c.assign(layer.isOutput, tables.isOutput);
-  c.assign(layer.rowLen, tables.rowLen);
-  c.assign(layer.outActBase, tables.outActBase);
+  if (layer.rowLen) c.assign(layer.rowLen, tables.rowLen);
+  if (layer.outActBase) c.assign(layer.outActBase, tables.outActBase);
   if (layer.pairCount && seq.input.kind === 'pairs') c.assign(layer.pairCount, seq.input.count);
   if (layer.training && tables.errors && seq.training) {
-    c.assign(layer.training.errorBase, tables.errors.base);
-    c.assign(layer.training.lowerErrorBase, tables.errors.lowerBase);
+    if (layer.training.errorBase) c.assign(layer.training.errorBase, tables.errors.base);
+    if (layer.training.lowerErrorBase) c.assign(layer.training.lowerErrorBase, tables.errors.lowerBase);
     c.assign(layer.training.train, seq.training.train);
     c.assign(layer.training.label, seq.training.label);
   }

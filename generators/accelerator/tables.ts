@@ -19,60 +19,43 @@ export interface LayerTables {
   readonly errors?: { readonly base: Signal; readonly lowerBase: Signal };
 }
 
+/** Each layer's constants, by table (docs/ARCHITECTURE.md §3). */
+export function layerConstants(plan: Plan) {
+  const layers = plan.sizes.layers;
+  return {
+    nIn: layers.map((l) => l.nIn),
+    nOut: layers.map((l) => l.nOut),
+    lastGroup: layers.map((l) => l.groups - 1),
+    rowLen: layers.map((l) => l.rowLen),
+    weightBase: layers.map((l) => l.weightBase),
+    errorBase: layers.map((l) => l.errorBase),
+    lowerErrorBase: layers.map((_, k) => (k ? (layers[k - 1]?.errorBase ?? 0) : 0)),
+    inActBase: layers.map((l) => l.inActBase),
+    outActBase: layers.map((l) => l.outActBase),
+  };
+}
+
+/** The value of a table that is the same in every layer (then it needs no lookup), else undefined. */
+export function constantOf(values: readonly number[]): number | undefined {
+  const first = values[0] ?? 0;
+  return values.every((v) => v === first) ? first : undefined;
+}
+
 export function layerTables(m: Module, plan: Plan): LayerTables {
   const { bits, sizes } = plan;
-  const layers = sizes.layers;
+  const k = layerConstants(plan);
   const layer = m.reg('layer', UInt(bits.layer), { init: 0 });
   const table = (name: string, values: readonly number[], width: number) => layerTable(m, name, layer, values, width);
-  const nIn = table(
-    'layer_n_in',
-    layers.map((l) => l.nIn),
-    bits.column,
-  );
-  const nOut = table(
-    'layer_n_out',
-    layers.map((l) => l.nOut),
-    bits.neuron,
-  );
-  const lastGroup = table(
-    'layer_last_group',
-    layers.map((l) => l.groups - 1),
-    bits.group,
-  );
-  const rowLen = table(
-    'layer_row_len',
-    layers.map((l) => l.rowLen),
-    bits.weightAddr + 1,
-  );
-  const weightBase = table(
-    'layer_weight_base',
-    layers.map((l) => l.weightBase),
-    bits.weightAddr,
-  );
+  const nIn = table('layer_n_in', k.nIn, bits.column);
+  const nOut = table('layer_n_out', k.nOut, bits.neuron);
+  const lastGroup = table('layer_last_group', k.lastGroup, bits.group);
+  const rowLen = table('layer_row_len', k.rowLen, bits.weightAddr + 1);
+  const weightBase = table('layer_weight_base', k.weightBase, bits.weightAddr);
   const errors = plan.trains
-    ? {
-        base: table(
-          'layer_error_base',
-          layers.map((l) => l.errorBase),
-          bits.errorAddr,
-        ),
-        lowerBase: table(
-          'layer_lower_error_base',
-          layers.map((_, k) => (k ? (layers[k - 1]?.errorBase ?? 0) : 0)),
-          bits.errorAddr,
-        ),
-      }
+    ? { base: table('layer_error_base', k.errorBase, bits.errorAddr), lowerBase: table('layer_lower_error_base', k.lowerErrorBase, bits.errorAddr) }
     : undefined;
-  const inActBase = table(
-    'layer_in_act_base',
-    layers.map((l) => l.inActBase),
-    bits.actAddr,
-  );
-  const outActBase = table(
-    'layer_out_act_base',
-    layers.map((l) => l.outActBase),
-    bits.actAddr,
-  );
+  const inActBase = table('layer_in_act_base', k.inActBase, bits.actAddr);
+  const outActBase = table('layer_out_act_base', k.outActBase, bits.actAddr);
   const isFirst = m.wire('is_first_layer', layer.eq(0));
   const isOutput = m.wire('is_output_layer', layer.eq(sizes.L - 1));
   const common = { layer, nIn, nOut, lastGroup, rowLen, weightBase, inActBase, outActBase, isFirst, isOutput };
@@ -85,9 +68,9 @@ export function layerTables(m: Module, plan: Plan): LayerTables {
  */
 export function layerTable(m: Module, name: string, layer: Expr, values: readonly number[], width: number): Signal {
   const w = m.wire(name, UInt(width));
-  const first = values[0] ?? 0;
-  if (values.every((v) => v === first)) {
-    m.assign(w, first);
+  const same = constantOf(values);
+  if (same !== undefined) {
+    m.assign(w, same);
     return w;
   }
   w.set(0);

@@ -20,7 +20,7 @@ import { Bool, UInt, buildModule, cat, lit, mux, stableJson, type Expr, type Mod
 import { backward, type Deltas } from './backward.js';
 import { banks as buildBanks, type Banks } from './banks.js';
 import { controllerModule } from './controller.js';
-import { controllerView, type ControllerOutputs, type ControllerStatus, type Phases } from './controller-ports.js';
+import { controllerView, layerInfo, type ControllerOutputs, type ControllerStatus, type Phases } from './controller-ports.js';
 import { drain, drainState, type DrainState } from './drain.js';
 import { hostPorts, RESULT_BITS, type HostPorts } from './host.js';
 import { peArray } from './pe-array.js';
@@ -55,7 +55,8 @@ export function accelerator(cfg: Config): Module {
     const take = ctl.pulses.rxTake;
     const receiver = take ? pairReceiver(m, plan, host.sample, banks.input, take) : undefined;
     const weightPort = buildWeightPort(m, plan, host, ctl, banks.weights.rdata, receiver?.pending);
-    const drainRegs = drainState(m, plan, ctl.layer);
+    const layer = layerInfo(ctl.layer, plan);
+    const drainRegs = drainState(m, plan, layer);
     const pipe = pipeline(m, plan, ctl.issue, ctl.info, banks);
     const pes = peArray(m, plan, pipe, banks);
     const { s1, s2 } = pipe;
@@ -66,7 +67,7 @@ export function accelerator(cfg: Config): Module {
       weightWrites(m, ctl.phases.load, host, weightPort.load, banks, { next, isUpdate, laneOn: pes.training.laneOn });
       deltas = backward(m, plan, { ...s1, training: s1.training }, { ...s2, training: s2.training }, pes.training.backwardTerms, banks);
     } else weightWrites(m, ctl.phases.load, host, weightPort.load, banks);
-    const drained = drain(m, plan, drainRegs, { layer: ctl.layer, restart: ctl.pulses.drainRestart, banks, pipe, accs: pes.accs }, deltas);
+    const drained = drain(m, plan, drainRegs, { layer, restart: ctl.pulses.drainRestart, banks, pipe, accs: pes.accs }, deltas);
     hostHandshakes(m, ctl, host, drained.bestIndex);
     bufferReads(m, ctl.reads, banks);
     weightReads(m, ctl.phases, banks, pipe, ctl.info.addr, weightPort);

@@ -4,8 +4,47 @@
  * jsonc-parser's (Microsoft's JSON scanner and parser, strict: no comments, no trailing commas);
  * this file keeps the parser's state while it visits the text, so the first error can say what
  * was expected there, and finds the character at fault inside a bad string or number token.
+ * `readJsonFile` reads a JSON file with these messages (configurations and sweep grids).
  */
+import { readFileSync } from 'node:fs';
 import { ParseErrorCode, visit } from 'jsonc-parser';
+
+/** How a JSON file could not be used, for the caller's own one-line error. */
+export type JsonFileProblem =
+  /** The file could not be read: "no such file", "it is a directory", "permission denied", or the system's message. */
+  | { readonly kind: 'unreadable'; readonly why: string }
+  /** The text is not JSON: why and where ("unexpected '}' (expected a value) at line 3, column 1"), and the offset when known. */
+  | { readonly kind: 'invalid'; readonly why: string; readonly pos?: number };
+
+/**
+ * Reads a JSON file (a leading byte-order mark is ignored): its value, or the error `fail` makes
+ * of the problem, thrown. The configuration loader and the sweep's grid reader share it.
+ */
+export function readJsonFile(file: string, fail: (problem: JsonFileProblem) => Error): unknown {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (e) {
+    throw fail({ kind: 'unreadable', why: readFailure(e) });
+  }
+  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+  try {
+    return JSON.parse(text);
+  } catch (e) {
+    const at = jsonErrorAt(text);
+    if (!at) throw fail({ kind: 'invalid', why: (e as Error).message.split('\n')[0] ?? '' });
+    throw fail({ kind: 'invalid', why: `${at.reason} at line ${at.line}, column ${at.column}`, pos: at.pos });
+  }
+}
+
+/** Why a file could not be read, in a few words. */
+function readFailure(e: unknown): string {
+  const code = (e as NodeJS.ErrnoException).code;
+  if (code === 'ENOENT') return 'no such file';
+  if (code === 'EISDIR') return 'it is a directory';
+  if (code === 'EACCES') return 'permission denied';
+  return (e as Error).message.split('\n')[0] ?? String(e);
+}
 
 export interface JsonErrorAt {
   /** Offset of the character at fault (the text's length: its end). */

@@ -5,9 +5,8 @@
  * from ("in cfg.json", "from --pes", "the default"); malformed JSON is placed by line and column
  * (json-error.ts).
  */
-import { readFileSync } from 'node:fs';
 import { DEFAULT_CONFIG, defaultsFor } from './defaults.js';
-import { jsonErrorAt } from './json-error.js';
+import { readJsonFile } from './json-error.js';
 import { ConfigError, VARIANTS, parseConfig, type Config, type ConfigPath, type Variant } from './schema.js';
 
 export interface ResolveOptions {
@@ -44,29 +43,11 @@ export function resolveConfig(options: ResolveOptions = {}): Config {
 
 /** The parsed JSON of `file` (any JSON value), or a ConfigError naming the file (and line/column). */
 export function readConfigFile(file: string): unknown {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    const why =
-      code === 'ENOENT'
-        ? 'no such file'
-        : code === 'EISDIR'
-          ? 'it is a directory'
-          : code === 'EACCES'
-            ? 'permission denied'
-            : (e as Error).message.split('\n')[0];
-    throw new ConfigError(`config: cannot read ${file}: ${why}`);
-  }
-  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
-  try {
-    return JSON.parse(text);
-  } catch (e) {
-    const at = jsonErrorAt(text);
-    if (!at) throw new ConfigError(`config: ${file} is not valid JSON: ${(e as Error).message.split('\n')[0]}`);
-    throw new ConfigError(`config: ${file} is not valid JSON: ${at.reason} at line ${at.line}, column ${at.column} (position ${at.pos})`);
-  }
+  return readJsonFile(file, (p) =>
+    p.kind === 'unreadable'
+      ? new ConfigError(`config: cannot read ${file}: ${p.why}`)
+      : new ConfigError(`config: ${file} is not valid JSON: ${p.why}${p.pos === undefined ? '' : ` (position ${p.pos})`}`),
+  );
 }
 
 /** `over` merged into `base`: plain objects recursively, anything else (arrays too) replaced; undefined is ignored. */

@@ -9,7 +9,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 import { HIDDEN_ACTIVATIONS, ROUNDINGS, VARIANTS, pathText, show, type Config, type ConfigPath, type Format, type Variant } from '../../config/index.js';
-import { jsonErrorAt } from '../../config/json-error.js';
+import { readJsonFile } from '../../config/json-error.js';
 import { DATASET_NAMES, type DatasetName } from '../../model/datasets/index.js';
 import { stableJson } from '../../hdl/index.js';
 import { DEFAULT_LIBERTY, DEFAULT_LIBERTY_PACKAGE } from '../hardware/synth.js';
@@ -245,29 +245,11 @@ function allowedKeysAt(at: readonly PropertyKey[]): string[] {
 
 /** The parsed JSON of a grid file, or a SweepError naming the file (with line and column when it is not JSON). */
 function readGridJson(file: string): unknown {
-  let text: string;
-  try {
-    text = fs.readFileSync(file, 'utf8');
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    const why =
-      code === 'ENOENT'
-        ? 'no such file'
-        : code === 'EISDIR'
-          ? 'it is a directory'
-          : code === 'EACCES'
-            ? 'permission denied'
-            : (e as Error).message.split('\n')[0];
-    throw new SweepError(`sweep: cannot read the grid ${file}: ${why}`);
-  }
-  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
-  try {
-    return JSON.parse(text);
-  } catch (e) {
-    const at = jsonErrorAt(text);
-    if (!at) throw new SweepError(`sweep: the grid ${file} is not valid JSON: ${(e as Error).message.split('\n')[0]}`);
-    throw new SweepError(`sweep: the grid ${file} is not valid JSON: ${at.reason} at line ${at.line}, column ${at.column}`);
-  }
+  return readJsonFile(file, (p) =>
+    p.kind === 'unreadable'
+      ? new SweepError(`sweep: cannot read the grid ${file}: ${p.why}`)
+      : new SweepError(`sweep: the grid ${file} is not valid JSON: ${p.why}`),
+  );
 }
 
 /**
