@@ -145,7 +145,11 @@ type PortFn<S> = (name: string, width: number) => S;
  * widths and presence by construction.
  */
 function ports<S>(plan: Plan, output: PortFn<S>, input: PortFn<S>): { readonly outputs: ControllerOutputs<S>; readonly status: ControllerStatus<S> } {
-  const { bits, sizes, trains, sparseInputs, skipZeroErrors } = plan;
+  return { outputs: outputPorts(plan, output), status: statusPorts(plan, input) };
+}
+
+function outputPorts<S>(plan: Plan, output: PortFn<S>): ControllerOutputs<S> {
+  const { bits, sizes, trains, sparseInputs } = plan;
   const w = widths(plan);
   const words = !sparseInputs;
   const k = layerConstants(plan);
@@ -156,7 +160,7 @@ function ports<S>(plan: Plan, output: PortFn<S>, input: PortFn<S>): { readonly o
     lowerErrorBase: constantOf(k.lowerErrorBase) === undefined,
   };
   const flag = (name: string) => output(name, 1);
-  const outputs: ControllerOutputs<S> = {
+  return {
     issue: {
       issue: flag('issue'),
       first: flag('issue_first'),
@@ -214,8 +218,14 @@ function ports<S>(plan: Plan, output: PortFn<S>, input: PortFn<S>): { readonly o
       ...(sparseInputs ? { rxTake: flag('rx_take') } : {}),
     },
   };
+}
+
+function statusPorts<S>(plan: Plan, input: PortFn<S>): ControllerStatus<S> {
+  const { bits, sizes, trains, sparseInputs, skipZeroErrors } = plan;
+  const w = widths(plan);
+  const words = !sparseInputs;
   const bit = (name: string) => input(name, 1);
-  const status: ControllerStatus<S> = {
+  return {
     sampleValid: bit('sample_valid'),
     ...(words ? { sampleHeader: input('sample_header', w.header) } : {}),
     weightsValid: bit('weights_valid'),
@@ -243,7 +253,6 @@ function ports<S>(plan: Plan, output: PortFn<S>, input: PortFn<S>): { readonly o
         }
       : {}),
   };
-  return { outputs, status };
 }
 
 const typeOf = (width: number) => (width === 1 ? Bool : UInt(width));

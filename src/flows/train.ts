@@ -29,6 +29,7 @@ import {
   type ConfigPath,
   type Variant,
 } from '../config/index.js';
+import type { Module } from '../hdl/index.js';
 import { GoldenAccelerator, initialWeights } from '../model/accelerator.js';
 import { loadDataset, quantizeInputs, type Dataset, type DatasetName } from '../model/datasets/index.js';
 import { weightDigest } from '../model/digest.js';
@@ -385,15 +386,22 @@ async function rtlEngine(cfg: Config, q: Quantised, opts: TrainOptions): Promise
       }
       // the weights after the chunk: the digest of the RTL's banks against the golden model's
       if (diverged || sim.digest() >>> 0 !== weightDigest(q.golden.readWeights()) >>> 0) {
-        const k = await firstDivergence(cfg, q, history, ids, toSample);
+        const k = await firstDivergence(cfg, q, history, ids, toSample, sim.top);
         const replay = [...history, ...ids.slice(0, k + 1)].map(toSample);
         const n = replay.length - 1;
-        const m = await locate(cfg, q.weights0, replay, n, {
-          samples: replay.length,
-          seed: 1,
-          stallPermille: 0,
-          ...(opts.goldenConfig ? { goldenConfig: opts.goldenConfig } : {}),
-        });
+        const m = await locate(
+          cfg,
+          q.weights0,
+          replay,
+          n,
+          {
+            samples: replay.length,
+            seed: 1,
+            stallPermille: 0,
+            ...(opts.goldenConfig ? { goldenConfig: opts.goldenConfig } : {}),
+          },
+          sim.top,
+        );
         return { ...m, epoch };
       }
       history.push(...ids);
@@ -417,11 +425,12 @@ async function firstDivergence(
   history: readonly number[],
   chunk: readonly number[],
   toSample: (i: number) => Sample,
+  top: Module,
 ): Promise<number> {
   const g = new GoldenAccelerator(q.goldenConfig);
   g.loadWeights(q.weights0);
   for (const i of history) g.train(q.codes[i]!, q.labels[i]!);
-  const replay = await AcceleratorSim.create(cfg);
+  const replay = await AcceleratorSim.create(cfg, {}, top);
   try {
     if (history.length) replay.run(q.weights0, history.map(toSample), {});
     const rs = replay.run(history.length ? undefined : q.weights0, chunk.map(toSample), { digestEach: true });

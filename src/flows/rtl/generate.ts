@@ -8,7 +8,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { accelerator } from '../../../generators/accelerator/top.js';
 import { deriveSizes, type Config } from '../../config/index.js';
-import { VERSION, emitDesign, type Module } from '../../hdl/index.js';
+import { VERSION, emitDesign, portsOf, type Module } from '../../hdl/index.js';
 
 export interface MemoryInfo {
   readonly module: string;
@@ -16,6 +16,8 @@ export interface MemoryInfo {
   readonly instances: number;
   readonly depth: number;
   readonly width: number;
+  /** The memory module's ports (clock first), for a macro or black-box replacement. */
+  readonly ports: readonly { readonly name: string; readonly dir: 'input' | 'output'; readonly width: number }[];
 }
 
 export interface Manifest {
@@ -44,7 +46,8 @@ export function generateAccelerator(cfg: Config): GeneratedOutput {
     const mem = m.memories[0];
     if (!mem || !/_ram_/.test(m.name)) continue;
     const instances = design.modules.reduce((n, parent) => n + parent.instances.filter((i) => i.module === m).length, 0);
-    memories.push({ module: design.nameOf(m), role: m.name.split('_ram_')[0]!, instances, depth: mem.depth, width: mem.type.width });
+    const ports = portsOf(m).map(({ name, dir, width }) => ({ name, dir, width }));
+    memories.push({ module: design.nameOf(m), role: m.name.split('_ram_')[0]!, instances, depth: mem.depth, width: mem.type.width, ports });
   }
   const verilog = files.map((f) => ({ file: f.file, text: f.text }));
   const manifest: Manifest = {

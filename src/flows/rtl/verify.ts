@@ -6,6 +6,7 @@
  * expected and actual value.
  */
 import { sampleBoundCycles, type Config } from '../../config/index.js';
+import type { Module } from '../../hdl/index.js';
 import { GoldenAccelerator } from '../../model/accelerator.js';
 import { weightDigest } from '../../model/digest.js';
 import { Rng } from '../../model/rng.js';
@@ -105,7 +106,7 @@ export async function verify(cfg: Config, opts: VerifyOptions): Promise<VerifyRe
     updateMacs.push(golden.lastUpdateMacs());
     const digest = weightDigest(golden.readWeights()) >>> 0;
     if (predicted !== results[i]!.predicted || digest !== results[i]!.digest) {
-      firstMismatch = await locate(cfg, weights, samples, i, opts);
+      firstMismatch = await locate(cfg, weights, samples, i, opts, sim.top);
     }
   }
   // Cycles per training sample (the inference variant runs every sample as an inference).
@@ -136,14 +137,15 @@ export async function verify(cfg: Config, opts: VerifyOptions): Promise<VerifyRe
  * the hidden activations (forward), the prediction, the errors (output error, then backward),
  * the weights (update).
  */
-export async function locate(cfg: Config, weights: Int32Array, samples: Sample[], n: number, opts: VerifyOptions): Promise<Mismatch> {
+export async function locate(cfg: Config, weights: Int32Array, samples: Sample[], n: number, opts: VerifyOptions, top?: Module): Promise<Mismatch> {
   const golden = new GoldenAccelerator(opts.goldenConfig ?? cfg, { trace: true });
   golden.loadWeights(weights);
   for (let i = 0; i < n; i++) golden.sample(samples[i]!.input, samples[i]!.label, samples[i]!.train);
   const s = samples[n]!;
   const predicted = golden.sample(s.input, s.label, s.train).predicted;
   const trace = golden.lastTrace()!;
-  const sim = await AcceleratorSim.create(cfg, simOptions(opts));
+  // The design already built (when given) runs in a fresh simulation.
+  const sim = await AcceleratorSim.create(cfg, simOptions(opts), top);
   try {
     // The same stream up to sample n (the LFSRs advance with it), then sample n alone.
     sim.run(weights, samples.slice(0, n), {});

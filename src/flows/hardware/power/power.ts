@@ -207,7 +207,7 @@ export async function estimatePower(cfg: Config, opts: PowerOptions): Promise<Po
     const { design } = emitForSim(gen.top);
     if (!design.ports.some((p) => p.name === CLOCK && p.dir === 'input')) throw new Error(`power: ${design.top} has no clock input ${CLOCK}`);
     const workload = { data: run.data, after: run.after, samples: opts.samples, idleCycles: run.idleCycles, train: run.train };
-    const [trace, simulation] = await timed(() => traceWorkload(cfg, workload, dir));
+    const [trace, simulation] = await timed(() => traceWorkload(cfg, workload, dir, gen.top));
     const [netlist, synthesis] = await timed(() =>
       mappedNetlist(design, gen.manifest.memories, { stdFile: run.stdFile, sramFiles: run.sramFiles }, dir, timeoutMs),
     );
@@ -220,8 +220,7 @@ export async function estimatePower(cfg: Config, opts: PowerOptions): Promise<Po
         stdLiberty: run.stdFile,
         netlist: netlist.file,
         top: design.top,
-        files: design.files,
-        memoryModules,
+        memories: gen.manifest.memories,
         clock: CLOCK,
         clockMHz: opts.clockMHz,
         walk: act.walk,

@@ -21,9 +21,10 @@
  * The script prints how many of the set pins lost their value (`taxonn-not-user N`): 0 when the
  * recipe held. `set_power_activity -global` (which overrides everything) is never used.
  */
-import { readFile, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { run, ToolFailedError, type FoundTool } from '../../../tools/index.js';
+import type { MemoryInfo } from '../../rtl/generate.js';
 import type { Walk } from './activity.js';
 
 /** Power of one row of report_power, in watts. */
@@ -191,9 +192,8 @@ export interface StaStepInput {
   readonly stdLiberty: string;
   readonly netlist: string;
   readonly top: string;
-  /** The design's Verilog files (the memory modules' ports come from them). */
-  readonly files: readonly string[];
-  readonly memoryModules: ReadonlySet<string>;
+  /** The design's memory modules (the manifest's: their ports become the stub cells'). */
+  readonly memories: readonly MemoryInfo[];
   readonly clock: string;
   readonly clockMHz: number;
   readonly walk: Walk;
@@ -205,7 +205,7 @@ export interface StaStepInput {
 /** Runs OpenSTA with the measured activities; its report, checked to have kept every one of them. */
 export async function runPowerSta(s: StaStepInput): Promise<ReportPower> {
   const stubFile = path.join(s.dir, 'memory-stubs.lib');
-  await writeFile(stubFile, stubLiberty(await memoryStubs(s.files, s.memoryModules, s.clock)));
+  await writeFile(stubFile, stubLiberty(memoryStubs(s.memories, s.clock)));
   const probe = s.walk.probeCell ?? s.walk.flops[0]?.cellPath;
   if (!probe) throw new Error(`power: the netlist of ${s.top} has no cells`);
   const script = staPowerScript({
@@ -242,20 +242,10 @@ export async function runPowerSta(s: StaStepInput): Promise<ReportPower> {
   return rep;
 }
 
-/** Ports of every memory module, from its generated Verilog (ANSI header; the clock is implicit in src/hdl). */
-async function memoryStubs(files: readonly string[], memoryModules: ReadonlySet<string>, clock: string) {
-  const out = [];
-  for (const name of memoryModules) {
-    const file = files.find((f) => path.basename(f) === `${name}.v`);
-    if (!file) throw new Error(`power: no Verilog file for memory module ${name}`);
-    const text = await readFile(file, 'utf8');
-    const ports = [...text.matchAll(/^\s*(input|output)\s+(?:wire|reg)?\s*(?:signed\s+)?(?:\[(\d+):(\d+)\]\s*)?(\w+)/gm)].map((m) => ({
-      name: m[4]!,
-      dir: m[1] as 'input' | 'output',
-      width: m[2] === undefined ? 1 : Math.abs(Number(m[2]) - Number(m[3])) + 1,
-    }));
-    if (!ports.some((p) => p.name === clock)) throw new Error(`power: memory module ${name} has no ${clock} input`);
-    out.push({ name, clock, ports });
-  }
-  return out;
+/** The stub cell of every memory module: its ports from the manifest (the clock among them). */
+function memoryStubs(memories: readonly MemoryInfo[], clock: string) {
+  return memories.map(({ module, ports }) => {
+    if (!ports.some((p) => p.name === clock)) throw new Error(`power: memory module ${module} has no ${clock} input`);
+    return { name: module, clock, ports };
+  });
 }

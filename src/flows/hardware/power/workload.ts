@@ -7,6 +7,7 @@
  */
 import path from 'node:path';
 import type { Config } from '../../../config/index.js';
+import type { Module } from '../../../hdl/index.js';
 import { GoldenAccelerator, initialWeights } from '../../../model/accelerator.js';
 import { quantizeInputs, type Dataset } from '../../../model/datasets/index.js';
 import { AcceleratorSim, type Sample } from '../../rtl/harness/accelerator-sim.js';
@@ -44,7 +45,7 @@ function weightsAfter(cfg: Config, after: number, sampleAt: (i: number) => Sampl
 }
 
 /** Runs the workload in the Verilated accelerator, traced into `dir`/trace.vcd. */
-export async function traceWorkload(cfg: Config, w: WorkloadSpec, dir: string): Promise<TracedWorkload> {
+export async function traceWorkload(cfg: Config, w: WorkloadSpec, dir: string, top: Module): Promise<TracedWorkload> {
   const F = w.data.features;
   const codes = quantizeInputs(w.data.train.x.subarray(0, (w.after + w.samples) * F), cfg.act);
   const sampleAt = (i: number): Sample => ({ input: codes.subarray(i * F, (i + 1) * F), label: w.data.train.y[i]!, train: w.train });
@@ -54,7 +55,7 @@ export async function traceWorkload(cfg: Config, w: WorkloadSpec, dir: string): 
   // Memory contents are not traced (--trace-max-array 1): the flow needs registers, ports and the
   // memories' ports only, and tracing the 16 weight banks of the default design makes the model's
   // C++ too big to compile in reasonable time (over 10 minutes on 2 cores).
-  const sim = await AcceleratorSim.create(cfg, { wave, extraArgs: ['--trace-max-array', '1'] });
+  const sim = await AcceleratorSim.create(cfg, { wave, extraArgs: ['--trace-max-array', '1'] }, top);
   let skipCycles: number;
   let results: ReturnType<typeof sim.run>;
   try {

@@ -6,7 +6,7 @@
 import { load } from 'koffi';
 import type { Config } from '../../../config/index.js';
 import { accelerator, learningRateCode } from '../../../../generators/accelerator/top.js';
-import { layout, type Layout } from '../../../../generators/accelerator/layout.js';
+import { plan as planOf, type Plan } from '../../../../generators/accelerator/plan.js';
 import type { Module } from '../../../hdl/index.js';
 import { emitForSim } from '../../../sim/from-module.js';
 import { Simulator, type SimulatorOptions } from '../../../sim/simulator.js';
@@ -76,7 +76,7 @@ export class AcceleratorSim {
   private constructor(
     readonly sim: Simulator,
     readonly top: Module,
-    readonly lay: Layout,
+    readonly plan: Plan,
     readonly sampleBits: number,
   ) {
     const lib = load(sim.build.soPath);
@@ -88,15 +88,15 @@ export class AcceleratorSim {
     this.memFn = lib.func('int32_t tx_accel_mem(int32_t h, int32_t kind, int32_t bank, int32_t addr)');
   }
 
-  static async create(params: Config, opts: SimulatorOptions = {}): Promise<AcceleratorSim> {
-    const top = accelerator(params);
-    const lay = layout(params);
+  /** Builds (or, given `top`, reuses) the accelerator for `params` and compiles it with the runner. */
+  static async create(params: Config, opts: SimulatorOptions = {}, top: Module = accelerator(params)): Promise<AcceleratorSim> {
+    const plan = planOf(params);
     const { design } = emitForSim(top);
     const sampleBits = params.inputsPerBeat * params.act.bits;
     const registeredOutputs = RUN_LOOP_OUTPUTS.every((o) => top.comb.get(o)?.size === 0);
-    const extension = runnerCpp({ top: top.name, lay, sampleBits, errorBanks: params.variant !== 'inference', registeredOutputs });
+    const extension = runnerCpp({ top: top.name, plan, sampleBits, errorBanks: params.variant !== 'inference', registeredOutputs });
     const sim = await Simulator.create(design, { quiet: true, ...opts, extension, extraArgs: [...VERILATOR_ARGS, ...(opts.extraArgs ?? [])] });
-    const a = new AcceleratorSim(sim, top, lay, sampleBits);
+    const a = new AcceleratorSim(sim, top, plan, sampleBits);
     // The dedicated variant's programmable learning rate: the host holds η = 2^-k on the port.
     if (params.variant === 'dedicated') sim.poke('learning_rate', learningRateCode(params.lrShift));
     sim.reset(2);
@@ -105,7 +105,7 @@ export class AcceleratorSim {
 
   /** Number of weight codes in the s_weights stream. */
   get weightCount(): number {
-    return this.lay.layers.reduce((s, l) => s + l.nOut * l.rowLen, 0);
+    return this.plan.sizes.layers.reduce((s, l) => s + l.nOut * l.rowLen, 0);
   }
 
   /** Loads `weights` (stream order), then runs `samples`; one result per sample. */
@@ -114,7 +114,7 @@ export class AcceleratorSim {
     if (weights && nW !== this.weightCount) throw new RangeError(`expected ${this.weightCount} weights, got ${nW}`);
     const packed = this.pack(samples);
     const out = new Int32Array(4 * Math.max(1, samples.length));
-    const perSample = this.lay.weightDepth * this.lay.P * 4 + 4096;
+    const perSample = this.plan.sizes.weightDepth * this.plan.P * 4 + 4096;
     const maxCycles = opts.maxCycles ?? 64 * (nW + 16) + samples.length * perSample * (1 + (opts.stallPermille ?? 0) / 100);
     const r = Number(
       this.runFn(
@@ -163,14 +163,14 @@ export class AcceleratorSim {
 
   /** Hidden activations a_h (h = 0..L−2) as stored in the activation buffer. */
   activations(h: number): Int32Array {
-    const l = this.lay.layers[h]!;
+    const l = this.plan.sizes.layers[h]!;
     return Int32Array.from({ length: l.nOut }, (_, j) => this.mem(2, 0, l.outActBase + j));
   }
 
   /** Errors e_k of weight layer k as stored in the error banks. */
   errors(k: number): Int32Array {
-    const l = this.lay.layers[k]!;
-    const P = this.lay.P;
+    const l = this.plan.sizes.layers[k]!;
+    const P = this.plan.P;
     return Int32Array.from({ length: l.nOut }, (_, j) => this.mem(1, j % P, l.errorBase + Math.floor(j / P)));
   }
 
@@ -184,11 +184,11 @@ export class AcceleratorSim {
   }
 
   private pack(samples: readonly Sample[]): Uint32Array {
-    const beats = this.lay.inputDepth + 1;
+    const beats = this.plan.sizes.inputDepth + 1;
     const words = sampleWords(this.sampleBits);
-    const ab = this.lay.actFmt.bits;
-    const K = this.lay.K;
-    const n0 = this.lay.layers[0]!.nIn;
+    const ab = this.plan.formats.act.bits;
+    const K = this.plan.K;
+    const n0 = this.plan.inputs;
     const out = new Uint32Array(Math.max(1, samples.length * beats * words));
     samples.forEach((s, i) => {
       if (s.input.length !== n0) throw new RangeError(`sample ${i}: ${s.input.length} inputs, the network takes ${n0}`);

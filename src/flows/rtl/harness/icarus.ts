@@ -12,7 +12,7 @@ import Handlebars from 'handlebars';
 import { DEDICATED_LR_FRAC } from '../../../config/defaults.js';
 import type { Config } from '../../../config/index.js';
 import { accelerator, learningRateCode } from '../../../../generators/accelerator/top.js';
-import { layout, type Layout } from '../../../../generators/accelerator/layout.js';
+import { plan as planOf, type Plan } from '../../../../generators/accelerator/plan.js';
 import { emitDesign } from '../../../hdl/index.js';
 import { iverilog, run } from '../../../tools/index.js';
 import type { Sample } from './accelerator-sim.js';
@@ -33,18 +33,18 @@ const hex = (v: bigint, bits: number) =>
 
 export async function runIcarus(p: Config, weights: Int32Array, samples: readonly Sample[]): Promise<IcarusResult> {
   const top = accelerator(p);
-  const lay = layout(p);
+  const plan = planOf(p);
   const { files } = emitDesign(top);
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'taxonn-icarus-'));
   try {
     const wb = p.weight.bits;
     const sbits = p.inputsPerBeat * p.act.bits;
-    const beats = lay.inputDepth + 1;
+    const beats = plan.sizes.inputDepth + 1;
     fs.writeFileSync(path.join(dir, 'weights.hex'), `${Array.from(weights, (w) => hex(BigInt(w), wb)).join('\n')}\n`);
     const lines: string[] = [];
     for (const s of samples) {
       lines.push(hex(BigInt((s.train ? 1 : 0) | (s.label << 1)), sbits));
-      for (let b = 0; b < lay.inputDepth; b++) {
+      for (let b = 0; b < plan.sizes.inputDepth; b++) {
         let word = 0n;
         for (let t = p.inputsPerBeat - 1; t >= 0; t--) {
           const x = b * p.inputsPerBeat + t;
@@ -55,7 +55,7 @@ export async function runIcarus(p: Config, weights: Int32Array, samples: readonl
     }
     fs.writeFileSync(path.join(dir, 'samples.hex'), `${lines.join('\n')}\n`);
     for (const f of files) fs.writeFileSync(path.join(dir, f.file), f.text);
-    const tb = icarusTestbench(top.name, lay, p, weights.length, samples.length, beats);
+    const tb = icarusTestbench(top.name, plan, weights.length, samples.length, beats);
     fs.writeFileSync(path.join(dir, 'tb.v'), tb);
     const vvp = path.join(dir, 'sim.vvp');
     await run(iverilog(), ['-g2005', '-o', vvp, '-s', 'tb', path.join(dir, 'tb.v'), ...files.map((f) => path.join(dir, f.file))], { timeoutMs: 300_000 });
@@ -82,18 +82,18 @@ const TEMPLATE_URL = new URL('./templates/icarus-tb.v.hbs', import.meta.url);
 let template: HandlebarsTemplateDelegate | undefined;
 
 /** The testbench (templates/icarus-tb.v.hbs) for `nW` weights and `nS` samples of `beats` beats each. */
-export function icarusTestbench(top: string, lay: Layout, p: Config, nW: number, nS: number, beats: number): string {
+export function icarusTestbench(top: string, plan: Plan, nW: number, nS: number, beats: number): string {
   template ??= Handlebars.compile(fs.readFileSync(TEMPLATE_URL, 'utf8'), { noEscape: true, strict: true });
   const dumps: { bank: number; addr: number; q: number }[] = [];
-  for (const l of lay.layers) {
+  for (const l of plan.sizes.layers) {
     for (let j = 0; j < l.nOut; j++) {
-      for (let i = 0; i < l.rowLen; i++) dumps.push({ bank: j % lay.P, addr: l.weightBase + Math.floor(j / lay.P) * l.rowLen + i, q: dumps.length });
+      for (let i = 0; i < l.rowLen; i++) dumps.push({ bank: j % plan.P, addr: l.weightBase + Math.floor(j / plan.P) * l.rowLen + i, q: dumps.length });
     }
   }
   return template({
     top,
-    weightMsb: p.weight.bits - 1,
-    sampleMsb: p.inputsPerBeat * p.act.bits - 1,
+    weightMsb: plan.formats.weight.bits - 1,
+    sampleMsb: plan.K * plan.formats.act.bits - 1,
     weights: nW,
     lastWeight: nW - 1,
     samples: nS,
@@ -101,7 +101,7 @@ export function icarusTestbench(top: string, lay: Layout, p: Config, nW: number,
     lastBeat: beats - 1,
     beatCount: nS * beats,
     lastBeatSlot: Math.max(1, nS * beats) - 1,
-    learningRate: p.variant === 'dedicated' ? `${DEDICATED_LR_FRAC}'d${learningRateCode(p.lrShift)}` : false,
+    learningRate: plan.dedicated ? `${DEDICATED_LR_FRAC}'d${learningRateCode(plan.cfg.lrShift)}` : false,
     dumps,
     timeoutCycles: 200 * (nW + 100) + nS * 100000,
   });

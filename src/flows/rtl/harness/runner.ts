@@ -10,11 +10,11 @@
  */
 import { readFileSync } from 'node:fs';
 import Handlebars from 'handlebars';
-import type { Layout } from '../../../../generators/accelerator/layout.js';
+import type { Plan } from '../../../../generators/accelerator/plan.js';
 
 export interface RunnerSpec {
   readonly top: string;
-  readonly lay: Layout;
+  readonly plan: Plan;
   /** Width of s_sample_tdata in bits. */
   readonly sampleBits: number;
   /** Whether the design has error banks (not the inference variant). */
@@ -45,27 +45,28 @@ export function runnerCpp(spec: RunnerSpec): string {
 
 /** What the template needs: names, sizes and mask literals, worked out here. */
 function runnerView(spec: RunnerSpec) {
-  const { top, lay } = spec;
+  const { top, plan } = spec;
+  const { sizes, formats } = plan;
   const sw = sampleWords(spec.sampleBits);
   const root = `${top}__DOT__`;
-  const banks = (prefix: string, bits: number) => Array.from({ length: lay.P }, (_, q) => ({ q, path: `${root}${prefix}${q}`, bits }));
-  const list = (f: (l: Layout['layers'][number]) => number) => lay.layers.map(f).join(', ');
+  const banks = (prefix: string, bits: number) => Array.from({ length: plan.P }, (_, q) => ({ q, path: `${root}${prefix}${q}`, bits }));
+  const list = (f: (l: Plan['sizes']['layers'][number]) => number) => sizes.layers.map(f).join(', ');
   const sb = spec.sampleBits;
   return {
     top,
-    pes: lay.P,
-    layers: lay.L,
+    pes: plan.P,
+    layers: plan.L,
     nIn: list((l) => l.nIn),
     nOut: list((l) => l.nOut),
     weightBase: list((l) => l.weightBase),
-    sampleBeats: lay.inputDepth + 1,
+    sampleBeats: sizes.inputDepth + 1,
     sampleWords: sw,
-    weightBanks: banks('wbank', lay.weightFmt.bits),
-    errorBanks: spec.errorBanks ? banks('ebank', lay.errorFmt.bits) : [],
-    actBits: lay.actDepth > 0 ? lay.actFmt.bits : false,
+    weightBanks: banks('wbank', formats.weight.bits),
+    errorBanks: spec.errorBanks ? banks('ebank', formats.error.bits) : [],
+    actBits: sizes.actDepth > 0 ? formats.act.bits : false,
     registeredOutputs: spec.registeredOutputs ? 'true' : 'false',
-    weightBits: lay.weightFmt.bits,
-    weightMask: maskLit(lay.weightFmt.bits),
+    weightBits: formats.weight.bits,
+    weightMask: maskLit(formats.weight.bits),
     // s_sample_tdata is an IData (≤ 32 bits), a QData (≤ 64) or a word array
     sampleMask: sb <= 32 ? maskLit(sb) : false,
     sampleQuadMask: sb > 32 && sb <= 64 ? maskLit(sb) : false,
