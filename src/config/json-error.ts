@@ -7,7 +7,16 @@
  * `readJsonFile` reads a JSON file with these messages (configurations and sweep grids).
  */
 import { readFileSync } from 'node:fs';
-import { ParseErrorCode, visit } from 'jsonc-parser';
+import { createRequire } from 'node:module';
+import type * as JsoncParser from 'jsonc-parser';
+
+/**
+ * jsonc-parser, loaded on the first malformed file only: every command imports src/config, and
+ * the parser is needed only to explain a syntax error (BENCHMARKS.md: modules a process loads
+ * without using them measurably slowed the golden model's loops).
+ */
+let jsonc: typeof JsoncParser | undefined;
+const parser = (): typeof JsoncParser => (jsonc ??= createRequire(import.meta.url)('jsonc-parser') as typeof JsoncParser);
 
 /** How a JSON file could not be used, for the caller's own one-line error. */
 export type JsonFileProblem =
@@ -60,7 +69,7 @@ export interface JsonErrorAt {
 type Expect = 'value' | 'name' | 'colon' | 'comma' | 'end';
 
 interface FirstError {
-  readonly code: ParseErrorCode;
+  readonly code: JsoncParser.ParseErrorCode;
   readonly offset: number;
   readonly length: number;
   readonly expect: Expect;
@@ -91,7 +100,7 @@ function firstError(text: string): FirstError | undefined {
     valueDone();
   };
   try {
-    visit(
+    parser().visit(
       text,
       {
         onObjectBegin: () => {
@@ -142,6 +151,7 @@ function describe(text: string, e: FirstError): { pos: number; reason: string } 
   const expected = e.expect === 'comma' ? afterValue(e.inside) : EXPECTED[e.expect];
   // jsonc-parser reports a bad string or number token as it scans it, before it finds that the
   // token does not belong there at all; only where one may stand is the fault inside it.
+  const { ParseErrorCode } = parser();
   switch (e.code) {
     case ParseErrorCode.InvalidCharacter:
     case ParseErrorCode.InvalidEscapeCharacter:
