@@ -5,9 +5,10 @@
  * AXI4-Stream host interface. docs/ARCHITECTURE.md is the specification; the golden model in
  * src/model/ implements the same arithmetic.
  *
- * The top wires the sub-builders together, one file each, in dataflow order: host interface,
- * layer tables, memory banks, weight load and read-back, issue sequencer, issue pipeline, PE
- * array, update units, backward sums, drain, controller, performance counters.
+ * The top wires the sub-builders together, one file each: host interface, the controller module
+ * (FSM, layer tables and issue sequencer; its ports in controller-ports.ts), memory banks, pair
+ * receiver, weight load and read-back, issue pipeline, PE array, update units, backward sums,
+ * drain, then the controller's status inputs and the performance counters.
  *
  * The baselines come from the same builder (§9): `inference` keeps the forward path only
  * (MAC PEs, no error banks, tree, update units or training states); `dedicated` keeps the
