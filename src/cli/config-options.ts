@@ -7,7 +7,7 @@
  * reported by the validator with "(from --flag)". See docs/CONFIG.md.
  */
 import type { Argv } from 'yargs';
-import { ConfigError, DEFAULT_CONFIG, FIELD_RULES, fracRule, resolveConfig, show, type Config, type ConfigPath } from '../config/index.js';
+import { ConfigError, DEFAULT_CONFIG, FIELD_RULES, fracRule, readConfigFile, resolveConfig, show, type Config, type ConfigPath } from '../config/index.js';
 import { CONFIG_FIELDS, formatText, orList, type ConfigField, type ConfigFlag } from '../config/fields.js';
 
 /** The flag of each configuration field (from the field table, src/config/fields.ts). */
@@ -130,4 +130,44 @@ export function configFromArgs(args: ConfigArgs | Record<string, unknown>): Conf
   const file = last((args as Record<string, unknown>).config);
   if (file !== undefined && typeof file !== 'string') throw flagError('config', 'must be a file name', file);
   return resolveConfig({ file, overrides: configOverridesFromArgs(args), overrideOrigin: flagOrigin(args) });
+}
+
+/**
+ * The configuration of a saved network (`--weights F`, a network file): the file's own. A
+ * `--config` file or configuration flags given beside it must agree with it; the first field
+ * that differs is a ConfigError naming it, where it came from and the network's value.
+ */
+export function configBesideNetwork(args: ConfigArgs | Record<string, unknown>, network: Config, networkFile: string): Config {
+  const file = last((args as Record<string, unknown>).config);
+  if (file !== undefined && typeof file !== 'string') throw flagError('config', 'must be a file name', file);
+  const origin = flagOrigin(args);
+  const check = (given: unknown, where: (path: ConfigPath) => string) => {
+    const differs = firstDifference(given, network, []);
+    if (differs) {
+      const [path, value] = differs;
+      throw new ConfigError(
+        `config: ${path.join('.')} ${show(value)} (${where(path)}) differs from the network in ${networkFile}, trained with ${show(valueAt(network, path))}; ` +
+          'drop it, or train a network with it',
+      );
+    }
+  };
+  if (file !== undefined) check(readConfigFile(file), () => `in ${file}`);
+  check(configOverridesFromArgs(args), origin);
+  return network;
+}
+
+/** The first leaf of `given` whose value differs from `base`'s at the same path (arrays compared whole). */
+function firstDifference(given: unknown, base: unknown, path: ConfigPath): [ConfigPath, unknown] | undefined {
+  if (given !== null && typeof given === 'object' && !Array.isArray(given)) {
+    for (const [k, v] of Object.entries(given)) {
+      const hit = firstDifference(v, valueAt(base, [k]), [...path, k]);
+      if (hit) return hit;
+    }
+    return undefined;
+  }
+  return JSON.stringify(given) === JSON.stringify(base) ? undefined : [path, given];
+}
+
+function valueAt(root: unknown, path: ConfigPath): unknown {
+  return path.reduce<unknown>((node, k) => (node !== null && typeof node === 'object' ? (node as Record<PropertyKey, unknown>)[k] : undefined), root);
 }

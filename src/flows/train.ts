@@ -144,6 +144,12 @@ export interface TrainReport {
   readonly cyclesPerSample?: number;
 }
 
+/** What a run returns besides its report: the trained weights as codes (golden and rtl; the float32 reference has none). */
+export interface TrainResult {
+  readonly report: TrainReport;
+  readonly weights?: Int32Array;
+}
+
 export interface TrainProgress {
   readonly epoch: number;
   readonly epochs: number;
@@ -171,6 +177,8 @@ export interface TrainOptions {
   onEpoch?: (e: EpochReport) => void;
   /** Negative control for tests (rtl): the golden model runs this configuration instead. */
   goldenConfig?: Config;
+  /** Start from these weights (codes in stream order, e.g. a saved network's) instead of initialWeights(cfg, seed). */
+  weights?: Int32Array;
 }
 
 /** One engine's view of a run: train a range of the epoch's order, infer a test sample. */
@@ -180,6 +188,8 @@ interface EngineRun {
   infer(testIndex: number): number;
   close(): void;
   cyclesPerSample?(): number;
+  /** The weights now, as codes (the golden model's: the rtl engine checks the RTL's against them). */
+  weights?(): Int32Array;
 }
 
 /** A seeded Fisher–Yates permutation of 0..n−1. */
@@ -218,6 +228,11 @@ function checkFits(cfg: Config, data: Dataset): void {
 }
 
 export async function trainOnDataset(opts: TrainOptions): Promise<TrainReport> {
+  return (await trainNetwork(opts)).report;
+}
+
+/** trainOnDataset, with the trained weights. */
+export async function trainNetwork(opts: TrainOptions): Promise<TrainResult> {
   const cfg = opts.config;
   if (!(ENGINES as readonly string[]).includes(opts.engine))
     throw new TrainUsageError(`train: unknown engine ${JSON.stringify(opts.engine)} (known: ${ENGINES.join(', ')})`);
@@ -238,6 +253,7 @@ export async function trainOnDataset(opts: TrainOptions): Promise<TrainReport> {
   const perEpoch: EpochReport[] = [];
   let firstMismatch: (Mismatch & { epoch: number }) | null = null;
   let trainSeconds = 0;
+  let weights: Int32Array | undefined;
   const step = opts.engine === 'rtl' ? (opts.chunk ?? RTL_CHUNK) : 1000;
   try {
     for (let epoch = 1; epoch <= opts.epochs && !firstMismatch; epoch++) {
@@ -267,12 +283,13 @@ export async function trainOnDataset(opts: TrainOptions): Promise<TrainReport> {
       perEpoch.push(e);
       opts.onEpoch?.(e);
     }
+    weights = engine.weights?.();
   } finally {
     engine.close();
   }
   const done = perEpoch.length;
   const trained = done * nTrain;
-  return {
+  const report: TrainReport = {
     dataset: data.name,
     engine: opts.engine,
     epochs: done,
@@ -285,6 +302,7 @@ export async function trainOnDataset(opts: TrainOptions): Promise<TrainReport> {
     perEpoch,
     ...(opts.engine === 'rtl' ? { equivalent: firstMismatch === null, firstMismatch, cyclesPerSample: engine.cyclesPerSample?.() ?? 0 } : {}),
   };
+  return weights ? { report, weights } : { report };
 }
 
 /** ½ Σ_j (z_j·scale − t_j)², t one-hot at `label`. */
@@ -298,7 +316,7 @@ function mseLoss(z: ArrayLike<number>, label: number, scale: number): number {
 }
 
 async function startEngine(kind: Engine, cfg: Config, data: Dataset, nTrain: number, opts: TrainOptions): Promise<EngineRun> {
-  if (kind === 'float') return floatEngine(cfg, data, nTrain);
+  if (kind === 'float') return floatEngine(cfg, data, nTrain, opts.weights);
   const q = quantised(cfg, data, nTrain, opts);
   if (kind === 'rtl') return rtlEngine(cfg, q, opts);
   return {
@@ -308,13 +326,16 @@ async function startEngine(kind: Engine, cfg: Config, data: Dataset, nTrain: num
     },
     infer: (i) => q.golden.infer(q.testCodes[i]!),
     close() {},
+    weights: () => q.golden.readWeights(),
   };
 }
 
-function floatEngine(cfg: Config, data: Dataset, nTrain: number): EngineRun {
+function floatEngine(cfg: Config, data: Dataset, nTrain: number, codes?: Int32Array): EngineRun {
   const F = data.features;
   const ty = data.train.y;
   const trainer = FloatTrainer.withInitialWeights(cfg, cfg.seed);
+  // Starting weights given as codes: their values (code · 2^-weight.frac).
+  if (codes) trainer.loadWeights(Float32Array.from(codes, (c) => c * 2 ** -cfg.weight.frac));
   const xs = rows(data.train.x.subarray(0, nTrain * F), nTrain, F);
   const tx = rows(data.test.x, data.test.y.length, F);
   return {
@@ -350,7 +371,7 @@ function quantised(cfg: Config, data: Dataset, nTrain: number, opts: TrainOption
   const testCodes = rows(quantizeInputs(data.test.x, cfg.act), data.test.y.length, F);
   const goldenConfig = opts.goldenConfig ?? cfg;
   const golden = new GoldenAccelerator(goldenConfig);
-  const weights0 = initialWeights(cfg, cfg.seed);
+  const weights0 = opts.weights ?? initialWeights(cfg, cfg.seed);
   golden.loadWeights(weights0);
   const zScale = 2 ** -(golden.params.weight.frac + golden.params.act.frac);
   const goldenTrain = (i: number, stats: { loss: number; wrong: number }): number => {
@@ -410,6 +431,8 @@ async function rtlEngine(cfg: Config, q: Quantised, opts: TrainOptions): Promise
     },
     infer: (i) => q.golden.infer(q.testCodes[i]!),
     close: () => sim.close(),
+    // The golden model's weights: the RTL's digest matched them after every chunk.
+    weights: () => q.golden.readWeights(),
     cyclesPerSample: () => (history.length ? cycles / history.length : 0),
   };
 }

@@ -6,6 +6,9 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { resolveConfig } from '../../src/config/index.js';
+import { networkDocument } from '../../src/flows/rtl/network-file.js';
+import { initialWeights } from '../../src/model/accelerator.js';
 import { runTaxonnAsync } from '../support/cli.js';
 import { idxImages, idxLabels, writeFashionFolder } from '../support/idx.js';
 
@@ -27,6 +30,17 @@ const file = (name: string, text: string) => {
 };
 
 const taxonn = (args: string[], env?: NodeJS.ProcessEnv) => runTaxonnAsync(args, env);
+/** A saved 3-2 network at P = 1 (as train --save-weights writes it), changed by `edit`. */
+interface NetworkDoc {
+  format: unknown;
+  layers: { weights: unknown[][]; bias: unknown[] }[];
+}
+const network = (name: string, edit: (d: NetworkDoc) => void = () => {}) => {
+  const cfg = resolveConfig({ overrides: { layers: [3, 2], pes: 1 } });
+  const d = JSON.parse(JSON.stringify(networkDocument(cfg, initialWeights(cfg, 1)))) as NetworkDoc;
+  edit(d);
+  return file(name, JSON.stringify(d));
+};
 
 interface Case {
   readonly name: string;
@@ -103,6 +117,37 @@ const cases: Case[] = [
     says: /words\.txt: entry 2 is not an integer/,
   },
   { name: 'a missing weight file', args: ['verify', '--layers', '3,2', '--weights', path.join(tmp, 'none.txt')], says: /none\.txt: no such file/ },
+  // Saved networks (train --save-weights): a 3-2 network at P = 1, then broken copies of it
+  {
+    name: 'a flag that differs from the saved network',
+    args: ['verify', '--weights', network('net.json'), '--pes', '2'],
+    says: /pes 2 \(from --pes\) differs from the network in .*net\.json, trained with 1/,
+  },
+  {
+    name: 'a saved network of another shape',
+    args: ['verify', '--weights', network('short-row.json', (d) => d.layers[0].weights[1].pop())],
+    says: /short-row\.json: layers\[0\]\.weights\[1\] must be a list of 3 codes/,
+  },
+  {
+    name: 'a saved network of another format',
+    args: ['verify', '--weights', network('keras.json', (d) => (d.format = 'keras'))],
+    says: /format must be "taxonn-network"/,
+  },
+  {
+    name: 'a saved network with a code out of range',
+    args: ['verify', '--weights', network('big-code.json', (d) => (d.layers[0].bias[0] = 99999))],
+    says: /big-code\.json: .*99999.*outside the weight format/,
+  },
+  {
+    name: 'train --save-weights into a missing folder',
+    args: ['train', '--dataset', 'iris', '--epochs', '1', '--save-weights', path.join(tmp, 'no-such-dir', 'n.json')],
+    says: /--save-weights .*n\.json: the folder .*no-such-dir does not exist/,
+  },
+  {
+    name: 'train --save-weights with the float32 reference',
+    args: ['train', '--dataset', 'iris', '--epochs', '1', '--engine', 'float', '--save-weights', path.join(tmp, 'f.json')],
+    says: /--save-weights and --save-mem need --engine golden or rtl/,
+  },
   // Malformed data files (a synthetic Fashion-MNIST folder with one bad file each)
   {
     name: 'a truncated IDX file',

@@ -8,8 +8,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { runTaxonn, runTaxonnAsync } from '../support/cli.js';
-import { epochOrders, resolveTrainConfig, trainOnDataset, type TrainReport } from '../../src/flows/train.js';
-import { loadDataset } from '../../src/model/datasets/index.js';
+import { epochOrders, resolveTrainConfig, trainNetwork, trainOnDataset, type TrainReport } from '../../src/flows/train.js';
+import { GoldenAccelerator } from '../../src/model/accelerator.js';
+import { loadDataset, quantizeInputs } from '../../src/model/datasets/index.js';
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'taxonn-train-'));
 afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
@@ -86,6 +87,22 @@ describe('training Iris', () => {
       (await trainOnDataset({ dataset: iris, engine: 'golden', config: c, epochs: 3 })).perEpoch.map((e) => [e.trainLoss, e.testError]);
     expect(await run()).toEqual(await run());
     expect(await run(resolveTrainConfig('iris', { overrides: { seed: 77 } }))).not.toEqual(await run());
+  });
+
+  it('starts from given weights and returns the trained ones (the golden model by hand, from the same weights and epoch orders)', async () => {
+    const cfg = resolveTrainConfig('iris');
+    const first = await trainNetwork({ dataset: iris, engine: 'golden', config: cfg, epochs: 2 });
+    const second = await trainNetwork({ dataset: iris, engine: 'golden', config: cfg, epochs: 2, ...(first.weights ? { weights: first.weights } : {}) });
+    expect(first.weights).toBeInstanceOf(Int32Array);
+    expect([...(second.weights ?? [])]).not.toEqual([...(first.weights ?? [])]);
+    // By hand: the golden model from the first run's weights, through the same two epoch orders.
+    const g = new GoldenAccelerator(cfg);
+    g.loadWeights(first.weights ?? new Int32Array(0));
+    const codes = quantizeInputs(iris.train.x, cfg.act);
+    for (const order of epochOrders(100, 2, cfg.seed)) for (const i of order) g.train(codes.subarray(i * 4, i * 4 + 4), iris.train.y[i] ?? 0);
+    expect([...(second.weights ?? [])]).toEqual([...g.readWeights()]);
+    // The float32 reference has no codes to return.
+    expect((await trainNetwork({ dataset: iris, engine: 'float', config: cfg, epochs: 1, limit: 4 })).weights).toBeUndefined();
   });
 
   it('--limit trains on a prefix of the training set and tests on all of it', async () => {

@@ -3,20 +3,24 @@
  * docs/TRAINING.md). Per-epoch lines go to stdout; with --json stdout is one JSON document; the
  * progress bar goes to stderr, only when it is a terminal and not with --json.
  */
+import fs from 'node:fs';
+import path from 'node:path';
 import type { Argv, CommandModule } from 'yargs';
 import type { Config } from '../../config/index.js';
 import {
   ENGINES,
   TRAIN_DEFAULTS,
+  TrainUsageError,
   resolveTrainConfig,
-  trainOnDataset,
+  trainNetwork,
   type Engine,
   type EpochReport,
   type TrainProgress,
   type TrainReport,
 } from '../../flows/train.js';
 import { DATASET_NAMES, type DatasetName } from '../../model/datasets/index.js';
-import { addConfigOptions, configOverridesFromArgs, flagOrigin, orList, type ConfigArgs } from '../config-options.js';
+import { readNetworkFile, writeBankImages, writeNetworkFile, type SavedNetwork } from '../../flows/rtl/network-file.js';
+import { addConfigOptions, configBesideNetwork, configOverridesFromArgs, flagOrigin, orList, type ConfigArgs } from '../config-options.js';
 import { oneOf, positiveInt } from '../coerce.js';
 import { int, pct } from '../text.js';
 
@@ -26,6 +30,9 @@ export interface TrainArgs extends ConfigArgs {
   epochs?: number;
   limit?: number;
   'data-dir'?: string;
+  weights?: string;
+  'save-weights'?: string;
+  'save-mem'?: string;
   json: boolean;
 }
 
@@ -51,12 +58,20 @@ export function trainOptions<T>(y: Argv<T>): Argv<T & TrainArgs> {
       coerce: positiveInt('limit'),
     })
     .option('data-dir', { type: 'string', describe: "folder of the data set's files (default: where its npm / Debian package puts them)" })
+    .option('weights', {
+      type: 'string',
+      describe: 'start from a network saved by --save-weights (its configuration comes with it; flags beside it must agree)',
+    })
+    .option('save-weights', { type: 'string', describe: 'write the trained network to this JSON file (docs/TRAINING.md; golden and rtl engines)' })
+    .option('save-mem', { type: 'string', describe: "write the trained weight banks' contents to this folder as $readmemh images (wbank<q>.hex)" })
     .option('json', { type: 'boolean', default: false, describe: 'print one JSON document on stdout' })
     .example('$0 train --dataset iris', '200 epochs on the golden model (4-16-3, lr 2^-5)')
     .example('$0 train --dataset mnist --engine float --epochs 1', 'the float32 reference, one epoch')
-    .example('$0 train --dataset iris --engine rtl --limit 30 --epochs 1 --json', 'the RTL in lock step with the golden model') as unknown as Argv<
-    T & TrainArgs
-  >;
+    .example('$0 train --dataset iris --engine rtl --limit 30 --epochs 1 --json', 'the RTL in lock step with the golden model')
+    .example(
+      '$0 train --dataset iris --save-weights iris.json',
+      'train, then save the network (verify --weights iris.json checks it in the RTL)',
+    ) as unknown as Argv<T & TrainArgs>;
 }
 
 const fmt = (signed: boolean, f: { bits: number; frac: number }) => `${signed ? 's' : 'u'}${f.bits}q${f.frac}`;
@@ -104,17 +119,34 @@ function progressBar(stream: NodeJS.WriteStream): { update(p: TrainProgress): vo
 export async function runTrainCommand(args: TrainArgs): Promise<void> {
   const dataset = args.dataset;
   const file = Array.isArray(args.config) ? args.config[args.config.length - 1] : args.config;
-  const cfg = resolveTrainConfig(dataset, { file, overrides: configOverridesFromArgs(args), overrideOrigin: flagOrigin(args) });
+  const start: SavedNetwork | undefined = args.weights !== undefined ? readNetworkFile(args.weights) : undefined;
+  const cfg =
+    start && args.weights
+      ? configBesideNetwork(args, start.config, args.weights)
+      : resolveTrainConfig(dataset, { file, overrides: configOverridesFromArgs(args), overrideOrigin: flagOrigin(args) });
+  if ((args['save-weights'] !== undefined || args['save-mem'] !== undefined) && args.engine === 'float') {
+    throw new TrainUsageError(
+      "train: --save-weights and --save-mem need --engine golden or rtl (the float32 reference's weights are not the accelerator's codes)",
+    );
+  }
   const epochs = args.epochs ?? TRAIN_DEFAULTS[dataset].epochs;
   const out = (line: string) => process.stdout.write(`${line}\n`);
   const bar = !args.json && process.stderr.isTTY ? progressBar(process.stderr) : undefined;
-  const report: TrainReport = await trainOnDataset({
+  // Where the results go is checked before a long run, not after it.
+  for (const flag of ['save-weights', 'save-mem'] as const) {
+    const target = args[flag];
+    const parent = target === undefined ? undefined : path.dirname(path.resolve(target));
+    if (parent !== undefined && !fs.statSync(parent, { throwIfNoEntry: false })?.isDirectory())
+      throw new TrainUsageError(`train: --${flag} ${target}: the folder ${parent} does not exist`);
+  }
+  const { report, weights } = await trainNetwork({
     dataset,
     engine: args.engine,
     config: cfg,
     epochs,
     ...(args.limit !== undefined ? { limit: args.limit } : {}),
     ...(args['data-dir'] !== undefined ? { dataDir: args['data-dir'] } : {}),
+    ...(start ? { weights: start.weights } : {}),
     onStart: (info) => {
       if (!args.json) out(describeRun(cfg, { ...info, engine: args.engine }));
     },
@@ -125,6 +157,7 @@ export async function runTrainCommand(args: TrainArgs): Promise<void> {
     },
   });
   bar?.clear();
+  const saved = saveNetwork(args, cfg, report, weights);
   if (args.json) {
     process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
   } else {
@@ -148,7 +181,23 @@ export async function runTrainCommand(args: TrainArgs): Promise<void> {
       }
     }
   }
+  for (const line of saved) if (!args.json) out(line);
   if (report.engine === 'rtl' && !report.equivalent) process.exitCode = 1;
+}
+
+/** --save-weights and --save-mem: the trained network (not after an RTL mismatch: the RTL's weights are then not the golden model's); what was written. */
+function saveNetwork(args: TrainArgs, cfg: Config, report: TrainReport, weights: Int32Array | undefined): string[] {
+  const file = args['save-weights'];
+  const dir = args['save-mem'];
+  if ((file === undefined && dir === undefined) || !weights) return [];
+  if (report.engine === 'rtl' && !report.equivalent) return ['nothing saved: the RTL diverged from the golden model'];
+  const lines: string[] = [];
+  if (file !== undefined) {
+    writeNetworkFile(file, cfg, weights);
+    lines.push(`saved the network to ${file} (check it in the RTL: npx taxonn verify --weights ${file})`);
+  }
+  if (dir !== undefined) lines.push(`saved ${writeBankImages(dir, cfg, weights).length} weight bank images ($readmemh) to ${dir}`);
+  return lines;
 }
 
 export const command: CommandModule<object, TrainArgs> = {

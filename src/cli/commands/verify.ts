@@ -1,8 +1,9 @@
 /** `taxonn verify`: a random sample stream through the RTL and the golden model, compared bit for bit. */
 import type { Argv, CommandModule } from 'yargs';
 import { stimulusSeed, verify } from '../../flows/rtl/verify.js';
+import { isNetworkFile, readNetworkFile } from '../../flows/rtl/network-file.js';
 import { readWeightsFile } from '../../flows/rtl/weights-file.js';
-import { addConfigOptions, configFromArgs, type ConfigArgs } from '../config-options.js';
+import { addConfigOptions, configBesideNetwork, configFromArgs, type ConfigArgs } from '../config-options.js';
 import { positiveInt } from '../coerce.js';
 
 interface VerifyArgs extends ConfigArgs {
@@ -25,19 +26,25 @@ const options = <T>(y: Argv<T>): Argv<T & VerifyArgs> =>
     })
     .option('stalls', { type: 'boolean', default: false, describe: 'random stalls on every valid/ready (30% of cycles)' })
     .option('wave', { type: 'string', describe: 'write a waveform (.vcd or .fst)' })
-    .option('weights', { type: 'string', describe: 'initial weights: a file of integer codes in stream order (JSON array or whitespace-separated)' })
+    .option('weights', {
+      type: 'string',
+      describe:
+        'initial weights: a network saved by train --save-weights (its configuration comes with it), or integer codes in stream order (JSON array or whitespace-separated)',
+    })
     .option('json', { type: 'boolean', default: false, describe: 'print one JSON document on stdout' })
     .example('$0 verify --samples 100 --stalls', 'the default configuration, with backpressure everywhere')
-    .example('$0 verify --layers 13,7,5 --pes 3 --rounding nearest --json', 'a small odd configuration, as JSON') as unknown as Argv<T & VerifyArgs>;
+    .example('$0 verify --layers 13,7,5 --pes 3 --rounding nearest --json', 'a small odd configuration, as JSON')
+    .example('$0 verify --weights iris.json', 'the accelerator a saved network was trained with, from its weights') as unknown as Argv<T & VerifyArgs>;
 
 async function run(args: VerifyArgs): Promise<void> {
-  const cfg = configFromArgs(args);
+  const network = args.weights !== undefined && isNetworkFile(args.weights) ? readNetworkFile(args.weights) : undefined;
+  const cfg = network && args.weights ? configBesideNetwork(args, network.config, args.weights) : configFromArgs(args);
   const report = await verify(cfg, {
     samples: args.samples,
     seed: stimulusSeed(cfg.seed, args['stimulus-seed']),
     stallPermille: args.stalls ? 300 : 0,
     wave: args.wave,
-    weights: args.weights ? readWeightsFile(args.weights, cfg) : undefined,
+    weights: network ? network.weights : args.weights ? readWeightsFile(args.weights, cfg) : undefined,
   });
   if (args.json) process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
   else {
