@@ -125,6 +125,13 @@ describe('npx taxonn', () => {
       const vr = JSON.parse(v.stdout);
       expect(vr.equivalent).toBe(true);
       expect(vr.config.pes).toBe(4);
+      // generate builds the network's accelerator and writes its bank images beside the Verilog.
+      const rtl = path.join(dir, 'rtl');
+      const g = taxonn('generate', '--weights', net, '--out', rtl);
+      expect(g.code, g.stderr).toBe(0);
+      const manifest = JSON.parse(fs.readFileSync(path.join(rtl, 'manifest.json'), 'utf8'));
+      expect(manifest.config).toEqual(report.config);
+      expect(fs.readFileSync(path.join(rtl, 'wbank3.hex'), 'utf8')).toBe(fs.readFileSync(path.join(mem, 'wbank3.hex'), 'utf8'));
       // Training on from the saved weights: one more epoch starts at the saved test error's network.
       const again = taxonn('train', '--dataset', 'iris', '--epochs', '1', '--weights', net, '--json');
       expect(again.code, again.stderr).toBe(0);

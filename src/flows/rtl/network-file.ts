@@ -3,14 +3,15 @@
  * trained network as JSON with the configuration it was trained with and each weight layer's
  * codes; `verify`, `train` (and anything else that takes --weights) read it back, checked: the
  * configuration is validated, every layer's shape must match it and every code must fit its
- * weight format. `train --save-mem DIR` writes the weight banks' contents as $readmemh images.
+ * weight format. `train --save-mem DIR` (and `generate --weights F`) write the weight banks'
+ * contents as $readmemh images.
  */
 import fs from 'node:fs';
-import path from 'node:path';
 import { ConfigError, deriveSizes, parseConfig, type Config } from '../../config/index.js';
 import { readJsonFile } from '../../config/json-error.js';
 import { GoldenAccelerator } from '../../model/accelerator.js';
 import { writeFileAtomic } from '../../util/atomic-write.js';
+import { writeOutputFolder } from './generate.js';
 import { WeightsFileError } from './weights-file.js';
 
 export const NETWORK_FORMAT = 'taxonn-network';
@@ -167,13 +168,7 @@ export function bankImages(cfg: Config, codes: ArrayLike<number>): { file: strin
   return banks.map((b, q) => ({ file: `wbank${q}.hex`, text: `${b.map(hex).join('\n')}\n` }));
 }
 
-/** Writes the bank images into `dir` (created if needed; each file complete or absent); the paths written. */
+/** Writes the bank images into `dir` (all of them or none: writeOutputFolder); the paths written. */
 export function writeBankImages(dir: string, cfg: Config, codes: ArrayLike<number>): string[] {
-  const images = bankImages(cfg, codes);
-  fs.mkdirSync(dir, { recursive: true });
-  return images.map(({ file, text }) => {
-    const p = path.join(dir, file);
-    writeFileAtomic(p, text);
-    return p;
-  });
+  return writeOutputFolder(dir, bankImages(cfg, codes));
 }
