@@ -158,6 +158,8 @@ export interface TrainProgress {
   readonly total: number;
   /** Training samples per second so far in this epoch. */
   readonly samplesPerSecond: number;
+  /** The epoch's training loss so far (mean over its samples done). */
+  readonly loss: number;
 }
 
 export interface TrainOptions {
@@ -265,7 +267,7 @@ export async function trainNetwork(opts: TrainOptions): Promise<TrainResult> {
         firstMismatch = await engine.train(order, from, to, stats, epoch);
         if (firstMismatch) break;
         const secs = (performance.now() - t0) / 1000;
-        opts.onProgress?.({ epoch, epochs: opts.epochs, done: to, total: nTrain, samplesPerSecond: secs > 0 ? to / secs : 0 });
+        opts.onProgress?.({ epoch, epochs: opts.epochs, done: to, total: nTrain, samplesPerSecond: secs > 0 ? to / secs : 0, loss: stats.loss / to });
       }
       const secs = (performance.now() - t0) / 1000;
       trainSeconds += secs;

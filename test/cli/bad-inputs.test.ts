@@ -148,6 +148,26 @@ const cases: Case[] = [
     args: ['train', '--dataset', 'iris', '--epochs', '1', '--engine', 'float', '--save-weights', path.join(tmp, 'f.json')],
     says: /--save-weights and --save-mem need --engine golden or rtl/,
   },
+  {
+    name: 'train --compare without --plot',
+    args: ['train', '--dataset', 'iris', '--compare', 'float'],
+    says: /--compare draws into the plot: give --plot F\.svg too/,
+  },
+  {
+    name: 'train --compare float with the float engine',
+    args: ['train', '--dataset', 'iris', '--engine', 'float', '--plot', path.join(tmp, 'p.svg'), '--compare', 'float'],
+    says: /would compare a run with itself/,
+  },
+  {
+    name: 'train --plot into a missing folder',
+    args: ['train', '--dataset', 'iris', '--plot', path.join(tmp, 'no-such-dir', 'p.svg')],
+    says: /--plot .*p\.svg: the folder .*no-such-dir does not exist/,
+  },
+  {
+    name: 'train --compare with an unknown engine',
+    args: ['train', '--dataset', 'iris', '--plot', path.join(tmp, 'q.svg'), '--compare', 'gpu'],
+    says: /--compare must be one of float, got "gpu"/,
+  },
   // Malformed data files (a synthetic Fashion-MNIST folder with one bad file each)
   {
     name: 'a truncated IDX file',

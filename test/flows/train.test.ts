@@ -105,6 +105,16 @@ describe('training Iris', () => {
     expect((await trainNetwork({ dataset: iris, engine: 'float', config: cfg, epochs: 1, limit: 4 })).weights).toBeUndefined();
   });
 
+  it('train --plot writes the loss and test error per epoch, with the float32 reference when compared', () => {
+    const svg = path.join(tmp, 'iris.svg');
+    const r = runTaxonn(['train', '--dataset', 'iris', '--epochs', '3', '--plot', svg, '--compare', 'float', '--json']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(JSON.parse(r.stdout).engine).toBe('golden'); // stdout stays one JSON document
+    const text = fs.readFileSync(svg, 'utf8');
+    expect(text.match(/data-series="golden \(fixed point\)"/g)).toHaveLength(2);
+    expect(text.match(/data-series="float32 reference"/g)).toHaveLength(2);
+  });
+
   it('--limit trains on a prefix of the training set and tests on all of it', async () => {
     const r = await trainOnDataset({ dataset: iris, engine: 'float', config: resolveTrainConfig('iris'), epochs: 1, limit: 12 });
     expect([r.trainSamples, r.testSamples]).toEqual([12, 50]);

@@ -20,6 +20,8 @@ import {
 } from '../../flows/train.js';
 import { DATASET_NAMES, type DatasetName } from '../../model/datasets/index.js';
 import { readNetworkFile, writeBankImages, writeNetworkFile, type SavedNetwork } from '../../flows/rtl/network-file.js';
+import { trainingPlotSvg } from '../../flows/train-plot.js';
+import { writeFileAtomic } from '../../util/atomic-write.js';
 import { addConfigOptions, configBesideNetwork, configOverridesFromArgs, flagOrigin, orList, type ConfigArgs } from '../config-options.js';
 import { oneOf, positiveInt } from '../coerce.js';
 import { int, pct } from '../text.js';
@@ -33,6 +35,8 @@ export interface TrainArgs extends ConfigArgs {
   weights?: string;
   'save-weights'?: string;
   'save-mem'?: string;
+  plot?: string;
+  compare?: 'float';
   json: boolean;
 }
 
@@ -63,6 +67,12 @@ export function trainOptions<T>(y: Argv<T>): Argv<T & TrainArgs> {
       describe: 'start from a network saved by --save-weights (its configuration comes with it; flags beside it must agree)',
     })
     .option('save-weights', { type: 'string', describe: 'write the trained network to this JSON file (docs/TRAINING.md; golden and rtl engines)' })
+    .option('plot', { type: 'string', describe: 'write the training loss and test error per epoch to this SVG file' })
+    .option('compare', {
+      type: 'string',
+      describe: 'with --plot: also train the float32 reference (same configuration, weights and order) and draw it dashed: float',
+      coerce: oneOf('compare', ['float'] as const),
+    })
     .option('save-mem', { type: 'string', describe: "write the trained weight banks' contents to this folder as $readmemh images (wbank<q>.hex)" })
     .option('json', { type: 'boolean', default: false, describe: 'print one JSON document on stdout' })
     .example('$0 train --dataset iris', '200 epochs on the golden model (4-16-3, lr 2^-5)')
@@ -105,7 +115,7 @@ function progressBar(stream: NodeJS.WriteStream): { update(p: TrainProgress): vo
       const filled = Math.round((width * p.done) / Math.max(1, p.total));
       stream.write(
         `\r\x1b[K[${'='.repeat(filled)}${' '.repeat(width - filled)}] epoch ${p.epoch}/${p.epochs} ${int(p.done)}/${int(p.total)} ` +
-          `(${int(p.samplesPerSecond)} samples/s)`,
+          `(${int(p.samplesPerSecond)} samples/s, loss ${p.loss.toFixed(4)})`,
       );
       shown = true;
     },
@@ -124,29 +134,21 @@ export async function runTrainCommand(args: TrainArgs): Promise<void> {
     start && args.weights
       ? configBesideNetwork(args, start.config, args.weights)
       : resolveTrainConfig(dataset, { file, overrides: configOverridesFromArgs(args), overrideOrigin: flagOrigin(args) });
-  if ((args['save-weights'] !== undefined || args['save-mem'] !== undefined) && args.engine === 'float') {
-    throw new TrainUsageError(
-      "train: --save-weights and --save-mem need --engine golden or rtl (the float32 reference's weights are not the accelerator's codes)",
-    );
-  }
+  checkOutputs(args);
   const epochs = args.epochs ?? TRAIN_DEFAULTS[dataset].epochs;
   const out = (line: string) => process.stdout.write(`${line}\n`);
   const bar = !args.json && process.stderr.isTTY ? progressBar(process.stderr) : undefined;
-  // Where the results go is checked before a long run, not after it.
-  for (const flag of ['save-weights', 'save-mem'] as const) {
-    const target = args[flag];
-    const parent = target === undefined ? undefined : path.dirname(path.resolve(target));
-    if (parent !== undefined && !fs.statSync(parent, { throwIfNoEntry: false })?.isDirectory())
-      throw new TrainUsageError(`train: --${flag} ${target}: the folder ${parent} does not exist`);
-  }
-  const { report, weights } = await trainNetwork({
+  const run = {
     dataset,
-    engine: args.engine,
     config: cfg,
     epochs,
     ...(args.limit !== undefined ? { limit: args.limit } : {}),
     ...(args['data-dir'] !== undefined ? { dataDir: args['data-dir'] } : {}),
     ...(start ? { weights: start.weights } : {}),
+  };
+  const { report, weights } = await trainNetwork({
+    ...run,
+    engine: args.engine,
     onStart: (info) => {
       if (!args.json) out(describeRun(cfg, { ...info, engine: args.engine }));
     },
@@ -158,6 +160,13 @@ export async function runTrainCommand(args: TrainArgs): Promise<void> {
   });
   bar?.clear();
   const saved = saveNetwork(args, cfg, report, weights);
+  if (args.plot !== undefined) {
+    // The comparison run: the float32 reference from the same start, its progress on the same bar.
+    const compared = args.compare ? (await trainNetwork({ ...run, engine: args.compare, onProgress: (p) => bar?.update(p) })).report : undefined;
+    bar?.clear();
+    writeFileAtomic(args.plot, trainingPlotSvg([{ report }, ...(compared ? [{ report: compared, compare: true }] : [])]));
+    saved.push(`plotted loss and test error per epoch to ${args.plot}${compared ? ' (float32 reference dashed)' : ''}`);
+  }
   if (args.json) {
     process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
   } else {
@@ -183,6 +192,23 @@ export async function runTrainCommand(args: TrainArgs): Promise<void> {
   }
   for (const line of saved) if (!args.json) out(line);
   if (report.engine === 'rtl' && !report.equivalent) process.exitCode = 1;
+}
+
+/** Flag combinations that cannot work, and output folders that do not exist: checked before a long run, not after it. */
+function checkOutputs(args: TrainArgs): void {
+  if ((args['save-weights'] !== undefined || args['save-mem'] !== undefined) && args.engine === 'float') {
+    throw new TrainUsageError(
+      "train: --save-weights and --save-mem need --engine golden or rtl (the float32 reference's weights are not the accelerator's codes)",
+    );
+  }
+  if (args.compare !== undefined && args.plot === undefined) throw new TrainUsageError('train: --compare draws into the plot: give --plot F.svg too');
+  if (args.compare === args.engine) throw new TrainUsageError(`train: --compare ${args.compare} with --engine ${args.engine} would compare a run with itself`);
+  for (const flag of ['save-weights', 'save-mem', 'plot'] as const) {
+    const target = args[flag];
+    const parent = target === undefined ? undefined : path.dirname(path.resolve(target));
+    if (parent !== undefined && !fs.statSync(parent, { throwIfNoEntry: false })?.isDirectory())
+      throw new TrainUsageError(`train: --${flag} ${target}: the folder ${parent} does not exist`);
+  }
 }
 
 /** --save-weights and --save-mem: the trained network (not after an RTL mismatch: the RTL's weights are then not the golden model's); what was written. */
