@@ -32,7 +32,7 @@ async function run(job: Job, cacheDir: string): Promise<RunResult> {
   });
   const result: RunResult = {
     key: job.key,
-    dataset: r.dataset,
+    dataset: spec.dataset,
     engine: r.engine,
     seed: r.seed,
     epochs: r.epochs,

@@ -57,6 +57,16 @@ export const TRAIN_DEFAULTS: Readonly<Record<DatasetName, DatasetDefaults>> = Ob
   iris: { layers: [4, 16, 3], epochs: 200, lrShift: 5, weightFracBelowBits: 2 },
 });
 
+/** The defaults of a user's own data set: one hidden layer (16 units up to 64 features, else 64), 20 epochs, lr 2^-6, weight.frac = bits − 2. */
+export function userDataDefaults(data: { readonly features: number; readonly classes: number }): DatasetDefaults {
+  return { layers: [data.features, data.features <= 64 ? 16 : 64, data.classes], epochs: 20, lrShift: 6, weightFracBelowBits: 2 };
+}
+
+/** Whose defaults a run takes: a built-in data set's (TRAIN_DEFAULTS) or a user's data set's. */
+export type DefaultsOf = DatasetName | { readonly name: string; readonly defaults: DatasetDefaults };
+
+const defaultsOf = (d: DefaultsOf): { name: string; defaults: DatasetDefaults } => (typeof d === 'string' ? { name: d, defaults: TRAIN_DEFAULTS[d] } : d);
+
 /** Mixed into the configuration's seed for the epoch shuffles. */
 export const SHUFFLE_SALT = 0x5eed;
 
@@ -84,12 +94,12 @@ export interface TrainConfigOptions {
  * (TRAIN_DEFAULTS), then the file, then the overrides — only values actually given count, so an
  * explicit `--lr-shift` or a file's `layers` win over the data set's. Validated (ConfigError).
  */
-export function resolveTrainConfig(dataset: DatasetName, opts: TrainConfigOptions = {}): Config {
+export function resolveTrainConfig(dataset: DefaultsOf, opts: TrainConfigOptions = {}): Config {
   const { file, overrides = {} } = opts;
   const fromFile = file === undefined ? {} : readConfigFile(file);
   if (fromFile === null || typeof fromFile !== 'object' || Array.isArray(fromFile)) return resolveConfig({ file }); // the validator's error, naming the file
   const given = deepMerge(fromFile, overrides) as Record<string, unknown>;
-  const d = TRAIN_DEFAULTS[dataset];
+  const { name, defaults: d } = defaultsOf(dataset);
   const fromDataset: Record<string, unknown> = { layers: [...d.layers], lrShift: d.lrShift };
   if (d.weightFracBelowBits !== undefined && !hasPath(given, ['weight', 'frac'])) {
     const variant = (VARIANTS as readonly unknown[]).includes(given.variant) ? (given.variant as Variant) : DEFAULT_CONFIG.variant;
@@ -101,7 +111,7 @@ export function resolveTrainConfig(dataset: DatasetName, opts: TrainConfigOption
     overrideOrigin: (path) => {
       if (hasPath(overrides, path)) return opts.overrideOrigin?.(path) ?? 'from the overrides';
       if (file !== undefined && hasPath(fromFile, path)) return `in ${file}`;
-      return `the ${dataset} default`;
+      return `the ${name} default`;
     },
   });
 }
@@ -123,7 +133,8 @@ export interface EpochReport {
 }
 
 export interface TrainReport {
-  readonly dataset: DatasetName;
+  /** The data set's name (a user's data: its file name). */
+  readonly dataset: string;
   readonly engine: Engine;
   /** Epochs completed. */
   readonly epochs: number;
@@ -174,7 +185,7 @@ export interface TrainOptions {
   /** Samples per RTL run call (default RTL_CHUNK). */
   chunk?: number;
   /** Called once the data is loaded and the engine is ready, before the first sample. */
-  onStart?: (info: { readonly dataset: DatasetName; readonly trainSamples: number; readonly testSamples: number }) => void;
+  onStart?: (info: { readonly dataset: string; readonly trainSamples: number; readonly testSamples: number }) => void;
   onProgress?: (p: TrainProgress) => void;
   onEpoch?: (e: EpochReport) => void;
   /** Negative control for tests (rtl): the golden model runs this configuration instead. */

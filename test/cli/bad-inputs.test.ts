@@ -48,6 +48,8 @@ interface Case {
   /** What the one line must say. */
   readonly says: RegExp;
   readonly env?: NodeJS.ProcessEnv;
+  /** A file the command was asked to write, which must not exist afterwards. */
+  readonly writes?: string;
 }
 
 const out = () => path.join(tmp, `out-${Math.random().toString(36).slice(2)}`);
@@ -168,6 +170,28 @@ const cases: Case[] = [
     args: ['train', '--dataset', 'iris', '--plot', path.join(tmp, 'q.svg'), '--compare', 'gpu'],
     says: /--compare must be one of float, got "gpu"/,
   },
+  // A user's own data (train --dataset PATH)
+  {
+    name: 'own data with a ragged row',
+    args: ['train', '--dataset', file('ragged.csv', 'a,b,label\n1,2,0\n3,4\n'), '--save-weights', path.join(tmp, 'ragged.json')],
+    says: /ragged\.csv: line 3: 2 columns, the header has 3$/,
+    writes: path.join(tmp, 'ragged.json'),
+  },
+  {
+    name: 'own data that does not fit the layers given',
+    args: ['train', '--dataset', file('two.csv', 'a,b,label\n1,2,0\n3,4,1\n2,2,1\n'), '--layers', '4,8,2'],
+    says: /layers 4,8,2 do not fit two\.csv: the network needs 2 inputs and 2 outputs, it has 4 and 2/,
+  },
+  {
+    name: '--test with a built-in data set',
+    args: ['train', '--dataset', 'iris', '--test', file('t.csv', 'a\n')],
+    says: /--test is for your own data; iris has its own/,
+  },
+  {
+    name: '--data-dir with own data',
+    args: ['train', '--dataset', file('dd.csv', 'a,label\n1,0\n2,1\n'), '--data-dir', tmp],
+    says: /--data-dir is for the built-in data sets/,
+  },
   // Malformed data files (a synthetic Fashion-MNIST folder with one bad file each)
   {
     name: 'a truncated IDX file',
@@ -253,6 +277,7 @@ describe('bad inputs', () => {
       expect(lines[0]).toMatch(c.says);
       expect(r.stderr).not.toMatch(/\bat .*\.(ts|js):\d+/);
       expect(fs.existsSync(dir)).toBe(false);
+      if (c.writes) expect(fs.existsSync(c.writes)).toBe(false);
     });
   }
 });

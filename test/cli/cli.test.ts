@@ -145,6 +145,32 @@ describe('npx taxonn', () => {
     }
   });
 
+  it("trains a user's own CSV data set in the RTL, saves it, and the saved network verifies bit-exact", () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'taxonn-own-'));
+    try {
+      // Three blobs in three features, 20 samples each.
+      const rows = Array.from({ length: 60 }, (_, i) => {
+        const k = i % 3;
+        const f = [0, 1, 2].map((d) => (d === k ? 4 : 0) + ((i * (d + 3)) % 7) / 7);
+        return `${f.join(',')},${k}`;
+      });
+      const csv = path.join(dir, 'blobs.csv');
+      fs.writeFileSync(csv, `f0,f1,f2,class\n${rows.join('\n')}\n`);
+      const net = path.join(dir, 'blobs.json');
+      const t = taxonn('train', '--dataset', csv, '--engine', 'rtl', '--epochs', '3', '--pes', '4', '--save-weights', net, '--json');
+      expect(t.code, t.stderr).toBe(0);
+      const r = JSON.parse(t.stdout);
+      expect([r.dataset, r.equivalent, r.trainSamples, r.testSamples]).toEqual(['blobs.csv', true, 48, 12]);
+      expect(r.config.layers).toEqual([3, 16, 3]); // the defaults for a small data set of its own
+      expect(r.testError).toBeLessThan(0.34);
+      const v = taxonn('verify', '--weights', net, '--samples', '10', '--json');
+      expect(v.code, v.stderr).toBe(0);
+      expect(JSON.parse(v.stdout).equivalent).toBe(true);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('rounds the numbers of its human output', () => {
     const r = taxonn('verify', '--layers', '5,4,3', '--pes', '2', '--samples', '3');
     expect(r.code).toBe(0);

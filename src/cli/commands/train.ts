@@ -13,12 +13,14 @@ import {
   TrainUsageError,
   resolveTrainConfig,
   trainNetwork,
+  userDataDefaults,
+  type DefaultsOf,
   type Engine,
   type EpochReport,
   type TrainProgress,
   type TrainReport,
 } from '../../flows/train.js';
-import { DATASET_NAMES, type DatasetName } from '../../model/datasets/index.js';
+import { DATASET_NAMES, SCALINGS, isDatasetName, loadUserDataset, type Dataset, type DatasetName, type Scaling } from '../../model/datasets/index.js';
 import { readNetworkFile, writeBankImages, writeNetworkFile, type SavedNetwork } from '../../flows/rtl/network-file.js';
 import { trainingPlotSvg } from '../../flows/train-plot.js';
 import { writeFileAtomic } from '../../util/atomic-write.js';
@@ -27,7 +29,10 @@ import { oneOf, positiveInt } from '../coerce.js';
 import { int, pct } from '../text.js';
 
 export interface TrainArgs extends ConfigArgs {
-  dataset: DatasetName;
+  /** A built-in data set's name, or a user's data (a CSV file, or a pair of IDX or .npy files). */
+  dataset: string;
+  test?: string;
+  scale?: Scaling;
   engine: Engine;
   epochs?: number;
   limit?: number;
@@ -43,7 +48,17 @@ export interface TrainArgs extends ConfigArgs {
 export function trainOptions<T>(y: Argv<T>): Argv<T & TrainArgs> {
   return addConfigOptions(y)
     .describe('seed', 'LFSR seed, 1..65535, decimal or 0x hex (default 0xACE1); also seeds the initial weights and the epoch shuffles')
-    .option('dataset', { type: 'string', demandOption: true, describe: `data set: ${orList(DATASET_NAMES)}`, coerce: oneOf('dataset', DATASET_NAMES) })
+    .option('dataset', {
+      type: 'string',
+      demandOption: true,
+      describe: `data set: ${orList(DATASET_NAMES)}, or your own: a CSV file (header row, numeric features, integer label last) or a pair IMAGES,LABELS of IDX or X.npy,Y.npy files`,
+    })
+    .option('test', { type: 'string', describe: 'your own data: the test split (same kind of file); default: a fixed seeded 20 % of --dataset' })
+    .option('scale', {
+      type: 'string',
+      describe: `your own data: features to [0, 1] with the training split's ${orList(SCALINGS)} (minmax per feature, the default; max: by the largest |value|; none: as they are)`,
+      coerce: oneOf('scale', SCALINGS),
+    })
     .option('engine', {
       type: 'string',
       default: 'golden',
@@ -127,15 +142,15 @@ function progressBar(stream: NodeJS.WriteStream): { update(p: TrainProgress): vo
 }
 
 export async function runTrainCommand(args: TrainArgs): Promise<void> {
-  const dataset = args.dataset;
+  const { dataset, defaults } = datasetOf(args);
   const file = Array.isArray(args.config) ? args.config[args.config.length - 1] : args.config;
   const start: SavedNetwork | undefined = args.weights !== undefined ? readNetworkFile(args.weights) : undefined;
   const cfg =
     start && args.weights
       ? configBesideNetwork(args, start.config, args.weights)
-      : resolveTrainConfig(dataset, { file, overrides: configOverridesFromArgs(args), overrideOrigin: flagOrigin(args) });
+      : resolveTrainConfig(defaults, { file, overrides: configOverridesFromArgs(args), overrideOrigin: flagOrigin(args) });
   checkOutputs(args);
-  const epochs = args.epochs ?? TRAIN_DEFAULTS[dataset].epochs;
+  const epochs = args.epochs ?? (typeof defaults === 'string' ? TRAIN_DEFAULTS[defaults] : defaults.defaults).epochs;
   const out = (line: string) => process.stdout.write(`${line}\n`);
   const bar = !args.json && process.stderr.isTTY ? progressBar(process.stderr) : undefined;
   const run = {
@@ -192,6 +207,24 @@ export async function runTrainCommand(args: TrainArgs): Promise<void> {
   }
   for (const line of saved) if (!args.json) out(line);
   if (report.engine === 'rtl' && !report.equivalent) process.exitCode = 1;
+}
+
+/** A built-in data set by name (loaded by the flow), or a user's data, loaded here (its defaults depend on its shape). */
+function datasetOf(args: TrainArgs): { dataset: DatasetName | Dataset; defaults: DefaultsOf } {
+  const name = args.dataset;
+  if (isDatasetName(name)) {
+    for (const flag of ['test', 'scale'] as const) {
+      if (args[flag] !== undefined) throw new TrainUsageError(`train: --${flag} is for your own data; ${name} has its own test split and scaling`);
+    }
+    return { dataset: name, defaults: name };
+  }
+  if (!/[.,/]/.test(name))
+    throw new TrainUsageError(
+      `train: unknown data set ${JSON.stringify(name)}: ${orList(DATASET_NAMES)}, or a file of your own (a .csv file, or a pair of IDX or .npy files)`,
+    );
+  if (args['data-dir'] !== undefined) throw new TrainUsageError(`train: --data-dir is for the built-in data sets (${orList(DATASET_NAMES)}), not ${name}`);
+  const data = loadUserDataset(name, { ...(args.test !== undefined ? { test: args.test } : {}), ...(args.scale ? { scale: args.scale } : {}) });
+  return { dataset: data, defaults: { name: data.name, defaults: userDataDefaults(data) } };
 }
 
 /** Flag combinations that cannot work, and output folders that do not exist: checked before a long run, not after it. */

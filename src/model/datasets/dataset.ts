@@ -15,7 +15,8 @@ export interface DatasetSplit {
 }
 
 export interface Dataset {
-  readonly name: DatasetName;
+  /** A built-in data set's name, or the file name of a user's data (user.ts). */
+  readonly name: string;
   /** Inputs per sample (N_0 of the network). */
   readonly features: number;
   /** Number of classes (N_L of the network). */

@@ -21,6 +21,7 @@ export {
 export { loadMnist, defaultMnistDir } from './mnist.js';
 export { loadFashionMnist, readIdxImages, readIdxLabels, FASHION_MNIST_DIR, FASHION_CLASSES } from './fashion-mnist.js';
 export { loadIris, defaultIrisDir, IRIS_CLASSES, IRIS_SPLIT_SEED } from './iris.js';
+export { loadUserDataset, SCALINGS, USER_SPLIT_SEED, USER_TEST_FRACTION, type Scaling, type UserDataOptions } from './user.js';
 
 export function isDatasetName(name: unknown): name is DatasetName {
   return typeof name === 'string' && (DATASET_NAMES as readonly string[]).includes(name);
