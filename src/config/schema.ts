@@ -236,11 +236,22 @@ export const configSchema = z
       }
     }
     if (!bad('inputsPerBeat', 'act')) {
-      if (v.inputsPerBeat * v.act.bits > LIMITS.maxBeatBits) {
+      const beat = v.inputsPerBeat * v.act.bits;
+      // A training sample's header beat holds the train bit and the label (docs/ARCHITECTURE.md §6).
+      const classes = v.layers.at(-1) ?? 1;
+      const labelBits = Math.max(1, Math.ceil(Math.log2(classes)));
+      const lo = v.variant === 'inference' || bad('layers') ? 1 : Math.ceil((labelBits + 1) / v.act.bits);
+      if (beat > LIMITS.maxBeatBits) {
         const hi = Math.floor(LIMITS.maxBeatBits / v.act.bits);
         fail(
           'inputsPerBeat',
-          `must be an integer in 1..${hi} (inputsPerBeat × act.bits ≤ ${LIMITS.maxBeatBits} bits per s_sample beat, act.bits = ${v.act.bits})`,
+          `must be an integer in ${lo}..${hi} (inputsPerBeat × act.bits ≤ ${LIMITS.maxBeatBits} bits per s_sample beat, act.bits = ${v.act.bits})`,
+        );
+      } else if (v.inputsPerBeat < lo) {
+        fail(
+          'inputsPerBeat',
+          `must be at least ${lo}: the s_sample header beat holds the train bit and a ${labelBits}-bit label for ${classes} classes, ` +
+            `${labelBits + 1} bits, and inputsPerBeat × act.bits = ${beat} (act.bits = ${v.act.bits})`,
         );
       }
     }

@@ -96,6 +96,7 @@ describe('accepted edge values', () => {
     ['seed 65535', { seed: 65535 }],
     ['K · act.bits = 1024', { inputsPerBeat: 64, act: { bits: 16, frac: 6 }, accBits: 40 }],
     ['K = 1', { inputsPerBeat: 1 }],
+    ['K = 1 with a narrow act for an inference network of many classes', { variant: 'inference', layers: [4, 200], act: { bits: 2, frac: 1 }, inputsPerBeat: 1, accBits: 40 }],
   ])('%s', (_, input) => {
     expect(() => parseConfig(input)).not.toThrow();
   });
@@ -162,6 +163,11 @@ describe('rejections name the field, the allowed range and the value', () => {
       'K · act.bits > 1024',
       { inputsPerBeat: 64, act: { bits: 17, frac: 6 }, accBits: 40 },
       'config: inputsPerBeat must be an integer in 1..60 (inputsPerBeat × act.bits ≤ 1024 bits per s_sample beat, act.bits = 17), got 64',
+    ],
+    [
+      'a header beat too narrow for the label (found by npm run fuzz)',
+      { layers: [1, 9], weight: { bits: 4, frac: 0 }, act: { bits: 4, frac: 0 }, error: { bits: 4, frac: 0 }, lrShift: 0, accBits: 48, inputsPerBeat: 1 },
+      'config: inputsPerBeat must be at least 2: the s_sample header beat holds the train bit and a 4-bit label for 9 classes, 5 bits, and inputsPerBeat × act.bits = 4 (act.bits = 4), got 1',
     ],
     [
       'unknown key',
