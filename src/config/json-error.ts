@@ -9,6 +9,7 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import type * as JsoncParser from 'jsonc-parser';
+import { whyUnreadable } from '../util/why-unreadable.js';
 
 /**
  * jsonc-parser, loaded on the first malformed file only: every command imports src/config, and
@@ -34,7 +35,7 @@ export function readJsonFile(file: string, fail: (problem: JsonFileProblem) => E
   try {
     text = readFileSync(file, 'utf8');
   } catch (e) {
-    throw fail({ kind: 'unreadable', why: readFailure(e) });
+    throw fail({ kind: 'unreadable', why: whyUnreadable(e) });
   }
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
   try {
@@ -44,15 +45,6 @@ export function readJsonFile(file: string, fail: (problem: JsonFileProblem) => E
     if (!at) throw fail({ kind: 'invalid', why: (e as Error).message.split('\n')[0] ?? '' });
     throw fail({ kind: 'invalid', why: `${at.reason} at line ${at.line}, column ${at.column}`, pos: at.pos });
   }
-}
-
-/** Why a file could not be read, in a few words. */
-function readFailure(e: unknown): string {
-  const code = (e as NodeJS.ErrnoException).code;
-  if (code === 'ENOENT') return 'no such file';
-  if (code === 'EISDIR') return 'it is a directory';
-  if (code === 'EACCES') return 'permission denied';
-  return (e as Error).message.split('\n')[0] ?? String(e);
 }
 
 export interface JsonErrorAt {

@@ -96,7 +96,10 @@ describe('accepted edge values', () => {
     ['seed 65535', { seed: 65535 }],
     ['K · act.bits = 1024', { inputsPerBeat: 64, act: { bits: 16, frac: 6 }, accBits: 40 }],
     ['K = 1', { inputsPerBeat: 1 }],
-    ['K = 1 with a narrow act for an inference network of many classes', { variant: 'inference', layers: [4, 200], act: { bits: 2, frac: 1 }, inputsPerBeat: 1, accBits: 40 }],
+    [
+      'K = 1 with a narrow act for an inference network of many classes',
+      { variant: 'inference', layers: [4, 200], act: { bits: 2, frac: 1 }, inputsPerBeat: 1, accBits: 40 },
+    ],
   ])('%s', (_, input) => {
     expect(() => parseConfig(input)).not.toThrow();
   });

@@ -6,6 +6,7 @@
 import fs from 'node:fs';
 import type { Config } from '../../config/index.js';
 import { GoldenAccelerator } from '../../model/accelerator.js';
+import { whyUnreadable } from '../../util/why-unreadable.js';
 
 /** A weight file that cannot be used (bad input: exit 2). */
 export class WeightsFileError extends Error {
@@ -17,8 +18,7 @@ export function readWeightsFile(file: string, cfg: Config): Int32Array {
   try {
     text = fs.readFileSync(file, 'utf8');
   } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    throw new WeightsFileError(`weights: cannot read ${file}: ${code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a folder' : code}`);
+    throw new WeightsFileError(`weights: cannot read ${file}: ${whyUnreadable(e)}`);
   }
   let values: unknown[];
   if (text.trimStart().startsWith('[')) {

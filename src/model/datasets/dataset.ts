@@ -4,6 +4,7 @@
  * described in docs/TRAINING.md; index.ts dispatches by name.
  */
 import { readFileSync } from 'node:fs';
+import { whyUnreadable } from '../../util/why-unreadable.js';
 
 export const DATASET_NAMES = ['mnist', 'fashion-mnist', 'iris'] as const;
 export type DatasetName = (typeof DATASET_NAMES)[number];
@@ -51,16 +52,7 @@ export function readBytes(name: DatasetName, file: string): Uint8Array {
   try {
     return readFileSync(file);
   } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    const why =
-      code === 'ENOENT'
-        ? 'cannot read: no such file'
-        : code === 'EISDIR'
-          ? 'cannot read: it is a directory'
-          : code === 'EACCES'
-            ? 'cannot read: permission denied'
-            : `cannot read: ${(e as Error).message.split('\n')[0]}`;
-    throw datasetError(name, file, why);
+    throw datasetError(name, file, `cannot read: ${whyUnreadable(e)}`);
   }
 }
 

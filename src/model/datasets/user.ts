@@ -13,6 +13,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { gunzipSync } from 'node:zlib';
+import { whyUnreadable } from '../../util/why-unreadable.js';
 import { Rng } from '../rng.js';
 import { DatasetError, type Dataset, type DatasetSplit } from './dataset.js';
 
@@ -232,9 +233,7 @@ function readBytes(file: string): Uint8Array {
   try {
     return readFileSync(file);
   } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a directory' : code === 'EACCES' ? 'permission denied' : code;
-    return fail(file, `cannot read: ${why}`);
+    return fail(file, `cannot read: ${whyUnreadable(e)}`);
   }
 }
 
