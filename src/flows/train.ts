@@ -65,7 +65,9 @@ export function userDataDefaults(data: { readonly features: number; readonly cla
 /** Whose defaults a run takes: a built-in data set's (TRAIN_DEFAULTS) or a user's data set's. */
 export type DefaultsOf = DatasetName | { readonly name: string; readonly defaults: DatasetDefaults };
 
-const defaultsOf = (d: DefaultsOf): { name: string; defaults: DatasetDefaults } => (typeof d === 'string' ? { name: d, defaults: TRAIN_DEFAULTS[d] } : d);
+/** The name and defaults of a DefaultsOf. */
+export const defaultsOf = (d: DefaultsOf): { readonly name: string; readonly defaults: DatasetDefaults } =>
+  typeof d === 'string' ? { name: d, defaults: TRAIN_DEFAULTS[d] } : d;
 
 /** Mixed into the configuration's seed for the epoch shuffles. */
 export const SHUFFLE_SALT = 0x5eed;

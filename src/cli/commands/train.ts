@@ -9,8 +9,8 @@ import type { Argv, CommandModule } from 'yargs';
 import type { Config } from '../../config/index.js';
 import {
   ENGINES,
-  TRAIN_DEFAULTS,
   TrainUsageError,
+  defaultsOf,
   resolveTrainConfig,
   trainNetwork,
   userDataDefaults,
@@ -142,6 +142,7 @@ function progressBar(stream: NodeJS.WriteStream): { update(p: TrainProgress): vo
 }
 
 export async function runTrainCommand(args: TrainArgs): Promise<void> {
+  checkOutputs(args);
   const { dataset, defaults } = datasetOf(args);
   const file = Array.isArray(args.config) ? args.config[args.config.length - 1] : args.config;
   const start: SavedNetwork | undefined = args.weights !== undefined ? readNetworkFile(args.weights) : undefined;
@@ -149,8 +150,7 @@ export async function runTrainCommand(args: TrainArgs): Promise<void> {
     start && args.weights
       ? configBesideNetwork(args, start.config, args.weights)
       : resolveTrainConfig(defaults, { file, overrides: configOverridesFromArgs(args), overrideOrigin: flagOrigin(args) });
-  checkOutputs(args);
-  const epochs = args.epochs ?? (typeof defaults === 'string' ? TRAIN_DEFAULTS[defaults] : defaults.defaults).epochs;
+  const epochs = args.epochs ?? defaultsOf(defaults).defaults.epochs;
   const out = (line: string) => process.stdout.write(`${line}\n`);
   const bar = !args.json && process.stderr.isTTY ? progressBar(process.stderr) : undefined;
   const run = {
