@@ -183,7 +183,10 @@ describe('npx taxonn train', () => {
 
   it('bad input: one line on stderr, exit code 2', async () => {
     const cases: [string[], RegExp][] = [
-      [['--dataset', 'cifar'], /^taxonn: train: unknown data set "cifar": mnist, fashion-mnist or iris, or a file of your own \(a \.csv file, or a pair of IDX or \.npy files\)$/],
+      [
+        ['--dataset', 'cifar'],
+        /^taxonn: train: unknown data set "cifar": mnist, fashion-mnist or iris, or a file of your own \(a \.csv file, or a pair of IDX or \.npy files\)$/,
+      ],
       [['--dataset', 'iris', '--engine', 'gpu'], /^taxonn: --engine must be one of rtl, golden, float, got "gpu"$/],
       [['--dataset', 'iris', '--epochs', '-1'], /^taxonn: --epochs must be a positive integer, got -1$/],
       [['--dataset', 'iris', '--limit', '0'], /^taxonn: --limit must be a positive integer, got 0$/],
