@@ -12,13 +12,12 @@ import { constantOf, layerConstants } from './tables.js';
 
 /** Port widths that depend on the plan. */
 function widths(plan: Plan) {
-  const { bits, sizes, P, K } = plan;
+  const { bits, sizes, K } = plan;
   return {
     header: sizes.labelBits + 1,
     laneCount: Math.max(bits.neuron, bits.lanes),
     inputAddr: clog2(plan.inputBufferDepth),
     inLane: clog2(K),
-    lanes: P,
   };
 }
 
@@ -39,8 +38,12 @@ export interface ControllerStatus<S = Expr> {
   readonly drainWillBeFree: S;
   /** Training variants: the backward pass's δ pipeline. */
   readonly deltas?: { readonly valid: S; readonly write: S };
-  /** skipZeroErrors: bit q is set when error bank q's read data is non-zero. */
-  readonly errorLanesNonZero?: S;
+  /**
+   * skipZeroErrors: the group's errors (in the error banks' read registers) are zero on every lane
+   * that holds a neuron. One bit computed beside the banks: a per-lane vector across the boundary
+   * cost the Verilated model 5 % more instructions per cycle (BENCHMARKS.md).
+   */
+  readonly groupErrorsZero?: S;
   /** skipZeroInputs: the pair receiver beside the controller and the pair in the input buffer's read register. */
   readonly receiver?: {
     readonly pending: S;
@@ -239,7 +242,7 @@ function statusPorts<S>(plan: Plan, input: PortFn<S>): ControllerStatus<S> {
     drainBusy: bit('drain_busy'),
     drainWillBeFree: bit('drain_will_be_free'),
     ...(trains ? { deltas: { valid: bit('delta_valid'), write: bit('delta_write') } } : {}),
-    ...(skipZeroErrors ? { errorLanesNonZero: input('error_lanes_nonzero', w.lanes) } : {}),
+    ...(skipZeroErrors ? { groupErrorsZero: input('group_errors_zero', 1) } : {}),
     ...(sparseInputs
       ? {
           receiver: {

@@ -51,7 +51,7 @@ export function controllerModule(plan: Plan): Module {
       ...receiveStates(c, plan, u, rxWord),
       ...forwardStates(c, u, steps),
       ...(training ? backwardStates(c, plan, u, training) : {}),
-      ...(training ? updateStates(c, plan, u, steps, training, groupErrorsZero(c, u)) : {}),
+      ...(training ? updateStates(c, plan, u, steps, training, io.status.groupErrorsZero) : {}),
       emit: () => c.when(io.status.resultReady, () => fsm.goto('idle')),
     });
   });
@@ -89,17 +89,6 @@ function exportState(c: Module, u: ControlledUnits): void {
   if (phases.backward) c.assign(phases.backward, is('bwd_init', 'bwd', 'bwd_wait'));
   if (phases.update) c.assign(phases.update, is('upd_init', 'upd_err', 'upd', 'upd_wait'));
   c.assign(phases.emit, fsm.is('emit'));
-}
-
-/**
- * skipZeroErrors (§11): the group's errors (held by the error banks' read registers through the
- * group) are zero on every lane that holds a neuron.
- */
-function groupErrorsZero(c: Module, u: ControlledUnits): Expr | undefined {
-  const nonZero = u.io.status.errorLanesNonZero;
-  if (!nonZero) return undefined;
-  const lanes = Array.from({ length: nonZero.width }, (_, q) => u.seq.laneCount.gt(q).and(nonZero.bit(q)));
-  return c.wire('group_errors_zero', lanes.reduce((a, b) => a.or(b)).not());
 }
 
 /** Every cycle without an issue: no issue, no reads; the input buffer's read address follows the sequencer. */

@@ -17,7 +17,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { Config } from '../../src/config/index.js';
-import { Bool, UInt, buildModule, cat, lit, mux, stableJson, type Expr, type Module, type Signal } from '../../src/hdl/index.js';
+import { Bool, UInt, buildModule, lit, mux, stableJson, type Expr, type Module, type Signal } from '../../src/hdl/index.js';
 import { backward, type Deltas } from './backward.js';
 import { banks as buildBanks, type Banks } from './banks.js';
 import { controllerModule } from './controller.js';
@@ -72,7 +72,7 @@ export function accelerator(cfg: Config): Module {
     hostHandshakes(m, ctl, host, drained.bestIndex);
     bufferReads(m, ctl.reads, banks);
     weightReads(m, ctl.phases, banks, pipe, ctl.info.addr, weightPort);
-    controllerStatus(m, plan, ctl.status, {
+    controllerStatus(m, plan, ctl.status, ctl.info.laneCount, {
       host,
       banks,
       weightPort,
@@ -114,6 +114,7 @@ function controllerStatus(
   m: Module,
   plan: Plan,
   status: ControllerStatus<Signal>,
+  laneCount: Expr,
   at: {
     readonly host: HostPorts;
     readonly banks: Banks;
@@ -141,11 +142,10 @@ function controllerStatus(
     m.assign(status.deltas.valid, deltas.valid);
     m.assign(status.deltas.write, deltas.write);
   }
-  if (status.errorLanesNonZero && banks.errors) {
-    // Bit q: error bank q's read data is non-zero.
-    const lanes = banks.errors.rdata.map((e) => e.orR()).reverse();
-    const [only] = lanes;
-    m.assign(status.errorLanesNonZero, lanes.length === 1 && only ? only : cat(...lanes));
+  if (status.groupErrorsZero && banks.errors) {
+    // skipZeroErrors (§11): no lane that holds one of the group's neurons has a non-zero error.
+    const nonZero = banks.errors.rdata.map((e, q) => laneCount.gt(q).and(e.orR()));
+    m.assign(status.groupErrorsZero, nonZero.reduce((a, b) => a.or(b)).not());
   }
   const rx = status.receiver;
   const pair = banks.input.pair;
