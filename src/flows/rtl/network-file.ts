@@ -74,7 +74,7 @@ export function writeNetworkFile(file: string, cfg: Config, codes: ArrayLike<num
 }
 
 /** The value is a network document (a JSON object naming the format), not a plain list of codes. */
-export function looksLikeNetwork(value: unknown): boolean {
+function looksLikeNetwork(value: unknown): boolean {
   return value !== null && typeof value === 'object' && !Array.isArray(value) && 'format' in value;
 }
 
