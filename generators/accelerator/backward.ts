@@ -11,6 +11,7 @@ import { adderTree } from './adder-tree.js';
 import type { Banks } from './banks.js';
 import type { Stage1, Stage2 } from './pipeline.js';
 import type { Plan } from './plan.js';
+import { perLayerConstant, perLayerUnit } from './per-layer.js';
 import { delayLine } from './tables.js';
 
 /** The backward pass's writes of δ into the error banks of the layer below. */
@@ -40,8 +41,21 @@ export function backward(m: Module, plan: Plan, s1: TrainingStage1, s2: Training
   // Column metadata rides along the pipeline: first/last group, the column's lane/group, its mask.
   const maskHold = m.reg('col_mask_hold', Bool);
   const act = banks.act.rdata;
-  const one = 1 << cfg.act.frac;
-  const actMask = cfg.hidden === 'relu' ? act.orR() : act.orR().and(act.lt(one));
+  // Hard-sigmoid's derivative is 0 at 1.0, in the format of the column's activation (the layer's inputs).
+  const actMask =
+    cfg.hidden === 'relu'
+      ? act.orR()
+      : act.orR().and(
+          act.lt(
+            perLayerConstant(
+              m,
+              's1_act_one_mask',
+              s1.layer,
+              plan.arith.map((a) => 2 ** a.act.frac),
+              plan.formats.act.bits,
+            ),
+          ),
+        );
   const s1Mask = m.wire('s1_mask', mux(s1.first, actMask, maskHold));
   m.when(s1.valid, () => maskHold.set(s1Mask));
   const s2Mask = m.flop('s2_mask', s1Mask);
@@ -54,6 +68,7 @@ export function backward(m: Module, plan: Plan, s1: TrainingStage1, s2: Training
   const bMask = delayLine(m, 'bwd_mask', s2Mask, T);
   const bLane = delayLine(m, 'bwd_lane', s2ColLane, T);
   const bGroup = delayLine(m, 'bwd_grp', s2ColGroup, T);
+  const bLayer = s2.layer ? delayLine(m, 'bwd_layer', s2.layer, T) : undefined;
   const sum = m.reg('bwd_sum', SInt(cfg.accBits));
   const term = treeSum.resize(cfg.accBits);
   m.when(bValid, () => sum.set(mux(bFirst, term, sum.add(term).truncate(cfg.accBits))));
@@ -61,13 +76,18 @@ export function backward(m: Module, plan: Plan, s1: TrainingStage1, s2: Training
   const mask = m.flop('delta_mask', bMask);
   const lane = m.flop('delta_lane', bLane);
   const group = m.flop('delta_grp', bGroup);
-  // Hard-sigmoid's derivative is 1/4: two more fraction bits.
-  const derivativeShift = cfg.hidden === 'hardsigmoid' ? 2 : 0;
-  const deltaUnit = m.instance(
+  const deltaLayer = bLayer ? m.flop('delta_layer', bLayer) : undefined;
+  // Each layer's sums (Wf + Ef fraction bits, + 2 for hard-sigmoid's derivative 1/4) to the error format of the layer below.
+  const deltaQ = perLayerUnit(
+    m,
     'delta_unit',
-    requant({ accBits: cfg.accBits, accFrac: cfg.weight.frac + cfg.error.frac + derivativeShift, out: plan.formats.error, rounding: 'nearest' }),
+    deltaLayer,
+    plan.arith.map((a) => (a.lowerError ? { accFrac: a.backwardFrac, out: { ...a.lowerError, signed: true } } : undefined)),
+    (p) => requant({ accBits: cfg.accBits, accFrac: p.accFrac, out: p.out, rounding: 'nearest' }),
     { acc: sum },
+    'q',
+    { accFrac: plan.arith[0]?.backwardFrac ?? 0, out: { ...plan.formats.error } },
   );
-  const delta = m.wire('delta', mux(mask, deltaUnit.out('q'), lit(0, SInt(cfg.error.bits))));
+  const delta = m.wire('delta', mux(mask, deltaQ, lit(0, SInt(plan.formats.error.bits))));
   return { valid: bValid, write, lane, group, delta };
 }

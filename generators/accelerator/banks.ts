@@ -55,15 +55,15 @@ export interface Banks {
 
 /** The banks and their wires; `sampleData` is the input buffer's write data unless inputs are sparse. */
 export function banks(m: Module, plan: Plan, sampleData: Signal): Banks {
-  const { P, sizes, bits, cfg } = plan;
-  const W = SInt(cfg.weight.bits);
-  const E = SInt(cfg.error.bits);
-  const A = UInt(cfg.act.bits);
+  const { P, sizes, bits } = plan;
+  const W = SInt(plan.formats.weight.bits);
+  const E = SInt(plan.formats.error.bits);
+  const A = UInt(plan.formats.act.bits);
   const sparse = plan.sparseInputs;
-  const pairBits = bits.inputIndex + cfg.act.bits;
+  const pairBits = bits.inputIndex + plan.formats.act.bits;
   const weightRam = ram1r1w('weight', sizes.weightDepth, W);
   const errorRam = plan.trains ? ram1r1w('error', sizes.errorDepth, E) : undefined;
-  const inputRam = ram1r1w('input', plan.inputBufferDepth, UInt(sparse ? pairBits : plan.K * cfg.act.bits));
+  const inputRam = ram1r1w('input', plan.inputBufferDepth, UInt(sparse ? pairBits : plan.K * plan.formats.act.bits));
   const actRam = sizes.actDepth > 0 ? ram1r1w('act', sizes.actDepth, A) : undefined;
 
   const wRAddr = m.wire('wbank_raddr', UInt(bits.weightAddr));
@@ -110,8 +110,8 @@ export function banks(m: Module, plan: Plan, sampleData: Signal): Banks {
   if (sparse) {
     // The pair the next layer-1 issue uses (prefetched: the buffer's read register holds it).
     pair = { value: m.wire('pair_value', A), index: m.wire('pair_index', UInt(bits.inputIndex)) };
-    m.assign(pair.value, inRData.slice(cfg.act.bits - 1, 0));
-    m.assign(pair.index, inRData.slice(pairBits - 1, cfg.act.bits));
+    m.assign(pair.value, inRData.slice(plan.formats.act.bits - 1, 0));
+    m.assign(pair.index, inRData.slice(pairBits - 1, plan.formats.act.bits));
   }
   const input = pair ? { ...inPorts, rdata: inRData, pair } : { ...inPorts, rdata: inRData };
 

@@ -99,6 +99,8 @@ export interface IssueInfo<S> {
 
 /** The current layer's constants and the sample's header, as the drain reads them. */
 export interface LayerInfo<S> {
+  /** The layer register, when the datapath's arithmetic differs between layers (per-layer formats). */
+  readonly index?: S;
   readonly isFirst: S;
   readonly isOutput: S;
   readonly rowLen: S;
@@ -116,6 +118,7 @@ export interface LayerInfo<S> {
  * report_power on what is left.
  */
 export interface LayerPorts<S> {
+  readonly index?: S;
   readonly isFirst: S;
   readonly isOutput: S;
   readonly rowLen?: S;
@@ -180,6 +183,7 @@ function outputPorts<S>(plan: Plan, output: PortFn<S>): ControllerOutputs<S> {
       ...(trains ? { colLane: output('issue_col_lane', bits.lane), colGroup: output('issue_col_group', bits.errorAddr) } : {}),
     },
     layer: {
+      ...(plan.perLayerArithmetic ? { index: output('layer_index', bits.layer) } : {}),
       isFirst: flag('first_layer'),
       isOutput: flag('output_layer'),
       ...(varies.rowLen ? { rowLen: output('row_len', bits.weightAddr + 1) } : {}),
@@ -287,6 +291,7 @@ export function layerInfo(ports: LayerPorts<Expr>, plan: Plan): LayerInfo<Expr> 
   const value = (port: Expr | undefined, values: readonly number[], width: number): Expr => port ?? lit(constantOf(values) ?? 0, UInt(width));
   const t = ports.training;
   return {
+    ...(ports.index ? { index: ports.index } : {}),
     isFirst: ports.isFirst,
     isOutput: ports.isOutput,
     rowLen: value(ports.rowLen, k.rowLen, bits.weightAddr + 1),

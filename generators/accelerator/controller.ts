@@ -70,6 +70,7 @@ function exportState(c: Module, u: ControlledUnits): void {
     c.assign(info.colLane, seq.training.colLane);
     c.assign(info.colGroup, seq.training.colGroup);
   }
+  if (layer.index) c.assign(layer.index, tables.layer);
   c.assign(layer.isFirst, tables.isFirst);
   c.assign(layer.isOutput, tables.isOutput);
   if (layer.rowLen) c.assign(layer.rowLen, tables.rowLen);

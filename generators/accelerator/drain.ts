@@ -13,6 +13,7 @@ import type { Banks } from './banks.js';
 import { forwardLast, type Pipeline } from './pipeline.js';
 import type { Plan } from './plan.js';
 import type { LayerInfo } from './controller-ports.js';
+import { perLayerUnit } from './per-layer.js';
 
 export interface DrainState {
   readonly busy: Signal;
@@ -76,10 +77,18 @@ export function drain(
     });
   });
   const z = regs[0] ?? lit(0, SInt(cfg.accBits));
-  const actUnit = m.instance(
+  const at0 = plan.arith[0];
+  if (!at0) throw new RangeError('generator bug: no weight layer');
+  // Each hidden layer's sums (Wf + Af fraction bits) to its output format (the next layer's act).
+  const actOut = perLayerUnit(
+    m,
     'act_unit',
-    activation({ zBits: cfg.accBits, zFrac: cfg.weight.frac + cfg.act.frac, act: plan.formats.act, hidden: cfg.hidden, rounding: 'nearest' }),
+    layer.index,
+    plan.arith.map((a) => (a.outAct ? { zFrac: a.zFrac, act: { ...a.outAct, signed: false } } : undefined)),
+    (p) => activation({ zBits: cfg.accBits, zFrac: p.zFrac, act: p.act, hidden: cfg.hidden, rounding: 'nearest' }),
     { z },
+    'a',
+    { zFrac: at0.zFrac, act: { ...at0.act, signed: false } },
   );
   const best = m.reg('best_z', SInt(cfg.accBits));
   const bestIndex = m.reg('best_index', UInt(sizes.labelBits), { init: 0 });
@@ -107,16 +116,19 @@ export function drain(
   // Activation buffer writes (hidden layers).
   m.assign(banks.act.we, state.busy.and(layer.isOutput.not()));
   m.assign(banks.act.waddr, layer.outActBase.add(state.neuron).truncate(bits.actAddr));
-  m.assign(banks.act.wdata, actUnit.out('a'));
+  m.assign(banks.act.wdata, actOut);
   const sample = layer.training;
   if (deltas && tr && banks.errors && sample) {
     // The output error e = requant(z − target), target 1.0 at the label, written to the error banks.
     const isLabel = m.wire('drain_is_label', state.neuron.eq(sample.label));
-    const one = lit(1n << BigInt(cfg.weight.frac + cfg.act.frac), SInt(cfg.accBits));
+    // Only the output layer writes output errors: its formats are constants.
+    const out = plan.arith[plan.L - 1];
+    if (!out) throw new RangeError('generator bug: no output layer');
+    const one = lit(1n << BigInt(out.zFrac), SInt(cfg.accBits));
     const target = mux(isLabel, one, lit(0, SInt(cfg.accBits)));
     const errUnit = m.instance(
       'error_unit',
-      requant({ accBits: cfg.accBits + 1, accFrac: cfg.weight.frac + cfg.act.frac, out: plan.formats.error, rounding: 'nearest' }),
+      requant({ accBits: cfg.accBits + 1, accFrac: out.zFrac, out: { ...out.error, signed: true }, rounding: 'nearest' }),
       { acc: z.sub(target) },
     );
     const e = banks.errors;

@@ -13,9 +13,9 @@ export const RESULT_BITS = 16;
 export const CTRL_READBACK = 0;
 
 const streams = (plan: Plan) => ({
-  weights: Stream(SInt(plan.cfg.weight.bits), { last: true, names: 'axi' }),
+  weights: Stream(SInt(plan.formats.weight.bits), { last: true, names: 'axi' }),
   ctrl: Stream(UInt(8), { names: 'axi' }),
-  sample: Stream(UInt(plan.K * plan.cfg.act.bits), { last: true, names: 'axi' }),
+  sample: Stream(UInt(plan.K * plan.formats.act.bits), { last: true, names: 'axi' }),
   result: Stream(UInt(RESULT_BITS), { last: true, names: 'axi' }),
 });
 

@@ -4,11 +4,12 @@
  * selected there), stage 2 the cycle after that (the PEs' products are registered). Each stage
  * carries the flags and the metadata the later units need.
  */
-import { UInt, lit, mux, type Expr, type Module, type Signal } from '../../src/hdl/index.js';
+import { UInt, mux, type Expr, type Module, type Signal } from '../../src/hdl/index.js';
 import { PE_OP } from '../blocks/pe.js';
 import type { Banks } from './banks.js';
 import type { Plan } from './plan.js';
 import type { ControllerOutputs, IssueInfo } from './controller-ports.js';
+import { perLayerConstant } from './per-layer.js';
 
 /** What the controller drives for an issue (all default to "no issue"); `op` is forward, backward or gradient (training variants). */
 export type IssueFlags = ControllerOutputs<Expr>['issue'];
@@ -17,6 +18,8 @@ interface StageFlags {
   readonly valid: Signal;
   readonly last: Signal;
   readonly laneCount: Signal;
+  /** The issuing layer (per-layer arithmetic only: it selects the layer's constants and units). */
+  readonly layer?: Signal;
 }
 
 export interface Stage1 extends StageFlags {
@@ -52,10 +55,13 @@ export interface Pipeline {
   readonly actOperand: Signal;
 }
 
-/** The controller's issue (`issue`, its flags, `info` its metadata) through stage 1 and stage 2. */
-export function pipeline(m: Module, plan: Plan, issue: IssueFlags, info: IssueInfo<Expr>, banks: Banks): Pipeline {
-  const { cfg, K } = plan;
-  const A = UInt(cfg.act.bits);
+/**
+ * The controller's issue (`issue`, its flags, `info` its metadata) through stage 1 and stage 2;
+ * `layerIndex` (per-layer arithmetic) is the controller's layer register, carried along.
+ */
+export function pipeline(m: Module, plan: Plan, issue: IssueFlags, info: IssueInfo<Expr>, banks: Banks, layerIndex?: Expr): Pipeline {
+  const { K } = plan;
+  const A = UInt(plan.formats.act.bits);
   const tr = info.colLane && info.colGroup ? { colLane: info.colLane, colGroup: info.colGroup } : undefined;
   const valid = m.flop('s1_valid', issue.issue, { init: 0 });
   const first = m.flop('s1_first', issue.first);
@@ -66,6 +72,7 @@ export function pipeline(m: Module, plan: Plan, issue: IssueFlags, info: IssueIn
   const s1Op = issue.op ? m.flop('s1_op', issue.op) : undefined;
   const s1Addr = tr ? m.flop('s1_waddr', info.addr) : undefined;
   const laneCount = m.flop('s1_lane_count', info.laneCount);
+  const s1Layer = layerIndex ? m.flop('s1_layer', layerIndex) : undefined;
   const errorAddrBits = plan.bits.errorAddr;
   const s1Group = tr ? m.flop('s1_grp', info.group.zext(Math.max(plan.bits.group, errorAddrBits)).truncate(errorAddrBits)) : undefined;
   const s1Col = tr
@@ -82,7 +89,7 @@ export function pipeline(m: Module, plan: Plan, issue: IssueFlags, info: IssueIn
   else {
     inValue = m.wire('in_lane_value', A);
     const word = banks.input.rdata;
-    const laneOf = (t: number) => word.slice((t + 1) * cfg.act.bits - 1, t * cfg.act.bits);
+    const laneOf = (t: number) => word.slice((t + 1) * plan.formats.act.bits - 1, t * plan.formats.act.bits);
     if (K === 1) m.assign(inValue, word);
     else if (inLane) {
       const v = inValue;
@@ -92,7 +99,14 @@ export function pipeline(m: Module, plan: Plan, issue: IssueFlags, info: IssueIn
       });
     }
   }
-  const one = lit(1 << cfg.act.frac, A);
+  // The bias input 1.0 in the format of the layer's inputs.
+  const one = perLayerConstant(
+    m,
+    's1_act_one',
+    s1Layer,
+    plan.arith.map((a) => 2 ** a.act.frac),
+    plan.formats.act.bits,
+  );
   const actOperand = m.wire('act_operand', mux(bias, one, mux(fromInput, inValue, banks.act.rdata)));
 
   const s2Valid = m.flop('s2_valid', valid, { init: 0 });
@@ -101,10 +115,11 @@ export function pipeline(m: Module, plan: Plan, issue: IssueFlags, info: IssueIn
   const s2First = tr ? m.flop('s2_first', first) : undefined;
   const s2Addr = s1Addr ? m.flop('s2_waddr', s1Addr) : undefined;
   const s2LaneCount = m.flop('s2_lane_count', laneCount);
+  const s2Layer = s1Layer ? m.flop('s2_layer', s1Layer) : undefined;
   const s2Group = s1Group ? m.flop('s2_grp', s1Group) : undefined;
 
-  const s1: Stage1 = { valid, first, last, bias, fromInput, laneCount };
-  const s2: Stage2 = { valid: s2Valid, last: s2Last, laneCount: s2LaneCount };
+  const s1: Stage1 = { valid, first, last, bias, fromInput, laneCount, ...(s1Layer ? { layer: s1Layer } : {}) };
+  const s2: Stage2 = { valid: s2Valid, last: s2Last, laneCount: s2LaneCount, ...(s2Layer ? { layer: s2Layer } : {}) };
   if (!(s1Op && s2Op && s1Addr && s2Addr && s1Group && s2Group && s1Col && s2First)) return { issue, s1, s2, actOperand };
   const s2IsUpdate = m.wire('s2_is_update', s2Valid.and(s2Op.eq(PE_OP.gradient)));
   // The update reads its weight one cycle after the issue (the PE's gradient needs no weight),

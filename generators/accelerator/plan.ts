@@ -5,7 +5,15 @@
  * widths of the PEs and the tree, and the widths of the controller's counters. The golden model
  * (src/model) derives its own geometry on purpose: it checks the RTL, so it shares no code with it.
  */
-import { deriveSizes, fixedFormats, type Config, type DerivedSizes } from '../../src/config/index.js';
+import {
+  deriveSizes,
+  fixedFormats,
+  hasPerLayerArithmetic,
+  layerArithmetic,
+  type Config,
+  type DerivedSizes,
+  type LayerArithmetic,
+} from '../../src/config/index.js';
 import { clog2, type FixedFormat } from '../../src/hdl/index.js';
 import { peWidths, type PeParams } from '../blocks/pe.js';
 import { dedicatedWidths } from '../blocks/pe-dedicated.js';
@@ -43,7 +51,15 @@ export interface Plan {
   readonly P: number;
   readonly L: number;
   readonly K: number;
+  /** Layer 1's formats: their bits are the storage widths of every layer (only frac may differ per layer). */
   readonly formats: { readonly weight: FixedFormat; readonly act: FixedFormat; readonly error: FixedFormat };
+  /** Each weight layer's formats and shifts (docs/ARCHITECTURE.md §1). */
+  readonly arith: readonly LayerArithmetic[];
+  /**
+   * The formats or learning rates differ between layers: the controller exports its layer
+   * register and the datapath selects each layer's constants and requantisers by it.
+   */
+  readonly perLayerArithmetic: boolean;
   /** The variant has training hardware (taxonn, dedicated); the inference variant has none. */
   readonly trains: boolean;
   /** The dedicated baseline: one multiplier array per SGD element and a learning-rate multiplier. */
@@ -85,6 +101,8 @@ export function plan(cfg: Config): Plan {
     L: sizes.L,
     K: cfg.inputsPerBeat,
     formats,
+    arith: layerArithmetic(cfg),
+    perLayerArithmetic: hasPerLayerArithmetic(cfg),
     trains,
     dedicated,
     sparseInputs,

@@ -31,8 +31,8 @@ export interface PairReceiver {
 
 /** `take`: the controller takes the received sample (high for a cycle); the receiver swaps halves. */
 export function pairReceiver(m: Module, plan: Plan, sample: HostPorts['sample'], inbuf: BankPorts, take: Expr): PairReceiver {
-  const { K, cfg, sizes, bits } = plan;
-  const Ab = cfg.act.bits;
+  const { K, sizes, bits } = plan;
+  const Ab = plan.formats.act.bits;
   const N0 = plan.inputs;
   const bw = bitsFor(sizes.inputDepth * K);
   const lastBase = (sizes.inputDepth - 1) * K;

@@ -58,13 +58,13 @@ export function accelerator(cfg: Config): Module {
     const weightPort = buildWeightPort(m, plan, host, ctl, banks.weights.rdata, receiver?.pending);
     const layer = layerInfo(ctl.layer, plan);
     const drainRegs = drainState(m, plan, layer);
-    const pipe = pipeline(m, plan, ctl.issue, ctl.info, banks);
+    const pipe = pipeline(m, plan, ctl.issue, ctl.info, banks, ctl.layer.index);
     const pes = peArray(m, plan, pipe, banks);
     const { s1, s2 } = pipe;
     let deltas: Deltas | undefined;
     if (pes.training && s1.training && s2.training) {
       const isUpdate = s2.training.isUpdate;
-      const next = updateUnits(m, plan, isUpdate, pes.training.gradients, banks, host);
+      const next = updateUnits(m, plan, isUpdate, pes.training.gradients, banks, host, s2.layer);
       weightWrites(m, ctl.phases.load, host, weightPort.load, banks, { next, isUpdate, laneOn: pes.training.laneOn });
       deltas = backward(m, plan, { ...s1, training: s1.training }, { ...s2, training: s2.training }, pes.training.backwardTerms, banks);
     } else weightWrites(m, ctl.phases.load, host, weightPort.load, banks);

@@ -5,7 +5,7 @@
  * the update.
  */
 import { DEDICATED_LR_FRAC } from '../../src/config/defaults.js';
-import { lfsrStride } from '../../src/config/index.js';
+import { entryOf, lfsrStride, type PerLayer } from '../../src/config/index.js';
 import { UInt, lit, mux, type Expr, type Module } from '../../src/hdl/index.js';
 import { LFSR_MASK } from '../blocks/lfsr.js';
 import { update } from '../blocks/update.js';
@@ -14,10 +14,12 @@ import type { HostPorts } from './host.js';
 import type { Plan } from './plan.js';
 import { at } from './tables.js';
 import type { WeightPort } from './weight-port.js';
+import { distinctIndex, perLayerConstant } from './per-layer.js';
 
 /** The value the host drives on the dedicated variant's `learning_rate` input: η = 2^-k in Q0.16. */
-export function learningRateCode(lrShift: number): number {
-  return 2 ** (DEDICATED_LR_FRAC - lrShift);
+export function learningRateCode(lrShift: PerLayer<number>): number {
+  // The configuration gives the dedicated variant one learning rate for every layer.
+  return 2 ** (DEDICATED_LR_FRAC - entryOf(lrShift, 0));
 }
 
 /** The seed of lane p's LFSR: seq[p · lfsrStride(P)] with seq[0] = seed (§2). */
@@ -32,22 +34,30 @@ export function laneSeeds(seed: number, P: number): number[] {
   return seeds;
 }
 
-/** The update units at stage 2 (`isUpdate`: a gradient is there); returns each lane's updated weight. */
-export function updateUnits(m: Module, plan: Plan, isUpdate: Expr, gradients: readonly Expr[], banks: Banks, host: HostPorts): Expr[] {
-  const { cfg, sizes } = plan;
+/**
+ * The update units at stage 2 (`isUpdate`: a gradient is there); returns each lane's updated
+ * weight. With per-layer shifts each unit rounds by every distinct shift and `layer` (stage 2's
+ * layer index) selects one.
+ */
+export function updateUnits(m: Module, plan: Plan, isUpdate: Expr, gradients: readonly Expr[], banks: Banks, host: HostPorts, layer?: Expr): Expr[] {
+  const { cfg } = plan;
+  // The dedicated multiplier's product δ·a·lr has DEDICATED_LR_FRAC more fraction bits.
+  const shifts = plan.arith.map((a) => (plan.dedicated ? a.updateShift - a.lrShift + DEDICATED_LR_FRAC : a.updateShift));
+  const { distinct, index } = distinctIndex(shifts);
   const unit = update({
     weight: plan.formats.weight,
     gradBits: plan.gradientBits,
-    // The dedicated multiplier's product δ·a·lr has DEDICATED_LR_FRAC more fraction bits.
-    shift: plan.dedicated ? sizes.updateShift - cfg.lrShift + DEDICATED_LR_FRAC : sizes.updateShift,
+    shift: distinct.length === 1 ? (distinct[0] ?? 0) : distinct,
     rounding: cfg.rounding,
     ...(plan.dedicated ? { lrBits: DEDICATED_LR_FRAC } : {}),
   });
   const seeds = laneSeeds(cfg.seed, plan.P);
   const lr: Record<string, Expr> = host.learningRate ? { lr: host.learningRate } : {};
+  const sel: Record<string, Expr> =
+    distinct.length > 1 ? { shift_sel: perLayerConstant(m, 's2_shift_sel', layer, index, Math.max(1, Math.ceil(Math.log2(distinct.length)))) } : {};
   // The weight read at stage 1 arrives with its product at stage 2.
   return banks.weights.rdata.map((w, q) =>
-    m.instance(`upd${q}`, unit, { w, grad: at(gradients, q), en: isUpdate, seed: lit(at(seeds, q), UInt(16)), ...lr }).out('w_next'),
+    m.instance(`upd${q}`, unit, { w, grad: at(gradients, q), en: isUpdate, seed: lit(at(seeds, q), UInt(16)), ...lr, ...sel }).out('w_next'),
   );
 }
 

@@ -10,7 +10,7 @@ import { update, type UpdateParams } from './update.js';
 export interface DefaultBlockParams {
   pe: PeParams;
   requant: RequantParams;
-  update: UpdateParams;
+  update: UpdateParams & { readonly shift: number };
   activation: ActivationParams;
   /** The LFSR seed (an input of the update unit and the LFSR). */
   lfsrSeed: number;

@@ -11,7 +11,7 @@
  * is Ef + Af − Wf + lrBits. With lr = 2^(lrBits−k) the result equals the shifter's for truncation
  * and round-to-nearest; stochastic rounding draws the random bits from the top of the LFSR state.
  */
-import { Bool, SInt, UInt, buildModule, roundShift, type FixedFormat, type Module, type Rounding } from '../../src/hdl/index.js';
+import { Bool, SInt, UInt, buildModule, clog2, mux, roundShift, type Expr, type FixedFormat, type Module, type Rounding } from '../../src/hdl/index.js';
 import { formatTag } from '../naming.js';
 import { LFSR_WIDTH, lfsr } from './lfsr.js';
 
@@ -19,17 +19,22 @@ export interface UpdateParams {
   weight: FixedFormat;
   /** Width of the signed product δ·a that comes from the PE multiplier. */
   gradBits: number;
-  /** S = Ef + Af + k − Wf: the total right shift (≥ 0). */
-  shift: number;
+  /**
+   * S = Ef + Af + k − Wf: the total right shift (≥ 0). A list (per-layer formats or learning
+   * rates): the unit rounds by each and its `shift_sel` input picks one (index into the list).
+   */
+  shift: number | readonly number[];
   rounding: Rounding;
   /** Width of a programmable learning-rate input `lr` (Q0.lrBits) and its multiplier; none: η = 2^-k by shifting. */
   lrBits?: number;
 }
 
 export function update(p: UpdateParams): Module {
-  if (!Number.isInteger(p.shift) || p.shift < 0) throw new RangeError(`update shift must be an integer ≥ 0, got ${p.shift}`);
-  const name = `update_w${formatTag(p.weight)}_g${p.gradBits}${p.lrBits ? `_lr${p.lrBits}` : ''}_sh${p.shift}_${p.rounding}`;
-  const rng = p.rounding === 'stochastic' && p.shift > 0 ? lfsr() : undefined;
+  const shifts = typeof p.shift === 'number' ? [p.shift] : [...p.shift];
+  for (const s of shifts) if (!Number.isInteger(s) || s < 0) throw new RangeError(`update shift must be an integer ≥ 0, got ${s}`);
+  if (shifts.length === 0) throw new RangeError('update: an empty list of shifts');
+  const name = `update_w${formatTag(p.weight)}_g${p.gradBits}${p.lrBits ? `_lr${p.lrBits}` : ''}_sh${shifts.join('_')}_${p.rounding}`;
+  const rng = p.rounding === 'stochastic' && shifts.some((s) => s > 0) ? lfsr() : undefined;
   return buildModule(name, { ...p }, (m) => {
     const w = m.input('w', SInt(p.weight.bits));
     const grad = m.input('grad', SInt(p.gradBits));
@@ -41,7 +46,10 @@ export function update(p: UpdateParams): Module {
     const scaled = p.lrBits ? m.wire('scaled', grad.mul(m.input('lr', UInt(p.lrBits)).toSInt())) : grad;
     // Not a named wire: as one expression, w_next is evaluated only where it is written (a
     // simulator computes every named wire on every cycle, and the update is idle most of them).
-    const delta = roundShift(scaled, p.shift, p.rounding, rand);
+    const sel = shifts.length > 1 ? m.input('shift_sel', UInt(clog2(shifts.length))) : undefined;
+    // The last shift is the default; sel = i picks shift i (a chain of muxes, one per other shift).
+    const rounded = shifts.map((s) => roundShift(scaled, s, p.rounding, rand));
+    const delta = rounded.reduceRight<Expr | undefined>((rest, r, i) => (rest && sel ? mux(sel.eq(i), r, rest) : r), undefined) ?? scaled;
     m.assign(wNext, w.sub(delta).saturate(SInt(p.weight.bits)));
   });
 }

@@ -53,7 +53,10 @@ function boolFlag(flag: string, raw: unknown): boolean {
   throw flagError(flag, 'must be true or false', v);
 }
 
-function formatFlag(field: 'weight' | 'act' | 'error', raw: unknown): Record<string, unknown> {
+/** `bits:frac`, or per layer `bits:frac,bits:frac,…` (one per weight layer). */
+function formatFlag(field: 'weight' | 'act' | 'error', raw: unknown): Record<string, unknown> | Record<string, unknown>[] {
+  const v = last(raw);
+  if (typeof v === 'string' && v.includes(',')) return v.split(',').map((part) => formatFlag(field, part) as Record<string, unknown>);
   const out: Record<string, unknown> = {};
   const bitsRule = FIELD_RULES.bits;
   for (const v of Array.isArray(raw) ? raw : [raw]) {
@@ -86,8 +89,12 @@ function flagValue(field: keyof Config, f: ConfigField, raw: unknown): unknown {
     case 'layers':
       return layersFlag(f.flag, raw);
     case 'int':
-    case 'hexInt':
+    case 'hexInt': {
+      // lrShift per layer: k1,k2,…
+      const v = last(raw);
+      if (field === 'lrShift' && typeof v === 'string' && v.includes(',')) return v.split(',').map((x) => intFlag(f.flag, x, f.rule ?? ''));
       return intFlag(f.flag, raw, f.rule ?? '', f.kind === 'hexInt');
+    }
     case 'format':
       return formatFlag(field as 'weight' | 'act' | 'error', raw);
     case 'bool':

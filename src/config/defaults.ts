@@ -5,10 +5,13 @@
  * Every field is described in docs/CONFIG.md.
  */
 import type { FixedFormat } from '../hdl/index.js';
-import type { Config } from './schema.js';
+import type { Config, Format } from './schema.js';
+
+/** A configuration whose formats and learning rate are one value for every layer (as every default is). */
+export type UniformConfig = Config & { readonly weight: Format; readonly act: Format; readonly error: Format; readonly lrShift: number };
 
 /** The configuration every field defaults to (frozen, deeply). */
-export const DEFAULT_CONFIG: Config = deepFreeze({
+export const DEFAULT_CONFIG: UniformConfig = deepFreeze({
   variant: 'taxonn',
   /** 784-64-10: MNIST-sized, one hidden layer. */
   layers: [784, 64, 10],
@@ -44,12 +47,12 @@ export const DEDICATED_LR_FRAC = 16;
  * formats), round-to-nearest updates (no LFSRs), and the
  * accumulator the 784-64-10 network needs (minAccBits 42) plus two bits of headroom.
  */
-export function variantDefaults(variant: Config['variant']): Partial<Config> {
+export function variantDefaults(variant: Config['variant']): Partial<UniformConfig> {
   if (variant !== 'dedicated') return {};
   return DEDICATED_DEFAULTS;
 }
 
-const DEDICATED_DEFAULTS: Partial<Config> = deepFreeze({
+const DEDICATED_DEFAULTS: Partial<UniformConfig> = deepFreeze({
   weight: { bits: 16, frac: 15 },
   act: { bits: 16, frac: 12 },
   error: { bits: 16, frac: 14 },
@@ -58,7 +61,7 @@ const DEDICATED_DEFAULTS: Partial<Config> = deepFreeze({
 });
 
 /** DEFAULT_CONFIG with a variant's own defaults over it. */
-export function defaultsFor(variant: Config['variant']): Config {
+export function defaultsFor(variant: Config['variant']): UniformConfig {
   return variant === 'taxonn' ? DEFAULT_CONFIG : deepFreeze({ ...DEFAULT_CONFIG, variant, ...variantDefaults(variant) });
 }
 

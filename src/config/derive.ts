@@ -8,7 +8,7 @@
  */
 import type { FixedFormat } from '../hdl/index.js';
 import { accumulatorNeed } from './bounds.js';
-import { updateShift } from './defaults.js';
+import { bitsOf, entryOf, layerArithmetic } from './layer-arithmetic.js';
 import { parseConfig, type Config } from './schema.js';
 
 /** One weight layer (document layer l = index + 1). */
@@ -70,8 +70,8 @@ export interface DerivedSizes {
   readonly inputsPerBeat: number;
   /** Input buffer word (and s_sample data beat) width: K · act.bits. */
   readonly inputWidth: number;
-  /** S = error.frac + act.frac + lrShift − weight.frac (≥ 0). */
-  readonly updateShift: number;
+  /** S = error.frac + act.frac + lrShift − weight.frac (≥ 0) of each weight layer. */
+  readonly updateShifts: readonly number[];
   /** One PE product: max(Wb, Eb) + max(Ab + 1, Eb). */
   readonly peProductBits: number;
   /** The smallest accumulator that no forward or backward sum overflows (≥ peProductBits). */
@@ -129,7 +129,7 @@ export function deriveSizes(config: Config): DerivedSizes {
   // The inference variant runs the forward pass only (no backward, no update).
   const trains = cfg.variant !== 'inference';
   const total = trains ? 2 * forward + backward : forward;
-  const need = accumulatorNeed(N, cfg.weight, cfg.act, cfg.error);
+  const need = accumulatorNeed(N, entryOf(cfg.weight, 0), entryOf(cfg.act, 0), entryOf(cfg.error, 0));
   let labelBits = 1;
   while (2 ** labelBits < N[L]!) labelBits++;
   const freeze = <T>(xs: T[]): readonly T[] => Object.freeze(xs);
@@ -147,8 +147,8 @@ export function deriveSizes(config: Config): DerivedSizes {
     actDepth,
     inputDepth: Math.ceil(N[0]! / cfg.inputsPerBeat),
     inputsPerBeat: cfg.inputsPerBeat,
-    inputWidth: cfg.inputsPerBeat * cfg.act.bits,
-    updateShift: updateShift(cfg, cfg.lrShift),
+    inputWidth: cfg.inputsPerBeat * bitsOf(cfg.act),
+    updateShifts: layerArithmetic(cfg).map((a) => a.updateShift),
     peProductBits: need.peProductBits,
     minAccBits: need.bits,
     macs: Object.freeze(trains ? { forward, backward, update: forward, total } : { forward, backward: 0, update: 0, total }),
@@ -183,15 +183,21 @@ export function sampleBoundCycles(cfg: Config, input: ArrayLike<number>, train: 
   return Math.ceil((trains ? forward + backward + (updateMacs ?? forward) : forward) / cfg.pes);
 }
 
-/** The configured formats as hdl FixedFormats: weights and errors signed, activations unsigned. */
-export function fixedFormats(cfg: Pick<Config, 'weight' | 'act' | 'error'>): {
+/**
+ * The configured formats of weight layer `k` (default the first) as hdl FixedFormats: weights and
+ * errors signed, activations (the layer's inputs) unsigned. Their bits are the same in every layer.
+ */
+export function fixedFormats(
+  cfg: Pick<Config, 'weight' | 'act' | 'error'>,
+  k = 0,
+): {
   readonly weight: FixedFormat;
   readonly act: FixedFormat;
   readonly error: FixedFormat;
 } {
   return Object.freeze({
-    weight: Object.freeze({ ...cfg.weight, signed: true }),
-    act: Object.freeze({ ...cfg.act, signed: false }),
-    error: Object.freeze({ ...cfg.error, signed: true }),
+    weight: Object.freeze({ ...entryOf(cfg.weight, k), signed: true }),
+    act: Object.freeze({ ...entryOf(cfg.act, k), signed: false }),
+    error: Object.freeze({ ...entryOf(cfg.error, k), signed: true }),
   });
 }

@@ -5,7 +5,7 @@
  * flags from this table and nothing else, so a new field is one entry here.
  */
 import { DEFAULT_CONFIG } from './defaults.js';
-import { FIELD_RULES, HIDDEN_ACTIVATIONS, LIMITS, ROUNDINGS, VARIANTS, type Config, type Format } from './schema.js';
+import { FIELD_RULES, HIDDEN_ACTIVATIONS, LIMITS, ROUNDINGS, VARIANTS, type Config, type Format, type PerLayer } from './schema.js';
 
 /**
  * How a flag's value becomes the field's: `enum` and `layers` as given (the validator names the
@@ -28,8 +28,9 @@ export const orList = (xs: readonly string[]): string => (xs.length > 1 ? `${xs.
 
 const d = DEFAULT_CONFIG;
 const L = LIMITS;
-/** A format as a flag value: bits:frac. */
-export const formatText = (f: Format): string => `${f.bits}:${f.frac}`;
+/** A format as a flag value: bits:frac, per layer bits:frac,bits:frac. */
+export const formatText = (f: PerLayer<Format>): string =>
+  Array.isArray(f) ? (f as readonly Format[]).map(formatText).join(',') : `${(f as Format).bits}:${(f as Format).frac}`;
 
 /** The fields in the order of Config (and of --help). */
 export const CONFIG_FIELDS = {
@@ -43,7 +44,7 @@ export const CONFIG_FIELDS = {
   weight: {
     flag: 'weight',
     kind: 'format',
-    help: `signed weight format bits:frac, bits ${L.minFormatBits}..${L.maxFormatBits}, frac ≤ bits; or --weight.bits/--weight.frac (default ${formatText(d.weight)})`,
+    help: `signed weight format bits:frac, bits ${L.minFormatBits}..${L.maxFormatBits}, frac ≤ bits, or per weight layer bits:frac,bits:frac (same bits); or --weight.bits/--weight.frac (default ${formatText(d.weight)})`,
   },
   act: { flag: 'act', kind: 'format', help: `unsigned activation format bits:frac, frac < bits; or --act.bits/--act.frac (default ${formatText(d.act)})` },
   error: { flag: 'error', kind: 'format', help: `signed error format bits:frac, frac ≤ bits; or --error.bits/--error.frac (default ${formatText(d.error)})` },
@@ -57,7 +58,7 @@ export const CONFIG_FIELDS = {
     flag: 'lr-shift',
     kind: 'int',
     rule: FIELD_RULES.lrShift,
-    help: `k in learning rate 2^-k, 0..${L.maxLrShift}, with error.frac + act.frac + k ≥ weight.frac (default ${d.lrShift})`,
+    help: `k in learning rate 2^-k, 0..${L.maxLrShift}, with error.frac + act.frac + k ≥ weight.frac, or per weight layer k1,k2 (default ${d.lrShift})`,
   },
   rounding: { flag: 'rounding', kind: 'enum', help: `update rounding: ${orList(ROUNDINGS)} (default ${d.rounding})` },
   hidden: { flag: 'hidden', kind: 'enum', help: `hidden activation: ${orList(HIDDEN_ACTIVATIONS)} (default ${d.hidden})` },

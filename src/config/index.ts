@@ -16,12 +16,23 @@ export {
   type ConfigOverrides,
   type ConfigPath,
   type Format,
+  type PerLayer,
   type HiddenActivation,
   type ParseOptions,
   type Rounding,
   type Variant,
 } from './schema.js';
-export { DEDICATED_LR_FRAC, DEFAULT_CONFIG, DEFAULT_FORMATS, defaultsFor, updateShift, variantDefaults } from './defaults.js';
+export { DEDICATED_LR_FRAC, DEFAULT_CONFIG, DEFAULT_FORMATS, defaultsFor, updateShift, variantDefaults, type UniformConfig } from './defaults.js';
+export {
+  bitsOf,
+  entriesOf,
+  entryOf,
+  formatFieldText,
+  hasPerLayerArithmetic,
+  layerArithmetic,
+  lrShiftText,
+  type LayerArithmetic,
+} from './layer-arithmetic.js';
 export { deriveSizes, fixedFormats, lfsrStride, sampleBoundCycles, type DerivedSizes, type LayerSizes, type MacCounts } from './derive.js';
 export { accumulatorNeed, paramCount, peProductBits, type AccumulatorNeed } from './bounds.js';
 export { resolveConfig, readConfigFile, deepMerge, hasPath, type ResolveOptions } from './load.js';

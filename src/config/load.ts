@@ -50,9 +50,14 @@ export function readConfigFile(file: string): unknown {
   );
 }
 
-/** `over` merged into `base`: plain objects recursively, anything else (arrays too) replaced; undefined is ignored. */
+/**
+ * `over` merged into `base`: plain objects recursively, anything else (arrays too) replaced;
+ * undefined is ignored. An object over a list of objects merges into every entry, so
+ * `--weight.bits 10` over per-layer weight formats sets the bits of every layer.
+ */
 export function deepMerge(base: unknown, over: unknown): unknown {
   if (over === undefined) return base;
+  if (Array.isArray(base) && isPlainObject(over) && base.every(isPlainObject)) return base.map((b) => deepMerge(b, over));
   if (!isPlainObject(base) || !isPlainObject(over)) return over;
   const out: Record<string, unknown> = { ...base };
   for (const [k, v] of Object.entries(over)) out[k] = deepMerge(base[k], v);

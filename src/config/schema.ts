@@ -9,6 +9,7 @@ import { z } from 'zod';
 import type { Rounding as HdlRounding } from '../hdl/index.js';
 import { accumulatorNeed, paramCount } from './bounds.js';
 import { DEFAULT_CONFIG, DEDICATED_LR_FRAC, deepFreeze, variantDefaults } from './defaults.js';
+import { entryOf, layerArithmetic } from './layer-arithmetic.js';
 
 /**
  * taxonn: the time-multiplexed training accelerator; inference: its forward path only (the
@@ -29,6 +30,12 @@ export interface Format {
   readonly frac: number;
 }
 
+/**
+ * A value given once for every weight layer, or as a list with one entry per weight layer
+ * (entry k for the document's layer k + 1; src/config/layer-arithmetic.ts reads it per layer).
+ */
+export type PerLayer<T> = T | readonly T[];
+
 /** A validated configuration (parseConfig/resolveConfig return it deeply frozen). */
 export interface Config {
   readonly variant: Variant;
@@ -36,15 +43,21 @@ export interface Config {
   readonly layers: readonly number[];
   /** P: processing elements (lanes). */
   readonly pes: number;
-  /** Weights and biases, signed. */
-  readonly weight: Format;
-  /** Activations and inputs, unsigned; frac < bits. */
-  readonly act: Format;
-  /** Errors, signed. */
-  readonly error: Format;
+  /**
+   * Weights and biases, signed. Per layer: entry k is the format of weight layer k + 1; every
+   * entry has the same bits (the layers share each lane's weight bank), frac may differ.
+   */
+  readonly weight: PerLayer<Format>;
+  /**
+   * Activations and inputs, unsigned; frac < bits. Per layer: entry k is the format of weight
+   * layer k + 1's inputs (entry 0 is the sample's), same bits in every entry.
+   */
+  readonly act: PerLayer<Format>;
+  /** Errors, signed. Per layer: entry k is the format of weight layer k + 1's output errors, same bits. */
+  readonly error: PerLayer<Format>;
   readonly accBits: number;
-  /** k in η = 2^-k. */
-  readonly lrShift: number;
+  /** k in η = 2^-k, per layer or for all. */
+  readonly lrShift: PerLayer<number>;
   readonly rounding: Rounding;
   readonly hidden: HiddenActivation;
   /** 16-bit LFSR seed, non-zero. */
@@ -149,6 +162,20 @@ function formatSchema(name: FormatName) {
     });
 }
 
+/**
+ * A field given once or per layer: the single schema, or a non-empty list of it (its issues keep
+ * their index in the path, `weight[1].frac`). The list's length is checked against the layers
+ * by the cross-field rules.
+ */
+function perLayer<T>(one: z.ZodType<T>, name: string) {
+  const rule = `must be one value for every layer or a list with one per weight layer (${name === 'lrShift' ? 'integers' : 'formats'})`;
+  const list = z.array(one, { error: rule }).min(1, { error: rule });
+  return z.custom<PerLayer<T>>().check((ctx) => {
+    const r = (Array.isArray(ctx.value) ? list : one).safeParse(ctx.value);
+    if (!r.success) for (const issue of r.error.issues) ctx.issues.push({ ...issue, input: ctx.value } as (typeof ctx.issues)[number]);
+  });
+}
+
 const d = DEFAULT_CONFIG;
 
 /** The configuration schema: strict, every field defaulted (see DEFAULT_CONFIG), cross-field rules checked. */
@@ -161,11 +188,11 @@ export const configSchema = z
         .min(LIMITS.minLayers, { error: FIELD_RULES.layers })
         .default(() => [...d.layers]),
       pes: int(1, LIMITS.maxPes, FIELD_RULES.pes).default(d.pes),
-      weight: formatSchema('weight').default(() => ({ ...d.weight })),
-      act: formatSchema('act').default(() => ({ ...d.act })),
-      error: formatSchema('error').default(() => ({ ...d.error })),
+      weight: perLayer<Format>(formatSchema('weight'), 'weight').default(() => structuredClone(d.weight)),
+      act: perLayer<Format>(formatSchema('act'), 'act').default(() => structuredClone(d.act)),
+      error: perLayer<Format>(formatSchema('error'), 'error').default(() => structuredClone(d.error)),
       accBits: z.number({ error: FIELD_RULES.accBits }).int({ error: FIELD_RULES.accBits }).default(d.accBits),
-      lrShift: int(0, LIMITS.maxLrShift, FIELD_RULES.lrShift).default(d.lrShift),
+      lrShift: perLayer<number>(int(0, LIMITS.maxLrShift, FIELD_RULES.lrShift), 'lrShift').default(() => structuredClone(d.lrShift)),
       rounding: z.enum(ROUNDINGS, { error: FIELD_RULES.rounding }).default(d.rounding),
       hidden: z.enum(HIDDEN_ACTIVATIONS, { error: FIELD_RULES.hidden }).default(d.hidden),
       seed: int(1, LIMITS.maxSeed, FIELD_RULES.seed).default(d.seed),
@@ -188,9 +215,13 @@ export const configSchema = z
         fail('layers', `must have at most ${LIMITS.maxParams} weights and biases in total (Σ N_l·(N_{l-1}+1))`, `${n} for ${show(v.layers)}`);
       }
     }
+    const formatsOk = !bad('layers', 'weight', 'act', 'error', 'lrShift');
+    const perLayerIssues = formatsOk ? perLayerRules(v) : [];
+    for (const i of perLayerIssues) ctx.issues.push({ code: 'custom', path: [...i.path], message: i.message, input: valueAt(v, i.path) });
+    const arithmeticOk = formatsOk && perLayerIssues.length === 0;
     if (!bad('accBits')) {
-      if (!bad('layers', 'weight', 'act', 'error')) {
-        const need = accumulatorNeed(v.layers, v.weight, v.act, v.error);
+      if (arithmeticOk) {
+        const need = accumulatorNeed(v.layers, entryOf(v.weight, 0), entryOf(v.act, 0), entryOf(v.error, 0));
         if (need.bits > LIMITS.maxAccBits) {
           fail(
             'accBits',
@@ -204,64 +235,130 @@ export const configSchema = z
         fail('accBits', FIELD_RULES.accBits);
       }
     }
-    if (!bad('lrShift', 'weight', 'act', 'error')) {
-      const { weight: w, act: a, error: e } = v;
-      const lo = w.frac - e.frac - a.frac;
-      if (v.lrShift < lo) {
-        const why = `the update shift S = error.frac + act.frac + lrShift − weight.frac = ` + `${e.frac} + ${a.frac} + lrShift − ${w.frac} must be ≥ 0`;
-        fail(
-          'lrShift',
-          lo > LIMITS.maxLrShift
-            ? `cannot be large enough: ${why}, so lrShift ≥ ${lo} > ${LIMITS.maxLrShift}; lower weight.frac or raise act.frac/error.frac`
-            : `must be an integer in ${lo}..${LIMITS.maxLrShift} (${why})`,
-        );
-      }
-    }
-    if (v.variant === 'dedicated' && !bad('lrShift', 'weight', 'act', 'error')) {
-      // The learning-rate register is Q0.16: η = 2^-k must be representable, and the
-      // multiplier's product needs a right shift of error.frac + act.frac − weight.frac + 16 ≥ 16.
-      if (v.lrShift < 1 || v.lrShift > DEDICATED_LR_FRAC) {
-        fail(
-          'lrShift',
-          `must be an integer in 1..${DEDICATED_LR_FRAC} for the dedicated variant (η = 2^-lrShift is held in a Q0.${DEDICATED_LR_FRAC} register)`,
-        );
-      } else if (v.error.frac + v.act.frac < v.weight.frac) {
-        const most = v.error.frac + v.act.frac;
-        ctx.issues.push({
-          code: 'custom',
-          path: ['weight', 'frac'],
-          message: `must be at most error.frac + act.frac = ${most} for the dedicated variant (its learning-rate product is shifted right by error.frac + act.frac − weight.frac + 16 ≥ 16)`,
-          input: v.weight.frac,
-        });
-      }
-    }
+    if (arithmeticOk) for (const i of shiftRules(v)) ctx.issues.push({ code: 'custom', path: [...i.path], message: i.message, input: valueAt(v, i.path) });
     if (!bad('inputsPerBeat', 'act')) {
-      const beat = v.inputsPerBeat * v.act.bits;
+      const actBits = entryOf(v.act, 0).bits;
+      const beat = v.inputsPerBeat * actBits;
       // A training sample's header beat holds the train bit and the label (docs/ARCHITECTURE.md §6).
       const classes = v.layers.at(-1) ?? 1;
       const labelBits = Math.max(1, Math.ceil(Math.log2(classes)));
-      const lo = v.variant === 'inference' || bad('layers') ? 1 : Math.ceil((labelBits + 1) / v.act.bits);
+      const lo = v.variant === 'inference' || bad('layers') ? 1 : Math.ceil((labelBits + 1) / actBits);
       if (beat > LIMITS.maxBeatBits) {
-        const hi = Math.floor(LIMITS.maxBeatBits / v.act.bits);
+        const hi = Math.floor(LIMITS.maxBeatBits / actBits);
         fail(
           'inputsPerBeat',
-          `must be an integer in ${lo}..${hi} (inputsPerBeat × act.bits ≤ ${LIMITS.maxBeatBits} bits per s_sample beat, act.bits = ${v.act.bits})`,
+          `must be an integer in ${lo}..${hi} (inputsPerBeat × act.bits ≤ ${LIMITS.maxBeatBits} bits per s_sample beat, act.bits = ${actBits})`,
         );
       } else if (v.inputsPerBeat < lo) {
         fail(
           'inputsPerBeat',
           `must be at least ${lo}: the s_sample header beat holds the train bit and a ${labelBits}-bit label for ${classes} classes, ` +
-            `${labelBits + 1} bits, and inputsPerBeat × act.bits = ${beat} (act.bits = ${v.act.bits})`,
+            `${labelBits + 1} bits, and inputsPerBeat × act.bits = ${beat} (act.bits = ${actBits})`,
         );
       }
     }
   });
 
+interface RuleIssue {
+  readonly path: readonly PropertyKey[];
+  readonly message: string;
+}
+
+const FORMAT_WHAT: Record<FormatName, string> = {
+  weight: "weights share each lane's weight bank",
+  act: 'activations share the activation buffer',
+  error: 'errors share the error banks',
+};
+
+/** Per-layer lists: one entry per weight layer, and the same bits in every entry of a format (its memory's word). */
+function perLayerRules(v: Config): RuleIssue[] {
+  const L = v.layers.length - 1;
+  const issues: RuleIssue[] = [];
+  for (const name of ['weight', 'act', 'error', 'lrShift'] as const) {
+    const list = v[name];
+    if (!Array.isArray(list)) continue;
+    if (list.length !== L) {
+      issues.push({
+        path: [name],
+        message: `must have one entry per weight layer, ${L} for layers ${show(v.layers)}, or be a single value; got ${list.length} entries`,
+      });
+      continue;
+    }
+    if (name === 'lrShift') continue;
+    const formats = list as readonly Format[];
+    const bits = formats[0]?.bits;
+    formats.forEach((f, k) => {
+      if (f.bits !== bits)
+        issues.push({
+          path: [name, k, 'bits'],
+          message: `must equal ${name}[0].bits = ${bits}, because every layer's ${FORMAT_WHAT[name]} (only frac may differ)`,
+        });
+    });
+  }
+  return issues;
+}
+
+/** Each layer's requantisation and update shifts must be ≥ 0 (docs/ARCHITECTURE.md §1); the dedicated variant's learning-rate register. */
+function shiftRules(v: Config): RuleIssue[] {
+  const issues: RuleIssue[] = [];
+  const list = (name: string) => Array.isArray(v[name as keyof Config]);
+  const at = (name: string, k: number, ...rest: string[]): PropertyKey[] => (list(name) ? [name, k, ...rest] : [name, ...rest]);
+  const dedicated = v.variant === 'dedicated';
+  if (dedicated && Array.isArray(v.lrShift) && new Set(v.lrShift).size > 1) {
+    issues.push({
+      path: ['lrShift'],
+      message: `must be one value for the dedicated variant (η = 2^-lrShift is one Q0.${DEDICATED_LR_FRAC} register the host drives)`,
+    });
+  }
+  for (const a of layerArithmetic(v)) {
+    const l = a.index + 1;
+    const { weight: w, act: x, error: e } = a;
+    const layer = list('lrShift') || list('weight') || list('act') || list('error') ? ` of layer ${l}` : '';
+    if (dedicated) {
+      const k = a.lrShift;
+      if (k < 1 || k > DEDICATED_LR_FRAC) {
+        issues.push({
+          path: at('lrShift', a.index),
+          message: `must be an integer in 1..${DEDICATED_LR_FRAC} for the dedicated variant (η = 2^-lrShift is held in a Q0.${DEDICATED_LR_FRAC} register)`,
+        });
+      } else if (e.frac + x.frac < w.frac) {
+        issues.push({
+          path: at('weight', a.index, 'frac'),
+          message: `must be at most error.frac + act.frac = ${e.frac + x.frac}${layer} for the dedicated variant (its learning-rate product is shifted right by error.frac + act.frac − weight.frac + 16 ≥ 16)`,
+        });
+      }
+    } else if (a.updateShift < 0) {
+      const lo = w.frac - e.frac - x.frac;
+      const why = `the update shift${layer} S = error.frac + act.frac + lrShift − weight.frac = ${e.frac} + ${x.frac} + lrShift − ${w.frac} must be ≥ 0`;
+      issues.push({
+        path: at('lrShift', a.index),
+        message:
+          lo > LIMITS.maxLrShift
+            ? `cannot be large enough: ${why}, so lrShift ≥ ${lo} > ${LIMITS.maxLrShift}; lower weight.frac or raise act.frac/error.frac`
+            : `must be an integer in ${lo}..${LIMITS.maxLrShift} (${why})`,
+      });
+    }
+    if (a.outAct && (a.activationShift ?? 0) < 0) {
+      issues.push({
+        path: ['act', l, 'frac'],
+        message: `must be at most weight[${a.index}].frac + act[${a.index}].frac = ${a.zFrac}, because layer ${l}'s sums are requantised to it by a right shift`,
+      });
+    }
+    if (a.lowerError && (a.backwardShift ?? 0) < 0) {
+      issues.push({
+        path: ['error', a.index - 1, 'frac'],
+        message: `must be at most ${a.backwardFrac} (weight[${a.index}].frac + error[${a.index}].frac${v.hidden === 'hardsigmoid' ? ' + 2' : ''}), because layer ${l}'s backward sums are requantised to it by a right shift`,
+      });
+    }
+  }
+  return issues;
+}
+
 /** What a configuration may be written as: every field optional (defaults fill in), formats whole. */
 export type ConfigInput = z.input<typeof configSchema>;
 
 /** A partial configuration to deep-merge over another (formats may be partial here). */
-export type ConfigOverrides = { readonly [K in keyof Config]?: Config[K] extends Format ? Partial<Format> : Config[K] };
+export type ConfigOverrides = { readonly [K in keyof Config]?: Config[K] extends PerLayer<Format> ? Partial<Format> | readonly Format[] : Config[K] };
 
 // ---- parsing and messages -----------------------------------------------------------------
 

@@ -20,6 +20,8 @@
 import {
   DEFAULT_CONFIG,
   VARIANTS,
+  entryOf,
+  layerArithmetic,
   deepMerge,
   defaultsFor,
   hasPath,
@@ -345,12 +347,23 @@ async function startEngine(kind: Engine, cfg: Config, data: Dataset, nTrain: num
   };
 }
 
+/** Weight codes (stream order) as values: code · 2^-Wf of the code's layer. */
+function weightValues(cfg: Config, codes: ArrayLike<number>): Float32Array {
+  const out = new Float32Array(codes.length);
+  let q = 0;
+  layerArithmetic(cfg).forEach((a, k) => {
+    const scale = 2 ** -a.weight.frac;
+    for (const end = q + cfg.layers[k + 1]! * (cfg.layers[k]! + 1); q < end; q++) out[q] = codes[q]! * scale;
+  });
+  return out;
+}
+
 function floatEngine(cfg: Config, data: Dataset, nTrain: number, codes?: Int32Array): EngineRun {
   const F = data.features;
   const ty = data.train.y;
   const trainer = FloatTrainer.withInitialWeights(cfg, cfg.seed);
   // Starting weights given as codes: their values (code · 2^-weight.frac).
-  if (codes) trainer.loadWeights(Float32Array.from(codes, (c) => c * 2 ** -cfg.weight.frac));
+  if (codes) trainer.loadWeights(weightValues(cfg, codes));
   const xs = rows(data.train.x.subarray(0, nTrain * F), nTrain, F);
   const tx = rows(data.test.x, data.test.y.length, F);
   return {
@@ -382,13 +395,14 @@ interface Quantised {
 function quantised(cfg: Config, data: Dataset, nTrain: number, opts: TrainOptions): Quantised {
   const F = data.features;
   const ty = data.train.y;
-  const codes = rows(quantizeInputs(data.train.x.subarray(0, nTrain * F), cfg.act), nTrain, F);
-  const testCodes = rows(quantizeInputs(data.test.x, cfg.act), data.test.y.length, F);
+  const codes = rows(quantizeInputs(data.train.x.subarray(0, nTrain * F), entryOf(cfg.act, 0)), nTrain, F);
+  const testCodes = rows(quantizeInputs(data.test.x, entryOf(cfg.act, 0)), data.test.y.length, F);
   const goldenConfig = opts.goldenConfig ?? cfg;
   const golden = new GoldenAccelerator(goldenConfig);
   const weights0 = opts.weights ?? initialWeights(cfg, cfg.seed);
   golden.loadWeights(weights0);
-  const zScale = 2 ** -(golden.params.weight.frac + golden.params.act.frac);
+  // z_L has the output layer's Wf + Af fraction bits
+  const zScale = 2 ** -(layerArithmetic(goldenConfig).at(-1)?.zFrac ?? 0);
   const goldenTrain = (i: number, stats: { loss: number; wrong: number }): number => {
     const p = golden.train(codes[i]!, ty[i]!);
     if (p !== ty[i]) stats.wrong++;

@@ -44,6 +44,28 @@ export interface AcceleratorFormat {
   readonly frac: number;
 }
 
+/** One value for every weight layer, or a list with one per weight layer. */
+export type PerLayerValue<T> = T | readonly T[];
+
+/** Entry k of a per-layer value (the model's own reading of it: it shares no code with the generators' config helpers). */
+function nth<T>(v: PerLayerValue<T>, k: number): T {
+  return (Array.isArray(v) ? (v as readonly T[])[k] : v) as T;
+}
+
+/** The formats and learning rate of every weight layer, as lists of L entries. */
+interface LayerFormats {
+  readonly weight: readonly AcceleratorFormat[];
+  readonly act: readonly AcceleratorFormat[];
+  readonly error: readonly AcceleratorFormat[];
+  readonly lrShift: readonly number[];
+}
+
+function layerFormats(params: AcceleratorParams): LayerFormats {
+  const L = params.layers.length - 1;
+  const list = <T>(v: PerLayerValue<T>) => Array.from({ length: L }, (_, k) => nth(v, k));
+  return { weight: list(params.weight), act: list(params.act), error: list(params.error), lrShift: list(params.lrShift) };
+}
+
 /**
  * What the model reads from a configuration (the fields of src/config's `Config`, which is
  * assignable to it). Weights/biases and errors are signed formats, activations and inputs
@@ -60,12 +82,17 @@ export interface AcceleratorParams {
   readonly layers: readonly number[];
   /** P, the number of PEs (lanes). */
   readonly pes: number;
-  readonly weight: AcceleratorFormat;
-  readonly act: AcceleratorFormat;
-  readonly error: AcceleratorFormat;
+  /**
+   * The formats and learning rate, once for every weight layer or as lists with one entry per
+   * weight layer (docs/ARCHITECTURE.md §1: weight[k] of layer k + 1, act[k] its inputs, error[k]
+   * its output errors, lrShift[k] its learning rate; every entry of a format has the same bits).
+   */
+  readonly weight: PerLayerValue<AcceleratorFormat>;
+  readonly act: PerLayerValue<AcceleratorFormat>;
+  readonly error: PerLayerValue<AcceleratorFormat>;
   readonly accBits: number;
   /** k in η = 2^-k. */
-  readonly lrShift: number;
+  readonly lrShift: PerLayerValue<number>;
   readonly rounding: 'truncate' | 'nearest' | 'stochastic';
   readonly hidden: 'relu' | 'hardsigmoid';
   /** LFSR seed, 1..65535. */
@@ -95,8 +122,8 @@ export interface AcceleratorGeometry {
   readonly paramCount: number;
   /** Offset of layer l's first code in the stream, at index l − 1. */
   readonly streamOffsets: readonly number[];
-  /** S = Ef + Af + k − Wf, the update shift. */
-  readonly updateShift: number;
+  /** S = Ef + Af + k − Wf, the update shift of each weight layer (index l − 1). */
+  readonly updateShifts: readonly number[];
   /** U = Σ_l G_l · (N_{l-1} + 1): update operations (LFSR steps per lane) per training sample. */
   readonly updateOps: number;
   /** Number c of the first update operation of layer l within a sample (layer L is first), at index l − 1. */
@@ -143,15 +170,30 @@ function checkFields(params: AcceleratorParams): void {
   if (!Array.isArray(sizes) || sizes.length < 2) bad('layers', 'a list of at least 2 layer sizes', sizes);
   sizes.forEach((n, i) => isInt(n, 1, LIMITS.maxLayerSize) || bad(`layers[${i}]`, `an integer in 1..${LIMITS.maxLayerSize}`, n));
   if (!isInt(params.pes, 1, LIMITS.maxPes)) bad('pes', `an integer in 1..${LIMITS.maxPes}`, params.pes);
-  for (const name of ['weight', 'act', 'error'] as const) {
-    const f = params[name];
-    if (!isInt(f?.bits, 2, 32)) bad(`${name}.bits`, 'an integer in 2..32', f?.bits);
-    const fracMax = name === 'act' ? f.bits - 1 : f.bits;
-    if (!isInt(f.frac, 0, fracMax)) bad(`${name}.frac`, `an integer in 0..${fracMax}`, f.frac);
+  const L = sizes.length - 1;
+  for (const name of ['weight', 'act', 'error', 'lrShift'] as const) {
+    const v = params[name];
+    if (Array.isArray(v) && v.length !== L) bad(name, `one value or a list of ${L} (one per weight layer)`, v);
   }
-  if (!isInt(params.lrShift, 0, 63)) bad('lrShift', 'an integer in 0..63', params.lrShift);
-  const S = updateShiftOf(params);
-  if (S < 0) bad('lrShift', `at least ${params.lrShift - S} (S = Ef + Af + lrShift − Wf must be ≥ 0)`, params.lrShift);
+  const fm = layerFormats(params);
+  for (let k = 0; k < L; k++) {
+    const at = (name: string) => (Array.isArray(params[name as keyof AcceleratorParams]) ? `${name}[${k}]` : name);
+    for (const name of ['weight', 'act', 'error'] as const) {
+      const f = fm[name][k]!;
+      if (!isInt(f?.bits, 2, 32)) bad(`${at(name)}.bits`, 'an integer in 2..32', f?.bits);
+      if (f.bits !== fm[name][0]!.bits) bad(`${at(name)}.bits`, `${fm[name][0]!.bits}, the bits of every layer`, f.bits);
+      const fracMax = name === 'act' ? f.bits - 1 : f.bits;
+      if (!isInt(f.frac, 0, fracMax)) bad(`${at(name)}.frac`, `an integer in 0..${fracMax}`, f.frac);
+    }
+    const lr = fm.lrShift[k]!;
+    if (!isInt(lr, 0, 63)) bad(at('lrShift'), 'an integer in 0..63', lr);
+    const S = updateShiftOf(fm, k);
+    if (S < 0) bad(at('lrShift'), `at least ${lr - S} (S = Ef + Af + lrShift − Wf must be ≥ 0)`, lr);
+    if (k < L - 1 && activationShiftOf(fm, k) < 0)
+      bad(`act[${k + 1}].frac`, `at most Wf + Af of layer ${k + 1} (the activation's shift must be ≥ 0)`, fm.act[k + 1]!.frac);
+    if (k > 0 && backwardShiftOf(fm, k, params.hidden === 'hardsigmoid' ? 2 : 0) < 0)
+      bad(`error[${k - 1}].frac`, `at most Wf + Ef of layer ${k + 1} (the backward shift must be ≥ 0)`, fm.error[k - 1]!.frac);
+  }
   if (!['truncate', 'nearest', 'stochastic'].includes(params.rounding)) bad('rounding', '"truncate", "nearest" or "stochastic"', params.rounding);
   if (!['relu', 'hardsigmoid'].includes(params.hidden)) bad('hidden', '"relu" or "hardsigmoid"', params.hidden);
   if (!isInt(params.seed, 1, 65535)) bad('seed', 'an integer in 1..65535', params.seed);
@@ -164,9 +206,10 @@ function checkFields(params: AcceleratorParams): void {
  */
 function checkExactness(params: AcceleratorParams): void {
   const sizes = params.layers;
-  const Wb = BigInt(params.weight.bits);
-  const Ab = BigInt(params.act.bits);
-  const Eb = BigInt(params.error.bits);
+  const fm = layerFormats(params);
+  const Wb = BigInt(fm.weight[0]!.bits);
+  const Ab = BigInt(fm.act[0]!.bits);
+  const Eb = BigInt(fm.error[0]!.bits);
   const wLo = -(1n << (Wb - 1n));
   const wHi = (1n << (Wb - 1n)) - 1n;
   const aHi = (1n << Ab) - 1n;
@@ -191,12 +234,19 @@ function checkExactness(params: AcceleratorParams): void {
   }
   // The update's product e·a (and e·ONE_A ≤ e·max_A) is formed by the PE multiplier too.
   need('the update product e·a', eLo * aHi, eHi * aHi);
-  const t = 1n << BigInt(params.weight.frac + params.act.frac);
+  const last = sizes.length - 2;
+  const t = 1n << BigInt(fm.weight[last]!.frac + fm.act[last]!.frac);
   if (t > limit) throw new RangeError("accelerator model: the output target 2^(Wf+Af) exceeds 2^50, outside the model's exact range");
 }
 
-/** S = Ef + Af + k − Wf: the update's right shift. */
-const updateShiftOf = (p: AcceleratorParams): number => p.error.frac + p.act.frac + p.lrShift - p.weight.frac;
+/** S = Ef + Af + k − Wf of weight layer k: the update's right shift. */
+const updateShiftOf = (f: LayerFormats, k: number): number => f.error[k]!.frac + f.act[k]!.frac + f.lrShift[k]! - f.weight[k]!.frac;
+
+/** Hidden weight layer k: z (fraction bits Wf + Af) to a_{k+1} (Af of layer k + 1) is a right shift by this. */
+const activationShiftOf = (f: LayerFormats, k: number): number => f.weight[k]!.frac + f.act[k]!.frac - f.act[k + 1]!.frac;
+
+/** Weight layer k ≥ 1: its backward sums (Wf + Ef + d fraction bits) to the errors of layer k − 1 is a right shift by this. */
+const backwardShiftOf = (f: LayerFormats, k: number, d: number): number => f.weight[k]!.frac + f.error[k]!.frac + d - f.error[k - 1]!.frac;
 
 /**
  * The model's own derivation of the geometry (docs/ARCHITECTURE.md §2–§3). It repeats src/config's
@@ -230,7 +280,7 @@ function geometry(params: AcceleratorParams): AcceleratorGeometry {
     groups,
     paramCount,
     streamOffsets,
-    updateShift: updateShiftOf(params),
+    updateShifts: Array.from({ length: L }, (_, k) => updateShiftOf(layerFormats(params), k)),
     updateOps: c,
     updateOpOffsets,
     laneStride: stride,
@@ -279,14 +329,19 @@ export function initialFloatWeights(layers: readonly number[], seed: number): Fl
  * not their float32 roundings, which could land on the other side of a tie.)
  */
 export function initialWeights(params: Pick<AcceleratorParams, 'layers' | 'weight'>, seed: number): Int32Array {
-  const values = initialWeightValues(params.layers, seed);
+  const sizes = params.layers;
+  const values = initialWeightValues(sizes, seed);
   const codes = new Int32Array(values.length);
-  const scale = pow2(params.weight.frac);
-  const lo = -pow2(params.weight.bits - 1);
-  const hi = pow2(params.weight.bits - 1) - 1;
-  for (let q = 0; q < values.length; q++) {
-    const c = Math.round(values[q]! * scale);
-    codes[q] = c < lo ? lo : c > hi ? hi : c;
+  let q = 0;
+  for (let k = 0; k + 1 < sizes.length; k++) {
+    const f = nth(params.weight, k);
+    const scale = pow2(f.frac);
+    const lo = -pow2(f.bits - 1);
+    const hi = pow2(f.bits - 1) - 1;
+    for (const end = q + sizes[k + 1]! * (sizes[k]! + 1); q < end; q++) {
+      const c = Math.round(values[q]! * scale);
+      codes[q] = c < lo ? lo : c > hi ? hi : c;
+    }
   }
   return codes;
 }
@@ -324,35 +379,36 @@ export class GoldenAccelerator {
   readonly params: AcceleratorParams;
   readonly geometry: AcceleratorGeometry;
 
-  // sizes and constants
+  // sizes and constants; arrays are per weight layer k (the formats may differ between layers)
   private readonly L: number;
   private readonly sizes: Int32Array;
-  private readonly one: number;
+  /** ONE_A = 2^Af of layer k's inputs (the bias operand). */
+  private readonly one: Float64Array;
   private readonly aMax: number;
   private readonly wMin: number;
   private readonly wMax: number;
   private readonly eMin: number;
   private readonly eMax: number;
-  // hidden activation: a = clamp(floor((z + actC) · actM) + actK, 0, actHi); mask = 0 < a < maskHi
-  private readonly actC: number;
-  private readonly actM: number;
-  private readonly actK: number;
-  private readonly actHi: number;
-  private readonly maskHi: number;
+  // hidden layer k's activation: a = clamp(floor((z + actC) · actM) + actK, 0, actHi); mask = 0 < a < maskHi
+  private readonly actC: Float64Array;
+  private readonly actM: Float64Array;
+  private readonly actK: Float64Array;
+  private readonly actHi: Float64Array;
+  private readonly maskHi: Float64Array;
   // output error: e = sat_E(floor((z − t + outC) · outM)), t = 2^(Wf+Af) at the label
   private readonly target: number;
   private readonly outC: number;
   private readonly outM: number;
-  // backward: e = sat_E(floor((s + bwdC) · bwdM))
-  private readonly bwdC: number;
-  private readonly bwdM: number;
-  // update: S ≤ 16: d = floor((p + r) · updM); S > 16: d = floor((floor(p · updPre) + r) · 2^-16)
+  // layer k's backward: e = sat_E(floor((s + bwdC) · bwdM))
+  private readonly bwdC: Float64Array;
+  private readonly bwdM: Float64Array;
+  // layer k's update: S ≤ 16: d = floor((p + r) · updM); S > 16: d = floor((floor(p · updPre) + r) · 2^-16)
   /** 0: int32 shift, 1: floor with S ≤ 16, 2: S > 16 (see update()). */
-  private readonly updateKind: 0 | 1 | 2;
-  private readonly updM: number;
-  private readonly updPre: number;
-  /** r by sequence position (extended past 65535 by the longest row, so a row never wraps). */
-  private readonly rnd: Uint16Array;
+  private readonly updateKind: readonly (0 | 1 | 2)[];
+  private readonly updM: Float64Array;
+  private readonly updPre: Float64Array;
+  /** r by sequence position (extended past 65535 by the longest row, so a row never wraps), per layer. */
+  private readonly rnd: readonly Uint16Array[];
   private readonly seq: Uint16Array;
 
   // state
@@ -404,12 +460,17 @@ export class GoldenAccelerator {
 
   constructor(params: AcceleratorParams, options: { trace?: boolean } = {}) {
     const geometry = acceleratorGeometry(params);
+    const copy = <T extends AcceleratorFormat>(v: PerLayerValue<T>) =>
+      Array.isArray(v)
+        ? Object.freeze((v as readonly T[]).map((f) => Object.freeze({ bits: f.bits, frac: f.frac })))
+        : Object.freeze({ bits: (v as T).bits, frac: (v as T).frac });
     this.params = Object.freeze({
       ...params,
       layers: Object.freeze([...params.layers]),
-      weight: Object.freeze({ bits: params.weight.bits, frac: params.weight.frac }),
-      act: Object.freeze({ bits: params.act.bits, frac: params.act.frac }),
-      error: Object.freeze({ bits: params.error.bits, frac: params.error.frac }),
+      weight: copy(params.weight),
+      act: copy(params.act),
+      error: copy(params.error),
+      lrShift: Array.isArray(params.lrShift) ? Object.freeze([...(params.lrShift as readonly number[])]) : params.lrShift,
     });
     this.geometry = geometry;
     this.trains = params.variant !== 'inference';
@@ -421,38 +482,53 @@ export class GoldenAccelerator {
     this.samplePos = params.layers.slice(1).map((n) => new Int32Array(this.perSample ? n : 0));
     this.denseUpdateMacs = params.layers.slice(1).reduce((s, n, k) => s + n * (params.layers[k]! + 1), 0);
     this.groupLive = new Uint8Array(Math.max(...geometry.groups));
-    const { weight: W, act: A, error: E } = params;
+    const fm = layerFormats(params);
     const L = geometry.L;
     this.L = L;
     this.sizes = Int32Array.from(params.layers);
-    this.one = pow2(A.frac);
-    this.aMax = pow2(A.bits) - 1;
-    this.wMin = -pow2(W.bits - 1);
-    this.wMax = pow2(W.bits - 1) - 1;
-    this.eMin = -pow2(E.bits - 1);
-    this.eMax = pow2(E.bits - 1) - 1;
+    const perLayer = (f: (k: number) => number) => Float64Array.from({ length: L }, (_, k) => f(k));
+    this.one = perLayer((k) => pow2(fm.act[k]!.frac));
+    this.aMax = pow2(fm.act[0]!.bits) - 1;
+    this.wMin = -pow2(fm.weight[0]!.bits - 1);
+    this.wMax = pow2(fm.weight[0]!.bits - 1) - 1;
+    this.eMin = -pow2(fm.error[0]!.bits - 1);
+    this.eMax = pow2(fm.error[0]!.bits - 1) - 1;
 
-    ({ actC: this.actC, actM: this.actM, actK: this.actK, actHi: this.actHi, maskHi: this.maskHi } = activationConstants(params));
-    this.target = pow2(W.frac + A.frac);
-    const outShift = W.frac + A.frac - E.frac;
+    const acts = Array.from({ length: L }, (_, k) => (k < L - 1 ? activationConstants(params.hidden, fm, k) : undefined));
+    this.actC = perLayer((k) => acts[k]?.actC ?? 0);
+    this.actM = perLayer((k) => acts[k]?.actM ?? 0);
+    this.actK = perLayer((k) => acts[k]?.actK ?? 0);
+    this.actHi = perLayer((k) => acts[k]?.actHi ?? 0);
+    this.maskHi = perLayer((k) => acts[k]?.maskHi ?? 0);
+    const last = L - 1;
+    const zFracL = fm.weight[last]!.frac + fm.act[last]!.frac;
+    this.target = pow2(zFracL);
+    const outShift = zFracL - fm.error[last]!.frac;
     this.outC = outShift > 0 ? pow2(outShift - 1) : 0;
     this.outM = pow2(-outShift);
-    const bwdShift = W.frac + (params.hidden === 'hardsigmoid' ? 2 : 0);
-    this.bwdC = bwdShift > 0 ? pow2(bwdShift - 1) : 0;
-    this.bwdM = pow2(-bwdShift);
+    const d = params.hidden === 'hardsigmoid' ? 2 : 0;
+    const bwdShift = (k: number) => (k > 0 ? backwardShiftOf(fm, k, d) : 0);
+    this.bwdC = perLayer((k) => (bwdShift(k) > 0 ? pow2(bwdShift(k) - 1) : 0));
+    this.bwdM = perLayer((k) => pow2(-bwdShift(k)));
 
-    const S = geometry.updateShift;
     // |e·a| + r < 2^31 (a ≤ max_A also bounds the bias's ONE_A): the int32 shift is exact
-    const intOk = pow2(E.bits - 1) * this.aMax + pow2(16) < pow2(31);
+    const intOk = pow2(fm.error[0]!.bits - 1) * this.aMax + pow2(16) < pow2(31);
     // The dedicated variant multiplies e·a by lr = 2^(16−k) (Q0.16) and shifts by
     // Sd = Ef + Af − Wf + 16 ≥ 16, so its random addend is r·2^(Sd−16): the update is
     // floor((e·a·2^(16−S) + r) / 2^16) for every S, the third form below with all 16 bits of r.
-    const wide = S > 16 || this.dedicated;
-    this.updateKind = wide ? 2 : intOk ? 0 : 1;
-    this.updM = pow2(-(wide ? 16 : S));
-    this.updPre = pow2(-(S - 16));
+    const wide = (k: number) => geometry.updateShifts[k]! > 16 || this.dedicated;
+    this.updateKind = Array.from({ length: L }, (_, k) => (wide(k) ? 2 : intOk ? 0 : 1));
+    this.updM = perLayer((k) => pow2(-(wide(k) ? 16 : geometry.updateShifts[k]!)));
+    this.updPre = perLayer((k) => pow2(-(geometry.updateShifts[k]! - 16)));
     this.seq = lfsrSequence(params.seed);
-    this.rnd = roundingAddends(params.rounding, S, wide, this.seq, Math.max(...params.layers.slice(0, -1)) + 1);
+    const maxRow = Math.max(...params.layers.slice(0, -1)) + 1;
+    const tables = new Map<string, Uint16Array>();
+    this.rnd = Array.from({ length: L }, (_, k) => {
+      const key = `${geometry.updateShifts[k]} ${wide(k)}`;
+      const t = tables.get(key) ?? roundingAddends(params.rounding, geometry.updateShifts[k]!, wide(k), this.seq, maxRow);
+      tables.set(key, t);
+      return t;
+    });
 
     this.w = new Float64Array(geometry.paramCount);
     this.wOff = Int32Array.from(geometry.streamOffsets);
@@ -487,7 +563,7 @@ export class GoldenAccelerator {
       if (!(Number.isInteger(c) && c >= lo && c <= hi)) {
         throw new RangeError(
           `loadWeights: code ${c} at index ${q} (${this.describeIndex(q)}) is outside the weight format ` +
-            `${fmtText(this.params.weight, true)} (integers ${lo}..${hi})`,
+            `${fmtText(nth(this.params.weight, 0), true)} (integers ${lo}..${hi})`,
         );
       }
     }
@@ -710,7 +786,9 @@ export class GoldenAccelerator {
       }
     }
     if (bad >= 0) {
-      throw new RangeError(`sample: input ${bad} is ${input[bad]}, outside the activation format ${fmtText(this.params.act, false)} (integers 0..${hi})`);
+      throw new RangeError(
+        `sample: input ${bad} is ${input[bad]}, outside the activation format ${fmtText(nth(this.params.act, 0), false)} (integers 0..${hi})`,
+      );
     }
     this.inCount[0] = nz;
   }
@@ -728,7 +806,7 @@ export class GoldenAccelerator {
     const val = this.inVal[k]!;
     const nz = this.inCount[k]!;
     const z = this.z[k]!;
-    const one = this.one;
+    const one = this.one[k]!;
     const bias = base + nIn * nOut;
     let j = 0;
     for (; j + 8 <= nOut; j += 8) {
@@ -798,10 +876,10 @@ export class GoldenAccelerator {
     const a = this.act[k + 1]!;
     const idx = this.inIdx[k + 1]!;
     const val = this.inVal[k + 1]!;
-    const c = this.actC;
-    const m = this.actM;
-    const add = this.actK;
-    const hi = this.actHi;
+    const c = this.actC[k]!;
+    const m = this.actM[k]!;
+    const add = this.actK[k]!;
+    const hi = this.actHi[k]!;
     let nz = 0;
     for (let j = 0; j < nOut; j++) {
       let v = Math.floor((z[j]! + c) * m) + add;
@@ -870,11 +948,12 @@ export class GoldenAccelerator {
     const na = this.inCount[k]!;
     const outIdx = this.errIdx[k - 1]!;
     const outVal = this.errVal[k - 1]!;
-    const c = this.bwdC;
-    const m = this.bwdM;
+    const c = this.bwdC[k]!;
+    const m = this.bwdM[k]!;
     const lo = this.eMin;
     const hi = this.eMax;
-    const maskHi = this.maskHi;
+    // a_k comes from hidden layer k − 1's activation
+    const maskHi = this.maskHi[k - 1]!;
     let n = 0;
     if (ne > 0) {
       for (let t = 0; t < na; t++) {
@@ -922,14 +1001,14 @@ export class GoldenAccelerator {
     const dIdx = sparse ? this.iota : aIdx;
     const biasOff = sparse ? na : nIn;
     const pos = this.perSample ? this.samplePos[k]! : this.rowPos[k]!;
-    const rnd = this.rnd;
+    const rnd = this.rnd[k]!;
     const lo = this.wMin;
     const hi = this.wMax;
-    const one = this.one;
-    const kind = this.updateKind;
-    const S = this.geometry.updateShift;
-    const m = this.updM;
-    const pre = this.updPre;
+    const one = this.one[k]!;
+    const kind = this.updateKind[k]!;
+    const S = this.geometry.updateShifts[k]!;
+    const m = this.updM[k]!;
+    const pre = this.updPre[k]!;
     for (let q = 0; q < ne; q++) {
       const j = eIdx[q]!;
       const e = eVal[q]!;
@@ -969,7 +1048,8 @@ export class GoldenAccelerator {
     for (let k = 1; k < L; k++) {
       const ak = this.act[k]!.slice();
       a.push(ak);
-      mask.push(Uint8Array.from(ak, (v) => (v > 0 && v < this.maskHi ? 1 : 0)));
+      const hi = this.maskHi[k - 1]!;
+      mask.push(Uint8Array.from(ak, (v) => (v > 0 && v < hi ? 1 : 0)));
     }
     const e: Int32Array[] = [];
     if (train) {
@@ -998,19 +1078,25 @@ export class GoldenAccelerator {
  * The hidden activation as z·M + C → floor → + K, clamped to [0, hi], and the derivative mask's
  * upper bound (docs/ARCHITECTURE.md §1).
  */
-function activationConstants(params: AcceleratorParams): { actC: number; actM: number; actK: number; actHi: number; maskHi: number } {
-  const { weight: W, act: A } = params;
+function activationConstants(
+  hidden: AcceleratorParams['hidden'],
+  fm: LayerFormats,
+  k: number,
+): { actC: number; actM: number; actK: number; actHi: number; maskHi: number } {
+  // h = Wf + Af − Af' (z has Wf + Af fraction bits, the activation Af'; h = Wf when they are equal)
+  const h = activationShiftOf(fm, k);
+  const A = fm.act[k + 1]!;
   const one = pow2(A.frac);
-  if (params.hidden === 'relu') {
-    // rnd_n(z, Wf)
-    return { actC: W.frac > 0 ? pow2(W.frac - 1) : 0, actM: pow2(-W.frac), actK: 0, actHi: pow2(A.bits) - 1, maskHi: Infinity };
+  if (hidden === 'relu') {
+    // rnd_n(z, h)
+    return { actC: h > 0 ? pow2(h - 1) : 0, actM: pow2(-h), actK: 0, actHi: pow2(A.bits) - 1, maskHi: Infinity };
   }
-  // rnd_n(z + 2^(Wf+Af+1), Wf+2) = floor((z + 2^(Wf+1)) / 2^(Wf+2)) + 2^(Af−1) when Af ≥ 1,
-  // floor(z / 2^(Wf+2)) + 1 when Af = 0 (no large constant is added: exact for any Wf+Af).
+  // rnd_n(z + 2^(Wf+Af+1), h+2) = floor((z + 2^(h+1)) / 2^(h+2)) + 2^(Af'−1) when Af' ≥ 1,
+  // floor(z / 2^(h+2)) + 1 when Af' = 0 (no large constant is added: exact for any Wf+Af).
   // min(sat_A(q), ONE_A) = clamp(q, 0, ONE_A) since ONE_A ≤ max.
   return {
-    actC: A.frac >= 1 ? pow2(W.frac + 1) : 0,
-    actM: pow2(-(W.frac + 2)),
+    actC: A.frac >= 1 ? pow2(h + 1) : 0,
+    actM: pow2(-(h + 2)),
     actK: A.frac >= 1 ? pow2(A.frac - 1) : 1,
     actHi: one,
     maskHi: one,

@@ -20,13 +20,14 @@ export interface FloatTrainerParams {
   /** N_0, …, N_L. */
   readonly layers: readonly number[];
   readonly hidden: 'relu' | 'hardsigmoid';
-  /** k in the learning rate 2^-k. */
-  readonly lrShift: number;
+  /** k in the learning rate 2^-k: one for every weight layer, or a list with one per weight layer. */
+  readonly lrShift: number | readonly number[];
 }
 
 export class FloatTrainer {
   readonly params: FloatTrainerParams;
-  readonly learningRate: number;
+  /** 2^-lrShift of each weight layer. */
+  readonly learningRates: readonly number[];
   private readonly L: number;
   private readonly sizes: Int32Array;
   /** Stream order: layer k's row j at wOff[k] + j·(N_k + 1), bias last. */
@@ -51,10 +52,11 @@ export class FloatTrainer {
     }
     if (params.hidden !== 'relu' && params.hidden !== 'hardsigmoid')
       throw new RangeError(`FloatTrainer: hidden must be relu or hardsigmoid, got ${String(params.hidden)}`);
-    if (!Number.isInteger(params.lrShift) || params.lrShift < 0)
-      throw new RangeError(`FloatTrainer: lrShift must be a non-negative integer, got ${params.lrShift}`);
-    this.params = { layers: [...sizes], hidden: params.hidden, lrShift: params.lrShift };
-    this.learningRate = 2 ** -params.lrShift;
+    const shifts = Array.isArray(params.lrShift) ? [...(params.lrShift as readonly number[])] : sizes.slice(1).map(() => params.lrShift as number);
+    if (shifts.length !== sizes.length - 1 || !shifts.every((k) => Number.isInteger(k) && k >= 0))
+      throw new RangeError(`FloatTrainer: lrShift must be a non-negative integer or one per weight layer, got ${JSON.stringify(params.lrShift)}`);
+    this.params = { layers: [...sizes], hidden: params.hidden, lrShift: Array.isArray(params.lrShift) ? shifts : params.lrShift };
+    this.learningRates = shifts.map((k) => 2 ** -k);
     this.L = sizes.length - 1;
     this.sizes = Int32Array.from(sizes);
     const offs: number[] = [];
@@ -128,6 +130,20 @@ export class FloatTrainer {
   /** z_L of the last sample (a live view). */
   lastOutputs(): ArrayLike<number> {
     return this.z[this.L - 1]!;
+  }
+
+  /** The inputs a_k of weight layer k in the last sample (k = 0: the sample): a live view, overwritten by the next sample. */
+  lastInputs(k: number): ArrayLike<number> {
+    const a = this.a[k];
+    if (!a) throw new RangeError(`FloatTrainer: no weight layer ${k} (0..${this.L - 1})`);
+    return a;
+  }
+
+  /** The errors dL/dz of weight layer k in the last training sample: a live view, overwritten by the next one. */
+  lastErrors(k: number): ArrayLike<number> {
+    const e = this.e[k];
+    if (!e) throw new RangeError(`FloatTrainer: no weight layer ${k} (0..${this.L - 1})`);
+    return e;
   }
 
   private forward(x: ArrayLike<number>): number {
@@ -245,8 +261,8 @@ export class FloatTrainer {
       }
     }
     // update, layer L first
-    const lr = this.learningRate;
     for (let k = L - 1; k >= 0; k--) {
+      const lr = this.learningRates[k]!;
       const nIn = this.sizes[k]!;
       const nOut = this.sizes[k + 1]!;
       const e = this.e[k]!;

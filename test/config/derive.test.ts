@@ -37,7 +37,7 @@ describe('the defaults: 784-64-10, P = 16', () => {
     expect(d.inputWidth).toBe(128); // 16 · 8
   });
   it('arithmetic widths', () => {
-    expect(d.updateShift).toBe(6 + 6 + 6 - 11);
+    expect(d.updateShifts).toEqual([6 + 6 + 6 - 11, 6 + 6 + 6 - 11]);
     expect(d.peProductBits).toBe(12 + 9);
     // 785 · (−2^11) · 255 = −409,958,400 needs 30 bits (2^29 = 536,870,912).
     expect(d.minAccBits).toBe(30);

@@ -8,6 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { runTaxonn, runTaxonnAsync } from '../support/cli.js';
+import { entryOf } from '../../src/config/index.js';
 import { epochOrders, resolveTrainConfig, trainNetwork, trainOnDataset, type TrainReport } from '../../src/flows/train.js';
 import { GoldenAccelerator } from '../../src/model/accelerator.js';
 import { loadDataset, quantizeInputs } from '../../src/model/datasets/index.js';
@@ -98,7 +99,7 @@ describe('training Iris', () => {
     // By hand: the golden model from the first run's weights, through the same two epoch orders.
     const g = new GoldenAccelerator(cfg);
     g.loadWeights(first.weights ?? new Int32Array(0));
-    const codes = quantizeInputs(iris.train.x, cfg.act);
+    const codes = quantizeInputs(iris.train.x, entryOf(cfg.act, 0));
     for (const order of epochOrders(100, 2, cfg.seed)) for (const i of order) g.train(codes.subarray(i * 4, i * 4 + 4), iris.train.y[i] ?? 0);
     expect([...(second.weights ?? [])]).toEqual([...g.readWeights()]);
     // The float32 reference has no codes to return.

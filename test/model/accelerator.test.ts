@@ -5,14 +5,25 @@
  * stream API; and a check that the model actually learns.
  */
 import { describe, expect, it } from 'vitest';
-import { GoldenAccelerator, acceleratorGeometry, initialWeights, type AcceleratorParams } from '../../src/model/accelerator.js';
+import { GoldenAccelerator, acceleratorGeometry, initialWeights, type AcceleratorFormat, type AcceleratorParams } from '../../src/model/accelerator.js';
 import { weightDigest } from '../../src/model/digest.js';
 import { LFSR_PERIOD, lfsrSequence, lfsrStep } from '../../src/model/lfsr.js';
 import { DEFAULT_CONFIG } from '../../src/config/index.js';
 import { Rng } from '../../src/model/rng.js';
 import { MUTATIONS, ReferenceAccelerator, type Mutation } from './reference.js';
 
-const DEFAULTS: AcceleratorParams = DEFAULT_CONFIG;
+/** Parameters with one format and learning rate for every layer (the random configurations start so). */
+type UniformParams = AcceleratorParams & {
+  readonly weight: AcceleratorFormat;
+  readonly act: AcceleratorFormat;
+  readonly error: AcceleratorFormat;
+  readonly lrShift: number;
+};
+
+const DEFAULTS: UniformParams = DEFAULT_CONFIG;
+
+/** The largest update shift of any layer. */
+const maxShift = (p: AcceleratorParams): number => Math.max(...acceleratorGeometry(p).updateShifts);
 
 const ROUNDINGS = ['truncate', 'nearest', 'stochastic'] as const;
 /** With these, S = 20 at lrShift 0 and the products e·a reach 2^31: the S > 16 forms get exercised. */
@@ -20,7 +31,7 @@ const wideFormats = { weight: { bits: 16, frac: 2 }, act: { bits: 16, frac: 12 }
 const HIDDEN = ['relu', 'hardsigmoid'] as const;
 
 /** A random small configuration; `i` cycles rounding × hidden so every pair is covered. */
-function randomParams(rng: Rng, i: number): AcceleratorParams {
+function randomParams(rng: Rng, i: number): UniformParams {
   const L = 1 + (i % 4 === 0 ? 0 : rng.int(1, 3)); // 1..4 weight layers, mostly 2..4
   const layers = Array.from({ length: L + 1 }, () => (rng.bool(0.6) ? 2 * rng.int(0, 6) + 1 : rng.int(1, 12)));
   const maxN = Math.max(...layers);
@@ -55,19 +66,43 @@ function randomParams(rng: Rng, i: number): AcceleratorParams {
   };
 }
 
+/**
+ * A random configuration with per-layer formats and learning rates: randomParams' bits, each
+ * layer's fraction bits and learning rate drawn separately, within the rules (every shift ≥ 0).
+ */
+function perLayerParams(rng: Rng, i: number): AcceleratorParams {
+  let base = randomParams(rng, i);
+  while (base.layers.length < 3) base = randomParams(rng, i);
+  const L = base.layers.length - 1;
+  const d = base.hidden === 'hardsigmoid' ? 2 : 0;
+  const weight = Array.from({ length: L }, () => ({ bits: base.weight.bits, frac: rng.int(0, base.weight.bits) }));
+  const act: AcceleratorFormat[] = [{ bits: base.act.bits, frac: rng.int(0, base.act.bits - 1) }];
+  for (let k = 1; k < L; k++) act.push({ bits: base.act.bits, frac: Math.min(rng.int(0, base.act.bits - 1), weight[k - 1]!.frac + act[k - 1]!.frac) });
+  const error: AcceleratorFormat[] = new Array(L);
+  error[L - 1] = { bits: base.error.bits, frac: rng.int(0, base.error.bits) };
+  for (let k = L - 1; k >= 1; k--) error[k - 1] = { bits: base.error.bits, frac: Math.min(rng.int(0, base.error.bits), weight[k]!.frac + error[k]!.frac + d) };
+  const lrShift = weight.map((w, k) => Math.max(0, rng.int(0, 12) - error[k]!.frac - act[k]!.frac + w.frac));
+  return { ...base, weight, act, error, lrShift };
+}
+
+/** Entry 0 of a per-layer value (the bits are the same in every entry). */
+const first = <T>(v: T | readonly T[]): T => (Array.isArray(v) ? (v as readonly T[])[0]! : (v as T));
+
 function randomWeights(rng: Rng, p: AcceleratorParams): Int32Array {
   if (rng.bool(0.5)) return initialWeights(p, rng.u32());
   const n = acceleratorGeometry(p).paramCount;
-  const half = 2 ** (p.weight.bits - 1);
+  const half = 2 ** (first(p.weight).bits - 1);
   // full range, or small codes (values near ±2^-3) so that not everything saturates
-  const span = rng.bool(0.5) ? half : Math.max(1, Math.min(half, 2 ** Math.max(0, p.weight.frac - 3)));
+  const span = rng.bool(0.5) ? half : Math.max(1, Math.min(half, 2 ** Math.max(0, first(p.weight).frac - 3)));
   return Int32Array.from({ length: n }, () => Math.max(-half, Math.min(half - 1, rng.int(-span, span - 1))));
 }
 
 function randomInput(rng: Rng, p: AcceleratorParams): Int32Array {
-  const max = 2 ** p.act.bits - 1;
+  const max = 2 ** first(p.act).bits - 1;
   const small = rng.bool(0.5);
-  return Int32Array.from({ length: p.layers[0]! }, () => (rng.bool(0.4) ? 0 : small ? rng.int(0, Math.min(max, 2 ** (p.act.frac + 1))) : rng.int(0, max)));
+  return Int32Array.from({ length: p.layers[0]! }, () =>
+    rng.bool(0.4) ? 0 : small ? rng.int(0, Math.min(max, 2 ** (first(p.act).frac + 1))) : rng.int(0, max),
+  );
 }
 
 interface RunResult {
@@ -141,13 +176,13 @@ describe('GoldenAccelerator vs the literal BigInt reference', () => {
     expect(configs.some((c) => c.pes === 1)).toBe(true);
     expect(configs.some((c) => c.pes > Math.max(...c.layers))).toBe(true);
     expect(configs.some((c) => c.layers.slice(1).some((n) => n % c.pes !== 0))).toBe(true);
-    expect(configs.some((c) => acceleratorGeometry(c).updateShift > 16 && c.rounding === 'stochastic')).toBe(true);
-    expect(configs.some((c) => acceleratorGeometry(c).updateShift === 0)).toBe(true);
+    expect(configs.some((c) => maxShift(c) > 16 && c.rounding === 'stochastic')).toBe(true);
+    expect(configs.some((c) => maxShift(c) === 0)).toBe(true);
     expect(new Set(configs.map((c) => c.layers.length)).size).toBe(4);
     expect(configs.some((c) => c.act.frac === 0 && c.hidden === 'hardsigmoid')).toBe(true);
-    expect(configs.some((c) => c.skipZeroInputs && c.rounding === 'stochastic' && acceleratorGeometry(c).updateShift > 0)).toBe(true);
+    expect(configs.some((c) => c.skipZeroInputs && c.rounding === 'stochastic' && maxShift(c) > 0)).toBe(true);
     expect(configs.some((c) => !c.skipZeroInputs)).toBe(true);
-    expect(configs.some((c) => c.skipZeroErrors && c.rounding === 'stochastic' && acceleratorGeometry(c).updateShift > 0)).toBe(true);
+    expect(configs.some((c) => c.skipZeroErrors && c.rounding === 'stochastic' && maxShift(c) > 0)).toBe(true);
     expect(configs.some((c) => c.skipZeroErrors && c.skipZeroInputs)).toBe(true);
     expect(configs.some((c) => !c.skipZeroErrors)).toBe(true);
   });
@@ -155,7 +190,7 @@ describe('GoldenAccelerator vs the literal BigInt reference', () => {
   configs.forEach((p, i) => {
     const name =
       `#${i} ${p.layers.join('-')} P=${p.pes} W${p.weight.bits}q${p.weight.frac} A${p.act.bits}q${p.act.frac} ` +
-      `E${p.error.bits}q${p.error.frac} S=${acceleratorGeometry(p).updateShift} ${p.rounding} ${p.hidden}`;
+      `E${p.error.bits}q${p.error.frac} S=${maxShift(p)} ${p.rounding} ${p.hidden}`;
     it(name, () => {
       const r = crossCheck(p, 1000 + i, 300, undefined, i % 6 === 0);
       expect(r.mismatch).toBeUndefined();
@@ -182,10 +217,24 @@ describe('GoldenAccelerator vs the literal BigInt reference', () => {
     ),
   ];
   targeted.forEach((p, i) => {
-    it(`targeted #${i}: S=${acceleratorGeometry(p).updateShift} ${p.rounding} ${p.hidden}`, () => {
+    it(`targeted #${i}: S=${maxShift(p)} ${p.rounding} ${p.hidden}`, () => {
       const r = crossCheck(p, 3000 + i, 300, undefined, i % 2 === 0);
       expect(r.mismatch).toBeUndefined();
       expect(r.weightsChanged).toBe(true);
+    });
+  });
+
+  // Per-layer formats and learning rates (docs/ARCHITECTURE.md §1): each layer's own shifts.
+  const perLayer = Array.from({ length: 30 }, (_, i) => perLayerParams(rng, i));
+  it('the per-layer configurations differ between layers', () => {
+    const differs = (v: unknown) => Array.isArray(v) && new Set(v.map((x) => JSON.stringify(x))).size > 1;
+    expect(perLayer.filter((p) => differs(p.weight) && differs(p.act) && differs(p.error) && differs(p.lrShift)).length).toBeGreaterThan(10);
+  });
+  perLayer.forEach((p, i) => {
+    it(`per-layer #${i} ${p.layers.join('-')} P=${p.pes} S=[${acceleratorGeometry(p).updateShifts.join(',')}] ${p.rounding} ${p.hidden}`, () => {
+      const r = crossCheck(p, 6000 + i, 200, undefined, i % 5 === 0);
+      expect(r.mismatch).toBeUndefined();
+      expect(r.trained).toBeGreaterThan(100);
     });
   });
 
@@ -207,7 +256,7 @@ describe('negative controls: every deliberately wrong reference is detected', ()
   for (const mutation of MUTATIONS) {
     it(mutation, () => {
       const applicable = configs.filter((p) => {
-        const S = acceleratorGeometry(p).updateShift;
+        const S = maxShift(p);
         const L = p.layers.length - 1;
         switch (mutation) {
           case 'lane-start':
@@ -224,6 +273,8 @@ describe('negative controls: every deliberately wrong reference is detected', ()
             return p.rounding === 'stochastic' && S > 0 && p.skipZeroInputs === true;
           case 'skip-errors-steps-lfsr':
             return p.rounding === 'stochastic' && S > 0 && p.skipZeroErrors === true;
+          case 'first-layer-formats':
+            return false; // only the per-layer configurations below apply
           default:
             return true;
         }
@@ -244,6 +295,7 @@ describe('negative controls: every deliberately wrong reference is detected', ()
         },
         { ...DEFAULTS, ...wideFormats, layers: [7, 5, 3], pes: 2 },
       ];
+      if (mutation === 'first-layer-formats') extra.splice(0, extra.length, ...Array.from({ length: 6 }, (_, i) => perLayerParams(rng, i)));
       const detected = [...applicable, ...extra].filter((p, i) => crossCheck(p, 77 + i, 200, mutation).mismatch !== undefined);
       expect(detected.length).toBeGreaterThan(0);
     });
@@ -262,7 +314,7 @@ describe('weights in stream order', () => {
     expect(g.updateOps).toBe(2 * 6 + 1 * 4);
     expect(g.updateOpOffsets).toEqual([4, 0]);
     expect(g.laneStarts).toEqual([0, 32767]);
-    expect(g.updateShift).toBe(6 + 6 + 6 - 11);
+    expect(g.updateShifts).toEqual([6 + 6 + 6 - 11, 6 + 6 + 6 - 11]);
   });
 
   it('loadWeights / readWeights round trip, and readWeights is a copy', () => {

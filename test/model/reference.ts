@@ -42,6 +42,8 @@ export const MUTATIONS = [
   'skip-steps-lfsr',
   /** with skipZeroErrors, a skipped group (all errors zero) still steps the LFSRs */
   'skip-errors-steps-lfsr',
+  /** per-layer formats and learning rates: every layer uses layer 1's */
+  'first-layer-formats',
 ] as const;
 export type Mutation = (typeof MUTATIONS)[number];
 
@@ -61,11 +63,13 @@ export class ReferenceAccelerator {
   readonly WB: number[];
   readonly banks: bigint[][];
   lanes: Lfsr[] = [];
-  private readonly W: Fmt;
-  private readonly A: Fmt;
-  private readonly E: Fmt;
-  private readonly S: number;
-  private readonly ONE: bigint;
+  /** Per weight layer l = 1..L (index l): its weights, inputs and output errors, and its update shift. */
+  private readonly W: Fmt[] = [];
+  private readonly A: Fmt[] = [];
+  private readonly E: Fmt[] = [];
+  private readonly S: number[] = [];
+  /** ONE_A of layer l's inputs. */
+  private readonly ONE: bigint[] = [];
 
   constructor(
     readonly params: AcceleratorParams,
@@ -74,11 +78,18 @@ export class ReferenceAccelerator {
     this.N = params.layers;
     this.L = params.layers.length - 1;
     this.P = params.pes;
-    this.W = { ...params.weight, signed: true };
-    this.A = { ...params.act, signed: false };
-    this.E = { ...params.error, signed: true };
-    this.S = params.error.frac + params.act.frac + params.lrShift - params.weight.frac;
-    this.ONE = 1n << BigInt(params.act.frac);
+    // A list has one entry per weight layer (entry l − 1 for layer l); a single value serves every layer.
+    const of = <T>(v: T | readonly T[], l: number): T => {
+      const k = mutation === 'first-layer-formats' ? 0 : l - 1;
+      return Array.isArray(v) ? (v as readonly T[])[k]! : (v as T);
+    };
+    for (let l = 1; l <= this.L; l++) {
+      this.W[l] = { ...of(params.weight, l), signed: true };
+      this.A[l] = { ...of(params.act, l), signed: false };
+      this.E[l] = { ...of(params.error, l), signed: true };
+      this.S[l] = this.E[l]!.frac + this.A[l]!.frac + of(params.lrShift, l) - this.W[l]!.frac;
+      this.ONE[l] = 1n << BigInt(this.A[l]!.frac);
+    }
     this.G = [0];
     this.WB = [0, 0];
     for (let l = 1; l <= this.L; l++) {
@@ -147,7 +158,8 @@ export class ReferenceAccelerator {
   sample(input: ArrayLike<number>, label: number, train: boolean): { predicted: number; trace: ReferenceTrace } {
     const { L, N, P, W, A, E } = this;
     const hs = this.params.hidden === 'hardsigmoid';
-    const F = W.frac + A.frac;
+    // the fraction bits of layer l's sums z_l
+    const F = (l: number) => W[l]!.frac + A[l]!.frac;
     const a: bigint[][] = [Array.from(input, (v) => BigInt(v))];
     const m: boolean[][] = [[]];
     const z: bigint[][] = [[]];
@@ -161,7 +173,7 @@ export class ReferenceAccelerator {
           if (j >= N[l]!) continue; // padding lane
           let acc = 0n;
           for (let i = 0; i < N[l - 1]!; i++) acc = this.noWrap(acc + this.getW(l, j, i) * a[l - 1]![i]!, 'forward sum');
-          const biasIn = this.mutation === 'bias-unit' ? 1n : this.ONE;
+          const biasIn = this.mutation === 'bias-unit' ? 1n : this.ONE[l]!;
           acc = this.noWrap(acc + this.getW(l, j, N[l - 1]!) * biasIn, 'forward sum');
           z[l]![j] = acc;
         }
@@ -171,15 +183,18 @@ export class ReferenceAccelerator {
         m[l] = [];
         for (let j = 0; j < N[l]!; j++) {
           const zz = z[l]![j]!;
+          // a_l is the next layer's input: its format
+          const out = A[l + 1]!;
+          const one = this.ONE[l + 1]!;
           let act: bigint;
-          if (!hs) act = requantize(zz, F, A, 'nearest');
+          if (!hs) act = requantize(zz, F(l), out, 'nearest');
           else {
-            const q = requantize(zz + (1n << BigInt(F + 1)), F + 2, A, 'nearest');
-            act = q < this.ONE ? q : this.ONE;
+            const q = requantize(zz + (1n << BigInt(F(l) + 1)), F(l) + 2, out, 'nearest');
+            act = q < one ? q : one;
           }
-          const mask = hs ? act > 0n && act < this.ONE : act > 0n;
+          const mask = hs ? act > 0n && act < one : act > 0n;
           // the block golden model of the activation unit must agree with the doc formula
-          const blk = activationModel(zz, F, A, this.params.hidden, 'nearest');
+          const blk = activationModel(zz, F(l), out, this.params.hidden, 'nearest');
           if (blk.a !== act || blk.mask !== mask) throw new Error(`reference: activationModel disagrees at z = ${zz}`);
           a[l]![j] = act;
           m[l]![j] = mask;
@@ -200,8 +215,9 @@ export class ReferenceAccelerator {
     const e: bigint[][] = [];
     e[L] = [];
     for (let j = 0; j < N[L]!; j++) {
-      const t = j === label ? 1n << BigInt(F) : 0n;
-      e[L]![j] = this.mutation === 'error-truncate' ? requantize(z[L]![j]! - t, F, E, 'truncate') : requantize(z[L]![j]! - t, F, E, 'nearest');
+      const t = j === label ? 1n << BigInt(F(L)) : 0n;
+      const mode = this.mutation === 'error-truncate' ? 'truncate' : 'nearest';
+      e[L]![j] = requantize(z[L]![j]! - t, F(L), E[L]!, mode);
     }
 
     // 4–5. backward l (reads W_l) then update l, for l = L..1
@@ -219,7 +235,8 @@ export class ReferenceAccelerator {
           }
           s = this.noWrap(s + tree, 'backward sum');
         }
-        e[l - 1]![i] = m[l - 1]![i] ? requantize(s, W.frac + E.frac + d, E, 'nearest') : 0n;
+        // e_{l-1} in layer l − 1's error format
+        e[l - 1]![i] = m[l - 1]![i] ? requantize(s, W[l]!.frac + E[l]!.frac + d, E[l - 1]!, 'nearest') : 0n;
       }
     };
     const update = (l: number) => {
@@ -231,7 +248,7 @@ export class ReferenceAccelerator {
           if (!live) {
             if (this.mutation === 'skip-errors-steps-lfsr') {
               for (let i = 0; i <= N[l - 1]!; i++) {
-                const x = i < N[l - 1]! ? a[l - 1]![i]! : this.ONE;
+                const x = i < N[l - 1]! ? a[l - 1]![i]! : this.ONE[l]!;
                 if (l === 1 && this.params.skipZeroInputs && x === 0n) continue;
                 for (const lane of this.lanes) lane.advance();
               }
@@ -240,7 +257,7 @@ export class ReferenceAccelerator {
           }
         }
         for (let i = 0; i <= N[l - 1]!; i++) {
-          const x = i < N[l - 1]! ? a[l - 1]![i]! : this.ONE;
+          const x = i < N[l - 1]! ? a[l - 1]![i]! : this.ONE[l]!;
           // skipZeroInputs: layer 1 issues no operation (and steps no LFSR) for a zero input
           if (l === 1 && this.params.skipZeroInputs && x === 0n) {
             if (this.mutation === 'skip-steps-lfsr') for (const lane of this.lanes) lane.advance();
@@ -252,10 +269,10 @@ export class ReferenceAccelerator {
               const prod = this.noWrap(e[l]![j]! * x, 'update product');
               const state = this.lanes[p]!.state;
               const delta =
-                this.mutation === 'wide-low-bits' && this.S > 16 && this.params.rounding === 'stochastic'
-                  ? (prod + BigInt(state)) >> BigInt(this.S)
-                  : roundShift(prod, this.S, this.params.rounding, state);
-              this.setW(l, j, i, saturate(this.getW(l, j, i) - delta, W));
+                this.mutation === 'wide-low-bits' && this.S[l]! > 16 && this.params.rounding === 'stochastic'
+                  ? (prod + BigInt(state)) >> BigInt(this.S[l]!)
+                  : roundShift(prod, this.S[l]!, this.params.rounding, state);
+              this.setW(l, j, i, saturate(this.getW(l, j, i) - delta, W[l]!));
             }
           }
           for (let p = 0; p < P; p++) {

@@ -3,7 +3,8 @@
  * that reproduces a case: shared by the property tests and `npm run fuzz`.
  */
 import fc from 'fast-check';
-import { ConfigError, parseConfig, type Config } from '../../src/config/index.js';
+import { ConfigError, parseConfig, type Config, type Format } from '../../src/config/index.js';
+import { formatText } from '../../src/config/fields.js';
 
 export interface VerifyCase {
   readonly cfg: Config;
@@ -34,18 +35,34 @@ export const configArb: fc.Arbitrary<Config> = fc
     inputsPerBeat: fc.integer({ min: 1, max: 8 }),
     skipZeroInputs: fc.boolean(),
     skipZeroErrors: fc.boolean(),
+    // Per-layer formats and learning rates in about a third of the cases: each layer's fraction
+    // bits moved by −1..+1 from the drawn format (docs/CONFIG.md "Per-layer formats").
+    perLayer: fc.constantFrom(false, false, true),
+    jitter: fc.array(fc.integer({ min: -1, max: 1 }), { minLength: 12, maxLength: 12 }),
   })
   .map((r) => {
+    const L = r.layers.length - 1;
+    const moved = (f: Format, signed: boolean, at: number) =>
+      Array.from({ length: L }, (_, k) => ({ bits: f.bits, frac: Math.max(0, Math.min(signed ? f.bits : f.bits - 1, f.frac + (r.jitter[at + k] ?? 0))) }));
+    const weight = r.perLayer ? moved(r.weight, true, 0) : [r.weight];
+    const act = r.perLayer ? moved(r.act, false, 4) : [r.act];
+    const error = r.perLayer ? moved(r.error, true, 8) : [r.error];
+    const need = Array.from({ length: L }, (_, k) => {
+      const at = <T>(xs: readonly T[]) => xs[Math.min(k, xs.length - 1)]!;
+      return r.lrExtra + Math.max(r.variant === 'dedicated' ? 1 : 0, at(weight).frac - at(error).frac - at(act).frac);
+    });
+    // the dedicated variant has one learning-rate register
+    const lrShift = r.variant === 'dedicated' ? Math.max(...need) : r.perLayer ? need : need[0]!;
     try {
       return parseConfig({
         variant: r.variant,
         layers: r.layers,
         pes: r.pes,
-        weight: r.weight,
-        act: r.act,
-        error: r.error,
+        weight: r.perLayer ? weight : r.weight,
+        act: r.perLayer ? act : r.act,
+        error: r.perLayer ? error : r.error,
         accBits: 48,
-        lrShift: r.lrExtra + Math.max(r.variant === 'dedicated' ? 1 : 0, r.weight.frac - r.error.frac - r.act.frac),
+        lrShift,
         rounding: r.rounding,
         hidden: r.hidden,
         seed: r.seed,
@@ -69,7 +86,7 @@ export const verifyCaseArb: fc.Arbitrary<VerifyCase> = fc.record({
 
 /** The `npx taxonn verify …` command that replays a case. */
 export function verifyCommand(c: VerifyCase): string {
-  const f = (x: { bits: number; frac: number }) => `${x.bits}:${x.frac}`;
+  const f = formatText;
   const { cfg } = c;
   return [
     'npx taxonn verify',
@@ -77,7 +94,7 @@ export function verifyCommand(c: VerifyCase): string {
     `--layers ${cfg.layers.join(',')}`,
     `--pes ${cfg.pes}`,
     `--weight ${f(cfg.weight)} --act ${f(cfg.act)} --error ${f(cfg.error)}`,
-    `--acc-bits ${cfg.accBits} --lr-shift ${cfg.lrShift}`,
+    `--acc-bits ${cfg.accBits} --lr-shift ${[cfg.lrShift].flat().join(',')}`,
     `--rounding ${cfg.rounding} --hidden ${cfg.hidden}`,
     `--seed ${cfg.seed} --inputs-per-beat ${cfg.inputsPerBeat} --skip-zero-inputs ${cfg.skipZeroInputs} --skip-zero-errors ${cfg.skipZeroErrors}`,
     `--samples ${c.samples} --stimulus-seed ${c.stimulusSeed}`,

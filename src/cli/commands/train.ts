@@ -6,7 +6,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Argv, CommandModule } from 'yargs';
-import type { Config } from '../../config/index.js';
+import { formatFieldText, lrShiftText, type Config } from '../../config/index.js';
 import {
   ENGINES,
   TrainUsageError,
@@ -20,9 +20,19 @@ import {
   type TrainProgress,
   type TrainReport,
 } from '../../flows/train.js';
-import { DATASET_NAMES, SCALINGS, isDatasetName, loadUserDataset, type Dataset, type DatasetName, type Scaling } from '../../model/datasets/index.js';
+import {
+  DATASET_NAMES,
+  SCALINGS,
+  isDatasetName,
+  loadDataset,
+  loadUserDataset,
+  type Dataset,
+  type DatasetName,
+  type Scaling,
+} from '../../model/datasets/index.js';
 import { readNetworkFile, writeBankImages, writeNetworkFile, type SavedNetwork } from '../../flows/rtl/network-file.js';
 import { trainingPlotSvg } from '../../flows/train-plot.js';
+import { calibrateFormats, type FormatCalibration } from '../../flows/format-calibration.js';
 import { writeFileAtomic } from '../../util/atomic-write.js';
 import { addConfigOptions, configBesideNetwork, configOverridesFromArgs, flagOrigin, orList, type ConfigArgs } from '../config-options.js';
 import { oneOf, positiveInt } from '../coerce.js';
@@ -42,6 +52,7 @@ export interface TrainArgs extends ConfigArgs {
   'save-mem'?: string;
   plot?: string;
   compare?: 'float';
+  formats?: 'auto';
   json: boolean;
 }
 
@@ -89,6 +100,11 @@ export function trainOptions<T>(y: Argv<T>): Argv<T & TrainArgs> {
       coerce: oneOf('compare', ['float'] as const),
     })
     .option('save-mem', { type: 'string', describe: "write the trained weight banks' contents to this folder as $readmemh images (wbank<q>.hex)" })
+    .option('formats', {
+      choices: ['auto'] as const,
+      describe:
+        'auto: choose each layer\'s binary points (the fracs of weight, act and error; their bits stay) from a short float32 calibration run (docs/TRAINING.md "Per-layer formats")',
+    })
     .option('json', { type: 'boolean', default: false, describe: 'print one JSON document on stdout' })
     .example('$0 train --dataset iris', '200 epochs on the golden model (4-16-3, lr 2^-5)')
     .example('$0 train --dataset mnist --engine float --epochs 1', 'the float32 reference, one epoch')
@@ -99,12 +115,10 @@ export function trainOptions<T>(y: Argv<T>): Argv<T & TrainArgs> {
     ) as unknown as Argv<T & TrainArgs>;
 }
 
-const fmt = (signed: boolean, f: { bits: number; frac: number }) => `${signed ? 's' : 'u'}${f.bits}q${f.frac}`;
-
 function describeRun(cfg: Config, r: { dataset: string; engine: string; trainSamples: number; testSamples: number }): string {
   return (
     `${r.dataset}: ${int(r.trainSamples)} training / ${int(r.testSamples)} test samples; network ${cfg.layers.join('-')} ${cfg.hidden}, ` +
-    `weights ${fmt(true, cfg.weight)}, activations ${fmt(false, cfg.act)}, errors ${fmt(true, cfg.error)}, lr 2^-${cfg.lrShift}, ` +
+    `weights ${formatFieldText(cfg.weight, true)}, activations ${formatFieldText(cfg.act, false)}, errors ${formatFieldText(cfg.error, true)}, lr 2^-${lrShiftText(cfg.lrShift)}, ` +
     `${cfg.rounding} rounding, seed ${cfg.seed}; engine ${r.engine}`
   );
 }
@@ -146,15 +160,20 @@ export async function runTrainCommand(args: TrainArgs): Promise<void> {
   const { dataset, defaults } = datasetOf(args);
   const file = Array.isArray(args.config) ? args.config[args.config.length - 1] : args.config;
   const start: SavedNetwork | undefined = args.weights !== undefined ? readNetworkFile(args.weights) : undefined;
-  const cfg =
+  const overrides = configOverridesFromArgs(args);
+  const given =
     start && args.weights
       ? configBesideNetwork(args, start.config, args.weights)
-      : resolveTrainConfig(defaults, { file, overrides: configOverridesFromArgs(args), overrideOrigin: flagOrigin(args) });
+      : resolveTrainConfig(defaults, { file, overrides: args.formats ? withFracPlaceholders(overrides) : overrides, overrideOrigin: flagOrigin(args) });
+  // Loaded once: the calibration and the run read the same data.
+  const data = args.formats === 'auto' && typeof dataset === 'string' ? loadDataset(dataset, dataDirOf(args)) : dataset;
+  const calibration = args.formats === 'auto' && typeof data !== 'string' ? calibrateFormats(given, data) : undefined;
+  const cfg = calibration?.config ?? given;
   const epochs = args.epochs ?? defaultsOf(defaults).defaults.epochs;
   const out = (line: string) => process.stdout.write(`${line}\n`);
   const bar = !args.json && process.stderr.isTTY ? progressBar(process.stderr) : undefined;
   const run = {
-    dataset,
+    dataset: data,
     config: cfg,
     epochs,
     ...(args.limit !== undefined ? { limit: args.limit } : {}),
@@ -165,6 +184,7 @@ export async function runTrainCommand(args: TrainArgs): Promise<void> {
     ...run,
     engine: args.engine,
     onStart: (info) => {
+      if (!args.json && calibration) out(calibrationLine(calibration));
       if (!args.json) out(describeRun(cfg, { ...info, engine: args.engine }));
     },
     onProgress: (p) => bar?.update(p),
@@ -183,7 +203,7 @@ export async function runTrainCommand(args: TrainArgs): Promise<void> {
     saved.push(`plotted loss and test error per epoch to ${args.plot}${compared ? ' (float32 reference dashed)' : ''}`);
   }
   if (args.json) {
-    process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
+    process.stdout.write(`${JSON.stringify(calibration ? { ...report, calibration: calibrationJson(calibration) } : report, null, 2)}\n`);
   } else {
     if (report.testError !== null) {
       out(
@@ -209,6 +229,33 @@ export async function runTrainCommand(args: TrainArgs): Promise<void> {
   if (report.engine === 'rtl' && !report.equivalent) process.exitCode = 1;
 }
 
+const dataDirOf = (args: TrainArgs) => (args['data-dir'] !== undefined ? { dir: args['data-dir'] } : {});
+
+/**
+ * --formats auto replaces the fracs: a format flag given with bits only (--weight.bits 8) must
+ * not fail on the default frac (11 > 8) before the calibration chooses one.
+ */
+function withFracPlaceholders(overrides: Record<string, unknown>): Record<string, unknown> {
+  const out = { ...overrides };
+  for (const field of ['weight', 'act', 'error'] as const) {
+    const v = out[field];
+    if (v && typeof v === 'object' && !Array.isArray(v) && (v as { frac?: unknown }).frac === undefined) out[field] = { ...v, frac: 0 };
+  }
+  return out;
+}
+
+function calibrationLine(c: FormatCalibration): string {
+  return (
+    `formats auto (float32 calibration on ${int(c.samples)} samples): weights ${formatFieldText(c.config.weight, true)}, ` +
+    `activations ${formatFieldText(c.config.act, false)}, errors ${formatFieldText(c.config.error, true)}; ` +
+    `as a config: ${JSON.stringify(c.formats)}`
+  );
+}
+
+function calibrationJson(c: FormatCalibration) {
+  return { samples: c.samples, ranges: c.ranges, formats: c.formats };
+}
+
 /** A built-in data set by name (loaded by the flow), or a user's data, loaded here (its defaults depend on its shape). */
 function datasetOf(args: TrainArgs): { dataset: DatasetName | Dataset; defaults: DefaultsOf } {
   const name = args.dataset;
@@ -229,6 +276,9 @@ function datasetOf(args: TrainArgs): { dataset: DatasetName | Dataset; defaults:
 
 /** Flag combinations that cannot work, and output folders that do not exist: checked before a long run, not after it. */
 function checkOutputs(args: TrainArgs): void {
+  if (args.formats !== undefined && args.weights !== undefined) {
+    throw new TrainUsageError('train: --formats auto chooses the formats of a new network; a network loaded with --weights keeps its own');
+  }
   if ((args['save-weights'] !== undefined || args['save-mem'] !== undefined) && args.engine === 'float') {
     throw new TrainUsageError(
       "train: --save-weights and --save-mem need --engine golden or rtl (the float32 reference's weights are not the accelerator's codes)",

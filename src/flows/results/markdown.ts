@@ -3,7 +3,8 @@
  * the goals, where stochastic rounding matters, the per-data-set tables with the commands that
  * reproduce them, the RTL check and the method.
  */
-import { DEFAULT_CONFIG, type Rounding } from '../../config/index.js';
+import { DEFAULT_CONFIG, formatFieldText, lrShiftText, type Rounding } from '../../config/index.js';
+import { formatText } from '../../config/fields.js';
 import type { DatasetName } from '../../model/datasets/index.js';
 import { TRAIN_DEFAULTS, resolveTrainConfig } from '../train.js';
 import { DEFAULT_FORMAT, formatConfig, formatName, rtlSpecs, sweepSpec, weightFrac, type DatasetPlan, type FormatChoice, type RunSpec } from './plan.js';
@@ -75,9 +76,14 @@ export function trainCommand(spec: RunSpec, opts: { json?: boolean } = {}): stri
   const c = spec.config;
   const args = [`npx taxonn train --dataset ${spec.dataset}`, `--engine ${spec.engine}`];
   if (spec.engine !== 'float') {
-    if (c.weight.bits !== d.weight.bits || c.weight.frac !== d.weight.frac) args.push(`--weight ${c.weight.bits}:${c.weight.frac}`);
-    if (c.act.bits !== d.act.bits || c.act.frac !== d.act.frac) args.push(`--act ${c.act.bits}:${c.act.frac}`);
-    if (c.error.bits !== d.error.bits || c.error.frac !== d.error.frac) args.push(`--error ${c.error.bits}:${c.error.frac}`);
+    for (const [field, flag] of [
+      ['weight', 'weight'],
+      ['act', 'act'],
+      ['error', 'error'],
+    ] as const) {
+      if (formatText(c[field]) !== formatText(d[field])) args.push(`--${flag} ${formatText(c[field])}`);
+    }
+    if (lrShiftText(c.lrShift) !== lrShiftText(d.lrShift)) args.push(`--lr-shift ${[c.lrShift].flat().join(',')}`);
     if (c.accBits !== d.accBits) args.push(`--acc-bits ${c.accBits}`);
     if (c.rounding !== d.rounding) args.push(`--rounding ${c.rounding}`);
   }
@@ -281,7 +287,7 @@ function perDataset(p: Put, s: Summary): void {
     p(`|---|---|${s.plan.roundings.map(() => '---:').join('|')}|`);
     for (const f of s.plan.formats) {
       const c = formatConfig(dp.dataset, f, 'stochastic', dp.seeds[0]!);
-      const fmts = `s${c.weight.bits}q${c.weight.frac}, u${c.act.bits}q${c.act.frac}, s${c.error.bits}q${c.error.frac}; ${c.accBits}`;
+      const fmts = `${formatFieldText(c.weight, true)}, ${formatFieldText(c.act, false)}, ${formatFieldText(c.error, true)}; ${c.accBits}`;
       const cells = s.plan.roundings.map((r) => {
         const x = cellOf(d, f, r);
         return `${pct(x.mean)} ± ${pct(x.sd)} (${pp(x.gap)})`;

@@ -11,7 +11,20 @@
  * accumulator the default 32 bits or the validator's minimum (accumulatorNeed) when that is wider.
  */
 import { createHash } from 'node:crypto';
-import { DEFAULT_CONFIG, LIMITS, ROUNDINGS, accumulatorNeed, type Config, type Rounding } from '../../config/index.js';
+import {
+  DEFAULT_CONFIG,
+  LIMITS,
+  ROUNDINGS,
+  accumulatorNeed,
+  bitsOf,
+  formatFieldText,
+  hasPerLayerArithmetic,
+  lrShiftText,
+  type Config,
+  type Format,
+  type PerLayer,
+  type Rounding,
+} from '../../config/index.js';
 import { stableJson } from '../../hdl/index.js';
 import type { DatasetName } from '../../model/datasets/index.js';
 import { TRAIN_DEFAULTS, resolveTrainConfig, type Engine } from '../train.js';
@@ -132,16 +145,18 @@ export interface Job {
 /** Bumped when the meaning of a cached result changes (e.g. the golden model's arithmetic). */
 export const CACHE_VERSION = 1;
 
+/** `12q11`, or per layer `8q[8,7]`: a format field in a cache key. */
+const fq = (f: PerLayer<Format>): string => formatFieldText(f, true).slice(1);
+/** Nothing for one learning rate (the keys of uniform runs are unchanged), `-lr[6,7]` per layer. */
+const perLayerLr = (k: PerLayer<number>): string => (Array.isArray(k) && new Set(k).size > 1 ? `-lr${lrShiftText(k)}` : '');
+
 export function runKey(spec: RunSpec): string {
   const hash = createHash('sha256')
     .update(stableJson({ v: CACHE_VERSION, ...spec }))
     .digest('hex')
     .slice(0, 16);
   const c = spec.config;
-  const what =
-    spec.engine === 'float'
-      ? 'float'
-      : `${spec.engine}-w${c.weight.bits}q${c.weight.frac}-a${c.act.bits}q${c.act.frac}-e${c.error.bits}q${c.error.frac}-${c.rounding}`;
+  const what = spec.engine === 'float' ? 'float' : `${spec.engine}-w${fq(c.weight)}-a${fq(c.act)}-e${fq(c.error)}${perLayerLr(c.lrShift)}-${c.rounding}`;
   return `${spec.dataset}-${what}-s${c.seed}-ep${spec.epochs}${spec.limit !== undefined ? `-n${spec.limit}` : ''}-${hash}`;
 }
 
@@ -160,18 +175,18 @@ export function estimateCost(spec: RunSpec): number {
   if (spec.engine === 'rtl') return samples * 120 + 2e5; // + the Verilator build (cached after the first)
   if (spec.engine === 'float') return samples;
   const c = spec.config;
-  const wide = c.act.bits > 8 ? 1.6 : 1;
+  const wide = bitsOf(c.act) > 8 ? 1.6 : 1;
   const slow =
     c.rounding === 'truncate'
-      ? c.weight.bits <= 8
+      ? bitsOf(c.weight) <= 8
         ? 13
-        : c.weight.bits <= 12
+        : bitsOf(c.weight) <= 12
           ? 5
           : 1.8 * wide
       : c.rounding === 'nearest'
-        ? c.weight.bits <= 8
+        ? bitsOf(c.weight) <= 8
           ? 3.5
-          : c.weight.bits <= 12
+          : bitsOf(c.weight) <= 12
             ? 2.7
             : wide
         : wide;
@@ -181,7 +196,8 @@ export function estimateCost(spec: RunSpec): number {
 /** A run in words, for progress lines and messages. */
 export const describeSpec = (s: RunSpec): string => {
   const c = s.config;
-  const fmt = s.engine === 'float' ? 'float32' : `${c.weight.bits}/${c.act.bits}/${c.error.bits} ${c.rounding}`;
+  const fmt =
+    s.engine === 'float' ? 'float32' : `${bitsOf(c.weight)}/${bitsOf(c.act)}/${bitsOf(c.error)}${hasPerLayerArithmetic(c) ? ' per-layer' : ''} ${c.rounding}`;
   return `${s.dataset} ${s.engine} ${fmt} seed ${c.seed}, ${s.epochs} epoch${s.epochs === 1 ? '' : 's'}${s.limit !== undefined ? `, limit ${s.limit}` : ''}`;
 };
 

@@ -152,7 +152,7 @@ export function requantCheck(p: RequantParams): BlockCheck {
   };
 }
 
-export function updateCheck(p: UpdateParams, seed: number): BlockCheck {
+export function updateCheck(p: UpdateParams & { readonly shift: number }, seed: number): BlockCheck {
   return {
     title: `update w${tag(p.weight)} grad${p.gradBits} >> ${p.shift} (${p.rounding})`,
     module: update(p),

@@ -7,7 +7,7 @@
  * contents as $readmemh images.
  */
 import fs from 'node:fs';
-import { ConfigError, deriveSizes, parseConfig, type Config } from '../../config/index.js';
+import { ConfigError, bitsOf, deriveSizes, parseConfig, type Config } from '../../config/index.js';
 import { readJsonFile } from '../../config/json-error.js';
 import { GoldenAccelerator } from '../../model/accelerator.js';
 import { writeFileAtomic } from '../../util/atomic-write.js';
@@ -152,7 +152,7 @@ export function parseNetwork(doc: unknown, file: string): SavedNetwork {
 export function bankImages(cfg: Config, codes: ArrayLike<number>): { file: string; text: string }[] {
   const sizes = deriveSizes(cfg);
   const P = cfg.pes;
-  const bits = cfg.weight.bits;
+  const bits = bitsOf(cfg.weight);
   const banks = Array.from({ length: P }, () => new Array<number>(sizes.weightDepth).fill(0));
   let at = 0;
   for (const l of sizes.layers) {

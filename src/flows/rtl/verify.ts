@@ -5,7 +5,7 @@
  * On the first divergence, replay up to that sample and locate it: phase, layer, neuron,
  * expected and actual value.
  */
-import { sampleBoundCycles, type Config } from '../../config/index.js';
+import { bitsOf, sampleBoundCycles, type Config } from '../../config/index.js';
 import type { Module } from '../../hdl/index.js';
 import { GoldenAccelerator } from '../../model/accelerator.js';
 import { weightDigest } from '../../model/digest.js';
@@ -75,7 +75,7 @@ export function randomWorkload(cfg: Config, opts: VerifyOptions): { weights: Int
   const golden = new GoldenAccelerator(cfg);
   const weights = opts.weights ?? golden.initWeights(opts.seed);
   const rng = new Rng(opts.seed ^ 0x5bd1e995);
-  const maxA = 2 ** cfg.act.bits - 1;
+  const maxA = 2 ** bitsOf(cfg.act) - 1;
   const nOut = cfg.layers[cfg.layers.length - 1]!;
   const samples: Sample[] = [];
   for (let i = 0; i < opts.samples; i++) {

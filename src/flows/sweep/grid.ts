@@ -413,7 +413,7 @@ export interface FloatParams {
   readonly dataset: DatasetName;
   readonly layers: readonly number[];
   readonly hidden: Config['hidden'];
-  readonly lrShift: number;
+  readonly lrShift: Config['lrShift'];
   readonly seed: number;
   readonly epochs: number;
   readonly limit?: number;

@@ -4,7 +4,7 @@
  * float32 reference, the Pareto fronts), written atomically with the project's writeFileAtomic.
  */
 import path from 'node:path';
-import type { Format } from '../../config/index.js';
+import { formatFieldText, type Format, type PerLayer } from '../../config/index.js';
 import { writeFileAtomic } from '../../util/atomic-write.js';
 import type { FormatEntry, SweepGrid } from './grid.js';
 import type { FloatRecord, PointRecord } from './point.js';
@@ -82,7 +82,7 @@ export const CSV_COLUMNS = [
 export type CsvColumn = (typeof CSV_COLUMNS)[number];
 export type SweepRow = Record<CsvColumn, string | number | boolean | null>;
 
-const fmt = (signed: boolean, f: Format) => `${signed ? 's' : 'u'}${f.bits}q${f.frac}`;
+const fmt = (signed: boolean, f: PerLayer<Format>) => formatFieldText(f, signed);
 /** A requested format for a point whose configuration did not resolve: "s12q10", "s12q?", or "default". */
 const requested = (entry: FormatEntry, part: 'weight' | 'act' | 'error', signed: boolean) => {
   if (entry === 'default') return 'default';

@@ -18,7 +18,7 @@ describe('claims', () => {
     const other = claimsJobs({ ...plan, network: { layers: [16, 8, 3], pes: 4 } });
     expect(other.find((j) => j.step === 'synth')!.key).not.toBe(jobs.find((j) => j.step === 'synth')!.key);
     // The dedicated job runs its own defaults: 16-bit formats.
-    expect(jobs.find((j) => j.variant === 'dedicated')!.config.weight.bits).toBe(16);
+    expect(jobs.find((j) => j.variant === 'dedicated')!.config.weight).toMatchObject({ bits: 16 });
     for (const j of jobs) expect(j.command).toMatch(new RegExp(`^npx taxonn ${j.step} --variant ${j.variant} --layers`));
   });
 

@@ -11,6 +11,7 @@ import { readCachedResult, writeCachedResult } from '../../../src/flows/results/
 import { renderLineChartSvg } from '../../../src/flows/line-chart.js';
 import { testErrorPlot } from '../../../src/flows/results/plot.js';
 import { niceTicks } from '../../../src/flows/svg.js';
+import { bitsOf } from '../../../src/config/index.js';
 import { DEFAULT_PLAN, formatConfig, planJobs, runKey, type FormatChoice, type ResultsPlan, type RunSpec } from '../../../src/flows/results/plan.js';
 import { goalVerdict, meanGapOf, summarize, type RunResult, type Summary } from '../../../src/flows/results/summary.js';
 import { renderResultsMarkdown, stochasticParagraph, trainCommand } from '../../../src/flows/results/markdown.js';
@@ -41,7 +42,7 @@ const GAP: Record<string, number> = { '16-truncate': 0.2, '16-stochastic': 0.1, 
 function synthetic(spec: RunSpec): RunResult {
   const c = spec.config;
   const base = (spec.dataset === 'mnist' ? 8 : 2) + (c.seed - 44257) * 2;
-  const pctErr = spec.engine === 'float' ? base : base + GAP[`${c.weight.bits}-${c.rounding}`]! * (spec.dataset === 'iris' ? 2 : 1);
+  const pctErr = spec.engine === 'float' ? base : base + GAP[`${bitsOf(c.weight)}-${c.rounding}`]! * (spec.dataset === 'iris' ? 2 : 1);
   const perEpoch = Array.from({ length: spec.epochs }, (_, e) => ({
     epoch: e + 1,
     testError: (pctErr + (spec.epochs - 1 - e)) / 100,

@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { resolveConfig } from '../../../src/config/index.js';
+import { bitsOf, resolveConfig } from '../../../src/config/index.js';
 import { AcceleratorSim } from '../../../src/flows/rtl/harness/accelerator-sim.js';
 import { bankImages, networkDocument, parseNetwork, readNetworkFile, writeNetworkFile } from '../../../src/flows/rtl/network-file.js';
 import { initialWeights } from '../../../src/model/accelerator.js';
@@ -73,7 +73,7 @@ describe('saved networks', () => {
     try {
       sim.run(w, []);
       const words = bankImages(cfg, w).map((i) => i.text.trimEnd().split('\n'));
-      const mask = 2 ** cfg.weight.bits;
+      const mask = 2 ** bitsOf(cfg.weight);
       words.forEach((bank, q) =>
         bank.forEach((hex, addr) => {
           const rtl = sim.mem(0, q, addr);

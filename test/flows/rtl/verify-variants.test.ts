@@ -6,7 +6,7 @@
  * comparison can fail.
  */
 import { describe, expect, it } from 'vitest';
-import { ConfigError, parseConfig, resolveConfig, type Config } from '../../../src/config/index.js';
+import { ConfigError, formatFieldText, lrShiftText, parseConfig, resolveConfig, type Config } from '../../../src/config/index.js';
 import { randomWorkload, verify } from '../../../src/flows/rtl/verify.js';
 import { GoldenAccelerator } from '../../../src/model/accelerator.js';
 import { weightDigest } from '../../../src/model/digest.js';
@@ -45,7 +45,7 @@ describe('variants: RTL ≡ their golden-model modes', () => {
   for (const variant of ['inference', 'dedicated'] as const) {
     for (let n = 0; n < 4; n++) {
       const cfg = randomConfig(rng, variant);
-      const name = `${variant} ${cfg.layers.join('-')} P=${cfg.pes} w${cfg.weight.bits}q${cfg.weight.frac} a${cfg.act.bits}q${cfg.act.frac} e${cfg.error.bits}q${cfg.error.frac} k=${cfg.lrShift} ${cfg.rounding} ${cfg.hidden}`;
+      const name = `${variant} ${cfg.layers.join('-')} P=${cfg.pes} w${formatFieldText(cfg.weight, true)} a${formatFieldText(cfg.act, false)} e${formatFieldText(cfg.error, true)} k=${lrShiftText(cfg.lrShift)} ${cfg.rounding} ${cfg.hidden}`;
       it(`${name}: 30 samples with random stalls`, async () => {
         const r = await verify(cfg, { samples: 30, seed: n + 1, stallPermille: 250, sparsity: 0.3, xRandomSeed: 500 + n });
         expect(r.firstMismatch).toBeNull();

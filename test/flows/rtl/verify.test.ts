@@ -6,7 +6,7 @@
  * hide behind zeros), and on one realistic configuration.
  */
 import { describe, expect, it } from 'vitest';
-import { ConfigError, DEFAULT_CONFIG, parseConfig, type Config } from '../../../src/config/index.js';
+import { ConfigError, DEFAULT_CONFIG, formatFieldText, lrShiftText, parseConfig, type Config } from '../../../src/config/index.js';
 import { Rng } from '../../../src/model/rng.js';
 import { verify } from '../../../src/flows/rtl/verify.js';
 import { generateAccelerator } from '../../../src/flows/rtl/generate.js';
@@ -48,7 +48,7 @@ describe('RTL ≡ golden model', () => {
   const rng = new Rng(2026);
   for (let n = 0; n < 10; n++) {
     const cfg = randomConfig(rng);
-    const name = `${cfg.layers.join('-')} P=${cfg.pes} w${cfg.weight.bits}q${cfg.weight.frac} a${cfg.act.bits}q${cfg.act.frac} e${cfg.error.bits}q${cfg.error.frac} ${cfg.rounding} ${cfg.hidden} K=${cfg.inputsPerBeat}`;
+    const name = `${cfg.layers.join('-')} P=${cfg.pes} w${formatFieldText(cfg.weight, true)} a${formatFieldText(cfg.act, false)} e${formatFieldText(cfg.error, true)} k=${lrShiftText(cfg.lrShift)} ${cfg.rounding} ${cfg.hidden} K=${cfg.inputsPerBeat}`;
     it(`${name}: lint-clean, and 40 samples with random stalls`, async () => {
       const { design } = emitForSim(generateAccelerator(cfg).top);
       const lint = await verilatorLint(design.files, design.top);

@@ -6,7 +6,7 @@
  * the reset and the weight load.
  */
 import path from 'node:path';
-import type { Config } from '../../../config/index.js';
+import { entryOf, type Config } from '../../../config/index.js';
 import type { Module } from '../../../hdl/index.js';
 import { GoldenAccelerator, initialWeights } from '../../../model/accelerator.js';
 import { quantizeInputs, type Dataset } from '../../../model/datasets/index.js';
@@ -47,7 +47,7 @@ function weightsAfter(cfg: Config, after: number, sampleAt: (i: number) => Sampl
 /** Runs the workload in the Verilated accelerator, traced into `dir`/trace.vcd. */
 export async function traceWorkload(cfg: Config, w: WorkloadSpec, dir: string, top: Module): Promise<TracedWorkload> {
   const F = w.data.features;
-  const codes = quantizeInputs(w.data.train.x.subarray(0, (w.after + w.samples) * F), cfg.act);
+  const codes = quantizeInputs(w.data.train.x.subarray(0, (w.after + w.samples) * F), entryOf(cfg.act, 0));
   const sampleAt = (i: number): Sample => ({ input: codes.subarray(i * F, (i + 1) * F), label: w.data.train.y[i]!, train: w.train });
   const samples: Sample[] = Array.from({ length: w.samples }, (_, i) => sampleAt(w.after + i));
   const startWeights = weightsAfter(cfg, w.after, sampleAt);

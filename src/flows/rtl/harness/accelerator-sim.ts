@@ -92,7 +92,7 @@ export class AcceleratorSim {
   static async create(params: Config, opts: SimulatorOptions = {}, top: Module = accelerator(params)): Promise<AcceleratorSim> {
     const plan = planOf(params);
     const { design } = emitForSim(top);
-    const sampleBits = params.inputsPerBeat * params.act.bits;
+    const sampleBits = params.inputsPerBeat * plan.formats.act.bits;
     const registeredOutputs = RUN_LOOP_OUTPUTS.every((o) => top.comb.get(o)?.size === 0);
     const extension = runnerCpp({ top: top.name, plan, sampleBits, errorBanks: params.variant !== 'inference', registeredOutputs });
     const sim = await Simulator.create(design, { quiet: true, ...opts, extension, extraArgs: [...VERILATOR_ARGS, ...(opts.extraArgs ?? [])] });

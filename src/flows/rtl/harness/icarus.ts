@@ -37,8 +37,8 @@ export async function runIcarus(p: Config, weights: Int32Array, samples: readonl
   const { files } = emitDesign(top);
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'taxonn-icarus-'));
   try {
-    const wb = p.weight.bits;
-    const sbits = p.inputsPerBeat * p.act.bits;
+    const wb = plan.formats.weight.bits;
+    const sbits = p.inputsPerBeat * plan.formats.act.bits;
     const beats = plan.sizes.inputDepth + 1;
     fs.writeFileSync(path.join(dir, 'weights.hex'), `${Array.from(weights, (w) => hex(BigInt(w), wb)).join('\n')}\n`);
     const lines: string[] = [];
@@ -48,7 +48,7 @@ export async function runIcarus(p: Config, weights: Int32Array, samples: readonl
         let word = 0n;
         for (let t = p.inputsPerBeat - 1; t >= 0; t--) {
           const x = b * p.inputsPerBeat + t;
-          word = (word << BigInt(p.act.bits)) | BigInt(x < s.input.length ? s.input[x]! : 0);
+          word = (word << BigInt(plan.formats.act.bits)) | BigInt(x < s.input.length ? s.input[x]! : 0);
         }
         lines.push(hex(word, sbits));
       }

@@ -40,7 +40,7 @@ describe('overflow corners', () => {
     ] as const) {
       it(`${name}, accBits at its minimum (${minAcc}), S = 0, ${rounding}: saturates, never wraps`, async () => {
         const cfg = parseConfig({ ...base, accBits: minAcc, rounding });
-        expect(deriveSizes(cfg).updateShift).toBe(0);
+        expect(deriveSizes(cfg).updateShifts).toEqual(deriveSizes(cfg).layers.map(() => 0));
         const n = deriveSizes(cfg).layers.reduce((s, l) => s + l.nOut * (l.nIn + 1), 0);
         const weights = new Int32Array(n).fill(w);
         const samples: Sample[] = Array.from({ length: 8 }, (_, i) => ({ input: new Array(40).fill(a), label: i % 3, train: true }));
