@@ -71,8 +71,8 @@ function randomParams(rng: Rng, i: number): UniformParams {
  * layer's fraction bits and learning rate drawn separately, within the rules (every shift ≥ 0).
  */
 function perLayerParams(rng: Rng, i: number): AcceleratorParams {
-  let base = randomParams(rng, i);
-  while (base.layers.length < 3) base = randomParams(rng, i);
+  // i % 4 = 0 draws one weight layer: take the next i (at least two layers, the same rounding cycle otherwise)
+  const base = randomParams(rng, i % 4 === 0 ? i + 1 : i);
   const L = base.layers.length - 1;
   const d = base.hidden === 'hardsigmoid' ? 2 : 0;
   const weight = Array.from({ length: L }, () => ({ bits: base.weight.bits, frac: rng.int(0, base.weight.bits) }));

@@ -8,7 +8,19 @@ import { formatText } from '../../config/fields.js';
 import type { DatasetName } from '../../model/datasets/index.js';
 import { TRAIN_DEFAULTS, resolveTrainConfig } from '../train.js';
 import { DEFAULT_FORMAT, formatConfig, formatName, rtlSpecs, sweepSpec, weightFrac, type DatasetPlan, type FormatChoice, type RunSpec } from './plan.js';
-import { GOALS, SAME_PP, cellOf, compareRoundings, goalVerdict, meanGapOf, meetsGoal, sameFormat, type RoundingVerdict, type Summary } from './summary.js';
+import {
+  GOALS,
+  SAME_PP,
+  cellOf,
+  compareRoundings,
+  goalVerdict,
+  meanGapOf,
+  meetsGoal,
+  sameFormat,
+  type MeanGap,
+  type RoundingVerdict,
+  type Summary,
+} from './summary.js';
 
 export const pct = (x: number): string => x.toFixed(2);
 export const pp = (x: number): string => `${x >= 0.005 ? '+' : x <= -0.005 ? '−' : '±'}${Math.abs(x).toFixed(2)}`;
@@ -192,21 +204,37 @@ function headline(p: Put, s: Summary): void {
       `**Bold**: meets the goal, mean gap ≤ ${GOALS.lowBitGapPp} pp with weights ≤ ${GOALS.maxWeightBits} bits and activations and errors ≤ ${GOALS.maxActErrorBits} bits.`,
   );
   p();
-  p(`| weights/activations/errors (bits) | ${s.plan.roundings.join(' | ')} |`);
-  p(`|---|${s.plan.roundings.map(() => '---:').join('|')}|`);
+  const pl = s.perLayerGap;
+  // The per-layer column: the row of its bits has the per-layer configurations' gap, the others have none.
+  const perLayerCell = (f: FormatChoice, text: (g: MeanGap) => string) => (pl ? ` ${pl && sameFormat(f, pl.format) ? text(pl) : '–'} |` : '');
+  const perLayerHead = pl ? ' per-layer (stochastic) |' : '';
+  p(`| weights/activations/errors (bits) | ${s.plan.roundings.join(' | ')} |${perLayerHead}`);
+  p(`|---|${s.plan.roundings.map(() => '---:').join('|')}|${pl ? '---:|' : ''}`);
   for (const f of s.plan.formats) {
     const cells = s.plan.roundings.map((r) => {
       const g = meanGapOf(s, f, r);
       return meetsGoal(g) ? `**${pp(g.gap)}**` : pp(g.gap);
     });
-    p(`| ${formatName(f)}${sameFormat(f, DEFAULT_FORMAT) ? ' (default)' : ''} | ${cells.join(' | ')} |`);
+    p(
+      `| ${formatName(f)}${sameFormat(f, DEFAULT_FORMAT) ? ' (default)' : ''} | ${cells.join(' | ')} |${perLayerCell(f, (g) => (meetsGoal(g) ? `**${pp(g.gap)}**` : pp(g.gap)))}`,
+    );
   }
   p();
+  if (pl) {
+    p(
+      `Per-layer: each layer's own binary points at the same bits, stochastic rounding: \`examples/w8a8e8-<data set>.json\` ` +
+        `(\`npx taxonn train --dataset D --config examples/w8a8e8-D.json\`; docs/TRAINING.md "Per-layer formats").`,
+    );
+    p();
+  }
   p(`Per data set (pp, in the order ${dsNames.join(' / ')}):`);
   p();
-  p(`| weights/activations/errors | ${s.plan.roundings.join(' | ')} |`);
-  p(`|---|${s.plan.roundings.map(() => '---|').join('')}`);
-  for (const f of s.plan.formats) p(`| ${formatName(f)} | ${s.plan.roundings.map((r) => meanGapOf(s, f, r).perDataset.map(pp).join(' / ')).join(' | ')} |`);
+  p(`| weights/activations/errors | ${s.plan.roundings.join(' | ')} |${perLayerHead}`);
+  p(`|---|${s.plan.roundings.map(() => '---|').join('')}${pl ? '---|' : ''}`);
+  for (const f of s.plan.formats)
+    p(
+      `| ${formatName(f)} | ${s.plan.roundings.map((r) => meanGapOf(s, f, r).perDataset.map(pp).join(' / ')).join(' | ')} |${perLayerCell(f, (g) => g.perDataset.map(pp).join(' / '))}`,
+    );
   p();
 }
 
@@ -234,6 +262,15 @@ function goals(p: Put, s: Summary): void {
     p(
       `- 8/8/8 against ${GOALS.eightBitGapPp} pp: the best rounding (${g.rounding}) has a mean gap of ${pp(g.gap)} pp, ` +
         `${d <= 0 ? `within ${GOALS.eightBitGapPp} pp (${Math.abs(d).toFixed(2)} pp to spare)` : `${d.toFixed(2)} pp above ${GOALS.eightBitGapPp} pp`}; ` +
+        `per data set ${g.perDataset.map((x, i) => `${dsNames[i]} ${pp(x)}`).join(', ')} pp.`,
+    );
+  }
+  if (s.perLayerGap) {
+    const g = s.perLayerGap;
+    const d = g.gap - GOALS.eightBitGapPp;
+    p(
+      `- 8/8/8 with per-layer formats (examples/w8a8e8-*.json, stochastic) against ${GOALS.eightBitGapPp} pp: mean gap ${pp(g.gap)} pp, ` +
+        `${d <= 0 ? `**within ${GOALS.eightBitGapPp} pp** (${Math.abs(d).toFixed(2)} pp to spare)` : `${d.toFixed(2)} pp above ${GOALS.eightBitGapPp} pp`}; ` +
         `per data set ${g.perDataset.map((x, i) => `${dsNames[i]} ${pp(x)}`).join(', ')} pp.`,
     );
   }

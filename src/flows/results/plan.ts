@@ -71,6 +71,8 @@ export interface ResultsPlan {
   readonly formats: readonly FormatChoice[];
   readonly roundings: readonly Rounding[];
   readonly rtl: readonly RtlPlan[];
+  /** Also run each data set's per-layer 8/8/8 configuration (PER_LAYER_FORMATS, stochastic rounding) on its seeds. */
+  readonly perLayer?: boolean;
 }
 
 /** The default seed (0xACE1), then the next ones. */
@@ -93,7 +95,32 @@ export const DEFAULT_PLAN: ResultsPlan = Object.freeze({
     { dataset: 'iris', epochs: TRAIN_DEFAULTS.iris.epochs },
     { dataset: 'mnist', epochs: 1, limit: 2000 },
   ],
+  perLayer: true,
 } satisfies ResultsPlan);
+
+const q = (bits: number, frac: number): Format => ({ bits, frac });
+/**
+ * The per-layer 8/8/8 configurations of examples/w8a8e8-<data set>.json (docs/TRAINING.md
+ * "Per-layer formats"; test/examples checks that the files hold exactly these): every format
+ * 8 bits, each layer's binary point its own.
+ */
+export const PER_LAYER_FORMATS: Readonly<
+  Record<DatasetName, { readonly weight: PerLayer<Format>; readonly act: PerLayer<Format>; readonly error: PerLayer<Format> }>
+> = Object.freeze({
+  mnist: { weight: [q(8, 8), q(8, 7)], act: q(8, 6), error: [q(8, 8), q(8, 6)] },
+  'fashion-mnist': { weight: [q(8, 8), q(8, 7)], act: q(8, 6), error: [q(8, 8), q(8, 6)] },
+  iris: { weight: q(8, 6), act: q(8, 6), error: [q(8, 8), q(8, 6)] },
+});
+/** The bits of the per-layer configurations (a row of the format tables). */
+export const PER_LAYER_FORMAT: FormatChoice = { weight: 8, act: 8, error: 8 };
+
+/** A data set's per-layer 8/8/8 run at `seed` (golden model, stochastic rounding). */
+export const perLayerSpec = (d: DatasetPlan, seed: number): RunSpec => ({
+  dataset: d.dataset,
+  engine: 'golden',
+  config: resolveTrainConfig(d.dataset, { overrides: { ...structuredClone(PER_LAYER_FORMATS[d.dataset]), rounding: 'stochastic', seed } }),
+  epochs: d.epochs,
+});
 
 /** The format choice with which the plot and the defaults are compared: the project default W12 A8 E8. */
 export const DEFAULT_FORMAT: FormatChoice = { weight: DEFAULT_CONFIG.weight.bits, act: DEFAULT_CONFIG.act.bits, error: DEFAULT_CONFIG.error.bits };
@@ -228,6 +255,7 @@ export function planJobs(plan: ResultsPlan): Job[] {
     for (const seed of d.seeds) {
       add(sweepSpec(d, 'float', 'stochastic', seed));
       for (const f of plan.formats) for (const r of plan.roundings) add(sweepSpec(d, f, r, seed));
+      if (plan.perLayer) add(perLayerSpec(d, seed));
     }
   }
   for (const r of plan.rtl) {

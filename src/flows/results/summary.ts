@@ -9,7 +9,9 @@ import type { DatasetName } from '../../model/datasets/index.js';
 import type { Engine } from '../train.js';
 import {
   DEFAULT_FORMAT,
+  PER_LAYER_FORMAT,
   describeSpec,
+  perLayerSpec,
   formatName,
   rtlSpecs,
   runKey,
@@ -80,6 +82,8 @@ export interface DatasetSummary {
   readonly floatSd: number;
   readonly floatPerSeed: readonly number[];
   readonly cells: readonly Cell[];
+  /** plan.perLayer: the per-layer 8/8/8 configuration (stochastic rounding) over the same seeds. */
+  readonly perLayer?: Cell;
   /** Per epoch, the mean test error (%) over seeds: float32 and the default format with stochastic rounding. */
   readonly curve: { readonly float: readonly number[]; readonly fixed: readonly number[] };
   /** Sum of the wall times of this data set's sweep runs (s). */
@@ -108,6 +112,8 @@ export interface Summary {
   readonly datasets: readonly DatasetSummary[];
   readonly meanGaps: readonly MeanGap[];
   readonly rtl: readonly RtlSummary[];
+  /** The per-layer 8/8/8 configurations (plan.perLayer): their mean gap over the data sets. */
+  readonly perLayerGap?: MeanGap;
 }
 
 const pctOf = (r: RunResult): number => {
@@ -139,6 +145,13 @@ export function summarize(plan: ResultsPlan, lookup: ResultLookup): Summary {
         cells.push({ format, rounding, mean: mean(perSeed), sd: sd(perSeed), perSeed, gap: mean(perSeed) - floatMean });
       }
     }
+    let perLayer: Cell | undefined;
+    if (plan.perLayer) {
+      const runs = d.seeds.map((seed) => get(perLayerSpec(d, seed)));
+      runSeconds += runs.reduce((s, r) => s + r.wallSeconds, 0);
+      const perSeed = runs.map(pctOf);
+      perLayer = { format: PER_LAYER_FORMAT, rounding: 'stochastic', mean: mean(perSeed), sd: sd(perSeed), perSeed, gap: mean(perSeed) - floatMean };
+    }
     const hasDefault = plan.formats.some((f) => sameFormat(f, DEFAULT_FORMAT));
     const fixedRuns = hasDefault ? d.seeds.map((seed) => get(sweepSpec(d, DEFAULT_FORMAT, 'stochastic', seed))) : [];
     return {
@@ -149,6 +162,7 @@ export function summarize(plan: ResultsPlan, lookup: ResultLookup): Summary {
       floatSd: sd(floatPerSeed),
       floatPerSeed,
       cells,
+      ...(perLayer ? { perLayer } : {}),
       curve: { float: curveOf(floats, d.epochs), fixed: hasDefault ? curveOf(fixedRuns, d.epochs) : [] },
       runSeconds,
     };
@@ -173,7 +187,11 @@ export function summarize(plan: ResultsPlan, lookup: ResultLookup): Summary {
       );
     return { plan: p, rtl: r, golden: g, sameAsGolden };
   });
-  return { plan, datasets, meanGaps, rtl };
+  const perLayerGaps = datasets.map((d) => d.perLayer?.gap);
+  const perLayerGap: MeanGap | undefined = perLayerGaps.every((g): g is number => g !== undefined)
+    ? { format: PER_LAYER_FORMAT, rounding: 'stochastic', gap: mean(perLayerGaps), perDataset: perLayerGaps }
+    : undefined;
+  return { plan, datasets, meanGaps, rtl, ...(perLayerGap ? { perLayerGap } : {}) };
 }
 
 export const sameFormat = (a: FormatChoice, b: FormatChoice): boolean => a.weight === b.weight && a.act === b.act && a.error === b.error;
