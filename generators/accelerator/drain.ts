@@ -77,19 +77,7 @@ export function drain(
     });
   });
   const z = regs[0] ?? lit(0, SInt(cfg.accBits));
-  const at0 = plan.arith[0];
-  if (!at0) throw new RangeError('generator bug: no weight layer');
-  // Each hidden layer's sums (Wf + Af fraction bits) to its output format (the next layer's act).
-  const actOut = perLayerUnit(
-    m,
-    'act_unit',
-    layer.index,
-    plan.arith.map((a) => (a.outAct ? { zFrac: a.zFrac, act: { ...a.outAct, signed: false } } : undefined)),
-    (p) => activation({ zBits: cfg.accBits, zFrac: p.zFrac, act: p.act, hidden: cfg.hidden, rounding: 'nearest' }),
-    { z },
-    'a',
-    { zFrac: at0.zFrac, act: { ...at0.act, signed: false } },
-  );
+  const actOut = hiddenActivation(m, plan, layer.index, z);
   const best = m.reg('best_z', SInt(cfg.accBits));
   const bestIndex = m.reg('best_index', UInt(sizes.labelBits), { init: 0 });
   const outputLayer = m.wire('drain_output_layer', state.busy.and(layer.isOutput));
@@ -139,4 +127,21 @@ export function drain(
     m.assign(e.wdata, mux(fromDrain, errUnit.out('q'), deltas.delta));
   }
   return { bestIndex };
+}
+
+/** Each hidden layer's sums (Wf + Af fraction bits) to its output format (the next layer's act), selected by `layer` when they differ. */
+function hiddenActivation(m: Module, plan: Plan, layer: Expr | undefined, z: Expr): Expr {
+  const { cfg } = plan;
+  const at0 = plan.arith[0];
+  if (!at0) throw new RangeError('generator bug: no weight layer');
+  return perLayerUnit(
+    m,
+    'act_unit',
+    layer,
+    plan.arith.map((a) => (a.outAct ? { zFrac: a.zFrac, act: { ...a.outAct, signed: false } } : undefined)),
+    (p) => activation({ zBits: cfg.accBits, zFrac: p.zFrac, act: p.act, hidden: cfg.hidden, rounding: 'nearest' }),
+    { z },
+    'a',
+    { zFrac: at0.zFrac, act: { ...at0.act, signed: false } },
+  );
 }

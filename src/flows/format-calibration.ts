@@ -40,7 +40,7 @@ export interface FormatCalibration {
 /** The smallest integer i with v < 2^i (v > 0); for v = 0, −∞ (any frac holds it). */
 export function integerBits(v: number): number {
   if (!(v > 0)) return Number.NEGATIVE_INFINITY;
-  let i = Math.ceil(Math.log2(v));
+  let i = Math.ceil(Math.log2(v)) + 0; // + 0: no -0
   if (2 ** i <= v) i++;
   return i;
 }

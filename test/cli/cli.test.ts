@@ -145,6 +145,35 @@ describe('npx taxonn', () => {
     }
   });
 
+  it('--formats auto: proposes per-layer formats, trains with them, and the saved per-layer network verifies bit-exact in the RTL', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'taxonn-auto-'));
+    try {
+      const net = path.join(dir, 'iris.json');
+      const args = ['--dataset', 'iris', '--epochs', '20', '--pes', '4', '--formats', 'auto', '--weight.bits', '8', '--act.bits', '8', '--error.bits', '8'];
+      const t = taxonn('train', ...args, '--save-weights', net, '--json');
+      expect(t.code, t.stderr).toBe(0);
+      const report = JSON.parse(t.stdout);
+      // one format per weight layer, the given bits, and the run's configuration is the proposal
+      expect(report.calibration.formats.weight).toHaveLength(2);
+      expect(report.calibration.formats.error.map((x: { bits: number }) => x.bits)).toEqual([8, 8]);
+      expect(report.config.weight).toEqual(report.calibration.formats.weight);
+      expect(report.calibration.ranges.weight[0]).toBeGreaterThan(0);
+      const v = taxonn('verify', '--weights', net, '--samples', '12', '--json');
+      expect(v.code, v.stderr).toBe(0);
+      expect(JSON.parse(v.stdout).equivalent).toBe(true);
+      // the text report prints the proposal as a configuration to reuse
+      expect(taxonn('train', ...args.slice(0, 2), '--epochs', '1', '--formats', 'auto').stdout).toMatch(
+        /^formats auto \(float32 calibration on 100 samples\): weights s12q/,
+      );
+      // a loaded network keeps its own formats
+      const bad = taxonn('train', '--dataset', 'iris', '--weights', net, '--formats', 'auto');
+      expect(bad.code).toBe(2);
+      expect(bad.stderr).toMatch(/--formats auto chooses the formats of a new network/);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it("trains a user's own CSV data set in the RTL, saves it, and the saved network verifies bit-exact", () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'taxonn-own-'));
     try {

@@ -16,6 +16,29 @@ const small = [
   parseConfig({ layers: [3, 17, 6, 2], pes: 5, hidden: 'hardsigmoid', rounding: 'truncate', accBits: 40, inputsPerBeat: 3 }),
   parseConfig({ variant: 'inference', layers: [5, 7, 3], pes: 4, inputsPerBeat: 2 }),
   parseConfig({ variant: 'dedicated', layers: [3, 17, 6, 2], pes: 5, rounding: 'stochastic', inputsPerBeat: 3 }),
+  // per-layer formats and learning rates: the layer-selected requantisers and update shifts
+  parseConfig({
+    layers: [6, 9, 5, 3],
+    pes: 2,
+    hidden: 'hardsigmoid',
+    weight: [
+      { bits: 8, frac: 7 },
+      { bits: 8, frac: 6 },
+      { bits: 8, frac: 7 },
+    ],
+    act: [
+      { bits: 8, frac: 6 },
+      { bits: 8, frac: 7 },
+      { bits: 8, frac: 5 },
+    ],
+    error: [
+      { bits: 8, frac: 5 },
+      { bits: 8, frac: 6 },
+      { bits: 8, frac: 7 },
+    ],
+    lrShift: [5, 7, 6],
+    inputsPerBeat: 2,
+  }),
 ];
 
 describe('generated accelerator', () => {
