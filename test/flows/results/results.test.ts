@@ -11,7 +11,7 @@ import { readCachedResult, writeCachedResult } from '../../../src/flows/results/
 import { renderLineChartSvg } from '../../../src/flows/line-chart.js';
 import { testErrorPlot } from '../../../src/flows/results/plot.js';
 import { niceTicks } from '../../../src/flows/svg.js';
-import { bitsOf } from '../../../src/config/index.js';
+import { bitsOf, hasPerLayerArithmetic } from '../../../src/config/index.js';
 import { DEFAULT_PLAN, formatConfig, planJobs, runKey, type FormatChoice, type ResultsPlan, type RunSpec } from '../../../src/flows/results/plan.js';
 import { goalVerdict, meanGapOf, summarize, type RunResult, type Summary } from '../../../src/flows/results/summary.js';
 import { renderResultsMarkdown, stochasticParagraph, trainCommand } from '../../../src/flows/results/markdown.js';
@@ -42,7 +42,9 @@ const GAP: Record<string, number> = { '16-truncate': 0.2, '16-stochastic': 0.1, 
 function synthetic(spec: RunSpec): RunResult {
   const c = spec.config;
   const base = (spec.dataset === 'mnist' ? 8 : 2) + (c.seed - 44257) * 2;
-  const pctErr = spec.engine === 'float' ? base : base + GAP[`${bitsOf(c.weight)}-${c.rounding}`]! * (spec.dataset === 'iris' ? 2 : 1);
+  // the per-layer 8/8/8 runs: a gap of 0.5 pp (iris 1.0)
+  const gap = hasPerLayerArithmetic(c) ? 0.5 : GAP[`${bitsOf(c.weight)}-${c.rounding}`]!;
+  const pctErr = spec.engine === 'float' ? base : base + gap * (spec.dataset === 'iris' ? 2 : 1);
   const perEpoch = Array.from({ length: spec.epochs }, (_, e) => ({
     epoch: e + 1,
     testError: (pctErr + (spec.epochs - 1 - e)) / 100,
@@ -109,8 +111,9 @@ describe('the plan', () => {
     expect(new Set(jobs.map((j) => j.key)).size).toBe(jobs.length);
     expect(jobs.map((j) => j.cost)).toEqual([...jobs.map((j) => j.cost)].sort((a, b) => b - a));
     expect(jobs[0]!.spec.engine).toBe('rtl');
-    // the default plan: 3 + 3 + 10 seeds × 13 runs, 2 RTL runs and the MNIST subset's golden twin
-    expect(planJobs(DEFAULT_PLAN)).toHaveLength(16 * 13 + 3);
+    // the default plan: 3 + 3 + 10 seeds × (13 runs + the per-layer 8/8/8 run), 2 RTL runs and the MNIST subset's golden twin
+    expect(planJobs(DEFAULT_PLAN)).toHaveLength(16 * 14 + 3);
+    expect(planJobs(DEFAULT_PLAN).filter((j) => j.key.includes('q[')).length).toBe(16);
   });
 
   it('the cache key follows every run parameter', () => {
@@ -163,6 +166,20 @@ describe('the summary', () => {
     expect(v.met.map((g) => [g.format, g.rounding])).toEqual([[W12, 'stochastic']]); // 16/16/16 is not low-bit
     expect(v.lowBit[0]!.gap).toBeCloseTo(0.45);
     expect([v.eightBit!.rounding, v.eightBit!.gap]).toEqual(['stochastic', expect.closeTo(2.25)]);
+  });
+
+  it('the per-layer column: the w8a8e8 configurations over the same seeds, in the 8/8/8 row only', () => {
+    const plan: ResultsPlan = { ...PLAN, perLayer: true };
+    const results = new Map(planJobs(plan).map((j) => [j.key, synthetic(j.spec)]));
+    const p = summarize(plan, (spec) => results.get(runKey(spec)));
+    expect(p.perLayerGap?.perDataset).toEqual([expect.closeTo(0.5), expect.closeTo(1)]);
+    expect(p.perLayerGap?.gap).toBeCloseTo(0.75);
+    const md = renderResultsMarkdown(p, META);
+    expect(md).toContain('| weights/activations/errors (bits) | truncate | stochastic | per-layer (stochastic) |');
+    expect(md).toMatch(/\| 8\/8\/8 \| \+60\.00 \| \+2\.25 \| \+0\.75 \|/);
+    expect(md).toMatch(/\| 16\/16\/16 \| [^|]+ \| [^|]+ \| – \|/);
+    expect(md).toContain('8/8/8 with per-layer formats (examples/w8a8e8-*.json, stochastic) against 1 pp: mean gap +0.75 pp, **within 1 pp**');
+    expect(s.perLayerGap).toBeUndefined();
   });
 
   it('the RTL run agrees with its golden twin', () => {
