@@ -5,16 +5,13 @@
  * value there is no select: a literal or a single unit, the hardware of uniform formats.
  */
 import { UInt, lit, type Expr, type Module } from '../../src/hdl/index.js';
-import { constantOf } from './tables.js';
+import { constantOf, layerTable } from './tables.js';
 
 /** values[layer] as an unsigned `width`-bit expression: a literal when every layer has the same value (or there is no layer index). */
 export function perLayerConstant(m: Module, name: string, layer: Expr | undefined, values: readonly number[], width: number): Expr {
   const same = constantOf(values);
   if (same !== undefined || !layer) return lit(same ?? values[0] ?? 0, UInt(width));
-  const w = m.wire(name, UInt(width));
-  w.set(values[0] ?? 0);
-  m.switch(layer, (c) => values.forEach((v, k) => c.is(k, () => w.set(v))));
-  return w;
+  return layerTable(m, name, layer, values, width);
 }
 
 /**

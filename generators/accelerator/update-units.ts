@@ -6,7 +6,7 @@
  */
 import { DEDICATED_LR_FRAC } from '../../src/config/defaults.js';
 import { entryOf, lfsrStride, type PerLayer } from '../../src/config/index.js';
-import { UInt, lit, mux, type Expr, type Module } from '../../src/hdl/index.js';
+import { UInt, clog2, lit, mux, type Expr, type Module } from '../../src/hdl/index.js';
 import { LFSR_MASK } from '../blocks/lfsr.js';
 import { update } from '../blocks/update.js';
 import type { Banks } from './banks.js';
@@ -53,8 +53,7 @@ export function updateUnits(m: Module, plan: Plan, isUpdate: Expr, gradients: re
   });
   const seeds = laneSeeds(cfg.seed, plan.P);
   const lr: Record<string, Expr> = host.learningRate ? { lr: host.learningRate } : {};
-  const sel: Record<string, Expr> =
-    distinct.length > 1 ? { shift_sel: perLayerConstant(m, 's2_shift_sel', layer, index, Math.max(1, Math.ceil(Math.log2(distinct.length)))) } : {};
+  const sel: Record<string, Expr> = distinct.length > 1 ? { shift_sel: perLayerConstant(m, 's2_shift_sel', layer, index, clog2(distinct.length)) } : {};
   // The weight read at stage 1 arrives with its product at stage 2.
   return banks.weights.rdata.map((w, q) =>
     m.instance(`upd${q}`, unit, { w, grad: at(gradients, q), en: isUpdate, seed: lit(at(seeds, q), UInt(16)), ...lr, ...sel }).out('w_next'),
