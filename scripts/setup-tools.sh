@@ -4,12 +4,15 @@
 set -euo pipefail
 
 # binary:package pairs (a tool on the PATH)
-need=(verilator:verilator iverilog:iverilog yosys:yosys nextpnr-ice40:nextpnr-ice40 sta:opensta)
+# (sbatch: the Slurm executor of `taxonn sweep`, tested on the one-node cluster of scripts/slurm-local.sh)
+need=(verilator:verilator iverilog:iverilog yosys:yosys nextpnr-ice40:nextpnr-ice40 sta:opensta sbatch:slurm-wlm ss:iproute2)
 # file:package pairs (a data file the package installs)
 need_files=(
   /usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz:dataset-fashion-mnist
   # the default liberty of `taxonn synth --target asic` (src/flows/hardware/synth.ts DEFAULT_LIBERTY)
   /usr/share/qflow/tech/osu018/osu018_stdcells.lib:qflow-tech-osu018
+  # the authentication daemon of scripts/slurm-local.sh's cluster
+  /usr/sbin/munged:munge
 )
 missing=()
 for pair in "${need[@]}"; do

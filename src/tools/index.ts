@@ -6,3 +6,4 @@ export * from './yosys.js';
 export * from './make.js';
 export * from './nextpnr.js';
 export * from './opensta.js';
+export * from './slurm.js';

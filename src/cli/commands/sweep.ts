@@ -8,15 +8,22 @@
  */
 import path from 'node:path';
 import type { Argv, CommandModule } from 'yargs';
-import { runSweep, type SweepEvent } from '../../flows/sweep/sweep.js';
+import { runSweep, SWEEP_EXECUTORS, type SweepEvent, type SweepExecutor } from '../../flows/sweep/sweep.js';
+import type { SlurmOptions } from '../../flows/sweep/slurm/batch.js';
+import { UsageError } from '../errors.js';
 import type { FloatRecord, PointRecord } from '../../flows/sweep/point.js';
-import { last, positiveInt } from '../coerce.js';
+import { last, oneOf, positiveInt } from '../coerce.js';
 import { mm2, pct } from '../text.js';
 
 export interface SweepArgs {
   grid: string;
   out: string;
-  jobs: number;
+  jobs?: number;
+  executor: SweepExecutor;
+  partition?: string;
+  time?: string;
+  mem?: string;
+  'max-parallel'?: number;
   json: boolean;
   'retry-failed': boolean;
   'dry-run': boolean;
@@ -82,16 +89,51 @@ export function sweepOptions<T>(y: Argv<T>): Argv<T & SweepArgs> {
       demandOption: true,
       describe: 'output folder: sweep.csv, sweep.json, pareto-*.svg, points/ (the cache a rerun resumes from)',
     })
-    .option('jobs', { type: 'string', default: '1', describe: 'worker processes running points in parallel', coerce: positiveInt('jobs') })
+    .option('jobs', { type: 'string', describe: 'local executor: worker processes running points in parallel (default 1)', coerce: positiveInt('jobs') })
+    .option('executor', {
+      type: 'string',
+      default: 'local',
+      describe: 'where the points run: worker processes here, or a Slurm job array (docs/SWEEP.md, "Slurm")',
+      coerce: oneOf('executor', SWEEP_EXECUTORS),
+    })
+    .option('partition', { type: 'string', describe: 'slurm: sbatch --partition', coerce: (v: unknown) => (v === undefined ? v : String(last(v))) })
+    .option('time', {
+      type: 'string',
+      describe: 'slurm: sbatch --time per point (e.g. 30, 2:00:00)',
+      coerce: (v: unknown) => (v === undefined ? v : String(last(v))),
+    })
+    .option('mem', { type: 'string', describe: 'slurm: sbatch --mem per point (e.g. 4G)', coerce: (v: unknown) => (v === undefined ? v : String(last(v))) })
+    .option('max-parallel', { type: 'string', describe: 'slurm: points running at the same time (--array=…%N)', coerce: positiveInt('max-parallel') })
     .option('json', { type: 'boolean', default: false, describe: 'print one JSON document on stdout (the content of sweep.json)' })
     .option('retry-failed', { type: 'boolean', default: false, describe: 'run the points that failed before again (otherwise they count as done)' })
     .option('dry-run', { type: 'boolean', default: false, describe: 'list the points, which are cached and which would run; run and write nothing' })
     .example('$0 sweep --grid examples/sweep-small.json --out build/sweep', 'the example grid, one point at a time')
-    .example('$0 sweep --grid my-grid.json --out build/sweep --jobs 2 --json', 'two workers, the results as JSON') as unknown as Argv<T & SweepArgs>;
+    .example('$0 sweep --grid my-grid.json --out build/sweep --jobs 2 --json', 'two workers, the results as JSON')
+    .example('$0 sweep --grid my-grid.json --out /shared/sweep --executor slurm --time 1:00:00 --mem 4G', 'one Slurm array task per point') as unknown as Argv<
+    T & SweepArgs
+  >;
+}
+
+/** The executor's flags, checked against each other. @throws UsageError */
+function executorFlags(args: SweepArgs): { jobs: number; slurm?: SlurmOptions } {
+  const slurmFlags = (['partition', 'time', 'mem', 'max-parallel'] as const).filter((f) => args[f] !== undefined);
+  if (args.executor === 'local') {
+    if (slurmFlags.length) throw new UsageError(`--${slurmFlags[0]} applies to --executor slurm only`);
+    return { jobs: args.jobs ?? 1 };
+  }
+  if (args.jobs !== undefined) throw new UsageError('--jobs applies to --executor local only (with slurm, --max-parallel limits the points running at once)');
+  const slurm: SlurmOptions = {
+    ...(args.partition !== undefined ? { partition: args.partition } : {}),
+    ...(args.time !== undefined ? { time: args.time } : {}),
+    ...(args.mem !== undefined ? { mem: args.mem } : {}),
+    ...(args['max-parallel'] !== undefined ? { maxParallel: args['max-parallel'] } : {}),
+  };
+  return { jobs: 1, slurm };
 }
 
 export async function runSweepCommand(args: SweepArgs): Promise<void> {
   const t0 = performance.now();
+  const executor = executorFlags(args);
   const grid = String(last(args.grid));
   const out = String(last(args.out));
   const say = (line: string) => process.stdout.write(`${line}\n`);
@@ -114,11 +156,14 @@ export async function runSweepCommand(args: SweepArgs): Promise<void> {
         say(
           `sweep: ${plural(e.points, 'point')} (${e.cached} cached, ${e.toRun} to run)` +
             (floats ? ` and ${plural(floats, 'float32 reference')} (${e.floatsCached} cached, ${e.floatsToRun} to run)` : '') +
-            `${total ? ` on ${plural(e.workers, 'worker')}` : ''}; results in ${out}`,
+            `${total ? (e.executor === 'local' ? ` on ${plural(e.workers, 'worker')}` : ` on Slurm${e.workers ? ` (at most ${e.workers} at a time)` : ''}`) : ''}; results in ${out}`,
         );
         if (args['dry-run']) for (const j of e.jobs) say(`  ${j.cached ? 'cached' : 'to run'}  ${j.label}  (${j.key})`);
         return;
       }
+      case 'submitted':
+        if (!args.json) lineAbove(() => say(`sweep: Slurm job ${e.jobId}: ${plural(e.tasks, 'array task')}, logs in ${e.batchDir}`));
+        return;
       case 'start':
         running.set(e.job.key, e.job.label);
         bar?.update(done, total, runningText());
@@ -143,7 +188,16 @@ export async function runSweepCommand(args: SweepArgs): Promise<void> {
   };
   let outcome: Awaited<ReturnType<typeof runSweep>>;
   try {
-    outcome = await runSweep({ gridFile: grid, out, jobs: args.jobs, retryFailed: args['retry-failed'], dryRun: args['dry-run'], onEvent });
+    outcome = await runSweep({
+      gridFile: grid,
+      out,
+      jobs: executor.jobs,
+      executor: args.executor,
+      ...(executor.slurm ? { slurm: executor.slurm } : {}),
+      retryFailed: args['retry-failed'],
+      dryRun: args['dry-run'],
+      onEvent,
+    });
   } finally {
     bar?.stop();
   }

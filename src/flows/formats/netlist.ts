@@ -2,8 +2,8 @@
  * A reader for the structural Verilog that Yosys writes (`write_verilog -noattr -noexpr` after
  * technology mapping): modules, their wire and port ranges, and their cell instances with the net
  * bits on each pin. Enough to find the flip-flops of a mapped netlist and the net each drives
- * (src/flows/hardware/power/power.ts), not a Verilog parser: behavioural code is not expected and `assign`
- * statements are skipped.
+ * (src/flows/hardware/power/power.ts), and its `assign` statements as bits, to rewrite them for
+ * OpenSTA (staNetlistText). Not a Verilog parser: behavioural code is not expected.
  */
 
 /** One bit on a pin: a net bit, or a constant. `bit` is undefined for a scalar net. */
@@ -22,6 +22,8 @@ export interface NetlistModule {
   /** Declared ranges of wires and ports ([msb, lsb]); scalars are absent. */
   readonly ranges: ReadonlyMap<string, readonly [number, number]>;
   readonly instances: readonly NetlistInstance[];
+  /** `assign lhs = rhs;` in file order, both sides as bits, most significant first. */
+  readonly assigns: readonly { readonly lhs: readonly NetBit[]; readonly rhs: readonly NetBit[] }[];
 }
 
 export class NetlistError extends Error {
@@ -142,6 +144,7 @@ class Parser {
     this.skipStatement(); // port list
     const ranges = new Map<string, [number, number]>();
     const pending: { type: string; name: string; conns: [string, Tok[]][] }[] = [];
+    const assigns: [Tok[], Tok[]][] = [];
     for (;;) {
       const t = this.next();
       if (t.v === 'endmodule') break;
@@ -160,7 +163,18 @@ class Parser {
         if (range) for (const nm of names) ranges.set(nm, range);
         continue;
       }
-      if (['assign', 'parameter', 'localparam', 'defparam'].includes(t.v)) {
+      if (t.v === 'assign') {
+        const lhs: Tok[] = [];
+        const rhs: Tok[] = [];
+        let side = lhs;
+        for (let x = this.next(); x.v !== ';'; x = this.next()) {
+          if (x.v === '=' && side === lhs) side = rhs;
+          else side.push(x);
+        }
+        assigns.push([lhs, rhs]);
+        continue;
+      }
+      if (['parameter', 'localparam', 'defparam'].includes(t.v)) {
         this.skipStatement();
         continue;
       }
@@ -203,7 +217,7 @@ class Parser {
       name: p.name,
       pins: new Map(p.conns.map(([pin, e]) => [pin, bitsOf(e, ranges)] as const)),
     }));
-    return { name, ranges, instances };
+    return { name, ranges, instances, assigns: assigns.map(([l, r]) => ({ lhs: bitsOf(l, ranges), rhs: bitsOf(r, ranges) })) };
   }
 
   private skipParens(): void {
@@ -267,4 +281,45 @@ export function splitBitName(bit: { readonly net: string; readonly bit: number |
   if (bit.bit !== undefined) return { base: bit.net, index: bit.bit };
   const m = /^(.*)\[(-?\d+)\]$/.exec(bit.net);
   return m ? { base: m[1]!, index: Number(m[2]) } : { base: bit.net, index: undefined };
+}
+
+/** A bit as Verilog: `name[3]`, `\\esc.name [3]`, `1'b0`. */
+function bitText(b: NetBit): string {
+  if ('constant' in b) return `1'b${b.constant}`;
+  const name = /^[A-Za-z_$][\w$]*$/.test(b.net) ? b.net : `\\${b.net} `;
+  return b.bit === undefined ? name : `${name}[${b.bit}]`; // an escaped name ends at the space
+}
+
+/**
+ * The netlist with every `assign { … } = …;` (a concatenation on the left) written as one assign
+ * per bit: Debian's OpenSTA 2.0.17 rejects a part select inside such a concatenation
+ * (`assign { a[4:3], a[0] } = 3'h0;` is a syntax error, after which it crashes). Yosys writes one
+ * statement per line, which this relies on (checked). @throws NetlistError
+ */
+export function staNetlistText(text: string): string {
+  const modules = parseNetlist(text);
+  const lines = text.split('\n');
+  const out: string[] = [];
+  let m = -1;
+  let a = 0;
+  for (const line of lines) {
+    if (/^module\s/.test(line)) {
+      m++;
+      a = 0;
+    }
+    if (!/^\s*assign\s/.test(line)) {
+      out.push(line);
+      continue;
+    }
+    const assign = modules[m]?.assigns[a++];
+    if (!assign || !line.trimEnd().endsWith(';')) throw new NetlistError(`netlist: an assign statement that is not one line: ${line.trim()}`);
+    if (!/^\s*assign\s*\{/.test(line)) {
+      out.push(line);
+      continue;
+    }
+    if (assign.lhs.length !== assign.rhs.length) throw new NetlistError(`netlist: the sides of ${line.trim()} differ in width`);
+    const indent = /^\s*/.exec(line)?.[0] ?? '';
+    assign.lhs.forEach((l, i) => out.push(`${indent}assign ${bitText(l)} = ${bitText(assign.rhs[i] as NetBit)};`));
+  }
+  return out.join('\n');
 }

@@ -19,6 +19,7 @@ import { emitForSim } from '../../sim/from-module.js';
 import { cleanStatJson, run, yosys, type FoundTool } from '../../tools/index.js';
 import { generateAccelerator, type MemoryInfo } from '../rtl/generate.js';
 import { LibertyError, readLiberty, type LibertyLibrary } from '../formats/liberty.js';
+import { staNetlistText } from '../formats/netlist.js';
 import { sramMacros, tileMemory, type MacroUse } from './sram.js';
 
 export const SYNTH_TARGETS = ['generic', 'ice40', 'xilinx', 'asic'] as const;
@@ -40,7 +41,8 @@ export interface SynthOptions {
   readonly workDir?: string;
   /**
    * asic: also write the mapped netlist to this file, for OpenSTA (src/flows/hardware/power/power.ts): multi-bit
-   * nets split into bits, unused names purged, no attributes. The numbers are not affected.
+   * nets split into bits, unused names purged, no attributes, and assigns to a concatenation written
+   * bit by bit (formats/netlist.ts staNetlistText). The numbers are not affected.
    */
   readonly netlist?: string;
 }
@@ -203,6 +205,8 @@ export async function synthesizeDesign(design: SynthDesign, opts: SynthOptions):
     const t0 = performance.now();
     await run(tool, ['-q', '-s', 'synth.ys'], { cwd: dir, timeoutMs: opts.timeoutMs ?? 1_800_000 });
     const seconds = Math.round((performance.now() - t0) / 100) / 10;
+    // OpenSTA 2.0.17 cannot read part selects in a concatenation on the left of an assign
+    if (opts.netlist) await writeFile(opts.netlist, staNetlistText(await readFile(opts.netlist, 'utf8')));
     const stat = parseYosysStat(await readFile(path.join(dir, 'cells.json'), 'utf8'));
     const memorySet = new Set(blackBoxes);
     const cellsByType: Record<string, number> = {};

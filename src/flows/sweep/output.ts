@@ -31,6 +31,9 @@ export interface SweepSummary {
   /** Points run by this invocation. */
   readonly ran: number;
   readonly floatRuns: number;
+  /** Where the points of this invocation ran (sweep.ts SweepExecutor). */
+  readonly executor: 'local' | 'slurm';
+  /** Local worker processes (the Slurm executor: --max-parallel, 0 for no limit). */
   readonly jobs: number;
   /** Wall time of this invocation so far. */
   readonly wallSeconds: number;
@@ -148,6 +151,8 @@ export interface SweepFiles {
   readonly paretoArea: string;
   readonly paretoPower: string;
   readonly points: string;
+  /** The Slurm executor's batches (slurm/batch.ts). */
+  readonly slurm: string;
 }
 
 export const sweepFiles = (dir: string): SweepFiles => ({
@@ -156,6 +161,7 @@ export const sweepFiles = (dir: string): SweepFiles => ({
   paretoArea: path.join(dir, 'pareto-area.svg'),
   paretoPower: path.join(dir, 'pareto-power.svg'),
   points: path.join(dir, 'points'),
+  slurm: path.join(dir, 'slurm'),
 });
 
 /** Writes DIR/sweep.csv and DIR/sweep.json (each atomically). */

@@ -29,7 +29,10 @@ import { entryOf, rowOf, sweepFiles, writeTables, type SweepDocument, type Sweep
 import { paretoPlots } from './plot.js';
 import { oneLine, type FloatRecord, type PointRecord } from './point.js';
 import type { StepMessage, ToWorker } from './worker.js';
+import { failedRecord, type JobMessage } from './job.js';
 import { runPool, type WorkerFailure } from '../worker-pool.js';
+import { checkSlurmOptions, type SlurmOptions } from './slurm/batch.js';
+import { runOnSlurm } from './slurm/executor.js';
 
 // The worker beside this file: worker.ts from the sources (run through tsx), or .js compiled.
 const HERE = fileURLToPath(import.meta.url);
@@ -49,20 +52,32 @@ export type SweepEvent =
       readonly toRun: number;
       readonly floatsToRun: number;
       readonly floatsCached: number;
+      /** Local worker processes; with Slurm, the --max-parallel limit (0: none). */
       readonly workers: number;
+      readonly executor: SweepExecutor;
       readonly jobs: readonly (SweepJob & { readonly cached: boolean })[];
     }
+  /** The Slurm executor's job array was accepted. */
+  | { readonly type: 'submitted'; readonly jobId: string; readonly tasks: number; readonly batchDir: string }
   | { readonly type: 'start'; readonly job: SweepJob }
   | { readonly type: 'step'; readonly job: SweepJob; readonly step: SweepStep }
   | { readonly type: 'done'; readonly job: SweepJob; readonly record: PointRecord | FloatRecord; readonly done: number; readonly total: number }
   /** A line a worker printed (e.g. a cold Verilator build). */
   | { readonly type: 'log'; readonly line: string };
 
+/** Where the jobs run: worker processes on this machine, or a Slurm job array. */
+export type SweepExecutor = 'local' | 'slurm';
+export const SWEEP_EXECUTORS: readonly SweepExecutor[] = ['local', 'slurm'];
+
 export interface SweepOptions {
   readonly gridFile: string;
   readonly out: string;
-  /** Worker processes (at most the jobs to run). */
+  /** Local worker processes (at most the jobs to run). */
   readonly jobs: number;
+  /** Default 'local'. */
+  readonly executor?: SweepExecutor;
+  /** sbatch options of the Slurm executor. */
+  readonly slurm?: SlurmOptions;
   /** Run the points that failed before again (default: they count as done). */
   readonly retryFailed?: boolean;
   /** Plan only: report what is cached and what would run; write nothing. */
@@ -152,9 +167,10 @@ function runJobs(
     cwd: repoRoot,
     workers,
     output: (line) => emit({ type: 'log', line }),
-    toWorker: (job): ToWorker => (job.kind === 'point' ? { type: 'point', point: job.point, pointsDir } : { type: 'float', job: job.job, pointsDir }),
+    toWorker: (job): ToWorker => messageOf(job, pointsDir),
     onFailure: {
-      record: (job, f) => lostRecord(job, failureText(f)),
+      // not written to DIR/points: a rerun tries the job again
+      record: (job, f) => failedRecord(messageOf(job, pointsDir), failureText(f)),
       log: (f) => emit({ type: 'log', line: `sweep: worker: ${failureText(f)}` }),
     },
     onStart: (job) => emit({ type: 'start', job }),
@@ -163,9 +179,34 @@ function runJobs(
   });
 }
 
+/** Runs `todo` as a Slurm job array (slurm/executor.ts); Slurm's failures are recorded and cached. */
+function runSlurmJobs(
+  todo: readonly SweepJob[],
+  files: SweepFiles,
+  options: SlurmOptions,
+  emit: (e: SweepEvent) => void,
+  onRecord: (job: SweepJob, r: PointRecord | FloatRecord) => void,
+): Promise<void> {
+  return runOnSlurm<SweepJob>({
+    jobs: todo,
+    message: (job) => messageOf(job, files.points),
+    pointsDir: files.points,
+    slurmDir: files.slurm,
+    options,
+    readRecord: (job) => readRecord(files.points, job.key, job.kind),
+    onSubmitted: (jobId, tasks, batchDir) => emit({ type: 'submitted', jobId, tasks, batchDir }),
+    onStart: (job) => emit({ type: 'start', job }),
+    onStep: (job, step) => emit({ type: 'step', job, step }),
+    onRecord,
+  });
+}
+
 export async function runSweep(opts: SweepOptions): Promise<SweepOutcome> {
   const t0 = performance.now();
   if (!Number.isSafeInteger(opts.jobs) || opts.jobs < 1) throw new SweepError(`sweep: --jobs must be a positive integer, got ${opts.jobs}`);
+  const executor = opts.executor ?? 'local';
+  if (!SWEEP_EXECUTORS.includes(executor)) throw new SweepError(`sweep: --executor must be one of ${SWEEP_EXECUTORS.join(', ')}, got ${String(executor)}`);
+  if (opts.slurm) checkSlurmOptions(opts.slurm);
   const grid = loadGrid(opts.gridFile);
   const out = path.resolve(opts.out);
   const files = prepareOut(out, !opts.dryRun);
@@ -181,7 +222,7 @@ export async function runSweep(opts: SweepOptions): Promise<SweepOutcome> {
     ...floatList.filter((j) => !floats.has(j.key)).map((job): SweepJob => ({ kind: 'float', key: job.key, label: job.label, job })),
     ...points.filter((p) => !records.has(p.key)).map((point): SweepJob => ({ kind: 'point', key: point.key, label: point.label, point })),
   ];
-  const workers = Math.min(opts.jobs, todo.length);
+  const workers = executor === 'local' ? Math.min(opts.jobs, todo.length) : (opts.slurm?.maxParallel ?? 0);
   emit({
     type: 'plan',
     points: points.length,
@@ -190,6 +231,7 @@ export async function runSweep(opts: SweepOptions): Promise<SweepOutcome> {
     floatsToRun: floatList.length - floats.size,
     floatsCached: floats.size,
     workers,
+    executor,
     jobs: [
       ...floatList.map((job) => ({ kind: 'float' as const, key: job.key, label: job.label, job, cached: floats.has(job.key) })),
       ...points.map((point) => ({ kind: 'point' as const, key: point.key, label: point.label, point, cached: records.has(point.key) })),
@@ -204,7 +246,7 @@ export async function runSweep(opts: SweepOptions): Promise<SweepOutcome> {
   }
 
   let done = 0;
-  await runJobs(todo, workers, files.points, emit, (job, record) => {
+  const onRecord = (job: SweepJob, record: PointRecord | FloatRecord) => {
     done++;
     if (record.kind === 'point') {
       records.set(record.key, record);
@@ -215,7 +257,9 @@ export async function runSweep(opts: SweepOptions): Promise<SweepOutcome> {
     }
     writeTables(out, documentNow());
     emit({ type: 'done', job, record, done, total: todo.length });
-  });
+  };
+  if (executor === 'local') await runJobs(todo, workers, files.points, emit, onRecord);
+  else await runSlurmJobs(todo, files, opts.slurm ?? {}, emit, onRecord);
 
   const document = documentNow();
   const plots = paretoPlots(document.points.map(rowOf), grid.datasets);
@@ -252,7 +296,8 @@ function buildDocument(
     cached: cachedKeys.size,
     ran: count.ran,
     floatRuns: count.floatRuns,
-    jobs: opts.jobs,
+    executor: opts.executor ?? 'local',
+    jobs: (opts.executor ?? 'local') === 'local' ? opts.jobs : (opts.slurm?.maxParallel ?? 0),
     wallSeconds: Math.round((performance.now() - t0) / 100) / 10,
     pointSeconds: Math.round(entries.reduce((s, e) => s + e.seconds, 0) * 10) / 10,
   };
@@ -274,39 +319,7 @@ function failureText(f: WorkerFailure): string {
   return oneLine(f.error);
 }
 
-/** The record of a job whose worker died (or could not write its result): failed, and not cached, so a rerun tries again. */
-function lostRecord(job: SweepJob, why: string): PointRecord | FloatRecord {
-  const finishedAt = new Date().toISOString();
-  if (job.kind === 'float') {
-    return {
-      kind: 'float',
-      version: SWEEP_VERSION,
-      key: job.key,
-      label: job.label,
-      params: job.job.params,
-      status: 'failed',
-      error: why,
-      testError: null,
-      perEpochTestError: [],
-      seconds: 0,
-      finishedAt,
-    };
-  }
-  const p = job.point;
-  return {
-    kind: 'point',
-    version: SWEEP_VERSION,
-    key: p.key,
-    label: p.label,
-    params: p.params,
-    steps: p.steps,
-    settings: p.settings,
-    status: 'failed',
-    error: why,
-    failedStep: null,
-    config: null,
-    results: {},
-    seconds: 0,
-    finishedAt,
-  };
+/** The job as a worker (local, or a Slurm task) receives it. */
+function messageOf(job: SweepJob, pointsDir: string): JobMessage {
+  return job.kind === 'point' ? { type: 'point', point: job.point, pointsDir } : { type: 'float', job: job.job, pointsDir };
 }

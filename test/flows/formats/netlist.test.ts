@@ -1,6 +1,6 @@
 // The reader of Yosys' mapped netlists (src/flows/formats/netlist.ts).
 import { describe, expect, it } from 'vitest';
-import { parseNetlist, splitBitName } from '../../../src/flows/formats/netlist.js';
+import { parseNetlist, splitBitName, staNetlistText } from '../../../src/flows/formats/netlist.js';
 
 describe('netlist reader', () => {
   it('reads cells, escaped split nets, concatenations, constants and ranges of a Yosys netlist', () => {
@@ -37,5 +37,51 @@ endmodule
       { net: 'y', bit: 1 },
       { net: 'y', bit: 0 },
     ]); // whole vector, declared range
+  });
+
+  it('writes assigns to a concatenation bit by bit for OpenSTA, and leaves every other line alone', () => {
+    const text = [
+      'module ctl(a, n, y);',
+      '  input [1:0] a;',
+      '  output [4:0] n;',
+      '  output [2:0] y;',
+      '  wire \\q[1] ;',
+      "  assign { n[4:3], n[0] } = 3'h4;",
+      "  assign { y[2], \\q[1]  } = { a[0], 1'hx };",
+      '  assign y[1:0] = a;',
+      'endmodule',
+      'module top(o);',
+      '  output [1:0] o;',
+      "  assign { o[1], o[0] } = 2'b01;",
+      'endmodule',
+      '',
+    ].join('\n');
+    const m = parseNetlist(text);
+    expect(m[0]!.assigns).toHaveLength(3);
+    expect(m[0]!.assigns[0]!.lhs).toEqual([
+      { net: 'n', bit: 4 },
+      { net: 'n', bit: 3 },
+      { net: 'n', bit: 0 },
+    ]);
+    expect(staNetlistText(text).split('\n')).toEqual([
+      'module ctl(a, n, y);',
+      '  input [1:0] a;',
+      '  output [4:0] n;',
+      '  output [2:0] y;',
+      '  wire \\q[1] ;',
+      "  assign n[4] = 1'b1;",
+      "  assign n[3] = 1'b0;",
+      "  assign n[0] = 1'b0;",
+      '  assign y[2] = a[0];',
+      "  assign \\q[1]  = 1'bx;",
+      '  assign y[1:0] = a;',
+      'endmodule',
+      'module top(o);',
+      '  output [1:0] o;',
+      "  assign o[1] = 1'b0;",
+      "  assign o[0] = 1'b1;",
+      'endmodule',
+      '',
+    ]);
   });
 });

@@ -1,6 +1,7 @@
 // `taxonn synth`: SRAM macros and the tiling rule, parsing of recorded Yosys reports,
 // real runs of every target on a tiny accelerator, and the one-line errors of the command.
 
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -15,11 +16,13 @@ import {
   parseStatArea,
   parseYosysStat,
   synthesizeAccelerator,
+  synthesizeDesign,
   type AsicSynthReport,
   type FpgaSynthReport,
   type GenericSynthReport,
 } from '../../../src/flows/hardware/synth.js';
 import { repoRoot } from '../../../src/hdl/source.js';
+import { opensta } from '../../../src/tools/index.js';
 
 const FIX = path.join(repoRoot, 'test', 'fixtures', 'hardware');
 const fixture = (f: string) => fs.readFileSync(path.join(FIX, f), 'utf8');
@@ -198,6 +201,44 @@ describe('real runs on the tiny configuration (4-3-2, P = 2)', { timeout: 300_00
       macroArea('RM_IHPSG13_1P_1024x8_c2_bm_bist');
     expect(r.memoryAreaUm2).toBeCloseTo(expected, 2);
     expect(r.totalAreaUm2).toBeCloseTo(r.logicAreaUm2 + r.memoryAreaUm2!, 2);
+  });
+});
+
+describe('the mapped netlist OpenSTA reads', { timeout: 120_000 }, () => {
+  // A port whose bits come from constants and other ports in turn: Yosys writes it as
+  // `assign { y[4:3], y[1] } = 3'h0;`, a syntax error for Debian's OpenSTA 2.0.17 (which then crashes).
+  const design = [
+    'module inner(input [3:0] a, output [4:0] y);',
+    "  assign y = {1'b0, 1'b0, a[2] & a[3], 1'b0, a[0] | a[1]};",
+    'endmodule',
+    'module outer(input clk, input [3:0] a, output reg [3:0] q, output [3:0] z);',
+    '  wire [4:0] y;',
+    '  inner u(.a(a), .y(y));',
+    '  always @(posedge clk) q <= y[3:0] ^ a;',
+    "  assign z = {a[1], 1'b1, a[3], 1'b0};",
+    'endmodule',
+  ].join('\n');
+
+  it('writes assigns to a concatenation bit by bit, and links in OpenSTA', async () => {
+    const file = path.join(tmp, 'outer.v');
+    const netlist = path.join(tmp, 'outer.mapped.v');
+    fs.writeFileSync(file, `${design}\n`);
+    await synthesizeDesign({ top: 'outer', files: [file], memories: [] }, { target: 'asic', netlist });
+    const text = fs.readFileSync(netlist, 'utf8');
+    expect(text).toMatch(/^module inner/m); // the hierarchy is kept
+    expect(text).not.toMatch(/assign\s*\{/);
+    expect(text).toMatch(/assign y\[4\] = 1'b0;\n\s*assign y\[3\] = 1'b0;\n\s*assign y\[1\] = 1'b0;/);
+    const tcl = path.join(tmp, 'link.tcl');
+    fs.writeFileSync(
+      tcl,
+      [`read_liberty {${DEFAULT_LIBERTY}}`, `read_verilog {${netlist}}`, 'link_design outer', 'puts "linked [llength [get_cells -hierarchical *]]"', ''].join(
+        '\n',
+      ),
+    );
+    const sta = spawnSync(opensta().path, ['-no_init', '-exit', tcl], { encoding: 'utf8' });
+    expect(sta.stdout + sta.stderr).not.toMatch(/Error/);
+    expect(sta.status).toBe(0);
+    expect(sta.stdout).toMatch(/linked \d+/);
   });
 });
 

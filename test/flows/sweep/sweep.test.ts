@@ -314,7 +314,7 @@ describe('outputs', () => {
       version: 1,
       grid: { file: 'hand.json', ...grid },
       out: dir,
-      summary: { points: 6, ok: 4, failed: 1, pending: 1, cached: 1, ran: 4, floatRuns: 1, jobs: 1, wallSeconds: 9, pointSeconds: 7.5 },
+      summary: { points: 6, ok: 4, failed: 1, pending: 1, cached: 1, ran: 4, floatRuns: 1, executor: 'local', jobs: 1, wallSeconds: 9, pointSeconds: 7.5 },
       points: entries,
       floats: [FLOAT],
       pareto: { area: {}, power: {} },

@@ -221,7 +221,20 @@ export async function runPowerSta(s: StaStepInput): Promise<ReportPower> {
     probeCell: probe,
   });
   await writeFile(path.join(s.dir, 'power.tcl'), script);
-  const r = await run(s.opensta, ['-no_init', '-exit', 'power.tcl'], { cwd: s.dir, timeoutMs: s.timeoutMs });
+  const r = await run(s.opensta, ['-no_init', '-exit', 'power.tcl'], { cwd: s.dir, timeoutMs: s.timeoutMs }).catch((e: unknown) => {
+    if (e instanceof ToolFailedError && /killed by SIGSEGV/.test(e.message)) {
+      throw new ToolFailedError(
+        e.command,
+        e.exitCode,
+        e.stdout,
+        e.stderr,
+        // measured on the dedicated variant (784-16-10, P = 4): taking out the constants that its controller drives
+        // onto output ports (error_base, row_len bits) stops the crash; docs/HARDWARE.md, "Known limits"
+        `OpenSTA ${s.opensta.version} crashed (SIGSEGV) in report_power: a known crash of this version when a constant reaches cells through a module port`,
+      );
+    }
+    throw e;
+  });
   await writeFile(path.join(s.dir, 'sta.log'), r.stdout + r.stderr);
   let rep: ReturnType<typeof parseReportPower>;
   try {
