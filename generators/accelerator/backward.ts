@@ -70,7 +70,10 @@ export function backward(m: Module, plan: Plan, s1: TrainingStage1, s2: Training
   const bGroup = delayLine(m, 'bwd_grp', s2ColGroup, T);
   const bLayer = s2.layer ? delayLine(m, 'bwd_layer', s2.layer, T) : undefined;
   const sum = m.reg('bwd_sum', SInt(cfg.accBits));
-  const term = treeSum.resize(cfg.accBits);
+  // The tree is clog2(P) bits wider than a product; with P lanes but fewer neurons in the layer
+  // (N_l < P) that can exceed accBits. Its value is a sum of at most N_l of the N_l terms whose
+  // whole sum accBits is validated to hold (src/config/bounds.ts), so dropping the top bits is exact.
+  const term = treeSum.width > cfg.accBits ? treeSum.truncate(cfg.accBits) : treeSum.resize(cfg.accBits);
   m.when(bValid, () => sum.set(mux(bFirst, term, sum.add(term).truncate(cfg.accBits))));
   const write = m.flop('delta_write', bValid.and(bLast), { init: 0 });
   const mask = m.flop('delta_mask', bMask);

@@ -6,7 +6,7 @@
  * hide behind zeros), and on one realistic configuration.
  */
 import { describe, expect, it } from 'vitest';
-import { ConfigError, DEFAULT_CONFIG, formatFieldText, lrShiftText, parseConfig, type Config } from '../../../src/config/index.js';
+import { ConfigError, DEFAULT_CONFIG, deriveSizes, formatFieldText, lrShiftText, parseConfig, type Config } from '../../../src/config/index.js';
 import { Rng } from '../../../src/model/rng.js';
 import { verify } from '../../../src/flows/rtl/verify.js';
 import { generateAccelerator } from '../../../src/flows/rtl/generate.js';
@@ -59,6 +59,16 @@ describe('RTL ≡ golden model', () => {
       expect(r.trainingSamples).toBeGreaterThan(0);
     });
   }
+
+  it('the smallest valid accumulator with P above a layer size (the backward tree is wider than accBits)', async () => {
+    // 4-12-3 at P = 6: the tree sums 6 lanes (16 + 3 = 19 bits), accBits may be 18: this was a design error
+    const base = { layers: [4, 12, 3], pes: 6, weight: { bits: 8, frac: 6 }, act: { bits: 6, frac: 4 }, error: { bits: 8, frac: 6 }, lrShift: 6 };
+    const cfg = parseConfig({ ...base, accBits: deriveSizes(parseConfig({ ...base, accBits: 48 })).minAccBits });
+    expect(cfg.accBits).toBe(18);
+    const r = await verify(cfg, { samples: 30, seed: 5, stallPermille: 200, sparsity: 0.3, xRandomSeed: 55 });
+    expect(r.firstMismatch).toBeNull();
+    expect(r.equivalent).toBe(true);
+  });
 
   it('P = 1 and P larger than every layer', async () => {
     for (const pes of [1, 32]) {
