@@ -45,6 +45,12 @@ export interface SynthOptions {
    * bit by bit (formats/netlist.ts staNetlistText). The numbers are not affected.
    */
   readonly netlist?: string;
+  /**
+   * asic: synthesise the design flat (`synth -flatten`), so that constants crossing module
+   * boundaries are optimised away as in a flat ASIC flow. The power flow does (Debian's OpenSTA
+   * 2.0.17 crashes on gates that such constants leave behind; docs/HARDWARE.md, Power, Limits).
+   */
+  readonly flatten?: boolean;
 }
 
 /** A design to synthesise: Verilog files, the top module and the memory modules in it. */
@@ -190,7 +196,7 @@ export async function synthesizeDesign(design: SynthDesign, opts: SynthOptions):
       case 'asic': {
         const lib = quote(libs!.stdFile);
         lines.push(
-          `synth -top ${top}`,
+          `synth ${opts.flatten ? '-flatten ' : ''}-top ${top}`,
           `dfflibmap -liberty ${lib}`,
           `abc -liberty ${lib}`,
           'opt_clean',

@@ -169,6 +169,25 @@ describe('real runs on a small Iris network (4-8-3, P = 2)', { timeout: 300_000 
     expect(r.totalPowerMw).not.toBe(r100.totalPowerMw);
   });
 
+  it('runs where OpenSTA 2.0.17 crashed on the hierarchical netlist (inference 4-5-3, P = 5: a constant module input)', async () => {
+    const crashed = resolveConfig({
+      overrides: {
+        variant: 'inference',
+        layers: [4, 5, 3],
+        pes: 5,
+        weight: { bits: 10, frac: 8 },
+        act: { bits: 6, frac: 4 },
+        error: { bits: 8, frac: 6 },
+        accBits: 19,
+        lrShift: 6,
+        rounding: 'stochastic',
+      },
+    });
+    const r = await estimatePower(crashed, { dataset: 'iris', samples: 2, clockMHz: 100 });
+    expect(r.totalPowerMw).toBeGreaterThan(0);
+    expect(r.unmatchedRegisterBits).toBeLessThan(0.05 * r.registerBits);
+  });
+
   it('busy beats idle: one sample then 2000 idle cycles has far less register activity and power', async () => {
     const idle = await estimatePower(cfg, { dataset: 'iris', samples: 1, clockMHz: 100, idleCycles: 2000 });
     expect(idle.windowCycles).toBeGreaterThan(2000);

@@ -228,9 +228,9 @@ export async function runPowerSta(s: StaStepInput): Promise<ReportPower> {
         e.exitCode,
         e.stdout,
         e.stderr,
-        // measured on the dedicated variant (784-16-10, P = 4): taking out the constants that its controller drives
-        // onto output ports (error_base, row_len bits) stops the crash; docs/HARDWARE.md, "Known limits"
-        `OpenSTA ${s.opensta.version} crashed (SIGSEGV) in report_power: a known crash of this version when a constant reaches cells through a module port`,
+        // seen on hierarchical netlists, where constants from other modules leave gates with a constant input;
+        // the power flow's flat synthesis removes them (docs/HARDWARE.md, Power, Limits)
+        `OpenSTA ${s.opensta.version} crashed (SIGSEGV) in report_power: a known crash of this version on gates with a constant input (docs/HARDWARE.md, Power, Limits)`,
       );
     }
     throw e;

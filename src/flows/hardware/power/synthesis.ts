@@ -1,7 +1,9 @@
 /**
  * Step 2 of the power flow (power.ts): the liberty-mapped netlist, from the ASIC synthesis of
- * ../synth.ts (memories black boxes, never flattened), parsed (../../formats/netlist.ts). Once per
- * design and libraries in a process: a sweep over clocks or data sets reuses it.
+ * ../synth.ts, flattened (memories black boxes), parsed (../../formats/netlist.ts). Flat because
+ * Debian's OpenSTA 2.0.17 crashes in report_power on gates that constants from a neighbouring
+ * module leave behind, which a flat synthesis optimises away (docs/HARDWARE.md, Power, Limits).
+ * Once per design and libraries in a process: a sweep over clocks or data sets reuses it.
  */
 import { statSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
@@ -41,7 +43,15 @@ export async function mappedNetlist(
       const synthDir = path.join(dir, 'synth');
       const report = (await synthesizeDesign(
         { top: design.top, files: design.files, memories },
-        { target: 'asic', liberty: stdFile, ...(sramFiles.length ? { sramLiberty: sramFiles } : {}), workDir: synthDir, netlist: file, timeoutMs },
+        {
+          target: 'asic',
+          liberty: stdFile,
+          ...(sramFiles.length ? { sramLiberty: sramFiles } : {}),
+          workDir: synthDir,
+          netlist: file,
+          flatten: true,
+          timeoutMs,
+        },
       )) as AsicSynthReport;
       return { report, netlist: await readFile(file, 'utf8') };
     })();
