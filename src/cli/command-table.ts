@@ -52,6 +52,11 @@ export const COMMANDS: readonly CommandEntry[] = [
     () => import('./commands/power.js'),
   ),
   entry(
+    'estimate',
+    'Estimate cycles, memories, ASIC and iCE40 area and energy per sample from an analytic model, in milliseconds',
+    () => import('./commands/estimate.js'),
+  ),
+  entry(
     'sweep',
     'Run a grid of accelerators through verify, train, synth and power in parallel, resumable; CSV, JSON, Pareto plots',
     () => import('./commands/sweep.js'),

@@ -22,6 +22,7 @@ const USER_ERRORS = new Set([
   'LibertyError',
   'ToolMissingError',
   'ToolVersionError',
+  'EstimateError',
   'SlurmError',
 ]);
 

@@ -38,6 +38,14 @@ export function describeRecord(r: PointRecord | FloatRecord): string {
   if (r.status === 'failed') return `FAILED: ${r.error}`;
   const x = r.results;
   const parts: string[] = ['ok'];
+  const e = x.estimate;
+  if (e) {
+    parts.push(
+      e.cyclesPerSample === null
+        ? `estimate: ${e.note ?? 'none'}`
+        : `estimate ~${e.cyclesPerSample.toFixed(0)} cycles/sample, ~${mm2(e.logicAreaUm2 ?? 0)}, ~${(e.energyPerSampleNj ?? 0).toPrecision(3)} nJ/sample`,
+    );
+  }
   if (x.verify) parts.push(`equivalent, ${x.verify.cyclesPerSample.toFixed(0)} cycles/sample, utilization ${(100 * x.verify.utilization).toFixed(1)}%`);
   if (x.train) parts.push(x.train.testError === null ? 'no test error (does not train)' : `test error ${pct(x.train.testError)}`);
   if (x.synth) parts.push(`logic ${mm2(x.synth.logicAreaUm2)}${x.synth.memoryAreaUm2 !== undefined ? ` + SRAM ${mm2(x.synth.memoryAreaUm2)}` : ''}`);
@@ -153,10 +161,11 @@ export async function runSweepCommand(args: SweepArgs): Promise<void> {
         total = e.floatsToRun + e.toRun;
         if (args.json) return;
         const floats = e.floatsToRun + e.floatsCached;
+        const stage = e.stage === 1 ? ', stage 1 of 2 (estimate and train every point)' : e.stage === 2 ? ', stage 2 of 2 (the estimated front)' : '';
         say(
-          `sweep: ${plural(e.points, 'point')} (${e.cached} cached, ${e.toRun} to run)` +
+          `sweep${stage}: ${plural(e.points, 'point')} (${e.cached} cached, ${e.toRun} to run)` +
             (floats ? ` and ${plural(floats, 'float32 reference')} (${e.floatsCached} cached, ${e.floatsToRun} to run)` : '') +
-            `${total ? (e.executor === 'local' ? ` on ${plural(e.workers, 'worker')}` : ` on Slurm${e.workers ? ` (at most ${e.workers} at a time)` : ''}`) : ''}; results in ${out}`,
+            `${total ? (e.executor === 'local' ? (e.workers ? ` on ${plural(e.workers, 'worker')}` : ' in this process') : ` on Slurm${e.workers ? ` (at most ${e.workers} at a time)` : ''}`) : ''}; results in ${out}`,
         );
         if (args['dry-run']) for (const j of e.jobs) say(`  ${j.cached ? 'cached' : 'to run'}  ${j.label}  (${j.key})`);
         return;

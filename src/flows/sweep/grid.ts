@@ -14,6 +14,7 @@ import { DATASET_NAMES, type DatasetName } from '../../model/datasets/index.js';
 import { stableJson } from '../../hdl/index.js';
 import { DEFAULT_LIBERTY, DEFAULT_LIBERTY_PACKAGE } from '../hardware/synth.js';
 import { TRAIN_DEFAULTS, resolveTrainConfig } from '../train.js';
+import { CALIBRATION } from '../estimate/calibration.js';
 
 /** Bad input to the sweep: the grid file or the output folder (exit code 2). */
 export class SweepError extends Error {
@@ -21,8 +22,10 @@ export class SweepError extends Error {
 }
 
 /** The steps of a point, in the order they run. */
-export const SWEEP_STEPS = ['verify', 'train', 'synth', 'power'] as const;
+export const SWEEP_STEPS = ['estimate', 'verify', 'train', 'synth', 'power'] as const;
 export type SweepStep = (typeof SWEEP_STEPS)[number];
+/** The steps of a grid without `steps`: the flows (the estimate is asked for by name). */
+export const DEFAULT_STEPS: readonly SweepStep[] = ['verify', 'train', 'synth', 'power'];
 
 /**
  * Bumped when the meaning of a cached point changes, e.g. when the generator's defaults change
@@ -70,8 +73,10 @@ export interface SweepGrid {
   /** Liberty paths resolved (relative to the grid file's folder); undefined: DEFAULT_LIBERTY. */
   readonly synth: { readonly liberty?: string; readonly sramLiberty: readonly string[] };
   readonly power: { readonly samples: number; readonly clockMHz: number };
-  /** In SWEEP_STEPS order, no repeats. */
+  /** In SWEEP_STEPS order, no repeats (with twoStage: the second stage's). */
   readonly steps: readonly SweepStep[];
+  /** Estimate and train every point, then run `steps` on the estimated Pareto front only (two-stage.ts). */
+  readonly twoStage?: { readonly front: 'area' | 'energy' };
 }
 
 // ---- schema ---------------------------------------------------------------------------------
@@ -182,6 +187,7 @@ export const gridSchema = z.strictObject(
       )
       .optional(),
     steps: nonEmptyUnique(z.enum(SWEEP_STEPS, { error: R.step }), R.steps).optional(),
+    twoStage: z.strictObject({ front: z.enum(['area', 'energy'], { error: 'must be "area" or "energy"' }) }, { error: R.section('"front"') }).optional(),
   },
   { error: R.grid },
 );
@@ -267,7 +273,12 @@ export function parseGrid(input: unknown, file: string): SweepGrid {
   const r = gridSchema.safeParse(input);
   if (!r.success) throw new SweepError(`sweep: ${describeIssues(r.error.issues, input)} (in ${file})`);
   const g = r.data;
-  const steps = SWEEP_STEPS.filter((s) => (g.steps ?? SWEEP_STEPS).includes(s));
+  const steps = SWEEP_STEPS.filter((s) => (g.steps ?? (g.twoStage ? ['verify', 'synth', 'power'] : DEFAULT_STEPS)).includes(s));
+  if (g.twoStage && steps.some((s) => s === 'estimate' || s === 'train')) {
+    throw new SweepError(
+      `sweep: with twoStage, steps are the second stage's (verify, synth, power): the first always estimates and trains, got ${JSON.stringify(g.steps)} (in ${file})`,
+    );
+  }
   const base = path.dirname(path.resolve(file));
   const resolveFile = (f: string) => path.resolve(base, f);
   const liberty = g.synth?.liberty !== undefined ? resolveFile(g.synth.liberty) : undefined;
@@ -302,6 +313,7 @@ export function parseGrid(input: unknown, file: string): SweepGrid {
     synth: { ...(liberty !== undefined ? { liberty } : {}), sramLiberty },
     power: { samples: g.power?.samples ?? GRID_DEFAULTS.powerSamples, clockMHz: g.power?.clockMHz ?? GRID_DEFAULTS.clockMHz },
     steps,
+    ...(g.twoStage ? { twoStage: { front: g.twoStage.front } } : {}),
   });
 }
 
@@ -320,6 +332,8 @@ export interface PointParams {
 
 /** The settings of the steps a point runs (only those; they are part of its key). */
 export interface StepSettings {
+  /** inputZeros: the data set's fraction of zero inputs (the estimate's calibration), 0 when unknown. */
+  readonly estimate?: { readonly inputZeros: number };
   readonly verify?: { readonly samples: number; readonly stallPermille: number; readonly seed: number };
   readonly train?: { readonly epochs: number; readonly limit?: number };
   readonly synth?: { readonly liberty: string; readonly sramLiberty: readonly string[] };
@@ -352,19 +366,20 @@ export function pointKey(params: PointParams, steps: readonly SweepStep[], setti
 }
 
 /** The points of a grid, data set by data set, then variant, format and PE count, in the grid's order. */
-export function planPoints(grid: SweepGrid): SweepPoint[] {
+export function planPoints(grid: SweepGrid, steps: readonly SweepStep[] = grid.steps): SweepPoint[] {
   const liberty = grid.synth.liberty ?? DEFAULT_LIBERTY;
   const points: SweepPoint[] = [];
   for (const dataset of grid.datasets) {
     const settings: StepSettings = {
-      ...(grid.steps.includes('verify')
+      ...(steps.includes('estimate') ? { estimate: { inputZeros: CALIBRATION.inputZeros[dataset] ?? 0 } } : {}),
+      ...(steps.includes('verify')
         ? { verify: { samples: grid.verify.samples, stallPermille: grid.verify.stallPermille, seed: GRID_DEFAULTS.verifySeed } }
         : {}),
-      ...(grid.steps.includes('train')
+      ...(steps.includes('train')
         ? { train: { epochs: grid.train.epochs ?? TRAIN_DEFAULTS[dataset].epochs, ...(grid.train.limit !== undefined ? { limit: grid.train.limit } : {}) } }
         : {}),
-      ...(grid.steps.includes('synth') ? { synth: { liberty, sramLiberty: grid.synth.sramLiberty } } : {}),
-      ...(grid.steps.includes('power')
+      ...(steps.includes('synth') ? { synth: { liberty, sramLiberty: grid.synth.sramLiberty } } : {}),
+      ...(steps.includes('power')
         ? { power: { samples: grid.power.samples, clockMHz: grid.power.clockMHz, liberty, sramLiberty: grid.synth.sramLiberty } }
         : {}),
     };
@@ -374,7 +389,7 @@ export function planPoints(grid: SweepGrid): SweepPoint[] {
         for (const pes of grid.pes) {
           const params: PointParams = { dataset, variant, pes, format, ...(layers ? { layers } : {}), config: grid.config };
           const label = `${dataset} ${variant} P=${pes} ${format === 'default' ? 'default formats' : formatSlug(format)}`;
-          points.push({ key: pointKey(params, grid.steps, settings), label, params, steps: grid.steps, settings });
+          points.push({ key: pointKey(params, steps, settings), label, params, steps, settings });
         }
       }
     }

@@ -81,6 +81,10 @@ export const CSV_COLUMNS = [
   'failedStep',
   'seconds',
   'key',
+  // the estimate step's model (src/flows/estimate/), kept apart from the measured columns above
+  'estCyclesPerSample',
+  'estLogicAreaUm2',
+  'estEnergyPerSampleNj',
 ] as const;
 export type CsvColumn = (typeof CSV_COLUMNS)[number];
 export type SweepRow = Record<CsvColumn, string | number | boolean | null>;
@@ -121,6 +125,9 @@ export function rowOf(p: SweepPointEntry): SweepRow {
     failedStep: p.failedStep,
     seconds: p.seconds,
     key: p.key,
+    estCyclesPerSample: r.estimate?.cyclesPerSample ?? null,
+    estLogicAreaUm2: r.estimate?.logicAreaUm2 ?? null,
+    estEnergyPerSampleNj: r.estimate?.energyPerSampleNj ?? null,
   };
 }
 

@@ -22,6 +22,8 @@ import {
 import { synthesizeAccelerator, type AsicSynthReport } from '../hardware/synth.js';
 import { trainOnDataset } from '../train.js';
 import { verify, type Mismatch } from '../rtl/verify.js';
+import { estimate } from '../estimate/estimate.js';
+import { memoryBitsOf, memoryPlan } from '../estimate/memories.js';
 
 export interface VerifyResult {
   readonly equivalent: boolean;
@@ -66,7 +68,24 @@ export interface SynthResult {
 /** The power report without its configuration (the point has it), plus the step's wall time. */
 export type PowerResult = Omit<PowerReport, 'config'> & { readonly stepSeconds: number };
 
+/** The estimate step: `taxonn estimate`'s model (src/flows/estimate/), never a measurement. */
+export interface EstimateResult {
+  readonly estimate: true;
+  readonly inputZeros: number;
+  /** null for the dedicated variant, which the estimate does not cover (`note` says so). */
+  readonly cyclesPerSample: number | null;
+  readonly boundCyclesPerSample: number | null;
+  readonly memoryBits: number;
+  readonly logicAreaUm2: number | null;
+  readonly ice40Luts: number | null;
+  readonly totalPowerMw: number | null;
+  readonly energyPerSampleNj: number | null;
+  readonly note?: string;
+  readonly seconds: number;
+}
+
 export interface PointResults {
+  estimate?: EstimateResult;
   verify?: VerifyResult;
   train?: TrainResult;
   synth?: SynthResult;
@@ -163,7 +182,8 @@ export async function runPoint(point: SweepPoint, onStep?: (step: SweepStep) => 
   for (const step of point.steps) {
     onStep?.(step);
     try {
-      if (step === 'verify') results.verify = await verifyStep(cfg, s.verify!);
+      if (step === 'estimate') results.estimate = estimateStep(cfg, s.estimate!);
+      else if (step === 'verify') results.verify = await verifyStep(cfg, s.verify!);
       else if (step === 'train') results.train = await trainStep(cfg, point.params.dataset, s.train!);
       else if (step === 'synth') results.synth = await synthStep(cfg, s.synth!);
       else results.power = await powerStep(cfg, point.params.dataset, s.power!);
@@ -183,6 +203,35 @@ export async function runPoint(point: SweepPoint, onStep?: (step: SweepStep) => 
     }
   }
   return record();
+}
+
+function estimateStep(cfg: Config, e: NonNullable<StepSettings['estimate']>): EstimateResult {
+  const t0 = performance.now();
+  if (cfg.variant === 'dedicated') {
+    // not a failure: the point's measured steps still run
+    const none = { cyclesPerSample: null, boundCyclesPerSample: null, logicAreaUm2: null, ice40Luts: null, totalPowerMw: null, energyPerSampleNj: null };
+    return {
+      estimate: true,
+      inputZeros: e.inputZeros,
+      ...none,
+      memoryBits: memoryBitsOf(memoryPlan(cfg)),
+      note: 'the dedicated variant is not calibrated',
+      seconds: seconds(t0),
+    };
+  }
+  const r = estimate(cfg, { inputZeros: e.inputZeros });
+  return {
+    estimate: true,
+    inputZeros: r.inputZeros,
+    cyclesPerSample: r.cyclesPerSample,
+    boundCyclesPerSample: r.boundCyclesPerSample,
+    memoryBits: r.memoryBits,
+    logicAreaUm2: r.asic.logicAreaUm2,
+    ice40Luts: r.ice40.luts,
+    totalPowerMw: r.power.totalPowerMw,
+    energyPerSampleNj: r.power.energyPerSampleNj,
+    seconds: seconds(t0),
+  };
 }
 
 async function verifyStep(cfg: Config, v: NonNullable<StepSettings['verify']>): Promise<VerifyResult> {

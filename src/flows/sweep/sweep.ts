@@ -29,10 +29,11 @@ import { entryOf, rowOf, sweepFiles, writeTables, type SweepDocument, type Sweep
 import { paretoPlots } from './plot.js';
 import { oneLine, type FloatRecord, type PointRecord } from './point.js';
 import type { StepMessage, ToWorker } from './worker.js';
-import { failedRecord, type JobMessage } from './job.js';
+import { failedRecord, runJob, type JobMessage } from './job.js';
 import { runPool, type WorkerFailure } from '../worker-pool.js';
 import { checkSlurmOptions, type SlurmOptions } from './slurm/batch.js';
 import { runOnSlurm } from './slurm/executor.js';
+import { FIRST_STAGE_STEPS, mergeStages, secondStage } from './two-stage.js';
 
 // The worker beside this file: worker.ts from the sources (run through tsx), or .js compiled.
 const HERE = fileURLToPath(import.meta.url);
@@ -47,6 +48,8 @@ export type SweepJob =
 export type SweepEvent =
   | {
       readonly type: 'plan';
+      /** A two-stage grid: 1 estimate and train every point, 2 the grid's steps on the estimated front. */
+      readonly stage?: 1 | 2;
       readonly points: number;
       readonly cached: number;
       readonly toRun: number;
@@ -201,6 +204,89 @@ function runSlurmJobs(
   });
 }
 
+/** What a sweep run keeps while its stages run: the records found and made, and the counts. */
+interface RunState {
+  readonly records: Map<string, PointRecord>;
+  readonly cachedKeys: Set<string>;
+  readonly floats: Map<string, FloatRecord>;
+  readonly floatOf: Map<string, FloatJob>;
+  readonly count: { ran: number; floatRuns: number };
+}
+
+interface RunContext {
+  readonly opts: SweepOptions;
+  readonly executor: SweepExecutor;
+  readonly files: SweepFiles;
+  readonly emit: (e: SweepEvent) => void;
+  readonly state: RunState;
+  /** Rewrites sweep.csv and sweep.json (throttled by the caller). */
+  readonly writeNow: () => void;
+}
+
+/**
+ * Plans and runs one stage's points (and the float32 references they need): the cached ones are
+ * read, the others run on the executor (estimate-only points in this process). A dry run only plans.
+ */
+async function runStage(points: readonly SweepPoint[], ctx: RunContext, stage?: 1 | 2): Promise<void> {
+  const { opts, executor, files, emit, state } = ctx;
+  const floatOf = floatJobs(points);
+  for (const [k, j] of floatOf) state.floatOf.set(k, j);
+  const floatList = [...new Map([...floatOf.values()].map((j) => [j.key, j])).values()];
+  const cached = readCached(files.points, points, floatList, opts.retryFailed ?? false);
+  for (const [k, r] of cached.records) state.records.set(k, r);
+  for (const k of cached.cachedKeys) state.cachedKeys.add(k);
+  for (const [k, r] of cached.floats) state.floats.set(k, r);
+  // the float32 references first (a second or so each), then the points in grid order
+  const todo: SweepJob[] = [
+    ...floatList.filter((j) => !cached.floats.has(j.key)).map((job): SweepJob => ({ kind: 'float', key: job.key, label: job.label, job })),
+    ...points.filter((p) => !cached.records.has(p.key)).map((point): SweepJob => ({ kind: 'point', key: point.key, label: point.label, point })),
+  ];
+  // points that only estimate take a millisecond: they run here, not in a worker or on Slurm
+  const estimateOnly = (j: SweepJob) => j.kind === 'point' && j.point.steps.every((st) => st === 'estimate');
+  const rest = todo.filter((j) => !estimateOnly(j));
+  const workers = executor === 'local' ? Math.min(opts.jobs, rest.length) : (opts.slurm?.maxParallel ?? 0);
+  emit({
+    type: 'plan',
+    ...(stage ? { stage } : {}),
+    points: points.length,
+    cached: cached.cachedKeys.size,
+    toRun: points.length - cached.cachedKeys.size,
+    floatsToRun: floatList.length - cached.floats.size,
+    floatsCached: cached.floats.size,
+    workers,
+    executor,
+    jobs: [
+      ...floatList.map((job) => ({ kind: 'float' as const, key: job.key, label: job.label, job, cached: cached.floats.has(job.key) })),
+      ...points.map((point) => ({ kind: 'point' as const, key: point.key, label: point.label, point, cached: cached.records.has(point.key) })),
+    ],
+  });
+  if (opts.dryRun) return;
+  let done = 0;
+  let lastWrite = 0;
+  const onRecord = (job: SweepJob, record: PointRecord | FloatRecord) => {
+    done++;
+    if (record.kind === 'point') {
+      state.records.set(record.key, record);
+      state.count.ran++;
+    } else {
+      state.floats.set(record.key, record);
+      state.count.floatRuns++;
+    }
+    // at most once a second: an estimate-only sweep finishes thousands of points a second
+    if (performance.now() - lastWrite > 1000) {
+      ctx.writeNow();
+      lastWrite = performance.now();
+    }
+    emit({ type: 'done', job, record, done, total: todo.length });
+  };
+  for (const job of todo.filter(estimateOnly)) {
+    emit({ type: 'start', job });
+    onRecord(job, await runJob(messageOf(job, files.points)));
+  }
+  if (rest.length && executor === 'local') await runJobs(rest, workers, files.points, emit, onRecord);
+  else if (rest.length) await runSlurmJobs(rest, files, opts.slurm ?? {}, emit, onRecord);
+}
+
 export async function runSweep(opts: SweepOptions): Promise<SweepOutcome> {
   const t0 = performance.now();
   if (!Number.isSafeInteger(opts.jobs) || opts.jobs < 1) throw new SweepError(`sweep: --jobs must be a positive integer, got ${opts.jobs}`);
@@ -210,58 +296,23 @@ export async function runSweep(opts: SweepOptions): Promise<SweepOutcome> {
   const grid = loadGrid(opts.gridFile);
   const out = path.resolve(opts.out);
   const files = prepareOut(out, !opts.dryRun);
-  const emit = opts.onEvent ?? (() => {});
-
-  const points = planPoints(grid);
-  const floatOf = floatJobs(points);
-  const floatList = [...new Map([...floatOf.values()].map((j) => [j.key, j])).values()];
-
-  const { records, cachedKeys, floats } = readCached(files.points, points, floatList, opts.retryFailed ?? false);
-  // the float32 references first (a second or so each), then the points in grid order
-  const todo: SweepJob[] = [
-    ...floatList.filter((j) => !floats.has(j.key)).map((job): SweepJob => ({ kind: 'float', key: job.key, label: job.label, job })),
-    ...points.filter((p) => !records.has(p.key)).map((point): SweepJob => ({ kind: 'point', key: point.key, label: point.label, point })),
-  ];
-  const workers = executor === 'local' ? Math.min(opts.jobs, todo.length) : (opts.slurm?.maxParallel ?? 0);
-  emit({
-    type: 'plan',
-    points: points.length,
-    cached: cachedKeys.size,
-    toRun: points.length - cachedKeys.size,
-    floatsToRun: floatList.length - floats.size,
-    floatsCached: floats.size,
-    workers,
-    executor,
-    jobs: [
-      ...floatList.map((job) => ({ kind: 'float' as const, key: job.key, label: job.label, job, cached: floats.has(job.key) })),
-      ...points.map((point) => ({ kind: 'point' as const, key: point.key, label: point.label, point, cached: records.has(point.key) })),
-    ],
-  });
-
-  const pointCount = { ran: 0, floatRuns: 0 };
-  const documentNow = (): SweepDocument => buildDocument(grid, opts, out, points, records, cachedKeys, floats, floatOf, pointCount, t0);
-  if (opts.dryRun) {
-    const document = documentNow();
-    return { document, files, exitCode: 0 };
+  const state: RunState = { records: new Map(), cachedKeys: new Set(), floats: new Map(), floatOf: new Map(), count: { ran: 0, floatRuns: 0 } };
+  // two stages: estimate and train every point, then the grid's steps on the estimated front only (two-stage.ts)
+  const first = planPoints(grid, grid.twoStage ? FIRST_STAGE_STEPS : grid.steps);
+  let second: (SweepPoint | undefined)[] = [];
+  const documentNow = (): SweepDocument => buildDocument(grid, opts, out, first, second, state, t0);
+  const ctx: RunContext = { opts, executor, files, emit: opts.onEvent ?? (() => {}), state, writeNow: () => writeTables(out, documentNow()) };
+  await runStage(first, ctx, grid.twoStage ? 1 : undefined);
+  if (grid.twoStage && !opts.dryRun) {
+    second = secondStage(grid, first, state.records);
+    await runStage(
+      second.filter((p): p is SweepPoint => p !== undefined),
+      ctx,
+      2,
+    );
   }
-
-  let done = 0;
-  const onRecord = (job: SweepJob, record: PointRecord | FloatRecord) => {
-    done++;
-    if (record.kind === 'point') {
-      records.set(record.key, record);
-      pointCount.ran++;
-    } else {
-      floats.set(record.key, record);
-      pointCount.floatRuns++;
-    }
-    writeTables(out, documentNow());
-    emit({ type: 'done', job, record, done, total: todo.length });
-  };
-  if (executor === 'local') await runJobs(todo, workers, files.points, emit, onRecord);
-  else await runSlurmJobs(todo, files, opts.slurm ?? {}, emit, onRecord);
-
   const document = documentNow();
+  if (opts.dryRun) return { document, files, exitCode: 0 };
   const plots = paretoPlots(document.points.map(rowOf), grid.datasets);
   const final: SweepDocument = { ...document, pareto: plots.fronts };
   writeTables(out, final);
@@ -275,18 +326,19 @@ function buildDocument(
   opts: SweepOptions,
   out: string,
   points: readonly SweepPoint[],
-  records: ReadonlyMap<string, PointRecord>,
-  cachedKeys: ReadonlySet<string>,
-  floats: ReadonlyMap<string, FloatRecord>,
-  floatOf: ReadonlyMap<string, FloatJob>,
-  count: { ran: number; floatRuns: number },
+  second: readonly (SweepPoint | undefined)[],
+  state: RunState,
   t0: number,
 ): SweepDocument {
+  const { records, cachedKeys, floats, floatOf, count } = state;
   const entries: SweepPointEntry[] = [];
-  for (const p of points) {
+  points.forEach((p, i) => {
     const r = records.get(p.key);
-    if (r) entries.push(entryOf(r, cachedKeys.has(p.key), floatOf.get(p.key)?.key ?? null, floats));
-  }
+    if (!r) return;
+    const q = second[i];
+    const merged = q ? mergeStages(r, records.get(q.key), q.key) : r;
+    entries.push(entryOf(merged, cachedKeys.has(p.key), floatOf.get(p.key)?.key ?? null, floats));
+  });
   const used = new Set(entries.map((e) => e.floatKey));
   const summary: SweepSummary = {
     points: points.length,

@@ -191,7 +191,8 @@ describe('real sweeps through a one-node Slurm cluster (scripts/slurm-local.sh)'
     expect(first.code).toBe(1);
     const p = doc(out).points[0]!;
     expect(p.status).toBe('failed');
-    expect(p.error).toMatch(/^slurm: array task 0 \(job \d+_0\) ended FAILED.*killed by signal 9.*[Ee]xceeded job memory limit/);
+    // slurmstepd's last word varies: "Exceeded job memory limit" or "StepId=N.batch exceeded memory limit (…)"
+    expect(p.error).toMatch(/^slurm: array task 0 \(job \d+_0\) ended FAILED.*killed by signal 9.*[Ee]xceeded (job )?memory limit/);
     expect(first.stdout).toContain(`failed: ${p.label}: ${p.error}`);
 
     const again = await sweep(['--grid', grid, '--out', out, '--executor', 'slurm']);
@@ -214,7 +215,7 @@ describe('real sweeps through a one-node Slurm cluster (scripts/slurm-local.sh)'
       pes: [4],
       datasets: ['iris'],
       layers: { iris: [4, 8, 3] },
-      verify: { samples: 200_000 },
+      verify: { samples: 600_000 },
       steps: ['verify'],
     });
     const out = path.join(tmp, 'detach');

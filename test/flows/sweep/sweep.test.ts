@@ -49,7 +49,7 @@ describe('the grid', () => {
       [{ ...BASE, datasets: ['cifar'] }, `sweep: datasets[0] must be one of "mnist", "fashion-mnist", "iris", got "cifar" (in ${f})`],
       [
         { ...BASE, verfy: { samples: 3 } },
-        `sweep: verfy is not a known field (allowed: variants, pes, formats, datasets, layers, config, train, verify, synth, power, steps), got {"samples": 3} (in ${f})`,
+        `sweep: verfy is not a known field (allowed: variants, pes, formats, datasets, layers, config, train, verify, synth, power, steps, twoStage), got {"samples": 3} (in ${f})`,
       ],
       [{ ...BASE, train: { epoch: 3 } }, `sweep: train.epoch is not a known field (allowed: epochs, limit), got 3 (in ${f})`],
       [{ ...BASE, train: { epochs: 0 } }, `sweep: train.epochs must be a positive integer, got 0 (in ${f})`],
@@ -67,7 +67,12 @@ describe('the grid', () => {
         `sweep: config.pes is not a known field (allowed: accBits, lrShift, rounding, hidden, seed, inputsPerBeat, skipZeroInputs, skipZeroErrors; variant, layers, pes and the formats are set by the grid's own fields), got 4 (in ${f})`,
       ],
       [{ ...BASE, layers: { iris: [4] } }, `sweep: layers.iris must be a list of at least 2 layer sizes (positive integers), got [4] (in ${f})`],
-      [{ ...BASE, steps: ['train', 'synthesis'] }, `sweep: steps[1] must be one of "verify", "train", "synth", "power", got "synthesis" (in ${f})`],
+      [{ ...BASE, steps: ['train', 'synthesis'] }, `sweep: steps[1] must be one of "estimate", "verify", "train", "synth", "power", got "synthesis" (in ${f})`],
+      [
+        { ...BASE, twoStage: { front: 'area' }, steps: ['train', 'synth'] },
+        `sweep: with twoStage, steps are the second stage's (verify, synth, power): the first always estimates and trains, got ["train","synth"] (in ${f})`,
+      ],
+      [{ ...BASE, twoStage: { front: 'power' } }, `sweep: twoStage.front must be "area" or "energy", got "power" (in ${f})`],
       [{ ...BASE, power: { clockMHz: 0 } }, `sweep: power.clockMHz must be a positive number, got 0 (in ${f})`],
       [
         { ...BASE, synth: { liberty: 'missing.lib' } },
@@ -303,7 +308,7 @@ describe('outputs', () => {
       ),
     ).toBe(true);
     expect(lines).toHaveLength(6);
-    expect(lines[1]).toBe(`taxonn,2,s12q10,u8q6,s8q6,iris,ok,true,126.125,0.6263,0.06,0.04,2,250000,,,,,100,,1.5,${entries[0]!.key}`);
+    expect(lines[1]).toBe(`taxonn,2,s12q10,u8q6,s8q6,iris,ok,true,126.125,0.6263,0.06,0.04,2,250000,,,,,100,,1.5,${entries[0]!.key},,,`); // no estimate step
     // the failed point's message has a comma and quotes: one quoted field
     expect(lines[5]).toContain('"config: weight.frac must be at most error.frac + act.frac = 8 for the dedicated variant, got ""10"" (from formats: w12q10)"');
   });
@@ -368,6 +373,70 @@ const pointFiles = (dir: string) =>
   );
 
 describe('taxonn sweep', () => {
+  it('two stages: estimate and train every point, then verify only the estimated front; a rerun runs nothing', async () => {
+    const grid = writeJson('two-stage.json', {
+      variants: ['taxonn', 'inference'],
+      pes: [1, 2, 4],
+      formats: ['default', { weight: { bits: 8 } }],
+      datasets: ['iris'],
+      layers: { iris: [4, 8, 3] },
+      train: { epochs: 20 },
+      verify: { samples: 4 },
+      steps: ['verify'],
+      twoStage: { front: 'area' },
+    });
+    const out = path.join(tmp, 'two-stage');
+    const r = await runTaxonnAsync(['sweep', '--grid', grid, '--out', out, '--jobs', '2']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('sweep, stage 1 of 2 (estimate and train every point): 12 points (0 cached, 12 to run)');
+    const doc = JSON.parse(fs.readFileSync(path.join(out, 'sweep.json'), 'utf8')) as SweepDocument;
+    expect(doc.points).toHaveLength(12);
+    const measured = doc.points.filter((p) => p.results.verify);
+    expect(measured.length).toBeGreaterThan(0);
+    expect(measured.length).toBeLessThan(6); // only the front of the 6 trained points
+    const n = `${measured.length} point${measured.length === 1 ? '' : 's'}`;
+    expect(r.stdout).toContain(`sweep, stage 2 of 2 (the estimated front): ${n} (0 cached, ${measured.length} to run)`);
+    const trained = doc.points.filter((p) => p.results.train?.testError !== null && p.results.train !== undefined);
+    const front = paretoFront(
+      trained,
+      (p) => p.results.estimate!.logicAreaUm2!,
+      (p) => p.results.train!.testError!,
+    );
+    expect(measured.map((p) => p.key).sort()).toEqual(front.map((p) => p.key).sort());
+    for (const p of measured) expect(p.results.verify!.equivalent).toBe(true);
+    for (const p of doc.points) expect(p.results.estimate!.estimate).toBe(true);
+    const again = await runTaxonnAsync(['sweep', '--grid', grid, '--out', out, '--jobs', '2']);
+    expect(again.stdout).toContain('stage 1 of 2 (estimate and train every point): 12 points (12 cached, 0 to run)');
+    expect(again.stdout).toContain(`stage 2 of 2 (the estimated front): ${n} (${measured.length} cached, 0 to run)`);
+  });
+
+  it('an estimate-only grid runs in its own process: model figures in their own columns, the dedicated variant noted', async () => {
+    const grid = writeJson('estimate.json', {
+      variants: ['taxonn', 'inference', 'dedicated'],
+      pes: [1, 2, 4, 8],
+      datasets: ['iris', 'mnist'],
+      steps: ['estimate'],
+    });
+    const out = path.join(tmp, 'estimate');
+    const r = await runTaxonnAsync(['sweep', '--grid', grid, '--out', out, '--json']);
+    expect(r.code).toBe(0);
+    const doc = JSON.parse(r.stdout) as SweepDocument;
+    expect(doc.summary).toMatchObject({ points: 24, ok: 24, ran: 24, floatRuns: 0 });
+    const csv = fs.readFileSync(path.join(out, 'sweep.csv'), 'utf8').trimEnd().split('\n');
+    const col = (name: string) => CSV_COLUMNS.indexOf(name as (typeof CSV_COLUMNS)[number]);
+    for (const line of csv.slice(1)) {
+      const f = line.split(',');
+      expect(f[col('cyclesPerSample')]).toBe(''); // nothing measured
+      expect(f[col('logicAreaUm2')]).toBe('');
+      if (f[0] === 'dedicated') expect(f[col('estCyclesPerSample')]).toBe('');
+      else expect(Number(f[col('estCyclesPerSample')])).toBeGreaterThan(0);
+    }
+    const ded = doc.points.find((p) => p.params.variant === 'dedicated')!;
+    expect(ded.results.estimate).toMatchObject({ estimate: true, cyclesPerSample: null, note: 'the dedicated variant is not calibrated' });
+    const mnist = doc.points.find((p) => p.params.dataset === 'mnist' && p.params.variant === 'taxonn')!;
+    expect(mnist.results.estimate!.inputZeros).toBeGreaterThan(0.5); // MNIST's zero inputs, from the calibration
+  });
+
   it('runs a tiny Iris grid (verify, train, synth) on two workers, then resumes without running anything', async () => {
     const out = path.join(tmp, 'tiny');
     const grid = path.join(FIXTURES, 'tiny.json');

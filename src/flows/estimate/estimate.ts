@@ -1,0 +1,136 @@
+/**
+ * `taxonn estimate` (docs/ESTIMATE.md): what a configuration costs, from an analytic model in
+ * milliseconds instead of the flows' minutes. Exact where the configuration fixes the answer
+ * (memories, MAC bound), fitted to the flows' measurements elsewhere (calibration.json, written by
+ * scripts/estimate-calibrate.ts from scripts/estimate-data.ts): the cycles' overhead over the
+ * schedule's issue cycles, the ASIC logic area (OSU018), the iCE40 LUT4 count and the power, all
+ * linear in features.ts. Every number here is an estimate and is labelled so; the held-out errors
+ * of the calibration travel with the report.
+ */
+import { deriveSizes, parseConfig, type Config } from '../../config/index.js';
+import { CALIBRATION } from './calibration.js';
+import { cycleFeatures, hardwareFeatures } from './features.js';
+import { dot } from './fit.js';
+import { memoryBitsOf, memoryPlan, type EstimatedMemory } from './memories.js';
+
+export class EstimateError extends Error {
+  override name = 'EstimateError';
+}
+
+/** The calibration's error on the held-out configurations, per quantity (|estimate − measured| / measured). */
+export interface HeldOutError {
+  readonly configurations: number;
+  readonly meanAbsPct: number;
+  readonly maxAbsPct: number;
+}
+
+export interface CycleModel {
+  readonly drainWait: number;
+  readonly overhead: readonly number[];
+}
+
+export interface Calibration {
+  readonly version: number;
+  readonly note: string;
+  /** Per kind of variant: the fitted drain wait and the overhead coefficients (features.ts CYCLE_FEATURES). */
+  readonly cycles: { readonly training: CycleModel; readonly inference: CycleModel };
+  readonly asicAreaUm2: readonly number[];
+  readonly ice40Luts: readonly number[];
+  readonly powerMw: readonly number[];
+  readonly inputZeros: Readonly<Record<string, number>>;
+  /** What the fitted configurations span: beyond it the estimate extrapolates. */
+  readonly range: { readonly maxPes: number; readonly maxHidden: number; readonly maxLayers: number };
+  /**
+   * cycles: configurations whose schedule the model describes (inference, or skipZeroErrors off);
+   * cyclesWithSkipZeroErrors: the others, where the estimate is an upper bound.
+   */
+  readonly heldOut: Readonly<Record<'cycles' | 'cyclesWithSkipZeroErrors' | 'asicArea' | 'ice40Luts' | 'energy', HeldOutError>>;
+}
+
+export interface EstimateOptions {
+  /** Fraction of zero inputs (skipZeroInputs shortens layer 1 by them); default 0. */
+  readonly inputZeros?: number;
+  /** Clock for the power figure, MHz (default 100; the energy per sample does not depend on it). */
+  readonly clockMHz?: number;
+}
+
+export interface EstimateReport {
+  /** Always true: every number of this report comes from the model, none from a flow. */
+  readonly estimate: true;
+  readonly config: Config;
+  readonly inputZeros: number;
+  readonly cyclesPerSample: number;
+  /**
+   * True with skipZeroErrors (training variants): update groups whose errors are all zero take 2
+   * cycles instead of a row, which depends on the data and the weights; the model does not count
+   * them, so cyclesPerSample (and the energy) is an upper bound.
+   */
+  readonly cyclesUpperBound: boolean;
+  /** Exact: the MACs of a sample (layer 1 over its non-zero inputs) / P. */
+  readonly boundCyclesPerSample: number;
+  readonly utilization: number;
+  /** Exact: the generator's memories. */
+  readonly memories: readonly EstimatedMemory[];
+  readonly memoryBits: number;
+  readonly asic: { readonly liberty: 'osu018_stdcells'; readonly logicAreaUm2: number };
+  readonly ice40: { readonly luts: number; readonly dsps: number };
+  /** OSU018, logic only (no memories), as the power flow measures it. */
+  readonly power: { readonly clockMHz: number; readonly totalPowerMw: number; readonly energyPerSampleNj: number };
+  readonly calibration: { readonly note: string; readonly heldOut: Calibration['heldOut'] };
+  /** Why the configuration lies outside what the calibration measured (empty: inside). */
+  readonly extrapolated: readonly string[];
+}
+
+/** Where `cfg` leaves the calibrated range. */
+function extrapolation(cfg: Config, r: Calibration['range']): string[] {
+  const out: string[] = [];
+  if (cfg.pes > r.maxPes) out.push(`P = ${cfg.pes} > ${r.maxPes}`);
+  const hidden = Math.max(0, ...cfg.layers.slice(1, -1));
+  if (hidden > r.maxHidden) out.push(`a hidden layer of ${hidden} > ${r.maxHidden}`);
+  if (cfg.layers.length > r.maxLayers) out.push(`${cfg.layers.length - 1} weight layers > ${r.maxLayers - 1}`);
+  return out;
+}
+
+const round = (x: number, digits = 4) => Number(x.toPrecision(digits));
+
+/** The estimate of `config`. @throws ConfigError (an invalid configuration), EstimateError */
+export function estimate(config: Config, opts: EstimateOptions = {}): EstimateReport {
+  const cfg = parseConfig(config);
+  if (cfg.variant === 'dedicated') {
+    throw new EstimateError('estimate: the dedicated variant is not calibrated (its synthesis takes tens of minutes per configuration); use synth and power');
+  }
+  const zeros = opts.inputZeros ?? 0;
+  if (!(zeros >= 0 && zeros < 1)) throw new EstimateError(`estimate: inputZeros must be in [0, 1), got ${zeros}`);
+  const clockMHz = opts.clockMHz ?? 100;
+  if (!(clockMHz > 0)) throw new EstimateError(`estimate: clockMHz must be positive, got ${clockMHz}`);
+  const cal = CALIBRATION;
+  const trains = cfg.variant !== 'inference';
+  const model = trains ? cal.cycles.training : cal.cycles.inference;
+  const cf = cycleFeatures(cfg, zeros, model.drainWait);
+  const cycles = cf.issue + dot(model.overhead, cf.overhead);
+  const hw = hardwareFeatures(cfg);
+  const s = deriveSizes(cfg);
+  const nonZero = cfg.skipZeroInputs ? Math.round((1 - zeros) * (cfg.layers[0] ?? 0)) : (cfg.layers[0] ?? 0);
+  const layer1 = s.layers[0];
+  const macs = s.macs.total - (layer1 ? (trains ? 2 : 1) * layer1.nOut * (layer1.nIn - nonZero) : 0);
+  const bound = Math.ceil(macs / cfg.pes);
+  const powerMw = Math.max(0, dot(cal.powerMw, hw));
+  const memories = memoryPlan(cfg);
+  return {
+    estimate: true,
+    config: cfg,
+    inputZeros: zeros,
+    cyclesPerSample: round(cycles),
+    cyclesUpperBound: trains && cfg.skipZeroErrors,
+    boundCyclesPerSample: bound,
+    utilization: round(bound / cycles),
+    memories,
+    memoryBits: memoryBitsOf(memories),
+    asic: { liberty: 'osu018_stdcells', logicAreaUm2: Math.round(Math.max(0, dot(cal.asicAreaUm2, hw))) },
+    ice40: { luts: Math.round(Math.max(0, dot(cal.ice40Luts, hw))), dsps: cfg.pes },
+    // dynamic energy per sample is power × time at any clock; the fitted power is at 100 MHz
+    power: { clockMHz, totalPowerMw: round((powerMw * clockMHz) / 100), energyPerSampleNj: round((powerMw * cycles) / 100) },
+    calibration: { note: cal.note, heldOut: cal.heldOut },
+    extrapolated: extrapolation(cfg, cal.range),
+  };
+}

@@ -1,0 +1,91 @@
+/**
+ * The quantities the estimate's models are linear in, computed from the configuration alone.
+ *
+ * Cycles (ARCHITECTURE.md §5): the schedule's issue cycles are known, forward
+ * Σ G_l · max(row_l, P + w) (a short group waits for the drain; w is fitted), backward Σ_{l≥2} N_{l-1} G_l,
+ * update Σ G_l · row_l, with row_1 = the non-zero inputs + 1 under skipZeroInputs; what the fit
+ * learns is the overhead on top: per sample, per layer and phase, per group, per received beat,
+ * and the adder tree's latency per phase. Update groups that skipZeroErrors skips (their errors
+ * all zero: data-dependent) are not modelled: with it on, the estimate is an upper bound.
+ *
+ * Hardware: what each block's size grows with: the P multipliers (product of the operand widths),
+ * the accumulators and the adder tree (P · accBits), the update units and their LFSRs, the drain,
+ * the zero-skipping input path, the controller's counters (address bits).
+ */
+import { bitsOf, deriveSizes, type Config } from '../../config/index.js';
+
+const clog2 = (n: number): number => Math.max(1, Math.ceil(Math.log2(Math.max(n, 1))));
+
+/** The issue cycles of one sample and the overhead features, at a fraction `inputZeros` of zero inputs. */
+export interface CycleFeatures {
+  /** Forward + backward + update issue cycles (the part the schedule fixes exactly). */
+  readonly issue: number;
+  /** Overhead features, in CYCLE_FEATURES order. */
+  readonly overhead: readonly number[];
+}
+
+export const CYCLE_FEATURES = ['per sample', 'per layer and phase', 'per group', 'per received beat', 'adder-tree latency per phase'] as const;
+
+/**
+ * @param drainWait a forward group shorter than P + drainWait cycles waits for the drain (its P
+ *   lanes, one per cycle, plus the pipeline): fitted by the calibration, per kind of variant
+ */
+export function cycleFeatures(cfg: Config, inputZeros: number, drainWait = 0): CycleFeatures {
+  const s = deriveSizes(cfg);
+  const P = cfg.pes;
+  const trains = cfg.variant !== 'inference';
+  const nonZero = cfg.skipZeroInputs ? Math.round((1 - inputZeros) * (cfg.layers[0] ?? 0)) : (cfg.layers[0] ?? 0);
+  let fwd = 0;
+  let bwd = 0;
+  let upd = 0;
+  let groups = 0;
+  for (const l of s.layers) {
+    const row = l.index === 0 ? nonZero + 1 : l.rowLen;
+    fwd += l.groups * Math.max(row, P + drainWait);
+    if (trains && l.index >= 1) bwd += l.nIn * l.groups;
+    if (trains) upd += l.groups * row;
+    groups += l.groups;
+  }
+  const phases = trains ? 3 * s.L - 1 : s.L;
+  // the dense receive (header + beats) is in the sample's cycles; the sparse one overlaps the previous sample
+  const beats = cfg.skipZeroInputs ? 0 : s.inputDepth + 1;
+  const treeLatency = P > 1 ? Math.ceil(Math.log2(P)) : 0;
+  return { issue: fwd + bwd + upd, overhead: [1, phases, groups * (trains ? 2 : 1), beats, treeLatency * phases] };
+}
+
+export const HARDWARE_FEATURES = [
+  'constant',
+  'training variant (error banks, backward path, update control)',
+  'P × multiplier operand bits product',
+  'P × accumulator bits',
+  'P × update unit bits (training)',
+  'P × LFSR (stochastic rounding)',
+  'P × drain bits',
+  'zero-skipping input path',
+  'controller address bits',
+] as const;
+
+/** The hardware features, in HARDWARE_FEATURES order. */
+export function hardwareFeatures(cfg: Config): number[] {
+  const s = deriveSizes(cfg);
+  const P = cfg.pes;
+  const trains = cfg.variant !== 'inference';
+  const wb = bitsOf(cfg.weight);
+  const ab = bitsOf(cfg.act);
+  const eb = bitsOf(cfg.error);
+  const mul = trains ? Math.max(wb, eb) * Math.max(ab + 1, eb) : wb * (ab + 1);
+  const stochastic = cfg.rounding === 'stochastic' ? 1 : 0;
+  const skipIn = cfg.skipZeroInputs ? cfg.inputsPerBeat * (ab + clog2(cfg.layers[0] ?? 1)) : 0;
+  const addr = clog2(s.weightDepth) + clog2(s.errorDepth) + clog2(s.actDepth) + clog2(s.inputDepth) + clog2(Math.max(...s.layers.map((l) => l.rowLen)));
+  return [
+    1,
+    trains ? 1 : 0,
+    P * mul,
+    P * cfg.accBits,
+    trains ? P * (wb + Math.max(ab, eb)) : 0,
+    trains ? P * stochastic * 16 : 0,
+    P * Math.max(ab, eb),
+    skipIn,
+    addr,
+  ];
+}
