@@ -6,7 +6,7 @@
 // and the tail of its stderr, not 10 000 lines of log.
 
 import { spawn, spawnSync } from 'node:child_process';
-import { accessSync, constants, statSync } from 'node:fs';
+import { accessSync, constants, readFileSync, readdirSync, statSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
 
 export interface ToolSpec {
@@ -171,6 +171,43 @@ function shellQuote(arg: string): string {
 }
 
 /**
+ * Kills the descendants of `pid` (Linux: from /proc). A tool's own children (Yosys runs ABC
+ * through `sh -c`) would otherwise outlive a timeout, keep its output pipes open, and the run
+ * would not end until they do.
+ */
+function killTree(pid: number | undefined): void {
+  if (pid === undefined) return;
+  let entries: string[];
+  try {
+    entries = readdirSync('/proc').filter((e) => /^\d+$/.test(e));
+  } catch {
+    return; // not Linux: the child alone is killed
+  }
+  const children = new Map<number, number[]>();
+  for (const e of entries) {
+    try {
+      // "pid (comm) state ppid …": comm may hold spaces and parentheses, so read after the last ')'
+      const stat = readFileSync(`/proc/${e}/stat`, 'utf8');
+      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+      children.set(ppid, [...(children.get(ppid) ?? []), Number(e)]);
+    } catch {
+      /* the process ended meanwhile */
+    }
+  }
+  const walk = (p: number) => {
+    for (const c of children.get(p) ?? []) {
+      walk(c);
+      try {
+        process.kill(c, 'SIGKILL');
+      } catch {
+        /* already gone */
+      }
+    }
+  };
+  walk(pid);
+}
+
+/**
  * Run a tool, capturing stdout and stderr.
  * @throws ToolFailedError on a non-zero exit (unless allowFailure), a signal or a timeout
  */
@@ -189,6 +226,7 @@ export function run(tool: FoundTool, args: string[], opts: RunOptions = {}): Pro
     let timedOut = false;
     const timer = setTimeout(() => {
       timedOut = true;
+      killTree(child.pid);
       child.kill('SIGKILL');
     }, opts.timeoutMs ?? 600_000);
     child.on('error', (e) => {

@@ -52,6 +52,16 @@ describe('run', () => {
     expect(err.message).toContain('line31');
     expect(err.message).not.toContain('line30\n');
   });
+
+  it('a timeout ends the run, and kills the children of the tool that hold its output (as Yosys runs ABC)', async () => {
+    const sh = { name: 'sh', path: '/bin/sh', version: '0' };
+    const t0 = performance.now();
+    // the grandchild sleep inherits stdout: killing only sh would leave the run waiting 30 s
+    const err = (await run(sh, ['-c', 'sh -c "sleep 30"; echo done'], { timeoutMs: 500 }).catch((e: unknown) => e)) as ToolFailedError;
+    expect(err).toBeInstanceOf(ToolFailedError);
+    expect(err.message).toMatch(/^sh timed out after 500 ms/);
+    expect(performance.now() - t0).toBeLessThan(10_000);
+  });
 });
 
 describe('checks on RTL', { timeout: 120_000 }, () => {

@@ -46,9 +46,10 @@ export interface SynthOptions {
    */
   readonly netlist?: string;
   /**
-   * asic: synthesise the design flat (`synth -flatten`), so that constants crossing module
-   * boundaries are optimised away as in a flat ASIC flow. The power flow does (Debian's OpenSTA
-   * 2.0.17 crashes on gates that such constants leave behind; docs/HARDWARE.md, Power, Limits).
+   * asic: synthesise the design flat (`synth -flatten`) but for the per-lane modules (PEs, update
+   * units), so that constants crossing module boundaries are optimised away as in a flat ASIC
+   * flow. The power flow does (Debian's OpenSTA 2.0.17 crashes on gates that such constants leave
+   * behind; docs/HARDWARE.md, Power, Limits).
    */
   readonly flatten?: boolean;
 }
@@ -195,6 +196,9 @@ export async function synthesizeDesign(design: SynthDesign, opts: SynthOptions):
         break;
       case 'asic': {
         const lib = quote(libs!.stdFile);
+        // flat, but the per-lane modules (PEs with their multipliers, update units) each synthesised
+        // once: ABC on the dedicated variant's 3 × P multipliers in one netlist takes hours
+        if (opts.flatten) lines.push(`hierarchy -top ${top}`, 'setattr -mod -set keep_hierarchy 1 pe_* update_*');
         lines.push(
           `synth ${opts.flatten ? '-flatten ' : ''}-top ${top}`,
           `dfflibmap -liberty ${lib}`,

@@ -4,7 +4,7 @@
  *
  * 1. Workload (workload.ts): the first N training samples of a data set go through the Verilated
  *    RTL with a VCD trace; the window measured starts after the reset and the weight load.
- * 2. Netlist (synthesis.ts): the ASIC synthesis of ../synth.ts, flattened (memories black
+ * 2. Netlist (synthesis.ts): the ASIC synthesis of ../synth.ts, flattened but for the PEs and update units (memories black
  *    boxes), written out as a liberty-mapped netlist.
  * 3. Activity (activity.ts): for every flip-flop of the netlist, toggles per cycle and duty of the
  *    RTL register bit its output net is named after; input ports and the memories' read data too.

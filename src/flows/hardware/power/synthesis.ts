@@ -1,6 +1,6 @@
 /**
  * Step 2 of the power flow (power.ts): the liberty-mapped netlist, from the ASIC synthesis of
- * ../synth.ts, flattened (memories black boxes), parsed (../../formats/netlist.ts). Flat because
+ * ../synth.ts, flattened but for the PEs and update units (memories black boxes), parsed (../../formats/netlist.ts). Flat because
  * Debian's OpenSTA 2.0.17 crashes in report_power on gates that constants from a neighbouring
  * module leave behind, which a flat synthesis optimises away (docs/HARDWARE.md, Power, Limits).
  * Once per design and libraries in a process: a sweep over clocks or data sets reuses it.
