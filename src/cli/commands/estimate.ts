@@ -6,12 +6,14 @@
  */
 import type { Argv, CommandModule } from 'yargs';
 import { estimate, type EstimateReport } from '../../flows/estimate/estimate.js';
+import { asicLibraries } from '../../flows/hardware/synth.js';
 import { addConfigOptions, configFromArgs, type ConfigArgs } from '../config-options.js';
 import { UsageError } from '../errors.js';
 import { last } from '../coerce.js';
 import { int, mm2 } from '../text.js';
 
 export interface EstimateArgs extends ConfigArgs {
+  'sram-liberty'?: string[];
   'input-zeros'?: string;
   clock?: string;
   json: boolean;
@@ -36,6 +38,11 @@ export function estimateOptions<T>(y: Argv<T>): Argv<T & EstimateArgs> {
   return addConfigOptions(y)
     .option('input-zeros', { type: 'string', describe: 'fraction of zero inputs (zero skipping shortens layer 1); default 0; MNIST ≈ 0.81' })
     .option('clock', { type: 'string', describe: 'clock of the power figure, MHz (default 100)' })
+    .option('sram-liberty', {
+      type: 'string',
+      array: true,
+      describe: 'liberty files of SRAM macros: the memories tiled from them as synth --target asic does (exact)',
+    })
     .option('json', { type: 'boolean', default: false, describe: 'print one JSON document on stdout' })
     .example('$0 estimate', 'the default configuration')
     .example('$0 estimate --layers 784,64,10 --pes 32 --input-zeros 0.81 --json', 'MNIST-like inputs, as JSON') as unknown as Argv<T & EstimateArgs>;
@@ -51,6 +58,9 @@ export function estimateSummary(r: EstimateReport): string {
     `  cycles per sample  ~${int(Math.round(r.cyclesPerSample))}${r.cyclesUpperBound ? ' at most (skipZeroErrors: error-free update groups not counted)' : ''} (MAC bound ${int(r.boundCyclesPerSample)}, utilization ~${(100 * r.utilization).toFixed(1)} %; ${pctText(h.cycles)})\n` +
     `  memories           ${int(r.memoryBits)} bits: ${mems} (exact)\n` +
     `  ASIC logic area    ~${int(r.asic.logicAreaUm2)} µm² (${mm2(r.asic.logicAreaUm2)}) on OSU018 (${pctText(h.asicArea)})\n` +
+    (r.asic.memoryMacros && r.asic.memoryAreaUm2 !== undefined
+      ? `  SRAM macros        ${r.asic.memoryMacros.map((m) => `${m.role} ${m.instances} × (${m.macros.map((u) => `${u.count} × ${u.cell}`).join(' + ')})`).join(', ')}: ${int(r.asic.memoryAreaUm2)} µm² (${mm2(r.asic.memoryAreaUm2)}) (exact: synth's tiling)\n`
+      : '') +
     `  iCE40              ~${int(r.ice40.luts)} LUT4 (${pctText(h.ice40Luts)}), ${r.ice40.dsps} SB_MAC16\n` +
     `  power (OSU018, logic)  ~${r.power.totalPowerMw} mW at ${r.power.clockMHz} MHz, ~${r.power.energyPerSampleNj} nJ per sample (${pctText(h.energy)})\n` +
     (r.extrapolated.length ? `  EXTRAPOLATED beyond the calibrated configurations (${r.extrapolated.join('; ')}): the errors above do not apply\n` : '')
@@ -61,7 +71,13 @@ export async function runEstimateCommand(args: EstimateArgs): Promise<void> {
   const cfg = configFromArgs(args);
   const inputZeros = fraction(args['input-zeros']);
   const clockMHz = positive(args.clock);
-  const r = estimate(cfg, { ...(inputZeros !== undefined ? { inputZeros } : {}), ...(clockMHz !== undefined ? { clockMHz } : {}) });
+  const sram = (args['sram-liberty'] ?? []).map(String);
+  const srams = sram.length ? asicLibraries({ sramLiberty: sram }).srams : undefined;
+  const r = estimate(cfg, {
+    ...(inputZeros !== undefined ? { inputZeros } : {}),
+    ...(clockMHz !== undefined ? { clockMHz } : {}),
+    ...(srams ? { srams } : {}),
+  });
   process.stdout.write(args.json ? `${JSON.stringify(r, null, 2)}\n` : estimateSummary(r));
 }
 

@@ -12,6 +12,8 @@ import { CALIBRATION } from './calibration.js';
 import { cycleFeatures, hardwareFeatures } from './features.js';
 import { dot } from './fit.js';
 import { memoryBitsOf, memoryPlan, type EstimatedMemory } from './memories.js';
+import type { LibertyLibrary } from '../formats/liberty.js';
+import { sramMacros, tileMemory, type MacroUse } from '../hardware/sram.js';
 
 export class EstimateError extends Error {
   override name = 'EstimateError';
@@ -48,6 +50,8 @@ export interface Calibration {
 }
 
 export interface EstimateOptions {
+  /** SRAM macro libraries: the memories' macros and their area, exactly as `synth --target asic` tiles them. */
+  readonly srams?: readonly LibertyLibrary[];
   /** Fraction of zero inputs (skipZeroInputs shortens layer 1 by them); default 0. */
   readonly inputZeros?: number;
   /** Clock for the power figure, MHz (default 100; the energy per sample does not depend on it). */
@@ -72,7 +76,13 @@ export interface EstimateReport {
   /** Exact: the generator's memories. */
   readonly memories: readonly EstimatedMemory[];
   readonly memoryBits: number;
-  readonly asic: { readonly liberty: 'osu018_stdcells'; readonly logicAreaUm2: number };
+  readonly asic: {
+    readonly liberty: 'osu018_stdcells';
+    readonly logicAreaUm2: number;
+    /** With SRAM macro libraries (exact: synth's tiling): the macros of each memory and their area. */
+    readonly memoryMacros?: readonly { readonly role: string; readonly instances: number; readonly macros: readonly MacroUse[]; readonly areaUm2: number }[];
+    readonly memoryAreaUm2?: number;
+  };
   readonly ice40: { readonly luts: number; readonly dsps: number };
   /** OSU018, logic only (no memories), as the power flow measures it. */
   readonly power: { readonly clockMHz: number; readonly totalPowerMw: number; readonly energyPerSampleNj: number };
@@ -92,6 +102,17 @@ function extrapolation(cfg: Config, r: Calibration['range']): string[] {
 }
 
 const round = (x: number, digits = 4) => Number(x.toPrecision(digits));
+
+/** The memories built from SRAM macros as synth builds them (src/flows/hardware/sram.ts), when libraries are given. */
+function macroPlan(memories: readonly EstimatedMemory[], srams: readonly LibertyLibrary[] | undefined) {
+  if (!srams?.length) return {};
+  const macros = sramMacros(srams);
+  const memoryMacros = memories.map((m) => {
+    const t = tileMemory(m.depth, m.width, macros);
+    return { role: m.role, instances: m.instances, macros: t.macros, areaUm2: Math.round(t.areaUm2 * m.instances) };
+  });
+  return { memoryMacros, memoryAreaUm2: memoryMacros.reduce((t, m) => t + m.areaUm2, 0) };
+}
 
 /** The estimate of `config`. @throws ConfigError (an invalid configuration), EstimateError */
 export function estimate(config: Config, opts: EstimateOptions = {}): EstimateReport {
@@ -126,7 +147,7 @@ export function estimate(config: Config, opts: EstimateOptions = {}): EstimateRe
     utilization: round(bound / cycles),
     memories,
     memoryBits: memoryBitsOf(memories),
-    asic: { liberty: 'osu018_stdcells', logicAreaUm2: Math.round(Math.max(0, dot(cal.asicAreaUm2, hw))) },
+    asic: { liberty: 'osu018_stdcells', logicAreaUm2: Math.round(Math.max(0, dot(cal.asicAreaUm2, hw))), ...macroPlan(memories, opts.srams) },
     ice40: { luts: Math.round(Math.max(0, dot(cal.ice40Luts, hw))), dsps: cfg.pes },
     // dynamic energy per sample is power × time at any clock; the fitted power is at 100 MHz
     power: { clockMHz, totalPowerMw: round((powerMw * clockMHz) / 100), energyPerSampleNj: round((powerMw * cycles) / 100) },

@@ -16,6 +16,8 @@ import { leastSquares } from '../../../src/flows/estimate/fit.js';
 import type { Measured } from '../../../src/flows/estimate/measured.js';
 import { memoryBitsOf, memoryPlan } from '../../../src/flows/estimate/memories.js';
 import { generateAccelerator } from '../../../src/flows/rtl/generate.js';
+import { asicLibraries } from '../../../src/flows/hardware/synth.js';
+import { sramMacros, tileMemory } from '../../../src/flows/hardware/sram.js';
 import { repoRoot } from '../../../src/hdl/source.js';
 import { configArb } from '../../support/config-arbitrary.js';
 import { runTaxonn } from '../../support/cli.js';
@@ -44,6 +46,21 @@ describe('the exact parts', () => {
     // P = 16 and 64 hidden neurons are beyond what the calibration measured: the report says so
     expect(dense.extrapolated).toEqual([`P = 16 > ${CALIBRATION.range.maxPes}`, `a hidden layer of 64 > ${CALIBRATION.range.maxHidden}`]);
     expect(estimate(resolveConfig({ overrides: { layers: [4, 8, 3], pes: 2 } })).extrapolated).toEqual([]);
+  });
+
+  const IHP = '/work/shared/pdk/ihp-sg13g2';
+  it.skipIf(!fs.existsSync(IHP))(`SRAM macros: synth's tiling of the generator's memories (IHP SG13G2 macros; skipped without ${IHP})`, () => {
+    const files = fs
+      .readdirSync(IHP)
+      .filter((f) => f.startsWith('RM_IHPSG13_1P_'))
+      .map((f) => path.join(IHP, f));
+    const { srams } = asicLibraries({ sramLiberty: files });
+    const cfg = resolveConfig({ overrides: { layers: [784, 64, 10], pes: 16 } });
+    const r = estimate(cfg, { srams });
+    const macros = sramMacros(srams);
+    const expected = generateAccelerator(cfg).manifest.memories.reduce((t, m) => t + Math.round(tileMemory(m.depth, m.width, macros).areaUm2 * m.instances), 0);
+    expect(r.asic.memoryAreaUm2).toBe(expected);
+    expect(r.asic.memoryMacros!.map((m) => m.role)).toEqual(['weight', 'error', 'input', 'act']);
   });
 
   it('least squares recovers the coefficients of exact data, and refuses too few rows', () => {
