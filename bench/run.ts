@@ -15,6 +15,7 @@ const BENCHES: { file: string; title: string }[] = [
   { file: 'bench/sim.ts', title: 'Simulation: Verilator build and cycles/s' },
   { file: 'bench/accelerator.ts', title: 'The accelerator in Verilator: cycles per sample, utilisation, samples/s' },
   { file: 'bench/golden.ts', title: 'The golden model: training samples/s' },
+  { file: 'bench/estimate.ts', title: 'The estimate: estimates/s, and a 2,000-point estimate-only sweep' },
 ];
 
 /** Runs `npx tsx <file>` in the repository root; resolves with its stdout (stderr passes through). */
