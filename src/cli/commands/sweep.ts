@@ -6,6 +6,7 @@
  * print (e.g. a cold Verilator build) go to stderr. Exit codes: 0 every point ok, 1 some point
  * failed, 2 bad input (flags, the grid file, the output folder).
  */
+import fs from 'node:fs';
 import path from 'node:path';
 import type { Argv, CommandModule } from 'yargs';
 import { runSweep, SWEEP_EXECUTORS, type SweepEvent, type SweepExecutor } from '../../flows/sweep/sweep.js';
@@ -218,7 +219,7 @@ export async function runSweepCommand(args: SweepArgs): Promise<void> {
     const rel = (f: string) => (f.startsWith(`${process.cwd()}${path.sep}`) ? path.relative(process.cwd(), f) : f);
     say(
       `sweep: ${s.ok} ok, ${s.failed} failed of ${plural(s.points, 'point')} (${s.cached} cached, ${s.ran} run${s.floatRuns ? `, ${plural(s.floatRuns, 'float32 reference')} run` : ''}) in ${clock(s.wallSeconds)}; ` +
-        `wrote ${[files.csv, files.json, files.paretoArea, files.paretoPower].map(rel).join(', ')}`,
+        `wrote ${[files.csv, files.json, files.paretoArea, files.paretoPower, ...(fs.existsSync(files.paretoEstimate) ? [files.paretoEstimate] : [])].map(rel).join(', ')}`,
     );
     for (const p of doc.points) if (p.status === 'failed') say(`  failed: ${p.label}: ${p.error}`);
     for (const f of doc.floats) if (f.status === 'failed') say(`  failed: ${f.label}: ${f.error}`);

@@ -157,6 +157,8 @@ export interface SweepFiles {
   readonly json: string;
   readonly paretoArea: string;
   readonly paretoPower: string;
+  /** Written when the points have estimates (plot.ts ParetoPlotSet.estimate). */
+  readonly paretoEstimate: string;
   readonly points: string;
   /** The Slurm executor's batches (slurm/batch.ts). */
   readonly slurm: string;
@@ -167,6 +169,7 @@ export const sweepFiles = (dir: string): SweepFiles => ({
   json: path.join(dir, 'sweep.json'),
   paretoArea: path.join(dir, 'pareto-area.svg'),
   paretoPower: path.join(dir, 'pareto-power.svg'),
+  paretoEstimate: path.join(dir, 'pareto-estimate.svg'),
   points: path.join(dir, 'points'),
   slurm: path.join(dir, 'slurm'),
 });

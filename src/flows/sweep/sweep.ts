@@ -318,6 +318,7 @@ export async function runSweep(opts: SweepOptions): Promise<SweepOutcome> {
   writeTables(out, final);
   writeFileAtomic(files.paretoArea, plots.area);
   writeFileAtomic(files.paretoPower, plots.power);
+  if (plots.estimate) writeFileAtomic(files.paretoEstimate, plots.estimate);
   return { document: final, files, exitCode: final.summary.failed || final.summary.pending ? 1 : 0 };
 }
 

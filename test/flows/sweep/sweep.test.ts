@@ -405,6 +405,10 @@ describe('taxonn sweep', () => {
     expect(measured.map((p) => p.key).sort()).toEqual(front.map((p) => p.key).sort());
     for (const p of measured) expect(p.results.verify!.equivalent).toBe(true);
     for (const p of doc.points) expect(p.results.estimate!.estimate).toBe(true);
+    // the estimates have a plot of their own: every trained point, labelled as estimated
+    const svg = fs.readFileSync(path.join(out, 'pareto-estimate.svg'), 'utf8');
+    expect(svg).toContain('ESTIMATED');
+    expect(svg.match(/<circle class="point"/g)).toHaveLength(trained.length);
     const again = await runTaxonnAsync(['sweep', '--grid', grid, '--out', out, '--jobs', '2']);
     expect(again.stdout).toContain('stage 1 of 2 (estimate and train every point): 12 points (12 cached, 0 to run)');
     expect(again.stdout).toContain(`stage 2 of 2 (the estimated front): ${n} (${measured.length} cached, 0 to run)`);
