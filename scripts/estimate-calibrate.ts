@@ -37,7 +37,7 @@ function main(): void {
   for (const l of lines) {
     const skipping = l.cyclesSkippingErrors ? ` (with its error skipping ${f(l.cyclesSkippingErrors[0])} ${f(l.cyclesSkippingErrors[1])})` : '';
     process.stdout.write(
-      `${l.key.padEnd(44)} cycles ${f(l.cycles?.[0])} ${f(l.cycles?.[1])}  area ${f(l.asicArea)}  LUT4 ${f(l.ice40Luts)}  energy ${f(l.energy)}${skipping}\n`,
+      `${l.key.padEnd(44)} cycles ${f(l.cycles?.[0])} ${f(l.cycles?.[1])}  area ${f(l.asicArea)}  LUT4 ${f(l.ice40Luts)}  BRAM ${f(l.ice40BlockRams)}  energy ${f(l.energy)}${skipping}\n`,
     );
   }
   process.stdout.write(`\n${calibration.note}\n`);

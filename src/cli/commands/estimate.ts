@@ -61,7 +61,7 @@ export function estimateSummary(r: EstimateReport): string {
     (r.asic.memoryMacros && r.asic.memoryAreaUm2 !== undefined
       ? `  SRAM macros        ${r.asic.memoryMacros.map((m) => `${m.role} ${m.instances} × (${m.macros.map((u) => `${u.count} × ${u.cell}`).join(' + ')})`).join(', ')}: ${int(r.asic.memoryAreaUm2)} µm² (${mm2(r.asic.memoryAreaUm2)}) (exact: synth's tiling)\n`
       : '') +
-    `  iCE40              ~${int(r.ice40.luts)} LUT4 (${pctText(h.ice40Luts)}), ${r.ice40.dsps} SB_MAC16\n` +
+    `  iCE40              ~${int(r.ice40.luts)} LUT4 (${pctText(h.ice40Luts)}), ${r.ice40.dsps} SB_MAC16, ${r.ice40.blockRams} SB_RAM40_4K\n` +
     `  power (OSU018, logic)  ~${r.power.totalPowerMw} mW at ${r.power.clockMHz} MHz, ~${r.power.energyPerSampleNj} nJ per sample (${pctText(h.energy)})\n` +
     (r.extrapolated.length ? `  EXTRAPOLATED beyond the calibrated configurations (${r.extrapolated.join('; ')}): the errors above do not apply\n` : '')
   );

@@ -56,6 +56,11 @@ export const CALIBRATION: Calibration = {
       meanAbsPct: 11.8,
       maxAbsPct: 53.6,
     },
+    ice40BlockRams: {
+      configurations: 21,
+      meanAbsPct: 0.2,
+      maxAbsPct: 3.2,
+    },
     energy: {
       configurations: 21,
       meanAbsPct: 7.9,

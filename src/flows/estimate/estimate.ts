@@ -11,7 +11,7 @@ import { deriveSizes, parseConfig, type Config } from '../../config/index.js';
 import { CALIBRATION } from './calibration.js';
 import { cycleFeatures, hardwareFeatures } from './features.js';
 import { dot } from './fit.js';
-import { memoryBitsOf, memoryPlan, type EstimatedMemory } from './memories.js';
+import { ice40BlockRams, memoryBitsOf, memoryPlan, type EstimatedMemory } from './memories.js';
 import type { LibertyLibrary } from '../formats/liberty.js';
 import { sramMacros, tileMemory, type MacroUse } from '../hardware/sram.js';
 
@@ -46,7 +46,7 @@ export interface Calibration {
    * cycles: configurations whose schedule the model describes (inference, or skipZeroErrors off);
    * cyclesWithSkipZeroErrors: the others, where the estimate is an upper bound.
    */
-  readonly heldOut: Readonly<Record<'cycles' | 'cyclesWithSkipZeroErrors' | 'asicArea' | 'ice40Luts' | 'energy', HeldOutError>>;
+  readonly heldOut: Readonly<Record<'cycles' | 'cyclesWithSkipZeroErrors' | 'asicArea' | 'ice40Luts' | 'ice40BlockRams' | 'energy', HeldOutError>>;
 }
 
 export interface EstimateOptions {
@@ -83,7 +83,8 @@ export interface EstimateReport {
     readonly memoryMacros?: readonly { readonly role: string; readonly instances: number; readonly macros: readonly MacroUse[]; readonly areaUm2: number }[];
     readonly memoryAreaUm2?: number;
   };
-  readonly ice40: { readonly luts: number; readonly dsps: number };
+  /** dsps exact (one SB_MAC16 per PE); blockRams by Yosys' mapping rule (memories.ts); luts fitted. */
+  readonly ice40: { readonly luts: number; readonly dsps: number; readonly blockRams: number };
   /** OSU018, logic only (no memories), as the power flow measures it. */
   readonly power: { readonly clockMHz: number; readonly totalPowerMw: number; readonly energyPerSampleNj: number };
   readonly calibration: { readonly note: string; readonly heldOut: Calibration['heldOut'] };
@@ -148,7 +149,7 @@ export function estimate(config: Config, opts: EstimateOptions = {}): EstimateRe
     memories,
     memoryBits: memoryBitsOf(memories),
     asic: { liberty: 'osu018_stdcells', logicAreaUm2: Math.round(Math.max(0, dot(cal.asicAreaUm2, hw))), ...macroPlan(memories, opts.srams) },
-    ice40: { luts: Math.round(Math.max(0, dot(cal.ice40Luts, hw))), dsps: cfg.pes },
+    ice40: { luts: Math.round(Math.max(0, dot(cal.ice40Luts, hw))), dsps: cfg.pes, blockRams: ice40BlockRams(memories) },
     // dynamic energy per sample is power × time at any clock; the fitted power is at 100 MHz
     power: { clockMHz, totalPowerMw: round((powerMw * clockMHz) / 100), energyPerSampleNj: round((powerMw * cycles) / 100) },
     calibration: { note: cal.note, heldOut: cal.heldOut },

@@ -33,3 +33,41 @@ export function memoryPlan(cfg: Config): EstimatedMemory[] {
 }
 
 export const memoryBitsOf = (mems: readonly EstimatedMemory[]): number => mems.reduce((t, m) => t + m.instances * m.depth * m.width, 0);
+
+/** SB_RAM40_4K read/write shapes (words × bits), from Yosys' techlibs/ice40/brams.txt; each block costs 64. */
+const ICE40_BRAM_SHAPES: readonly (readonly [number, number])[] = [
+  [256, 16],
+  [512, 8],
+  [1024, 4],
+  [2048, 2],
+];
+/**
+ * Yosys (memory_libmap) maps a memory to block RAM when its blocks cost no more than the bits it
+ * would take as logic; 64 per block against 0.8 per bit is the rule that matches the measured
+ * syntheses (a memory of 80 bits or more in one block goes to block RAM, 72 bits stays in logic).
+ */
+const ICE40_LOGIC_COST_PER_BIT = 0.8;
+
+/** Blocks for one memory: the width split into slices of the four shapes, fewest blocks. */
+function ice40Blocks(depth: number, width: number): number {
+  const memo = new Map<number, number>();
+  const f = (w: number): number => {
+    if (w <= 0) return 0;
+    const hit = memo.get(w);
+    if (hit !== undefined) return hit;
+    const v = Math.min(...ICE40_BRAM_SHAPES.map(([d, sw]) => Math.ceil(depth / d) + f(w - sw)));
+    memo.set(w, v);
+    return v;
+  };
+  return f(width);
+}
+
+/** SB_RAM40_4K blocks of the memories on an iCE40, as `synth --target ice40` maps them (the others become logic). */
+export function ice40BlockRams(memories: readonly EstimatedMemory[]): number {
+  let total = 0;
+  for (const m of memories) {
+    const blocks = ice40Blocks(m.depth, m.width);
+    if (64 * blocks <= ICE40_LOGIC_COST_PER_BIT * m.depth * m.width) total += blocks * m.instances;
+  }
+  return total;
+}
