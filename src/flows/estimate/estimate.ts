@@ -7,9 +7,9 @@
  * linear in features.ts. Every number here is an estimate and is labelled so; the held-out errors
  * of the calibration travel with the report.
  */
-import { deriveSizes, parseConfig, type Config } from '../../config/index.js';
+import { parseConfig, sampleBoundCycles, type Config } from '../../config/index.js';
 import { CALIBRATION } from './calibration.js';
-import { cycleFeatures, hardwareFeatures } from './features.js';
+import { cycleFeatures, hardwareFeatures, nonZeroInputs } from './features.js';
 import { dot } from './fit.js';
 import { ice40BlockRams, memoryBitsOf, memoryPlan, type EstimatedMemory } from './memories.js';
 import type { LibertyLibrary } from '../formats/liberty.js';
@@ -131,11 +131,14 @@ export function estimate(config: Config, opts: EstimateOptions = {}): EstimateRe
   const cf = cycleFeatures(cfg, zeros, model.drainWait);
   const cycles = cf.issue + dot(model.overhead, cf.overhead);
   const hw = hardwareFeatures(cfg);
-  const s = deriveSizes(cfg);
-  const nonZero = cfg.skipZeroInputs ? Math.round((1 - zeros) * (cfg.layers[0] ?? 0)) : (cfg.layers[0] ?? 0);
-  const layer1 = s.layers[0];
-  const macs = s.macs.total - (layer1 ? (trains ? 2 : 1) * layer1.nOut * (layer1.nIn - nonZero) : 0);
-  const bound = Math.ceil(macs / cfg.pes);
+  // the project's own bound of a sample (derive.ts), on an input with that many non-zero codes
+  const n0 = cfg.layers[0] ?? 0;
+  const nonZero = nonZeroInputs({ ...cfg, skipZeroInputs: true }, zeros);
+  const bound = sampleBoundCycles(
+    cfg,
+    Array.from({ length: n0 }, (_, i) => (i < nonZero ? 1 : 0)),
+    true,
+  );
   const powerMw = Math.max(0, dot(cal.powerMw, hw));
   const memories = memoryPlan(cfg);
   return {

@@ -30,11 +30,17 @@ export const CYCLE_FEATURES = ['per sample', 'per layer and phase', 'per group',
  * @param drainWait a forward group shorter than P + drainWait cycles waits for the drain (its P
  *   lanes, one per cycle, plus the pipeline): fitted by the calibration, per kind of variant
  */
+/** The inputs layer 1 runs over: with skipZeroInputs the non-zero ones, at a fraction `inputZeros` of zeros. */
+export function nonZeroInputs(cfg: Config, inputZeros: number): number {
+  const n0 = cfg.layers[0] ?? 0;
+  return cfg.skipZeroInputs ? Math.round((1 - inputZeros) * n0) : n0;
+}
+
 export function cycleFeatures(cfg: Config, inputZeros: number, drainWait = 0): CycleFeatures {
   const s = deriveSizes(cfg);
   const P = cfg.pes;
   const trains = cfg.variant !== 'inference';
-  const nonZero = cfg.skipZeroInputs ? Math.round((1 - inputZeros) * (cfg.layers[0] ?? 0)) : (cfg.layers[0] ?? 0);
+  const nonZero = nonZeroInputs(cfg, inputZeros);
   let fwd = 0;
   let bwd = 0;
   let upd = 0;
