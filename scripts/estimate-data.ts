@@ -7,7 +7,8 @@
  * area), iCE40 synthesis (LUT4, carries, DSPs, block RAMs) and the power flow on the data set the
  * network fits (energy per training sample). Each configuration's record goes to
  * .cache/estimate-data/<key>.json, so a rerun measures only what is missing; `--shard K/N` takes
- * every N-th configuration from K (two shards for two cores).
+ * every N-th configuration from K (two shards for two cores). `--refresh-power` re-runs only the
+ * power flow of the records already measured (after a change of the power flow).
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -35,29 +36,37 @@ async function cyclesOf(key: string, cfg: Config): Promise<{ dense: number; spar
 
 const skipsErrors = (c: EstimationCase) => c.config.variant !== 'inference' && c.config.skipZeroErrors;
 
+/** The power flow on the data set's first two training samples, or null where OpenSTA fails. */
+async function powerOf(c: EstimationCase): Promise<Measured['power']> {
+  // OpenSTA 2.0.17 crashes on some netlists (docs/HARDWARE.md, Limits): the case keeps its other numbers
+  const power = await estimatePower(c.config, { dataset: c.dataset, samples: 2, clockMHz: 100 }).catch((e: unknown) => {
+    process.stdout.write(`${c.key}: power failed: ${e instanceof Error ? e.message.split('\n')[0] : String(e)}\n`);
+    return null;
+  });
+  return (
+    power && {
+      dataset: c.dataset,
+      totalPowerMw: power.totalPowerMw,
+      energyPerSampleNj: power.energyPerSampleNj,
+      cyclesPerSample: power.cyclesPerSample,
+    }
+  );
+}
+
 async function measure(c: EstimationCase): Promise<Measured> {
   const t0 = performance.now();
   const cycles = await cyclesOf(c.key, c.config);
   const without = skipsErrors(c) ? await cyclesOf(c.key, { ...c.config, skipZeroErrors: false }) : undefined;
   const asic = (await synthesizeAccelerator(c.config, { target: 'asic' })) as AsicSynthReport;
   const ice40 = (await synthesizeAccelerator(c.config, { target: 'ice40' })) as FpgaSynthReport;
-  // OpenSTA 2.0.17 crashes on some netlists (docs/HARDWARE.md, Limits): the case keeps its other numbers
-  const power = await estimatePower(c.config, { dataset: c.dataset, samples: 2, clockMHz: 100 }).catch((e: unknown) => {
-    process.stdout.write(`${c.key}: power failed: ${e instanceof Error ? e.message.split('\n')[0] : String(e)}\n`);
-    return null;
-  });
+  const power = await powerOf(c);
   return {
     key: c.key,
     cyclesPerSample: cycles,
     ...(without ? { cyclesWithoutErrorSkipping: without } : {}),
     asic: { logicAreaUm2: asic.logicAreaUm2, sequentialAreaUm2: asic.sequentialAreaUm2, flipFlops: asic.flipFlops, cells: asic.cells },
     ice40: { luts: ice40.luts, carries: ice40.carries, flipFlops: ice40.flipFlops, dsps: ice40.dsps, blockRams: ice40.blockRams },
-    power: power && {
-      dataset: c.dataset,
-      totalPowerMw: power.totalPowerMw,
-      energyPerSampleNj: power.energyPerSampleNj,
-      cyclesPerSample: power.cyclesPerSample,
-    },
+    power,
     seconds: Math.round((performance.now() - t0) / 100) / 10,
   };
 }
@@ -78,6 +87,12 @@ async function main(): Promise<void> {
     if (fs.existsSync(file)) {
       // records from before the cycles without error skipping were measured get them added
       const m = JSON.parse(fs.readFileSync(file, 'utf8')) as Measured;
+      if (args.includes('--refresh-power')) {
+        const power = await powerOf(c);
+        writeFileAtomic(file, `${JSON.stringify({ ...m, power }, null, 1)}\n`);
+        process.stdout.write(`${c.key}: power ${m.power?.totalPowerMw} → ${power?.totalPowerMw} mW\n`);
+        continue;
+      }
       if (skipsErrors(c) && !m.cyclesWithoutErrorSkipping) {
         const without = await cyclesOf(c.key, { ...c.config, skipZeroErrors: false });
         writeFileAtomic(file, `${JSON.stringify({ ...m, cyclesWithoutErrorSkipping: without }, null, 1)}\n`);

@@ -41,11 +41,7 @@ export function describeRecord(r: PointRecord | FloatRecord): string {
   const parts: string[] = ['ok'];
   const e = x.estimate;
   if (e) {
-    parts.push(
-      e.cyclesPerSample === null
-        ? `estimate: ${e.note ?? 'none'}`
-        : `estimate ~${e.cyclesPerSample.toFixed(0)} cycles/sample, ~${mm2(e.logicAreaUm2 ?? 0)}, ~${(e.energyPerSampleNj ?? 0).toPrecision(3)} nJ/sample`,
-    );
+    parts.push(`estimate ~${e.cyclesPerSample.toFixed(0)} cycles/sample, ~${mm2(e.logicAreaUm2)}, ~${e.energyPerSampleNj.toPrecision(3)} nJ/sample`);
   }
   if (x.verify) parts.push(`equivalent, ${x.verify.cyclesPerSample.toFixed(0)} cycles/sample, utilization ${(100 * x.verify.utilization).toFixed(1)}%`);
   if (x.train) parts.push(x.train.testError === null ? 'no test error (does not train)' : `test error ${pct(x.train.testError)}`);

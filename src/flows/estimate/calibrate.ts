@@ -3,10 +3,11 @@
  * re-fits the committed measurements and checks it gets the committed calibration): least squares
  * on the configurations marked `calibrate`, errors measured on those marked `check`.
  */
+import { bitsOf } from '../../config/index.js';
 import type { Calibration, HeldOutError } from './estimate.js';
 import { estimationConfigs, type EstimationCase } from './configs.js';
 import { cycleFeatures, hardwareFeatures } from './features.js';
-import { dot, leastSquares } from './fit.js';
+import { dot, leastSquares, relativeLeastSquares } from './fit.js';
 import type { Measured } from './measured.js';
 import { ice40BlockRams, memoryPlan } from './memories.js';
 
@@ -61,7 +62,11 @@ function fitCyclesAt(rows: readonly Row[], drainWait: number): { coefficients: n
       issues.push(f.issue);
     }
   }
-  const coefficients = leastSquares(xs, ys);
+  // relative to the sample's cycles, as the error is measured
+  const coefficients = leastSquares(
+    xs.map((x, i) => x.map((v) => v / (ys[i]! + issues[i]!))),
+    ys.map((y, i) => y / (y + issues[i]!)),
+  );
   const fitError = xs.reduce((t, x, i) => t + Math.abs((dot(coefficients, x) - ys[i]!) / (ys[i]! + issues[i]!)), 0) / xs.length;
   return { coefficients, fitError };
 }
@@ -95,16 +100,16 @@ export function calibrate(
   const check = rows.filter((r) => r.c.role === 'check');
   const cycles = { training: fitCycles(fit, true), inference: fitCycles(fit, false) };
   const hw = fit.map((r) => hardwareFeatures(r.c.config));
-  const asicAreaUm2 = leastSquares(
+  const asicAreaUm2 = relativeLeastSquares(
     hw,
     fit.map((r) => r.m.asic.logicAreaUm2),
   );
-  const ice40Luts = leastSquares(
+  const ice40Luts = relativeLeastSquares(
     hw,
     fit.map((r) => r.m.ice40.luts),
   );
   const withPower = fit.filter((r) => r.m.power);
-  const powerMw = leastSquares(
+  const powerMw = relativeLeastSquares(
     withPower.map((r) => hardwareFeatures(r.c.config)),
     withPower.map((r) => r.m.power?.totalPowerMw ?? 0),
   );
@@ -139,7 +144,7 @@ export function calibrate(
   };
   const calibration: Calibration = {
     version: 1,
-    note: `fitted by scripts/estimate-calibrate.ts on ${fit.length} configurations (taxonn and inference; Iris- and MNIST-shaped), checked on ${check.length} others; OSU018 for area and power`,
+    note: `fitted by scripts/estimate-calibrate.ts on ${fit.length} configurations (${[...new Set(fit.map((r) => r.c.config.variant))].join(', ')}; Iris- and MNIST-shaped), checked on ${check.length} others; OSU018 for area and power`,
     cycles,
     asicAreaUm2,
     ice40Luts,
@@ -149,6 +154,11 @@ export function calibrate(
       maxPes: Math.max(...fit.map((r) => r.c.config.pes)),
       maxHidden: Math.max(...fit.flatMap((r) => r.c.config.layers.slice(1, -1))),
       maxLayers: Math.max(...fit.map((r) => r.c.config.layers.length)),
+      maxBits: {
+        weight: Math.max(...fit.map((r) => bitsOf(r.c.config.weight))),
+        act: Math.max(...fit.map((r) => bitsOf(r.c.config.act))),
+        error: Math.max(...fit.map((r) => bitsOf(r.c.config.error))),
+      },
     },
     heldOut,
   };

@@ -3,28 +3,28 @@ import type { Calibration } from './estimate.js';
 
 export const CALIBRATION: Calibration = {
   version: 1,
-  note: 'fitted by scripts/estimate-calibrate.ts on 23 configurations (taxonn and inference; Iris- and MNIST-shaped), checked on 21 others; OSU018 for area and power',
+  note: 'fitted by scripts/estimate-calibrate.ts on 34 configurations (inference, taxonn, dedicated; Iris- and MNIST-shaped), checked on 30 others; OSU018 for area and power',
   cycles: {
     training: {
-      drainWait: 8,
-      overhead: [36.1747351152511, 7.234947563342506, -3.665428591011766, 3.788200423171355, -2.0062619933005057],
+      drainWait: 2,
+      overhead: [-3.3672047061760306, 5.310809538366464, 0.5276620411536576, 2.316025890314308, 0.17568983444012065],
     },
     inference: {
-      drainWait: 1,
-      overhead: [10.992332630231157, 5.332419674858632, 0.8958596961359956, 0.7834651002453973, -1.4933713476686734],
+      drainWait: 2,
+      overhead: [4.156040952867432, 7.180927974026812, 0.1788446846715436, -0.36077993210882636, -0.8780554918834601],
     },
   },
   asicAreaUm2: [
-    82871.52856353861, 29349.970152129095, 250.97413181835444, 311.1626088669716, 939.5475502176513, 72.41464454975656, -378.703675111823, 151.69797399658157,
-    957.5447164685306,
+    67582.88010742134, 35541.49025877463, 262.9422346256932, 163.08671278300812, 822.0234873140406, 110.7182205321525, 107.99121236878884, 175.79479416115865,
+    1254.4077327073073, 202.03554834498192,
   ],
   ice40Luts: [
-    -234.51826373278246, 734.3526957449163, -0.043663316836952355, 11.702890718175311, 5.5198132356836735, -1.2726887516459744, -10.6676762617376,
-    1.2503252980892745, 22.544084188593185,
+    -114.91213088546876, 685.5709422634959, -0.7773273711658673, 10.727886602171878, 6.234239768065113, -0.9745885536935694, -3.2294270283959925,
+    1.305187860710968, 20.854933938875195, -0.005911098372099076,
   ],
   powerMw: [
-    9.696033214548333, 8.034007752552421, 0.020495819486554462, 0.1471838003982702, 0.026956356081757636, 0.02849830307483091, -0.2544172206313606,
-    0.016554925865134008, -0.02484872174313651,
+    9.637734492953177, 8.012642077987246, 0.013924910092129306, 0.09781963516451846, 0.014124314211082602, 0.018509422927235796, -0.08054704727313149,
+    0.0193197450626001, 0.005702392750621426, -0.0006849066979221492,
   ],
   inputZeros: {
     iris: 0.02,
@@ -34,37 +34,42 @@ export const CALIBRATION: Calibration = {
     maxPes: 8,
     maxHidden: 32,
     maxLayers: 4,
+    maxBits: {
+      weight: 16,
+      act: 8,
+      error: 10,
+    },
   },
   heldOut: {
     cycles: {
-      configurations: 42,
-      meanAbsPct: 7.1,
-      maxAbsPct: 17.5,
+      configurations: 60,
+      meanAbsPct: 4,
+      maxAbsPct: 16.6,
     },
     cyclesWithSkipZeroErrors: {
-      configurations: 16,
-      meanAbsPct: 16.6,
+      configurations: 30,
+      meanAbsPct: 17,
       maxAbsPct: 69.6,
     },
     asicArea: {
-      configurations: 21,
-      meanAbsPct: 3.1,
-      maxAbsPct: 14.4,
+      configurations: 30,
+      meanAbsPct: 3.3,
+      maxAbsPct: 8.5,
     },
     ice40Luts: {
-      configurations: 21,
-      meanAbsPct: 11.8,
-      maxAbsPct: 53.6,
+      configurations: 30,
+      meanAbsPct: 8.2,
+      maxAbsPct: 42.2,
     },
     ice40BlockRams: {
-      configurations: 21,
-      meanAbsPct: 0.2,
-      maxAbsPct: 3.2,
+      configurations: 30,
+      meanAbsPct: 0.3,
+      maxAbsPct: 4.3,
     },
     energy: {
-      configurations: 21,
-      meanAbsPct: 7.9,
-      maxAbsPct: 28.4,
+      configurations: 29,
+      meanAbsPct: 8.7,
+      maxAbsPct: 22.4,
     },
   },
 };

@@ -7,7 +7,7 @@
  * linear in features.ts. Every number here is an estimate and is labelled so; the held-out errors
  * of the calibration travel with the report.
  */
-import { parseConfig, sampleBoundCycles, type Config } from '../../config/index.js';
+import { bitsOf, parseConfig, sampleBoundCycles, type Config } from '../../config/index.js';
 import { CALIBRATION } from './calibration.js';
 import { cycleFeatures, hardwareFeatures, nonZeroInputs } from './features.js';
 import { dot } from './fit.js';
@@ -41,7 +41,12 @@ export interface Calibration {
   readonly powerMw: readonly number[];
   readonly inputZeros: Readonly<Record<string, number>>;
   /** What the fitted configurations span: beyond it the estimate extrapolates. */
-  readonly range: { readonly maxPes: number; readonly maxHidden: number; readonly maxLayers: number };
+  readonly range: {
+    readonly maxPes: number;
+    readonly maxHidden: number;
+    readonly maxLayers: number;
+    readonly maxBits: Readonly<Record<'weight' | 'act' | 'error', number>>;
+  };
   /**
    * cycles: configurations whose schedule the model describes (inference, or skipZeroErrors off);
    * cyclesWithSkipZeroErrors: the others, where the estimate is an upper bound.
@@ -83,13 +88,40 @@ export interface EstimateReport {
     readonly memoryMacros?: readonly { readonly role: string; readonly instances: number; readonly macros: readonly MacroUse[]; readonly areaUm2: number }[];
     readonly memoryAreaUm2?: number;
   };
-  /** dsps exact (one SB_MAC16 per PE); blockRams by Yosys' mapping rule (memories.ts); luts fitted. */
+  /** dsps by the rule of ice40Dsps; blockRams by Yosys' mapping rule (memories.ts); luts fitted. */
   readonly ice40: { readonly luts: number; readonly dsps: number; readonly blockRams: number };
   /** OSU018, logic only (no memories), as the power flow measures it. */
   readonly power: { readonly clockMHz: number; readonly totalPowerMw: number; readonly energyPerSampleNj: number };
   readonly calibration: { readonly note: string; readonly heldOut: Calibration['heldOut'] };
   /** Why the configuration lies outside what the calibration measured (empty: inside). */
   readonly extrapolated: readonly string[];
+}
+
+/**
+ * SB_MAC16s of one a × b-bit multiplier, as synth_ice40 -dsp maps it (Yosys' mul2dsp with
+ * 16-bit maximum and 2-bit minimum operands, 11-bit minimum product): each operand is split into
+ * 16-bit slices, a last slice narrower than 2 bits goes to logic, and each pair of slices is a DSP.
+ */
+export function dspsOfMultiplier(a: number, b: number): number {
+  if (a + b < 11) return 0;
+  const slices = (n: number) => Math.floor(n / 16) + (n % 16 >= 2 ? 1 : 0);
+  return slices(a) * slices(b);
+}
+
+/**
+ * The iCE40 synthesis' SB_MAC16 count, as measured on every calibration case: the multipliers of
+ * generators/blocks (signed operands; the unsigned activation gains a sign bit). taxonn's PE has one
+ * (max(Wb, Eb) × max(Ab + 1, Eb)), inference's one (Wb × (Ab + 1)); the dedicated PE three (forward,
+ * backward, gradient) and its update unit the learning rate's (17 signed bits × the gradient's
+ * Eb + Ab + 1), which Yosys removes in a lane that no layer gives a neuron (P above the widest layer).
+ */
+export function ice40Dsps(cfg: Config): number {
+  const [wb, ab, eb] = [bitsOf(cfg.weight), bitsOf(cfg.act) + 1, bitsOf(cfg.error)];
+  const P = cfg.pes;
+  if (cfg.variant === 'inference') return P * dspsOfMultiplier(wb, ab);
+  if (cfg.variant === 'taxonn') return P * dspsOfMultiplier(Math.max(wb, eb), Math.max(ab, eb));
+  const lanesUsed = Math.min(P, Math.max(...cfg.layers.slice(1)));
+  return P * (dspsOfMultiplier(wb, ab) + dspsOfMultiplier(wb, eb) + dspsOfMultiplier(eb, ab)) + lanesUsed * dspsOfMultiplier(eb + ab, 17);
 }
 
 /** Where `cfg` leaves the calibrated range. */
@@ -99,6 +131,10 @@ function extrapolation(cfg: Config, r: Calibration['range']): string[] {
   const hidden = Math.max(0, ...cfg.layers.slice(1, -1));
   if (hidden > r.maxHidden) out.push(`a hidden layer of ${hidden} > ${r.maxHidden}`);
   if (cfg.layers.length > r.maxLayers) out.push(`${cfg.layers.length - 1} weight layers > ${r.maxLayers - 1}`);
+  for (const part of ['weight', 'act', 'error'] as const) {
+    const bits = bitsOf(cfg[part]);
+    if (bits > r.maxBits[part]) out.push(`${bits}-bit ${part === 'act' ? 'activations' : `${part}s`} > ${r.maxBits[part]}`);
+  }
   return out;
 }
 
@@ -118,9 +154,6 @@ function macroPlan(memories: readonly EstimatedMemory[], srams: readonly Liberty
 /** The estimate of `config`. @throws ConfigError (an invalid configuration), EstimateError */
 export function estimate(config: Config, opts: EstimateOptions = {}): EstimateReport {
   const cfg = parseConfig(config);
-  if (cfg.variant === 'dedicated') {
-    throw new EstimateError('estimate: the dedicated variant is not calibrated (its synthesis takes tens of minutes per configuration); use synth and power');
-  }
   const zeros = opts.inputZeros ?? 0;
   if (!(zeros >= 0 && zeros < 1)) throw new EstimateError(`estimate: inputZeros must be in [0, 1), got ${zeros}`);
   const clockMHz = opts.clockMHz ?? 100;
@@ -152,7 +185,7 @@ export function estimate(config: Config, opts: EstimateOptions = {}): EstimateRe
     memories,
     memoryBits: memoryBitsOf(memories),
     asic: { liberty: 'osu018_stdcells', logicAreaUm2: Math.round(Math.max(0, dot(cal.asicAreaUm2, hw))), ...macroPlan(memories, opts.srams) },
-    ice40: { luts: Math.round(Math.max(0, dot(cal.ice40Luts, hw))), dsps: cfg.pes, blockRams: ice40BlockRams(memories) },
+    ice40: { luts: Math.round(Math.max(0, dot(cal.ice40Luts, hw))), dsps: ice40Dsps(cfg), blockRams: ice40BlockRams(memories) },
     // dynamic energy per sample is power × time at any clock; the fitted power is at 100 MHz
     power: { clockMHz, totalPowerMw: round((powerMw * clockMHz) / 100), energyPerSampleNj: round((powerMw * cycles) / 100) },
     calibration: { note: cal.note, heldOut: cal.heldOut },

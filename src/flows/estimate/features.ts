@@ -10,7 +10,8 @@
  *
  * Hardware: what each block's size grows with: the P multipliers (product of the operand widths),
  * the accumulators and the adder tree (P · accBits), the update units and their LFSRs, the drain,
- * the zero-skipping input path, the controller's counters (address bits).
+ * the zero-skipping input path, the controller's counters (address bits), and the dedicated
+ * variant's extra multipliers.
  */
 import { bitsOf, deriveSizes, type Config } from '../../config/index.js';
 
@@ -69,6 +70,7 @@ export const HARDWARE_FEATURES = [
   'P × drain bits',
   'zero-skipping input path',
   'controller address bits',
+  'dedicated: P × its backward, gradient and learning-rate multipliers',
 ] as const;
 
 /** The hardware features, in HARDWARE_FEATURES order. */
@@ -79,7 +81,11 @@ export function hardwareFeatures(cfg: Config): number[] {
   const wb = bitsOf(cfg.weight);
   const ab = bitsOf(cfg.act);
   const eb = bitsOf(cfg.error);
-  const mul = trains ? Math.max(wb, eb) * Math.max(ab + 1, eb) : wb * (ab + 1);
+  // taxonn's one multiplier takes every phase's operands; the others' forward one weight × activation
+  const mul = cfg.variant === 'taxonn' ? Math.max(wb, eb) * Math.max(ab + 1, eb) : wb * (ab + 1);
+  // the dedicated PE's other multipliers (generators/blocks/pe-dedicated.ts): weight × error,
+  // error × activation, and its update's learning rate (16 bits) × that gradient
+  const dedicated = cfg.variant === 'dedicated' ? P * (wb * eb + eb * (ab + 1) + 16 * (eb + ab + 1)) : 0;
   const stochastic = cfg.rounding === 'stochastic' ? 1 : 0;
   const skipIn = cfg.skipZeroInputs ? cfg.inputsPerBeat * (ab + clog2(cfg.layers[0] ?? 1)) : 0;
   const addr = clog2(s.weightDepth) + clog2(s.errorDepth) + clog2(s.actDepth) + clog2(s.inputDepth) + clog2(Math.max(...s.layers.map((l) => l.rowLen)));
@@ -93,5 +99,6 @@ export function hardwareFeatures(cfg: Config): number[] {
     P * Math.max(ab, eb),
     skipIn,
     addr,
+    dedicated,
   ];
 }

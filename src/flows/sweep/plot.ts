@@ -7,6 +7,7 @@
  */
 import { escapeXml, niceTicks, panelFrame, panelStart, r1, svgHead, xAxisLabel, xTickMarks, yAxisLabel, yGrid, type PanelBox } from '../svg.js';
 import type { SweepRow } from './output.js';
+import { CALIBRATION } from '../estimate/calibration.js';
 
 /**
  * The items no other item dominates (both coordinates ≤, one <), in input order. Items with a
@@ -32,6 +33,11 @@ export interface ScatterPoint {
   /** The colour group (the variant). */
   readonly group: string;
   readonly key: string;
+  /**
+   * The measured cost of an estimated point (a two-stage sweep's front): drawn as a hollow dot at
+   * the same test error, joined to the estimate, so the model's error is seen point by point.
+   */
+  readonly measuredX?: number;
 }
 
 export interface ScatterPanel {
@@ -49,6 +55,8 @@ export interface ScatterOptions {
   readonly empty?: string;
   readonly panelWidth?: number;
   readonly height?: number;
+  /** The legend's words for the hollow dots of points with a measuredX. */
+  readonly measuredLabel?: string;
 }
 
 /** `text` in lines of at most about `width` characters, broken at spaces. */
@@ -83,7 +91,7 @@ export function renderParetoSvg(panels: readonly ScatterPanel[], opts: ScatterOp
   const noteLines = opts.note ? wrap(opts.note, Math.floor((W - 40) / 6.2)) : [];
   const top = 84 + 14 * noteLines.length;
   const bottom = H - 46;
-  const o: string[] = [...svgHead(W, H, opts.title), ...legend(panels)];
+  const o: string[] = [...svgHead(W, H, opts.title), ...legend(panels, opts.measuredLabel)];
   noteLines.forEach((l, i) => o.push(`<text x="20" y="${68 + 14 * i}" font-size="11" fill="#555555">${escapeXml(l)}</text>`));
   panels.forEach((panel, k) => {
     const box: PanelBox = { x0: 20 + k * pw + 50, x1: 20 + (k + 1) * pw - 20, top, bottom };
@@ -102,8 +110,8 @@ export function renderParetoSvg(panels: readonly ScatterPanel[], opts: ScatterOp
 
 const colorOf = (group: string): string => VARIANT_COLORS[group] ?? '#444444';
 
-/** A dot per group present, then the front's line. */
-function legend(panels: readonly ScatterPanel[]): string[] {
+/** A dot per group present, the hollow dot of measured values when some point has one, then the front's line. */
+function legend(panels: readonly ScatterPanel[], measuredLabel = 'measured'): string[] {
   const o: string[] = [];
   const groups = [...new Set(panels.flatMap((p) => p.points.map((q) => q.group)))];
   let lx = 20;
@@ -111,6 +119,11 @@ function legend(panels: readonly ScatterPanel[]): string[] {
     o.push(`<circle cx="${lx + 6}" cy="44" r="5" fill="${colorOf(g)}"/>`);
     o.push(`<text x="${lx + 16}" y="48">${escapeXml(g)}</text>`);
     lx += 30 + 7 * g.length;
+  }
+  if (panels.some((p) => p.points.some((q) => q.measuredX !== undefined))) {
+    o.push(`<circle cx="${lx + 6}" cy="44" r="4.5" fill="none" stroke="#444444" stroke-width="1.5"/>`);
+    o.push(`<text x="${lx + 16}" y="48">${escapeXml(measuredLabel)}</text>`);
+    lx += 30 + 7 * measuredLabel.length;
   }
   o.push(`<line x1="${lx}" y1="44" x2="${lx + 30}" y2="44" stroke="#444444" stroke-width="1.5" stroke-dasharray="6 4"/>`);
   o.push(`<text x="${lx + 36}" y="48">Pareto front</text>`);
@@ -122,8 +135,9 @@ function scales(b: PanelBox, pts: readonly ScatterPoint[]) {
   const yt = niceTicks(0, Math.max(Math.max(...pts.map((p) => p.y)) * 1.08, 1), 5);
   const [yLo, yHi] = [yt[0]!, yt[yt.length - 1]!];
   const Y = (y: number) => b.bottom - ((y - yLo) / (yHi - yLo)) * (b.bottom - b.top);
-  const xMin = Math.min(...pts.map((p) => p.x));
-  const xMax = Math.max(...pts.map((p) => p.x));
+  const xs = pts.flatMap((p) => (p.measuredX === undefined ? [p.x] : [p.x, p.measuredX]));
+  const xMin = Math.min(...xs);
+  const xMax = Math.max(...xs);
   const logX = xMin > 0 && xMax / xMin >= 10;
   if (logX) {
     const l = logTicks(xMin, xMax);
@@ -146,6 +160,15 @@ function scatterPanel(b: PanelBox, pts: readonly ScatterPoint[]): string[] {
   ).sort((a, c) => a.x - c.x || a.y - c.y);
   o.push(frontLine(b, front, X, Y));
   const onFront = new Set(front);
+  for (const p of pts) {
+    if (p.measuredX === undefined) continue;
+    const [mx, ex, y] = [r1(X(p.measuredX)), r1(X(p.x)), r1(Y(p.y))];
+    o.push(`<line x1="${ex}" y1="${y}" x2="${mx}" y2="${y}" stroke="${colorOf(p.group)}" stroke-width="1"/>`);
+    o.push(
+      `<circle class="measured" data-key="${escapeXml(p.key)}" cx="${mx}" cy="${y}" r="4.5" fill="#ffffff" stroke="${colorOf(p.group)}" stroke-width="1.5">` +
+        `<title>${escapeXml(`${p.title}; measured ${Number(p.measuredX.toPrecision(4))}`)}</title></circle>`,
+    );
+  }
   for (const p of pts) {
     const color = colorOf(p.group);
     o.push(
@@ -217,7 +240,7 @@ export interface ParetoPlotSet {
  * points, and none without the train step) and, per plot, an area (logic + SRAM macros when
  * synthesised with macros) or a power.
  */
-export function paretoPlots(rows: readonly SweepRow[], datasets: readonly string[]): ParetoPlotSet {
+export function paretoPlots(rows: readonly SweepRow[], datasets: readonly string[], estimated: 'area' | 'energy' = 'area'): ParetoPlotSet {
   // the label: P, and the formats' bits (weight/act/error) when the points differ in formats
   const formats = new Set(rows.map((r) => `${r.weight}/${r.act}/${r.error}`));
   const bits = (f: unknown) => String(f).replace(/^[su](\d+)q\d+$/, '$1');
@@ -234,7 +257,8 @@ export function paretoPlots(rows: readonly SweepRow[], datasets: readonly string
       ? undefined
       : `${shown} of ${rows.length} points shown: those that trained (the inference variant does not) and have ${what === 'area' ? 'an area (synth step)' : 'a power (power step)'}, and did not fail; sweep.csv has them all.`;
   };
-  const make = (cost: (r: SweepRow) => number, what: 'area' | 'power') => {
+  const unit = { area: 'mm²', power: 'mW', energy: 'nJ/sample' } as const;
+  const make = (cost: (r: SweepRow) => number, what: 'area' | 'power' | 'energy', measured?: (r: SweepRow) => number) => {
     const fronts: Record<string, string[]> = {};
     const panels = datasets.map((d): ScatterPanel => {
       const pts = usable
@@ -244,9 +268,10 @@ export function paretoPlots(rows: readonly SweepRow[], datasets: readonly string
             x: cost(r),
             y: 100 * (r.testError as number),
             label: label(r),
-            title: `${title(r)}, ${what} ${cost(r).toPrecision(4)} ${what === 'area' ? 'mm²' : 'mW'}`,
+            title: `${title(r)}, ${measured ? 'estimated ' : ''}${what} ${cost(r).toPrecision(4)} ${unit[what]}`,
             group: String(r.variant),
             key: String(r.key),
+            ...(measured && Number.isFinite(measured(r)) ? { measuredX: measured(r) } : {}),
           }),
         );
       fronts[d] = paretoFront(
@@ -262,17 +287,32 @@ export function paretoPlots(rows: readonly SweepRow[], datasets: readonly string
   const p = make(power, 'power');
   const aNote = note('area', area);
   const pNote = note('power', power);
-  const estArea = (r: SweepRow) => (typeof r.estLogicAreaUm2 === 'number' ? r.estLogicAreaUm2 / 1e6 : NaN);
-  const e = make(estArea, 'area');
-  const estimated = e.panels.some((panel) => panel.points.length > 0);
+  const num = (v: unknown, scale = 1) => (typeof v === 'number' ? v / scale : NaN);
+  // the estimate against the same quantity measured (logic area alone: the model has no SRAM macros)
+  const e =
+    estimated === 'area'
+      ? make(
+          (r) => num(r.estLogicAreaUm2, 1e6),
+          'area',
+          (r) => num(r.logicAreaUm2, 1e6),
+        )
+      : make(
+          (r) => num(r.estEnergyPerSampleNj),
+          'energy',
+          (r) => num(r.energyPerSampleNj),
+        );
+  const hasEstimates = e.panels.some((panel) => panel.points.length > 0);
+  const held = CALIBRATION.heldOut[estimated === 'area' ? 'asicArea' : 'energy'];
+  const model = `the ${estimated} model ${held.meanAbsPct} % over ${held.configurations} configurations`;
   return {
-    ...(estimated
+    ...(hasEstimates
       ? {
           estimate: renderParetoSvg(e.panels, {
-            title: 'Sweep: ESTIMATED area vs test error (model, not measured)',
-            xLabel: 'estimated logic area, OSU018 (mm²)',
+            title: `Sweep: ESTIMATED ${estimated} vs test error (model, not measured)`,
+            xLabel: estimated === 'area' ? 'estimated logic area, OSU018 (mm²)' : 'estimated energy per training sample, OSU018 logic (nJ)',
             yLabel: 'test error (%)',
-            note: 'docs/ESTIMATE.md: held-out error of the area model about 3 % on average; pareto-area.svg has the measured points',
+            note: `filled: the model's estimate; hollow: the same point measured (where the sweep measured it), on the same row. docs/ESTIMATE.md: held-out error of ${model} on average.`,
+            measuredLabel: `measured (${estimated === 'area' ? 'synth' : 'power'})`,
             empty: 'no point with a test error and an estimate',
           }),
         }

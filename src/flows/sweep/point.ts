@@ -23,7 +23,6 @@ import { synthesizeAccelerator, type AsicSynthReport } from '../hardware/synth.j
 import { trainOnDataset } from '../train.js';
 import { verify, type Mismatch } from '../rtl/verify.js';
 import { estimate } from '../estimate/estimate.js';
-import { memoryBitsOf, memoryPlan } from '../estimate/memories.js';
 
 export interface VerifyResult {
   readonly equivalent: boolean;
@@ -72,15 +71,13 @@ export type PowerResult = Omit<PowerReport, 'config'> & { readonly stepSeconds: 
 export interface EstimateResult {
   readonly estimate: true;
   readonly inputZeros: number;
-  /** null for the dedicated variant, which the estimate does not cover (`note` says so). */
-  readonly cyclesPerSample: number | null;
-  readonly boundCyclesPerSample: number | null;
+  readonly cyclesPerSample: number;
+  readonly boundCyclesPerSample: number;
   readonly memoryBits: number;
-  readonly logicAreaUm2: number | null;
-  readonly ice40Luts: number | null;
-  readonly totalPowerMw: number | null;
-  readonly energyPerSampleNj: number | null;
-  readonly note?: string;
+  readonly logicAreaUm2: number;
+  readonly ice40Luts: number;
+  readonly totalPowerMw: number;
+  readonly energyPerSampleNj: number;
   readonly seconds: number;
 }
 
@@ -207,18 +204,6 @@ export async function runPoint(point: SweepPoint, onStep?: (step: SweepStep) => 
 
 function estimateStep(cfg: Config, e: NonNullable<StepSettings['estimate']>): EstimateResult {
   const t0 = performance.now();
-  if (cfg.variant === 'dedicated') {
-    // not a failure: the point's measured steps still run
-    const none = { cyclesPerSample: null, boundCyclesPerSample: null, logicAreaUm2: null, ice40Luts: null, totalPowerMw: null, energyPerSampleNj: null };
-    return {
-      estimate: true,
-      inputZeros: e.inputZeros,
-      ...none,
-      memoryBits: memoryBitsOf(memoryPlan(cfg)),
-      note: 'the dedicated variant is not calibrated',
-      seconds: seconds(t0),
-    };
-  }
   const r = estimate(cfg, { inputZeros: e.inputZeros });
   return {
     estimate: true,

@@ -313,7 +313,7 @@ export async function runSweep(opts: SweepOptions): Promise<SweepOutcome> {
   }
   const document = documentNow();
   if (opts.dryRun) return { document, files, exitCode: 0 };
-  const plots = paretoPlots(document.points.map(rowOf), grid.datasets);
+  const plots = paretoPlots(document.points.map(rowOf), grid.datasets, grid.twoStage?.front ?? 'area');
   const final: SweepDocument = { ...document, pareto: plots.fronts };
   writeTables(out, final);
   writeFileAtomic(files.paretoArea, plots.area);

@@ -357,6 +357,35 @@ describe('outputs', () => {
     expect(none.area).toContain('no point with a test error and an area');
     expect(none.fronts.area).toEqual({ iris: [] });
   });
+
+  it('draws estimates filled and, where the sweep measured them, the measured values hollow beside them on the same row', () => {
+    const rows = entries
+      .map(rowOf)
+      .map(
+        (r, i): SweepRow => ({ ...r, estLogicAreaUm2: r.status === 'ok' ? 200000 + 10000 * i : null, estEnergyPerSampleNj: r.status === 'ok' ? 40 + i : null }),
+      );
+    // the first trained point was measured (a two-stage front): 250,000 µm² by synth
+    const area = paretoPlots(rows, ['iris']).estimate!;
+    expect(area).toContain('ESTIMATED area');
+    expect(area.match(/<circle class="point"/g)).toHaveLength(3);
+    const measured = [...area.matchAll(/<circle class="measured" data-key="([^"]+)" cx="([\d.]+)" cy="([\d.]+)"/g)];
+    expect(measured.length).toBeGreaterThan(0);
+    expect(measured.map((m) => m[1])).toEqual(
+      rows.filter((r) => r.status === 'ok' && typeof r.testError === 'number' && typeof r.logicAreaUm2 === 'number').map((r) => r.key),
+    );
+    for (const m of measured) {
+      const est = new RegExp(`<circle class="point" data-key="${m[1]}"[^>]* cx="([\\d.]+)" cy="([\\d.]+)"`).exec(area)!;
+      expect(est[2]).toBe(m[3]); // same test error
+      expect(est[1]).not.toBe(m[2]); // a different cost
+    }
+    expect(area).toContain('measured (synth)');
+    // the energy front's plot: no point has a measured energy here, so no hollow dots and no legend entry
+    const energy = paretoPlots(rows, ['iris'], 'energy').estimate!;
+    expect(energy).toContain('ESTIMATED energy');
+    expect(energy).not.toContain('class="measured"');
+    expect(energy).not.toContain('measured (power)');
+    for (const svg of [area, energy]) expect(svg).not.toMatch(/NaN|undefined|Infinity/);
+  });
 });
 
 // ---- real sweeps through the CLI --------------------------------------------------------------
@@ -414,7 +443,7 @@ describe('taxonn sweep', () => {
     expect(again.stdout).toContain(`stage 2 of 2 (the estimated front): ${n} (${measured.length} cached, 0 to run)`);
   });
 
-  it('an estimate-only grid runs in its own process: model figures in their own columns, the dedicated variant noted', async () => {
+  it('an estimate-only grid runs in its own process: model figures in their own columns, for every variant', async () => {
     const grid = writeJson('estimate.json', {
       variants: ['taxonn', 'inference', 'dedicated'],
       pes: [1, 2, 4, 8],
@@ -432,11 +461,12 @@ describe('taxonn sweep', () => {
       const f = line.split(',');
       expect(f[col('cyclesPerSample')]).toBe(''); // nothing measured
       expect(f[col('logicAreaUm2')]).toBe('');
-      if (f[0] === 'dedicated') expect(f[col('estCyclesPerSample')]).toBe('');
-      else expect(Number(f[col('estCyclesPerSample')])).toBeGreaterThan(0);
+      for (const c of ['estCyclesPerSample', 'estLogicAreaUm2', 'estEnergyPerSampleNj']) expect(Number(f[col(c)]), c).toBeGreaterThan(0);
     }
-    const ded = doc.points.find((p) => p.params.variant === 'dedicated')!;
-    expect(ded.results.estimate).toMatchObject({ estimate: true, cyclesPerSample: null, note: 'the dedicated variant is not calibrated' });
+    // the dedicated PE's three multipliers: more area than taxonn's at the same P, the same schedule
+    const at = (variant: string) =>
+      doc.points.find((p) => p.params.variant === variant && p.params.pes === 4 && p.params.dataset === 'iris')!.results.estimate!;
+    expect(at('dedicated').logicAreaUm2).toBeGreaterThan(at('taxonn').logicAreaUm2);
     const mnist = doc.points.find((p) => p.params.dataset === 'mnist' && p.params.variant === 'taxonn')!;
     expect(mnist.results.estimate!.inputZeros).toBeGreaterThan(0.5); // MNIST's zero inputs, from the calibration
   });
