@@ -4,8 +4,8 @@
  * controller drives. The weight banks share one read and one write address; each lane has its
  * own enables and write data.
  */
-import { Bool, SInt, UInt, clog2, lit, type Expr, type Module, type Signal } from '../../src/hdl/index.js';
-import { ram1r1w } from './memories.js';
+import { Bool, SInt, UInt, clog2, lit, mux, type Expr, type Module, type Signal } from '../../src/hdl/index.js';
+import { ram1p, ram1r1w } from './memories.js';
 import type { Plan } from './plan.js';
 
 /** A memory's port wires: read enable and address, write enable, address and data, read data. */
@@ -61,7 +61,7 @@ export function banks(m: Module, plan: Plan, sampleData: Signal): Banks {
   const A = UInt(plan.formats.act.bits);
   const sparse = plan.sparseInputs;
   const pairBits = bits.inputIndex + plan.formats.act.bits;
-  const weightRam = ram1r1w('weight', sizes.weightDepth, W);
+  const weightRam = plan.singlePortWeights ? ram1p('weight', sizes.weightDepth, W) : ram1r1w('weight', sizes.weightDepth, W);
   const errorRam = plan.trains ? ram1r1w('error', sizes.errorDepth, E) : undefined;
   const inputRam = ram1r1w('input', plan.inputBufferDepth, UInt(sparse ? pairBits : plan.K * plan.formats.act.bits));
   const actRam = sizes.actDepth > 0 ? ram1r1w('act', sizes.actDepth, A) : undefined;
@@ -83,7 +83,10 @@ export function banks(m: Module, plan: Plan, sampleData: Signal): Banks {
     const ren = m.wire(`wbank${q}_ren`, Bool);
     const we = m.wire(`wbank${q}_we`, Bool);
     const wdata = m.wire(`wbank${q}_wdata`, W);
-    const bank = m.instance(`wbank${q}`, weightRam, { ren, raddr: wRAddr, we, waddr: wWAddr, wdata });
+    // single-port (§12): the controller never reads and writes a bank in the same cycle
+    const bank = plan.singlePortWeights
+      ? m.instance(`wbank${q}`, weightRam, { en: ren.or(we), we, addr: mux(we, wWAddr, wRAddr), wdata })
+      : m.instance(`wbank${q}`, weightRam, { ren, raddr: wRAddr, we, waddr: wWAddr, wdata });
     weights.ren.push(ren);
     weights.we.push(we);
     weights.wdata.push(wdata);

@@ -44,6 +44,11 @@ export interface ControllerStatus<S = Expr> {
    * cost the Verilated model 5 % more instructions per cycle (BENCHMARKS.md).
    */
   readonly groupErrorsZero?: S;
+  /**
+   * Single-port weight banks (training variants): an update issue now would read its weight in
+   * the cycle the previous update issue writes its own, so it waits a cycle.
+   */
+  readonly weightPortBusy?: S;
   /** skipZeroInputs: the pair receiver beside the controller and the pair in the input buffer's read register. */
   readonly receiver?: {
     readonly pending: S;
@@ -228,7 +233,7 @@ function outputPorts<S>(plan: Plan, output: PortFn<S>): ControllerOutputs<S> {
 }
 
 function statusPorts<S>(plan: Plan, input: PortFn<S>): ControllerStatus<S> {
-  const { bits, sizes, trains, sparseInputs, skipZeroErrors } = plan;
+  const { bits, sizes, trains, sparseInputs, skipZeroErrors, singlePortWeights } = plan;
   const w = widths(plan);
   const words = !sparseInputs;
   const bit = (name: string) => input(name, 1);
@@ -247,6 +252,7 @@ function statusPorts<S>(plan: Plan, input: PortFn<S>): ControllerStatus<S> {
     drainWillBeFree: bit('drain_will_be_free'),
     ...(trains ? { deltas: { valid: bit('delta_valid'), write: bit('delta_write') } } : {}),
     ...(skipZeroErrors ? { groupErrorsZero: input('group_errors_zero', 1) } : {}),
+    ...(trains && singlePortWeights ? { weightPortBusy: bit('weight_port_busy') } : {}),
     ...(sparseInputs
       ? {
           receiver: {

@@ -381,13 +381,16 @@ function updateStates(m: Module, plan: Plan, u: ControlledUnits, steps: IssueSte
       fsm.goto('upd');
     },
     upd: () => {
-      if (!groupErrorsZero) return issueColumn();
+      const busy = status.weightPortBusy;
+      // single-port weight banks (§12): the issue waits while the port writes the previous weight
+      const issueWhenFree = busy ? () => m.when(busy.not(), issueColumn) : issueColumn;
+      if (!groupErrorsZero) return issueWhenFree();
       // skipZeroErrors (§11): a group whose errors are all zero would change no weight: on to
       // the next group's row (the running address holds the row base at column 0).
       m.when(seq.col.eq(0).and(groupErrorsZero), () => {
         seq.addr.set(seq.addr.add(tables.rowLen).truncate(plan.bits.weightAddr));
         nextGroup();
-      }).otherwise(issueColumn);
+      }).otherwise(issueWhenFree);
     },
     upd_wait: () => {
       m.when(status.s1Valid.or(status.s2Valid).not(), () => {

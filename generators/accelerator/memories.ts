@@ -1,6 +1,7 @@
 /**
- * The accelerator's memories, each its own module with one synchronous read port and one
- * write port, in the style Yosys maps to block RAM (and ASIC flows can swap for SRAM macros).
+ * The accelerator's memories, each its own module: one synchronous read port and one write port
+ * (Yosys maps them to block RAM; ASIC flows can swap them for SRAM macros), or one port for both
+ * (single-port: SRAM macros, the iCE40 SPRAM, which `synth_ice40 -spram` infers from this style).
  */
 import { Bool, UInt, buildModule, clog2, type HdlType, type Module } from '../../src/hdl/index.js';
 
@@ -19,3 +20,23 @@ export function ram1r1w(role: string, depth: number, type: HdlType): Module {
     m.assign(m.output('rdata', type), mem.read('rdata_q', raddr, ren));
   });
 }
+
+/**
+ * A single-port RAM: one access per cycle, a write (`en` and `we`) or a read (`en` alone) whose
+ * data is registered; rdata holds otherwise, also through a write (Yosys' "no_change").
+ */
+export function ram1p(role: string, depth: number, type: HdlType): Module {
+  const name = `${role}_ram_1p_${depth}x${type.width}${type.signed ? 's' : ''}`;
+  return buildModule(name, { role, depth, width: type.width, signed: type.signed, ports: '1p' }, (m) => {
+    const en = m.input('en', Bool);
+    const we = m.input('we', Bool);
+    const addr = m.input('addr', UInt(clog2(depth)));
+    const wdata = m.input('wdata', type);
+    const mem = m.memory('mem', { type, depth });
+    m.when(en.and(we), () => mem.write(addr, wdata));
+    m.assign(m.output('rdata', type), mem.read('rdata_q', addr, en.and(we.not())));
+  });
+}
+
+/** Whether a memory module (by name) is single-port: its read enable is `en` without `we`, its address `addr`. */
+export const isSinglePortMemory = (moduleName: string): boolean => moduleName.includes('_ram_1p_');

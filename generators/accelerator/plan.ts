@@ -68,6 +68,11 @@ export interface Plan {
   readonly sparseInputs: boolean;
   /** skipZeroErrors (§11): the update skips groups whose errors are all zero (training variants). */
   readonly skipZeroErrors: boolean;
+  /**
+   * weightPorts '1p' (§12): single-port weight banks; an update issue waits while the previous
+   * cycle's update issue holds the port (its weight is read then, the previous one written).
+   */
+  readonly singlePortWeights: boolean;
   readonly pe: PeParams;
   /** Width of one backward product (an adder-tree input) and of one gradient (an update-unit input). */
   readonly backwardBits: number;
@@ -107,6 +112,7 @@ export function plan(cfg: Config): Plan {
     dedicated,
     sparseInputs,
     skipZeroErrors: trains && cfg.skipZeroErrors,
+    singlePortWeights: cfg.weightPorts === '1p',
     pe,
     backwardBits: dedicated ? ded.backward : product,
     gradientBits: dedicated ? ded.gradient : product,

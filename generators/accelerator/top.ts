@@ -142,6 +142,9 @@ function controllerStatus(
     m.assign(status.deltas.valid, deltas.valid);
     m.assign(status.deltas.write, deltas.write);
   }
+  const s1Update = pipe.s1.training?.isUpdate;
+  // the update reads its weight at stage 1 and writes it at stage 2 (§12): one cycle apart
+  if (status.weightPortBusy && s1Update) m.assign(status.weightPortBusy, s1Update);
   if (status.groupErrorsZero && banks.errors) {
     // skipZeroErrors (§11): no lane that holds one of the group's neurons has a non-zero error.
     const nonZero = banks.errors.rdata.map((e, q) => laneCount.gt(q).and(e.orR()));

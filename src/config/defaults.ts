@@ -35,6 +35,8 @@ export const DEFAULT_CONFIG: UniformConfig = deepFreeze({
   skipZeroInputs: true,
   /** Update groups whose errors are all zero cost 2 cycles instead of a row (ReLU leaves many). */
   skipZeroErrors: true,
+  /** One read and one write port per weight bank (FPGA block RAM, simulation). */
+  weightPorts: '1r1w',
 });
 
 /** Fraction bits of the dedicated variant's learning-rate register (Q0.16, η = lr / 2^16). */

@@ -5,7 +5,7 @@
  * flags from this table and nothing else, so a new field is one entry here.
  */
 import { DEFAULT_CONFIG } from './defaults.js';
-import { FIELD_RULES, HIDDEN_ACTIVATIONS, LIMITS, ROUNDINGS, VARIANTS, type Config, type Format, type PerLayer } from './schema.js';
+import { FIELD_RULES, HIDDEN_ACTIVATIONS, LIMITS, ROUNDINGS, VARIANTS, WEIGHT_PORTS, type Config, type Format, type PerLayer } from './schema.js';
 
 /**
  * How a flag's value becomes the field's: `enum` and `layers` as given (the validator names the
@@ -79,6 +79,11 @@ export const CONFIG_FIELDS = {
     flag: 'skip-zero-errors',
     kind: 'bool',
     help: `true or false: the update skips groups whose errors are all zero (default ${d.skipZeroErrors})`,
+  },
+  weightPorts: {
+    flag: 'weight-ports',
+    kind: 'enum',
+    help: `the weight banks' ports: ${orList(WEIGHT_PORTS)} (single-port; default ${d.weightPorts})`,
   },
 } as const satisfies { readonly [K in keyof Config]: ConfigField };
 

@@ -10,6 +10,7 @@ export {
   LIMITS,
   VARIANTS,
   ROUNDINGS,
+  WEIGHT_PORTS,
   HIDDEN_ACTIVATIONS,
   type Config,
   type ConfigInput,
@@ -21,6 +22,7 @@ export {
   type ParseOptions,
   type Rounding,
   type Variant,
+  type WeightPorts,
 } from './schema.js';
 export { DEDICATED_LR_FRAC, DEFAULT_CONFIG, DEFAULT_FORMATS, defaultsFor, updateShift, variantDefaults, type UniformConfig } from './defaults.js';
 export {

@@ -22,6 +22,9 @@ export const HIDDEN_ACTIVATIONS = ['relu', 'hardsigmoid'] as const;
 
 export type Variant = (typeof VARIANTS)[number];
 export type Rounding = (typeof ROUNDINGS)[number];
+/** The weight banks' ports: one read and one write per cycle, or one access per cycle (single-port SRAM, iCE40 SPRAM). */
+export const WEIGHT_PORTS = ['1r1w', '1p'] as const;
+export type WeightPorts = (typeof WEIGHT_PORTS)[number];
 export type HiddenActivation = (typeof HIDDEN_ACTIVATIONS)[number];
 
 /** A fixed-point format: `bits` in total, `frac` of them fraction bits (signedness is per field). */
@@ -74,6 +77,12 @@ export interface Config {
    * 2 cycles instead of a row of issues (docs/ARCHITECTURE.md §11).
    */
   readonly skipZeroErrors: boolean;
+  /**
+   * The weight banks' ports (docs/ARCHITECTURE.md §12): '1r1w' (a read and a write per cycle) or
+   * '1p' (single-port: one access per cycle, as SRAM macros and the iCE40 SPRAM have; the
+   * update's read-modify-write then issues every other cycle).
+   */
+  readonly weightPorts: WeightPorts;
 }
 
 /** The hard limits of the fields (docs/CONFIG.md). */
@@ -132,6 +141,7 @@ export const FIELD_RULES = Object.freeze({
   inputsPerBeat: `must be an integer in 1..${LIMITS.maxInputsPerBeat}`,
   skipZeroInputs: 'must be true or false',
   skipZeroErrors: 'must be true or false',
+  weightPorts: `must be one of ${quoted(WEIGHT_PORTS)}`,
 });
 
 /** "must be an integer in 0..12 (≤ weight.bits)": the frac rule of a format, exact when `bits` is valid. */
@@ -199,6 +209,7 @@ export const configSchema = z
       inputsPerBeat: int(1, LIMITS.maxInputsPerBeat, FIELD_RULES.inputsPerBeat).default(d.inputsPerBeat),
       skipZeroInputs: z.boolean({ error: FIELD_RULES.skipZeroInputs }).default(d.skipZeroInputs),
       skipZeroErrors: z.boolean({ error: FIELD_RULES.skipZeroErrors }).default(d.skipZeroErrors),
+      weightPorts: z.enum(WEIGHT_PORTS, { error: FIELD_RULES.weightPorts }).default(d.weightPorts),
     },
     { error: 'must be an object of configuration fields (see docs/CONFIG.md)' },
   )

@@ -35,6 +35,8 @@ export const configArb: fc.Arbitrary<Config> = fc
     inputsPerBeat: fc.integer({ min: 1, max: 8 }),
     skipZeroInputs: fc.boolean(),
     skipZeroErrors: fc.boolean(),
+    // single-port weight banks in a quarter of the cases (docs/ARCHITECTURE.md §12)
+    weightPorts: fc.constantFrom('1r1w' as const, '1r1w' as const, '1r1w' as const, '1p' as const),
     // Per-layer formats and learning rates in about a third of the cases: each layer's fraction
     // bits moved by −1..+1 from the drawn format (docs/CONFIG.md "Per-layer formats").
     perLayer: fc.constantFrom(false, false, true),
@@ -69,6 +71,7 @@ export const configArb: fc.Arbitrary<Config> = fc
         inputsPerBeat: r.inputsPerBeat,
         skipZeroInputs: r.skipZeroInputs,
         skipZeroErrors: r.skipZeroErrors,
+        weightPorts: r.weightPorts,
       });
     } catch (e) {
       if (e instanceof ConfigError) return undefined;
@@ -96,7 +99,7 @@ export function verifyCommand(c: VerifyCase): string {
     `--weight ${f(cfg.weight)} --act ${f(cfg.act)} --error ${f(cfg.error)}`,
     `--acc-bits ${cfg.accBits} --lr-shift ${[cfg.lrShift].flat().join(',')}`,
     `--rounding ${cfg.rounding} --hidden ${cfg.hidden}`,
-    `--seed ${cfg.seed} --inputs-per-beat ${cfg.inputsPerBeat} --skip-zero-inputs ${cfg.skipZeroInputs} --skip-zero-errors ${cfg.skipZeroErrors}`,
+    `--seed ${cfg.seed} --inputs-per-beat ${cfg.inputsPerBeat} --skip-zero-inputs ${cfg.skipZeroInputs} --skip-zero-errors ${cfg.skipZeroErrors} --weight-ports ${cfg.weightPorts}`,
     `--samples ${c.samples} --stimulus-seed ${c.stimulusSeed}`,
     c.stalls ? '--stalls' : '',
   ]

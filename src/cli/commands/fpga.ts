@@ -56,9 +56,11 @@ export function fpgaSummary(r: FpgaReport): string {
   return (
     `${r.top} on iCE40 ${r.device.toUpperCase()} (${r.package}), wrapped as ${r.wrapper} ` +
     `(${w.inputBits} input bits shifted in, ${w.outputBits} output bits XOR-reduced)\n` +
-    (r.fits ? `  PLACED AND ROUTED: Fmax ${r.fmaxMhz ?? '?'} MHz (target ${r.targetMhz} MHz)\n` : `  DOES NOT FIT: ${r.reason}\n`) +
+    (r.fits
+      ? `  PLACED AND ROUTED: Fmax ${r.fmaxMhz ?? '?'} MHz (target ${r.targetMhz} MHz${r.meetsTarget === false ? ': NOT MET' : ', met'})\n`
+      : `  DOES NOT FIT: ${r.reason}\n`) +
     `  ${util}\n` +
-    `  synthesis: ${int(r.synth.luts)} LUT4, ${int(r.synth.flipFlops)} flip-flops, ${int(r.synth.carries)} carries, ${int(r.synth.dsps)} SB_MAC16, ${int(r.synth.blockRams)} SB_RAM40_4K; ` +
+    `  synthesis: ${int(r.synth.luts)} LUT4, ${int(r.synth.flipFlops)} flip-flops, ${int(r.synth.carries)} carries, ${int(r.synth.dsps)} SB_MAC16, ${ramText(r.synth.blockRamsByType)}; ` +
     `Yosys ${r.tools.yosys} ${r.seconds.synth} s, nextpnr ${r.tools.nextpnr} ${r.seconds.pnr} s\n`
   );
 }
@@ -69,3 +71,9 @@ export const command: CommandModule<object, FpgaArgs> = {
   builder: (y) => fpgaOptions(y),
   handler: (args) => runFpgaCommand(args),
 };
+
+/** The block RAMs by kind: "13 SB_RAM40_4K, 4 SB_SPRAM256KA" (none: "0 SB_RAM40_4K"). */
+function ramText(byType: Readonly<Record<string, number>>): string {
+  const kinds = Object.entries(byType).filter(([, n]) => n > 0);
+  return kinds.length ? kinds.map(([t, n]) => `${int(n)} ${t}`).join(', ') : '0 SB_RAM40_4K';
+}

@@ -5,7 +5,7 @@
  * - `generic`: Yosys `synth` to its internal gate library, cell counts and the `stat -tech cmos`
  *   transistor estimate. Memories are black boxes (counted in bits from the manifest), so the
  *   numbers are logic only.
- * - `ice40` (`synth_ice40 -dsp`) and `xilinx` (`synth_xilinx -noiopad`): LUT, flip-flop, carry,
+ * - `ice40` (`synth_ice40 -dsp -spram`: UP5K resources, single-port memories to SPRAM) and `xilinx` (`synth_xilinx -noiopad`): LUT, flip-flop, carry,
  *   DSP and block-RAM counts; memories are inferred as block (or LUT) RAM like in a real FPGA flow.
  * - `asic`: mapped to a liberty standard-cell library (`dfflibmap`, `abc -liberty`); memories
  *   stay black-box macros. Logic area from `stat -liberty`; with SRAM macro libraries, the area
@@ -189,7 +189,7 @@ export async function synthesizeDesign(design: SynthDesign, opts: SynthOptions):
         lines.push('dfflegalize -cell $_DFF_P_ 01', `tee -q -o cmos.json stat -json -tech cmos -top ${top}`);
         break;
       case 'ice40':
-        lines.push(`synth_ice40 -dsp -top ${top}`, `tee -q -o cells.json stat -json -top ${top}`);
+        lines.push(`synth_ice40 -dsp -spram -top ${top}`, `tee -q -o cells.json stat -json -top ${top}`);
         break;
       case 'xilinx':
         lines.push(`synth_xilinx -noiopad -top ${top}`, `tee -q -o cells.json stat -json -top ${top}`);

@@ -6,6 +6,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
+import { isSinglePortMemory } from '../../../generators/accelerator/memories.js';
 import { accelerator } from '../../../generators/accelerator/top.js';
 import { deriveSizes, type Config } from '../../config/index.js';
 import { VERSION, emitDesign, portsOf, type Module } from '../../hdl/index.js';
@@ -16,6 +17,8 @@ export interface MemoryInfo {
   readonly instances: number;
   readonly depth: number;
   readonly width: number;
+  /** Its ports: one read and one write ('1r1w'), or one for both ('1p': en, we, addr, wdata, rdata). */
+  readonly kind: '1r1w' | '1p';
   /** The memory module's ports (clock first), for a macro or black-box replacement. */
   readonly ports: readonly { readonly name: string; readonly dir: 'input' | 'output'; readonly width: number }[];
 }
@@ -47,7 +50,8 @@ export function generateAccelerator(cfg: Config): GeneratedOutput {
     if (!mem || !/_ram_/.test(m.name)) continue;
     const instances = design.modules.reduce((n, parent) => n + parent.instances.filter((i) => i.module === m).length, 0);
     const ports = portsOf(m).map(({ name, dir, width }) => ({ name, dir, width }));
-    memories.push({ module: design.nameOf(m), role: m.name.split('_ram_')[0]!, instances, depth: mem.depth, width: mem.type.width, ports });
+    const kind = isSinglePortMemory(m.name) ? '1p' : '1r1w';
+    memories.push({ module: design.nameOf(m), role: m.name.split('_ram_')[0]!, kind, instances, depth: mem.depth, width: mem.type.width, ports });
   }
   const verilog = files.map((f) => ({ file: f.file, text: f.text }));
   const manifest: Manifest = {

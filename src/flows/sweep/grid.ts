@@ -8,7 +8,18 @@ import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
-import { HIDDEN_ACTIVATIONS, ROUNDINGS, VARIANTS, pathText, show, type Config, type ConfigPath, type Format, type Variant } from '../../config/index.js';
+import {
+  HIDDEN_ACTIVATIONS,
+  ROUNDINGS,
+  VARIANTS,
+  WEIGHT_PORTS,
+  pathText,
+  show,
+  type Config,
+  type ConfigPath,
+  type Format,
+  type Variant,
+} from '../../config/index.js';
 import { readJsonFile } from '../../config/json-error.js';
 import { DATASET_NAMES, type DatasetName } from '../../model/datasets/index.js';
 import { stableJson } from '../../hdl/index.js';
@@ -58,6 +69,7 @@ export interface ConfigExtras {
   readonly inputsPerBeat?: number;
   readonly skipZeroInputs?: boolean;
   readonly skipZeroErrors?: boolean;
+  readonly weightPorts?: Config['weightPorts'];
 }
 
 export interface SweepGrid {
@@ -98,7 +110,7 @@ const R = {
   layersByDataset: `must be an object of networks by data set, e.g. {"iris": [4, 8, 3]}`,
   layers: 'must be a list of at least 2 layer sizes (positive integers)',
   config:
-    "must be an object of configuration fields other than the grid's axes (accBits, lrShift, rounding, hidden, seed, inputsPerBeat, skipZeroInputs, skipZeroErrors)",
+    "must be an object of configuration fields other than the grid's axes (accBits, lrShift, rounding, hidden, seed, inputsPerBeat, skipZeroInputs, skipZeroErrors, weightPorts)",
   rounding: `must be one of ${quoted(ROUNDINGS)}`,
   hidden: `must be one of ${quoted(HIDDEN_ACTIVATIONS)}`,
   section: (fields: string) => `must be an object {${fields}} (every field optional)`,
@@ -149,6 +161,7 @@ export const gridSchema = z.strictObject(
           inputsPerBeat: posInt.optional(),
           skipZeroInputs: z.boolean({ error: 'must be true or false' }).optional(),
           skipZeroErrors: z.boolean({ error: 'must be true or false' }).optional(),
+          weightPorts: z.enum(WEIGHT_PORTS, { error: `must be one of ${quoted(WEIGHT_PORTS)}` }).optional(),
         },
         { error: R.config },
       )

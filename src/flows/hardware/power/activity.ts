@@ -6,6 +6,7 @@
  * same width (merged, renamed, re-encoded FSMs) are counted as `unmatched` and keep OpenSTA's
  * default activity.
  */
+import { isSinglePortMemory } from '../../../../generators/accelerator/memories.js';
 import type { SimDesign } from '../../../sim/types.js';
 import { splitBitName, type NetlistModule } from '../../formats/netlist.js';
 import { vcdActivity, type SignalActivity, type VcdActivity } from '../../formats/vcd.js';
@@ -40,7 +41,7 @@ export async function measureActivity(
   const scope = ['TOP', design.top];
   const want = new Set<string>([...walk.flops.map((f) => [...scope, ...f.instPath, f.base].join('.'))]);
   for (const p of design.ports) if (p.dir === 'input' && p.name !== clock) want.add(`TOP.${p.name}`);
-  for (const m of walk.memories) for (const port of ['ren', 'we', 'rdata']) want.add([...scope, ...m.instPath, port].join('.'));
+  for (const m of walk.memories) for (const port of [readEnableOf(m.module), 'we', 'rdata']) want.add([...scope, ...m.instPath, port].join('.'));
   const act = await vcdActivity(trace.wave, { clock: `TOP.${clock}`, skipCycles: trace.skipCycles, select: (v) => want.has(v.path) });
   const applied = applyActivities(walk, act, scope);
   const inputs: PinActivity[] = [];
@@ -157,3 +158,6 @@ function applyActivities(
   for (const a of stored.values()) sum += a.activity;
   return { registerPins, unmatched: walk.flopCells.size - stored.size, registerBits: walk.flopCells.size, meanActivity: stored.size ? sum / stored.size : 0 };
 }
+
+/** The port that enables a memory's reads: `ren`, or a single-port memory's `en` (a read when `we` is low). */
+export const readEnableOf = (module: string): string => (isSinglePortMemory(module) ? 'en' : 'ren');

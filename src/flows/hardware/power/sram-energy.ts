@@ -63,7 +63,8 @@ export function memoryPowers(
  * ceil(width / macro bits) macros side by side that hold it; with ranges of several macro types
  * the energy is their average weighted by the addresses each covers. Reads and writes per cycle
  * are the duty of the instance's ren and we (both change only at clock edges); a cycle with both
- * counts one read and one write.
+ * counts one read and one write. A single-port memory reads when `en` is high and `we` low, so its
+ * reads are the duty of en less that of we.
  */
 function memoryPower(
   m: MemoryInfo,
@@ -95,8 +96,9 @@ function memoryPower(
   let writes = 0;
   for (const i of instances) {
     const duty = (port: string) => act.signals.get([...scope, ...i.instPath, port].join('.'))?.duty[0] ?? 0;
-    reads += duty('ren');
-    writes += duty('we');
+    const we = duty('we');
+    reads += m.kind === '1p' ? duty('en') - we : duty('ren');
+    writes += we;
   }
   // pJ per cycle × MHz = µW
   const dynamicMw = ((reads * readPj + writes * writePj) * clockMHz) / 1e3;

@@ -1,0 +1,66 @@
+/**
+ * Single-port weight banks (weightPorts "1p", docs/ARCHITECTURE.md §12): every variant stays
+ * bit-exact against the golden model with random stalls and random initial state; the update
+ * issues every other cycle, so a training sample takes exactly Σ_l G_l · (row_l − 1) more cycles
+ * (nothing else changes); the banks have one port and are lint-clean; Yosys maps the large ones
+ * to the iCE40 UP5K's SPRAM, where 784-64-10 at P = 4 places and routes.
+ */
+import { describe, expect, it } from 'vitest';
+import { deriveSizes, resolveConfig, type Config } from '../../../src/config/index.js';
+import { fpgaFlow } from '../../../src/flows/hardware/fpga.js';
+import { synthesizeAccelerator, type FpgaSynthReport } from '../../../src/flows/hardware/synth.js';
+import { generateAccelerator } from '../../../src/flows/rtl/generate.js';
+import { verify } from '../../../src/flows/rtl/verify.js';
+import { emitForSim } from '../../../src/sim/from-module.js';
+import { verilatorLint } from '../../../src/tools/index.js';
+
+const config = (overrides: Partial<Config>) => resolveConfig({ overrides: { layers: [9, 7, 5, 3], pes: 3, ...overrides } });
+
+describe('single-port weight banks', { timeout: 300_000 }, () => {
+  for (const variant of ['taxonn', 'dedicated', 'inference'] as const) {
+    it(`${variant}: lint-clean and equivalent with random stalls`, async () => {
+      const cfg = config({ variant, weightPorts: '1p', rounding: 'stochastic' });
+      const { design } = emitForSim(generateAccelerator(cfg).top);
+      expect((await verilatorLint(design.files, design.top)).output).toBe('');
+      const r = await verify(cfg, { samples: 24, seed: 7, stallPermille: 250, sparsity: 0.3, xRandomSeed: 77 });
+      expect(r.firstMismatch).toBeNull();
+      expect(r.equivalent).toBe(true);
+    });
+  }
+
+  it('the update issues every other cycle: Σ G_l (row_l − 1) more cycles per training sample, the same results', async () => {
+    for (const variant of ['taxonn', 'inference'] as const) {
+      // no zero skipping, no stalls: the schedule does not depend on the data
+      const base = { variant, skipZeroInputs: false, skipZeroErrors: false };
+      const run = (cfg: Config) => verify(cfg, { samples: 6, seed: 3, stallPermille: 0 });
+      const [dual, single] = await Promise.all([run(config({ ...base, weightPorts: '1r1w' })), run(config({ ...base, weightPorts: '1p' }))]);
+      expect(single.equivalent && dual.equivalent).toBe(true);
+      const sizes = deriveSizes(config(base));
+      const extra = variant === 'inference' ? 0 : sizes.layers.reduce((t, l) => t + l.groups * (l.rowLen - 1), 0);
+      expect(extra).toBe(variant === 'inference' ? 0 : 3 * 9 + 2 * 7 + 1 * 5);
+      expect(single.cyclesPerSample - dual.cyclesPerSample).toBe(extra);
+    }
+  });
+
+  it('a bank is one single-port module in the manifest: one address, written or read in a cycle', () => {
+    const { manifest } = generateAccelerator(config({ weightPorts: '1p' }));
+    const weight = manifest.memories.find((m) => m.role === 'weight')!;
+    const words = deriveSizes(manifest.config).weightDepth;
+    expect(weight).toMatchObject({ module: `weight_ram_1p_${words}x12s`, kind: '1p', instances: 3, depth: words, width: 12 });
+    expect(weight.ports.map((p) => p.name)).toEqual(['clk', 'en', 'we', 'addr', 'wdata', 'rdata']);
+    // the other memories keep their two ports
+    for (const m of manifest.memories.filter((x) => x.role !== 'weight')) expect(m.kind).toBe('1r1w');
+  });
+
+  it('784-64-10 at P = 4 fits the iCE40 UP5K with its weights in the four SPRAMs', async () => {
+    const cfg = resolveConfig({ overrides: { layers: [784, 64, 10], pes: 4, weightPorts: '1p' } });
+    const synth = (await synthesizeAccelerator(cfg, { target: 'ice40' })) as FpgaSynthReport;
+    expect(synth.blockRamsByType.SB_SPRAM256KA).toBe(4);
+    const r = await fpgaFlow(cfg, { device: 'up5k', freqMhz: 12 });
+    expect(r.fits).toBe(true);
+    expect(r.utilisation.ICESTORM_SPRAM).toEqual({ used: 4, available: 4 });
+    expect(r.utilisation.ICESTORM_RAM!.used).toBeLessThanOrEqual(30);
+    expect(r.fmaxMhz).toBeGreaterThan(12);
+    expect(r.meetsTarget).toBe(true);
+  });
+});
