@@ -49,6 +49,8 @@ export interface ControllerStatus<S = Expr> {
    * the cycle the previous update issue writes its own, so it waits a cycle.
    */
   readonly weightPortBusy?: S;
+  /** Single-port weight banks: an updated weight at the write-back stage (stage 3), not yet written. */
+  readonly writeBack?: S;
   /** skipZeroInputs: the pair receiver beside the controller and the pair in the input buffer's read register. */
   readonly receiver?: {
     readonly pending: S;
@@ -252,7 +254,7 @@ function statusPorts<S>(plan: Plan, input: PortFn<S>): ControllerStatus<S> {
     drainWillBeFree: bit('drain_will_be_free'),
     ...(trains ? { deltas: { valid: bit('delta_valid'), write: bit('delta_write') } } : {}),
     ...(skipZeroErrors ? { groupErrorsZero: input('group_errors_zero', 1) } : {}),
-    ...(trains && singlePortWeights ? { weightPortBusy: bit('weight_port_busy') } : {}),
+    ...(trains && singlePortWeights ? { weightPortBusy: bit('weight_port_busy'), writeBack: bit('write_back') } : {}),
     ...(sparseInputs
       ? {
           receiver: {

@@ -393,7 +393,8 @@ function updateStates(m: Module, plan: Plan, u: ControlledUnits, steps: IssueSte
       }).otherwise(issueWhenFree);
     },
     upd_wait: () => {
-      m.when(status.s1Valid.or(status.s2Valid).not(), () => {
+      const pending = status.writeBack ? status.s1Valid.or(status.s2Valid).or(status.writeBack) : status.s1Valid.or(status.s2Valid);
+      m.when(pending.not(), () => {
         m.when(tables.layer.eq(0), () => fsm.goto('emit')).otherwise(() => {
           tables.layer.set(tables.layer.dec());
           m.when(tables.layer.eq(1), () => fsm.goto('upd_init')).otherwise(() => fsm.goto('bwd_init'));

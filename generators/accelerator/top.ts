@@ -62,16 +62,18 @@ export function accelerator(cfg: Config): Module {
     const pes = peArray(m, plan, pipe, banks);
     const { s1, s2 } = pipe;
     let deltas: Deltas | undefined;
+    let writeBack: WriteBack | undefined;
     if (pes.training && s1.training && s2.training) {
       const isUpdate = s2.training.isUpdate;
       const next = updateUnits(m, plan, isUpdate, pes.training.gradients, banks, host, s2.layer);
-      weightWrites(m, ctl.phases.load, host, weightPort.load, banks, { next, isUpdate, laneOn: pes.training.laneOn });
+      writeBack = plan.singlePortWeights ? writeBackStage(m, s2.training, pes.training.laneOn) : undefined;
+      weightWrites(m, ctl.phases.load, host, weightPort.load, banks, writeBack ? { next, ...writeBack } : { next, isUpdate, laneOn: pes.training.laneOn });
       deltas = backward(m, plan, { ...s1, training: s1.training }, { ...s2, training: s2.training }, pes.training.backwardTerms, banks);
     } else weightWrites(m, ctl.phases.load, host, weightPort.load, banks);
     const drained = drain(m, plan, drainRegs, { layer, restart: ctl.pulses.drainRestart, banks, pipe, accs: pes.accs }, deltas);
     hostHandshakes(m, ctl, host, drained.bestIndex);
     bufferReads(m, ctl.reads, banks);
-    weightReads(m, ctl.phases, banks, pipe, ctl.info.addr, weightPort);
+    weightReads(m, ctl.phases, banks, pipe, ctl.info.addr, weightPort, writeBack);
     controllerStatus(m, plan, ctl.status, ctl.info.laneCount, {
       host,
       banks,
@@ -80,6 +82,7 @@ export function accelerator(cfg: Config): Module {
       drain: drainRegs,
       ...(deltas ? { deltas } : {}),
       ...(receiver ? { receiver } : {}),
+      ...(writeBack ? { writeBack } : {}),
     });
     performanceCounters(m, plan.trains, ctl.phases, receiver, host.result.ready);
   });
@@ -123,6 +126,7 @@ function controllerStatus(
     readonly drain: DrainState;
     readonly deltas?: Deltas;
     readonly receiver?: PairReceiver;
+    readonly writeBack?: WriteBack;
   },
 ): void {
   const { host, banks, weightPort, pipe, drain, deltas, receiver } = at;
@@ -143,8 +147,9 @@ function controllerStatus(
     m.assign(status.deltas.write, deltas.write);
   }
   const s1Update = pipe.s1.training?.isUpdate;
-  // the update reads its weight at stage 1 and writes it at stage 2 (§12): one cycle apart
+  // the update reads its weight and writes it one cycle later (§12): stages 2 and 3
   if (status.weightPortBusy && s1Update) m.assign(status.weightPortBusy, s1Update);
+  if (status.writeBack && at.writeBack) m.assign(status.writeBack, at.writeBack.isUpdate);
   if (status.groupErrorsZero && banks.errors) {
     // skipZeroErrors (§11): no lane that holds one of the group's neurons has a non-zero error.
     const nonZero = banks.errors.rdata.map((e, q) => laneCount.gt(q).and(e.orR()));
@@ -165,15 +170,36 @@ function controllerStatus(
   }
 }
 
-/** The weight banks' read port: the read-back's address while reading back, else the issue's (or the update's one cycle later). */
-function weightReads(m: Module, phases: Phases<Expr>, banks: Banks, pipe: Pipeline, issueAddr: Expr, port: WeightPort): void {
-  const s1 = pipe.s1.training;
-  const computeRAddr = s1 ? mux(s1.isUpdate, s1.addr, issueAddr) : issueAddr;
-  const computeRen = s1 ? s1.isUpdate.or(pipe.issue.issue) : pipe.issue.issue;
+/**
+ * Single-port weight banks (§12): the update's write-back one stage later (stage 3), so the
+ * rounding and the subtraction are in different cycles; the weight is read at stage 2.
+ */
+interface WriteBack {
+  readonly isUpdate: Signal;
+  readonly addr: Signal;
+  readonly laneOn: readonly Signal[];
+}
+
+function writeBackStage(m: Module, s2: { readonly isUpdate: Expr; readonly addr: Expr }, laneOn: readonly Expr[]): WriteBack {
+  return {
+    isUpdate: m.flop('s3_is_update', s2.isUpdate, { init: 0 }),
+    addr: m.flop('s3_waddr', s2.addr),
+    laneOn: laneOn.map((on, q) => m.flop(`lane${q}_update_s3`, on, { init: 0 })),
+  };
+}
+
+/**
+ * The weight banks' read port: the read-back's address while reading back, else the issue's, or
+ * the update's one cycle later (stage 1; stage 2 with the write-back stage of single-port banks).
+ */
+function weightReads(m: Module, phases: Phases<Expr>, banks: Banks, pipe: Pipeline, issueAddr: Expr, port: WeightPort, writeBack?: WriteBack): void {
+  const updateRead = writeBack ? pipe.s2.training : pipe.s1.training;
+  const computeRAddr = updateRead ? mux(updateRead.isUpdate, updateRead.addr, issueAddr) : issueAddr;
+  const computeRen = updateRead ? updateRead.isUpdate.or(pipe.issue.issue) : pipe.issue.issue;
   const w = banks.weights;
-  const s2 = pipe.s2.training;
+  const writeAddr = writeBack?.addr ?? pipe.s2.training?.addr;
   m.assign(w.raddr, mux(phases.readback, port.readback.addr, computeRAddr));
-  m.assign(w.waddr, s2 ? mux(phases.load, port.load.addr, s2.addr) : port.load.addr);
+  m.assign(w.waddr, writeAddr ? mux(phases.load, port.load.addr, writeAddr) : port.load.addr);
   w.ren.forEach((ren, q) => m.assign(ren, mux(phases.readback, port.readback.ren.and(port.readback.lane.eq(q)), computeRen)));
 }
 

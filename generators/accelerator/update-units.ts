@@ -50,11 +50,14 @@ export function updateUnits(m: Module, plan: Plan, isUpdate: Expr, gradients: re
     shift: distinct.length === 1 ? (distinct[0] ?? 0) : distinct,
     rounding: cfg.rounding,
     ...(plan.dedicated ? { lrBits: DEDICATED_LR_FRAC } : {}),
+    // single-port weight banks (§12): the rounded step registered, the subtraction at stage 3
+    ...(plan.singlePortWeights ? { registered: true } : {}),
   });
   const seeds = laneSeeds(cfg.seed, plan.P);
   const lr: Record<string, Expr> = host.learningRate ? { lr: host.learningRate } : {};
   const sel: Record<string, Expr> = distinct.length > 1 ? { shift_sel: perLayerConstant(m, 's2_shift_sel', layer, index, clog2(distinct.length)) } : {};
-  // The weight read at stage 1 arrives with its product at stage 2.
+  // The weight read at stage 1 arrives with its product at stage 2 (single-port banks: read at
+  // stage 2, it arrives at stage 3 with the registered step).
   return banks.weights.rdata.map((w, q) =>
     m.instance(`upd${q}`, unit, { w, grad: at(gradients, q), en: isUpdate, seed: lit(at(seeds, q), UInt(16)), ...lr, ...sel }).out('w_next'),
   );

@@ -27,13 +27,18 @@ export interface UpdateParams {
   rounding: Rounding;
   /** Width of a programmable learning-rate input `lr` (Q0.lrBits) and its multiplier; none: η = 2^-k by shifting. */
   lrBits?: number;
+  /**
+   * A register between the rounding and the subtraction: the rounded step is taken when `en` is
+   * high and `w_next` is computed from it and the `w` of the next cycle (one cycle later).
+   */
+  registered?: boolean;
 }
 
 export function update(p: UpdateParams): Module {
   const shifts = typeof p.shift === 'number' ? [p.shift] : [...p.shift];
   for (const s of shifts) if (!Number.isInteger(s) || s < 0) throw new RangeError(`update shift must be an integer ≥ 0, got ${s}`);
   if (shifts.length === 0) throw new RangeError('update: an empty list of shifts');
-  const name = `update_w${formatTag(p.weight)}_g${p.gradBits}${p.lrBits ? `_lr${p.lrBits}` : ''}_sh${shifts.join('_')}_${p.rounding}`;
+  const name = `update_w${formatTag(p.weight)}_g${p.gradBits}${p.lrBits ? `_lr${p.lrBits}` : ''}_sh${shifts.join('_')}_${p.rounding}${p.registered ? '_reg' : ''}`;
   const rng = p.rounding === 'stochastic' && shifts.some((s) => s > 0) ? lfsr() : undefined;
   return buildModule(name, { ...p }, (m) => {
     const w = m.input('w', SInt(p.weight.bits));
@@ -50,6 +55,9 @@ export function update(p: UpdateParams): Module {
     // The last shift is the default; sel = i picks shift i (a chain of muxes, one per other shift).
     const rounded = shifts.map((s) => roundShift(scaled, s, p.rounding, rand));
     const delta = rounded.reduceRight<Expr | undefined>((rest, r, i) => (rest && sel ? mux(sel.eq(i), r, rest) : r), undefined) ?? scaled;
-    m.assign(wNext, w.sub(delta).saturate(SInt(p.weight.bits)));
+    if (!p.registered) return m.assign(wNext, w.sub(delta).saturate(SInt(p.weight.bits)));
+    const step = m.reg('step_q', delta.type, { init: 0 });
+    m.when(en, () => step.set(delta));
+    m.assign(wNext, w.sub(step).saturate(SInt(p.weight.bits)));
   });
 }

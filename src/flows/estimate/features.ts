@@ -3,7 +3,7 @@
  *
  * Cycles (ARCHITECTURE.md §5): the schedule's issue cycles are known, forward
  * Σ G_l · max(row_l, P + w) (a short group waits for the drain; w is fitted), backward Σ_{l≥2} N_{l-1} G_l,
- * update Σ G_l · row_l (Σ G_l · (2 row_l − 1) with single-port weight banks), with row_1 = the non-zero inputs + 1 under skipZeroInputs; what the fit
+ * update Σ G_l · row_l (Σ_l (G_l · (2 row_l − 1) + 1) with single-port weight banks), with row_1 = the non-zero inputs + 1 under skipZeroInputs; what the fit
  * learns is the overhead on top: per sample, per layer and phase, per group, per received beat,
  * and the adder tree's latency per phase. Update groups that skipZeroErrors skips (their errors
  * all zero: data-dependent) are not modelled: with it on, the estimate is an upper bound.
@@ -50,8 +50,8 @@ export function cycleFeatures(cfg: Config, inputZeros: number, drainWait = 0): C
     const row = l.index === 0 ? nonZero + 1 : l.rowLen;
     fwd += l.groups * Math.max(row, P + drainWait);
     if (trains && l.index >= 1) bwd += l.nIn * l.groups;
-    // single-port weight banks (§12): an update issue every other cycle
-    if (trains) upd += l.groups * (cfg.weightPorts === '1p' ? 2 * row - 1 : row);
+    // single-port weight banks (§12): an update issue every other cycle, and the write-back stage
+    if (trains) upd += cfg.weightPorts === '1p' ? l.groups * (2 * row - 1) + 1 : l.groups * row;
     groups += l.groups;
   }
   const phases = trains ? 3 * s.L - 1 : s.L;
