@@ -3,7 +3,8 @@
 
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { existsSync, realpathSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 import { findTool, run, type FoundTool, type ToolSpec } from './tool.js';
 
 export const YOSYS: ToolSpec = {
@@ -18,6 +19,17 @@ export const YOSYS: ToolSpec = {
 /** Locate yosys (cached). @throws ToolMissingError | ToolVersionError */
 export function yosys(): FoundTool {
   return findTool(YOSYS);
+}
+
+/**
+ * A file of Yosys' data directory (share/yosys beside the binary's bin/), e.g. the iCE40 cells'
+ * simulation models `ice40/cells_sim.v`. @throws Error naming the path when it is not there
+ */
+export function yosysDataFile(relative: string): string {
+  const bin = realpathSync(yosys().path);
+  const file = join(dirname(dirname(bin)), 'share', 'yosys', relative);
+  if (!existsSync(file)) throw new Error(`yosys: ${relative} is not in Yosys' data directory (looked for ${file})`);
+  return file;
 }
 
 export interface SynthCheckResult {

@@ -1,10 +1,13 @@
 /** `taxonn verify`: a random sample stream through the RTL and the golden model, compared bit for bit. */
 import type { Argv, CommandModule } from 'yargs';
 import { stimulusSeed, verify } from '../../flows/rtl/verify.js';
+import { NETLIST_KINDS, verifyNetlist, type GateLevelReport, type NetlistKind } from '../../flows/rtl/gate-level.js';
 import { isNetworkFile, readNetworkFile } from '../../flows/rtl/network-file.js';
 import { readWeightsFile } from '../../flows/rtl/weights-file.js';
 import { addConfigOptions, configBesideNetwork, configFromArgs, type ConfigArgs } from '../config-options.js';
-import { positiveInt } from '../coerce.js';
+import { oneOf, positiveInt } from '../coerce.js';
+import { UsageError } from '../errors.js';
+import { int } from '../text.js';
 
 interface VerifyArgs extends ConfigArgs {
   samples: number;
@@ -12,6 +15,7 @@ interface VerifyArgs extends ConfigArgs {
   stalls: boolean;
   wave?: string;
   weights?: string;
+  netlist?: NetlistKind;
   json: boolean;
 }
 
@@ -31,14 +35,31 @@ const options = <T>(y: Argv<T>): Argv<T & VerifyArgs> =>
       describe:
         'initial weights: a network saved by train --save-weights (its configuration comes with it), or integer codes in stream order (JSON array or whitespace-separated)',
     })
+    .option('netlist', {
+      type: 'string',
+      describe:
+        "simulate the gate-level netlist instead of the RTL: ice40 (synth_ice40 with the cells' simulation models); predictions and the weights read back are compared",
+      coerce: oneOf('netlist', NETLIST_KINDS),
+    })
     .option('json', { type: 'boolean', default: false, describe: 'print one JSON document on stdout' })
     .example('$0 verify --samples 100 --stalls', 'the default configuration, with backpressure everywhere')
     .example('$0 verify --layers 13,7,5 --pes 3 --rounding nearest --json', 'a small odd configuration, as JSON')
-    .example('$0 verify --weights iris.json', 'the accelerator a saved network was trained with, from its weights') as unknown as Argv<T & VerifyArgs>;
+    .example('$0 verify --weights iris.json', 'the accelerator a saved network was trained with, from its weights')
+    .example(
+      '$0 verify --netlist ice40 --layers 784,64,10 --pes 4 --weight-ports 1p --samples 3',
+      "MNIST's network as the UP5K netlist (SPRAM, EBR, DSP cells)",
+    ) as unknown as Argv<T & VerifyArgs>;
 
 async function run(args: VerifyArgs): Promise<void> {
   const network = args.weights !== undefined && isNetworkFile(args.weights) ? readNetworkFile(args.weights) : undefined;
   const cfg = network && args.weights ? configBesideNetwork(args, network.config, args.weights) : configFromArgs(args);
+  if (args.netlist) {
+    if (args.weights || args.wave) throw new UsageError(`verify: --netlist takes the random workload; --${args.weights ? 'weights' : 'wave'} is for the RTL`);
+    const seed = stimulusSeed(cfg.seed, args['stimulus-seed']);
+    const report = await verifyNetlist(cfg, { netlist: args.netlist, samples: args.samples, seed, stallPermille: args.stalls ? 300 : 0 });
+    printGateLevel(report, args);
+    return;
+  }
   const report = await verify(cfg, {
     samples: args.samples,
     seed: stimulusSeed(cfg.seed, args['stimulus-seed']),
@@ -60,6 +81,24 @@ async function run(args: VerifyArgs): Promise<void> {
     );
   }
   if (!report.equivalent) process.exitCode = 1;
+}
+
+function printGateLevel(r: GateLevelReport, args: VerifyArgs): void {
+  if (args.json) process.stdout.write(`${JSON.stringify(r, null, 2)}\n`);
+  else {
+    const m = r.firstMismatch;
+    const cells = Object.entries(r.cells)
+      .filter(([t]) => /MAC16|RAM40|SPRAM|LUT4/.test(t))
+      .map(([t, n]) => `${int(n)} ${t}`)
+      .join(', ');
+    process.stdout.write(
+      `${r.equivalent ? 'EQUIVALENT' : 'MISMATCH'} (gate level, ${r.netlist} netlist: ${cells}): ${r.top}, ${r.samples} samples (${r.trainingSamples} training)` +
+        `${args.stalls ? ' with random stalls' : ''}, every prediction and all ${int(r.weightsCompared)} weights read back\n` +
+        `  cycles per training sample ${r.cyclesPerSample.toFixed(0)}; synthesis ${r.seconds.synth} s, simulation ${r.seconds.simulation} s\n` +
+        (m ? `  first mismatch: ${m.what} ${m.index}: expected ${m.expected}, got ${m.actual}\n` : ''),
+    );
+  }
+  if (!r.equivalent) process.exitCode = 1;
 }
 
 export const command: CommandModule<object, VerifyArgs> = {

@@ -48,6 +48,12 @@ export interface SampleResult {
  */
 export const VERILATOR_ARGS: readonly string[] = ['-fno-dfg', '--gate-stmts', '1000'];
 
+/** A gate-level netlist of the accelerator's top (same ports): its files with the cells' simulation models, and Verilator arguments for them. */
+export interface GateLevel {
+  readonly files: readonly string[];
+  readonly extraArgs: readonly string[];
+}
+
 export class SimTimeoutError extends Error {
   override name = 'SimTimeoutError';
 }
@@ -78,6 +84,8 @@ export class AcceleratorSim {
     readonly top: Module,
     readonly plan: Plan,
     readonly sampleBits: number,
+    /** False for a gate-level netlist: no digest, no memory reads (use readback()). */
+    readonly internals = true,
   ) {
     const lib = load(sim.build.soPath);
     this.runFn = lib.func(
@@ -89,14 +97,18 @@ export class AcceleratorSim {
   }
 
   /** Builds (or, given `top`, reuses) the accelerator for `params` and compiles it with the runner. */
-  static async create(params: Config, opts: SimulatorOptions = {}, top: Module = accelerator(params)): Promise<AcceleratorSim> {
+  static async create(params: Config, opts: SimulatorOptions = {}, top: Module = accelerator(params), netlist?: GateLevel): Promise<AcceleratorSim> {
     const plan = planOf(params);
-    const { design } = emitForSim(top);
+    const rtl = emitForSim(top).design;
+    // a netlist of the same top has the same ports: the RTL's port list checks it
+    // (Yosys writes a netlist's ports without `signed`; the driver reads their bits either way)
+    const design = netlist ? { ...rtl, files: [...netlist.files], ports: rtl.ports.map((p) => ({ ...p, signed: false })) } : rtl;
     const sampleBits = params.inputsPerBeat * plan.formats.act.bits;
-    const registeredOutputs = RUN_LOOP_OUTPUTS.every((o) => top.comb.get(o)?.size === 0);
-    const extension = runnerCpp({ top: top.name, plan, sampleBits, errorBanks: params.variant !== 'inference', registeredOutputs });
-    const sim = await Simulator.create(design, { quiet: true, ...opts, extension, extraArgs: [...VERILATOR_ARGS, ...(opts.extraArgs ?? [])] });
-    const a = new AcceleratorSim(sim, top, plan, sampleBits);
+    const registeredOutputs = !netlist && RUN_LOOP_OUTPUTS.every((o) => top.comb.get(o)?.size === 0);
+    const extension = runnerCpp({ top: top.name, plan, sampleBits, errorBanks: params.variant !== 'inference', registeredOutputs, internals: !netlist });
+    const extraArgs = [...VERILATOR_ARGS, ...(netlist?.extraArgs ?? []), ...(opts.extraArgs ?? [])];
+    const sim = await Simulator.create(design, { quiet: true, ...opts, extension, extraArgs });
+    const a = new AcceleratorSim(sim, top, plan, sampleBits, !netlist);
     // The dedicated variant's programmable learning rate: the host holds η = 2^-k on the port.
     if (params.variant === 'dedicated') sim.poke('learning_rate', learningRateCode(params.lrShift));
     sim.reset(2);
@@ -112,6 +124,7 @@ export class AcceleratorSim {
   run(weights: Int32Array | undefined, samples: readonly Sample[], opts: RunOptions = {}): SampleResult[] {
     const nW = weights?.length ?? 0;
     if (weights && nW !== this.weightCount) throw new RangeError(`expected ${this.weightCount} weights, got ${nW}`);
+    if (opts.digestEach && !this.internals) throw new Error('a gate-level netlist has no weight digest: read the weights back (readback())');
     const packed = this.pack(samples);
     const out = new Int32Array(4 * Math.max(1, samples.length));
     const perSample = this.plan.sizes.weightDepth * this.plan.P * 4 + 4096;

@@ -26,6 +26,12 @@ export interface RunnerSpec {
    * reading them (see armRisingEdge).
    */
   readonly registeredOutputs?: boolean;
+  /**
+   * False for a gate-level netlist: the model has no RTL memories to read (no `mem` arrays), so
+   * the digest and the memory reads are not compiled (they return 0); results come from the
+   * host interface (the prediction, the weights' read-back).
+   */
+  readonly internals?: boolean;
 }
 
 /** The outputs tx_accel_run reads each cycle (before the clock edge). */
@@ -46,6 +52,7 @@ export function runnerCpp(spec: RunnerSpec): string {
 /** What the template needs: names, sizes and mask literals, worked out here. */
 function runnerView(spec: RunnerSpec) {
   const { top, plan } = spec;
+  const internals = spec.internals ?? true;
   const { sizes, formats } = plan;
   const sw = sampleWords(spec.sampleBits);
   const root = `${top}__DOT__`;
@@ -61,9 +68,9 @@ function runnerView(spec: RunnerSpec) {
     weightBase: list((l) => l.weightBase),
     sampleBeats: sizes.inputDepth + 1,
     sampleWords: sw,
-    weightBanks: banks('wbank', formats.weight.bits),
-    errorBanks: spec.errorBanks ? banks('ebank', formats.error.bits) : [],
-    actBits: sizes.actDepth > 0 ? formats.act.bits : false,
+    weightBanks: internals ? banks('wbank', formats.weight.bits) : [],
+    errorBanks: internals && spec.errorBanks ? banks('ebank', formats.error.bits) : [],
+    actBits: internals && sizes.actDepth > 0 ? formats.act.bits : false,
     registeredOutputs: spec.registeredOutputs ? 'true' : 'false',
     weightBits: formats.weight.bits,
     weightMask: maskLit(formats.weight.bits),

@@ -1,0 +1,137 @@
+/**
+ * `taxonn verify --netlist ice40` (docs/HARDWARE.md, "Gate level"): the accelerator synthesised
+ * by Yosys for the iCE40 UP5K (`synth_ice40 -dsp -spram`, the netlist the fpga flow places:
+ * SB_LUT4, SB_CARRY, SB_DFF*, SB_MAC16, SB_RAM40_4K and, with single-port weight banks,
+ * SB_SPRAM256KA) is simulated in Verilator with Yosys' own simulation models of those cells
+ * (share/yosys/ice40/cells_sim.v), on the same random workload as `verify`, and compared with
+ * the golden model: the prediction of every sample, and every weight at the end, read back
+ * through the host interface (a netlist has no RTL memories to look into).
+ */
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import type { Config } from '../../config/index.js';
+import { GoldenAccelerator } from '../../model/accelerator.js';
+import { emitForSim } from '../../sim/from-module.js';
+import { run, yosys, yosysDataFile } from '../../tools/index.js';
+import { parseYosysStat } from '../hardware/synth.js';
+import { generateAccelerator } from './generate.js';
+import { AcceleratorSim } from './harness/accelerator-sim.js';
+import { randomWorkload } from './verify.js';
+
+export const NETLIST_KINDS = ['ice40'] as const;
+export type NetlistKind = (typeof NETLIST_KINDS)[number];
+
+export interface GateLevelOptions {
+  readonly netlist: NetlistKind;
+  readonly samples: number;
+  /** The stimulus seed (weights, inputs, stalls), as for verify. */
+  readonly seed: number;
+  readonly stallPermille: number;
+  /** Fraction of zero inputs (default 0.5, as verify). */
+  readonly sparsity?: number;
+  /** The golden model's configuration, when it is not `cfg` (negative controls). */
+  readonly goldenConfig?: Config;
+  /** Keep the netlist and Yosys' files here (default: a temporary folder, removed). */
+  readonly workDir?: string;
+  /** Kill Yosys after this long (default 30 minutes). */
+  readonly timeoutMs?: number;
+}
+
+export interface GateLevelMismatch {
+  /** A sample's prediction, or a weight after the last sample. */
+  readonly what: 'prediction' | 'weight';
+  /** The sample (prediction) or the weight's index in stream order. */
+  readonly index: number;
+  readonly expected: number;
+  readonly actual: number;
+}
+
+export interface GateLevelReport {
+  readonly equivalent: boolean;
+  readonly netlist: NetlistKind;
+  readonly samples: number;
+  readonly trainingSamples: number;
+  /** Weights compared after the last sample (every one). */
+  readonly weightsCompared: number;
+  readonly firstMismatch: GateLevelMismatch | null;
+  /** The netlist's cells by type (Yosys stat). */
+  readonly cells: Readonly<Record<string, number>>;
+  readonly cyclesPerSample: number;
+  readonly top: string;
+  readonly config: Config;
+  readonly seconds: { readonly synth: number; readonly simulation: number };
+}
+
+const secs = (t0: number) => Math.round((performance.now() - t0) / 100) / 10;
+
+/** Synthesises `cfg`'s accelerator for iCE40 and writes its netlist; the cells by type. */
+async function ice40Netlist(cfg: Config, dir: string, timeoutMs: number) {
+  const gen = generateAccelerator(cfg);
+  const { design } = emitForSim(gen.top);
+  const script = [
+    `read_verilog ${design.files.map((f) => `"${path.resolve(f)}"`).join(' ')}`,
+    `synth_ice40 -dsp -spram -top ${design.top}`,
+    `tee -q -o cells.json stat -json -top ${design.top}`,
+    'write_verilog -noattr netlist.v',
+  ];
+  await writeFile(path.join(dir, 'synth.ys'), `${script.join('\n')}\n`);
+  await run(yosys(), ['-q', '-s', 'synth.ys'], { cwd: dir, timeoutMs });
+  const stat = parseYosysStat(await readFile(path.join(dir, 'cells.json'), 'utf8'));
+  return { top: gen.top, netlist: path.join(dir, 'netlist.v'), cells: stat.cellsByType };
+}
+
+/** Runs the workload through the netlist and the golden model and compares them. */
+export async function verifyNetlist(cfg: Config, opts: GateLevelOptions): Promise<GateLevelReport> {
+  const cellsSim = yosysDataFile('ice40/cells_sim.v');
+  const dir = opts.workDir ?? (await mkdtemp(path.join(tmpdir(), 'taxonn-gate-')));
+  try {
+    let t0 = performance.now();
+    const n = await ice40Netlist(cfg, dir, opts.timeoutMs ?? 1_800_000);
+    const synth = secs(t0);
+    t0 = performance.now();
+    const { weights, samples } = randomWorkload(cfg, opts);
+    // the cells' models are Yosys' Verilog, not ours: their warnings are not errors here
+    const gate = { files: [n.netlist, cellsSim], extraArgs: ['-DNO_ICE40_DEFAULT_ASSIGNMENTS', '-Wno-fatal', '-Wno-lint', '-Wno-style'] };
+    const sim = await AcceleratorSim.create(cfg, { quiet: true }, n.top, gate);
+    let results: ReturnType<AcceleratorSim['run']>;
+    let readBack: Int32Array;
+    try {
+      results = sim.run(weights, samples, { stallPermille: opts.stallPermille, stallSeed: opts.seed });
+      readBack = sim.readback();
+    } finally {
+      sim.close();
+    }
+    const simulation = secs(t0);
+    const golden = new GoldenAccelerator(opts.goldenConfig ?? cfg);
+    golden.loadWeights(weights);
+    let firstMismatch: GateLevelMismatch | null = null;
+    samples.forEach((s, i) => {
+      const expected = golden.sample(s.input, s.label, s.train).predicted;
+      const actual = results[i]!.predicted;
+      if (!firstMismatch && expected !== actual) firstMismatch = { what: 'prediction', index: i, expected, actual };
+    });
+    const want = golden.readWeights();
+    const q = want.findIndex((w, i) => w !== readBack[i]);
+    if (!firstMismatch && (q >= 0 || want.length !== readBack.length)) {
+      firstMismatch = { what: 'weight', index: q, expected: want[q] ?? 0, actual: readBack[q] ?? 0 };
+    }
+    const trains = cfg.variant !== 'inference';
+    const counted = results.filter((_, i) => !trains || samples[i]!.train);
+    return {
+      equivalent: firstMismatch === null,
+      netlist: opts.netlist,
+      samples: samples.length,
+      trainingSamples: trains ? samples.filter((s) => s.train).length : 0,
+      weightsCompared: want.length,
+      firstMismatch,
+      cells: n.cells,
+      cyclesPerSample: counted.length ? counted.reduce((t, r) => t + r.cycles, 0) / counted.length : 0,
+      top: n.top.name,
+      config: cfg,
+      seconds: { synth, simulation },
+    };
+  } finally {
+    if (!opts.workDir) await rm(dir, { recursive: true, force: true });
+  }
+}
