@@ -55,6 +55,8 @@ async function run(args: VerifyArgs): Promise<void> {
   const cfg = network && args.weights ? configBesideNetwork(args, network.config, args.weights) : configFromArgs(args);
   if (args.netlist) {
     if (args.weights || args.wave) throw new UsageError(`verify: --netlist takes the random workload; --${args.weights ? 'weights' : 'wave'} is for the RTL`);
+    if (args.netlist === 'generic' && args.stalls)
+      throw new UsageError('verify: --netlist generic runs in Icarus, whose testbench drives no stalls; leave out --stalls');
     const seed = stimulusSeed(cfg.seed, args['stimulus-seed']);
     const report = await verifyNetlist(cfg, { netlist: args.netlist, samples: args.samples, seed, stallPermille: args.stalls ? 300 : 0 });
     printGateLevel(report, args);
@@ -88,13 +90,13 @@ function printGateLevel(r: GateLevelReport, args: VerifyArgs): void {
   else {
     const m = r.firstMismatch;
     const cells = Object.entries(r.cells)
-      .filter(([t]) => /MAC16|RAM40|SPRAM|LUT4/.test(t))
+      .filter(([t]) => (r.netlist === 'ice40' ? /MAC16|RAM40|SPRAM|LUT4/.test(t) : true))
       .map(([t, n]) => `${int(n)} ${t}`)
       .join(', ');
     process.stdout.write(
       `${r.equivalent ? 'EQUIVALENT' : 'MISMATCH'} (gate level, ${r.netlist} netlist: ${cells}): ${r.top}, ${r.samples} samples (${r.trainingSamples} training)` +
         `${args.stalls ? ' with random stalls' : ''}, every prediction and all ${int(r.weightsCompared)} weights read back\n` +
-        `  cycles per training sample ${r.cyclesPerSample.toFixed(0)}; synthesis ${r.seconds.synth} s, simulation ${r.seconds.simulation} s\n` +
+        `  ${r.cyclesPerSample === null ? '' : `cycles per training sample ${r.cyclesPerSample.toFixed(0)}; `}synthesis ${r.seconds.synth} s, simulation ${r.seconds.simulation} s\n` +
         (m ? `  first mismatch: ${m.what} ${m.index}: expected ${m.expected}, got ${m.actual}\n` : ''),
     );
   }

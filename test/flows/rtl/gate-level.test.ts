@@ -29,6 +29,16 @@ describe('gate level (iCE40 netlist)', { timeout: 600_000 }, () => {
     expect(r.firstMismatch).not.toBeNull();
   });
 
+  it('generic (the ASIC netlist on OSU018 cells, in Icarus from X): equal, and a wrong golden model is caught', async () => {
+    const cfg = config({ weightPorts: '1p', rounding: 'stochastic' });
+    const r = await verifyNetlist(cfg, { netlist: 'generic', samples: 6, seed: 5, stallPermille: 0 });
+    expect(r.firstMismatch).toBeNull();
+    expect(r.equivalent).toBe(true);
+    expect(r.cells.DFFPOSX1).toBeGreaterThan(100);
+    const wrong = await verifyNetlist(cfg, { netlist: 'generic', samples: 6, seed: 5, stallPermille: 0, goldenConfig: { ...cfg, rounding: 'truncate' } });
+    expect(wrong.equivalent).toBe(false);
+  });
+
   it('npx taxonn verify --netlist ice40: the dedicated variant, as JSON', async () => {
     const r = await runTaxonnAsync([
       'verify',

@@ -31,7 +31,12 @@ const hex = (v: bigint, bits: number) =>
     .toString(16)
     .padStart(Math.ceil(bits / 4), '0');
 
-export async function runIcarus(p: Config, weights: Int32Array, samples: readonly Sample[]): Promise<IcarusResult> {
+/**
+ * Runs the workload in Icarus. `netlist`: instead of the RTL, these Verilog files (paths) of a
+ * design with the same top and ports, e.g. a gate-level netlist with its cells' models and the
+ * RTL memories it keeps as black boxes (the dump reads `wbank<q>.mem` in them).
+ */
+export async function runIcarus(p: Config, weights: Int32Array, samples: readonly Sample[], netlist?: readonly string[]): Promise<IcarusResult> {
   const top = accelerator(p);
   const plan = planOf(p);
   const { files } = emitDesign(top);
@@ -54,11 +59,12 @@ export async function runIcarus(p: Config, weights: Int32Array, samples: readonl
       }
     }
     fs.writeFileSync(path.join(dir, 'samples.hex'), `${lines.join('\n')}\n`);
-    for (const f of files) fs.writeFileSync(path.join(dir, f.file), f.text);
+    if (!netlist) for (const f of files) fs.writeFileSync(path.join(dir, f.file), f.text);
+    const sources = netlist ? [...netlist] : files.map((f) => path.join(dir, f.file));
     const tb = icarusTestbench(top.name, plan, weights.length, samples.length, beats);
     fs.writeFileSync(path.join(dir, 'tb.v'), tb);
     const vvp = path.join(dir, 'sim.vvp');
-    await run(iverilog(), ['-g2005', '-o', vvp, '-s', 'tb', path.join(dir, 'tb.v'), ...files.map((f) => path.join(dir, f.file))], { timeoutMs: 300_000 });
+    await run(iverilog(), ['-g2005', '-o', vvp, '-s', 'tb', path.join(dir, 'tb.v'), ...sources], { timeoutMs: 300_000 });
     const vvpTool = { name: 'vvp', path: path.join(path.dirname(iverilog().path), 'vvp'), version: iverilog().version };
     const r = await run(vvpTool, ['-n', vvp], { cwd: dir, timeoutMs: 600_000 });
     const predictions: number[] = [];
