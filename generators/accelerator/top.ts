@@ -131,7 +131,12 @@ function controllerStatus(
 ): void {
   const { host, banks, weightPort, pipe, drain, deltas, receiver } = at;
   m.assign(status.sampleValid, host.sample.valid);
-  if (status.sampleHeader) m.assign(status.sampleHeader, host.sample.data.slice(plan.sizes.labelBits, 0));
+  if (status.sampleHeader) {
+    // the train bit and the label; the inference variant ignores them, and its beats may be narrower
+    const data = host.sample.data;
+    const bits = plan.sizes.labelBits + 1;
+    m.assign(status.sampleHeader, data.width >= bits ? data.slice(bits - 1, 0) : data.zext(bits));
+  }
   m.assign(status.weightsValid, host.weightsIn.valid);
   m.assign(status.ctrlValid, host.ctrl.valid);
   m.assign(status.ctrlData, host.ctrl.data);

@@ -66,6 +66,22 @@ describe('variants: RTL ≡ their golden-model modes', () => {
     expect(r.utilization).toBeGreaterThan(0.7);
   });
 
+  it('inference with s_sample beats narrower than the header (which it ignores): generates and is equivalent', async () => {
+    // found by `npm run fuzz -- --seed 20261206`: 4-bit beats, 9 classes (a 5-bit header) was a design error
+    const cfg = parseConfig({
+      variant: 'inference',
+      layers: [1, 9],
+      pes: 1,
+      weight: { bits: 4, frac: 1 },
+      act: { bits: 4, frac: 1 },
+      inputsPerBeat: 1,
+      skipZeroInputs: false,
+    });
+    const r = await verify(cfg, { samples: 11, seed: 763122, stallPermille: 300 });
+    expect(r.firstMismatch).toBeNull();
+    expect(r.equivalent).toBe(true);
+  });
+
   it('inference: the cycle bound counts forward MACs only, and the weights never change', async () => {
     const cfg = parseConfig({ variant: 'inference', layers: [64, 32, 10], pes: 8 });
     const r = await verify(cfg, { samples: 12, seed: 4, stallPermille: 0, inferFraction: 0 });
