@@ -41,7 +41,8 @@ export function drainState(m: Module, plan: Plan, layer: LayerInfo<Expr>): Drain
   // element). Smaller layers wait until the drain is idle and no capture is on its way.
   const pendingCapture = m.wire('pending_capture', Bool);
   // (With skipZeroInputs layer 1's rows are input_count + 1 issues long.)
-  const rowsLong = layer.pairCount ? mux(layer.isFirst, layer.pairCount.ge(P - 1), layer.rowLen.ge(P)) : layer.rowLen.ge(P);
+  // Registered: the layer and the sample's pair count settle in fwd_init, a cycle before fwd.
+  const rowsLong = m.flop('drain_rows_long', layer.pairCount ? mux(layer.isFirst, layer.pairCount.ge(P - 1), layer.rowLen.ge(P)) : layer.rowLen.ge(P));
   const willBeFree = m.wire('drain_will_be_free', rowsLong.or(busy.or(pendingCapture).not()));
   const common = { busy, left, neuron, pendingCapture, willBeFree };
   return lane && group ? { ...common, training: { lane, group } } : common;
@@ -101,32 +102,67 @@ export function drain(
     tr?.lane.set(tr.lane.inc());
   });
   m.assign(state.pendingCapture, forwardLast(pipe.s1).or(forwardLast(pipe.s2)));
-  // Activation buffer writes (hidden layers).
-  m.assign(banks.act.we, state.busy.and(layer.isOutput.not()));
-  m.assign(banks.act.waddr, layer.outActBase.add(state.neuron).truncate(bits.actAddr));
-  m.assign(banks.act.wdata, actOut);
+  // Activation buffer writes (hidden layers), one register stage after the activation unit:
+  // the drain's last write lands in the cycle fwd_wait sees it idle, two cycles before the next
+  // layer's first read (fwd_init, then fwd), so no cycle is added (docs/ARCHITECTURE.md §4).
+  const actWrite = m.flop('act_we_q', state.busy.and(layer.isOutput.not()), { init: 0 });
+  m.assign(banks.act.we, actWrite);
+  m.assign(banks.act.waddr, m.flop('act_waddr_q', layer.outActBase.add(state.neuron).truncate(bits.actAddr)));
+  m.assign(banks.act.wdata, m.flop('act_wdata_q', actOut));
   const sample = layer.training;
-  if (deltas && tr && banks.errors && sample) {
-    // The output error e = requant(z − target), target 1.0 at the label, written to the error banks.
-    const isLabel = m.wire('drain_is_label', state.neuron.eq(sample.label));
-    // Only the output layer writes output errors: its formats are constants.
-    const out = plan.arith[plan.L - 1];
-    if (!out) throw new RangeError('generator bug: no output layer');
-    const one = lit(1n << BigInt(out.zFrac), SInt(cfg.accBits));
-    const target = mux(isLabel, one, lit(0, SInt(cfg.accBits)));
-    const errUnit = m.instance(
-      'error_unit',
-      requant({ accBits: cfg.accBits + 1, accFrac: out.zFrac, out: { ...out.error, signed: true }, rounding: 'nearest' }),
-      { acc: z.sub(target) },
-    );
-    const e = banks.errors;
-    const fromDrain = m.wire('error_from_drain', outputLayer.and(sample.train));
-    e.we.forEach((we, q) => m.assign(we, mux(fromDrain, tr.lane.eq(q), deltas.write.and(deltas.lane.eq(q)))));
-    const eaw = bits.errorAddr;
-    m.assign(e.waddr, mux(fromDrain, sample.errorBase.add(tr.group).truncate(eaw), sample.lowerErrorBase.add(deltas.group).truncate(eaw)));
-    m.assign(e.wdata, mux(fromDrain, errUnit.out('q'), deltas.delta));
-  }
+  if (deltas && tr && banks.errors && sample)
+    outputErrors(m, plan, { z, outputLayer, lane: tr.lane, group: tr.group, neuron: state.neuron, sample, errors: banks.errors }, deltas);
   return { bestIndex };
+}
+
+/**
+ * The output error e = requant(z − target), target 1.0 at the label, written to the error banks
+ * in two register stages (the difference, then the requantised error): the write lands at most
+ * one cycle after the drain goes idle, still before bwd_init / upd_init's first error read.
+ * The error banks' write port is shared with the backward pass's deltas, which come later.
+ */
+function outputErrors(
+  m: Module,
+  plan: Plan,
+  d: {
+    readonly z: Expr;
+    readonly outputLayer: Expr;
+    readonly lane: Expr;
+    readonly group: Expr;
+    readonly neuron: Expr;
+    readonly sample: NonNullable<LayerInfo<Expr>['training']>;
+    readonly errors: NonNullable<Banks['errors']>;
+  },
+  deltas: Deltas,
+): void {
+  const { cfg, bits } = plan;
+  const { sample } = d;
+  // Only the output layer writes output errors: its formats are constants.
+  const out = plan.arith[plan.L - 1];
+  if (!out) throw new RangeError('generator bug: no output layer');
+  const isLabel = m.wire('drain_is_label', d.neuron.eq(sample.label));
+  const one = lit(1n << BigInt(out.zFrac), SInt(cfg.accBits));
+  const target = mux(isLabel, one, lit(0, SInt(cfg.accBits)));
+  // stage 1: the difference and where it goes; stage 2: the requantised error
+  const write1 = m.flop('err_we_d1', d.outputLayer.and(sample.train), { init: 0 });
+  const diff = m.flop('err_diff_d1', d.z.sub(target));
+  const lane1 = m.flop('err_lane_d1', d.lane);
+  const addr1 = m.flop('err_waddr_d1', sample.errorBase.add(d.group).truncate(bits.errorAddr));
+  const errUnit = m.instance(
+    'error_unit',
+    requant({ accBits: cfg.accBits + 1, accFrac: out.zFrac, out: { ...out.error, signed: true }, rounding: 'nearest' }),
+    {
+      acc: diff,
+    },
+  );
+  const fromDrain = m.flop('error_from_drain', write1, { init: 0 });
+  const lane2 = m.flop('err_lane_d2', lane1);
+  const addr2 = m.flop('err_waddr_d2', addr1);
+  const e2 = m.flop('err_wdata_d2', errUnit.out('q'));
+  const e = d.errors;
+  e.we.forEach((we, q) => m.assign(we, mux(fromDrain, lane2.eq(q), deltas.write.and(deltas.lane.eq(q)))));
+  m.assign(e.waddr, mux(fromDrain, addr2, sample.lowerErrorBase.add(deltas.group).truncate(bits.errorAddr)));
+  m.assign(e.wdata, mux(fromDrain, e2, deltas.delta));
 }
 
 /** Each hidden layer's sums (Wf + Af fraction bits) to its output format (the next layer's act), selected by `layer` when they differ. */

@@ -81,7 +81,9 @@ export function sequencer(m: Module, plan: Plan, tables: LayerTables, pairIndex?
       : undefined;
   const laneCountBits = Math.max(bits.neuron, bits.lanes);
   const laneCount = m.wire('lane_count', mux(remain.gt(P), lit(P, UInt(laneCountBits)), remain.zext(laneCountBits)));
-  const rowEnd = input.kind === 'pairs' ? mux(tables.isFirst, input.count, tables.nIn) : tables.nIn;
+  // The bias column of the layer's rows, registered (it feeds the weight address): the layer and
+  // the sample's input count change in the states before fwd / upd_err, which issue nothing.
+  const rowEnd = input.kind === 'pairs' ? m.flop('row_end', mux(tables.isFirst, input.count, tables.nIn)) : tables.nIn;
   const colIsBias = m.wire('col_is_bias', col.eq(rowEnd));
   const N0 = plan.inputs;
   const wideIndex = bits.inputIndex + 1;
@@ -89,7 +91,13 @@ export function sequencer(m: Module, plan: Plan, tables: LayerTables, pairIndex?
     input.kind === 'pairs'
       ? m.wire(
           'issue_waddr',
-          mux(tables.isFirst, addr.add(mux(colIsBias, lit(N0, UInt(wideIndex)), input.pairIndex.zext(wideIndex))).truncate(bits.weightAddr), addr),
+          // Two adders and the bias test last: the pair's index comes out of the input buffer late
+          // in the cycle, and the bias comparison would otherwise sit in series with it.
+          mux(
+            tables.isFirst,
+            mux(colIsBias, addr.add(N0).truncate(bits.weightAddr), addr.add(input.pairIndex.zext(wideIndex)).truncate(bits.weightAddr)),
+            addr,
+          ),
         )
       : addr;
   const lastGroup = m.wire('last_group', group.eq(tables.lastGroup));

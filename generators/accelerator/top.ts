@@ -157,7 +157,10 @@ function controllerStatus(
   if (status.writeBack && at.writeBack) m.assign(status.writeBack, at.writeBack.isUpdate);
   if (status.groupErrorsZero && banks.errors) {
     // skipZeroErrors (§11): no lane that holds one of the group's neurons has a non-zero error.
-    const nonZero = banks.errors.rdata.map((e, q) => laneCount.gt(q).and(e.orR()));
+    // The test is made in upd's first cycle of a group, right after upd_err (or a wait in upd)
+    // with the same lane count: the count is taken from a register, off the critical path.
+    const groupLanes = m.flop('upd_lane_count_q', laneCount);
+    const nonZero = banks.errors.rdata.map((e, q) => groupLanes.gt(q).and(e.orR()));
     m.assign(status.groupErrorsZero, nonZero.reduce((a, b) => a.or(b)).not());
   }
   const rx = status.receiver;
