@@ -5,7 +5,7 @@ set -euo pipefail
 
 # binary:package pairs (a tool on the PATH)
 # (sbatch: the Slurm executor of `taxonn sweep`, tested on the one-node cluster of scripts/slurm-local.sh)
-need=(verilator:verilator iverilog:iverilog yosys:yosys nextpnr-ice40:nextpnr-ice40 sta:opensta sbatch:slurm-wlm ss:iproute2)
+need=(verilator:verilator iverilog:iverilog yosys:yosys nextpnr-ice40:nextpnr-ice40 icepack:fpga-icestorm sta:opensta sbatch:slurm-wlm ss:iproute2)
 # file:package pairs (a data file the package installs)
 need_files=(
   /usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz:dataset-fashion-mnist

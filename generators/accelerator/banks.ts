@@ -22,6 +22,12 @@ export interface LaneBanks {
   /** Shared by every lane. */
   readonly raddr: Signal;
   readonly waddr: Signal;
+  /**
+   * The issue's read address and when it is the one read (instead of raddr): it arrives late in
+   * the cycle (layer 1's comes out of the input buffer), so it enters the banks' address mux last.
+   */
+  readonly issueRAddr: Signal;
+  readonly issueSel: Signal;
   /** Per lane. */
   readonly ren: readonly Signal[];
   readonly we: readonly Signal[];
@@ -76,7 +82,9 @@ export function banks(m: Module, plan: Plan, sampleData: Signal): Banks {
         wdata: m.wire('ebank_wdata', E),
       }
     : undefined;
-  const weights = { raddr: wRAddr, waddr: wWAddr, ren: [] as Signal[], we: [] as Signal[], wdata: [] as Signal[], rdata: [] as Expr[] };
+  const issueRAddr = m.wire('wbank_issue_raddr', UInt(bits.weightAddr));
+  const issueSel = m.wire('wbank_issue_sel', Bool);
+  const weights = { raddr: wRAddr, waddr: wWAddr, issueRAddr, issueSel, ren: [] as Signal[], we: [] as Signal[], wdata: [] as Signal[], rdata: [] as Expr[] };
   const errorWe: Signal[] = [];
   const errorRData: Expr[] = [];
   for (let q = 0; q < P; q++) {
@@ -85,8 +93,8 @@ export function banks(m: Module, plan: Plan, sampleData: Signal): Banks {
     const wdata = m.wire(`wbank${q}_wdata`, W);
     // single-port (§12): the controller never reads and writes a bank in the same cycle
     const bank = plan.singlePortWeights
-      ? m.instance(`wbank${q}`, weightRam, { en: ren.or(we), we, addr: mux(we, wWAddr, wRAddr), wdata })
-      : m.instance(`wbank${q}`, weightRam, { ren, raddr: wRAddr, we, waddr: wWAddr, wdata });
+      ? m.instance(`wbank${q}`, weightRam, { en: ren.or(we), we, addr: mux(issueSel.and(we.not()), issueRAddr, mux(we, wWAddr, wRAddr)), wdata })
+      : m.instance(`wbank${q}`, weightRam, { ren, raddr: mux(issueSel, issueRAddr, wRAddr), we, waddr: wWAddr, wdata });
     weights.ren.push(ren);
     weights.we.push(we);
     weights.wdata.push(wdata);

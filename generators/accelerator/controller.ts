@@ -251,7 +251,7 @@ function forwardStates(m: Module, u: ControlledUnits, steps: IssueSteps): Handle
           seq.nextGroup();
           m.when(seq.lastGroup, () => fsm.goto('fwd_wait'));
         }).otherwise(() => {
-          seq.col.set(seq.col.inc());
+          seq.nextColumn();
           seq.nextInput();
         });
       });
@@ -299,7 +299,7 @@ function backwardStates(m: Module, plan: Plan, u: ControlledUnits, training: Tra
   return {
     bwd_init: () => {
       seq.group.set(0);
-      seq.col.set(0);
+      seq.firstColumn();
       tr.colBase.set(tables.weightBase);
       seq.addr.set(tables.weightBase);
       seq.remain.set(tables.nOut);
@@ -320,7 +320,7 @@ function backwardStates(m: Module, plan: Plan, u: ControlledUnits, training: Tra
         seq.group.set(0);
         seq.remain.set(tables.nOut);
         tr.errorAddr.set(errorBase);
-        seq.col.set(seq.col.inc());
+        seq.nextColumn();
         tr.colBase.set(tr.colBase.inc());
         seq.addr.set(tr.colBase.inc());
         seq.actAddr.set(seq.actAddr.inc());
@@ -361,7 +361,7 @@ function updateStates(m: Module, plan: Plan, u: ControlledUnits, steps: IssueSte
     steps.readInput();
     seq.advanceAddr();
     m.when(seq.colIsBias, nextGroup).otherwise(() => {
-      seq.col.set(seq.col.inc());
+      seq.nextColumn();
       seq.nextInput();
     });
   };

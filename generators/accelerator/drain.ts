@@ -82,9 +82,15 @@ export function drain(
   const best = m.reg('best_z', SInt(cfg.accBits));
   const bestIndex = m.reg('best_index', UInt(sizes.labelBits), { init: 0 });
   const outputLayer = m.wire('drain_output_layer', state.busy.and(layer.isOutput));
-  m.when(outputLayer.and(state.neuron.eq(0).or(z.gt(best))), () => {
-    best.set(z);
-    bestIndex.set(state.neuron.truncate(Math.min(bits.neuron, sizes.labelBits)));
+  // The argmax one register stage behind the drain (for timing, like its writes): its last
+  // update lands in the cycle fwd_wait sees the drain idle, before emit reads best_index.
+  const argOn = m.flop('argmax_on_d1', outputLayer, { init: 0 });
+  const argFirst = m.flop('argmax_first_d1', state.neuron.eq(0));
+  const argZ = m.flop('argmax_z_d1', z);
+  const argJ = m.flop('argmax_j_d1', state.neuron.truncate(Math.min(bits.neuron, sizes.labelBits)));
+  m.when(argOn.and(argFirst.or(argZ.gt(best))), () => {
+    best.set(argZ);
+    bestIndex.set(argJ);
   });
   m.when(state.busy, () => state.neuron.set(state.neuron.inc()));
   m.when(at.restart, () => state.neuron.set(0));

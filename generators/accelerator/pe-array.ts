@@ -28,7 +28,7 @@ export interface PeArray {
 
 export function peArray(m: Module, plan: Plan, pipe: Pipeline, banks: Banks): PeArray {
   const { P } = plan;
-  const { s1, s2 } = pipe;
+  const { s1 } = pipe;
   const weights = banks.weights.rdata;
   const accs: Expr[] = [];
   const t1 = s1.training;
@@ -60,7 +60,8 @@ export function peArray(m: Module, plan: Plan, pipe: Pipeline, banks: Banks): Pe
     // dedicated multipliers' own registers.
     const bwdTerm = dedicated ? peI.out('bwd_product') : acc.truncate(productBits);
     gradients.push(dedicated ? peI.out('grad_product') : acc.truncate(plan.gradientBits));
-    const on = m.wire(`lane${q}_valid_s2`, s2.laneCount.gt(q));
+    // (a register: the comparison is made at stage 1, off the backward tree's input path)
+    const on = m.flop(`lane${q}_valid_s2`, s1.laneCount.gt(q));
     laneOn.push(on);
     // Backward: the lane's product, zero on padding lanes.
     backwardTerms.push(mux(on, bwdTerm, lit(0, SInt(productBits))));

@@ -38,7 +38,12 @@ export interface Sequencer {
   readonly training?: TrainingCounters;
   /** Valid lanes of the current group: min(P, remaining outputs). */
   readonly laneCount: Signal;
+  /** The column is the bias: a register that follows `col` (set it with firstColumn / nextColumn, never directly). */
   readonly colIsBias: Signal;
+  /** col ← 0 (the flag follows; the layer and the sample's input count must be current). */
+  readonly firstColumn: () => void;
+  /** col ← col + 1. */
+  readonly nextColumn: () => void;
   /** The weight address of an issue (with skipZeroInputs, layer 1's is the row base plus the pair's index). */
   readonly issueAddr: Expr;
   readonly lastGroup: Signal;
@@ -50,6 +55,42 @@ export interface Sequencer {
   readonly startGroup: () => void;
   /** Move on to the next group of P rows. */
   readonly nextGroup: () => void;
+}
+
+/**
+ * The bias column flag, a register that follows col (it selects the first layer's weight address,
+ * on the FPGA's critical path): col moves only by firstColumn / nextColumn, and the layer and the
+ * sample's input count (`rowEnd`) change only before a firstColumn (in the *_init states).
+ */
+function columns(m: Module, col: Signal, rowEnd: Expr): Pick<Sequencer, 'colIsBias' | 'firstColumn' | 'nextColumn'> {
+  const colIsBias = m.reg('col_is_bias', Bool, { init: 0 });
+  const firstColumn = () => {
+    col.set(0);
+    colIsBias.set(rowEnd.eq(0));
+  };
+  const nextColumn = () => {
+    col.set(col.inc());
+    colIsBias.set(
+      col
+        .zext(col.width + 1)
+        .inc()
+        .eq(rowEnd),
+    );
+  };
+  return { colIsBias, firstColumn, nextColumn };
+}
+
+/**
+ * An issue's weight address: the running address, or (skipZeroInputs, layer 1) the row base plus
+ * the pair's index, or plus N_0 for the bias. Two adders and the bias test last: the pair's index
+ * comes out of the input buffer late in the cycle, and the bias test would sit in series with it.
+ */
+function issueAddress(m: Module, plan: Plan, tables: LayerTables, at: { addr: Signal; colIsBias: Expr; input: InputPosition }): Expr {
+  const { addr, colIsBias, input } = at;
+  if (input.kind !== 'pairs') return addr;
+  const wa = plan.bits.weightAddr;
+  const index = input.pairIndex.zext(plan.bits.inputIndex + 1);
+  return m.wire('issue_waddr', mux(tables.isFirst, mux(colIsBias, addr.add(plan.inputs).truncate(wa), addr.add(index).truncate(wa)), addr));
 }
 
 /** `pairIndex` (skipZeroInputs): the input index of the pair in the input buffer's read register. */
@@ -81,29 +122,12 @@ export function sequencer(m: Module, plan: Plan, tables: LayerTables, pairIndex?
       : undefined;
   const laneCountBits = Math.max(bits.neuron, bits.lanes);
   const laneCount = m.wire('lane_count', mux(remain.gt(P), lit(P, UInt(laneCountBits)), remain.zext(laneCountBits)));
-  // The bias column of the layer's rows, registered (it feeds the weight address): the layer and
-  // the sample's input count change in the states before fwd / upd_err, which issue nothing.
-  const rowEnd = input.kind === 'pairs' ? m.flop('row_end', mux(tables.isFirst, input.count, tables.nIn)) : tables.nIn;
-  const colIsBias = m.wire('col_is_bias', col.eq(rowEnd));
-  const N0 = plan.inputs;
-  const wideIndex = bits.inputIndex + 1;
-  const issueAddr: Expr =
-    input.kind === 'pairs'
-      ? m.wire(
-          'issue_waddr',
-          // Two adders and the bias test last: the pair's index comes out of the input buffer late
-          // in the cycle, and the bias comparison would otherwise sit in series with it.
-          mux(
-            tables.isFirst,
-            mux(colIsBias, addr.add(N0).truncate(bits.weightAddr), addr.add(input.pairIndex.zext(wideIndex)).truncate(bits.weightAddr)),
-            addr,
-          ),
-        )
-      : addr;
+  const { colIsBias, firstColumn, nextColumn } = columns(m, col, input.kind === 'pairs' ? mux(tables.isFirst, input.count, tables.nIn) : tables.nIn);
+  const issueAddr = issueAddress(m, plan, tables, { addr, colIsBias, input });
   const lastGroup = m.wire('last_group', group.eq(tables.lastGroup));
 
   const advanceAddr = () =>
-    addr.set(input.kind === 'pairs' ? mux(tables.isFirst, mux(colIsBias, addr.add(N0 + 1).truncate(bits.weightAddr), addr), addr.inc()) : addr.inc());
+    addr.set(input.kind === 'pairs' ? mux(tables.isFirst, mux(colIsBias, addr.add(plan.inputs + 1).truncate(bits.weightAddr), addr), addr.inc()) : addr.inc());
   const nextInput = () => {
     if (input.kind === 'words') {
       const { word, lane } = input;
@@ -117,7 +141,7 @@ export function sequencer(m: Module, plan: Plan, tables: LayerTables, pairIndex?
     actAddr.set(actAddr.inc());
   };
   const startGroup = () => {
-    col.set(0);
+    firstColumn();
     if (input.kind === 'words') {
       input.word.set(0);
       input.lane.set(0);
@@ -129,6 +153,23 @@ export function sequencer(m: Module, plan: Plan, tables: LayerTables, pairIndex?
     group.set(group.inc());
     remain.set(remain.sub(P).truncate(bits.neuron));
   };
-  const common = { group, col, addr, remain, input, actAddr, laneCount, colIsBias, issueAddr, lastGroup, advanceAddr, nextInput, startGroup, nextGroup };
+  const common = {
+    group,
+    col,
+    addr,
+    remain,
+    input,
+    actAddr,
+    laneCount,
+    colIsBias,
+    firstColumn,
+    nextColumn,
+    issueAddr,
+    lastGroup,
+    advanceAddr,
+    nextInput,
+    startGroup,
+    nextGroup,
+  };
   return training ? { ...common, training } : common;
 }

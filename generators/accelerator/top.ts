@@ -159,8 +159,7 @@ function controllerStatus(
     // skipZeroErrors (§11): no lane that holds one of the group's neurons has a non-zero error.
     // The test is made in upd's first cycle of a group, right after upd_err (or a wait in upd)
     // with the same lane count: the count is taken from a register, off the critical path.
-    const groupLanes = m.flop('upd_lane_count_q', laneCount);
-    const nonZero = banks.errors.rdata.map((e, q) => groupLanes.gt(q).and(e.orR()));
+    const nonZero = banks.errors.rdata.map((e, q) => m.flop(`upd_lane${q}_live`, laneCount.gt(q)).and(e.orR()));
     m.assign(status.groupErrorsZero, nonZero.reduce((a, b) => a.or(b)).not());
   }
   const rx = status.receiver;
@@ -202,11 +201,13 @@ function writeBackStage(m: Module, s2: { readonly isUpdate: Expr; readonly addr:
  */
 function weightReads(m: Module, phases: Phases<Expr>, banks: Banks, pipe: Pipeline, issueAddr: Expr, port: WeightPort, writeBack?: WriteBack): void {
   const updateRead = writeBack ? pipe.s2.training : pipe.s1.training;
-  const computeRAddr = updateRead ? mux(updateRead.isUpdate, updateRead.addr, issueAddr) : issueAddr;
   const computeRen = updateRead ? updateRead.isUpdate.or(pipe.issue.issue) : pipe.issue.issue;
   const w = banks.weights;
   const writeAddr = writeBack?.addr ?? pipe.s2.training?.addr;
-  m.assign(w.raddr, mux(phases.readback, port.readback.addr, computeRAddr));
+  // the issue's address unless reading back or reading an update's weight (selected last, §4)
+  m.assign(w.raddr, mux(phases.readback, port.readback.addr, updateRead ? updateRead.addr : issueAddr));
+  m.assign(w.issueRAddr, issueAddr);
+  m.assign(w.issueSel, updateRead ? phases.readback.or(updateRead.isUpdate).not() : phases.readback.not());
   m.assign(w.waddr, writeAddr ? mux(phases.load, port.load.addr, writeAddr) : port.load.addr);
   w.ren.forEach((ren, q) => m.assign(ren, mux(phases.readback, port.readback.ren.and(port.readback.lane.eq(q)), computeRen)));
 }

@@ -45,7 +45,12 @@ export const COMMANDS: readonly CommandEntry[] = [
     () => import('./commands/train.js'),
   ),
   entry('synth', 'Synthesise the accelerator with Yosys: generic gates, iCE40 or Xilinx resources, or ASIC cell area', () => import('./commands/synth.js')),
-  entry('fpga', 'Place and route the accelerator on an iCE40 UP5K or HX8K with nextpnr: Fmax and utilisation', () => import('./commands/fpga.js')),
+  entry(
+    'fpga',
+    "Place and route the accelerator on an iCE40 UP5K or HX8K with nextpnr: Fmax and utilisation; a board's top, its pins and bitstream (--board)",
+    () => import('./commands/fpga.js'),
+  ),
+  entry('board', 'Train on a board over its UART host link (board train --port DEV, or --port sim: its top in Verilator)', () => import('./commands/board.js')),
   entry(
     'power',
     'Estimate power and energy per sample: a real training workload traced in Verilator, OpenSTA, SRAM macro energy',

@@ -24,6 +24,8 @@ const USER_ERRORS = new Set([
   'ToolVersionError',
   'EstimateError',
   'SlurmError',
+  'SerialPortError',
+  'BoardLinkError',
 ]);
 
 export function reportAndExit(err: unknown): never {

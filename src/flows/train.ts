@@ -38,9 +38,10 @@ import { weightDigest } from '../model/digest.js';
 import { FloatTrainer } from '../model/float.js';
 import { Rng } from '../model/rng.js';
 import { AcceleratorSim, type Sample } from './rtl/harness/accelerator-sim.js';
+import { boardEngine, type BoardEngineOptions } from './board/board-engine.js';
 import { locate, type Mismatch } from './rtl/verify.js';
 
-export const ENGINES = ['rtl', 'golden', 'float'] as const;
+export const ENGINES = ['rtl', 'golden', 'float', 'board'] as const;
 export type Engine = (typeof ENGINES)[number];
 
 /** What a data set changes in the project defaults (docs/TRAINING.md). */
@@ -194,12 +195,14 @@ export interface TrainOptions {
   onEpoch?: (e: EpochReport) => void;
   /** Negative control for tests (rtl): the golden model runs this configuration instead. */
   goldenConfig?: Config;
+  /** The board engine's link (board train): a serial device or a simulated board. */
+  boardPort?: BoardEngineOptions['port'];
   /** Start from these weights (codes in stream order, e.g. a saved network's) instead of initialWeights(cfg, seed). */
   weights?: Int32Array;
 }
 
 /** One engine's view of a run: train a range of the epoch's order, infer a test sample. */
-interface EngineRun {
+export interface EngineRun {
   /** Trains samples order[from..to); adds to stats; returns a mismatch to stop at, or null. */
   train(order: Int32Array, from: number, to: number, stats: { loss: number; wrong: number }, epoch: number): Promise<(Mismatch & { epoch: number }) | null>;
   infer(testIndex: number): number;
@@ -271,7 +274,7 @@ export async function trainNetwork(opts: TrainOptions): Promise<TrainResult> {
   let firstMismatch: (Mismatch & { epoch: number }) | null = null;
   let trainSeconds = 0;
   let weights: Int32Array | undefined;
-  const step = opts.engine === 'rtl' ? (opts.chunk ?? RTL_CHUNK) : 1000;
+  const step = opts.engine === 'rtl' || opts.engine === 'board' ? (opts.chunk ?? RTL_CHUNK) : 1000;
   try {
     for (let epoch = 1; epoch <= opts.epochs && !firstMismatch; epoch++) {
       const order = orders[epoch - 1]!;
@@ -318,6 +321,7 @@ export async function trainNetwork(opts: TrainOptions): Promise<TrainResult> {
     config: cfg,
     perEpoch,
     ...(opts.engine === 'rtl' ? { equivalent: firstMismatch === null, firstMismatch, cyclesPerSample: engine.cyclesPerSample?.() ?? 0 } : {}),
+    ...(opts.engine === 'board' ? { equivalent: firstMismatch === null, firstMismatch } : {}),
   };
   return weights ? { report, weights } : { report };
 }
@@ -336,6 +340,10 @@ async function startEngine(kind: Engine, cfg: Config, data: Dataset, nTrain: num
   if (kind === 'float') return floatEngine(cfg, data, nTrain, opts.weights);
   const q = quantised(cfg, data, nTrain, opts);
   if (kind === 'rtl') return rtlEngine(cfg, q, opts);
+  if (kind === 'board') {
+    if (!opts.boardPort) throw new TrainUsageError('train: the board engine needs a link to the board (board train --port DEV)');
+    return boardEngine(cfg, q, { port: opts.boardPort, epochs: opts.epochs });
+  }
   return {
     async train(order, from, to, stats) {
       for (let r = from; r < to; r++) q.goldenTrain(order[r]!, stats);
@@ -380,8 +388,8 @@ function floatEngine(cfg: Config, data: Dataset, nTrain: number, codes?: Int32Ar
   };
 }
 
-/** What the golden and RTL engines share: the quantised inputs, the golden model from the initial weights, and its training step. */
-interface Quantised {
+/** What the golden, RTL and board engines share: the quantised inputs, the golden model from the initial weights, and its training step. */
+export interface Quantised {
   readonly codes: Int32Array[];
   readonly testCodes: Int32Array[];
   readonly labels: ArrayLike<number>;

@@ -331,8 +331,9 @@ export class Expr {
   saturate(t: HdlType): Expr {
     const lo = minValue(t);
     const hi = maxValue(t);
-    const aboveMax = maxValue(this.type) > hi ? this.gt(hi) : undefined;
-    const belowMin = minValue(this.type) < lo ? this.lt(lo) : undefined;
+    const bits = this.rangeBits(t);
+    const aboveMax = maxValue(this.type) > hi ? (bits ? bits.aboveMax : this.gt(hi)) : undefined;
+    const belowMin = minValue(this.type) < lo ? (bits ? bits.belowMin : this.lt(lo)) : undefined;
     // Where neither clamp applies the value fits t, so re-typing its bits is exact.
     let inRange: Expr;
     if (this.width >= t.width) {
@@ -348,6 +349,28 @@ export class Expr {
     if (belowMin) out = mux(belowMin, lit(lo, plain), out);
     if (aboveMax) out = mux(aboveMax, lit(hi, plain), out);
     return withType(out, t);
+  }
+
+  /**
+   * Whether a value at least as wide as `t` is above or below t's range, from its top bits alone
+   * (no comparator: on an FPGA a comparison against a constant is a carry chain, these are a few
+   * LUTs). Undefined for a narrower value (saturate() compares then). A flag is exact wherever
+   * saturate() uses it, that is wherever the value's type reaches beyond that side of t's range.
+   */
+  private rangeBits(t: HdlType): { aboveMax: Expr; belowMin: Expr } | undefined {
+    const n = this.width;
+    const m = t.width;
+    if (n < m || n < 2 || m < 1) return undefined;
+    const no = lit(0, Bool);
+    const sign = this.bit(n - 1);
+    if (this.signed && t.signed) {
+      if (n === m) return { aboveMax: no, belowMin: no };
+      const mid = this.slice(n - 2, m - 1);
+      return { aboveMax: sign.not().and(mid.orR()), belowMin: sign.and(mid.andR().not()) };
+    }
+    if (this.signed) return { aboveMax: n - 1 > m ? sign.not().and(this.slice(n - 2, m).orR()) : no, belowMin: sign };
+    if (!t.signed) return { aboveMax: n > m ? this.slice(n - 1, m).orR() : no, belowMin: no };
+    return { aboveMax: this.slice(n - 1, m - 1).orR(), belowMin: no };
   }
 
   /** Attach a fixed-point view (frac bits) to the same bits. */

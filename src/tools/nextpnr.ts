@@ -1,6 +1,6 @@
 // nextpnr-ice40: place and route for Lattice iCE40 FPGAs (the `taxonn fpga` flow).
 
-import { findTool, type FoundTool, type ToolSpec } from './tool.js';
+import { ToolMissingError, findTool, whichSync, type FoundTool, type ToolSpec } from './tool.js';
 
 export const NEXTPNR_ICE40: ToolSpec = {
   name: 'nextpnr-ice40',
@@ -16,4 +16,11 @@ export const NEXTPNR_ICE40: ToolSpec = {
 /** Locate nextpnr-ice40 (cached). @throws ToolMissingError | ToolVersionError */
 export function nextpnrIce40(): FoundTool {
   return findTool(NEXTPNR_ICE40);
+}
+
+/** icepack (Debian fpga-icestorm): an iCE40 bitstream from nextpnr's ASCII configuration. It prints no version (icestorm has no releases), so it is only looked up. @throws ToolMissingError */
+export function icepack(): FoundTool {
+  const path = whichSync('icepack');
+  if (!path) throw new ToolMissingError('icepack', 'icepack not found on PATH: install it with `sudo apt-get install fpga-icestorm` (or run `make setup`)');
+  return { name: 'icepack', path, version: 'icestorm (no release number)' };
 }

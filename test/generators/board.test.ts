@@ -4,7 +4,11 @@
  * (baud-rate error, a glitch, a low stop bit); lint-clean and latch-free in Yosys.
  */
 import { describe, expect, it } from 'vitest';
+import { accelerator } from '../../generators/accelerator/top.js';
+import { boardTop } from '../../generators/board/board-top.js';
 import { crc16Block } from '../../generators/board/crc16.js';
+import { parseConfig } from '../../src/config/index.js';
+import { emitDesign } from '../../src/hdl/index.js';
 import { checkClocksPerBit, uartRx, uartTx } from '../../generators/board/uart.js';
 import { Bool, UInt, buildModule } from '../../src/hdl/index.js';
 import { crc16 } from '../../src/model/crc16.js';
@@ -139,5 +143,25 @@ describe('the host link blocks in the tools', () => {
       expect(ice.output).toBe('');
       expect(ice.latches).toBe(0);
     }
+  });
+
+  it("the board's top (a small accelerator behind the link): lint-clean, latch-free, the same Verilog twice", async () => {
+    const build = () => boardTop(accelerator(parseConfig({ layers: [6, 3, 2], pes: 2 })), { clocksPerBit: 4 });
+    const { design } = emitForSim(build());
+    expect(design.ports.map((p) => p.name).sort()).toEqual(['clk', 'rst_n', 'uart_rx', 'uart_tx']);
+    expect((await verilatorLint(design.files, design.top)).output).toBe('');
+    const ice = await yosysSynthCheck(design.files, design.top, 'ice40');
+    expect(ice.output).toBe('');
+    expect(ice.latches).toBe(0);
+    const text = (m: ReturnType<typeof build>) =>
+      emitDesign(m)
+        .files.map((f) => f.text)
+        .join('\n');
+    expect(text(build())).toBe(text(build()));
+  }, 120_000);
+
+  it('refuses the dedicated variant, whose learning_rate input no frame drives, in one line', () => {
+    const dedicated = accelerator(parseConfig({ variant: 'dedicated', layers: [4, 3], pes: 2 }));
+    expect(() => boardTop(dedicated, { clocksPerBit: 4 })).toThrow(/drives the taxonn and inference variants/);
   });
 });

@@ -17,6 +17,7 @@ import {
   type DefaultsOf,
   type Engine,
   type EpochReport,
+  type TrainOptions,
   type TrainProgress,
   type TrainReport,
 } from '../../flows/train.js';
@@ -74,7 +75,10 @@ export function trainOptions<T>(y: Argv<T>): Argv<T & TrainArgs> {
       type: 'string',
       default: 'golden',
       describe: `golden (bit-exact model), rtl (Verilated RTL checked against the golden model) or float (float32 reference)`,
-      coerce: oneOf('engine', ENGINES),
+      coerce: oneOf(
+        'engine',
+        ENGINES.filter((e) => e !== 'board'),
+      ),
     })
     .option('epochs', {
       type: 'string',
@@ -155,7 +159,14 @@ function progressBar(stream: NodeJS.WriteStream): { update(p: TrainProgress): vo
   };
 }
 
-export async function runTrainCommand(args: TrainArgs): Promise<void> {
+/** How `board train` runs the training command: on the board, over the link it opens for the configuration. */
+export interface BoardRun {
+  readonly openPort: (cfg: Config) => Promise<NonNullable<TrainOptions['boardPort']>>;
+  /** How the run's header line names the engine ("board icebreaker over /dev/ttyUSB1"). */
+  readonly describe: string;
+}
+
+export async function runTrainCommand(args: TrainArgs, board?: BoardRun): Promise<void> {
   checkOutputs(args);
   const { dataset, defaults } = datasetOf(args);
   const file = Array.isArray(args.config) ? args.config[args.config.length - 1] : args.config;
@@ -180,12 +191,14 @@ export async function runTrainCommand(args: TrainArgs): Promise<void> {
     ...(args['data-dir'] !== undefined ? { dataDir: args['data-dir'] } : {}),
     ...(start ? { weights: start.weights } : {}),
   };
+  const boardPort = board ? await board.openPort(cfg) : undefined;
   const { report, weights } = await trainNetwork({
     ...run,
-    engine: args.engine,
+    engine: board ? 'board' : args.engine,
+    ...(boardPort ? { boardPort } : {}),
     onStart: (info) => {
       if (!args.json && calibration) out(calibrationLine(calibration));
-      if (!args.json) out(describeRun(cfg, { ...info, engine: args.engine }));
+      if (!args.json) out(describeRun(cfg, { ...info, engine: board?.describe ?? args.engine }));
     },
     onProgress: (p) => bar?.update(p),
     onEpoch: (e) => {
@@ -211,6 +224,7 @@ export async function runTrainCommand(args: TrainArgs): Promise<void> {
           `(${report.engine}, ${int(report.trainSamples)} training / ${int(report.testSamples)} test samples, ${int(report.samplesPerSecond)} training samples/s)`,
       );
     }
+    if (report.engine === 'board') out(boardVerdict(report));
     if (report.engine === 'rtl') {
       const m = report.firstMismatch;
       if (m) {
@@ -226,7 +240,14 @@ export async function runTrainCommand(args: TrainArgs): Promise<void> {
     }
   }
   for (const line of saved) if (!args.json) out(line);
-  if (report.engine === 'rtl' && !report.equivalent) process.exitCode = 1;
+  if ((report.engine === 'rtl' || report.engine === 'board') && !report.equivalent) process.exitCode = 1;
+}
+
+function boardVerdict(report: TrainReport): string {
+  const m = report.firstMismatch;
+  return m
+    ? `MISMATCH: the board diverged from the golden model in epoch ${m.epoch}: ${m.detail}, expected ${m.expected}, got ${m.actual}`
+    : 'EQUIVALENT: the board agreed with the golden model (every prediction it sent back, and all weights read back after the last epoch)';
 }
 
 const dataDirOf = (args: TrainArgs) => (args['data-dir'] !== undefined ? { dir: args['data-dir'] } : {});

@@ -8,6 +8,8 @@ import { addConfigOptions, configBesideNetwork, configFromArgs, type ConfigArgs 
 import { oneOf, positiveInt } from '../coerce.js';
 import { UsageError } from '../errors.js';
 import { int } from '../text.js';
+import { BOARD_NAMES, type BoardName } from '../../flows/board/boards.js';
+import { verifyBoard, type VerifyBoardReport } from '../../flows/board/verify-board.js';
 
 interface VerifyArgs extends ConfigArgs {
   samples: number;
@@ -16,7 +18,18 @@ interface VerifyArgs extends ConfigArgs {
   wave?: string;
   weights?: string;
   netlist?: NetlistKind;
+  board?: BoardName;
+  faults: number;
   json: boolean;
+}
+
+/** A fraction 0..1 (the --faults option). */
+function fraction(name: string): (v: unknown) => number {
+  return (v) => {
+    const x = Number(v);
+    if (typeof v === 'boolean' || !Number.isFinite(x) || x < 0 || x > 1) throw new UsageError(`--${name} must be a fraction in 0..1, got ${String(v)}`);
+    return x;
+  };
 }
 
 const options = <T>(y: Argv<T>): Argv<T & VerifyArgs> =>
@@ -41,6 +54,17 @@ const options = <T>(y: Argv<T>): Argv<T & VerifyArgs> =>
         "simulate the gate-level netlist instead of the RTL: ice40 (synth_ice40 with the cells' simulation models); predictions and the weights read back are compared",
       coerce: oneOf('netlist', NETLIST_KINDS),
     })
+    .option('board', {
+      type: 'string',
+      describe: "verify the board's top instead: the accelerator behind its UART link, driven by the host driver over a simulated serial line",
+      coerce: oneOf('board', BOARD_NAMES),
+    })
+    .option('faults', {
+      type: 'string',
+      default: 0,
+      describe: 'with --board: the fraction of frames (each direction) that get a fault on the line (a flipped bit, a dropped or a duplicated byte)',
+      coerce: fraction('faults'),
+    })
     .option('json', { type: 'boolean', default: false, describe: 'print one JSON document on stdout' })
     .example('$0 verify --samples 100 --stalls', 'the default configuration, with backpressure everywhere')
     .example('$0 verify --layers 13,7,5 --pes 3 --rounding nearest --json', 'a small odd configuration, as JSON')
@@ -48,11 +72,24 @@ const options = <T>(y: Argv<T>): Argv<T & VerifyArgs> =>
     .example(
       '$0 verify --netlist ice40 --layers 784,64,10 --pes 4 --weight-ports 1p --samples 3',
       "MNIST's network as the UP5K netlist (SPRAM, EBR, DSP cells)",
-    ) as unknown as Argv<T & VerifyArgs>;
+    )
+    .example('$0 verify --board icebreaker --layers 64,16,10 --pes 4 --faults 0.2', 'the iCEBreaker top over a serial line with faults') as unknown as Argv<
+    T & VerifyArgs
+  >;
 
 async function run(args: VerifyArgs): Promise<void> {
   const network = args.weights !== undefined && isNetworkFile(args.weights) ? readNetworkFile(args.weights) : undefined;
   const cfg = network && args.weights ? configBesideNetwork(args, network.config, args.weights) : configFromArgs(args);
+  if (args.board) {
+    if (args.netlist || args.weights || args.wave || args.stalls)
+      throw new UsageError('verify: --board takes the random workload over the link; leave out --netlist, --weights, --wave and --stalls');
+    if (cfg.variant === 'dedicated')
+      throw new UsageError("verify: --board drives the taxonn and inference variants; the dedicated variant's learning_rate input has no frame yet");
+    const report = await verifyBoard(cfg, { board: args.board, samples: args.samples, seed: args['stimulus-seed'], faultRate: args.faults });
+    printBoard(report, args);
+    return;
+  }
+  if (args.faults) throw new UsageError('verify: --faults is for the serial line of --board');
   if (args.netlist) {
     if (args.weights || args.wave) throw new UsageError(`verify: --netlist takes the random workload; --${args.weights ? 'weights' : 'wave'} is for the RTL`);
     if (args.netlist === 'generic' && args.stalls)
@@ -98,6 +135,22 @@ function printGateLevel(r: GateLevelReport, args: VerifyArgs): void {
         `${args.stalls ? ' with random stalls' : ''}, every prediction and all ${int(r.weightsCompared)} weights read back\n` +
         `  ${r.cyclesPerSample === null ? '' : `cycles per training sample ${r.cyclesPerSample.toFixed(0)}; `}synthesis ${r.seconds.synth} s, simulation ${r.seconds.simulation} s\n` +
         (m ? `  first mismatch: ${m.what} ${m.index}: expected ${m.expected}, got ${m.actual}\n` : ''),
+    );
+  }
+  if (!r.equivalent) process.exitCode = 1;
+}
+
+function printBoard(r: VerifyBoardReport, args: VerifyArgs): void {
+  if (args.json) process.stdout.write(`${JSON.stringify(r, null, 2)}\n`);
+  else {
+    const sum = (x: Record<string, number>) => Object.values(x).reduce((a, b) => a + b, 0);
+    const l = r.link;
+    process.stdout.write(
+      `${r.equivalent ? 'EQUIVALENT' : 'MISMATCH'} (board ${r.board}, UART at ${r.clocksPerBit} clocks per bit): ${r.top}, ${r.samples} samples, every prediction and the weights read back\n` +
+        `  ${int(l.frames)} frames, ${int(l.retransmissions)} sent again (${l.naks} NAKs, ${l.badAnswers} bad answers, ${l.timeouts} timeouts); ` +
+        `faults injected: ${sum(r.faults.toBoard)} to the board, ${sum(r.faults.toHost)} to the host; ${int(r.cycles)} cycles\n` +
+        (r.firstWrongPrediction >= 0 ? `  first wrong prediction: sample ${r.firstWrongPrediction}\n` : '') +
+        (r.firstWrongWeight >= 0 ? `  first wrong weight: index ${r.firstWrongWeight}\n` : ''),
     );
   }
   if (!r.equivalent) process.exitCode = 1;

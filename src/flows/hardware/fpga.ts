@@ -13,7 +13,10 @@ import path from 'node:path';
 import { fpgaWrapper, type WrapperInfo } from '../../../generators/fpga-wrapper.js';
 import type { Config } from '../../config/index.js';
 import { emitForSim } from '../../sim/from-module.js';
-import { nextpnrIce40, run, yosys, ToolFailedError } from '../../tools/index.js';
+import { icepack, nextpnrIce40, run, yosys, ToolFailedError, type FoundTool } from '../../tools/index.js';
+import { boardTop } from '../../../generators/board/board-top.js';
+import { BOARDS, baudOf, pcfOf, type BoardName } from '../board/boards.js';
+import { linkRate } from '../board/link-rate.js';
 import { generateAccelerator } from '../rtl/generate.js';
 import { fpgaCounts, parseYosysStat, type FpgaSynthReport } from './synth.js';
 
@@ -38,6 +41,28 @@ export interface FpgaOptions {
   readonly timeoutMs?: number;
   /** Keep the netlist, logs and report in this folder (default: a temporary folder, removed). */
   readonly workDir?: string;
+  /** Place and route the board's top (the accelerator behind its UART link) on the board's pins instead of the 4-pin wrapper. */
+  readonly board?: BoardName;
+  /** With a board: write the bitstream here (icepack). */
+  readonly bitstream?: string;
+}
+
+/** The board's top on a board: its clock and link, the pin file, the bitstream, and what limits training. */
+export interface BoardFpgaInfo {
+  readonly name: BoardName;
+  readonly clockMhz: number;
+  readonly baud: number;
+  /** The pin constraints given to nextpnr. */
+  readonly pcf: string;
+  /** The bitstream written (path, bytes), when asked for. */
+  readonly bitstream?: { readonly path: string; readonly bytes: number };
+  /** Training samples per second the link carries (frame and answer bytes, 10 bits each). */
+  readonly linkSamplesPerSecond: number;
+  /** Training samples per second the accelerator computes at Fmax (the estimate's cycles per sample), and at the board's clock. */
+  readonly computeSamplesPerSecondAtFmax?: number;
+  readonly computeSamplesPerSecondAtBoardClock: number;
+  readonly cyclesPerSample: number;
+  readonly limitedBy: 'link' | 'compute';
 }
 
 export interface Utilisation {
@@ -68,6 +93,8 @@ export interface FpgaReport {
   readonly utilisation: Readonly<Record<string, Utilisation>>;
   readonly tools: { readonly yosys: string; readonly nextpnr: string };
   readonly seconds: { readonly synth: number; readonly pnr: number };
+  /** With --board: the board's top, its pins, bitstream and rates. */
+  readonly board?: BoardFpgaInfo;
 }
 
 /** Generates the accelerator for `cfg`, wraps it and runs it through Yosys and nextpnr. */
@@ -77,7 +104,13 @@ export async function fpgaFlow(cfg: Config, opts: FpgaOptions): Promise<FpgaRepo
   const ys = yosys();
   const pnr = nextpnrIce40();
   const gen = generateAccelerator(cfg);
-  const { module: wrapped, info } = fpgaWrapper(gen.top);
+  const boardInfo = opts.board ? BOARDS[opts.board] : undefined;
+  if (boardInfo && boardInfo.device !== opts.device) throw new RangeError(`board ${opts.board} carries an iCE40 ${boardInfo.device}, not ${opts.device}`);
+  if (opts.bitstream && !opts.board) throw new RangeError('a bitstream needs a board (its pins): give --board');
+  const packer = opts.bitstream ? icepack() : undefined;
+  const wrapped0 = fpgaWrapper(gen.top);
+  const wrapped = boardInfo ? boardTop(gen.top, { clocksPerBit: boardInfo.clocksPerBit }) : wrapped0.module;
+  const info = wrapped0.info;
   const { design } = emitForSim(wrapped);
   const dir = opts.workDir ?? (await mkdtemp(path.join(tmpdir(), 'taxonn-fpga-')));
   if (opts.workDir) await mkdir(dir, { recursive: true });
@@ -102,7 +135,8 @@ export async function fpgaFlow(cfg: Config, opts: FpgaOptions): Promise<FpgaRepo
       dev.package,
       '--json',
       'netlist.json',
-      '--pcf-allow-unconstrained',
+      ...(opts.board ? ['--pcf', 'board.pcf'] : ['--pcf-allow-unconstrained']),
+      ...(opts.bitstream ? ['--asc', 'design.asc'] : []),
       '--freq',
       String(targetMhz),
       '--seed',
@@ -115,6 +149,7 @@ export async function fpgaFlow(cfg: Config, opts: FpgaOptions): Promise<FpgaRepo
       'nextpnr.log',
       '-q',
     ];
+    if (opts.board) await writeFile(path.join(dir, 'board.pcf'), pcfOf(opts.board));
     t0 = performance.now();
     const r = await run(pnr, args, { cwd: dir, timeoutMs, allowFailure: true });
     const pnrSeconds = secs(t0);
@@ -137,10 +172,28 @@ export async function fpgaFlow(cfg: Config, opts: FpgaOptions): Promise<FpgaRepo
     }
     const rep = parseNextpnrReport(await readFile(path.join(dir, 'report.json'), 'utf8'));
     const fmax = rep.fmaxMhz !== undefined ? { fmaxMhz: rep.fmaxMhz, meetsTarget: rep.fmaxMhz >= targetMhz } : {};
-    return { ...common, fits: true, ...fmax, utilisation: rep.utilisation };
+    const board = opts.board ? await boardResult(cfg, opts.board, { dir, fmaxMhz: rep.fmaxMhz, bitstream: opts.bitstream, packer, timeoutMs }) : undefined;
+    return { ...common, fits: true, ...fmax, utilisation: rep.utilisation, ...(board ? { board } : {}) };
   } finally {
     if (!opts.workDir) await rm(dir, { recursive: true, force: true });
   }
+}
+
+/** The board's part of the report: the bitstream (icepack on nextpnr's configuration), the pins and the rates. */
+async function boardResult(
+  cfg: Config,
+  name: BoardName,
+  at: { dir: string; fmaxMhz?: number; bitstream?: string; packer?: FoundTool; timeoutMs: number },
+): Promise<BoardFpgaInfo> {
+  const b = BOARDS[name];
+  let bitstream: BoardFpgaInfo['bitstream'];
+  if (at.bitstream && at.packer) {
+    const out = path.resolve(at.bitstream);
+    await run(at.packer, [path.join(at.dir, 'design.asc'), out], { cwd: at.dir, timeoutMs: at.timeoutMs });
+    bitstream = { path: out, bytes: (await readFile(out)).length };
+  }
+  const rates = linkRate(cfg, baudOf(b), at.fmaxMhz, b.clockMhz);
+  return { name, clockMhz: b.clockMhz, baud: baudOf(b), pcf: pcfOf(name), ...(bitstream ? { bitstream } : {}), ...rates };
 }
 
 const secs = (t0: number) => Math.round((performance.now() - t0) / 100) / 10;
