@@ -440,7 +440,6 @@ export class GoldenAccelerator {
   private trace: AcceleratorTrace | undefined;
   /** False for the inference variant: training samples are run as inferences. */
   private readonly trains: boolean;
-  private readonly dedicated: boolean;
   /** skipZeroInputs: layer 1's update operations are numbered over the non-zero inputs. */
   private readonly skip: boolean;
   /** 0, 1, 2, …: the draw offsets of compacted columns (layer 1 with skip). */
@@ -474,7 +473,6 @@ export class GoldenAccelerator {
     });
     this.geometry = geometry;
     this.trains = params.variant !== 'inference';
-    this.dedicated = params.variant === 'dedicated';
     this.skip = params.skipZeroInputs === true;
     this.iota = Int32Array.from({ length: this.skip ? params.layers[0]! : 0 }, (_, i) => i);
     this.skipErr = params.skipZeroErrors === true;
@@ -511,24 +509,7 @@ export class GoldenAccelerator {
     this.bwdC = perLayer((k) => (bwdShift(k) > 0 ? pow2(bwdShift(k) - 1) : 0));
     this.bwdM = perLayer((k) => pow2(-bwdShift(k)));
 
-    // |e·a| + r < 2^31 (a ≤ max_A also bounds the bias's ONE_A): the int32 shift is exact
-    const intOk = pow2(fm.error[0]!.bits - 1) * this.aMax + pow2(16) < pow2(31);
-    // The dedicated variant multiplies e·a by lr = 2^(16−k) (Q0.16) and shifts by
-    // Sd = Ef + Af − Wf + 16 ≥ 16, so its random addend is r·2^(Sd−16): the update is
-    // floor((e·a·2^(16−S) + r) / 2^16) for every S, the third form below with all 16 bits of r.
-    const wide = (k: number) => geometry.updateShifts[k]! > 16 || this.dedicated;
-    this.updateKind = Array.from({ length: L }, (_, k) => (wide(k) ? 2 : intOk ? 0 : 1));
-    this.updM = perLayer((k) => pow2(-(wide(k) ? 16 : geometry.updateShifts[k]!)));
-    this.updPre = perLayer((k) => pow2(-(geometry.updateShifts[k]! - 16)));
-    this.seq = lfsrSequence(params.seed);
-    const maxRow = Math.max(...params.layers.slice(0, -1)) + 1;
-    const tables = new Map<string, Uint16Array>();
-    this.rnd = Array.from({ length: L }, (_, k) => {
-      const key = `${geometry.updateShifts[k]} ${wide(k)}`;
-      const t = tables.get(key) ?? roundingAddends(params.rounding, geometry.updateShifts[k]!, wide(k), this.seq, maxRow);
-      tables.set(key, t);
-      return t;
-    });
+    ({ updateKind: this.updateKind, updM: this.updM, updPre: this.updPre, seq: this.seq, rnd: this.rnd } = updateConstants(params, geometry, fm, this.aMax));
 
     this.w = new Float64Array(geometry.paramCount);
     this.wOff = Int32Array.from(geometry.streamOffsets);
@@ -1101,6 +1082,32 @@ function activationConstants(
     actHi: one,
     maskHi: one,
   };
+}
+
+/** The update's constants per layer: its arithmetic kind, scale factors, the LFSR sequence and the rounding addends. */
+function updateConstants(params: AcceleratorParams, geometry: ReturnType<typeof acceleratorGeometry>, fm: ReturnType<typeof layerFormats>, aMax: number) {
+  const L = geometry.L;
+  const perLayer = (f: (k: number) => number) => Float64Array.from({ length: L }, (_, k) => f(k));
+  const dedicated = params.variant === 'dedicated';
+  // |e·a| + r < 2^31 (a ≤ max_A also bounds the bias's ONE_A): the int32 shift is exact
+  const intOk = pow2(fm.error[0]!.bits - 1) * aMax + pow2(16) < pow2(31);
+  // The dedicated variant multiplies e·a by lr = 2^(16−k) (Q0.16) and shifts by
+  // Sd = Ef + Af − Wf + 16 ≥ 16, so its random addend is r·2^(Sd−16): the update is
+  // floor((e·a·2^(16−S) + r) / 2^16) for every S, the third form below with all 16 bits of r.
+  const wide = (k: number) => geometry.updateShifts[k]! > 16 || dedicated;
+  const updateKind = Array.from({ length: L }, (_, k): 0 | 1 | 2 => (wide(k) ? 2 : intOk ? 0 : 1));
+  const updM = perLayer((k) => pow2(-(wide(k) ? 16 : geometry.updateShifts[k]!)));
+  const updPre = perLayer((k) => pow2(-(geometry.updateShifts[k]! - 16)));
+  const seq = lfsrSequence(params.seed);
+  const maxRow = Math.max(...params.layers.slice(0, -1)) + 1;
+  const tables = new Map<string, Uint16Array>();
+  const rnd = Array.from({ length: L }, (_, k) => {
+    const key = `${geometry.updateShifts[k]} ${wide(k)}`;
+    const t = tables.get(key) ?? roundingAddends(params.rounding, geometry.updateShifts[k]!, wide(k), seq, maxRow);
+    tables.set(key, t);
+    return t;
+  });
+  return { updateKind, updM, updPre, seq, rnd };
 }
 
 /**

@@ -207,20 +207,26 @@ export async function runSweepCommand(args: SweepArgs): Promise<void> {
   } finally {
     bar?.stop();
   }
-  const { document: doc, files, exitCode } = outcome;
+  printOutcome(outcome, args, say);
+  process.exitCode = outcome.exitCode;
+}
+
+/** The end of a sweep: the JSON document, or one summary line and the failures. */
+function printOutcome(outcome: Awaited<ReturnType<typeof runSweep>>, args: SweepArgs, say: (line: string) => void): void {
+  const { document: doc, files } = outcome;
   if (args.json) {
     process.stdout.write(`${JSON.stringify(doc, null, 1)}\n`);
-  } else if (!args['dry-run']) {
-    const s = doc.summary;
-    const rel = (f: string) => (f.startsWith(`${process.cwd()}${path.sep}`) ? path.relative(process.cwd(), f) : f);
-    say(
-      `sweep: ${s.ok} ok, ${s.failed} failed of ${plural(s.points, 'point')} (${s.cached} cached, ${s.ran} run${s.floatRuns ? `, ${plural(s.floatRuns, 'float32 reference')} run` : ''}) in ${clock(s.wallSeconds)}; ` +
-        `wrote ${[files.csv, files.json, files.paretoArea, files.paretoPower, ...(fs.existsSync(files.paretoEstimate) ? [files.paretoEstimate] : [])].map(rel).join(', ')}`,
-    );
-    for (const p of doc.points) if (p.status === 'failed') say(`  failed: ${p.label}: ${p.error}`);
-    for (const f of doc.floats) if (f.status === 'failed') say(`  failed: ${f.label}: ${f.error}`);
+    return;
   }
-  process.exitCode = exitCode;
+  if (args['dry-run']) return;
+  const s = doc.summary;
+  const rel = (f: string) => (f.startsWith(`${process.cwd()}${path.sep}`) ? path.relative(process.cwd(), f) : f);
+  say(
+    `sweep: ${s.ok} ok, ${s.failed} failed of ${plural(s.points, 'point')} (${s.cached} cached, ${s.ran} run${s.floatRuns ? `, ${plural(s.floatRuns, 'float32 reference')} run` : ''}) in ${clock(s.wallSeconds)}; ` +
+      `wrote ${[files.csv, files.json, files.paretoArea, files.paretoPower, ...(fs.existsSync(files.paretoEstimate) ? [files.paretoEstimate] : [])].map(rel).join(', ')}`,
+  );
+  for (const p of doc.points) if (p.status === 'failed') say(`  failed: ${p.label}: ${p.error}`);
+  for (const f of doc.floats) if (f.status === 'failed') say(`  failed: ${f.label}: ${f.error}`);
 }
 
 /** The `sweep` command, for main.ts: `.command(sweepCommand)`. */

@@ -287,36 +287,9 @@ export function paretoPlots(rows: readonly SweepRow[], datasets: readonly string
   const p = make(power, 'power');
   const aNote = note('area', area);
   const pNote = note('power', power);
-  const num = (v: unknown, scale = 1) => (typeof v === 'number' ? v / scale : NaN);
-  // the estimate against the same quantity measured (logic area alone: the model has no SRAM macros)
-  const e =
-    estimated === 'area'
-      ? make(
-          (r) => num(r.estLogicAreaUm2, 1e6),
-          'area',
-          (r) => num(r.logicAreaUm2, 1e6),
-        )
-      : make(
-          (r) => num(r.estEnergyPerSampleNj),
-          'energy',
-          (r) => num(r.energyPerSampleNj),
-        );
-  const hasEstimates = e.panels.some((panel) => panel.points.length > 0);
-  const held = CALIBRATION.heldOut[estimated === 'area' ? 'asicArea' : 'energy'];
-  const model = `the ${estimated} model ${held.meanAbsPct} % over ${held.configurations} configurations`;
+  const estimate = estimateSvg(make, estimated);
   return {
-    ...(hasEstimates
-      ? {
-          estimate: renderParetoSvg(e.panels, {
-            title: `Sweep: ESTIMATED ${estimated} vs test error (model, not measured)`,
-            xLabel: estimated === 'area' ? 'estimated logic area, OSU018 (mm²)' : 'estimated energy per training sample, OSU018 logic (nJ)',
-            yLabel: 'test error (%)',
-            note: `filled: the model's estimate; hollow: the same point measured (where the sweep measured it), on the same row. docs/ESTIMATE.md: held-out error of ${model} on average.`,
-            measuredLabel: `measured (${estimated === 'area' ? 'synth' : 'power'})`,
-            empty: 'no point with a test error and an estimate',
-          }),
-        }
-      : {}),
+    ...(estimate ? { estimate } : {}),
     area: renderParetoSvg(a.panels, {
       title: 'Sweep: area vs test error (Pareto front dashed)',
       xLabel: withMacros ? 'area, logic + SRAM macros (mm²)' : 'logic area (mm²)',
@@ -333,6 +306,40 @@ export function paretoPlots(rows: readonly SweepRow[], datasets: readonly string
     }),
     fronts: { area: a.fronts, power: p.fronts },
   };
+}
+
+type MakePanels = (
+  cost: (r: SweepRow) => number,
+  what: 'area' | 'power' | 'energy',
+  measured?: (r: SweepRow) => number,
+) => { panels: ScatterPanel[]; fronts: Record<string, string[]> };
+
+/** The estimate against the same quantity measured (logic area alone: the model has no SRAM macros); undefined when no point has an estimate. */
+function estimateSvg(make: MakePanels, estimated: 'area' | 'energy'): string | undefined {
+  const num = (v: unknown, scale = 1) => (typeof v === 'number' ? v / scale : NaN);
+  const e =
+    estimated === 'area'
+      ? make(
+          (r) => num(r.estLogicAreaUm2, 1e6),
+          'area',
+          (r) => num(r.logicAreaUm2, 1e6),
+        )
+      : make(
+          (r) => num(r.estEnergyPerSampleNj),
+          'energy',
+          (r) => num(r.energyPerSampleNj),
+        );
+  if (!e.panels.some((panel) => panel.points.length > 0)) return undefined;
+  const held = CALIBRATION.heldOut[estimated === 'area' ? 'asicArea' : 'energy'];
+  const model = `the ${estimated} model ${held.meanAbsPct} % over ${held.configurations} configurations`;
+  return renderParetoSvg(e.panels, {
+    title: `Sweep: ESTIMATED ${estimated} vs test error (model, not measured)`,
+    xLabel: estimated === 'area' ? 'estimated logic area, OSU018 (mm²)' : 'estimated energy per training sample, OSU018 logic (nJ)',
+    yLabel: 'test error (%)',
+    note: `filled: the model's estimate; hollow: the same point measured (where the sweep measured it), on the same row. docs/ESTIMATE.md: held-out error of ${model} on average.`,
+    measuredLabel: `measured (${estimated === 'area' ? 'synth' : 'power'})`,
+    empty: 'no point with a test error and an estimate',
+  });
 }
 
 const pct = (f: number) => `${(100 * f).toFixed(2)}%`;
