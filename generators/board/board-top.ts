@@ -11,7 +11,22 @@
  * While a frame is applied or answered the receiver ignores the line: the host sends the next
  * frame only after an answer (stop-and-wait), and a frame cut short by that is NAKed.
  */
-import { Bool, Fsm, UInt, buildModule, cat, clog2, fifo, lit, mux, type Expr, type Instance, type Module, type Signal } from '../../src/hdl/index.js';
+import {
+  Bool,
+  Fsm,
+  UInt,
+  buildModule,
+  cat,
+  clog2,
+  fifo,
+  lit,
+  mux,
+  type ClockDomain,
+  type Expr,
+  type Instance,
+  type Module,
+  type Signal,
+} from '../../src/hdl/index.js';
 import { ACK, NAK } from '../../src/model/link/arq.js';
 import { MAX_PAYLOAD, SOF } from '../../src/model/link/frame.js';
 import { ANSWER_BYTES, FRAME, READ_SOURCE, RESULT_ITEM_BYTES, beatBytes, maxReadItems } from '../../src/model/link/board-protocol.js';
@@ -65,40 +80,57 @@ function widthsOf(inner: Module): Widths {
   return { weightBits: w.width, sampleBits: s.width };
 }
 
-/** `board_<inner>`: ports clk, rst_n (the board's user button, through the pin file), uart_rx, uart_tx. */
+/** Clock cycles of the power-on reset after configuration (the flip-flops start at 0 on an iCE40; any start value works). */
+export const POWER_ON_CYCLES = 15;
+
+/**
+ * `board_<inner>`: ports clk, btn_n (the board's user button, active low), uart_rx, uart_tx. The
+ * link and the accelerator run in the reset domain `core`, reset for POWER_ON_CYCLES after
+ * configuration (a counter without reset) and while the button is pressed.
+ */
 export function boardTop(inner: Module, params: BoardParams): Module {
   const cpb = checkClocksPerBit(params.clocksPerBit);
   const widths = widthsOf(inner);
-  // rst_n: the board's user button (active low); the accelerator's active-high reset is its inverse
-  const opts = { resetActiveLow: true };
   return buildModule(
     `board_${inner.name}`,
     { inner: inner.name, clocksPerBit: cpb },
     (m) => {
-      const rx = m.instance('rx', uartRx(cpb), { rxd: m.input('uart_rx', Bool) });
-      const txByte = m.wire('tx_byte', UInt(8));
-      const txValid = m.wire('tx_valid', Bool);
-      const tx = m.instance('tx', uartTx(cpb), { data: txByte, valid: txValid });
-      m.assign(m.output('uart_tx', Bool), tx.out('txd'));
-      const dut = m.instance('dut', inner);
-      const results = m.instance('results', fifo(UInt(16), RESULT_FIFO_DEPTH));
-      results.connect('in_data', dut.out('m_result_tdata'));
-      results.connect('in_valid', dut.out('m_result_tvalid'));
-      dut.connect('m_result_tready', results.out('in_ready'));
-      const link = linkRegisters(m);
-      const answerStart = m.wire('answer_start', Bool);
-      const txIdle = transmitter(m, { tx, txByte, txValid, link, start: answerStart });
-      const handlers = {
-        ...receiveStates(m, cpb, rx, link),
-        ...applyStates(m, widths, link, dut),
-        ...readStates(m, widths, link, dut, results),
-        ...answerStates(m, link, answerStart, txIdle),
-      };
-      link.fsm.build(handlers);
+      // the button is asynchronous to the clock: two flip-flops before it is used
+      const button = m.flop('btn_n_q', m.flop('btn_n_meta', m.input('btn_n', Bool)));
+      const por = m.reg('por_count', UInt(clog2(POWER_ON_CYCLES + 1)));
+      m.when(por.ne(POWER_ON_CYCLES), () => por.set(por.inc()));
+      const core = m.resetDomain('core', por.ne(POWER_ON_CYCLES).or(button.not()));
+      m.inDomain(core, () => boardCore(m, { inner, cpb, widths, core }));
     },
-    opts,
+    { reset: 'none' },
   );
 }
+
+/** The link and the accelerator, in the domain `core`. */
+function boardCore(m: Module, at: { inner: Module; cpb: number; widths: Widths; core: ClockDomain }): void {
+  const { inner, cpb, widths, core } = at;
+  const rx = m.instance('rx', uartRx(cpb), { default: core, rxd: m.input('uart_rx', Bool) });
+  const txByte = m.wire('tx_byte', UInt(8));
+  const txValid = m.wire('tx_valid', Bool);
+  const tx = m.instance('tx', uartTx(cpb), { default: core, data: txByte, valid: txValid });
+  m.assign(m.output('uart_tx', Bool), tx.out('txd'));
+  const dut = m.instance('dut', inner, { default: core });
+  const results = m.instance('results', fifo(UInt(16), RESULT_FIFO_DEPTH), { default: core });
+  results.connect('in_data', dut.out('m_result_tdata'));
+  results.connect('in_valid', dut.out('m_result_tvalid'));
+  dut.connect('m_result_tready', results.out('in_ready'));
+  const link = linkRegisters(m);
+  const answerStart = m.wire('answer_start', Bool);
+  const txIdle = transmitter(m, { tx, txByte, txValid, link, start: answerStart, core });
+  const handlers = {
+    ...receiveStates(m, { cpb, rx, link, core }),
+    ...applyStates(m, widths, link, dut),
+    ...readStates(m, widths, link, dut, results),
+    ...answerStates(m, link, answerStart, txIdle),
+  };
+  link.fsm.build(handlers);
+}
+
 type Handlers = Partial<Record<State, () => void>>;
 type Memory = ReturnType<Module['memory']>;
 
@@ -169,13 +201,14 @@ function ackNew(link: Link, len: Expr): void {
 }
 
 /** Bytes from the UART into the frame buffer, the header into registers, the CRC checked; then what to do with the frame. */
-function receiveStates(m: Module, cpb: number, rx: Instance, link: Link): Handlers {
+function receiveStates(m: Module, at: { cpb: number; rx: Instance; link: Link; core: ClockDomain }): Handlers {
+  const { cpb, rx, link } = at;
   const { fsm, type, seq, len, idx, p0, p1, expected } = link;
   const byte = rx.out('data');
   const got = rx.out('valid');
   const inFrame = (['type', 'seq', 'len0', 'len1', 'payload', 'crc0', 'crc1'] as const).map((s) => fsm.is(s)).reduce((a, b) => a.or(b));
   const checked = (['type', 'seq', 'len0', 'len1', 'payload'] as const).map((s) => fsm.is(s)).reduce((a, b) => a.or(b));
-  const crc = m.instance('crc_rx', crc16Block(), { clear: fsm.is('hunt'), en: got.and(checked), data: byte });
+  const crc = m.instance('crc_rx', crc16Block(), { default: at.core, clear: fsm.is('hunt'), en: got.and(checked), data: byte });
   const crcHi = m.reg('crc_hi', UInt(8), { init: 0 });
   // the inter-byte timeout: a frame that lost bytes is dropped instead of swallowing the next
   const gapLimit = GAP_BITS * cpb;
@@ -341,7 +374,7 @@ function answerStates(m: Module, link: Link, start: Signal, txIdle: Expr): Handl
 }
 
 /** Sends the answer frame (SOF, type, seq, length, the answer buffer's bytes, CRC); its idle state. */
-function transmitter(m: Module, at: { tx: Instance; txByte: Signal; txValid: Signal; link: Link; start: Expr }): Expr {
+function transmitter(m: Module, at: { tx: Instance; txByte: Signal; txValid: Signal; link: Link; start: Expr; core: ClockDomain }): Expr {
   const { tx, txByte, txValid, link, start } = at;
   const fsm = new Fsm(m, 'tx_state', [...TX_STATES], 'idle');
   const tIdx = m.reg('tx_idx', UInt(ansLenBits), { init: 0 });
@@ -349,7 +382,7 @@ function transmitter(m: Module, at: { tx: Instance; txByte: Signal; txValid: Sig
   const pData = link.abuf.read('answer_rdata', tIdx.truncate(clog2(ANSWER_BYTES)), fsm.is('p_fetch'));
   const fire = m.wire('tx_fire', txValid.and(tx.out('ready')));
   const covered = (['type', 'seq', 'len0', 'len1', 'p_data'] as const).map((s) => fsm.is(s)).reduce((a, b) => a.or(b));
-  const crc = m.instance('crc_tx', crc16Block(), { clear: start, en: fire.and(covered), data: txByte }).out('crc');
+  const crc = m.instance('crc_tx', crc16Block(), { default: at.core, clear: start, en: fire.and(covered), data: txByte }).out('crc');
   txByte.set(0);
   txValid.set(0);
   const send = (b: Expr, next: () => void) => () => {

@@ -14,7 +14,7 @@
 import type { Signal } from './expr.js';
 import { forEachWrite, refsOf } from './ir.js';
 import type { Instance, Module } from './module.js';
-import type { ClockDomain } from './domain.js';
+import { ClockDomain } from './domain.js';
 import type { SourceLoc } from './source.js';
 
 /** A timing: a domain of this module, 'async', or an input of this module (timed by its sampler). */
@@ -94,7 +94,7 @@ class CrossingCheck {
   sample(what: string, domain: ClockDomain, reads: Iterable<Signal>, loc: SourceLoc | undefined): void {
     for (const r of reads) {
       for (const t of this.timing(r)) {
-        if (t === domain) continue;
+        if (t === domain || (t instanceof ClockDomain && t.base === domain.base)) continue;
         if (typeof t === 'object' && 'role' in t) {
           setAt(this.sampled, t).add(domain);
           continue;

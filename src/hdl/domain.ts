@@ -6,6 +6,8 @@
  * current where they are made (`m.inDomain(d, () => …)`, or `{ domain }` in their options).
  * A value that one domain produces and another samples must pass a synchroniser
  * (`m.synchronizer`); anything else is a design error naming both domains (see cdc.ts).
+ * A reset domain (`m.resetDomain(name, reset)`) runs on the default clock with a reset computed
+ * in the module (a power-on counter, a button): no ports; the same clock, so no crossing.
  */
 import type { SignalOwner } from './expr.js';
 
@@ -30,10 +32,17 @@ export class ClockDomain {
     readonly module: SignalOwner,
     readonly resetKind: ResetKind,
     readonly activeLow: boolean,
+    /** A reset domain (m.resetDomain): the clock of `base`, the reset a wire of the module; no ports. */
+    private readonly derived?: { readonly base: ClockDomain; readonly resetWire: string },
   ) {
     const isDefault = name === 'default';
-    this.clock = isDefault ? 'clk' : `${name}_clk`;
-    this.reset = resetKind === 'none' ? undefined : `${isDefault ? 'rst' : `${name}_rst`}${activeLow ? '_n' : ''}`;
+    this.clock = derived ? derived.base.clock : isDefault ? 'clk' : `${name}_clk`;
+    this.reset = derived ? derived.resetWire : resetKind === 'none' ? undefined : `${isDefault ? 'rst' : `${name}_rst`}${activeLow ? '_n' : ''}`;
+  }
+
+  /** The domain whose clock this one runs on: itself, or a reset domain's base. */
+  get base(): ClockDomain {
+    return this.derived?.base ?? this;
   }
 
   get isDefault(): boolean {

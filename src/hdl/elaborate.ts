@@ -49,7 +49,10 @@ export function domainPorts(m: Module): DomainPorts[] {
   let out = portsMemo.get(m);
   if (out) return out;
   const use = new Map<ClockDomain, { clock: boolean; reset: boolean }>();
-  const mark = (d: ClockDomain, clock: boolean, reset: boolean) => {
+  const mark = (domain: ClockDomain, clock: boolean, reset: boolean) => {
+    // a reset domain takes its base's clock; its reset is a wire of the module, not a port
+    const d = domain.base;
+    if (d !== domain) reset = false;
     const u = use.get(d) ?? use.set(d, { clock: false, reset: false }).get(d)!;
     u.clock ||= clock;
     u.reset ||= reset && d.reset !== undefined;

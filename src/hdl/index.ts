@@ -24,6 +24,7 @@ export {
 export { counter, type Counter, type CounterOptions } from './counter.js';
 export { skidBuffer, fifo } from './lib/stream.js';
 export { Memory } from './memory.js';
+export type { ClockDomain, DomainOptions, ResetKind } from './domain.js';
 export { Fsm } from './fsm.js';
 export { roundShift, requantize, type Rounding } from './fixed.js';
 export { elaborate, usesClock, usesReset, type Design, type StructureOf } from './elaborate.js';

@@ -274,6 +274,19 @@ export class Module implements SignalOwner, ErrorSink, MemoryHost {
     return d;
   }
 
+  /**
+   * A domain on the default clock whose synchronous, active-high reset is `reset`, a value of this
+   * module (wire `<name>_rst`), not a port: for a power-on reset or a button. Registers made in it
+   * (`m.inDomain`) and instances mapped to it (`{ default: d }`) are reset by that value.
+   */
+  resetDomain(name: string, reset: Operand): ClockDomain {
+    const loc = callerLoc();
+    const wire = this.wire(`${name}_rst`, Bool);
+    this.assignAt(wire, reset, loc);
+    if (!identifier.test(name) || name === 'default') this.record('name', `'${name}' is not a valid clock domain name`, loc);
+    return new ClockDomain(name, this, 'sync', false, { base: this.defaultDomain, resetWire: wire.name });
+  }
+
   /** Runs `body` with `domain` current: registers and memories made in it belong to it. */
   inDomain(domain: ClockDomain, body: () => void): void {
     const loc = callerLoc();

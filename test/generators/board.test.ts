@@ -148,7 +148,7 @@ describe('the host link blocks in the tools', () => {
   it("the board's top (a small accelerator behind the link): lint-clean, latch-free, the same Verilog twice", async () => {
     const build = () => boardTop(accelerator(parseConfig({ layers: [6, 3, 2], pes: 2 })), { clocksPerBit: 4 });
     const { design } = emitForSim(build());
-    expect(design.ports.map((p) => p.name).sort()).toEqual(['clk', 'rst_n', 'uart_rx', 'uart_tx']);
+    expect(design.ports.map((p) => p.name).sort()).toEqual(['btn_n', 'clk', 'uart_rx', 'uart_tx']);
     expect((await verilatorLint(design.files, design.top)).output).toBe('');
     const ice = await yosysSynthCheck(design.files, design.top, 'ice40');
     expect(ice.output).toBe('');

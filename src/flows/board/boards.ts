@@ -21,8 +21,8 @@ export const BOARDS = {
     device: 'up5k',
     clockMhz: 12,
     clocksPerBit: 4,
-    pins: { clk: 35, uart_rx: 6, uart_tx: 9, rst_n: 10 },
-    pullUps: ['rst_n', 'uart_rx'],
+    pins: { clk: 35, uart_rx: 6, uart_tx: 9, btn_n: 10 },
+    pullUps: ['btn_n', 'uart_rx'],
   },
 } as const satisfies Record<string, BoardInfo>;
 

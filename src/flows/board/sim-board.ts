@@ -5,7 +5,7 @@
  */
 import type { Config } from '../../config/index.js';
 import { accelerator } from '../../../generators/accelerator/top.js';
-import { boardTop } from '../../../generators/board/board-top.js';
+import { POWER_ON_CYCLES, boardTop } from '../../../generators/board/board-top.js';
 import { simulate, type Simulator } from '../../sim/index.js';
 import { BOARDS, type BoardName } from './boards.js';
 import { SimLine } from './sim-line.js';
@@ -24,8 +24,10 @@ export async function openSimBoard(cfg: Config, board: BoardName, opts: { faultR
   const b = BOARDS[board];
   const top = boardTop(accelerator(cfg), { clocksPerBit: b.clocksPerBit });
   const sim = await simulate(top);
+  // the line idles high, the button is not pressed; the board's power-on reset runs first
   sim.poke('uart_rx', 1);
-  sim.reset(4);
+  sim.poke('btn_n', 1);
+  sim.step(POWER_ON_CYCLES + 4);
   const line = new SimLine(sim, { clocksPerBit: b.clocksPerBit, faultRate: opts.faultRate, seed: opts.seed, timeoutCycles: SIM_TIMEOUT_CYCLES });
   return { line, sim, top: top.name, close: () => sim.close() };
 }

@@ -13,7 +13,7 @@ describe('fpga --board icebreaker', () => {
       const r = await fpgaFlow(parseConfig({ layers: [4, 3, 2], pes: 2 }), { device: 'up5k', board: 'icebreaker', bitstream: out });
       expect(r.fits).toBe(true);
       expect(r.wrapper).toBe(`board_${r.top}`);
-      // clk, rst_n, uart_rx, uart_tx: the board's four pins
+      // clk, btn_n, uart_rx, uart_tx: the board's four pins
       expect(r.utilisation.SB_IO?.used).toBe(4);
       expect(r.board?.bitstream?.bytes).toBe(readFileSync(out).length);
       // an iCE40 UP5K bitstream: 104,090 bytes, starting with the preamble 0x7EAA997E

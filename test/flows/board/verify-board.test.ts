@@ -46,7 +46,7 @@ describe('the board files', () => {
     expect(pcf).toMatch(/^set_io clk 35$/m);
     expect(pcf).toMatch(/^set_io -pullup yes uart_rx 6$/m);
     expect(pcf).toMatch(/^set_io uart_tx 9$/m);
-    expect(pcf).toMatch(/^set_io -pullup yes rst_n 10$/m);
+    expect(pcf).toMatch(/^set_io -pullup yes btn_n 10$/m);
   });
 
   it('counts the link bytes of a training sample and says what limits', () => {
