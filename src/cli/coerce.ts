@@ -42,3 +42,13 @@ export const positiveNumber =
     if (!Number.isFinite(n) || n <= 0) throw new UsageError(`--${name} must be a positive number, got ${String(v)}`);
     return n;
   };
+
+/** A fraction in 0..1 (e.g. --faults). */
+export const fraction =
+  (name: string) =>
+  (raw: unknown): number => {
+    const v = last(raw);
+    const n = typeof v === 'string' && v.trim() === '' ? NaN : Number(v);
+    if (typeof v === 'boolean' || !Number.isFinite(n) || n < 0 || n > 1) throw new UsageError(`--${name} must be a fraction in 0..1, got ${String(v)}`);
+    return n;
+  };

@@ -8,7 +8,7 @@ import type { Argv, CommandModule } from 'yargs';
 import { BOARDS, BOARD_NAMES, baudOf, type BoardName } from '../../flows/board/boards.js';
 import { openSerialLink } from '../../flows/board/serial-port.js';
 import { openSimBoard } from '../../flows/board/sim-board.js';
-import { oneOf } from '../coerce.js';
+import { fraction, oneOf } from '../coerce.js';
 import { UsageError } from '../errors.js';
 import { runTrainCommand, trainOptions, type TrainArgs } from './train.js';
 
@@ -16,13 +16,6 @@ interface BoardTrainArgs extends TrainArgs {
   port: string;
   board: BoardName;
   faults: number;
-}
-
-/** A fraction 0..1 (--faults). */
-function fraction(v: unknown): number {
-  const x = Number(v);
-  if (typeof v === 'boolean' || !Number.isFinite(x) || x < 0 || x > 1) throw new UsageError(`--faults must be a fraction in 0..1, got ${String(v)}`);
-  return x;
 }
 
 const trainOnBoard: CommandModule<object, BoardTrainArgs> = {
@@ -41,7 +34,7 @@ const trainOnBoard: CommandModule<object, BoardTrainArgs> = {
         type: 'string',
         default: 0,
         describe: 'with --port sim: the fraction of frames (each way) with a fault on the line (a flipped bit, a dropped or a duplicated byte)',
-        coerce: fraction,
+        coerce: fraction('faults'),
       })
       .example('$0 board train --port /dev/ttyUSB1 --dataset mnist --epochs 1', 'MNIST on an iCEBreaker programmed with fpga --board icebreaker --bitstream')
       .example(

@@ -5,7 +5,7 @@ import { NETLIST_KINDS, verifyNetlist, type GateLevelReport, type NetlistKind } 
 import { isNetworkFile, readNetworkFile } from '../../flows/rtl/network-file.js';
 import { readWeightsFile } from '../../flows/rtl/weights-file.js';
 import { addConfigOptions, configBesideNetwork, configFromArgs, type ConfigArgs } from '../config-options.js';
-import { oneOf, positiveInt } from '../coerce.js';
+import { fraction, oneOf, positiveInt } from '../coerce.js';
 import { UsageError } from '../errors.js';
 import { int } from '../text.js';
 import { BOARD_NAMES, type BoardName } from '../../flows/board/boards.js';
@@ -21,15 +21,6 @@ interface VerifyArgs extends ConfigArgs {
   board?: BoardName;
   faults: number;
   json: boolean;
-}
-
-/** A fraction 0..1 (the --faults option). */
-function fraction(name: string): (v: unknown) => number {
-  return (v) => {
-    const x = Number(v);
-    if (typeof v === 'boolean' || !Number.isFinite(x) || x < 0 || x > 1) throw new UsageError(`--${name} must be a fraction in 0..1, got ${String(v)}`);
-    return x;
-  };
 }
 
 const options = <T>(y: Argv<T>): Argv<T & VerifyArgs> =>
