@@ -18,8 +18,15 @@ import { delayLine } from './tables.js';
 export interface Deltas {
   /** A tree sum is being accumulated (the controller waits for the pipeline to empty). */
   readonly valid: Expr;
-  /** Write δ this cycle, into lane `lane` at group `group` of the lower layer's region. */
+  /** A δ is requantised this cycle (the controller waits for it). */
   readonly write: Signal;
+  /**
+   * Write δ into the banks this cycle, into lane `lane` at group `group` of the lower layer's
+   * region: a cycle after `write`, so the requantiser's carry chain and the write are in different
+   * cycles (§4). It lands before the update's first error read: bwd_init waits for `write`, then
+   * upd_init, then upd_err reads.
+   */
+  readonly store: Signal;
   readonly lane: Signal;
   readonly group: Signal;
   readonly delta: Signal;
@@ -92,5 +99,13 @@ export function backward(m: Module, plan: Plan, s1: TrainingStage1, s2: Training
     { accFrac: plan.arith[0]?.backwardFrac ?? 0, out: { ...plan.formats.error } },
   );
   const delta = m.wire('delta', mux(mask, deltaQ, lit(0, SInt(plan.formats.error.bits))));
-  return { valid: bValid, write, lane, group, delta };
+  const store = m.flop('delta_store', write, { init: 0 });
+  return {
+    valid: bValid,
+    write,
+    store,
+    lane: m.flop('delta_store_lane', lane),
+    group: m.flop('delta_store_grp', group),
+    delta: m.flop('delta_store_value', delta),
+  };
 }

@@ -4,7 +4,7 @@
  * controller drives. The weight banks share one read and one write address; each lane has its
  * own enables and write data.
  */
-import { Bool, SInt, UInt, clog2, lit, mux, type Expr, type Module, type Signal } from '../../src/hdl/index.js';
+import { Bool, SInt, UInt, cat, clog2, lit, mux, type Expr, type Module, type Signal } from '../../src/hdl/index.js';
 import { ram1p, ram1r1w } from './memories.js';
 import type { Plan } from './plan.js';
 
@@ -44,6 +44,11 @@ export interface ErrorBanks {
   /** Per lane. */
   readonly we: readonly Signal[];
   readonly rdata: readonly Expr[];
+  /**
+   * skipZeroErrors (§11): per lane, whether the error read is non-zero, a bit stored beside it
+   * (computed when it is written), so the skip test has no OR tree after the banks' read.
+   */
+  readonly nonZero?: readonly Expr[];
 }
 
 export interface Banks {
@@ -52,7 +57,9 @@ export interface Banks {
   /**
    * The input buffer: the sample's beats as received, or (skipZeroInputs, §10) its non-zero
    * inputs as (index, value) pairs in arrival order, two samples' worth (one being received,
-   * one computing); then `pair` is the pair in its read register.
+   * one computing); then `pair` is the pair in its read registers: the indices and the values
+   * are two memories with the same addresses, so the index (on the weight address's critical
+   * path) comes out of its own block, not through a read mux shared with the values.
    */
   readonly input: BankPorts & { readonly pair?: { readonly value: Signal; readonly index: Signal } };
   /** The hidden layers' activations (reads as 0 when the network has no hidden layer). */
@@ -68,9 +75,9 @@ export function banks(m: Module, plan: Plan, sampleData: Signal): Banks {
   const sparse = plan.sparseInputs;
   const pairBits = bits.inputIndex + plan.formats.act.bits;
   const weightRam = plan.singlePortWeights ? ram1p('weight', sizes.weightDepth, W) : ram1r1w('weight', sizes.weightDepth, W);
-  const errorRam = plan.trains ? ram1r1w('error', sizes.errorDepth, E) : undefined;
-  const inputRam = ram1r1w('input', plan.inputBufferDepth, UInt(sparse ? pairBits : plan.K * plan.formats.act.bits));
-  const actRam = sizes.actDepth > 0 ? ram1r1w('act', sizes.actDepth, A) : undefined;
+  // skipZeroErrors: a "non-zero" bit above each error word
+  const flagged = plan.skipZeroErrors;
+  const errorRam = plan.trains ? ram1r1w('error', sizes.errorDepth, flagged ? UInt(E.width + 1) : E) : undefined;
 
   const wRAddr = m.wire('wbank_raddr', UInt(bits.weightAddr));
   const wWAddr = m.wire('wbank_waddr', UInt(bits.weightAddr));
@@ -87,6 +94,7 @@ export function banks(m: Module, plan: Plan, sampleData: Signal): Banks {
   const weights = { raddr: wRAddr, waddr: wWAddr, issueRAddr, issueSel, ren: [] as Signal[], we: [] as Signal[], wdata: [] as Signal[], rdata: [] as Expr[] };
   const errorWe: Signal[] = [];
   const errorRData: Expr[] = [];
+  const errorNonZero: Expr[] = [];
   for (let q = 0; q < P; q++) {
     const ren = m.wire(`wbank${q}_ren`, Bool);
     const we = m.wire(`wbank${q}_we`, Bool);
@@ -103,10 +111,13 @@ export function banks(m: Module, plan: Plan, sampleData: Signal): Banks {
       const ewe = m.wire(`ebank${q}_we`, Bool);
       const e = errorShared;
       errorWe.push(ewe);
-      errorRData.push(m.instance(`ebank${q}`, errorRam, { ren: e.ren, raddr: e.raddr, we: ewe, waddr: e.waddr, wdata: e.wdata }).out('rdata'));
+      const wdata = flagged ? cat(e.wdata.orR(), e.wdata) : e.wdata;
+      const rdata = m.instance(`ebank${q}`, errorRam, { ren: e.ren, raddr: e.raddr, we: ewe, waddr: e.waddr, wdata }).out('rdata');
+      errorRData.push(flagged ? rdata.slice(E.width - 1, 0).asSInt() : rdata);
+      if (flagged) errorNonZero.push(rdata.bit(E.width));
     }
   }
-  const errors = errorShared ? { ...errorShared, we: errorWe, rdata: errorRData } : undefined;
+  const errors = errorShared ? { ...errorShared, we: errorWe, rdata: errorRData, ...(flagged ? { nonZero: errorNonZero } : {}) } : undefined;
 
   const inAddrBits = clog2(plan.inputBufferDepth);
   const inPorts = {
@@ -116,16 +127,36 @@ export function banks(m: Module, plan: Plan, sampleData: Signal): Banks {
     waddr: m.wire('inbuf_waddr', UInt(inAddrBits)),
     wdata: sparse ? m.wire('inbuf_wdata', UInt(pairBits)) : sampleData,
   };
-  const inRData = m.instance('inbuf', inputRam, inPorts).out('rdata');
-  let pair: { value: Signal; index: Signal } | undefined;
-  if (sparse) {
-    // The pair the next layer-1 issue uses (prefetched: the buffer's read register holds it).
-    pair = { value: m.wire('pair_value', A), index: m.wire('pair_index', UInt(bits.inputIndex)) };
-    m.assign(pair.value, inRData.slice(plan.formats.act.bits - 1, 0));
-    m.assign(pair.index, inRData.slice(pairBits - 1, plan.formats.act.bits));
+  if (!sparse) {
+    const inputRam = ram1r1w('input', plan.inputBufferDepth, UInt(plan.K * plan.formats.act.bits));
+    return {
+      weights,
+      ...(errors ? { errors } : {}),
+      input: { ...inPorts, rdata: m.instance('inbuf', inputRam, inPorts).out('rdata') },
+      act: actBuffer(m, plan),
+    };
   }
-  const input = pair ? { ...inPorts, rdata: inRData, pair } : { ...inPorts, rdata: inRData };
+  // The pairs (skipZeroInputs): the index and the value memories, written and read together.
+  const ab = plan.formats.act.bits;
+  const { wdata: pairData, ...shared } = inPorts;
+  const index = m.instance('inbuf_index', ram1r1w('input_index', plan.inputBufferDepth, UInt(bits.inputIndex)), {
+    ...shared,
+    wdata: pairData.slice(pairBits - 1, ab),
+  });
+  const value = m.instance('inbuf_value', ram1r1w('input_value', plan.inputBufferDepth, A), { ...shared, wdata: pairData.slice(ab - 1, 0) });
+  // The pair the next layer-1 issue uses (prefetched: the buffers' read registers hold it).
+  const pair = { value: m.wire('pair_value', A), index: m.wire('pair_index', UInt(bits.inputIndex)) };
+  m.assign(pair.value, value.out('rdata'));
+  m.assign(pair.index, index.out('rdata'));
+  const input = { ...inPorts, rdata: cat(pair.index, pair.value), pair };
+  return { weights, ...(errors ? { errors } : {}), input, act: actBuffer(m, plan) };
+}
 
+/** The hidden layers' activation buffer (reads as 0 when the network has no hidden layer). */
+function actBuffer(m: Module, plan: Plan): BankPorts {
+  const { sizes, bits } = plan;
+  const A = UInt(plan.formats.act.bits);
+  const actRam = sizes.actDepth > 0 ? ram1r1w('act', sizes.actDepth, A) : undefined;
   const actPorts = {
     ren: m.wire('actbuf_ren', Bool),
     raddr: m.wire('actbuf_raddr', UInt(bits.actAddr)),
@@ -134,6 +165,5 @@ export function banks(m: Module, plan: Plan, sampleData: Signal): Banks {
     wdata: m.wire('actbuf_wdata', A),
   };
   const actRData = actRam ? m.instance('actbuf', actRam, actPorts).out('rdata') : lit(0, A);
-  const act = { ...actPorts, rdata: actRData };
-  return errors ? { weights, errors, input, act } : { weights, input, act };
+  return { ...actPorts, rdata: actRData };
 }

@@ -136,7 +136,12 @@ export interface LayerPorts<S> {
 
 /** The controller's outputs (the same shape inside, as signals it drives, and outside, as instance outputs). */
 export interface ControllerOutputs<S> {
-  readonly issue: { readonly issue: S; readonly first: S; readonly last: S; readonly bias: S; readonly fromInput: S; readonly op?: S };
+  /**
+   * `window`: a state that issues, whether or not it issues this cycle (it may wait for the drain,
+   * the weight port or skip a group): the weight banks read in it, since a read that is not issued
+   * is never used, and the issue's late conditions stay off the banks' enables (§4).
+   */
+  readonly issue: { readonly issue: S; readonly window: S; readonly first: S; readonly last: S; readonly bias: S; readonly fromInput: S; readonly op?: S };
   readonly info: IssueInfo<S>;
   readonly layer: LayerPorts<S>;
   readonly reads: BufferReads<S>;
@@ -176,6 +181,7 @@ function outputPorts<S>(plan: Plan, output: PortFn<S>): ControllerOutputs<S> {
   return {
     issue: {
       issue: flag('issue'),
+      window: flag('issue_window'),
       first: flag('issue_first'),
       last: flag('issue_last'),
       bias: flag('issue_bias'),

@@ -98,6 +98,7 @@ function issueDefaults(m: Module, plan: Plan, u: ControlledUnits): void {
   const { issue, reads, pulses } = io;
   const receiver = io.status.receiver;
   issue.issue.set(0);
+  issue.window.set(0);
   issue.first.set(0);
   issue.last.set(0);
   issue.bias.set(0);
@@ -240,9 +241,10 @@ function forwardStates(m: Module, u: ControlledUnits, steps: IssueSteps): Handle
       fsm.goto('fwd');
     },
     fwd: () => {
-      m.when(seq.col.ne(0).or(status.drainWillBeFree), () => {
+      issue.window.set(1);
+      m.when(seq.colIsFirst.not().or(status.drainWillBeFree), () => {
         issue.issue.set(1);
-        issue.first.set(seq.col.eq(0));
+        issue.first.set(seq.colIsFirst);
         issue.last.set(seq.colIsBias);
         issue.bias.set(seq.colIsBias);
         steps.readInput();
@@ -311,6 +313,7 @@ function backwardStates(m: Module, plan: Plan, u: ControlledUnits, training: Tra
     },
     bwd: () => {
       issue.issue.set(1);
+      issue.window.set(1);
       issue.first.set(seq.group.eq(0));
       issue.last.set(seq.lastGroup);
       issue.op?.set(PE_OP.backward);
@@ -381,13 +384,14 @@ function updateStates(m: Module, plan: Plan, u: ControlledUnits, steps: IssueSte
       fsm.goto('upd');
     },
     upd: () => {
+      issue.window.set(1);
       const busy = status.weightPortBusy;
       // single-port weight banks (§12): the issue waits while the port writes the previous weight
       const issueWhenFree = busy ? () => m.when(busy.not(), issueColumn) : issueColumn;
       if (!groupErrorsZero) return issueWhenFree();
       // skipZeroErrors (§11): a group whose errors are all zero would change no weight: on to
       // the next group's row (the running address holds the row base at column 0).
-      m.when(seq.col.eq(0).and(groupErrorsZero), () => {
+      m.when(seq.colIsFirst.and(groupErrorsZero), () => {
         seq.addr.set(seq.addr.add(tables.rowLen).truncate(plan.bits.weightAddr));
         nextGroup();
       }).otherwise(issueWhenFree);

@@ -166,7 +166,7 @@ function outputErrors(
   const addr2 = m.flop('err_waddr_d2', addr1);
   const e2 = m.flop('err_wdata_d2', errUnit.out('q'));
   const e = d.errors;
-  e.we.forEach((we, q) => m.assign(we, mux(fromDrain, lane2.eq(q), deltas.write.and(deltas.lane.eq(q)))));
+  e.we.forEach((we, q) => m.assign(we, mux(fromDrain, lane2.eq(q), deltas.store.and(deltas.lane.eq(q)))));
   m.assign(e.waddr, mux(fromDrain, addr2, sample.lowerErrorBase.add(deltas.group).truncate(bits.errorAddr)));
   m.assign(e.wdata, mux(fromDrain, e2, deltas.delta));
 }

@@ -5,7 +5,11 @@
  */
 import { Bool, UInt, buildModule, clog2, type HdlType, type Module } from '../../src/hdl/index.js';
 
-/** A simple dual-port RAM: `depth` words of `type`, read data registered (held while !ren). */
+/**
+ * A simple dual-port RAM: `depth` words of `type`, read data registered (held while !ren). A read
+ * of the address written in the same cycle is undefined, as on the iCE40's block RAM: the
+ * accelerator never does it (simulation stops if it does), so Yosys adds no emulating logic.
+ */
 export function ram1r1w(role: string, depth: number, type: HdlType): Module {
   const name = `${role}_ram_${depth}x${type.width}${type.signed ? 's' : ''}`;
   return buildModule(name, { role, depth, width: type.width, signed: type.signed }, (m) => {
@@ -15,7 +19,7 @@ export function ram1r1w(role: string, depth: number, type: HdlType): Module {
     const we = m.input('we', Bool);
     const waddr = m.input('waddr', UInt(aw));
     const wdata = m.input('wdata', type);
-    const mem = m.memory('mem', { type, depth });
+    const mem = m.memory('mem', { type, depth, readDuringWrite: 'undefined' });
     m.when(we, () => mem.write(waddr, wdata));
     m.assign(m.output('rdata', type), mem.read('rdata_q', raddr, ren));
   });

@@ -58,14 +58,20 @@ export function pairReceiver(m: Module, plan: Plan, sample: HostPorts['sample'],
   m.assign(sample.ready, headerReady.or(nextBeat));
   const write = m.wire('rx_write', busy.and(pend.orR()));
   const aw = inbuf.waddr.width;
-  m.assign(inbuf.we, write);
+  // The pair is written a cycle after it is picked: the priority encoder, the value's mux and the
+  // index's adder in one cycle, the block RAM's write in the next. The controller takes a sample
+  // in the cycle after `full` at the earliest and reads it in the next, when the last write has landed.
+  m.assign(inbuf.we, m.flop('rx_we_q', write, { init: 0 }));
   m.assign(
     inbuf.waddr,
-    mux(bank, lit(N0, UInt(aw)), lit(0, UInt(aw)))
-      .add(count)
-      .truncate(aw),
+    m.flop(
+      'rx_waddr_q',
+      mux(bank, lit(N0, UInt(aw)), lit(0, UInt(aw)))
+        .add(count)
+        .truncate(aw),
+    ),
   );
-  m.assign(inbuf.wdata, cat(base.add(lane.zext(bw)).truncate(bits.inputIndex), value));
+  m.assign(inbuf.wdata, m.flop('rx_wdata_q', cat(base.add(lane.zext(bw)).truncate(bits.inputIndex), value)));
   const isLast = next.eq(lastBase);
   const beatMask = m.wire('rx_beat_mask', nonZeroLanes(sample.data, K, Ab, lastLanes, isLast));
   m.when(busy, () => {

@@ -40,6 +40,8 @@ export interface Sequencer {
   readonly laneCount: Signal;
   /** The column is the bias: a register that follows `col` (set it with firstColumn / nextColumn, never directly). */
   readonly colIsBias: Signal;
+  /** col = 0: a register that follows `col` too (a compare less on the update's issue decision). */
+  readonly colIsFirst: Signal;
   /** col ← 0 (the flag follows; the layer and the sample's input count must be current). */
   readonly firstColumn: () => void;
   /** col ← col + 1. */
@@ -58,18 +60,21 @@ export interface Sequencer {
 }
 
 /**
- * The bias column flag, a register that follows col (it selects the first layer's weight address,
+ * The column flags, registers that follow col (the bias flag selects the first layer's weight address,
  * on the FPGA's critical path): col moves only by firstColumn / nextColumn, and the layer and the
  * sample's input count (`rowEnd`) change only before a firstColumn (in the *_init states).
  */
-function columns(m: Module, col: Signal, rowEnd: Expr): Pick<Sequencer, 'colIsBias' | 'firstColumn' | 'nextColumn'> {
+function columns(m: Module, col: Signal, rowEnd: Expr): Pick<Sequencer, 'colIsBias' | 'colIsFirst' | 'firstColumn' | 'nextColumn'> {
   const colIsBias = m.reg('col_is_bias', Bool, { init: 0 });
+  const colIsFirst = m.reg('col_is_first', Bool, { init: 1 });
   const firstColumn = () => {
     col.set(0);
+    colIsFirst.set(1);
     colIsBias.set(rowEnd.eq(0));
   };
   const nextColumn = () => {
     col.set(col.inc());
+    colIsFirst.set(0);
     colIsBias.set(
       col
         .zext(col.width + 1)
@@ -77,7 +82,7 @@ function columns(m: Module, col: Signal, rowEnd: Expr): Pick<Sequencer, 'colIsBi
         .eq(rowEnd),
     );
   };
-  return { colIsBias, firstColumn, nextColumn };
+  return { colIsBias, colIsFirst, firstColumn, nextColumn };
 }
 
 /**
@@ -122,7 +127,11 @@ export function sequencer(m: Module, plan: Plan, tables: LayerTables, pairIndex?
       : undefined;
   const laneCountBits = Math.max(bits.neuron, bits.lanes);
   const laneCount = m.wire('lane_count', mux(remain.gt(P), lit(P, UInt(laneCountBits)), remain.zext(laneCountBits)));
-  const { colIsBias, firstColumn, nextColumn } = columns(m, col, input.kind === 'pairs' ? mux(tables.isFirst, input.count, tables.nIn) : tables.nIn);
+  const { colIsBias, colIsFirst, firstColumn, nextColumn } = columns(
+    m,
+    col,
+    input.kind === 'pairs' ? mux(tables.isFirst, input.count, tables.nIn) : tables.nIn,
+  );
   const issueAddr = issueAddress(m, plan, tables, { addr, colIsBias, input });
   const lastGroup = m.wire('last_group', group.eq(tables.lastGroup));
 
@@ -162,6 +171,7 @@ export function sequencer(m: Module, plan: Plan, tables: LayerTables, pairIndex?
     actAddr,
     laneCount,
     colIsBias,
+    colIsFirst,
     firstColumn,
     nextColumn,
     issueAddr,

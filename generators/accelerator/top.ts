@@ -159,7 +159,9 @@ function controllerStatus(
     // skipZeroErrors (§11): no lane that holds one of the group's neurons has a non-zero error.
     // The test is made in upd's first cycle of a group, right after upd_err (or a wait in upd)
     // with the same lane count: the count is taken from a register, off the critical path.
-    const nonZero = banks.errors.rdata.map((e, q) => m.flop(`upd_lane${q}_live`, laneCount.gt(q)).and(e.orR()));
+    // Each error's non-zero bit is stored beside it (banks.ts), so no OR tree follows the read.
+    const stored = banks.errors.nonZero ?? banks.errors.rdata.map((e) => e.orR());
+    const nonZero = stored.map((nz, q) => m.flop(`upd_lane${q}_live`, laneCount.gt(q)).and(nz));
     m.assign(status.groupErrorsZero, nonZero.reduce((a, b) => a.or(b)).not());
   }
   const rx = status.receiver;
@@ -201,7 +203,8 @@ function writeBackStage(m: Module, s2: { readonly isUpdate: Expr; readonly addr:
  */
 function weightReads(m: Module, phases: Phases<Expr>, banks: Banks, pipe: Pipeline, issueAddr: Expr, port: WeightPort, writeBack?: WriteBack): void {
   const updateRead = writeBack ? pipe.s2.training : pipe.s1.training;
-  const computeRen = updateRead ? updateRead.isUpdate.or(pipe.issue.issue) : pipe.issue.issue;
+  // in the issue states whether or not they issue (window): the issue's late conditions stay off the enables
+  const computeRen = updateRead ? updateRead.isUpdate.or(pipe.issue.window) : pipe.issue.window;
   const w = banks.weights;
   const writeAddr = writeBack?.addr ?? pipe.s2.training?.addr;
   // the issue's address unless reading back or reading an update's weight (selected last, §4)

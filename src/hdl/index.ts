@@ -23,7 +23,7 @@ export {
 } from './interface.js';
 export { counter, type Counter, type CounterOptions } from './counter.js';
 export { skidBuffer, fifo } from './lib/stream.js';
-export { Memory } from './memory.js';
+export { Memory, type ReadDuringWrite } from './memory.js';
 export type { ClockDomain, DomainOptions, ResetKind } from './domain.js';
 export { Fsm } from './fsm.js';
 export { roundShift, requantize, type Rounding } from './fixed.js';

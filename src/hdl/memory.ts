@@ -14,6 +14,15 @@ export interface MemReadPort {
   readonly loc: SourceLoc | undefined;
 }
 
+/**
+ * What a read returns when a write hits the same address in the same cycle: `old`, the data
+ * before the write (the RTL's semantics; Yosys emulates it on block RAMs that lack it, with a
+ * write delayed by a register and a bypass mux after the read); or `undefined`, as the iCE40's
+ * SB_RAM40_4K and most SRAM macros give it: no emulating logic (Yosys' no_rw_check), and the
+ * design promises never to do it, which simulation checks (a $fatal on such a cycle).
+ */
+export type ReadDuringWrite = 'old' | 'undefined';
+
 export class Memory {
   readonly reads: MemReadPort[] = [];
   writes = 0;
@@ -27,6 +36,7 @@ export class Memory {
     readonly loc: SourceLoc | undefined,
     /** The clock domain of its ports. */
     readonly domain: ClockDomain,
+    readonly readDuringWrite: ReadDuringWrite = 'old',
   ) {}
 
   /**

@@ -7,7 +7,7 @@ import { popModule, pushModule, type ErrorSink } from './context.js';
 import { designError, type DesignError, type DesignErrorKind } from './errors.js';
 import { Expr, Signal, lit, toExpr, type Operand, type SignalOwner, type SignalRole } from './expr.js';
 import type { AssignStmt, IfStmt, Stmt, SwitchStmt } from './ir.js';
-import { Memory, type MemoryHost } from './memory.js';
+import { Memory, type MemoryHost, type ReadDuringWrite } from './memory.js';
 import { callerLoc, callerStack, type SourceLoc } from './source.js';
 import { Bool, clog2, fits, sameType, typeName, type HdlType } from './types.js';
 import { reportError } from './context.js';
@@ -421,13 +421,14 @@ export class Module implements SignalOwner, ErrorSink, MemoryHost {
     return r;
   }
 
-  memory(name: string, opts: { type: HdlType; depth: number; domain?: ClockDomain }): Memory {
+  /** A memory (memory.ts); `readDuringWrite` says what a read of the address being written returns (default `old`). */
+  memory(name: string, opts: { type: HdlType; depth: number; domain?: ClockDomain; readDuringWrite?: ReadDuringWrite }): Memory {
     const loc = callerLoc();
     if (!Number.isInteger(opts.depth) || opts.depth < 1 || opts.depth > 1 << 24) {
       this.record('usage', `memory '${name}' depth must be an integer in 1..${1 << 24}, got ${opts.depth}`, loc);
     }
     this.claimName(name, loc);
-    const mem = new Memory(name, opts.type, Math.max(1, opts.depth | 0), clog2(opts.depth), this, loc, opts.domain ?? this.currentDomain);
+    const mem = new Memory(name, opts.type, Math.max(1, opts.depth | 0), clog2(opts.depth), this, loc, opts.domain ?? this.currentDomain, opts.readDuringWrite);
     this.memories.push(mem);
     return mem;
   }

@@ -6,7 +6,7 @@
 import { bitsOf, deriveSizes, type Config } from '../../config/index.js';
 
 export interface EstimatedMemory {
-  readonly role: 'weight' | 'error' | 'input' | 'act';
+  readonly role: 'weight' | 'error' | 'input' | 'input_index' | 'input_value' | 'act';
   readonly instances: number;
   readonly depth: number;
   readonly width: number;
@@ -21,13 +21,12 @@ export function memoryPlan(cfg: Config): EstimatedMemory[] {
   const ab = bitsOf(cfg.act);
   const n0 = cfg.layers[0] ?? 0;
   const out: EstimatedMemory[] = [{ role: 'weight', instances: P, depth: s.weightDepth, width: bitsOf(cfg.weight) }];
-  if (cfg.variant !== 'inference') out.push({ role: 'error', instances: P, depth: s.errorDepth, width: bitsOf(cfg.error) });
-  // with skipZeroInputs: two samples' worth of (index, value) pairs (double buffering, ARCHITECTURE.md §10)
-  out.push(
-    cfg.skipZeroInputs
-      ? { role: 'input', instances: 1, depth: 2 * n0, width: bitsFor(n0 - 1) + ab }
-      : { role: 'input', instances: 1, depth: s.inputDepth, width: cfg.inputsPerBeat * ab },
-  );
+  // with skipZeroErrors a "non-zero" bit beside each error (banks.ts)
+  if (cfg.variant !== 'inference') out.push({ role: 'error', instances: P, depth: s.errorDepth, width: bitsOf(cfg.error) + (cfg.skipZeroErrors ? 1 : 0) });
+  // with skipZeroInputs: two samples' worth of (index, value) pairs (double buffering, ARCHITECTURE.md §10), in two memories
+  if (cfg.skipZeroInputs) {
+    out.push({ role: 'input_index', instances: 1, depth: 2 * n0, width: bitsFor(n0 - 1) }, { role: 'input_value', instances: 1, depth: 2 * n0, width: ab });
+  } else out.push({ role: 'input', instances: 1, depth: s.inputDepth, width: cfg.inputsPerBeat * ab });
   if (s.actDepth > 0) out.push({ role: 'act', instances: 1, depth: s.actDepth, width: ab });
   return out;
 }

@@ -13,7 +13,7 @@ import path from 'node:path';
 import { fpgaWrapper, type WrapperInfo } from '../../../generators/fpga-wrapper.js';
 import type { Config } from '../../config/index.js';
 import { emitForSim } from '../../sim/from-module.js';
-import { icepack, nextpnrIce40, run, yosys, ToolFailedError, type FoundTool } from '../../tools/index.js';
+import { synthIce40Command, UP5K_SYNTH, icepack, nextpnrIce40, run, yosys, ToolFailedError, type FoundTool } from '../../tools/index.js';
 import { boardTop } from '../../../generators/board/board-top.js';
 import { BOARDS, baudOf, pcfOf, type BoardName } from '../board/boards.js';
 import { linkRate } from '../board/link-rate.js';
@@ -25,9 +25,9 @@ export const ICE40_DEVICES = {
    * iCE40 UltraPlus 5K, 48-pin QFN: 5280 logic cells, 30 BRAM, 8 DSP (SB_MAC16), 4 SPRAM (16K × 16,
    * single-port: Yosys infers them from single-port memories, weightPorts "1p").
    */
-  up5k: { flag: '--up5k', package: 'sg48', dsp: true, spram: true },
+  up5k: { flag: '--up5k', package: 'sg48', ...UP5K_SYNTH },
   /** iCE40 HX8K, 256-ball BGA: 7680 logic cells, 32 BRAM, no DSP (multipliers become logic), no SPRAM. */
-  hx8k: { flag: '--hx8k', package: 'ct256', dsp: false, spram: false },
+  hx8k: { flag: '--hx8k', package: 'ct256', family: 'hx' as const, dsp: false, spram: false },
 } as const;
 export type Ice40Device = keyof typeof ICE40_DEVICES;
 
@@ -119,7 +119,7 @@ export async function fpgaFlow(cfg: Config, opts: FpgaOptions): Promise<FpgaRepo
   try {
     const script = [
       `read_verilog ${design.files.map((f) => `"${path.resolve(f)}"`).join(' ')}`,
-      `synth_ice40 ${dev.dsp ? '-dsp ' : ''}${dev.spram ? '-spram ' : ''}-top ${design.top} -json netlist.json`,
+      `${synthIce40Command(design.top, dev)} -json netlist.json`,
       `tee -q -o cells.json stat -json -top ${design.top}`,
     ];
     await writeFile(path.join(dir, 'synth.ys'), `${script.join('\n')}\n`);

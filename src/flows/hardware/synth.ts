@@ -16,7 +16,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Config } from '../../config/index.js';
 import { emitForSim } from '../../sim/from-module.js';
-import { cleanStatJson, run, yosys, type FoundTool } from '../../tools/index.js';
+import { synthIce40Command, UP5K_SYNTH, cleanStatJson, run, yosys, type FoundTool } from '../../tools/index.js';
 import { generateAccelerator, type MemoryInfo } from '../rtl/generate.js';
 import { LibertyError, readLiberty, type LibertyLibrary } from '../formats/liberty.js';
 import { staNetlistText } from '../formats/netlist.js';
@@ -189,7 +189,7 @@ export async function synthesizeDesign(design: SynthDesign, opts: SynthOptions):
         lines.push('dfflegalize -cell $_DFF_P_ 01', `tee -q -o cmos.json stat -json -tech cmos -top ${top}`);
         break;
       case 'ice40':
-        lines.push(`synth_ice40 -dsp -spram -top ${top}`, `tee -q -o cells.json stat -json -top ${top}`);
+        lines.push(synthIce40Command(top, UP5K_SYNTH), `tee -q -o cells.json stat -json -top ${top}`);
         break;
       case 'xilinx':
         lines.push(`synth_xilinx -noiopad -top ${top}`, `tee -q -o cells.json stat -json -top ${top}`);

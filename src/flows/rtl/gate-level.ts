@@ -20,7 +20,7 @@ import path from 'node:path';
 import type { Config } from '../../config/index.js';
 import { GoldenAccelerator } from '../../model/accelerator.js';
 import { emitForSim } from '../../sim/from-module.js';
-import { run, yosys, yosysDataFile } from '../../tools/index.js';
+import { synthIce40Command, UP5K_SYNTH, run, yosys, yosysDataFile } from '../../tools/index.js';
 import { asicLibraries, parseYosysStat, synthesizeAccelerator, type AsicSynthReport } from '../hardware/synth.js';
 import { generateAccelerator } from './generate.js';
 import { AcceleratorSim } from './harness/accelerator-sim.js';
@@ -80,7 +80,7 @@ async function ice40Netlist(cfg: Config, dir: string, timeoutMs: number) {
   const { design } = emitForSim(gen.top);
   const script = [
     `read_verilog ${design.files.map((f) => `"${path.resolve(f)}"`).join(' ')}`,
-    `synth_ice40 -dsp -spram -top ${design.top}`,
+    synthIce40Command(design.top, UP5K_SYNTH),
     `tee -q -o cells.json stat -json -top ${design.top}`,
     'write_verilog -noattr netlist.v',
   ];

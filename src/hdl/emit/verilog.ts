@@ -39,6 +39,8 @@ class ModuleEmitter {
   private readonly procComb: Signal[] = [];
   /** Comb targets with a single unconditional procedural assignment: printed as assign. */
   private readonly simpleProc = new Map<Signal, Stmt & { k: 'assign' }>();
+  /** While a collision check is printed (emitCollisionCheck): its memory, the read address and the message. */
+  private collision: { mem: Memory; addr: string; message: string } | undefined;
 
   constructor(
     private readonly m: Module,
@@ -142,7 +144,9 @@ class ModuleEmitter {
       decl.push(`${IND}${isReg ? 'reg ' : 'wire'}${typeDecl(s.type)} ${s.name};${locComment(s.loc)}`);
     }
     for (const mem of m.memories) {
-      decl.push(`${IND}reg${typeDecl(mem.type)} ${mem.name} [0:${mem.depth - 1}];${locComment(mem.loc)}`);
+      // no_rw_check: Yosys adds no logic to emulate the `old` data of a read of the address written
+      const attr = mem.readDuringWrite === 'undefined' ? '(* no_rw_check *) ' : '';
+      decl.push(`${IND}${attr}reg${typeDecl(mem.type)} ${mem.name} [0:${mem.depth - 1}];${locComment(mem.loc)}`);
     }
     for (const t of this.x.temps) decl.push(`${IND}wire${typeDecl(t.sig.type)} ${t.sig.name};`);
     if (decl.length) out.push('', ...decl);
@@ -203,6 +207,27 @@ class ModuleEmitter {
         this.body.push(`${IND}end`);
       }
     }
+  }
+
+  /**
+   * Simulation only: a read of the address a write hits in the same cycle stops the simulation,
+   * since the target's RAM returns undefined data there (readDuringWrite 'undefined'). The writes
+   * keep their conditions; a domain's clock enable is not applied (a stricter check).
+   */
+  private emitCollisionCheck(mem: Memory, r: Memory['reads'][number]): void {
+    const writes = prune(this.m.body, (s) => s.k === 'memwrite' && s.mem === mem);
+    if (!writes.length) return;
+    const where = formatLoc(r.loc);
+    this.collision = { mem, addr: this.x.cond(r.addr), message: `${this.m.name}.${mem.name}: read and write of address %0d in one cycle (${where})` };
+    // not at the first edge: before it no register is reset, and the ports' drivers hold anything
+    const armed = `${r.data.name}_rdw_armed`;
+    this.body.push('', '`ifndef SYNTHESIS', `${IND}// ${where}: ${mem.name} reads undefined data where a write hits the address read (no_rw_check)`);
+    this.body.push(`${IND}reg ${armed} = 1'b0;  // from the second clock edge: the first one resets the drivers`);
+    this.body.push(`${IND}always @(posedge ${mem.domain.clock}) begin`, `${IND}${IND}${armed} <= 1'b1;`);
+    this.body.push(`${IND}${IND}if (${armed}${r.enable ? ` && ${this.x.cond(r.enable)}` : ''}) begin`);
+    this.printStmts(writes, 3, '<=');
+    this.body.push(`${IND}${IND}end`, `${IND}end`, '`endif');
+    this.collision = undefined;
   }
 
   /**
@@ -277,6 +302,7 @@ class ModuleEmitter {
           this.body.push(`${IND}${IND}${r.data.name} <= ${mem.name}[${addr}];`);
         }
         this.body.push(`${IND}end`);
+        if (mem.readDuringWrite === 'undefined') this.emitCollisionCheck(mem, r);
       }
     }
   }
@@ -318,7 +344,10 @@ class ModuleEmitter {
           this.body.push(`${ind}${s.target.name} ${op} ${this.x.rhs(s.expr, s.target.width)};`);
           break;
         case 'memwrite':
-          this.body.push(`${ind}${s.mem.name}[${this.x.cond(s.addr)}] <= ${this.x.rhs(s.data, s.mem.type.width)};`);
+          if (this.collision?.mem === s.mem) {
+            const { addr, message } = this.collision;
+            this.body.push(`${ind}if (${this.x.cond(s.addr)} == ${addr}) $fatal(1, "${message}", ${addr});`);
+          } else this.body.push(`${ind}${s.mem.name}[${this.x.cond(s.addr)}] <= ${this.x.rhs(s.data, s.mem.type.width)};`);
           break;
         case 'if': {
           this.body.push(`${ind}if (${this.x.cond(s.cond)}) begin`);

@@ -60,7 +60,7 @@ describe('the exact parts', () => {
     const macros = sramMacros(srams);
     const expected = generateAccelerator(cfg).manifest.memories.reduce((t, m) => t + Math.round(tileMemory(m.depth, m.width, macros).areaUm2 * m.instances), 0);
     expect(r.asic.memoryAreaUm2).toBe(expected);
-    expect(r.asic.memoryMacros!.map((m) => m.role)).toEqual(['weight', 'error', 'input', 'act']);
+    expect(r.asic.memoryMacros!.map((m) => m.role)).toEqual(['weight', 'error', 'input_index', 'input_value', 'act']);
   });
 
   it('least squares recovers the coefficients of exact data, and refuses too few rows', () => {
