@@ -108,17 +108,13 @@ export function banks(m: Module, plan: Plan, sampleData: Signal): Banks {
     weights.wdata.push(wdata);
     weights.rdata.push(bank.out('rdata'));
     if (errorRam && errorShared) {
-      const ewe = m.wire(`ebank${q}_we`, Bool);
-      const e = errorShared;
-      errorWe.push(ewe);
-      const wdata = flagged ? cat(e.wdata.orR(), e.wdata) : e.wdata;
-      const rdata = m.instance(`ebank${q}`, errorRam, { ren: e.ren, raddr: e.raddr, we: ewe, waddr: e.waddr, wdata }).out('rdata');
-      errorRData.push(flagged ? rdata.slice(E.width - 1, 0).asSInt() : rdata);
-      if (flagged) errorNonZero.push(rdata.bit(E.width));
+      const lane = errorBank(m, q, errorRam, errorShared, flagged);
+      errorWe.push(lane.we);
+      errorRData.push(lane.rdata);
+      if (lane.nonZero) errorNonZero.push(lane.nonZero);
     }
   }
   const errors = errorShared ? { ...errorShared, we: errorWe, rdata: errorRData, ...(flagged ? { nonZero: errorNonZero } : {}) } : undefined;
-
   const inAddrBits = clog2(plan.inputBufferDepth);
   const inPorts = {
     ren: m.wire('inbuf_ren', Bool),
@@ -150,6 +146,15 @@ export function banks(m: Module, plan: Plan, sampleData: Signal): Banks {
   m.assign(pair.index, index.out('rdata'));
   const input = { ...inPorts, rdata: cat(pair.index, pair.value), pair };
   return { weights, ...(errors ? { errors } : {}), input, act: actBuffer(m, plan) };
+}
+
+/** Lane q's error bank; `flagged`: with the "non-zero" bit above each error, written beside it. */
+function errorBank(m: Module, q: number, ram: Module, e: { ren: Signal; raddr: Signal; waddr: Signal; wdata: Signal }, flagged: boolean) {
+  const we = m.wire(`ebank${q}_we`, Bool);
+  const bits = e.wdata.width;
+  const wdata = flagged ? cat(e.wdata.orR(), e.wdata) : e.wdata;
+  const rdata = m.instance(`ebank${q}`, ram, { ren: e.ren, raddr: e.raddr, we, waddr: e.waddr, wdata }).out('rdata');
+  return { we, rdata: flagged ? rdata.slice(bits - 1, 0).asSInt() : rdata, nonZero: flagged ? rdata.bit(bits) : undefined };
 }
 
 /** The hidden layers' activation buffer (reads as 0 when the network has no hidden layer). */

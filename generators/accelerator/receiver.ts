@@ -50,28 +50,20 @@ export function pairReceiver(m: Module, plan: Plan, sample: HostPorts['sample'],
   const next = m.reg('rx_next', UInt(bw), { init: 0 });
   const all = m.reg('rx_all', Bool, { init: 0 });
   const { lane, value } = lowestPending(m, K, Ab, pend, hold);
-  // Lanes still pending after this cycle's write; the next beat is taken when none are.
+  // Lanes still pending after this cycle's write; the next beat is taken when none are. Whether
+  // some are (two or more pending now) is a register kept with `pend`, so taking the next beat
+  // is a gate from registers (it enables the beat's K · Ab hold bits).
   const rest = m.wire('rx_rest', K > 1 ? pend.and(pend.dec()) : lit(0, UInt(1)));
-  const more = rest.orR();
+  const more = m.reg('rx_more', Bool, { init: 0 });
   const headerReady = m.wire('rx_header_ready', busy.not().and(full.not()));
   const nextBeat = m.wire('rx_next_beat', busy.and(all.not()).and(more.not()));
   m.assign(sample.ready, headerReady.or(nextBeat));
   const write = m.wire('rx_write', busy.and(pend.orR()));
   const aw = inbuf.waddr.width;
-  // The pair is written a cycle after it is picked: the priority encoder, the value's mux and the
-  // index's adder in one cycle, the block RAM's write in the next. The controller takes a sample
-  // in the cycle after `full` at the earliest and reads it in the next, when the last write has landed.
-  m.assign(inbuf.we, m.flop('rx_we_q', write, { init: 0 }));
-  m.assign(
-    inbuf.waddr,
-    m.flop(
-      'rx_waddr_q',
-      mux(bank, lit(N0, UInt(aw)), lit(0, UInt(aw)))
-        .add(count)
-        .truncate(aw),
-    ),
-  );
-  m.assign(inbuf.wdata, m.flop('rx_wdata_q', cat(base.add(lane.zext(bw)).truncate(bits.inputIndex), value)));
+  const waddr = mux(bank, lit(N0, UInt(aw)), lit(0, UInt(aw)))
+    .add(count)
+    .truncate(aw);
+  writePair(m, inbuf, { write, addr: waddr, data: cat(base.add(lane.zext(bw)).truncate(bits.inputIndex), value) });
   const isLast = next.eq(lastBase);
   const beatMask = m.wire('rx_beat_mask', nonZeroLanes(sample.data, K, Ab, lastLanes, isLast));
   m.when(busy, () => {
@@ -79,10 +71,14 @@ export function pairReceiver(m: Module, plan: Plan, sample: HostPorts['sample'],
     m.when(nextBeat.and(sample.valid), () => {
       hold.set(sample.data);
       pend.set(beatMask);
+      more.set(atLeast(beatMask, 2));
       base.set(next);
       next.set(next.add(K).truncate(bw));
       m.when(isLast, () => all.set(1));
-    }).otherwise(() => pend.set(rest));
+    }).otherwise(() => {
+      pend.set(rest);
+      more.set(atLeast(pend, 3));
+    });
     m.when(all.and(more.not()), () => {
       busy.set(0);
       full.set(1);
@@ -93,6 +89,7 @@ export function pairReceiver(m: Module, plan: Plan, sample: HostPorts['sample'],
     header?.train.set(sample.data.bit(0));
     header?.label.set(sample.data.slice(sizes.labelBits, 1));
     pend.set(0);
+    more.set(0);
     all.set(0);
     next.set(0);
     count.set(0);
@@ -103,6 +100,46 @@ export function pairReceiver(m: Module, plan: Plan, sample: HostPorts['sample'],
   });
   const common = { busy, full, pending: busy.or(full), readBase: mux(bank, lit(0, UInt(aw)), lit(N0, UInt(aw))), count };
   return header ? { ...common, header } : common;
+}
+
+/**
+ * The pair is written a cycle after it is picked: the priority encoder, the value's mux and the
+ * index's adder in one cycle, the block RAM's write in the next. The controller takes a sample in
+ * the cycle after `full` at the earliest and reads it in the next, when the last write has landed.
+ */
+function writePair(m: Module, inbuf: BankPorts, at: { write: Expr; addr: Expr; data: Expr }): void {
+  m.assign(inbuf.we, m.flop('rx_we_q', at.write, { init: 0 }));
+  m.assign(inbuf.waddr, m.flop('rx_waddr_q', at.addr));
+  m.assign(inbuf.wdata, m.flop('rx_wdata_q', at.data));
+}
+
+/**
+ * Whether at least n of the bits of `x` are set: a balanced tree of thermometer counts that
+ * saturate at n (flag k: at least k + 1 set), in gates only (no adders, which would become carry
+ * chains): log2 of the width levels of small gates.
+ */
+function atLeast(x: Expr, n: number): Expr {
+  if (x.width < n) return lit(0, Bool);
+  const bits = Array.from({ length: x.width }, (_, i) => x.bit(i));
+  return thermometer(bits, n).at(-1) ?? lit(0, Bool);
+}
+
+function thermometer(bits: readonly Expr[], n: number): Expr[] {
+  const [first] = bits;
+  if (bits.length === 1 && first) return [first, ...Array.from({ length: n - 1 }, () => lit(0, Bool))];
+  const half = Math.ceil(bits.length / 2);
+  const a = thermometer(bits.slice(0, half), n);
+  const b = thermometer(bits.slice(half), n);
+  // at least k + 1 in both halves: k + 1 in one, or j + 1 in b and k − j in a
+  return a.map((ak, k) => {
+    let f = ak;
+    b.forEach((bj, j) => {
+      const ai = j === k ? undefined : a[k - 1 - j];
+      if (j === k) f = f.or(bj);
+      else if (j < k && ai) f = f.or(ai.and(bj));
+    });
+    return f;
+  });
 }
 
 const laneOf = (word: Expr, t: number, bits: number) => word.slice((t + 1) * bits - 1, t * bits);

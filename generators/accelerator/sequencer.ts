@@ -98,13 +98,25 @@ function issueAddress(m: Module, plan: Plan, tables: LayerTables, at: { addr: Si
   return m.wire('issue_waddr', mux(tables.isFirst, mux(colIsBias, addr.add(plan.inputs).truncate(wa), addr.add(index).truncate(wa)), addr));
 }
 
+/** The backward and update phases' own counters and the sample's header (training variants). */
+function trainingCounters(m: Module, plan: Plan): TrainingCounters {
+  const { bits, sizes } = plan;
+  return {
+    colBase: m.reg('col_base', UInt(bits.weightAddr), { init: 0 }),
+    errorAddr: m.reg('error_raddr', UInt(bits.errorAddr), { init: 0 }),
+    colLane: m.reg('col_lane', UInt(bits.lane), { init: 0 }),
+    colGroup: m.reg('col_grp', UInt(bits.errorAddr), { init: 0 }),
+    train: m.reg('train', Bool, { init: 0 }),
+    label: m.reg('label', UInt(sizes.labelBits), { init: 0 }),
+  };
+}
+
 /** `pairIndex` (skipZeroInputs): the input index of the pair in the input buffer's read register. */
 export function sequencer(m: Module, plan: Plan, tables: LayerTables, pairIndex?: Expr): Sequencer {
   const { P, K, bits, sizes, trains } = plan;
   const group = m.reg('grp', UInt(bits.group), { init: 0 });
   const col = m.reg('col', UInt(bits.column), { init: 0 });
   const addr = m.reg('waddr_issue', UInt(bits.weightAddr), { init: 0 });
-  const colBase = trains ? m.reg('col_base', UInt(bits.weightAddr), { init: 0 }) : undefined;
   const remain = m.reg('lanes_remaining', UInt(bits.neuron), { init: 0 });
   const input: InputPosition = pairIndex
     ? { kind: 'pairs', count: m.reg('input_count', UInt(bits.column), { init: 0 }), pairIndex }
@@ -114,17 +126,7 @@ export function sequencer(m: Module, plan: Plan, tables: LayerTables, pairIndex?
         lane: m.reg('in_lane', UInt(clog2(K)), { init: 0 }),
       };
   const actAddr = m.reg('act_raddr', UInt(bits.actAddr), { init: 0 });
-  const training =
-    trains && colBase
-      ? {
-          colBase,
-          errorAddr: m.reg('error_raddr', UInt(bits.errorAddr), { init: 0 }),
-          colLane: m.reg('col_lane', UInt(bits.lane), { init: 0 }),
-          colGroup: m.reg('col_grp', UInt(bits.errorAddr), { init: 0 }),
-          train: m.reg('train', Bool, { init: 0 }),
-          label: m.reg('label', UInt(sizes.labelBits), { init: 0 }),
-        }
-      : undefined;
+  const training = trains ? trainingCounters(m, plan) : undefined;
   const laneCountBits = Math.max(bits.neuron, bits.lanes);
   const laneCount = m.wire('lane_count', mux(remain.gt(P), lit(P, UInt(laneCountBits)), remain.zext(laneCountBits)));
   const { colIsBias, colIsFirst, firstColumn, nextColumn } = columns(

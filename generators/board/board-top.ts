@@ -19,6 +19,7 @@ import {
   cat,
   clog2,
   fifo,
+  skidBuffer,
   lit,
   mux,
   type ClockDomain,
@@ -124,8 +125,8 @@ function boardCore(m: Module, at: { inner: Module; cpb: number; widths: Widths; 
   const txIdle = transmitter(m, { tx, txByte, txValid, link, start: answerStart, core });
   const handlers = {
     ...receiveStates(m, { cpb, rx, link, core }),
-    ...applyStates(m, widths, link, dut),
-    ...readStates(m, widths, link, dut, results),
+    ...applyStates(m, { widths, link, dut, core }),
+    ...readStates(m, { widths, link, dut, results, core }),
     ...answerStates(m, link, answerStart, txIdle),
   };
   link.fsm.build(handlers);
@@ -275,8 +276,28 @@ function receiveStates(m: Module, at: { cpb: number; rx: Instance; link: Link; c
   };
 }
 
-/** A data frame's bytes, little-endian, into beats of its stream, then ACK. */
-function applyStates(m: Module, widths: Widths, link: Link, dut: Instance): Handlers {
+/**
+ * A stream of the accelerator behind a skid buffer (the payload and tlast packed): the
+ * accelerator's tready goes into a register, not into the link's state machine (the UP5K's
+ * critical path ran from the pair receiver through s_sample_tready into the link's next state).
+ */
+function skidded(m: Module, at: { dut: Instance; core: ClockDomain; port: string; bits: number; data: Expr; valid: Expr; last: Expr }): Expr {
+  const { dut, port, bits } = at;
+  const skid = m.instance(`${port}_skid`, skidBuffer(UInt(bits + 1)), { default: at.core });
+  skid.connect('in_data', cat(at.last, at.data));
+  skid.connect('in_valid', at.valid);
+  const out = skid.out('out_data');
+  const data = out.slice(bits - 1, 0);
+  dut.connect(`${port}_tdata`, at.data.type.signed ? data.asSInt() : data);
+  dut.connect(`${port}_tlast`, out.bit(bits));
+  dut.connect(`${port}_tvalid`, skid.out('out_valid'));
+  skid.connect('out_ready', dut.out(`${port}_tready`));
+  return skid.out('in_ready');
+}
+
+/** A data frame's bytes, little-endian, into beats of its stream (weights and samples through skid buffers), then ACK. */
+function applyStates(m: Module, at: { widths: Widths; link: Link; dut: Instance; core: ClockDomain }): Handlers {
+  const { widths, link, dut, core } = at;
   const { fsm, type, len, idx } = link;
   const bytesOf = { weights: beatBytes(widths.weightBits), sample: beatBytes(widths.sampleBits), ctrl: 1 };
   const maxBytes = Math.max(bytesOf.weights, bytesOf.sample, bytesOf.ctrl);
@@ -291,15 +312,27 @@ function applyStates(m: Module, widths: Widths, link: Link, dut: Instance): Hand
   const push = fsm.is('a_push');
   const done = idx.eq(len);
   const last = done.and(isSample.or(type.eq(FRAME.WEIGHTS_LAST)));
-  dut.connect('s_weights_tdata', field(bytesOf.weights, widths.weightBits).asSInt());
-  dut.connect('s_weights_tvalid', push.and(isWeights));
-  dut.connect('s_weights_tlast', last);
-  dut.connect('s_sample_tdata', field(bytesOf.sample, widths.sampleBits));
-  dut.connect('s_sample_tvalid', push.and(isSample));
-  dut.connect('s_sample_tlast', last);
+  const weightsReady = skidded(m, {
+    dut,
+    core,
+    port: 's_weights',
+    bits: widths.weightBits,
+    data: field(bytesOf.weights, widths.weightBits).asSInt(),
+    valid: push.and(isWeights),
+    last,
+  });
+  const sampleReady = skidded(m, {
+    dut,
+    core,
+    port: 's_sample',
+    bits: widths.sampleBits,
+    data: field(bytesOf.sample, widths.sampleBits),
+    valid: push.and(isSample),
+    last,
+  });
   dut.connect('s_ctrl_tdata', field(1, 8));
   dut.connect('s_ctrl_tvalid', push.and(type.eq(FRAME.CTRL)));
-  const ready = mux(isWeights, dut.out('s_weights_tready'), mux(isSample, dut.out('s_sample_tready'), dut.out('s_ctrl_tready')));
+  const ready = mux(isWeights, weightsReady, mux(isSample, sampleReady, dut.out('s_ctrl_tready')));
   return {
     a_fetch: () => fsm.goto('a_byte'),
     a_byte: () => {
@@ -317,7 +350,8 @@ function applyStates(m: Module, widths: Widths, link: Link, dut: Instance): Hand
 }
 
 /** READ: up to [count] items that are ready now, from the result FIFO or m_weights, into the answer buffer; then ACK with them. */
-function readStates(m: Module, widths: Widths, link: Link, dut: Instance, results: Instance): Handlers {
+function readStates(m: Module, at: { widths: Widths; link: Link; dut: Instance; results: Instance; core: ClockDomain }): Handlers {
+  const { widths, link, dut, results, core } = at;
   const { fsm, p0, p1, ans } = link;
   const wBytes = beatBytes(widths.weightBits);
   const maxBytes = Math.max(wBytes, RESULT_ITEM_BYTES);
@@ -331,10 +365,15 @@ function readStates(m: Module, widths: Widths, link: Link, dut: Instance, result
   const item = m.reg('read_item', UInt(8 * maxBytes), { init: 0 });
   const k = m.reg('read_byte', kType, { init: 0 });
   const W = 8 * maxBytes;
-  const srcValid = mux(fromWeights, dut.out('m_weights_tvalid'), results.out('out_valid'));
-  const srcData = mux(fromWeights, dut.out('m_weights_tdata').asUInt().zext(W), results.out('out_data').zext(W));
+  // the read-back behind a skid buffer too: the accelerator's tvalid into a register, not into this state machine
+  const readback = m.instance('m_weights_skid', skidBuffer(UInt(widths.weightBits)), { default: core });
+  readback.connect('in_data', dut.out('m_weights_tdata').asUInt());
+  readback.connect('in_valid', dut.out('m_weights_tvalid'));
+  dut.connect('m_weights_tready', readback.out('in_ready'));
+  const srcValid = mux(fromWeights, readback.out('out_valid'), results.out('out_valid'));
+  const srcData = mux(fromWeights, readback.out('out_data').zext(W), results.out('out_data').zext(W));
   const take = m.wire('read_take', fsm.is('r_take').and(items.lt(limit)).and(srcValid));
-  dut.connect('m_weights_tready', take.and(fromWeights));
+  readback.connect('out_ready', take.and(fromWeights));
   results.connect('out_ready', take.and(fromWeights.not()));
   // (every READ starts from item 0)
   m.when(fsm.is('r_take').or(fsm.is('r_write')).not(), () => items.set(0));

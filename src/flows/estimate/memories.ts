@@ -42,10 +42,11 @@ const ICE40_BRAM_SHAPES: readonly (readonly [number, number])[] = [
 ];
 /**
  * Yosys (memory_libmap) maps a memory to block RAM when its blocks cost no more than the bits it
- * would take as logic; 64 per block against 0.8 per bit is the rule that matches the measured
- * syntheses (a memory of 80 bits or more in one block goes to block RAM, 72 bits stays in logic).
+ * would take as logic; 64 per block against 0.9 per bit is the rule that matches the measured
+ * syntheses (a memory of 72 bits or more in one block goes to block RAM, 48 bits stays in logic;
+ * 0.8 and 80 bits while the memories' old-data reads cost Yosys an emulation on block RAM).
  */
-const ICE40_LOGIC_COST_PER_BIT = 0.8;
+const ICE40_LOGIC_COST_PER_BIT = 0.9;
 
 /** Blocks for one memory: the width split into slices of the four shapes, fewest blocks. */
 function ice40Blocks(depth: number, width: number): number {

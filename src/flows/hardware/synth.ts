@@ -5,7 +5,7 @@
  * - `generic`: Yosys `synth` to its internal gate library, cell counts and the `stat -tech cmos`
  *   transistor estimate. Memories are black boxes (counted in bits from the manifest), so the
  *   numbers are logic only.
- * - `ice40` (`synth_ice40 -dsp -spram`: UP5K resources, single-port memories to SPRAM) and `xilinx` (`synth_xilinx -noiopad`): LUT, flip-flop, carry,
+ * - `ice40` (`synth_ice40 -abc9 -dff -device u -dsp -spram`, as `fpga` runs it: UP5K resources, single-port memories to SPRAM) and `xilinx` (`synth_xilinx -noiopad`): LUT, flip-flop, carry,
  *   DSP and block-RAM counts; memories are inferred as block (or LUT) RAM like in a real FPGA flow.
  * - `asic`: mapped to a liberty standard-cell library (`dfflibmap`, `abc -liberty`); memories
  *   stay black-box macros. Logic area from `stat -liberty`; with SRAM macro libraries, the area

@@ -3,7 +3,7 @@
  * workload as `verify`, compared with the golden model: the prediction of every sample, and
  * every weight after the last one.
  *
- * - ice40: the accelerator synthesised by Yosys for the iCE40 UP5K (`synth_ice40 -dsp -spram`,
+ * - ice40: the accelerator synthesised by Yosys for the iCE40 UP5K (`synth_ice40 -abc9 -dff -device u -dsp -spram`,
  *   the netlist the fpga flow places: SB_LUT4, SB_CARRY, SB_DFF*, SB_MAC16, SB_RAM40_4K and,
  *   with single-port weight banks, SB_SPRAM256KA), in Verilator with Yosys' own models of those
  *   cells (share/yosys/ice40/cells_sim.v); the weights are read back through the host interface
