@@ -33,8 +33,8 @@ afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
 
 /** The tiny configuration every real run uses: 4-3-2, two PEs (two 14 x 12 weight banks). */
 const tiny = resolveConfig({ overrides: { layers: [4, 3, 2], pes: 2 } });
-// weight, error banks; the input buffer's (index, value) pairs, two samples' worth (skipZeroInputs); the activation buffer
-const TINY_MEMORY_BITS = 2 * 14 * 12 + 2 * 3 * 8 + 8 * 10 + 3 * 8;
+// weight, error banks (each error with its non-zero bit); the input buffer's indices and values, two samples' worth (skipZeroInputs); the activation buffer
+const TINY_MEMORY_BITS = 2 * 14 * 12 + 2 * 3 * 9 + 8 * 2 + 8 * 8 + 3 * 8;
 
 const taxonn = (args: string[], env?: Record<string, string>) => runTaxonn(args, { ...process.env, ...env });
 
@@ -133,7 +133,7 @@ describe('real runs on the tiny configuration (4-3-2, P = 2)', { timeout: 300_00
     const r = (await synthesizeAccelerator(tiny, { target: 'generic' })) as GenericSynthReport;
     expect(r.target).toBe('generic');
     expect(r.memoryBits).toBe(TINY_MEMORY_BITS);
-    expect(r.memories.map((m) => m.module).sort()).toEqual(['act_ram_3x8', 'error_ram_3x8s', 'input_ram_8x10', 'weight_ram_14x12s']);
+    expect(r.memories.map((m) => m.module).sort()).toEqual(['act_ram_3x8', 'error_ram_3x9', 'input_index_ram_8x2', 'input_value_ram_8x8', 'weight_ram_14x12s']);
     expect(Object.keys(r.cellsByType).some((t) => /_ram_/.test(t))).toBe(false);
     expect(r.flipFlops).toBeGreaterThan(500);
     expect(r.flipFlops).toBeLessThan(1000); // no memory flattened into flip-flops (536 bits would add ~536)
@@ -191,14 +191,12 @@ describe('real runs on the tiny configuration (4-3-2, P = 2)', { timeout: 300_00
     expect(r.logicAreaUm2).toBeGreaterThan(10_000);
     const plans = Object.fromEntries(r.memoryMacros!.map((p) => [p.module, p]));
     expect(plans.weight_ram_14x12s!.macros).toEqual([{ cell: 'RM_IHPSG13_1P_64x64_c2_bm_bist', count: 1 }]);
-    expect(plans.input_ram_8x10!.macros).toEqual([{ cell: 'RM_IHPSG13_1P_64x64_c2_bm_bist', count: 1 }]);
-    expect(plans.error_ram_3x8s!.macros).toEqual([{ cell: 'RM_IHPSG13_1P_1024x8_c2_bm_bist', count: 1 }]);
+    // 9-bit errors: one 64 × 64 macro rather than two 1024 × 8; the input's indices and values and the activations one 1024 × 8 each
+    expect(plans.error_ram_3x9!.macros).toEqual([{ cell: 'RM_IHPSG13_1P_64x64_c2_bm_bist', count: 1 }]);
+    expect(plans.input_index_ram_8x2!.macros).toEqual([{ cell: 'RM_IHPSG13_1P_1024x8_c2_bm_bist', count: 1 }]);
+    expect(plans.input_value_ram_8x8!.macros).toEqual([{ cell: 'RM_IHPSG13_1P_1024x8_c2_bm_bist', count: 1 }]);
     const macroArea = (cell: string) => readLiberty(srams.find((f) => f.includes(cell))!).cells.get(cell)!.area;
-    const expected =
-      2 * macroArea('RM_IHPSG13_1P_64x64_c2_bm_bist') +
-      2 * macroArea('RM_IHPSG13_1P_1024x8_c2_bm_bist') +
-      macroArea('RM_IHPSG13_1P_64x64_c2_bm_bist') +
-      macroArea('RM_IHPSG13_1P_1024x8_c2_bm_bist');
+    const expected = 4 * macroArea('RM_IHPSG13_1P_64x64_c2_bm_bist') + 3 * macroArea('RM_IHPSG13_1P_1024x8_c2_bm_bist');
     expect(r.memoryAreaUm2).toBeCloseTo(expected, 2);
     expect(r.totalAreaUm2).toBeCloseTo(r.logicAreaUm2 + r.memoryAreaUm2!, 2);
   });
