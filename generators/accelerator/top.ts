@@ -155,13 +155,12 @@ function controllerStatus(
   // the update reads its weight and writes it one cycle later (§12): stages 2 and 3
   if (status.weightPortBusy && s1Update) m.assign(status.weightPortBusy, s1Update);
   if (status.writeBack && at.writeBack) m.assign(status.writeBack, at.writeBack.isUpdate);
-  if (status.groupErrorsZero && banks.errors) {
+  if (status.groupErrorsZero && banks.errors?.nonZero) {
     // skipZeroErrors (§11): no lane that holds one of the group's neurons has a non-zero error.
     // The test is made in upd's first cycle of a group, right after upd_err (or a wait in upd)
     // with the same lane count: the count is taken from a register, off the critical path.
     // Each error's non-zero bit is stored beside it (banks.ts), so no OR tree follows the read.
-    const stored = banks.errors.nonZero ?? banks.errors.rdata.map((e) => e.orR());
-    const nonZero = stored.map((nz, q) => m.flop(`upd_lane${q}_live`, laneCount.gt(q)).and(nz));
+    const nonZero = banks.errors.nonZero.map((nz, q) => m.flop(`upd_lane${q}_live`, laneCount.gt(q)).and(nz));
     m.assign(status.groupErrorsZero, nonZero.reduce((a, b) => a.or(b)).not());
   }
   const rx = status.receiver;
