@@ -5,7 +5,8 @@
  * own enables and write data.
  */
 import { Bool, SInt, UInt, cat, clog2, lit, mux, type Expr, type Module, type Signal } from '../../src/hdl/index.js';
-import { ram1p, ram1r1w } from './memories.js';
+import { ram1r1w } from '../memories/ram.js';
+import { singlePortMemory, type MemoryTarget } from '../memories/target.js';
 import type { Plan } from './plan.js';
 
 /** A memory's port wires: read enable and address, write enable, address and data, read data. */
@@ -66,15 +67,18 @@ export interface Banks {
   readonly act: BankPorts;
 }
 
-/** The banks and their wires; `sampleData` is the input buffer's write data unless inputs are sparse. */
-export function banks(m: Module, plan: Plan, sampleData: Signal): Banks {
+/**
+ * The banks and their wires; `sampleData` is the input buffer's write data unless inputs are
+ * sparse; `target`: what the single-port weight banks are built from (SRAM macros for an ASIC).
+ */
+export function banks(m: Module, plan: Plan, sampleData: Signal, target: MemoryTarget = {}): Banks {
   const { P, sizes, bits } = plan;
   const W = SInt(plan.formats.weight.bits);
   const E = SInt(plan.formats.error.bits);
   const A = UInt(plan.formats.act.bits);
   const sparse = plan.sparseInputs;
   const pairBits = bits.inputIndex + plan.formats.act.bits;
-  const weightRam = plan.singlePortWeights ? ram1p('weight', sizes.weightDepth, W) : ram1r1w('weight', sizes.weightDepth, W);
+  const weightRam = plan.singlePortWeights ? singlePortMemory('weight', sizes.weightDepth, W, target) : ram1r1w('weight', sizes.weightDepth, W);
   // skipZeroErrors: a "non-zero" bit above each error word
   const flagged = plan.skipZeroErrors;
   const errorRam = plan.trains ? ram1r1w('error', sizes.errorDepth, flagged ? UInt(E.width + 1) : E) : undefined;

@@ -30,6 +30,7 @@ import { plan as planOf, type Plan } from './plan.js';
 import { pairReceiver, type PairReceiver } from './receiver.js';
 import { updateUnits, weightWrites } from './update-units.js';
 import { weightPort as buildWeightPort, type WeightPort } from './weight-port.js';
+import type { MemoryTarget } from '../memories/target.js';
 
 export { CTRL_READBACK, RESULT_BITS } from './host.js';
 export { STATES, statesOf, type State } from './states.js';
@@ -39,20 +40,26 @@ export { laneSeeds, learningRateCode } from './update-units.js';
 export const COUNTER_BITS = 48;
 
 /** A stable, readable top-level name: the variant, the layer sizes, P, and a short hash of every parameter. */
-export function topName(p: Config): string {
-  const hash = createHash('sha256').update(stableJson(p)).digest('hex').slice(0, 8);
+export function topName(p: Config, target: MemoryTarget = {}): string {
+  const macros = target.sramMacros?.map((x) => x.cell);
+  const hash = createHash('sha256')
+    .update(stableJson(macros?.length ? { ...p, sramMacros: macros } : p))
+    .digest('hex')
+    .slice(0, 8);
   return `${p.variant}_l${p.layers.join('x')}_p${p.pes}_${hash}`;
 }
 
-export function accelerator(cfg: Config): Module {
+/** The accelerator for `cfg`; `target`: what its single-port memories are built from (memories/target.ts). */
+export function accelerator(cfg: Config, target: MemoryTarget = {}): Module {
   const plan = planOf(cfg);
   const controlUnit = controllerModule(plan);
-  return buildModule(topName(cfg), { ...cfg }, (m) => {
+  const macros = target.sramMacros?.map((x) => x.cell);
+  return buildModule(topName(cfg, target), { ...cfg, ...(macros?.length ? { sramMacros: macros } : {}) }, (m) => {
     const host = hostPorts(m, plan);
     // The controller comes first: the datapath follows its outputs, and its inputs (the
     // datapath's status) are assigned once the datapath exists.
     const ctl = controllerView(m.instance('controller', controlUnit), plan);
-    const banks = buildBanks(m, plan, host.sample.data);
+    const banks = buildBanks(m, plan, host.sample.data, target);
     const take = ctl.pulses.rxTake;
     const receiver = take ? pairReceiver(m, plan, host.sample, banks.input, take) : undefined;
     const weightPort = buildWeightPort(m, plan, host, ctl, banks.weights.rdata, receiver?.pending);

@@ -34,9 +34,11 @@ export class ClockDomain {
     readonly activeLow: boolean,
     /** A reset domain (m.resetDomain): the clock of `base`, the reset a wire of the module; no ports. */
     private readonly derived?: { readonly base: ClockDomain; readonly resetWire: string },
+    /** The default domain's clock port when not `clk` (ModuleOptions.clockPort). */
+    clockPort?: string,
   ) {
     const isDefault = name === 'default';
-    this.clock = derived ? derived.base.clock : isDefault ? 'clk' : `${name}_clk`;
+    this.clock = derived ? derived.base.clock : isDefault ? (clockPort ?? 'clk') : `${name}_clk`;
     this.reset = derived ? derived.resetWire : resetKind === 'none' ? undefined : `${isDefault ? 'rst' : `${name}_rst`}${activeLow ? '_n' : ''}`;
   }
 

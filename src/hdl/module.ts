@@ -247,10 +247,12 @@ export class Module implements SignalOwner, ErrorSink, MemoryHost {
     readonly callers: readonly SourceLoc[] = loc ? [loc] : [],
     /** See ModuleOptions.exactName. */
     readonly exactName = false,
-    reset: { kind?: ResetKind; activeLow?: boolean } = {},
+    reset: { kind?: ResetKind; activeLow?: boolean; clockPort?: string } = {},
   ) {
-    this.defaultDomain = new ClockDomain('default', this, reset.kind ?? 'sync', reset.activeLow ?? false);
+    this.defaultDomain = new ClockDomain('default', this, reset.kind ?? 'sync', reset.activeLow ?? false, undefined, reset.clockPort);
     this.currentDomain = this.defaultDomain;
+    // a renamed clock port is taken like any declared name (an input of that name is an error)
+    if (reset.clockPort !== undefined) this.claimName(reset.clockPort, loc, true);
   }
 
   private currentDomain: ClockDomain;
@@ -925,6 +927,12 @@ export interface ModuleOptions {
   reset?: ResetKind;
   /** The default domain's reset is active low (port rst_n). */
   resetActiveLow?: boolean;
+  /**
+   * The default domain's clock port, when not `clk`: a model of a vendor primitive keeps the
+   * primitive's port names (an SRAM macro's `A_CLK`), so the model and the real cell are
+   * interchangeable. Instances connect it to their parent's clock as usual.
+   */
+  clockPort?: string;
 }
 
 /**
@@ -936,9 +944,14 @@ export interface ModuleOptions {
  */
 export function buildModule(name: string, params: ParamValue, body: (m: Module) => void, opts: ModuleOptions = {}): Module {
   const callers = callerStack();
-  const m = new Module(name, params, callers[0], callers, opts.exactName === true, { kind: opts.reset, activeLow: opts.resetActiveLow });
+  const m = new Module(name, params, callers[0], callers, opts.exactName === true, {
+    kind: opts.reset,
+    activeLow: opts.resetActiveLow,
+    ...(opts.clockPort !== undefined ? { clockPort: opts.clockPort } : {}),
+  });
   const loc = callers[0];
   if (!identifier.test(name) || reserved.has(name)) m.record('name', `'${name}' is not a valid module name`, loc);
+
   pushModule(m);
   try {
     body(m);

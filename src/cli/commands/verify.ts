@@ -10,6 +10,7 @@ import { UsageError } from '../errors.js';
 import { int } from '../text.js';
 import { BOARD_NAMES, type BoardName } from '../../flows/board/boards.js';
 import { verifyBoard, type VerifyBoardReport } from '../../flows/board/verify-board.js';
+import { asicLibraries, asicMemoryTarget } from '../../flows/hardware/synth.js';
 
 interface VerifyArgs extends ConfigArgs {
   samples: number;
@@ -20,6 +21,7 @@ interface VerifyArgs extends ConfigArgs {
   netlist?: NetlistKind;
   board?: BoardName;
   faults: number;
+  'sram-liberty'?: string[];
   json: boolean;
 }
 
@@ -56,6 +58,12 @@ const options = <T>(y: Argv<T>): Argv<T & VerifyArgs> =>
       describe: 'with --board: the fraction of frames (each direction) that get a fault on the line (a flipped bit, a dropped or a duplicated byte)',
       coerce: fraction('faults'),
     })
+    .option('sram-liberty', {
+      type: 'string',
+      array: true,
+      describe:
+        "simulate the ASIC design: its single-port memories (--weight-ports 1p) built from these liberty files' SRAM macros, each instantiated with its real ports and run by its model",
+    })
     .option('json', { type: 'boolean', default: false, describe: 'print one JSON document on stdout' })
     .example('$0 verify --samples 100 --stalls', 'the default configuration, with backpressure everywhere')
     .example('$0 verify --layers 13,7,5 --pes 3 --rounding nearest --json', 'a small odd configuration, as JSON')
@@ -81,6 +89,12 @@ async function run(args: VerifyArgs): Promise<void> {
     return;
   }
   if (args.faults) throw new UsageError('verify: --faults is for the serial line of --board');
+  const sram = (args['sram-liberty'] ?? []).map(String);
+  if (sram.length && (args.netlist || cfg.weightPorts !== '1p'))
+    throw new UsageError('verify: --sram-liberty builds single-port weight banks from macros: give --weight-ports 1p, without --netlist');
+  const memoryTarget = sram.length ? asicMemoryTarget(asicLibraries({ sramLiberty: sram }).srams) : undefined;
+  if (memoryTarget && !memoryTarget.sramMacros)
+    throw new UsageError(`verify: no SRAM macro in ${sram.join(', ')} has a model in taxonn (known: IHP SG13G2 RM_IHPSG13_1P_*)`);
   if (args.netlist) {
     if (args.weights || args.wave) throw new UsageError(`verify: --netlist takes the random workload; --${args.weights ? 'weights' : 'wave'} is for the RTL`);
     if (args.netlist === 'generic' && args.stalls)
@@ -96,6 +110,7 @@ async function run(args: VerifyArgs): Promise<void> {
     stallPermille: args.stalls ? 300 : 0,
     wave: args.wave,
     weights: network ? network.weights : args.weights ? readWeightsFile(args.weights, cfg) : undefined,
+    ...(memoryTarget ? { memoryTarget } : {}),
   });
   if (args.json) process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
   else {

@@ -20,7 +20,8 @@ import { synthIce40Command, UP5K_SYNTH, cleanStatJson, run, yosys, type FoundToo
 import { generateAccelerator, type MemoryInfo } from '../rtl/generate.js';
 import { LibertyError, readLiberty, type LibertyLibrary } from '../formats/liberty.js';
 import { staNetlistText } from '../formats/netlist.js';
-import { sramMacros, tileMemory, type MacroUse } from './sram.js';
+import { sramMacros, tileMemory, type MacroUse, type SramMacro } from './sram.js';
+import { modelledMacros, type MemoryTarget } from '../../../generators/memories/target.js';
 
 export const SYNTH_TARGETS = ['generic', 'ice40', 'xilinx', 'asic'] as const;
 export type SynthTarget = (typeof SYNTH_TARGETS)[number];
@@ -52,6 +53,11 @@ export interface SynthOptions {
    * behind; docs/HARDWARE.md, Power, Limits).
    */
   readonly flatten?: boolean;
+  /**
+   * Black-box every memory module whole, also one built from SRAM macros (whose decoding then
+   * stays out of the netlist): the power flow, which prices each memory's accesses itself.
+   */
+  readonly wholeMemories?: boolean;
 }
 
 /** A design to synthesise: Verilog files, the top module and the memory modules in it. */
@@ -102,6 +108,12 @@ export interface FpgaSynthReport extends ReportBase {
 export interface MemoryMacroPlan extends MemoryInfo {
   /** Macros per instance. */
   readonly macros: readonly MacroUse[];
+  /**
+   * True: the generator built the memory from these macros, instantiated in the netlist (the
+   * single-port memories). False: a 1R1W memory, priced by the tiling rule (sram.ts) as if
+   * single-port macros could serve it: a lower bound.
+   */
+  readonly instantiated: boolean;
   readonly areaPerInstanceUm2: number;
   /** All instances. */
   readonly areaUm2: number;
@@ -131,10 +143,28 @@ export type SynthReport = GenericSynthReport | FpgaSynthReport | AsicSynthReport
 
 /** Generates the accelerator for `cfg` and synthesises it. */
 export async function synthesizeAccelerator(cfg: Config, opts: SynthOptions): Promise<SynthReport> {
-  checkInputs(opts); // a missing tool or liberty file fails before generating anything
-  const gen = generateAccelerator(cfg);
+  const { libs } = checkInputs(opts); // a missing tool or liberty file fails before generating anything
+  const gen = generateAccelerator(cfg, asicMemoryTarget(libs?.srams ?? []));
   const { design } = emitForSim(gen.top);
   return synthesizeDesign({ top: design.top, files: design.files, memories: gen.manifest.memories }, opts);
+}
+
+/**
+ * The ASIC memory target of some SRAM liberty files: the single-port memories are built from the
+ * macros taxonn has a model of (generators/memories/target.ts); none: priced by tiling only.
+ */
+export function asicMemoryTarget(srams: readonly LibertyLibrary[]): MemoryTarget {
+  const macros = modelledMacros(sramMacros(srams));
+  return macros.length ? { sramMacros: macros } : {};
+}
+
+/** The black boxes of a design's memories: each macro cell of a memory built from macros, else the memory module. */
+export function memoryBlackBoxes(memories: readonly MemoryInfo[]): Map<string, number> {
+  const boxes = new Map<string, number>();
+  for (const m of memories) {
+    for (const u of m.macros ?? [{ cell: m.module, count: 1 }]) boxes.set(u.cell, (boxes.get(u.cell) ?? 0) + u.count * m.instances);
+  }
+  return boxes;
 }
 
 /** Yosys script quoting: file names go in double quotes. */
@@ -179,7 +209,9 @@ export async function synthesizeDesign(design: SynthDesign, opts: SynthOptions):
   if (opts.workDir) await mkdir(dir, { recursive: true });
   try {
     const top = design.top;
-    const blackBoxes = opts.target === 'generic' || opts.target === 'asic' ? design.memories.map((m) => m.module) : [];
+    const memories = opts.wholeMemories ? design.memories.map(({ macros: _, ...m }) => m) : design.memories;
+    const boxes = opts.target === 'generic' || opts.target === 'asic' ? memoryBlackBoxes(memories) : new Map<string, number>();
+    const blackBoxes = [...boxes.keys()];
     const lines = [`read_verilog ${design.files.map(quote).join(' ')}`];
     if (blackBoxes.length) lines.push(`blackbox ${blackBoxes.join(' ')}`);
     switch (opts.target) {
@@ -221,10 +253,9 @@ export async function synthesizeDesign(design: SynthDesign, opts: SynthOptions):
     const memorySet = new Set(blackBoxes);
     const cellsByType: Record<string, number> = {};
     for (const [type, n] of Object.entries(stat.cellsByType)) if (!memorySet.has(type)) cellsByType[type] = n;
-    for (const m of design.memories) {
-      if (memorySet.has(m.module) && (stat.cellsByType[m.module] ?? 0) !== m.instances) {
-        throw new Error(`synth: expected ${m.instances} black-box instances of ${m.module}, Yosys reports ${stat.cellsByType[m.module] ?? 0}`);
-      }
+    for (const [box, n] of boxes) {
+      if ((stat.cellsByType[box] ?? 0) !== n)
+        throw new Error(`synth: expected ${n} black-box instances of ${box}, Yosys reports ${stat.cellsByType[box] ?? 0}`);
     }
     const base = {
       top,
@@ -350,10 +381,11 @@ function asicReport(base: ReportBase, libs: { std: LibertyLibrary; stdFile: stri
   if (libs.srams.length === 0) return report;
   const macros = sramMacros(libs.srams);
   const plans: MemoryMacroPlan[] = base.memories.map((m) => {
-    const t = tileMemory(m.depth, m.width, macros);
+    const t = m.macros ? instantiatedTiling(m, macros) : tileMemory(m.depth, m.width, macros);
     return {
       ...m,
       macros: t.macros,
+      instantiated: m.macros !== undefined,
       areaPerInstanceUm2: round3(t.areaUm2),
       areaUm2: round3(t.areaUm2 * m.instances),
       efficiency: Math.round(t.efficiency * 1e4) / 1e4,
@@ -361,6 +393,22 @@ function asicReport(base: ReportBase, libs: { std: LibertyLibrary; stdFile: stri
   });
   const memoryAreaUm2 = round3(plans.reduce((s, p) => s + p.areaUm2, 0));
   return { ...report, memoryMacros: plans, memoryAreaUm2, totalAreaUm2: round3(report.logicAreaUm2 + memoryAreaUm2) };
+}
+
+/**
+ * The area and fill of a memory built from macros: the cells the generator instantiated (the
+ * synthesis checked that the netlist holds exactly these black boxes).
+ */
+function instantiatedTiling(m: MemoryInfo, macros: readonly SramMacro[]): { macros: readonly MacroUse[]; areaUm2: number; efficiency: number } {
+  let areaUm2 = 0;
+  let bits = 0;
+  for (const u of m.macros ?? []) {
+    const mac = macros.find((x) => x.cell === u.cell);
+    if (!mac) throw new LibertyError(`synth: ${m.module} instantiates ${u.cell}, which no --sram-liberty file describes`);
+    areaUm2 += u.count * mac.areaUm2;
+    bits += u.count * mac.words * mac.bits;
+  }
+  return { macros: m.macros ?? [], areaUm2, efficiency: (m.depth * m.width) / bits };
 }
 
 const round3 = (x: number) => Math.round(x * 1000) / 1000;

@@ -6,7 +6,9 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { isSinglePortMemory } from '../../../generators/accelerator/memories.js';
+import { isSinglePortMemory } from '../../../generators/memories/ram.js';
+import type { MemoryTarget } from '../../../generators/memories/target.js';
+import type { MacroUse } from '../../../generators/memories/tiling.js';
 import { accelerator } from '../../../generators/accelerator/top.js';
 import { deriveSizes, type Config } from '../../config/index.js';
 import { VERSION, emitDesign, portsOf, type Module } from '../../hdl/index.js';
@@ -21,6 +23,11 @@ export interface MemoryInfo {
   readonly kind: '1r1w' | '1p';
   /** The memory module's ports (clock first), for a macro or black-box replacement. */
   readonly ports: readonly { readonly name: string; readonly dir: 'input' | 'output'; readonly width: number }[];
+  /**
+   * Built from SRAM macros (generators/memories/macro-ram.ts): the macro cells and counts per
+   * instance, instantiated in the module (black boxes for synthesis; their models simulate).
+   */
+  readonly macros?: readonly MacroUse[];
 }
 
 export interface Manifest {
@@ -31,6 +38,8 @@ export interface Manifest {
   readonly config: Config;
   readonly memories: readonly MemoryInfo[];
   readonly memoryBits: number;
+  /** Files that are models of macros (simulation only: a synthesis flow uses the real cells). */
+  readonly simulationModels: readonly string[];
   readonly sizes: ReturnType<typeof deriveSizes>;
 }
 
@@ -40,18 +49,37 @@ export interface GeneratedOutput {
   readonly manifest: Manifest;
 }
 
-/** The accelerator's files for `cfg`, in memory. */
-export function generateAccelerator(cfg: Config): GeneratedOutput {
-  const top = accelerator(cfg);
+interface MemoryParams {
+  readonly role: string;
+  readonly depth: number;
+  readonly width: number;
+  readonly macros?: readonly string[];
+}
+
+/** A memory module's parameters (generators/memories: role, depth, width; macros as "N x CELL"). */
+function memoryParams(m: Module): MemoryParams | undefined {
+  const p = m.params as Partial<MemoryParams>;
+  return /_ram_/.test(m.name) && typeof p.role === 'string' && typeof p.depth === 'number' && typeof p.width === 'number' ? (p as MemoryParams) : undefined;
+}
+
+/** The accelerator's files for `cfg`, in memory; `target`: its memories from SRAM macros (ASIC). */
+export function generateAccelerator(cfg: Config, target: MemoryTarget = {}): GeneratedOutput {
+  const top = accelerator(cfg, target);
   const { design, files } = emitDesign(top);
   const memories: MemoryInfo[] = [];
+  const macroCells = new Set<string>();
   for (const m of design.modules) {
-    const mem = m.memories[0];
-    if (!mem || !/_ram_/.test(m.name)) continue;
+    const mem = memoryParams(m);
+    if (!mem) continue;
     const instances = design.modules.reduce((n, parent) => n + parent.instances.filter((i) => i.module === m).length, 0);
     const ports = portsOf(m).map(({ name, dir, width }) => ({ name, dir, width }));
     const kind = isSinglePortMemory(m.name) ? '1p' : '1r1w';
-    memories.push({ module: design.nameOf(m), role: m.name.split('_ram_')[0]!, kind, instances, depth: mem.depth, width: mem.type.width, ports });
+    const macros = mem.macros?.map((u) => {
+      const [count, cell] = u.split(' x ');
+      macroCells.add(cell as string);
+      return { cell: cell as string, count: Number(count) };
+    });
+    memories.push({ module: design.nameOf(m), role: mem.role, kind, instances, depth: mem.depth, width: mem.width, ports, ...(macros ? { macros } : {}) });
   }
   const verilog = files.map((f) => ({ file: f.file, text: f.text }));
   const manifest: Manifest = {
@@ -62,6 +90,7 @@ export function generateAccelerator(cfg: Config): GeneratedOutput {
     config: cfg,
     memories,
     memoryBits: memories.reduce((s, m) => s + m.instances * m.depth * m.width, 0),
+    simulationModels: verilog.map((f) => f.file).filter((f) => macroCells.has(f.replace(/\.v$/, ''))),
     sizes: deriveSizes(cfg),
   };
   const extra = [

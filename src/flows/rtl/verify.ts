@@ -11,6 +11,8 @@ import { GoldenAccelerator } from '../../model/accelerator.js';
 import { weightDigest } from '../../model/digest.js';
 import { Rng } from '../../model/rng.js';
 import { AcceleratorSim, type Sample } from './harness/accelerator-sim.js';
+import { accelerator } from '../../../generators/accelerator/top.js';
+import type { MemoryTarget } from '../../../generators/memories/target.js';
 
 export interface VerifyOptions {
   samples: number;
@@ -31,6 +33,8 @@ export interface VerifyOptions {
   weights?: Int32Array;
   /** Negative control for tests: the golden model runs this configuration instead. */
   goldenConfig?: Config;
+  /** Build the single-port memories from these SRAM macros, simulated by their models (the ASIC design). */
+  memoryTarget?: MemoryTarget;
 }
 
 export interface Mismatch {
@@ -87,7 +91,7 @@ export function randomWorkload(cfg: Config, opts: VerifyOptions): { weights: Int
 
 export async function verify(cfg: Config, opts: VerifyOptions): Promise<VerifyReport> {
   const { weights, samples } = randomWorkload(cfg, opts);
-  const sim = await AcceleratorSim.create(cfg, simOptions(opts));
+  const sim = await AcceleratorSim.create(cfg, simOptions(opts), accelerator(cfg, opts.memoryTarget));
   let firstMismatch: Mismatch | null = null;
   let results: ReturnType<typeof sim.run>;
   const cyclesBefore = sim.cycles;

@@ -199,6 +199,31 @@ describe('real runs on the tiny configuration (4-3-2, P = 2)', { timeout: 300_00
     const expected = 4 * macroArea('RM_IHPSG13_1P_64x64_c2_bm_bist') + 3 * macroArea('RM_IHPSG13_1P_1024x8_c2_bm_bist');
     expect(r.memoryAreaUm2).toBeCloseTo(expected, 2);
     expect(r.totalAreaUm2).toBeCloseTo(r.logicAreaUm2 + r.memoryAreaUm2!, 2);
+    expect(r.memoryMacros!.every((p) => !p.instantiated)).toBe(true);
+  });
+
+  it.skipIf(!hasIhp)('asic with IHP macros: single-port weight banks built from the macros, which the netlist holds as black boxes', async () => {
+    const srams = fs
+      .readdirSync(IHP)
+      .filter((f) => f.startsWith('RM_IHPSG13_1P_'))
+      .map((f) => path.join(IHP, f));
+    const cfg = resolveConfig({ overrides: { layers: [6, 5, 3], pes: 2, weightPorts: '1p' } });
+    const r = (await synthesizeAccelerator(cfg, {
+      target: 'asic',
+      liberty: path.join(IHP, 'sg13g2_stdcell_typ_1p20V_25C.lib'),
+      sramLiberty: srams,
+    })) as AsicSynthReport;
+    const weights = r.memoryMacros!.find((p) => p.role === 'weight')!;
+    expect(weights.kind).toBe('1p');
+    expect(weights.instantiated).toBe(true);
+    expect(weights.macros).toEqual([{ cell: 'RM_IHPSG13_1P_64x64_c2_bm_bist', count: 1 }]);
+    // the 1R1W buffers are still priced by tiling
+    expect(r.memoryMacros!.filter((p) => p.role !== 'weight').every((p) => !p.instantiated)).toBe(true);
+    // the macros are cells of the netlist (not logic), the bank's decoding is logic
+    expect(r.cellsByType.RM_IHPSG13_1P_64x64_c2_bm_bist).toBeUndefined();
+    expect(r.unmapped).toEqual({});
+    const macroArea = readLiberty(srams.find((f) => f.includes('64x64'))!).cells.get('RM_IHPSG13_1P_64x64_c2_bm_bist')!.area;
+    expect(weights.areaUm2).toBeCloseTo(2 * macroArea, 2);
   });
 });
 

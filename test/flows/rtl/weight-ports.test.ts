@@ -28,6 +28,31 @@ describe('single-port weight banks', { timeout: 300_000 }, () => {
     });
   }
 
+  it('built from IHP SG13G2 macros (the ASIC design): equivalent with stalls and random initial state, the same cycles, the macros in the manifest', async () => {
+    // areas chosen so that a bank takes two ranges of each of two macro types (256 + 256 + 64 + 64 words)
+    const macros = [
+      { cell: 'RM_IHPSG13_1P_64x64_c2_bm_bist', words: 64, bits: 64, areaUm2: 50_000 },
+      { cell: 'RM_IHPSG13_1P_256x48_c2_bm_bist', words: 256, bits: 48, areaUm2: 107_000 },
+      { cell: 'RM_IHPSG13_1P_1024x8_c2_bm_bist', words: 1024, bits: 8, areaUm2: 400_000 },
+    ];
+    const cfg = resolveConfig({ overrides: { layers: [150, 7, 3], pes: 2, weightPorts: '1p', rounding: 'stochastic' } });
+    const { manifest, top } = generateAccelerator(cfg, { sramMacros: macros });
+    const weight = manifest.memories.find((m) => m.role === 'weight')!;
+    expect(weight.macros).toEqual([
+      { cell: 'RM_IHPSG13_1P_256x48_c2_bm_bist', count: 2 },
+      { cell: 'RM_IHPSG13_1P_64x64_c2_bm_bist', count: 2 },
+    ]);
+    expect(manifest.simulationModels).toEqual(['RM_IHPSG13_1P_256x48_c2_bm_bist.v', 'RM_IHPSG13_1P_64x64_c2_bm_bist.v']);
+    const { design } = emitForSim(top);
+    expect((await verilatorLint(design.files, design.top)).output).toBe('');
+    const opts = { samples: 12, seed: 5, stallPermille: 250, sparsity: 0.3, xRandomSeed: 55 };
+    const [built, plain] = await Promise.all([verify(cfg, { ...opts, memoryTarget: { sramMacros: macros } }), verify(cfg, opts)]);
+    expect(built.firstMismatch).toBeNull();
+    expect(built.equivalent).toBe(true);
+    expect(built.top).not.toBe(plain.top);
+    expect(built.cycles).toBe(plain.cycles);
+  });
+
   it('the update issues every other cycle and writes back a stage later: Σ G_l (row_l − 1) + L more cycles per training sample, the same results', async () => {
     for (const variant of ['taxonn', 'inference'] as const) {
       // no zero skipping, no stalls: the schedule does not depend on the data

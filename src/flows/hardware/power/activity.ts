@@ -6,7 +6,7 @@
  * same width (merged, renamed, re-encoded FSMs) are counted as `unmatched` and keep OpenSTA's
  * default activity.
  */
-import { isSinglePortMemory } from '../../../../generators/accelerator/memories.js';
+import { isSinglePortMemory } from '../../../../generators/memories/ram.js';
 import type { SimDesign } from '../../../sim/types.js';
 import { splitBitName, type NetlistModule } from '../../formats/netlist.js';
 import { vcdActivity, type SignalActivity, type VcdActivity } from '../../formats/vcd.js';
@@ -42,7 +42,13 @@ export async function measureActivity(
   const want = new Set<string>([...walk.flops.map((f) => [...scope, ...f.instPath, f.base].join('.'))]);
   for (const p of design.ports) if (p.dir === 'input' && p.name !== clock) want.add(`TOP.${p.name}`);
   for (const m of walk.memories) for (const port of [readEnableOf(m.module), 'we', 'rdata']) want.add([...scope, ...m.instPath, port].join('.'));
-  const act = await vcdActivity(trace.wave, { clock: `TOP.${clock}`, skipCycles: trace.skipCycles, select: (v) => want.has(v.path) });
+  // a memory built from macros: each address range's enable and write (generators/memories/macro-ram.ts)
+  const memoryScopes = new Set(walk.memories.map((m) => [...scope, ...m.instPath].join('.')));
+  const rangeSignal = (p: string) => {
+    const m = /^(.*)\.range\d+_(men|wen)$/.exec(p);
+    return m !== null && memoryScopes.has(m[1] as string);
+  };
+  const act = await vcdActivity(trace.wave, { clock: `TOP.${clock}`, skipCycles: trace.skipCycles, select: (v) => want.has(v.path) || rangeSignal(v.path) });
   const applied = applyActivities(walk, act, scope);
   const inputs: PinActivity[] = [];
   for (const p of design.ports) {

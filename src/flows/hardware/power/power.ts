@@ -23,7 +23,7 @@ import { opensta, verilator, yosys, type FoundTool } from '../../../tools/index.
 import { generateAccelerator } from '../../rtl/generate.js';
 import { readLibertyGroups } from '../../formats/liberty.js';
 import { sramMacros } from '../sram.js';
-import { asicLibraries } from '../synth.js';
+import { asicLibraries, asicMemoryTarget } from '../synth.js';
 import { measureActivity, type MeasuredActivity } from './activity.js';
 import { flopOutputs, type FlopOutput, type SramEnergy } from './liberty-power.js';
 import { memoryPowers, sramEnergyTable, type MemoryPower } from './sram-energy.js';
@@ -203,7 +203,7 @@ export async function estimatePower(cfg: Config, opts: PowerOptions): Promise<Po
   if (opts.keepDir) await mkdir(dir, { recursive: true });
   const timeoutMs = opts.timeoutMs ?? 1_800_000;
   try {
-    const gen = generateAccelerator(cfg);
+    const gen = generateAccelerator(cfg, asicMemoryTarget(run.srams));
     const { design } = emitForSim(gen.top);
     if (!design.ports.some((p) => p.name === CLOCK && p.dir === 'input')) throw new Error(`power: ${design.top} has no clock input ${CLOCK}`);
     const workload = { data: run.data, after: run.after, samples: opts.samples, idleCycles: run.idleCycles, train: run.train };

@@ -12,8 +12,10 @@ import { sramEnergies, type SramEnergy } from './liberty-power.js';
 
 /** The SRAM power of one memory module (all its instances). */
 export interface MemoryPower extends MemoryInfo {
-  /** Macros per instance (the tiling rule of src/flows/hardware/sram.ts). */
+  /** Macros per instance (the tiling rule of generators/memories/tiling.ts). */
   readonly macros: readonly MacroUse[];
+  /** Built from these macros, instantiated (single-port memories); false: a 1R1W memory priced as if they could serve it. */
+  readonly instantiated: boolean;
   /** Per instance, mean accesses per clock cycle (ren / we high at a cycle). */
   readonly readsPerCycle: number;
   readonly writesPerCycle: number;
@@ -75,6 +77,7 @@ function memoryPower(
   energies: ReadonlyMap<string, SramEnergy>,
   clockMHz: number,
 ): MemoryPower {
+  if (m.macros) return builtMemoryPower(m, instances, { act, scope, macros, energies, clockMHz });
   const t = tileMemory(m.depth, m.width, macros);
   let covered = 0;
   let readPj = 0;
@@ -107,10 +110,64 @@ function memoryPower(
   return {
     ...m,
     macros: t.macros,
+    instantiated: false,
     readsPerCycle: r4(reads / k),
     writesPerCycle: r4(writes / k),
     readPj: r4(readPj),
     writePj: r4(writePj),
+    dynamicMw: r4(dynamicMw),
+    leakageMw: r4(leak),
+    mW: r4(dynamicMw + leak),
+  };
+}
+
+/**
+ * A memory built from macros (generators/memories/macro-ram.ts): each address range's reads and
+ * writes from its enable and write signals in the trace, times the energy of its macros side by
+ * side; the leakage of every macro instantiated.
+ */
+function builtMemoryPower(
+  m: MemoryInfo,
+  instances: readonly { readonly instPath: readonly string[] }[],
+  ctx: { act: VcdActivity; scope: readonly string[]; macros: readonly SramMacro[]; energies: ReadonlyMap<string, SramEnergy>; clockMHz: number },
+): MemoryPower {
+  const { act, scope, macros, energies, clockMHz } = ctx;
+  const ranges = tileMemory(m.depth, m.width, macros).ranges;
+  const energy = (cell: string) => energies.get(cell) ?? { readPj: 0, writePj: 0, leakageMw: 0 };
+  let reads = 0;
+  let writes = 0;
+  let readEnergy = 0;
+  let writeEnergy = 0;
+  for (const i of instances) {
+    ranges.forEach((r, k) => {
+      const duty = (signal: string) => {
+        const s = act.signals.get([...scope, ...i.instPath, `range${k}_${signal}`].join('.'));
+        if (!s) throw new Error(`power: ${[...i.instPath, `range${k}_${signal}`].join('.')} is not in the trace`);
+        return s.duty[0] ?? 0;
+      };
+      const w = duty('wen');
+      const rd = duty('men') - w;
+      const e = energy(r.cell);
+      reads += rd;
+      writes += w;
+      readEnergy += r.across * rd * e.readPj;
+      writeEnergy += r.across * w * e.writePj;
+    });
+  }
+  const leak = m.instances * (m.macros ?? []).reduce((s, u) => s + u.count * energy(u.cell).leakageMw, 0);
+  const k = Math.max(1, instances.length);
+  // pJ per cycle × MHz = µW
+  const dynamicMw = ((readEnergy + writeEnergy) * clockMHz) / 1e3;
+  // per-access energies: the means over this run's accesses (ranges of different macros differ)
+  const mean = (pj: number, n: number) => (n > 0 ? pj / n : 0);
+  return {
+    ...m,
+    macros: m.macros ?? [],
+    instantiated: true,
+    readsPerCycle: r4(reads / k),
+    writesPerCycle: r4(writes / k),
+    readPj: r4(mean(readEnergy, reads)),
+    writePj: r4(mean(writeEnergy, writes)),
     dynamicMw: r4(dynamicMw),
     leakageMw: r4(leak),
     mW: r4(dynamicMw + leak),

@@ -50,6 +50,7 @@ export async function mappedNetlist(
           workDir: synthDir,
           netlist: file,
           flatten: true,
+          wholeMemories: true,
           timeoutMs,
         },
       )) as AsicSynthReport;

@@ -3,6 +3,7 @@
  * stream of samples with optional random stalls, read weights back, inspect memories. Whole
  * runs happen inside the compiled model; results come back in bulk.
  */
+import type { MacroRange } from '../../../../generators/memories/tiling.js';
 import { load } from 'koffi';
 import type { Config } from '../../../config/index.js';
 import { accelerator, learningRateCode } from '../../../../generators/accelerator/top.js';
@@ -105,8 +106,19 @@ export class AcceleratorSim {
     const design = netlist ? { ...rtl, files: [...netlist.files], ports: rtl.ports.map((p) => ({ ...p, signed: false })) } : rtl;
     const sampleBits = params.inputsPerBeat * plan.formats.act.bits;
     const registeredOutputs = !netlist && RUN_LOOP_OUTPUTS.every((o) => top.comb.get(o)?.size === 0);
-    const extension = runnerCpp({ top: top.name, plan, sampleBits, errorBanks: params.variant !== 'inference', registeredOutputs, internals: !netlist });
-    const extraArgs = [...VERILATOR_ARGS, ...(netlist?.extraArgs ?? []), ...(opts.extraArgs ?? [])];
+    const weightRanges = macroRangesOf(top);
+    const extension = runnerCpp({
+      top: top.name,
+      plan,
+      sampleBits,
+      errorBanks: params.variant !== 'inference',
+      registeredOutputs,
+      internals: !netlist,
+      ...(weightRanges ? { weightRanges } : {}),
+    });
+    // macro models are instantiated many times and so not inlined; the driver reads their bits by flat name
+    const flatten = weightRanges ? ['--flatten'] : [];
+    const extraArgs = [...VERILATOR_ARGS, ...flatten, ...(netlist?.extraArgs ?? []), ...(opts.extraArgs ?? [])];
     const sim = await Simulator.create(design, { quiet: true, ...opts, extension, extraArgs });
     const a = new AcceleratorSim(sim, top, plan, sampleBits, !netlist);
     // The dedicated variant's programmable learning rate: the host holds η = 2^-k on the port.
@@ -228,4 +240,10 @@ export class AcceleratorSim {
     });
     return out;
   }
+}
+
+/** The macro layout of the weight banks when they are built from SRAM macros (generators/memories/macro-ram.ts). */
+function macroRangesOf(top: Module): readonly MacroRange[] | undefined {
+  const bank = top.instances.find((i) => i.name === 'wbank0')?.module;
+  return (bank?.params as { ranges?: readonly MacroRange[] } | undefined)?.ranges;
 }

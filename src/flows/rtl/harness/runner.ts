@@ -9,6 +9,7 @@
  * holds tvalid and tdata until the handshake; a sink may drop tready on any cycle.
  */
 import { readFileSync } from 'node:fs';
+import type { MacroRange } from '../../../../generators/memories/tiling.js';
 import Handlebars from 'handlebars';
 import type { Plan } from '../../../../generators/accelerator/plan.js';
 
@@ -32,6 +33,11 @@ export interface RunnerSpec {
    * host interface (the prediction, the weights' read-back).
    */
   readonly internals?: boolean;
+  /**
+   * The weight banks are built from SRAM macros laid out so (generators/memories/macro-ram.ts):
+   * a word is read from the macro models' bit memories (`sram_r<k>_c<c>.bit<i>`) in place.
+   */
+  readonly weightRanges?: readonly MacroRange[];
 }
 
 /** The outputs tx_accel_run reads each cycle (before the clock edge). */
@@ -68,7 +74,12 @@ function runnerView(spec: RunnerSpec) {
     weightBase: list((l) => l.weightBase),
     sampleBeats: sizes.inputDepth + 1,
     sampleWords: sw,
-    weightBanks: internals ? banks('wbank', formats.weight.bits) : [],
+    weightBanks: internals
+      ? banks('wbank', formats.weight.bits).map((b) => ({
+          ...b,
+          word: spec.weightRanges ? macroWord(b.path, spec.weightRanges, b.bits) : `r->${b.path}__DOT__mem[addr]`,
+        }))
+      : [],
     errorBanks: internals && spec.errorBanks ? banks('ebank', formats.error.bits) : [],
     actBits: internals && sizes.actDepth > 0 ? formats.act.bits : false,
     registeredOutputs: spec.registeredOutputs ? 'true' : 'false',
@@ -80,6 +91,22 @@ function runnerView(spec: RunnerSpec) {
     sampleTopMask: sb > 64 ? maskLit(sb - 32 * (sw - 1)) : false,
     sampleLastWord: sw - 1,
   };
+}
+
+/**
+ * C++ for the word at `addr` of a bank built from macros: the range that holds the address, and
+ * its bits gathered from the models' single-bit memories.
+ */
+function macroWord(path: string, ranges: readonly MacroRange[], width: number): string {
+  const parts = ranges.map((r, k) => {
+    const bits: string[] = [];
+    for (let b = 0; b < width; b++) {
+      const c = Math.floor(b / r.bits);
+      bits.push(`(static_cast<uint64_t>(r->${path}__DOT__sram_r${k}_c${c}__DOT__bit${b - c * r.bits}[addr - ${r.base}] & 1) << ${b})`);
+    }
+    return { end: r.base + r.words, word: `(${bits.join(' | ')})` };
+  });
+  return parts.reduceRight((rest, p, i) => (i === parts.length - 1 ? p.word : `(addr < ${p.end} ? ${p.word} : ${rest})`), '');
 }
 
 function maskLit(bits: number): string {
