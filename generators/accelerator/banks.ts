@@ -5,8 +5,8 @@
  * own enables and write data.
  */
 import { Bool, SInt, UInt, cat, clog2, lit, mux, type Expr, type Module, type Signal } from '../../src/hdl/index.js';
-import { ram1r1w } from '../memories/ram.js';
-import { singlePortMemory, type MemoryTarget } from '../memories/target.js';
+import { pingPongRam } from '../memories/ping-pong.js';
+import { FLOP_MEMORY_BITS, dualPortMemory, singlePortMemory, type MemoryTarget } from '../memories/target.js';
 import type { Plan } from './plan.js';
 
 /** A memory's port wires: read enable and address, write enable, address and data, read data. */
@@ -75,13 +75,12 @@ export function banks(m: Module, plan: Plan, sampleData: Signal, target: MemoryT
   const { P, sizes, bits } = plan;
   const W = SInt(plan.formats.weight.bits);
   const E = SInt(plan.formats.error.bits);
-  const A = UInt(plan.formats.act.bits);
   const sparse = plan.sparseInputs;
   const pairBits = bits.inputIndex + plan.formats.act.bits;
-  const weightRam = plan.singlePortWeights ? singlePortMemory('weight', sizes.weightDepth, W, target) : ram1r1w('weight', sizes.weightDepth, W);
+  const weightRam = plan.singlePortWeights ? singlePortMemory('weight', sizes.weightDepth, W, target) : dualPortMemory('weight', sizes.weightDepth, W, target);
   // skipZeroErrors: a "non-zero" bit above each error word
   const flagged = plan.skipZeroErrors;
-  const errorRam = plan.trains ? ram1r1w('error', sizes.errorDepth, flagged ? UInt(E.width + 1) : E) : undefined;
+  const errorRam = plan.trains ? dualPortMemory('error', sizes.errorDepth, flagged ? UInt(E.width + 1) : E, target) : undefined;
 
   const wRAddr = m.wire('wbank_raddr', UInt(bits.weightAddr));
   const wWAddr = m.wire('wbank_waddr', UInt(bits.weightAddr));
@@ -128,28 +127,36 @@ export function banks(m: Module, plan: Plan, sampleData: Signal, target: MemoryT
     wdata: sparse ? m.wire('inbuf_wdata', UInt(pairBits)) : sampleData,
   };
   if (!sparse) {
-    const inputRam = ram1r1w('input', plan.inputBufferDepth, UInt(plan.K * plan.formats.act.bits));
+    const inputRam = dualPortMemory('input', plan.inputBufferDepth, UInt(plan.K * plan.formats.act.bits), target);
     return {
       weights,
       ...(errors ? { errors } : {}),
       input: { ...inPorts, rdata: m.instance('inbuf', inputRam, inPorts).out('rdata') },
-      act: actBuffer(m, plan),
+      act: actBuffer(m, plan, target),
     };
   }
-  // The pairs (skipZeroInputs): the index and the value memories, written and read together.
+  return { weights, ...(errors ? { errors } : {}), input: pairBuffers(m, plan, inPorts, target), act: actBuffer(m, plan, target) };
+}
+
+/** The pairs (skipZeroInputs): the index and the value memories, written and read together. */
+function pairBuffers(m: Module, plan: Plan, inPorts: Omit<BankPorts, 'rdata'>, target: MemoryTarget): Banks['input'] {
+  const { bits } = plan;
   const ab = plan.formats.act.bits;
+  const pairBits = bits.inputIndex + ab;
   const { wdata: pairData, ...shared } = inPorts;
-  const index = m.instance('inbuf_index', ram1r1w('input_index', plan.inputBufferDepth, UInt(bits.inputIndex)), {
-    ...shared,
-    wdata: pairData.slice(pairBits - 1, ab),
-  });
-  const value = m.instance('inbuf_value', ram1r1w('input_value', plan.inputBufferDepth, A), { ...shared, wdata: pairData.slice(ab - 1, 0) });
+  // ASIC: each a double buffer of two single-port halves (the receiver fills one, the controller
+  // reads the other), unless a half is small enough for flip-flops (target.ts)
+  const pairRam = (role: string, type: ReturnType<typeof UInt>) =>
+    target.sramMacros?.length && plan.inputs * type.width > FLOP_MEMORY_BITS
+      ? pingPongRam(role, plan.inputs, type, target)
+      : dualPortMemory(role, plan.inputBufferDepth, type, target);
+  const index = m.instance('inbuf_index', pairRam('input_index', UInt(bits.inputIndex)), { ...shared, wdata: pairData.slice(pairBits - 1, ab) });
+  const value = m.instance('inbuf_value', pairRam('input_value', UInt(ab)), { ...shared, wdata: pairData.slice(ab - 1, 0) });
   // The pair the next layer-1 issue uses (prefetched: the buffers' read registers hold it).
-  const pair = { value: m.wire('pair_value', A), index: m.wire('pair_index', UInt(bits.inputIndex)) };
+  const pair = { value: m.wire('pair_value', UInt(ab)), index: m.wire('pair_index', UInt(bits.inputIndex)) };
   m.assign(pair.value, value.out('rdata'));
   m.assign(pair.index, index.out('rdata'));
-  const input = { ...inPorts, rdata: cat(pair.index, pair.value), pair };
-  return { weights, ...(errors ? { errors } : {}), input, act: actBuffer(m, plan) };
+  return { ...inPorts, rdata: cat(pair.index, pair.value), pair };
 }
 
 /** Lane q's error bank; `flagged`: with the "non-zero" bit above each error, written beside it. */
@@ -162,10 +169,10 @@ function errorBank(m: Module, q: number, ram: Module, e: { ren: Signal; raddr: S
 }
 
 /** The hidden layers' activation buffer (reads as 0 when the network has no hidden layer). */
-function actBuffer(m: Module, plan: Plan): BankPorts {
+function actBuffer(m: Module, plan: Plan, target: MemoryTarget): BankPorts {
   const { sizes, bits } = plan;
   const A = UInt(plan.formats.act.bits);
-  const actRam = sizes.actDepth > 0 ? ram1r1w('act', sizes.actDepth, A) : undefined;
+  const actRam = sizes.actDepth > 0 ? dualPortMemory('act', sizes.actDepth, A, target) : undefined;
   const actPorts = {
     ren: m.wire('actbuf_ren', Bool),
     raddr: m.wire('actbuf_raddr', UInt(bits.actAddr)),

@@ -1,15 +1,17 @@
 /**
  * What a design's memories are built from. By default, the library's RTL arrays (ram.ts): the
- * FPGA flows infer block RAM from them and simulation runs them. For the ASIC target, the
- * single-port memories are built from the SRAM macros the target offers (macro-ram.ts), each
- * macro instantiated with its real ports; the 1R1W memories stay RTL arrays (black boxes that
- * the ASIC flows price by tiling.ts), since single-port macros cannot serve a read and a write
- * in one cycle.
+ * FPGA flows infer block RAM from them and simulation runs them. For the ASIC target (SRAM
+ * macros given), the single-port memories are built from the macros (macro-ram.ts), each
+ * instantiated with its real ports; a double buffer is two single-port halves (ping-pong.ts).
+ * A memory of at most FLOP_MEMORY_BITS is flip-flops in the logic instead (a macro holds 4 kbit
+ * or more, and a 1R1W memory needs two ports, which the single-port macros lack); a larger 1R1W
+ * memory stays an RTL array, a black box the ASIC flows price by tiling.ts as if the macros
+ * could serve it (a lower bound).
  */
 import type { HdlType, Module } from '../../src/hdl/index.js';
 import { ihpSram1p, isIhpSram1p } from './ihp-sg13g2.js';
 import { ram1pFromMacros, type MacroModel } from './macro-ram.js';
-import { ram1p } from './ram.js';
+import { ram1p, ram1r1w } from './ram.js';
 import { tileMemory, type SramMacro } from './tiling.js';
 
 export interface MemoryTarget {
@@ -31,6 +33,7 @@ export function modelledMacros(macros: readonly SramMacro[]): SramMacro[] {
 export function singlePortMemory(role: string, depth: number, type: HdlType, target: MemoryTarget = {}): Module {
   const macros = target.sramMacros ?? [];
   if (macros.length === 0) return ram1p(role, depth, type);
+  if (depth * type.width <= FLOP_MEMORY_BITS) return ram1p(role, depth, type, { flops: true });
   for (const m of macros) {
     if (!macroModel(m.cell)) throw new RangeError(`SRAM macro ${m.cell} has no model in taxonn (known: IHP SG13G2 RM_IHPSG13_1P_<words>x<bits>_c<n>_bm_bist)`);
   }
@@ -39,4 +42,19 @@ export function singlePortMemory(role: string, depth: number, type: HdlType, tar
     if (!model) throw new RangeError(`SRAM macro ${cell} has no model`);
     return model(cell, words, bits);
   });
+}
+
+/**
+ * The largest memory (bits) the ASIC target builds from flip-flops. On IHP SG13G2 a bit of flops
+ * with its write enable and its share of the read multiplexer is about 85 µm² (a 49 µm² flip-flop
+ * and two 18 µm² multiplexers), the smallest macros about 50,000 µm² (64 × 64, 1024 × 8): flops
+ * are smaller up to about 600 bits and within 1.8× at 1 kbit, and they read and write in one
+ * cycle, which no single-port macro does.
+ */
+export const FLOP_MEMORY_BITS = 1024;
+
+/** A 1R1W memory (ram1r1w's ports): flip-flops for the ASIC target when small, else the RTL array. */
+export function dualPortMemory(role: string, depth: number, type: HdlType, target: MemoryTarget = {}): Module {
+  const flops = (target.sramMacros?.length ?? 0) > 0 && depth * type.width <= FLOP_MEMORY_BITS;
+  return ram1r1w(role, depth, type, { flops });
 }

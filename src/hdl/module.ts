@@ -210,6 +210,8 @@ export class Module implements SignalOwner, ErrorSink, MemoryHost {
   readonly signals: Signal[] = [];
   readonly regs = new Map<Signal, RegInfo>();
   readonly memories: Memory[] = [];
+  /** Simulation-only checks (assert()). */
+  readonly assertions: Assertion[] = [];
   readonly instances: Instance[] = [];
   readonly body: Stmt[] = [];
   /** Targets driven by a continuous assignment (exactly one each). */
@@ -421,6 +423,21 @@ export class Module implements SignalOwner, ErrorSink, MemoryHost {
     const r = this.reg(name, next.type, opts);
     this.assignProc(r, next, loc, this.body);
     return r;
+  }
+
+  /**
+   * Simulation only: `cond` (1 bit) must hold at every rising edge of the current domain's clock,
+   * from the second one (the first resets the registers that drive it); where it does not, the
+   * simulation stops with `message` and this TS line. Synthesis ignores it (`ifndef SYNTHESIS`).
+   * For promises the design makes and no port can show (two ports never hit one bank).
+   */
+  assert(cond: Operand, message: string): void {
+    const loc = callerLoc();
+    const c = toExpr(cond, Bool);
+    if (c.width !== 1) this.record('width', `assert needs a 1-bit condition, got ${typeName(c.type)}`, loc);
+    if (/["\\\n%]/.test(message)) this.record('usage', `assert message must not contain quotes, backslashes, % or newlines: ${JSON.stringify(message)}`, loc);
+    const armed = this.claimName(`assert${this.assertions.length}_armed`, loc);
+    this.assertions.push({ cond: c, message, loc, domain: this.currentDomain, armed });
   }
 
   /** A memory (memory.ts); `readDuringWrite` says what a read of the address being written returns (default `old`). */
@@ -915,6 +932,16 @@ export class SwitchBuilder {
     this.stmt.default = [];
     this.m.inBlock(this.stmt.default, body);
   }
+}
+
+/** A simulation-only check (Module.assert). */
+export interface Assertion {
+  readonly cond: Expr;
+  readonly message: string;
+  readonly loc: SourceLoc | undefined;
+  readonly domain: ClockDomain;
+  /** The flag register that arms it after the first clock edge. */
+  readonly armed: string;
 }
 
 export interface ModuleOptions {

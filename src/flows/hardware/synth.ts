@@ -162,6 +162,7 @@ export function asicMemoryTarget(srams: readonly LibertyLibrary[]): MemoryTarget
 export function memoryBlackBoxes(memories: readonly MemoryInfo[]): Map<string, number> {
   const boxes = new Map<string, number>();
   for (const m of memories) {
+    if (m.inLogic) continue; // flip-flops, synthesised with the logic
     for (const u of m.macros ?? [{ cell: m.module, count: 1 }]) boxes.set(u.cell, (boxes.get(u.cell) ?? 0) + u.count * m.instances);
   }
   return boxes;
@@ -380,17 +381,19 @@ function asicReport(base: ReportBase, libs: { std: LibertyLibrary; stdFile: stri
   };
   if (libs.srams.length === 0) return report;
   const macros = sramMacros(libs.srams);
-  const plans: MemoryMacroPlan[] = base.memories.map((m) => {
-    const t = m.macros ? instantiatedTiling(m, macros) : tileMemory(m.depth, m.width, macros);
-    return {
-      ...m,
-      macros: t.macros,
-      instantiated: m.macros !== undefined,
-      areaPerInstanceUm2: round3(t.areaUm2),
-      areaUm2: round3(t.areaUm2 * m.instances),
-      efficiency: Math.round(t.efficiency * 1e4) / 1e4,
-    };
-  });
+  const plans: MemoryMacroPlan[] = base.memories
+    .filter((m) => !m.inLogic)
+    .map((m) => {
+      const t = m.macros ? instantiatedTiling(m, macros) : tileMemory(m.depth, m.width, macros);
+      return {
+        ...m,
+        macros: t.macros,
+        instantiated: m.macros !== undefined,
+        areaPerInstanceUm2: round3(t.areaUm2),
+        areaUm2: round3(t.areaUm2 * m.instances),
+        efficiency: Math.round(t.efficiency * 1e4) / 1e4,
+      };
+    });
   const memoryAreaUm2 = round3(plans.reduce((s, p) => s + p.areaUm2, 0));
   return { ...report, memoryMacros: plans, memoryAreaUm2, totalAreaUm2: round3(report.logicAreaUm2 + memoryAreaUm2) };
 }

@@ -28,6 +28,8 @@ export interface MemoryInfo {
    * instance, instantiated in the module (black boxes for synthesis; their models simulate).
    */
   readonly macros?: readonly MacroUse[];
+  /** The ASIC target builds it from flip-flops with the logic (a small 1R1W memory): no black box, no macro. */
+  readonly inLogic?: boolean;
 }
 
 export interface Manifest {
@@ -54,6 +56,7 @@ interface MemoryParams {
   readonly depth: number;
   readonly width: number;
   readonly macros?: readonly string[];
+  readonly flops?: boolean;
 }
 
 /** A memory module's parameters (generators/memories: role, depth, width; macros as "N x CELL"). */
@@ -79,7 +82,17 @@ export function generateAccelerator(cfg: Config, target: MemoryTarget = {}): Gen
       macroCells.add(cell as string);
       return { cell: cell as string, count: Number(count) };
     });
-    memories.push({ module: design.nameOf(m), role: mem.role, kind, instances, depth: mem.depth, width: mem.width, ports, ...(macros ? { macros } : {}) });
+    memories.push({
+      module: design.nameOf(m),
+      role: mem.role,
+      kind,
+      instances,
+      depth: mem.depth,
+      width: mem.width,
+      ports,
+      ...(macros ? { macros } : {}),
+      ...(mem.flops ? { inLogic: true } : {}),
+    });
   }
   const verilog = files.map((f) => ({ file: f.file, text: f.text }));
   const manifest: Manifest = {

@@ -51,6 +51,7 @@ class ModuleEmitter {
     for (const s of m.allSignals()) taken.add(s.name);
     for (const mem of m.memories) taken.add(mem.name);
     for (const i of m.instances) taken.add(i.name);
+    for (const a of m.assertions) taken.add(a.armed);
     for (const p of m.localparams.keys()) taken.add(p);
     this.x = new ExprText(m, taken);
   }
@@ -72,6 +73,7 @@ class ModuleEmitter {
     this.emitCombBlocks();
     this.emitClockedBlocks();
     this.emitMemoryReads();
+    this.emitAssertions();
     // Temporaries can create more temporaries; drain until stable, prepending their assigns.
     const tempAssigns: string[] = [];
     for (let i = 0; i < this.x.temps.length; i++) {
@@ -228,6 +230,18 @@ class ModuleEmitter {
     this.printStmts(writes, 3, '<=');
     this.body.push(`${IND}${IND}end`, `${IND}end`, '`endif');
     this.collision = undefined;
+  }
+
+  /** Simulation only: each assert() as a $fatal at the clock edges where its condition is false. */
+  private emitAssertions(): void {
+    for (const a of this.m.assertions) {
+      const where = formatLoc(a.loc);
+      this.body.push('', '`ifndef SYNTHESIS', `${IND}// ${where}: ${a.message}`);
+      this.body.push(`${IND}reg ${a.armed} = 1'b0;  // from the second clock edge: the first one resets the drivers`);
+      this.body.push(`${IND}always @(posedge ${a.domain.clock}) begin`, `${IND}${IND}${a.armed} <= 1'b1;`);
+      this.body.push(`${IND}${IND}if (${a.armed} && !(${this.x.cond(a.cond)})) $fatal(1, "${this.m.name}: ${a.message} (${where})");`);
+      this.body.push(`${IND}end`, '`endif');
+    }
   }
 
   /**

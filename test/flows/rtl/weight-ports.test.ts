@@ -28,20 +28,23 @@ describe('single-port weight banks', { timeout: 300_000 }, () => {
     });
   }
 
-  it('built from IHP SG13G2 macros (the ASIC design): equivalent with stalls and random initial state, the same cycles, the macros in the manifest', async () => {
-    // areas chosen so that a bank takes two ranges of each of two macro types (256 + 256 + 64 + 64 words)
+  it('the ASIC design (IHP SG13G2 macros): weights and the input pairs from macros, the rest flip-flops; equivalent with stalls and random initial state, the same cycles', async () => {
+    // areas chosen so that the banks take ranges of two macro types (256-word ranges, then 64-word ones)
     const macros = [
-      { cell: 'RM_IHPSG13_1P_64x64_c2_bm_bist', words: 64, bits: 64, areaUm2: 50_000 },
+      { cell: 'RM_IHPSG13_1P_64x64_c2_bm_bist', words: 64, bits: 64, areaUm2: 30_000 },
       { cell: 'RM_IHPSG13_1P_256x48_c2_bm_bist', words: 256, bits: 48, areaUm2: 107_000 },
       { cell: 'RM_IHPSG13_1P_1024x8_c2_bm_bist', words: 1024, bits: 8, areaUm2: 400_000 },
     ];
-    const cfg = resolveConfig({ overrides: { layers: [150, 7, 3], pes: 2, weightPorts: '1p', rounding: 'stochastic' } });
+    const cfg = resolveConfig({ overrides: { layers: [600, 7, 3], pes: 2, weightPorts: '1p', rounding: 'stochastic' } });
     const { manifest, top } = generateAccelerator(cfg, { sramMacros: macros });
-    const weight = manifest.memories.find((m) => m.role === 'weight')!;
-    expect(weight.macros).toEqual([
-      { cell: 'RM_IHPSG13_1P_256x48_c2_bm_bist', count: 2 },
+    const byRole = Object.fromEntries(manifest.memories.map((m) => [m.role, m]));
+    expect(byRole.weight!.macros).toEqual([
+      { cell: 'RM_IHPSG13_1P_256x48_c2_bm_bist', count: 9 },
       { cell: 'RM_IHPSG13_1P_64x64_c2_bm_bist', count: 2 },
     ]);
+    // the input pairs: a double buffer of two single-port halves of 600 words each
+    for (const role of ['input_index', 'input_value']) expect(byRole[role]).toMatchObject({ kind: '1p', instances: 2, depth: 600 });
+    for (const role of ['error', 'act']) expect(byRole[role]!.inLogic).toBe(true);
     expect(manifest.simulationModels).toEqual(['RM_IHPSG13_1P_256x48_c2_bm_bist.v', 'RM_IHPSG13_1P_64x64_c2_bm_bist.v']);
     const { design } = emitForSim(top);
     expect((await verilatorLint(design.files, design.top)).output).toBe('');

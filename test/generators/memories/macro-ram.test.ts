@@ -1,8 +1,9 @@
 /**
- * Single-port memories built from SRAM macros (generators/memories): the IHP SG13G2 macro model
- * behaves as the IHP Open PDK's behavioural model says (bit mask, write-through, held output,
- * BIST inputs), and a bank built from macros of mixed sizes is cycle-for-cycle the plain
- * single-port memory it replaces.
+ * Memories built from SRAM macros (generators/memories): the IHP SG13G2 macro model behaves as
+ * the IHP Open PDK's behavioural model says (bit mask, write-through, held output, BIST inputs);
+ * a bank built from macros of mixed sizes is cycle-for-cycle the plain single-port memory it
+ * replaces; a double buffer of two single-port halves is the 1R1W memory it replaces while reads
+ * and writes keep to different halves, and stops the simulation when they do not.
  */
 import { describe, expect, it } from 'vitest';
 import { SInt } from '../../../src/hdl/index.js';
@@ -10,7 +11,8 @@ import { emitForSim, simulate } from '../../../src/sim/from-module.js';
 import { verilatorLint } from '../../../src/tools/index.js';
 import { ihpSram1p, isIhpSram1p } from '../../../generators/memories/ihp-sg13g2.js';
 import { ram1pFromMacros } from '../../../generators/memories/macro-ram.js';
-import { ram1p } from '../../../generators/memories/ram.js';
+import { pingPongRam } from '../../../generators/memories/ping-pong.js';
+import { ram1p, ram1r1w } from '../../../generators/memories/ram.js';
 import { tileMemory } from '../../../generators/memories/tiling.js';
 
 const MACROS = [
@@ -96,5 +98,37 @@ describe('a single-port memory from macros', () => {
     const reads = rows.filter((r) => r[0] === 1 && r[1] === 0).length;
     expect(reads).toBeGreaterThan(1500);
     expect(got.slice(depth + 1)).toEqual(want.slice(depth + 1));
+  });
+});
+
+describe('a double buffer of two single-port halves', () => {
+  const half = 300;
+  const type = SInt(12);
+  const target = { sramMacros: MACROS };
+
+  it('reads and writes as ram1r1w while they keep to different halves; the same half in one cycle stops the simulation', async () => {
+    const built = pingPongRam('input_value', half, type, target);
+    const { design } = emitForSim(built);
+    expect((await verilatorLint(design.files, design.top)).output).toBe('');
+    const rand = rng(11);
+    const rows: number[][] = [];
+    // fill both halves, then: write one half while reading the other, swapping every 50 cycles
+    for (let a = 0; a < 2 * half; a++) rows.push([0, 0, 1, a, rand(4096) - 2048]);
+    for (let i = 0; i < 3000; i++) {
+      const w = Math.floor(i / 50) % 2;
+      rows.push([rand(10) < 7 ? 1 : 0, (1 - w) * half + rand(half), rand(10) < 6 ? 1 : 0, w * half + rand(half), rand(4096) - 2048]);
+    }
+    const ins = ['ren', 'raddr', 'we', 'waddr', 'wdata'];
+    const run = async (m: typeof built, batch: number[][]) => {
+      const sim = await simulate(m);
+      try {
+        return sim.runBatch(ins, batch, ['rdata']).map((r) => r[0]);
+      } finally {
+        sim.close();
+      }
+    };
+    const [got, want] = [await run(built, rows), await run(ram1r1w('input_value', 2 * half, type), rows)];
+    expect(got.slice(2 * half + 1)).toEqual(want.slice(2 * half + 1));
+    await expect(run(built, [...rows.slice(0, 10), [1, 5, 1, 7, 3]])).rejects.toThrow(/Verilog \$stop/);
   });
 });

@@ -211,7 +211,9 @@ export async function estimatePower(cfg: Config, opts: PowerOptions): Promise<Po
     const [netlist, synthesis] = await timed(() =>
       mappedNetlist(design, gen.manifest.memories, { stdFile: run.stdFile, sramFiles: run.sramFiles }, dir, timeoutMs),
     );
-    const memoryModules = new Set(gen.manifest.memories.map((m) => m.module));
+    // black boxes of the power netlist: every memory but those built from flip-flops
+    const boxed = gen.manifest.memories.filter((m) => !m.inLogic);
+    const memoryModules = new Set(boxed.map((m) => m.module));
     const [act, activity] = await timed(() => measureActivity(design, netlist.modules, run.flops, memoryModules, trace, CLOCK));
     const [rep, sta] = await timed(() =>
       runPowerSta({
@@ -220,7 +222,7 @@ export async function estimatePower(cfg: Config, opts: PowerOptions): Promise<Po
         stdLiberty: run.stdFile,
         netlist: netlist.file,
         top: design.top,
-        memories: gen.manifest.memories,
+        memories: boxed,
         clock: CLOCK,
         clockMHz: opts.clockMHz,
         walk: act.walk,
@@ -230,7 +232,7 @@ export async function estimatePower(cfg: Config, opts: PowerOptions): Promise<Po
       }),
     );
     const memories = run.sramFiles.length
-      ? memoryPowers(gen.manifest.memories, act.walk.memories, act.act, act.scope, sramMacros(run.srams), run.energies, opts.clockMHz)
+      ? memoryPowers(boxed, act.walk.memories, act.act, act.scope, sramMacros(run.srams), run.energies, opts.clockMHz)
       : undefined;
     return powerReport(cfg, opts, run, { trace, netlist, act, rep, memories, seconds: { simulation, synthesis, activity, sta } });
   } finally {
