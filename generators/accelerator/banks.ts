@@ -4,8 +4,8 @@
  * controller drives. The weight banks share one read and one write address; each lane has its
  * own enables and write data.
  */
-import { Bool, SInt, UInt, cat, clog2, lit, mux, type Expr, type Module, type Signal } from '../../src/hdl/index.js';
-import { pingPongRam } from '../memories/ping-pong.js';
+import { Bool, SInt, UInt, cat, clog2, lit, mux, type Expr, type HdlType, type Module, type Signal } from '../../src/hdl/index.js';
+import { interleavedRam, pingPongRam } from '../memories/two-banks.js';
 import { FLOP_MEMORY_BITS, dualPortMemory, singlePortMemory, type MemoryTarget } from '../memories/target.js';
 import type { Plan } from './plan.js';
 
@@ -34,6 +34,8 @@ export interface LaneBanks {
   readonly we: readonly Signal[];
   readonly wdata: readonly Signal[];
   readonly rdata: readonly Expr[];
+  /** weightPorts '2x1p': each lane's bank is two, the even and the odd addresses. */
+  readonly interleaved: boolean;
 }
 
 export interface ErrorBanks {
@@ -77,7 +79,8 @@ export function banks(m: Module, plan: Plan, sampleData: Signal, target: MemoryT
   const E = SInt(plan.formats.error.bits);
   const sparse = plan.sparseInputs;
   const pairBits = bits.inputIndex + plan.formats.act.bits;
-  const weightRam = plan.singlePortWeights ? singlePortMemory('weight', sizes.weightDepth, W, target) : dualPortMemory('weight', sizes.weightDepth, W, target);
+  const onePort = plan.singlePortWeights && !plan.interleavedWeights;
+  const weightRam = weightMemory(plan, W, target);
   // skipZeroErrors: a "non-zero" bit above each error word
   const flagged = plan.skipZeroErrors;
   const errorRam = plan.trains ? dualPortMemory('error', sizes.errorDepth, flagged ? UInt(E.width + 1) : E, target) : undefined;
@@ -94,7 +97,17 @@ export function banks(m: Module, plan: Plan, sampleData: Signal, target: MemoryT
     : undefined;
   const issueRAddr = m.wire('wbank_issue_raddr', UInt(bits.weightAddr));
   const issueSel = m.wire('wbank_issue_sel', Bool);
-  const weights = { raddr: wRAddr, waddr: wWAddr, issueRAddr, issueSel, ren: [] as Signal[], we: [] as Signal[], wdata: [] as Signal[], rdata: [] as Expr[] };
+  const weights = {
+    raddr: wRAddr,
+    waddr: wWAddr,
+    issueRAddr,
+    issueSel,
+    ren: [] as Signal[],
+    we: [] as Signal[],
+    wdata: [] as Signal[],
+    rdata: [] as Expr[],
+    interleaved: plan.interleavedWeights,
+  };
   const errorWe: Signal[] = [];
   const errorRData: Expr[] = [];
   const errorNonZero: Expr[] = [];
@@ -103,7 +116,7 @@ export function banks(m: Module, plan: Plan, sampleData: Signal, target: MemoryT
     const we = m.wire(`wbank${q}_we`, Bool);
     const wdata = m.wire(`wbank${q}_wdata`, W);
     // single-port (§12): the controller never reads and writes a bank in the same cycle
-    const bank = plan.singlePortWeights
+    const bank = onePort
       ? m.instance(`wbank${q}`, weightRam, { en: ren.or(we), we, addr: mux(issueSel.and(we.not()), issueRAddr, mux(we, wWAddr, wRAddr)), wdata })
       : m.instance(`wbank${q}`, weightRam, { ren, raddr: mux(issueSel, issueRAddr, wRAddr), we, waddr: wWAddr, wdata });
     weights.ren.push(ren);
@@ -157,6 +170,13 @@ function pairBuffers(m: Module, plan: Plan, inPorts: Omit<BankPorts, 'rdata'>, t
   m.assign(pair.value, value.out('rdata'));
   m.assign(pair.index, index.out('rdata'));
   return { ...inPorts, rdata: cat(pair.index, pair.value), pair };
+}
+
+/** A lane's weight bank: 1R1W, single-port, or (2x1p, §12) the even and the odd addresses in two single-port banks. */
+function weightMemory(plan: Plan, W: HdlType, target: MemoryTarget): Module {
+  const depth = plan.sizes.weightDepth;
+  if (plan.interleavedWeights) return interleavedRam('weight', depth, W, target);
+  return plan.singlePortWeights ? singlePortMemory('weight', depth, W, target) : dualPortMemory('weight', depth, W, target);
 }
 
 /** Lane q's error bank; `flagged`: with the "non-zero" bit above each error, written beside it. */

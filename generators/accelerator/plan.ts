@@ -69,10 +69,13 @@ export interface Plan {
   /** skipZeroErrors (§11): the update skips groups whose errors are all zero (training variants). */
   readonly skipZeroErrors: boolean;
   /**
-   * weightPorts '1p' (§12): single-port weight banks; an update issue waits while the previous
-   * cycle's update issue holds the port (its weight is read then, the previous one written).
+   * weightPorts '1p' or '2x1p' (§12): single-port weight banks; an update issue waits while the
+   * previous cycle's update issue holds the port (its weight is read then, the previous one
+   * written): with '1p' always, with '2x1p' (`interleavedWeights`) only when both addresses are
+   * in the same bank of the lane's two (even, odd).
    */
   readonly singlePortWeights: boolean;
+  readonly interleavedWeights: boolean;
   readonly pe: PeParams;
   /** Width of one backward product (an adder-tree input) and of one gradient (an update-unit input). */
   readonly backwardBits: number;
@@ -112,7 +115,8 @@ export function plan(cfg: Config): Plan {
     dedicated,
     sparseInputs,
     skipZeroErrors: trains && cfg.skipZeroErrors,
-    singlePortWeights: cfg.weightPorts === '1p',
+    singlePortWeights: cfg.weightPorts !== '1r1w',
+    interleavedWeights: cfg.weightPorts === '2x1p',
     pe,
     backwardBits: dedicated ? ded.backward : product,
     gradientBits: dedicated ? ded.gradient : product,

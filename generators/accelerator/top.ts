@@ -158,9 +158,13 @@ function controllerStatus(
     m.assign(status.deltas.valid, deltas.valid);
     m.assign(status.deltas.write, deltas.write);
   }
-  const s1Update = pipe.s1.training?.isUpdate;
-  // the update reads its weight and writes it one cycle later (§12): stages 2 and 3
-  if (status.weightPortBusy && s1Update) m.assign(status.weightPortBusy, s1Update);
+  const s1 = pipe.s1.training;
+  // the update reads its weight and writes it one cycle later (§12): stages 2 and 3; with even and
+  // odd banks (2x1p) only an issue of the same parity as stage 1's update must wait
+  if (status.weightPortBusy && s1) {
+    const sameBank = plan.interleavedWeights ? s1.addr.bit(0).eq(at.banks.weights.issueRAddr.bit(0)) : lit(1, Bool);
+    m.assign(status.weightPortBusy, s1.isUpdate.and(sameBank));
+  }
   if (status.writeBack && at.writeBack) m.assign(status.writeBack, at.writeBack.isUpdate);
   if (status.groupErrorsZero && banks.errors?.nonZero) {
     // skipZeroErrors (§11): no lane that holds one of the group's neurons has a non-zero error.
@@ -213,6 +217,11 @@ function weightReads(m: Module, phases: Phases<Expr>, banks: Banks, pipe: Pipeli
   const computeRen = updateRead ? updateRead.isUpdate.or(pipe.issue.window) : pipe.issue.window;
   const w = banks.weights;
   const writeAddr = writeBack?.addr ?? pipe.s2.training?.addr;
+  if (writeBack && updateRead) {
+    // one port per bank (1p: one bank; 2x1p: the even and the odd addresses): an update's read never meets a write of its bank
+    const sameBank = banks.weights.interleaved ? updateRead.addr.bit(0).eq(writeBack.addr.bit(0)) : lit(1, Bool);
+    m.assert(updateRead.isUpdate.and(writeBack.isUpdate).and(sameBank).not(), "an update's weight read and a write of the same single-port bank in one cycle");
+  }
   // the issue's address unless reading back or reading an update's weight (selected last, §4)
   m.assign(w.raddr, mux(phases.readback, port.readback.addr, updateRead ? updateRead.addr : issueAddr));
   m.assign(w.issueRAddr, issueAddr);

@@ -2,7 +2,7 @@
  * What a design's memories are built from. By default, the library's RTL arrays (ram.ts): the
  * FPGA flows infer block RAM from them and simulation runs them. For the ASIC target (SRAM
  * macros given), the single-port memories are built from the macros (macro-ram.ts), each
- * instantiated with its real ports; a double buffer is two single-port halves (ping-pong.ts).
+ * instantiated with its real ports; a double buffer is two single-port halves (two-banks.ts).
  * A memory of at most FLOP_MEMORY_BITS is flip-flops in the logic instead (a macro holds 4 kbit
  * or more, and a 1R1W memory needs two ports, which the single-port macros lack); a larger 1R1W
  * memory stays an RTL array, a black box the ASIC flows price by tiling.ts as if the macros

@@ -83,7 +83,7 @@ export const CONFIG_FIELDS = {
   weightPorts: {
     flag: 'weight-ports',
     kind: 'enum',
-    help: `the weight banks' ports: ${orList(WEIGHT_PORTS)} (single-port; default ${d.weightPorts})`,
+    help: `the weight banks' ports: ${orList(WEIGHT_PORTS)} (1p: single-port, the update at half rate; 2x1p: even and odd single-port banks, full rate; default ${d.weightPorts})`,
   },
 } as const satisfies { readonly [K in keyof Config]: ConfigField };
 

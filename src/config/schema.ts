@@ -23,7 +23,7 @@ export const HIDDEN_ACTIVATIONS = ['relu', 'hardsigmoid'] as const;
 export type Variant = (typeof VARIANTS)[number];
 export type Rounding = (typeof ROUNDINGS)[number];
 /** The weight banks' ports: one read and one write per cycle, or one access per cycle (single-port SRAM, iCE40 SPRAM). */
-export const WEIGHT_PORTS = ['1r1w', '1p'] as const;
+export const WEIGHT_PORTS = ['1r1w', '1p', '2x1p'] as const;
 export type WeightPorts = (typeof WEIGHT_PORTS)[number];
 export type HiddenActivation = (typeof HIDDEN_ACTIVATIONS)[number];
 
@@ -78,9 +78,10 @@ export interface Config {
    */
   readonly skipZeroErrors: boolean;
   /**
-   * The weight banks' ports (docs/ARCHITECTURE.md §12): '1r1w' (a read and a write per cycle) or
+   * The weight banks' ports (docs/ARCHITECTURE.md §12): '1r1w' (a read and a write per cycle),
    * '1p' (single-port: one access per cycle, as SRAM macros and the iCE40 SPRAM have; the
-   * update's read-modify-write then issues every other cycle).
+   * update's read-modify-write then issues every other cycle) or '2x1p' (two single-port banks
+   * per lane, the even and the odd addresses: the update at full rate).
    */
   readonly weightPorts: WeightPorts;
 }

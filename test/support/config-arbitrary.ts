@@ -36,7 +36,7 @@ export const configArb: fc.Arbitrary<Config> = fc
     skipZeroInputs: fc.boolean(),
     skipZeroErrors: fc.boolean(),
     // single-port weight banks in a quarter of the cases (docs/ARCHITECTURE.md §12)
-    weightPorts: fc.constantFrom('1r1w' as const, '1r1w' as const, '1r1w' as const, '1p' as const),
+    weightPorts: fc.constantFrom('1r1w' as const, '1r1w' as const, '1r1w' as const, '1p' as const, '2x1p' as const),
     // Per-layer formats and learning rates in about a third of the cases: each layer's fraction
     // bits moved by −1..+1 from the drawn format (docs/CONFIG.md "Per-layer formats").
     perLayer: fc.constantFrom(false, false, true),

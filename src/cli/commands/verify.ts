@@ -90,8 +90,8 @@ async function run(args: VerifyArgs): Promise<void> {
   }
   if (args.faults) throw new UsageError('verify: --faults is for the serial line of --board');
   const sram = (args['sram-liberty'] ?? []).map(String);
-  if (sram.length && (args.netlist || cfg.weightPorts !== '1p'))
-    throw new UsageError('verify: --sram-liberty builds single-port weight banks from macros: give --weight-ports 1p, without --netlist');
+  if (sram.length && (args.netlist || cfg.weightPorts === '1r1w'))
+    throw new UsageError('verify: --sram-liberty builds single-port weight banks from macros: give --weight-ports 1p or 2x1p, without --netlist');
   const memoryTarget = sram.length ? asicMemoryTarget(asicLibraries({ sramLiberty: sram }).srams) : undefined;
   if (memoryTarget && !memoryTarget.sramMacros)
     throw new UsageError(`verify: no SRAM macro in ${sram.join(', ')} has a model in taxonn (known: IHP SG13G2 RM_IHPSG13_1P_*)`);

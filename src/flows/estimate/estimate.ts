@@ -132,8 +132,10 @@ function extrapolation(cfg: Config, r: Calibration['range']): string[] {
   const hidden = Math.max(0, ...cfg.layers.slice(1, -1));
   if (hidden > r.maxHidden) out.push(`a hidden layer of ${hidden} > ${r.maxHidden}`);
   if (cfg.layers.length > r.maxLayers) out.push(`${cfg.layers.length - 1} weight layers > ${r.maxLayers - 1}`);
-  if (cfg.weightPorts === '1p')
-    out.push('single-port weight banks (weightPorts 1p: the cycles follow the schedule, the area, iCE40 memories and power were measured on 1r1w banks)');
+  if (cfg.weightPorts !== '1r1w')
+    out.push(
+      `single-port weight banks (weightPorts ${cfg.weightPorts}: the cycles follow the schedule, the area, iCE40 memories and power were measured on 1r1w banks)`,
+    );
   for (const part of ['weight', 'act', 'error'] as const) {
     const bits = bitsOf(cfg[part]);
     if (bits > r.maxBits[part]) out.push(`${bits}-bit ${part === 'act' ? 'activations' : `${part}s`} > ${r.maxBits[part]}`);

@@ -37,6 +37,18 @@ export function nonZeroInputs(cfg: Config, inputZeros: number): number {
   return cfg.skipZeroInputs ? Math.round((1 - inputZeros) * n0) : n0;
 }
 
+/**
+ * A layer's update issues by the weight banks' ports (§12): 1r1w a row per group; 1p an issue
+ * every other cycle, and the write-back stage; 2x1p a row per group and the write-back stage, and
+ * where the row's columns are not consecutive (layer 1 over its non-zero inputs) a wait wherever
+ * two in a row fall in the same bank (even or odd), half of them for random indices.
+ */
+function updateCycles(ports: Config['weightPorts'], groups: number, row: number, sparseRow: boolean): number {
+  if (ports === '1p') return groups * (2 * row - 1) + 1;
+  if (ports === '2x1p') return groups * (row + (sparseRow ? (row - 1) / 2 : 0)) + 1;
+  return groups * row;
+}
+
 export function cycleFeatures(cfg: Config, inputZeros: number, drainWait = 0): CycleFeatures {
   const s = deriveSizes(cfg);
   const P = cfg.pes;
@@ -50,8 +62,7 @@ export function cycleFeatures(cfg: Config, inputZeros: number, drainWait = 0): C
     const row = l.index === 0 ? nonZero + 1 : l.rowLen;
     fwd += l.groups * Math.max(row, P + drainWait);
     if (trains && l.index >= 1) bwd += l.nIn * l.groups;
-    // single-port weight banks (§12): an update issue every other cycle, and the write-back stage
-    if (trains) upd += cfg.weightPorts === '1p' ? l.groups * (2 * row - 1) + 1 : l.groups * row;
+    if (trains) upd += updateCycles(cfg.weightPorts, l.groups, row, l.index === 0 && cfg.skipZeroInputs);
     groups += l.groups;
   }
   const phases = trains ? 3 * s.L - 1 : s.L;

@@ -20,7 +20,12 @@ export function memoryPlan(cfg: Config): EstimatedMemory[] {
   const P = cfg.pes;
   const ab = bitsOf(cfg.act);
   const n0 = cfg.layers[0] ?? 0;
-  const out: EstimatedMemory[] = [{ role: 'weight', instances: P, depth: s.weightDepth, width: bitsOf(cfg.weight) }];
+  // 2x1p (docs/ARCHITECTURE.md §12): each lane's weights in two banks, the even and the odd addresses
+  const weights =
+    cfg.weightPorts === '2x1p'
+      ? { role: 'weight' as const, instances: 2 * P, depth: Math.ceil(s.weightDepth / 2), width: bitsOf(cfg.weight) }
+      : { role: 'weight' as const, instances: P, depth: s.weightDepth, width: bitsOf(cfg.weight) };
+  const out: EstimatedMemory[] = [weights];
   // with skipZeroErrors a "non-zero" bit beside each error (banks.ts)
   if (cfg.variant !== 'inference') out.push({ role: 'error', instances: P, depth: s.errorDepth, width: bitsOf(cfg.error) + (cfg.skipZeroErrors ? 1 : 0) });
   // with skipZeroInputs: two samples' worth of (index, value) pairs (double buffering, ARCHITECTURE.md §10), in two memories

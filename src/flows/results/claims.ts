@@ -27,7 +27,7 @@ export const IHP_DIR = path.resolve(repoRoot, '..', 'shared', 'pdk', 'ihp-sg13g2
 export interface ClaimsPlan {
   readonly variants: readonly Variant[];
   /** Overrides over each variant's defaults (the same network for all). */
-  readonly network: { readonly layers: readonly number[]; readonly pes: number };
+  readonly network: { readonly layers: readonly number[]; readonly pes: number; readonly weightPorts?: Config['weightPorts'] };
   readonly dataset: 'mnist';
   /** Training samples of the power workload. */
   readonly powerSamples: number;
@@ -51,7 +51,8 @@ export function defaultClaimsPlan(): ClaimsPlan {
     : [];
   return {
     variants: ['taxonn', 'inference', 'dedicated'],
-    network: { layers: [784, 64, 10], pes: 16 },
+    // with SRAM macros, weight banks the macros can build (single-port): two per lane, the update at full rate
+    network: { layers: [784, 64, 10], pes: 16, ...(ihp ? { weightPorts: '2x1p' as const } : {}) },
     dataset: 'mnist',
     powerSamples: 1,
     clockMHz: 100,
@@ -120,8 +121,8 @@ const rel = (f: string): string => {
 };
 
 /** The flags that select `cfg` on the command line (the variant and what differs from its defaults). */
-function configFlags(variant: Variant, layers: readonly number[], pes: number): string {
-  return `--variant ${variant} --layers ${layers.join(',')} --pes ${pes}`;
+function configFlags(variant: Variant, layers: readonly number[], pes: number, weightPorts?: Config['weightPorts']): string {
+  return `--variant ${variant} --layers ${layers.join(',')} --pes ${pes}${weightPorts ? ` --weight-ports ${weightPorts}` : ''}`;
 }
 
 function hashOf(v: unknown): string {
@@ -133,10 +134,11 @@ export function claimsJobs(plan: ClaimsPlan): ClaimsJob[] {
   const jobs: ClaimsJob[] = [];
   const libFlags = `--liberty ${rel(plan.liberty)}${plan.sramLiberty.length ? ` --sram-liberty ${path.dirname(rel(plan.sramLiberty[0]!))}/RM_IHPSG13_1P_*.lib` : ''}`;
   for (const variant of plan.variants) {
-    const cfg = resolveConfig({ overrides: { variant, layers: [...plan.network.layers], pes: plan.network.pes } });
+    const { weightPorts } = plan.network;
+    const cfg = resolveConfig({ overrides: { variant, layers: [...plan.network.layers], pes: plan.network.pes, ...(weightPorts ? { weightPorts } : {}) } });
     const small = resolveConfig({ overrides: { variant, layers: [...plan.fpga.layers], pes: plan.fpga.pes } });
     const rtl = (c: Config) => hashOf(generateAccelerator(c).files.map((f) => [f.file, f.text]));
-    const flags = configFlags(variant, plan.network.layers, plan.network.pes);
+    const flags = configFlags(variant, plan.network.layers, plan.network.pes, weightPorts);
     const libs = [plan.liberty, ...plan.sramLiberty].map((f) => path.basename(f));
     const add = (step: ClaimsStep, c: Config, inputs: unknown, command: string) =>
       jobs.push({ variant, step, config: c, key: `${step}-${variant}-${hashOf({ step, inputs, rtl: rtl(c) })}`, command });
@@ -261,7 +263,7 @@ export function renderClaims(plan: ClaimsPlan, results: readonly ClaimsResult[],
   const ratios = ratiosOf(m);
   claimsTable(p, ratios, acc);
   variantTable(p, plan, m, acc);
-  readingNotes(p, m, ratios);
+  readingNotes(p, plan, m, ratios);
   p('Commands (from the repository root; the liberty files are read in place):');
   p();
   for (const r of results) p(`- ${r.variant} ${r.step}: \`${r.command}\` (${fx(r.wallSeconds, 1)} s)`);
@@ -278,7 +280,12 @@ function claimsIntro(p: Put, plan: ClaimsPlan): void {
   p(
     `The three variants of docs/ARCHITECTURE.md §9 at ${plan.network.layers.join('-')}, P = ${plan.network.pes}, each with its own default formats ` +
       `(taxonn and inference W12 A8 E8 with stochastic rounding; dedicated W16 A16 E16, round to nearest, a learning-rate multiplier), ` +
-      `synthesised by Yosys to ${libName}${ihp ? " with memories as IHP SRAM macros (area from the macros' liberty files)" : ''} ` +
+      `synthesised by Yosys to ${libName}${
+        ihp
+          ? ` with the memories built for the ASIC (docs/HARDWARE.md, asic): the weight banks (weightPorts ${plan.network.weightPorts ?? '1r1w'}) and the input pairs' halves ` +
+            "as instantiated IHP SRAM macros (area and energy from the macros' liberty files), the memories of at most 1 kbit as flip-flops"
+          : ''
+      } ` +
       `and measured with OpenSTA at ${plan.clockMHz} MHz on ${plan.powerSamples === 1 ? 'the first MNIST training sample' : `the first ${plan.powerSamples} MNIST training samples`} (activity from the Verilator trace of all its phases; docs/HARDWARE.md "Power"). ` +
       'Every variant is bit-exact against its golden-model mode (`npx taxonn verify --variant V`). The commands that reproduce each number are listed below the tables.',
   );
@@ -361,7 +368,7 @@ function variantTable(p: Put, plan: ClaimsPlan, m: Measured, acc: AccuracyForCla
 }
 
 /** Energy per sample, and how to read the ratios. */
-function readingNotes(p: Put, m: Measured, r: Ratios): void {
+function readingNotes(p: Put, plan: ClaimsPlan, m: Measured, r: Ratios): void {
   const pt = m.power('taxonn');
   const pd = m.power('dedicated');
   const pi = m.power('inference');
@@ -397,7 +404,14 @@ function readingNotes(p: Put, m: Measured, r: Ratios): void {
   }
   p(
     "- Power is the OpenSTA estimate from register activity of the real workload propagated through the logic; SRAM power is the macros' access energy " +
-      "times the accesses counted in the trace plus their leakage. IHP's macros are single-port: the area and energy of our 1R1W memories are lower bounds.",
+      'times the accesses counted in the trace plus their leakage.' +
+      (plan.network.weightPorts && plan.network.weightPorts !== '1r1w'
+        ? ' Every memory is one the macros build: until the memory generator built them (this section at commit d44133c), the 1R1W weight banks, error ' +
+          'banks and activation buffer were priced as IHP macros although those are single-port (lower bounds), the error banks as sixteen whole macros: ' +
+          'taxonn measured 5.258 mm² of SRAM, 166.5 mW and 3.09 µJ per sample then. Now the error banks and the activation buffer are flip-flops (logic ' +
+          'area and power grow), each lane holds its weights in two 1024 × 16 macros, cheaper per access than one 4096 × 16, and the update runs at ' +
+          'nearly the full rate (docs/ARCHITECTURE.md §12).'
+        : " IHP's macros are single-port: the area and energy of our 1R1W memories are lower bounds."),
   );
   p();
 }

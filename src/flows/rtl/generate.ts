@@ -71,10 +71,24 @@ export function generateAccelerator(cfg: Config, target: MemoryTarget = {}): Gen
   const { design, files } = emitDesign(top);
   const memories: MemoryInfo[] = [];
   const macroCells = new Set<string>();
+  // instances in the whole design: a bank inside a module instantiated per lane counts per lane
+  const counts = new Map<Module, number>([[top, 1]]);
+  const instanceCount = (m: Module): number => {
+    let n = counts.get(m);
+    if (n === undefined) {
+      n = 0;
+      for (const parent of design.modules) {
+        const here = parent.instances.filter((i) => i.module === m).length;
+        if (here > 0) n += here * instanceCount(parent);
+      }
+      counts.set(m, n);
+    }
+    return n;
+  };
   for (const m of design.modules) {
     const mem = memoryParams(m);
     if (!mem) continue;
-    const instances = design.modules.reduce((n, parent) => n + parent.instances.filter((i) => i.module === m).length, 0);
+    const instances = instanceCount(m);
     const ports = portsOf(m).map(({ name, dir, width }) => ({ name, dir, width }));
     const kind = isSinglePortMemory(m.name) ? '1p' : '1r1w';
     const macros = mem.macros?.map((u) => {

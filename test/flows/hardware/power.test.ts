@@ -215,6 +215,9 @@ describe('real runs on a small Iris network (4-8-3, P = 2)', { timeout: 300_000 
     expect(r.totalPowerMw).toBeCloseTo(r.logic.totalMw + r.memoryMw!, 3);
     expect(r.totalPowerMw).toBeCloseTo(r.internalMw + r.switchingMw + r.leakageMw, 3);
     expect(r.memories!.map((m) => m.role)).toEqual(['weight']);
+    // the flip-flops of the memories built from them are matched word by word in the trace (only FSM bits are not)
+    expect(r.unmatchedRegisterBits).toBeLessThan(20);
+    expect(r.registerBits).toBeGreaterThan(2000);
     const w = r.memories!.find((m) => m.role === 'weight')!;
     expect(w.instantiated).toBe(true);
     expect(w.macros).toEqual([{ cell: 'RM_IHPSG13_1P_256x48_c2_bm_bist', count: 1 }]);

@@ -17,9 +17,15 @@ import { verilatorLint } from '../../../src/tools/index.js';
 const config = (overrides: Partial<Config>) => resolveConfig({ overrides: { layers: [9, 7, 5, 3], pes: 3, ...overrides } });
 
 describe('single-port weight banks', { timeout: 300_000 }, () => {
-  for (const variant of ['taxonn', 'dedicated', 'inference'] as const) {
-    it(`${variant}: lint-clean and equivalent with random stalls`, async () => {
-      const cfg = config({ variant, weightPorts: '1p', rounding: 'stochastic' });
+  for (const [variant, weightPorts] of [
+    ['taxonn', '1p'],
+    ['dedicated', '1p'],
+    ['inference', '1p'],
+    ['taxonn', '2x1p'],
+    ['dedicated', '2x1p'],
+  ] as const) {
+    it(`${variant}, ${weightPorts}: lint-clean and equivalent with random stalls`, async () => {
+      const cfg = config({ variant, weightPorts, rounding: 'stochastic' });
       const { design } = emitForSim(generateAccelerator(cfg).top);
       expect((await verilatorLint(design.files, design.top)).output).toBe('');
       const r = await verify(cfg, { samples: 24, seed: 7, stallPermille: 250, sparsity: 0.3, xRandomSeed: 77 });
@@ -69,6 +75,29 @@ describe('single-port weight banks', { timeout: 300_000 }, () => {
       expect(extra).toBe(variant === 'inference' ? 0 : 3 * 9 + 2 * 7 + 1 * 5 + 3);
       expect(single.cyclesPerSample - dual.cyclesPerSample).toBe(extra);
     }
+  });
+
+  it('2x1p (even and odd banks): the update at full rate over consecutive columns, L more cycles per training sample; over sparse inputs a wait where two non-zero inputs share a bank', async () => {
+    const run = (cfg: Config) => verify(cfg, { samples: 6, seed: 3, stallPermille: 0 });
+    const dense = { skipZeroInputs: false, skipZeroErrors: false };
+    const [dual, pair] = await Promise.all([run(config({ ...dense, weightPorts: '1r1w' })), run(config({ ...dense, weightPorts: '2x1p' }))]);
+    expect(dual.equivalent && pair.equivalent).toBe(true);
+    // only the write-back stage's last write per layer
+    expect(pair.cyclesPerSample - dual.cyclesPerSample).toBe(deriveSizes(config(dense)).L);
+    // zero skipping: layer 1's update walks the non-zero inputs, whose indices may share a bank
+    const sparse = (weightPorts: Config['weightPorts']) =>
+      verify(config({ layers: [40, 7, 3], weightPorts }), { samples: 8, seed: 4, stallPermille: 0, sparsity: 0.5 });
+    const [d, one, two] = await Promise.all([sparse('1r1w'), sparse('1p'), sparse('2x1p')]);
+    expect(d.equivalent && one.equivalent && two.equivalent).toBe(true);
+    expect(two.cyclesPerSample).toBeGreaterThan(d.cyclesPerSample + 2);
+    expect(two.cyclesPerSample).toBeLessThan(one.cyclesPerSample);
+  });
+
+  it('2x1p: each lane bank is two single-port modules in the manifest, half the words each', () => {
+    const { manifest } = generateAccelerator(config({ weightPorts: '2x1p' }));
+    const words = deriveSizes(manifest.config).weightDepth;
+    const weight = manifest.memories.find((m) => m.role === 'weight')!;
+    expect(weight).toMatchObject({ kind: '1p', instances: 6, depth: Math.ceil(words / 2), width: 12 });
   });
 
   it('a bank is one single-port module in the manifest: one address, written or read in a cycle', () => {

@@ -207,7 +207,9 @@ export async function estimatePower(cfg: Config, opts: PowerOptions): Promise<Po
     const { design } = emitForSim(gen.top);
     if (!design.ports.some((p) => p.name === CLOCK && p.dir === 'input')) throw new Error(`power: ${design.top} has no clock input ${CLOCK}`);
     const workload = { data: run.data, after: run.after, samples: opts.samples, idleCycles: run.idleCycles, train: run.train };
-    const [trace, simulation] = await timed(() => traceWorkload(cfg, workload, dir, gen.top));
+    // the memories built from flip-flops are traced word by word (their flip-flops match them by name)
+    const flopWords = Math.max(1, ...gen.manifest.memories.filter((m) => m.inLogic).map((m) => m.depth));
+    const [trace, simulation] = await timed(() => traceWorkload(cfg, workload, dir, gen.top, flopWords));
     const [netlist, synthesis] = await timed(() =>
       mappedNetlist(design, gen.manifest.memories, { stdFile: run.stdFile, sramFiles: run.sramFiles }, dir, timeoutMs),
     );

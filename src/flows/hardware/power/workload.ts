@@ -45,17 +45,18 @@ function weightsAfter(cfg: Config, after: number, sampleAt: (i: number) => Sampl
 }
 
 /** Runs the workload in the Verilated accelerator, traced into `dir`/trace.vcd. */
-export async function traceWorkload(cfg: Config, w: WorkloadSpec, dir: string, top: Module): Promise<TracedWorkload> {
+export async function traceWorkload(cfg: Config, w: WorkloadSpec, dir: string, top: Module, arrayWords = 1): Promise<TracedWorkload> {
   const F = w.data.features;
   const codes = quantizeInputs(w.data.train.x.subarray(0, (w.after + w.samples) * F), entryOf(cfg.act, 0));
   const sampleAt = (i: number): Sample => ({ input: codes.subarray(i * F, (i + 1) * F), label: w.data.train.y[i]!, train: w.train });
   const samples: Sample[] = Array.from({ length: w.samples }, (_, i) => sampleAt(w.after + i));
   const startWeights = weightsAfter(cfg, w.after, sampleAt);
   const wave = path.join(dir, 'trace.vcd');
-  // Memory contents are not traced (--trace-max-array 1): the flow needs registers, ports and the
-  // memories' ports only, and tracing the 16 weight banks of the default design makes the model's
-  // C++ too big to compile in reasonable time (over 10 minutes on 2 cores).
-  const sim = await AcceleratorSim.create(cfg, { wave, extraArgs: ['--trace-max-array', '1'] }, top);
+  // Memory contents are traced only up to `arrayWords` words (--trace-max-array): the memories
+  // built from flip-flops (their bits are registers of the netlist, matched by name), not the
+  // banks: tracing the 16 weight banks of the default design makes the model's C++ too big to
+  // compile in reasonable time (over 10 minutes on 2 cores).
+  const sim = await AcceleratorSim.create(cfg, { wave, extraArgs: ['--trace-max-array', String(Math.max(1, arrayWords))] }, top);
   let skipCycles: number;
   let results: ReturnType<typeof sim.run>;
   try {

@@ -11,7 +11,7 @@ import { plan as planOf, type Plan } from '../../../../generators/accelerator/pl
 import type { Module } from '../../../hdl/index.js';
 import { emitForSim } from '../../../sim/from-module.js';
 import { Simulator, type SimulatorOptions } from '../../../sim/simulator.js';
-import { RUN_LOOP_OUTPUTS, runnerCpp, sampleWords } from './runner.js';
+import { RUN_LOOP_OUTPUTS, runnerCpp, sampleWords, type WeightLayout } from './runner.js';
 
 export interface Sample {
   /** a_0 as activation-format codes. */
@@ -106,7 +106,7 @@ export class AcceleratorSim {
     const design = netlist ? { ...rtl, files: [...netlist.files], ports: rtl.ports.map((p) => ({ ...p, signed: false })) } : rtl;
     const sampleBits = params.inputsPerBeat * plan.formats.act.bits;
     const registeredOutputs = !netlist && RUN_LOOP_OUTPUTS.every((o) => top.comb.get(o)?.size === 0);
-    const weightRanges = macroRangesOf(top);
+    const weightLayout = weightLayoutOf(top);
     const extension = runnerCpp({
       top: top.name,
       plan,
@@ -114,10 +114,10 @@ export class AcceleratorSim {
       errorBanks: params.variant !== 'inference',
       registeredOutputs,
       internals: !netlist,
-      ...(weightRanges ? { weightRanges } : {}),
+      ...(weightLayout ? { weightLayout } : {}),
     });
-    // macro models are instantiated many times and so not inlined; the driver reads their bits by flat name
-    const flatten = weightRanges ? ['--flatten'] : [];
+    // macro models and sub-banks are instantiated many times and so not always inlined; the driver reads them by flat name
+    const flatten = weightLayout ? ['--flatten'] : [];
     const extraArgs = [...VERILATOR_ARGS, ...flatten, ...(netlist?.extraArgs ?? []), ...(opts.extraArgs ?? [])];
     const sim = await Simulator.create(design, { quiet: true, ...opts, extension, extraArgs });
     const a = new AcceleratorSim(sim, top, plan, sampleBits, !netlist);
@@ -242,8 +242,11 @@ export class AcceleratorSim {
   }
 }
 
-/** The macro layout of the weight banks when they are built from SRAM macros (generators/memories/macro-ram.ts). */
-function macroRangesOf(top: Module): readonly MacroRange[] | undefined {
+/** How the weight banks hold their words, when not as one RTL array per lane (harness/runner.ts). */
+function weightLayoutOf(top: Module): WeightLayout | undefined {
   const bank = top.instances.find((i) => i.name === 'wbank0')?.module;
-  return (bank?.params as { ranges?: readonly MacroRange[] } | undefined)?.ranges;
+  const interleaved = (bank?.params as { split?: string } | undefined)?.split === 'parity';
+  const store = interleaved ? bank?.instances.find((i) => i.name === 'even')?.module : bank;
+  const ranges = (store?.params as { ranges?: readonly MacroRange[] } | undefined)?.ranges;
+  return interleaved || ranges ? { interleaved, ...(ranges ? { ranges } : {}) } : undefined;
 }

@@ -33,11 +33,19 @@ export interface RunnerSpec {
    * host interface (the prediction, the weights' read-back).
    */
   readonly internals?: boolean;
-  /**
-   * The weight banks are built from SRAM macros laid out so (generators/memories/macro-ram.ts):
-   * a word is read from the macro models' bit memories (`sram_r<k>_c<c>.bit<i>`) in place.
-   */
-  readonly weightRanges?: readonly MacroRange[];
+  /** How the weight banks hold their words, when not as one RTL array (`mem`) per lane. */
+  readonly weightLayout?: WeightLayout;
+}
+
+/**
+ * A weight bank as the generator built it: `interleaved` (weightPorts '2x1p'), two banks `even`
+ * and `odd` holding the even and the odd addresses; `ranges`, built from SRAM macros laid out so
+ * (generators/memories/macro-ram.ts), a word read from the macro models' bit memories
+ * (`sram_r<k>_c<c>.bit<i>`) in place.
+ */
+export interface WeightLayout {
+  readonly interleaved: boolean;
+  readonly ranges?: readonly MacroRange[];
 }
 
 /** The outputs tx_accel_run reads each cycle (before the clock edge). */
@@ -77,7 +85,7 @@ function runnerView(spec: RunnerSpec) {
     weightBanks: internals
       ? banks('wbank', formats.weight.bits).map((b) => ({
           ...b,
-          word: spec.weightRanges ? macroWord(b.path, spec.weightRanges, b.bits) : `r->${b.path}__DOT__mem[addr]`,
+          word: weightWord(b.path, b.bits, spec.weightLayout),
         }))
       : [],
     errorBanks: internals && spec.errorBanks ? banks('ebank', formats.error.bits) : [],
@@ -93,20 +101,27 @@ function runnerView(spec: RunnerSpec) {
   };
 }
 
+/** C++ for the word at `addr` of lane bank `path`, as `layout` holds it. */
+function weightWord(path: string, bits: number, layout: WeightLayout | undefined): string {
+  const word = (p: string, addr: string) => (layout?.ranges ? macroWord(p, layout.ranges, bits, addr) : `r->${p}__DOT__mem[${addr}]`);
+  if (!layout?.interleaved) return word(path, 'addr');
+  return `((addr & 1) ? ${word(`${path}__DOT__odd`, '(addr >> 1)')} : ${word(`${path}__DOT__even`, '(addr >> 1)')})`;
+}
+
 /**
  * C++ for the word at `addr` of a bank built from macros: the range that holds the address, and
  * its bits gathered from the models' single-bit memories.
  */
-function macroWord(path: string, ranges: readonly MacroRange[], width: number): string {
+function macroWord(path: string, ranges: readonly MacroRange[], width: number, addr: string): string {
   const parts = ranges.map((r, k) => {
     const bits: string[] = [];
     for (let b = 0; b < width; b++) {
       const c = Math.floor(b / r.bits);
-      bits.push(`(static_cast<uint64_t>(r->${path}__DOT__sram_r${k}_c${c}__DOT__bit${b - c * r.bits}[addr - ${r.base}] & 1) << ${b})`);
+      bits.push(`(static_cast<uint64_t>(r->${path}__DOT__sram_r${k}_c${c}__DOT__bit${b - c * r.bits}[${addr} - ${r.base}] & 1) << ${b})`);
     }
     return { end: r.base + r.words, word: `(${bits.join(' | ')})` };
   });
-  return parts.reduceRight((rest, p, i) => (i === parts.length - 1 ? p.word : `(addr < ${p.end} ? ${p.word} : ${rest})`), '');
+  return parts.reduceRight((rest, p, i) => (i === parts.length - 1 ? p.word : `(${addr} < ${p.end} ? ${p.word} : ${rest})`), '');
 }
 
 function maskLit(bits: number): string {
