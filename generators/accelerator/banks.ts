@@ -176,7 +176,8 @@ function pairBuffers(m: Module, plan: Plan, inPorts: Omit<BankPorts, 'rdata'>, t
 function weightMemory(plan: Plan, W: HdlType, target: MemoryTarget): Module {
   const depth = plan.sizes.weightDepth;
   if (plan.interleavedWeights) return interleavedRam('weight', depth, W, target);
-  return plan.singlePortWeights ? singlePortMemory('weight', depth, W, target) : dualPortMemory('weight', depth, W, target);
+  // 1R1W weights above 1 kbit stay arrays (priced as macros, a lower bound): as flip-flops they would be most of the chip
+  return plan.singlePortWeights ? singlePortMemory('weight', depth, W, target) : dualPortMemory('weight', depth, W, target, FLOP_MEMORY_BITS);
 }
 
 /** Lane q's error bank; `flagged`: with the "non-zero" bit above each error, written beside it. */

@@ -3,10 +3,11 @@
  * FPGA flows infer block RAM from them and simulation runs them. For the ASIC target (SRAM
  * macros given), the single-port memories are built from the macros (macro-ram.ts), each
  * instantiated with its real ports; a double buffer is two single-port halves (two-banks.ts).
- * A memory of at most FLOP_MEMORY_BITS is flip-flops in the logic instead (a macro holds 4 kbit
- * or more, and a 1R1W memory needs two ports, which the single-port macros lack); a larger 1R1W
- * memory stays an RTL array, a black box the ASIC flows price by tiling.ts as if the macros
- * could serve it (a lower bound).
+ * A single-port memory of at most FLOP_MEMORY_BITS is flip-flops in the logic instead (a macro
+ * holds 4 kbit or more), and so is every other 1R1W buffer, of any size (it needs two ports,
+ * which the single-port macros lack). Only 1R1W weight banks (weightPorts '1r1w') above
+ * FLOP_MEMORY_BITS stay RTL arrays, black boxes the ASIC flows price by tiling.ts as if the
+ * macros could serve them (a lower bound).
  */
 import type { HdlType, Module } from '../../src/hdl/index.js';
 import { ihpSram1p, isIhpSram1p } from './ihp-sg13g2.js';
@@ -53,8 +54,12 @@ export function singlePortMemory(role: string, depth: number, type: HdlType, tar
  */
 export const FLOP_MEMORY_BITS = 1024;
 
-/** A 1R1W memory (ram1r1w's ports): flip-flops for the ASIC target when small, else the RTL array. */
-export function dualPortMemory(role: string, depth: number, type: HdlType, target: MemoryTarget = {}): Module {
-  const flops = (target.sramMacros?.length ?? 0) > 0 && depth * type.width <= FLOP_MEMORY_BITS;
+/**
+ * A 1R1W memory (ram1r1w's ports). For the ASIC target flip-flops up to `maxFlopBits` (a buffer:
+ * any size, since no single-port macro can stand for it), else the RTL array, a black box the
+ * ASIC flows price as macros (a lower bound: the weights with weightPorts '1r1w').
+ */
+export function dualPortMemory(role: string, depth: number, type: HdlType, target: MemoryTarget = {}, maxFlopBits = Number.POSITIVE_INFINITY): Module {
+  const flops = (target.sramMacros?.length ?? 0) > 0 && depth * type.width <= maxFlopBits;
   return ram1r1w(role, depth, type, { flops });
 }

@@ -283,7 +283,7 @@ function claimsIntro(p: Put, plan: ClaimsPlan): void {
       `synthesised by Yosys to ${libName}${
         ihp
           ? ` with the memories built for the ASIC (docs/HARDWARE.md, asic): the weight banks (weightPorts ${plan.network.weightPorts ?? '1r1w'}) and the input pairs' halves ` +
-            "as instantiated IHP SRAM macros (area and energy from the macros' liberty files), the memories of at most 1 kbit as flip-flops"
+            "as instantiated IHP SRAM macros (area and energy from the macros' liberty files), the other memories as flip-flops"
           : ''
       } ` +
       `and measured with OpenSTA at ${plan.clockMHz} MHz on ${plan.powerSamples === 1 ? 'the first MNIST training sample' : `the first ${plan.powerSamples} MNIST training samples`} (activity from the Verilator trace of all its phases; docs/HARDWARE.md "Power"). ` +
