@@ -7,6 +7,7 @@
 import type { VcdActivity } from '../../formats/vcd.js';
 import type { MemoryInfo } from '../../rtl/generate.js';
 import { tileMemory, type MacroUse, type SramMacro } from '../sram.js';
+import { modelledMacros } from '../../../../generators/memories/target.js';
 import { readLibertyGroups } from '../../formats/liberty.js';
 import { sramEnergies, type SramEnergy } from './liberty-power.js';
 
@@ -132,7 +133,8 @@ function builtMemoryPower(
   ctx: { act: VcdActivity; scope: readonly string[]; macros: readonly SramMacro[]; energies: ReadonlyMap<string, SramEnergy>; clockMHz: number },
 ): MemoryPower {
   const { act, scope, macros, energies, clockMHz } = ctx;
-  const ranges = tileMemory(m.depth, m.width, macros).ranges;
+  // the layout the generator built: the same rule over the macros it can instantiate (generators/memories/target.ts)
+  const ranges = tileMemory(m.depth, m.width, modelledMacros(macros)).ranges;
   const energy = (cell: string) => energies.get(cell) ?? { readPj: 0, writePj: 0, leakageMw: 0 };
   let reads = 0;
   let writes = 0;
