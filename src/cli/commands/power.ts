@@ -88,7 +88,9 @@ export function powerSummary(r: PowerReport): string {
   let s =
     `power at ${r.clockMHz} MHz: ${r.samples} ${r.train ? 'training' : 'inference'} samples of ${r.dataset}${r.after ? ` after ${r.after}` : ''}, layers ${r.config.layers.join('-')}, P = ${r.config.pes}; liberty ${r.liberty}\n` +
     `  logic (OpenSTA): ${f3(l.totalMw)} mW = internal ${f3(l.internalMw)} + switching ${f3(l.switchingMw)} + leakage ${f3(l.leakageMw)} mW; ${(r.logicAreaUm2 / 1e6).toFixed(3)} mm² of cells\n`;
-  if (r.memories && r.memoryMw !== undefined) {
+  if (r.memories && r.memories.length === 0) {
+    s += '  memories: all flip-flops (small enough; in the logic above)\n';
+  } else if (r.memories && r.memoryMw !== undefined) {
     s += `  memories (SRAM macros): ${f3(r.memoryMw)} mW\n`;
     for (const m of r.memories) {
       s += `    ${m.module} × ${m.instances}: ${m.macros.map((u) => `${u.count} × ${u.cell}`).join(' + ')}; ${m.readsPerCycle.toFixed(3)} reads and ${m.writesPerCycle.toFixed(3)} writes per cycle, ${f3(m.mW)} mW\n`;
@@ -98,6 +100,8 @@ export function powerSummary(r: PowerReport): string {
   }
   s +=
     `  TOTAL ${f3(r.totalPowerMw)} mW; ${r.cyclesPerSample.toFixed(0)} cycles per sample: ${f3(r.energyPerSampleNj)} nJ per sample\n` +
+    `    = logic ${f3(r.perSampleNj.logicDynamic)} + logic leakage ${f3(r.perSampleNj.logicLeakage)} + SRAM reads ${f3(r.perSampleNj.sramReads)} + ` +
+    `SRAM writes ${f3(r.perSampleNj.sramWrites)} + SRAM leakage ${f3(r.perSampleNj.sramLeakage)} nJ\n` +
     `  activity: ${r.windowCycles} cycles measured after the weight load; ${r.registerBits} flip-flops, mean ${r.meanRegisterActivity.toFixed(3)} toggles per cycle, ` +
     `${r.unmatchedRegisterBits} without an RTL register (OpenSTA default activity)\n`;
   return s;

@@ -135,6 +135,10 @@ describe('real runs on a small Iris network (4-8-3, P = 2)', { timeout: 300_000 
     const groups = Object.values(r100.logic.groups).reduce((s, g) => s + g.total, 0);
     expect(groups).toBeCloseTo(r100.logic.totalMw, 3);
     expect(r100.energyPerSampleNj).toBeCloseTo((r100.totalPowerMw * r100.cyclesPerSample) / 100, 3);
+    // the breakdown adds up to it: the logic only here (no SRAM liberty)
+    const e = r100.perSampleNj;
+    expect(e.memories).toEqual([]);
+    expect(e.logicDynamic + e.logicLeakage).toBeCloseTo(r100.energyPerSampleNj, 2);
     const bound = deriveSizes(cfg).boundCycles;
     expect(r100.cyclesPerSample).toBeGreaterThan(bound);
     expect(r100.cyclesPerSample).toBeLessThan(2 * bound);
@@ -228,6 +232,13 @@ describe('real runs on a small Iris network (4-8-3, P = 2)', { timeout: 300_000 
     const expected = (w.instances * (w.readsPerCycle * w.readPj + w.writesPerCycle * w.writePj) * 100) / 1e3;
     expect(w.dynamicMw).toBeCloseTo(expected, 3);
     expect(r.memories!.reduce((s, m) => s + m.mW, 0)).toBeCloseTo(r.memoryMw!, 3);
+    // per sample: the parts add up to the energy; the weight banks' reads are their per-cycle rate over a sample's cycles
+    const e = r.perSampleNj;
+    expect(e.logicDynamic + e.logicLeakage + e.sramReads + e.sramWrites + e.sramLeakage).toBeCloseTo(r.energyPerSampleNj, 1);
+    const we = e.memories.find((m) => m.role === 'weight')!;
+    expect(we.reads).toBeCloseTo(w.readsPerCycle * w.instances * r.cyclesPerSample, 1);
+    expect(we.readNj).toBeCloseTo((we.reads * w.readPj) / 1e3, 2);
+    expect(e.sramReads).toBeGreaterThan(e.sramWrites); // every phase reads weights, only the update writes them
   });
 });
 

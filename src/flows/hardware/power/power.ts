@@ -86,6 +86,8 @@ export interface PowerReport {
   memoryMw?: number;
   /** totalPowerMw × cyclesPerSample / clock (with idleCycles: × windowCycles / samples / clock). */
   energyPerSampleNj: number;
+  /** energyPerSampleNj by where it goes (they add up to it). */
+  perSampleNj: PerSampleEnergy;
   /** Standard cells only (memories are macros). */
   logicAreaUm2: number;
   /** Flip-flops whose output could not be matched to an RTL register bit (OpenSTA's default activity). */
@@ -112,6 +114,64 @@ export interface PowerReport {
   sramLiberty: string[];
   tools: { yosys: string; opensta: string; verilator: string };
   seconds: { simulation: number; synthesis: number; activity: number; sta: number };
+}
+
+/**
+ * A sample's energy (nJ) by where it goes: the logic's switching (internal and net power) and
+ * leakage as OpenSTA reports them, and per memory (with SRAM macros) its reads and writes per
+ * sample and their energy, and its leakage.
+ */
+export interface PerSampleEnergy {
+  /** The clock cycles a sample takes (with idleCycles: the window's cycles per sample). */
+  readonly cycles: number;
+  readonly logicDynamic: number;
+  readonly logicLeakage: number;
+  readonly sramReads: number;
+  readonly sramWrites: number;
+  readonly sramLeakage: number;
+  readonly memories: readonly {
+    readonly module: string;
+    readonly role: string;
+    readonly reads: number;
+    readonly writes: number;
+    readonly readNj: number;
+    readonly writeNj: number;
+    readonly leakageNj: number;
+  }[];
+}
+
+/** nJ per sample from mW over `cycles` at `clockMHz`. */
+function perSampleEnergy(
+  logic: { internalMw: number; switchingMw: number; leakageMw: number },
+  memories: readonly MemoryPower[],
+  cycles: number,
+  clockMHz: number,
+): PerSampleEnergy {
+  const nj = (mW: number) => r4((mW * cycles) / clockMHz);
+  const rows = memories.map((m) => {
+    // readsPerCycle and writesPerCycle are per instance; pJ → nJ
+    const reads = m.readsPerCycle * m.instances * cycles;
+    const writes = m.writesPerCycle * m.instances * cycles;
+    return {
+      module: m.module,
+      role: m.role,
+      reads: r4(reads),
+      writes: r4(writes),
+      readNj: r4((reads * m.readPj) / 1e3),
+      writeNj: r4((writes * m.writePj) / 1e3),
+      leakageNj: nj(m.leakageMw),
+    };
+  });
+  const sum = (f: (r: (typeof rows)[number]) => number) => r4(rows.reduce((t, r) => t + f(r), 0));
+  return {
+    cycles: r4(cycles),
+    logicDynamic: nj(logic.internalMw + logic.switchingMw),
+    logicLeakage: nj(logic.leakageMw),
+    sramReads: sum((r) => r.readNj),
+    sramWrites: sum((r) => r.writeNj),
+    sramLeakage: sum((r) => r.leakageNj),
+    memories: rows,
+  };
 }
 
 /** Bad input to the power flow (exit 2). */
@@ -268,6 +328,7 @@ function powerReport(cfg: Config, opts: PowerOptions, run: PowerInputs, r: StepR
     ]),
   );
   const cyclesPerSample = r.trace.cyclesPerSample;
+  const sampleCycles = run.idleCycles ? act.act.cycles / opts.samples : cyclesPerSample;
   return {
     variant: cfg.variant,
     dataset: run.data.name,
@@ -281,7 +342,8 @@ function powerReport(cfg: Config, opts: PowerOptions, run: PowerInputs, r: StepR
     switchingMw: r4(logic.switchingMw),
     leakageMw: r4(leakageMw),
     ...(memories ? { memoryMw: r4(memoryDynamic + memoryLeakage) } : {}),
-    energyPerSampleNj: r4((totalPowerMw * (run.idleCycles ? act.act.cycles / opts.samples : cyclesPerSample)) / opts.clockMHz),
+    energyPerSampleNj: r4((totalPowerMw * sampleCycles) / opts.clockMHz),
+    perSampleNj: perSampleEnergy(logic, memories ?? [], sampleCycles, opts.clockMHz),
     logicAreaUm2: r.netlist.report.logicAreaUm2,
     unmatchedRegisterBits: act.unmatched,
     config: cfg,
