@@ -8,7 +8,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { isSinglePortMemory } from '../../../generators/memories/ram.js';
 import type { MemoryTarget } from '../../../generators/memories/target.js';
-import type { MacroUse } from '../../../generators/memories/tiling.js';
+import type { MacroRange, MacroUse } from '../../../generators/memories/tiling.js';
 import { accelerator } from '../../../generators/accelerator/top.js';
 import { deriveSizes, type Config } from '../../config/index.js';
 import { VERSION, emitDesign, portsOf, type Module } from '../../hdl/index.js';
@@ -55,14 +55,22 @@ interface MemoryParams {
   readonly role: string;
   readonly depth: number;
   readonly width: number;
-  readonly macros?: readonly string[];
+  /** Built from macros: their layout (macro-ram.ts). */
+  readonly ranges?: readonly MacroRange[];
   readonly flops?: boolean;
 }
 
-/** A memory module's parameters (generators/memories: role, depth, width; macros as "N x CELL"). */
+/** A memory module's parameters (generators/memories: role, depth, width; a macro layout). */
 function memoryParams(m: Module): MemoryParams | undefined {
   const p = m.params as Partial<MemoryParams>;
   return /_ram_/.test(m.name) && typeof p.role === 'string' && typeof p.depth === 'number' && typeof p.width === 'number' ? (p as MemoryParams) : undefined;
+}
+
+/** The macro cells and counts of a layout, by cell name (as tiling.ts lists them). */
+function macroUses(ranges: readonly MacroRange[]): MacroUse[] {
+  const counts = new Map<string, number>();
+  for (const r of ranges) counts.set(r.cell, (counts.get(r.cell) ?? 0) + r.across);
+  return [...counts].map(([cell, count]) => ({ cell, count })).sort((a, b) => (a.cell < b.cell ? -1 : 1));
 }
 
 /** The accelerator's files for `cfg`, in memory; `target`: its memories from SRAM macros (ASIC). */
@@ -91,11 +99,8 @@ export function generateAccelerator(cfg: Config, target: MemoryTarget = {}): Gen
     const instances = instanceCount(m);
     const ports = portsOf(m).map(({ name, dir, width }) => ({ name, dir, width }));
     const kind = isSinglePortMemory(m.name) ? '1p' : '1r1w';
-    const macros = mem.macros?.map((u) => {
-      const [count, cell] = u.split(' x ');
-      macroCells.add(cell as string);
-      return { cell: cell as string, count: Number(count) };
-    });
+    const macros = mem.ranges ? macroUses(mem.ranges) : undefined;
+    for (const u of macros ?? []) macroCells.add(u.cell);
     memories.push({
       module: design.nameOf(m),
       role: mem.role,
