@@ -72,15 +72,16 @@ export function accelerator(cfg: Config, target: MemoryTarget = {}): Module {
     let writeBack: WriteBack | undefined;
     if (pes.training && s1.training && s2.training) {
       const isUpdate = s2.training.isUpdate;
-      const next = updateUnits(m, plan, isUpdate, pes.training.gradients, banks, host, s2.layer);
+      const updated = updateUnits(m, plan, isUpdate, pes.training.gradients, banks, host, s2.layer);
       writeBack = plan.singlePortWeights ? writeBackStage(m, s2.training, pes.training.laneOn) : undefined;
-      weightWrites(m, ctl.phases.load, host, weightPort.load, banks, writeBack ? { next, ...writeBack } : { next, isUpdate, laneOn: pes.training.laneOn });
+      weightWrites(m, ctl.phases.load, host, weightPort.load, banks, { ...updated, ...(writeBack ?? { isUpdate, laneOn: pes.training.laneOn }) });
       deltas = backward(m, plan, { ...s1, training: s1.training }, { ...s2, training: s2.training }, pes.training.backwardTerms, banks);
     } else weightWrites(m, ctl.phases.load, host, weightPort.load, banks);
     const drained = drain(m, plan, drainRegs, { layer, restart: ctl.pulses.drainRestart, banks, pipe, accs: pes.accs }, deltas);
     hostHandshakes(m, ctl, host, drained.bestIndex);
     bufferReads(m, ctl.reads, banks);
-    weightReads(m, ctl.phases, banks, pipe, ctl.info.addr, weightPort, writeBack);
+    const live = pes.training ? updateReadsNeeded(m, pipe, banks, writeBack) : undefined;
+    weightReads(m, ctl.phases, banks, pipe, ctl.info.addr, weightPort, { ...(writeBack ? { writeBack } : {}), ...(live ? { live } : {}) });
     controllerStatus(m, plan, ctl.status, ctl.info.laneCount, {
       host,
       banks,
@@ -208,13 +209,48 @@ function writeBackStage(m: Module, s2: { readonly isUpdate: Expr; readonly addr:
 }
 
 /**
+ * Per lane, whether the update's weight read is needed, at the stage that reads it (stage 1;
+ * stage 2 with the write-back stage of single-port banks): the lane holds one of the group's
+ * outputs, and its error and the column's activation are non-zero. Otherwise the gradient is 0,
+ * so is the rounded step (for every rounding: the addend is below one step), and the weight is
+ * neither needed nor rewritten (update-units.ts): the read is left out, and with it its energy.
+ */
+function updateReadsNeeded(m: Module, pipe: Pipeline, banks: Banks, writeBack?: WriteBack): Expr[] {
+  const errors = banks.errors;
+  if (!errors) return [];
+  // the stage-1 operands of the PEs' gradient: the activation, and each lane's error (held since upd_err)
+  const actLive = m.wire('s1_act_nonzero', pipe.actOperand.orR());
+  return errors.rdata.map((e, q) => {
+    const errLive = errors.nonZero?.[q] ?? e.orR();
+    const live = m.wire(`lane${q}_update_live_s1`, pipe.s1.laneCount.gt(q).and(errLive).and(actLive));
+    return writeBack ? m.flop(`lane${q}_update_live_s2`, live, { init: 0 }) : live;
+  });
+}
+
+/**
  * The weight banks' read port: the read-back's address while reading back, else the issue's, or
  * the update's one cycle later (stage 1; stage 2 with the write-back stage of single-port banks).
+ * `live`: per lane, whether the update's read is needed (updateReadsNeeded).
  */
-function weightReads(m: Module, phases: Phases<Expr>, banks: Banks, pipe: Pipeline, issueAddr: Expr, port: WeightPort, writeBack?: WriteBack): void {
+function weightReads(
+  m: Module,
+  phases: Phases<Expr>,
+  banks: Banks,
+  pipe: Pipeline,
+  issueAddr: Expr,
+  port: WeightPort,
+  at: { readonly writeBack?: WriteBack; readonly live?: readonly Expr[] },
+): void {
+  const { writeBack, live } = at;
   const updateRead = writeBack ? pipe.s2.training : pipe.s1.training;
-  // in the issue states whether or not they issue (window): the issue's late conditions stay off the enables
-  const computeRen = updateRead ? updateRead.isUpdate.or(pipe.issue.window) : pipe.issue.window;
+  // in the issue states whether or not they issue (window): the issue's late conditions stay off
+  // the enables; in the update only its own reads, of the lanes that need them
+  const windowRen = phases.update ? pipe.issue.window.and(phases.update.not()) : pipe.issue.window;
+  const computeRen = (q: number) => {
+    if (!updateRead) return pipe.issue.window;
+    const need = live?.[q];
+    return need ? mux(updateRead.isUpdate, need, windowRen) : updateRead.isUpdate.or(pipe.issue.window);
+  };
   const w = banks.weights;
   const writeAddr = writeBack?.addr ?? pipe.s2.training?.addr;
   if (writeBack && updateRead) {
@@ -227,7 +263,7 @@ function weightReads(m: Module, phases: Phases<Expr>, banks: Banks, pipe: Pipeli
   m.assign(w.issueRAddr, issueAddr);
   m.assign(w.issueSel, updateRead ? phases.readback.or(updateRead.isUpdate).not() : phases.readback.not());
   m.assign(w.waddr, writeAddr ? mux(phases.load, port.load.addr, writeAddr) : port.load.addr);
-  w.ren.forEach((ren, q) => m.assign(ren, mux(phases.readback, port.readback.ren.and(port.readback.lane.eq(q)), computeRen)));
+  w.ren.forEach((ren, q) => m.assign(ren, mux(phases.readback, port.readback.ren.and(port.readback.lane.eq(q)), computeRen(q))));
 }
 
 /** Counters the host can read: cycles per phase, busy cycles, samples done, and the idle flag. */

@@ -34,12 +34,18 @@ export function laneSeeds(seed: number, P: number): number[] {
   return seeds;
 }
 
+/** Per lane, the updated weight and whether it differs from the one read (a non-zero step). */
+export interface UpdatedWeights {
+  readonly next: readonly Expr[];
+  readonly changes: readonly Expr[];
+}
+
 /**
  * The update units at stage 2 (`isUpdate`: a gradient is there); returns each lane's updated
  * weight. With per-layer shifts each unit rounds by every distinct shift and `layer` (stage 2's
  * layer index) selects one.
  */
-export function updateUnits(m: Module, plan: Plan, isUpdate: Expr, gradients: readonly Expr[], banks: Banks, host: HostPorts, layer?: Expr): Expr[] {
+export function updateUnits(m: Module, plan: Plan, isUpdate: Expr, gradients: readonly Expr[], banks: Banks, host: HostPorts, layer?: Expr): UpdatedWeights {
   const { cfg } = plan;
   // The dedicated multiplier's product δ·a·lr has DEDICATED_LR_FRAC more fraction bits.
   const shifts = plan.arith.map((a) => (plan.dedicated ? a.updateShift - a.lrShift + DEDICATED_LR_FRAC : a.updateShift));
@@ -58,14 +64,18 @@ export function updateUnits(m: Module, plan: Plan, isUpdate: Expr, gradients: re
   const sel: Record<string, Expr> = distinct.length > 1 ? { shift_sel: perLayerConstant(m, 's2_shift_sel', layer, index, clog2(distinct.length)) } : {};
   // The weight read at stage 1 arrives with its product at stage 2 (single-port banks: read at
   // stage 2, it arrives at stage 3 with the registered step).
-  return banks.weights.rdata.map((w, q) =>
-    m.instance(`upd${q}`, unit, { w, grad: at(gradients, q), en: isUpdate, seed: lit(at(seeds, q), UInt(16)), ...lr, ...sel }).out('w_next'),
+  const units = banks.weights.rdata.map((w, q) =>
+    m.instance(`upd${q}`, unit, { w, grad: at(gradients, q), en: isUpdate, seed: lit(at(seeds, q), UInt(16)), ...lr, ...sel }),
   );
+  return { next: units.map((u) => u.out('w_next')), changes: units.map((u) => u.out('changes')) };
 }
 
-/** What the update writes back: each lane's new weight, when (a gradient at stage 2) and where (the lane holds an output). */
-export interface UpdateWrites {
-  readonly next: readonly Expr[];
+/**
+ * What the update writes back: each lane's new weight, when (a gradient at stage 2) and where
+ * (the lane holds an output and its weight changes: an unchanged weight is not rewritten, which
+ * saves the bank's write energy and leaves its contents as they would be).
+ */
+export interface UpdateWrites extends UpdatedWeights {
   readonly isUpdate: Expr;
   readonly laneOn: readonly Expr[];
 }
@@ -80,7 +90,7 @@ export function weightWrites(m: Module, loading: Expr, host: HostPorts, load: We
       m.assign(wdata, weightsIn.data);
       return;
     }
-    m.assign(we, mux(loading, weightsIn.valid.and(load.lane.eq(q)), update.isUpdate.and(at(update.laneOn, q))));
+    m.assign(we, mux(loading, weightsIn.valid.and(load.lane.eq(q)), update.isUpdate.and(at(update.laneOn, q)).and(at(update.changes, q))));
     m.assign(wdata, mux(loading, weightsIn.data, at(update.next, q)));
   });
 }

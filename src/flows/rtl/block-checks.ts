@@ -157,18 +157,22 @@ export function updateCheck(p: UpdateParams & { readonly shift: number }, seed: 
     title: `update w${tag(p.weight)} grad${p.gradBits} >> ${p.shift} (${p.rounding})`,
     module: update(p),
     inputs: ['w', 'grad', 'en'],
-    outputs: ['w_next'],
+    // changes: whether w_next differs from w (the accelerator writes the weight back only then)
+    outputs: ['w_next', 'changes'],
     constants: { seed: BigInt(seed) },
     vectors(rng, n) {
       const model = new UpdateModel(p.weight, p.shift, p.rounding, seed);
       const stimulus: Row[] = [];
       const expected: bigint[][] = [];
+      const limit = 2n ** BigInt(p.weight.bits - 1);
       for (let c = 0; c < n; c++) {
-        const w = formatValue(rng, p.weight);
+        // one weight in ten at a limit, where a step can leave it unchanged
+        const w = rng.bool(0.1) ? (rng.bool(0.5) ? limit - 1n : -limit) : formatValue(rng, p.weight);
         const grad = formatValue(rng, { bits: p.gradBits, signed: true });
         const en = rng.bool(0.7);
         stimulus.push([w, grad, en ? 1 : 0]);
-        expected.push([model.next(w, grad)]);
+        const next = model.next(w, grad);
+        expected.push([next, next === w ? 0n : 1n]);
         model.step(en);
       }
       return { stimulus, expected };

@@ -7,12 +7,14 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { runTaxonn } from '../../support/cli.js';
-import { deriveSizes, resolveConfig } from '../../../src/config/index.js';
+import { deriveSizes, entryOf, resolveConfig, type Config } from '../../../src/config/index.js';
 import { parseLibertyGroups, readLibertyGroups } from '../../../src/flows/formats/liberty.js';
 import { flopOutputs, sramEnergies } from '../../../src/flows/hardware/power/liberty-power.js';
 import { estimatePower, type PowerReport } from '../../../src/flows/hardware/power/power.js';
 import { parseReportPower, staPowerScript, stubLiberty } from '../../../src/flows/hardware/power/sta.js';
 import { DEFAULT_LIBERTY } from '../../../src/flows/hardware/synth.js';
+import { GoldenAccelerator, initialWeights } from '../../../src/model/accelerator.js';
+import { loadDataset, quantizeInputs, type DatasetName } from '../../../src/model/datasets/index.js';
 import { repoRoot } from '../../../src/hdl/source.js';
 
 const FIX = path.join(repoRoot, 'test', 'fixtures', 'hardware');
@@ -211,7 +213,8 @@ describe('real runs on a small Iris network (4-8-3, P = 2)', { timeout: 300_000 
       dataset: 'iris',
       samples: 4,
       clockMHz: 100,
-      liberty: path.join(IHP, 'sg13g2_stdcell_typ_1p20V_25C.lib'),
+      // relative to the working folder, as a user types it (OpenSTA runs in another folder)
+      liberty: path.relative(process.cwd(), path.join(IHP, 'sg13g2_stdcell_typ_1p20V_25C.lib')),
       sramLiberty: srams,
     });
     expect(r.memoryIncluded).toBe(true);
@@ -239,8 +242,30 @@ describe('real runs on a small Iris network (4-8-3, P = 2)', { timeout: 300_000 
     expect(we.reads).toBeCloseTo(w.readsPerCycle * w.instances * r.cyclesPerSample, 1);
     expect(we.readNj).toBeCloseTo((we.reads * w.readPj) / 1e3, 2);
     expect(e.sramReads).toBeGreaterThan(e.sramWrites); // every phase reads weights, only the update writes them
+    // a weight is rewritten only when its step is non-zero: the banks' writes in the window are
+    // exactly the weights the golden model changes on these samples (none saturates here)
+    const writes = w.writesPerCycle * w.instances * r.windowCycles;
+    expect(writes).toBeGreaterThan(0);
+    expect(writes).toBeCloseTo(changedWeights(r.config, 'iris', 4), 0);
   });
 });
+
+/** How many weights the golden model changes on the first `samples` training samples of a data set, from the initial weights. */
+function changedWeights(cfg: Config, dataset: DatasetName, samples: number): number {
+  const data = loadDataset(dataset);
+  const F = data.features;
+  const codes = quantizeInputs(data.train.x.subarray(0, samples * F), entryOf(cfg.act, 0));
+  const golden = new GoldenAccelerator(cfg);
+  golden.loadWeights(initialWeights(cfg, cfg.seed));
+  let changed = 0;
+  for (let i = 0; i < samples; i++) {
+    const before = golden.readWeights().slice();
+    golden.sample(codes.subarray(i * F, (i + 1) * F), data.train.y[i]!, true);
+    const after = golden.readWeights();
+    for (let k = 0; k < after.length; k++) if (after[k] !== before[k]) changed++;
+  }
+  return changed;
+}
 
 // (bad --samples / --clock, a data set that does not fit and a missing sta: test/cli/bad-inputs.test.ts)
 describe('npx taxonn power: bad input is one line, exit 2', () => {

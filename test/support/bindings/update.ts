@@ -11,9 +11,10 @@ export const ports = [
   { name: 'en', dir: 'input', width: 1, signed: false },
   { name: 'w_next', dir: 'output', width: 12, signed: true },
   { name: 'seed', dir: 'input', width: 16, signed: false },
+  { name: 'changes', dir: 'output', width: 1, signed: false },
 ] as const;
 
 /** Names of the input ports. */
 export type Inputs = 'clk' | 'rst' | 'w' | 'grad' | 'en' | 'seed';
 /** Names of the output ports. */
-export type Outputs = 'w_next';
+export type Outputs = 'w_next' | 'changes';

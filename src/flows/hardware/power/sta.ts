@@ -204,13 +204,14 @@ export interface StaStepInput {
 
 /** Runs OpenSTA with the measured activities; its report, checked to have kept every one of them. */
 export async function runPowerSta(s: StaStepInput): Promise<ReportPower> {
-  const stubFile = path.join(s.dir, 'memory-stubs.lib');
+  const stubFile = path.resolve(s.dir, 'memory-stubs.lib');
   await writeFile(stubFile, stubLiberty(memoryStubs(s.memories, s.clock)));
   const probe = s.walk.probeCell ?? s.walk.flops[0]?.cellPath;
   if (!probe) throw new Error(`power: the netlist of ${s.top} has no cells`);
   const script = staPowerScript({
-    liberties: [s.stdLiberty, stubFile],
-    netlist: s.netlist,
+    // OpenSTA runs in the flow's folder: a path relative to the caller's folder would not be found there
+    liberties: [path.resolve(s.stdLiberty), stubFile],
+    netlist: path.resolve(s.netlist),
     top: s.top,
     clock: s.clock,
     periodNs: 1e3 / s.clockMHz,
@@ -236,6 +237,9 @@ export async function runPowerSta(s: StaStepInput): Promise<ReportPower> {
     throw e;
   });
   await writeFile(path.join(s.dir, 'sta.log'), r.stdout + r.stderr);
+  // OpenSTA goes on after a failed command (a liberty it cannot read makes every cell a black box)
+  const failed = /^Error: .*$/m.exec(r.stdout + r.stderr);
+  if (failed) throw new ToolFailedError(r.command, r.code, r.stdout, r.stderr, `OpenSTA: ${failed[0].slice('Error: '.length)}`);
   let rep: ReturnType<typeof parseReportPower>;
   try {
     rep = parseReportPower(r.stdout);
