@@ -102,6 +102,7 @@ export function powerSummary(r: PowerReport): string {
     `  TOTAL ${f3(r.totalPowerMw)} mW; ${r.cyclesPerSample.toFixed(0)} cycles per sample: ${f3(r.energyPerSampleNj)} nJ per sample\n` +
     `    = logic ${f3(r.perSampleNj.logicDynamic)} + logic leakage ${f3(r.perSampleNj.logicLeakage)} + SRAM reads ${f3(r.perSampleNj.sramReads)} + ` +
     `SRAM writes ${f3(r.perSampleNj.sramWrites)} + SRAM leakage ${f3(r.perSampleNj.sramLeakage)} nJ\n` +
+    `    logic by block (nJ): ${r.perSampleNj.logicBlocks.map((b) => `${b.block} ${f3(b.nJ)}`).join(', ')}\n` +
     `  activity: ${r.windowCycles} cycles measured after the weight load; ${r.registerBits} flip-flops, mean ${r.meanRegisterActivity.toFixed(3)} toggles per cycle, ` +
     `${r.unmatchedRegisterBits} without an RTL register (OpenSTA default activity)\n`;
   return s;

@@ -12,6 +12,8 @@ import { parseLibertyGroups, readLibertyGroups } from '../../../src/flows/format
 import { flopOutputs, sramEnergies } from '../../../src/flows/hardware/power/liberty-power.js';
 import { estimatePower, type PowerReport } from '../../../src/flows/hardware/power/power.js';
 import { parseReportPower, staPowerScript, stubLiberty } from '../../../src/flows/hardware/power/sta.js';
+import { UNNAMED_LOGIC, blockOf, cellNames, logicBlocks, parseInstancePower } from '../../../src/flows/hardware/power/blocks.js';
+import { parseNetlist } from '../../../src/flows/formats/netlist.js';
 import { DEFAULT_LIBERTY } from '../../../src/flows/hardware/synth.js';
 import { GoldenAccelerator, initialWeights } from '../../../src/model/accelerator.js';
 import { loadDataset, quantizeInputs, type DatasetName } from '../../../src/model/datasets/index.js';
@@ -71,6 +73,60 @@ describe('OpenSTA side', () => {
     expect(three.total).toEqual({ internal: 2.88e-2, switching: 3.48e-3, leakage: 4.71e-7, total: 3.22e-2 });
     expect(three.groups.Sequential!.internal).toBe(2.01e-2);
     expect(() => parseReportPower('Error: no design')).toThrow(/no Total row/);
+  });
+
+  it('puts each cell in a block by its kept instance or the RTL net it drives, and sums their power', () => {
+    expect(blockOf('pe3')).toBe('PEs (multipliers, accumulators)');
+    expect(blockOf('ebank12.mem')).toBe('error banks');
+    expect(blockOf('controller.state')).toBe('controller');
+    expect(blockOf('cycles_busy_q')).toBe('performance counters');
+    expect(blockOf('_12345_')).toBe(UNNAMED_LOGIC);
+    const netlist = [
+      'module sub(a, y);',
+      '  input a;',
+      '  output y;',
+      '  INVX1 _1_ ( .A(a), .Y(y) );',
+      'endmodule',
+      'module top(clk, a, q);',
+      '  input clk, a;',
+      '  output q;',
+      '  wire _7_;',
+      '  wire [1:0] \\ebank0.mem ;',
+      '  DFFPOSX1 _2_ ( .CLK(clk), .D(_7_), .Q(\\ebank0.mem [1]) );',
+      '  INVX1 _3_ ( .A(a), .Y(_7_) );',
+      '  sub pe0 ( .a(a), .y(q) );',
+      'endmodule',
+      '',
+    ].join('\n');
+    const modules = new Map(parseNetlist(netlist).map((m) => [m.name, m]));
+    const names = cellNames(
+      modules,
+      'top',
+      new Map([
+        ['INVX1', ['Y']],
+        ['DFFPOSX1', ['Q']],
+      ]),
+    );
+    expect([...names]).toEqual([
+      ['_2_', 'ebank0.mem'],
+      ['_3_', '_7_'],
+      ['pe0/_1_', 'pe0'],
+    ]);
+    const report = [
+      '     Internal    Switching      Leakage        Total',
+      '----',
+      ' 1e-06 0 0 1.000000e-06 _2_',
+      ' 2e-06 0 0 2.000000e-06 _3_',
+      ' 0 0 0 0.000000e+00 pe0',
+      ' 4e-06 0 0 4.000000e-06 pe0/_1_',
+    ].join('\n');
+    const power = parseInstancePower(report);
+    expect(power.get('pe0/_1_')).toBe(4e-6);
+    expect(logicBlocks(power, names)).toEqual([
+      { block: 'PEs (multipliers, accumulators)', cells: 1, mW: 0.004 },
+      { block: UNNAMED_LOGIC, cells: 1, mW: 0.002 },
+      { block: 'error banks', cells: 1, mW: 0.001 },
+    ]);
   });
 
   it('writes a stub cell per memory and the activity script in the order the recipe needs', () => {
@@ -141,6 +197,12 @@ describe('real runs on a small Iris network (4-8-3, P = 2)', { timeout: 300_000 
     const e = r100.perSampleNj;
     expect(e.memories).toEqual([]);
     expect(e.logicDynamic + e.logicLeakage).toBeCloseTo(r100.energyPerSampleNj, 2);
+    // the logic by block: every cell in one block, so the blocks add up to the logic; the big ones are named
+    const byBlock = Object.fromEntries(e.logicBlocks.map((b) => [b.block, b.nJ]));
+    expect(e.logicBlocks.reduce((t, b) => t + b.nJ, 0)).toBeCloseTo(e.logicDynamic + e.logicLeakage, 1);
+    for (const block of ['PEs (multipliers, accumulators)', 'update units', 'error banks', 'controller', 'drain (activations, output errors, argmax)'])
+      expect(byBlock[block], block).toBeGreaterThan(0);
+    expect(byBlock[UNNAMED_LOGIC] ?? 0).toBeLessThan(0.3 * (e.logicDynamic + e.logicLeakage));
     const bound = deriveSizes(cfg).boundCycles;
     expect(r100.cyclesPerSample).toBeGreaterThan(bound);
     expect(r100.cyclesPerSample).toBeLessThan(2 * bound);

@@ -49,6 +49,21 @@ function pins(cell: LibertyGroup): LibertyGroup[] {
 
 const clean = (s: string) => s.replace(/["\s()]/g, '');
 
+/** For every cell, its output pins (where the net it drives is). */
+export function outputPins(groups: readonly LibertyGroup[], file = '<liberty>'): Map<string, string[]> {
+  const out = new Map<string, string[]>();
+  for (const cell of library(groups, file).groups) {
+    if (cell.type !== 'cell') continue;
+    out.set(
+      cell.args[0]!,
+      pins(cell)
+        .filter((p) => p.attrs.direction === 'output')
+        .map((p) => p.args[0]!),
+    );
+  }
+  return out;
+}
+
 /** For every sequential cell (an `ff` or `latch` group of its own), its outputs that show the stored bit. */
 export function flopOutputs(groups: readonly LibertyGroup[], file = '<liberty>'): Map<string, FlopOutput[]> {
   const out = new Map<string, FlopOutput[]>();

@@ -25,7 +25,8 @@ import { readLibertyGroups } from '../../formats/liberty.js';
 import { sramMacros } from '../sram.js';
 import { asicLibraries, asicMemoryTarget } from '../synth.js';
 import { measureActivity, type MeasuredActivity } from './activity.js';
-import { flopOutputs, type FlopOutput, type SramEnergy } from './liberty-power.js';
+import { flopOutputs, outputPins, type FlopOutput, type SramEnergy } from './liberty-power.js';
+import { cellNames, logicBlocks, type LogicBlockPower } from './blocks.js';
 import { memoryPowers, sramEnergyTable, type MemoryPower } from './sram-energy.js';
 import { runPowerSta, type PowerRow, type ReportPower } from './sta.js';
 import { mappedNetlist, type MappedNetlist } from './synthesis.js';
@@ -138,12 +139,19 @@ export interface PerSampleEnergy {
     readonly writeNj: number;
     readonly leakageNj: number;
   }[];
+  /**
+   * The logic (dynamic and leakage) by block of the accelerator, largest first (blocks.ts: a cell
+   * by its kept instance or the RTL net it drives; "unnamed logic" drives only nets synthesis
+   * named). Adds up to logicDynamic + logicLeakage.
+   */
+  readonly logicBlocks: readonly { readonly block: string; readonly cells: number; readonly nJ: number }[];
 }
 
 /** nJ per sample from mW over `cycles` at `clockMHz`. */
 function perSampleEnergy(
   logic: { internalMw: number; switchingMw: number; leakageMw: number },
   memories: readonly MemoryPower[],
+  blocks: readonly LogicBlockPower[],
   cycles: number,
   clockMHz: number,
 ): PerSampleEnergy {
@@ -171,6 +179,7 @@ function perSampleEnergy(
     sramWrites: sum((r) => r.writeNj),
     sramLeakage: sum((r) => r.leakageNj),
     memories: rows,
+    logicBlocks: blocks.map((b) => ({ block: b.block, cells: b.cells, nJ: nj(b.mW) })),
   };
 }
 
@@ -196,6 +205,8 @@ interface PowerInputs {
   readonly after: number;
   readonly idleCycles: number;
   readonly flops: Map<string, FlopOutput[]>;
+  /** Each standard cell's output pins (the logic by block). */
+  readonly outputs: Map<string, string[]>;
   readonly energies: Map<string, SramEnergy>;
   readonly train: boolean;
 }
@@ -226,11 +237,13 @@ function checkInputs(cfg: Config, opts: PowerOptions): PowerInputs {
       `power: after + samples must be at most ${data.train.y.length} (the training samples of ${data.name}), got ${after} + ${opts.samples}`,
     );
   }
-  const flops = flopOutputs(readLibertyGroups(libs.stdFile), libs.stdFile);
+  const stdGroups = readLibertyGroups(libs.stdFile);
+  const flops = flopOutputs(stdGroups, libs.stdFile);
+  const outputs = outputPins(stdGroups, libs.stdFile);
   const sramFiles = libs.srams.map((l) => l.file!);
   const energies = sramEnergyTable(sramFiles);
   const train = opts.train ?? cfg.variant !== 'inference';
-  return { tools, stdFile: libs.stdFile, srams: libs.srams, sramFiles, data, after, idleCycles, flops, energies, train };
+  return { tools, stdFile: libs.stdFile, srams: libs.srams, sramFiles, data, after, idleCycles, flops, outputs, energies, train };
 }
 
 /** The data set's samples must fit the network's first layer, its classes the output layer. */
@@ -296,7 +309,8 @@ export async function estimatePower(cfg: Config, opts: PowerOptions): Promise<Po
     const memories = run.sramFiles.length
       ? memoryPowers(boxed, act.walk.memories, act.act, act.scope, sramMacros(run.srams), run.energies, opts.clockMHz)
       : undefined;
-    return powerReport(cfg, opts, run, { trace, netlist, act, rep, memories, seconds: { simulation, synthesis, activity, sta } });
+    const blocks = logicBlocks(rep.cells, cellNames(netlist.modules, design.top, run.outputs));
+    return powerReport(cfg, opts, run, { trace, netlist, act, rep, memories, blocks, seconds: { simulation, synthesis, activity, sta } });
   } finally {
     if (!opts.keepDir) await rm(dir, { recursive: true, force: true });
   }
@@ -309,6 +323,7 @@ interface StepResults {
   readonly act: MeasuredActivity;
   readonly rep: ReportPower;
   readonly memories: MemoryPower[] | undefined;
+  readonly blocks: readonly LogicBlockPower[];
   readonly seconds: PowerReport['seconds'];
 }
 
@@ -343,7 +358,7 @@ function powerReport(cfg: Config, opts: PowerOptions, run: PowerInputs, r: StepR
     leakageMw: r4(leakageMw),
     ...(memories ? { memoryMw: r4(memoryDynamic + memoryLeakage) } : {}),
     energyPerSampleNj: r4((totalPowerMw * sampleCycles) / opts.clockMHz),
-    perSampleNj: perSampleEnergy(logic, memories ?? [], sampleCycles, opts.clockMHz),
+    perSampleNj: perSampleEnergy(logic, memories ?? [], r.blocks, sampleCycles, opts.clockMHz),
     logicAreaUm2: r.netlist.report.logicAreaUm2,
     unmatchedRegisterBits: act.unmatched,
     config: cfg,

@@ -21,11 +21,12 @@
  * The script prints how many of the set pins lost their value (`taxonn-not-user N`): 0 when the
  * recipe held. `set_power_activity -global` (which overrides everything) is never used.
  */
-import { writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { run, ToolFailedError, type FoundTool } from '../../../tools/index.js';
 import type { MemoryInfo } from '../../rtl/generate.js';
 import type { Walk } from './activity.js';
+import { parseInstancePower } from './blocks.js';
 
 /** Power of one row of report_power, in watts. */
 export interface PowerRow {
@@ -180,6 +181,8 @@ export function staPowerScript(s: StaScriptInput): string {
     'set n 0',
     'foreach p $taxonn_pins { if {[lindex [get_property $p activity] 2] != "user"} { incr n } }',
     'puts "taxonn-not-user $n"',
+    "# every cell's power, for the logic by block (blocks.ts)",
+    `report_power -instances [get_cells -hierarchical *] -digits 6 > ${tclBrace(CELL_POWER_FILE)}`,
     '',
   );
   return L.join('\n');
@@ -202,8 +205,11 @@ export interface StaStepInput {
   readonly timeoutMs: number;
 }
 
-/** Runs OpenSTA with the measured activities; its report, checked to have kept every one of them. */
-export async function runPowerSta(s: StaStepInput): Promise<ReportPower> {
+/** The file, in the flow's folder, where the script writes every cell's power. */
+export const CELL_POWER_FILE = 'cell-power.txt';
+
+/** Runs OpenSTA with the measured activities; its report, checked to have kept every one of them, and each cell's power (watts). */
+export async function runPowerSta(s: StaStepInput): Promise<ReportPower & { readonly cells: ReadonlyMap<string, number> }> {
   const stubFile = path.resolve(s.dir, 'memory-stubs.lib');
   await writeFile(stubFile, stubLiberty(memoryStubs(s.memories, s.clock)));
   const probe = s.walk.probeCell ?? s.walk.flops[0]?.cellPath;
@@ -256,7 +262,7 @@ export async function runPowerSta(s: StaStepInput): Promise<ReportPower> {
       `OpenSTA overrode ${lost?.[1] ?? 'an unknown number of'} of the measured activities (the recipe of src/flows/hardware/power/sta.ts did not hold)`,
     );
   }
-  return rep;
+  return { ...rep, cells: parseInstancePower(await readFile(path.join(s.dir, CELL_POWER_FILE), 'utf8')) };
 }
 
 /** The stub cell of every memory module: its ports from the manifest (the clock among them). */
