@@ -20,7 +20,9 @@ import { testErrorPlot } from '../src/flows/results/plot.js';
 import { DEFAULT_CONFIG, type Rounding } from '../src/config/index.js';
 import {
   CLAIMS_CACHE_DIR,
+  ENERGY_PLOT,
   claimsJobs,
+  energyBars,
   defaultClaimsPlan,
   readClaimsResult,
   renderClaims,
@@ -28,6 +30,7 @@ import {
   writeClaimsResult,
   type ClaimsResult,
 } from '../src/flows/results/claims.js';
+import { energyPlot } from '../src/flows/results/energy-plot.js';
 import { DEFAULT_FORMAT, DEFAULT_PLAN, planJobs, runKey, type FormatChoice, type Job } from '../src/flows/results/plan.js';
 import { meanGapOf, summarize, type RunResult, type Summary } from '../src/flows/results/summary.js';
 import { renderResultsMarkdown } from '../src/flows/results/markdown.js';
@@ -37,6 +40,7 @@ import type { ToWorker } from './results-worker.js';
 
 const RESULTS_MD = path.join(repoRoot, 'docs', 'RESULTS.md');
 const PLOT_SVG = path.join(repoRoot, 'docs', 'results', 'test-error-per-epoch.svg');
+const ENERGY_SVG = path.join(repoRoot, 'docs', ENERGY_PLOT);
 const WORKER = path.join(path.dirname(fileURLToPath(import.meta.url)), 'results-worker.ts');
 
 function parseArgs(argv: string[]): { workers: number; fresh: boolean; dryRun: boolean; claims: boolean } {
@@ -186,8 +190,9 @@ async function main() {
       runSeconds: jobs.reduce((s, j) => s + (results.get(j.key)?.wallSeconds ?? 0), 0),
       ...(c ? { commit: c } : {}),
     },
-    claims ? { claims } : {},
+    claims ? { claims: claims.markdown } : {},
   );
+  if (claims?.energySvg) writeFileAtomic(ENERGY_SVG, claims.energySvg);
   writeFileAtomic(PLOT_SVG, testErrorPlot(summary));
   writeFileAtomic(RESULTS_MD, md);
   process.stderr.write(`results: wrote ${path.relative(repoRoot, RESULTS_MD)} and ${path.relative(repoRoot, PLOT_SVG)} in ${clock(wallSeconds)}\n`);
@@ -199,7 +204,7 @@ async function main() {
 }
 
 /** The hardware claims (src/flows/results/claims.ts): each step cached in .cache/claims/, run one at a time (the tools use the cores). */
-async function runClaims(summary: Summary, fresh: boolean): Promise<string> {
+async function runClaims(summary: Summary, fresh: boolean): Promise<{ markdown: string; energySvg?: string }> {
   const plan = defaultClaimsPlan();
   const jobs = claimsJobs(plan);
   const done: ClaimsResult[] = [];
@@ -222,10 +227,13 @@ async function runClaims(summary: Summary, fresh: boolean): Promise<string> {
     const g = meanGapOf(summary, f, r);
     return Number.isFinite(g.gap) ? g.gap : null;
   };
-  return renderClaims(plan, ordered, {
+  const markdown = renderClaims(plan, ordered, {
     taxonnGapPp: gapOf(DEFAULT_FORMAT, DEFAULT_CONFIG.rounding),
     dedicatedGapPp: gapOf({ weight: 16, act: 16, error: 16 }, 'nearest'),
   });
+  const bars = energyBars(ordered);
+  const title = `Energy per sample, ${plan.network.layers.join('-')} P = ${plan.network.pes} at ${plan.clockMHz} MHz (MNIST)`;
+  return bars.length ? { markdown, energySvg: energyPlot(bars, title) } : { markdown };
 }
 
 main().catch((e) => {

@@ -3,7 +3,9 @@
  * renders from measured results (hand-made here; `npm run results` renders the real ones).
  */
 import { describe, expect, it } from 'vitest';
-import { claimsJobs, defaultClaimsPlan, renderClaims, type ClaimsPlan, type ClaimsResult } from '../../../src/flows/results/claims.js';
+import { claimsJobs, defaultClaimsPlan, energyBars, renderClaims, type ClaimsPlan, type ClaimsResult } from '../../../src/flows/results/claims.js';
+import { energyPlot } from '../../../src/flows/results/energy-plot.js';
+import type { PerSampleEnergy } from '../../../src/flows/hardware/power/power.js';
 
 const plan: ClaimsPlan = { ...defaultClaimsPlan(), network: { layers: [16, 8, 3], pes: 2 }, fpga: { layers: [16, 8, 3], pes: 2, device: 'up5k' } };
 
@@ -60,10 +62,60 @@ describe('claims', () => {
     );
     expect(md).toContain('| logic area, dedicated / taxonn | 1.65× | 2.50× | ≥ 2× | **met** |');
     expect(md).toContain('| power, dedicated / taxonn (logic + SRAM) | 2.1× | 3.00× | ≥ 2.5× | **met** |');
-    expect(md).toContain('| cost of training: taxonn / inference logic area | — | +20.0 % | ≤ +25 % | **met** |');
+    expect(md).toContain('| cost of training: taxonn / inference logic area | — | +20.0 % | ≤ +20 % | **met** |');
+    expect(md).toContain('| energy per training sample, dedicated / taxonn | — | 3.00× | | |');
+    expect(md).toContain('| training throughput (samples per cycle), taxonn / dedicated | — | 1.00× | | |');
+    expect(md).toContain('| energy per MNIST training sample, taxonn | — | 0.01 µJ | ≤ 1.0 µJ | **met** |');
     expect(md).toMatch(/mean gap to float32 .* \| \+0\.97 pp \| \+0\.22 pp \| ≤ \+0\.5 pp \| \*\*met\*\* \|/);
     // A missing measurement is shown as such, never as a number.
     const partial = renderClaims(plan, [synth('taxonn', 120_000)], { taxonnGapPp: null, dedicatedGapPp: null });
     expect(partial).toContain('| logic area, dedicated / taxonn | 1.65× | — | ≥ 2× | not measured |');
+    expect(partial).toContain('| energy per MNIST training sample, taxonn | — | — | ≤ 1.0 µJ | not measured |');
+  });
+
+  it("draws a stacked bar per variant of where a sample's energy goes, the segments adding up to it", () => {
+    const energy = (scale: number): PerSampleEnergy => ({
+      cycles: 100,
+      logicDynamic: 90 * scale,
+      logicLeakage: 10 * scale,
+      sramReads: 40 * scale,
+      sramWrites: 5 * scale,
+      sramLeakage: 1,
+      memories: [],
+      logicBlocks: Array.from({ length: 8 }, (_, i) => ({ block: `block ${i}`, cells: 10, nJ: ((i + 1) * 100 * scale) / 36 })),
+    });
+    const result = (v: 'taxonn' | 'dedicated', scale: number): ClaimsResult => ({
+      key: v,
+      variant: v,
+      step: 'power',
+      command: 'c',
+      wallSeconds: 1,
+      power: {
+        totalPowerMw: 1,
+        internalMw: 1,
+        switchingMw: 0,
+        leakageMw: 0,
+        memoryMw: 0,
+        logicMw: 1,
+        cyclesPerSample: 100,
+        energyPerSampleNj: 1,
+        unmatchedRegisterBits: 0,
+        registerBits: 1,
+        perSampleNj: energy(scale),
+      },
+    });
+    const bars = energyBars([result('dedicated', 2), result('taxonn', 1)]);
+    expect(bars.map((b) => b.label)).toEqual(['taxonn, a training sample', 'dedicated, a training sample']);
+    const svg = energyPlot(bars, 'title');
+    expect(svg.match(/<g class="bar"/g)).toHaveLength(2);
+    // the six largest blocks by name, the other two as one segment; the totals printed at the end of each bar
+    expect(svg).toContain('logic: block 7');
+    expect(svg).not.toContain('logic: block 1<');
+    expect(svg).toContain('logic: the other blocks');
+    expect(svg).toContain('>146 nJ</text>'); // 40 + 5 + 1 + 100 of logic
+    expect(svg).toContain('>291 nJ</text>');
+    const taxonn = svg.slice(svg.indexOf('data-variant="taxonn'), svg.indexOf('data-variant="dedicated'));
+    const segments = [...taxonn.matchAll(/: ([\d.]+) nJ<\/title>/g)].map((m) => Number(m[1]));
+    expect(segments.reduce((a, b) => a + b, 0)).toBeCloseTo(146, 0);
   });
 });
