@@ -18,7 +18,9 @@ import { estimatePower, type PerSampleEnergy } from '../hardware/power/power.js'
 import type { EnergyBar } from './energy-plot.js';
 import { writeFileAtomic } from '../../util/atomic-write.js';
 import { stableJson } from '../../hdl/index.js';
-import { synthesizeAccelerator, DEFAULT_LIBERTY, type AsicSynthReport } from '../hardware/synth.js';
+import { asicMemoryTarget, synthesizeAccelerator, DEFAULT_LIBERTY, type AsicSynthReport } from '../hardware/synth.js';
+import { readLiberty } from '../formats/liberty.js';
+import type { MemoryTarget } from '../../../generators/memories/target.js';
 
 export const CLAIMS_CACHE_DIR = path.join(repoRoot, '.cache', 'claims');
 
@@ -139,15 +141,18 @@ function hashOf(v: unknown): string {
 export function claimsJobs(plan: ClaimsPlan): ClaimsJob[] {
   const jobs: ClaimsJob[] = [];
   const libFlags = `--liberty ${rel(plan.liberty)}${plan.sramLiberty.length ? ` --sram-liberty ${path.dirname(rel(plan.sramLiberty[0]!))}/RM_IHPSG13_1P_*.lib` : ''}`;
+  const asic = asicMemoryTarget(plan.sramLiberty.map((f) => readLiberty(f, 'SRAM liberty file')));
   for (const variant of plan.variants) {
     const { weightPorts } = plan.network;
     const cfg = resolveConfig({ overrides: { variant, layers: [...plan.network.layers], pes: plan.network.pes, ...(weightPorts ? { weightPorts } : {}) } });
     const small = resolveConfig({ overrides: { variant, layers: [...plan.fpga.layers], pes: plan.fpga.pes } });
-    const rtl = (c: Config) => hashOf(generateAccelerator(c).files.map((f) => [f.file, f.text]));
+    // the design the step builds: with SRAM macros the ASIC one (macro instances, flip-flop memories), so a change
+    // in how memories are built reruns the step even when the plain RTL is the same
+    const rtl = (c: Config, t: MemoryTarget = {}) => hashOf(generateAccelerator(c, t).files.map((f) => [f.file, f.text]));
     const flags = configFlags(variant, plan.network.layers, plan.network.pes, weightPorts);
     const libs = [plan.liberty, ...plan.sramLiberty].map((f) => path.basename(f));
     const add = (step: ClaimsStep, c: Config, inputs: unknown, command: string) =>
-      jobs.push({ variant, step, config: c, key: `${step}-${variant}-${hashOf({ step, inputs, rtl: rtl(c) })}`, command });
+      jobs.push({ variant, step, config: c, key: `${step}-${variant}-${hashOf({ step, inputs, rtl: rtl(c, step === 'fpga' ? {} : asic) })}`, command });
     add('synth', cfg, { libs }, `npx taxonn synth ${flags} --target asic ${libFlags} --json`);
     add(
       'power',
