@@ -80,7 +80,9 @@ export function accelerator(cfg: Config, target: MemoryTarget = {}): Module {
     const drained = drain(m, plan, drainRegs, { layer, restart: ctl.pulses.drainRestart, banks, pipe, accs: pes.accs }, deltas);
     hostHandshakes(m, ctl, host, drained.bestIndex);
     bufferReads(m, ctl.reads, banks);
-    const live = pes.training ? updateReadsNeeded(m, pipe, banks, writeBack) : undefined;
+    // single-port banks (the ASIC's) only: there the test is registered into stage 2, while with
+    // 1R1W banks (the FPGA's) it would sit between the block RAMs' read data and their read enables
+    const live = pes.training && writeBack ? updateReadsNeeded(m, pipe, banks) : undefined;
     weightReads(m, ctl.phases, banks, pipe, ctl.info.addr, weightPort, { ...(writeBack ? { writeBack } : {}), ...(live ? { live } : {}) });
     controllerStatus(m, plan, ctl.status, ctl.info.laneCount, {
       host,
@@ -209,13 +211,13 @@ function writeBackStage(m: Module, s2: { readonly isUpdate: Expr; readonly addr:
 }
 
 /**
- * Per lane, whether the update's weight read is needed, at the stage that reads it (stage 1;
- * stage 2 with the write-back stage of single-port banks): the lane holds one of the group's
+ * Per lane, whether the update's weight read is needed, at the stage that reads it with
+ * single-port banks (stage 2, the write-back stage's read; registered): the lane holds one of the group's
  * outputs, and its error and the column's activation are non-zero. Otherwise the gradient is 0,
  * so is the rounded step (for every rounding: the addend is below one step), and the weight is
  * neither needed nor rewritten (update-units.ts): the read is left out, and with it its energy.
  */
-function updateReadsNeeded(m: Module, pipe: Pipeline, banks: Banks, writeBack?: WriteBack): Expr[] {
+function updateReadsNeeded(m: Module, pipe: Pipeline, banks: Banks): Expr[] {
   const errors = banks.errors;
   if (!errors) return [];
   // the stage-1 operands of the PEs' gradient: the activation, and each lane's error (held since upd_err)
@@ -223,7 +225,7 @@ function updateReadsNeeded(m: Module, pipe: Pipeline, banks: Banks, writeBack?: 
   return errors.rdata.map((e, q) => {
     const errLive = errors.nonZero?.[q] ?? e.orR();
     const live = m.wire(`lane${q}_update_live_s1`, pipe.s1.laneCount.gt(q).and(errLive).and(actLive));
-    return writeBack ? m.flop(`lane${q}_update_live_s2`, live, { init: 0 }) : live;
+    return m.flop(`lane${q}_update_live_s2`, live, { init: 0 });
   });
 }
 

@@ -11,7 +11,7 @@
  * is Ef + Af − Wf + lrBits. With lr = 2^(lrBits−k) the result equals the shifter's for truncation
  * and round-to-nearest; stochastic rounding draws the random bits from the top of the LFSR state.
  */
-import { Bool, SInt, UInt, buildModule, clog2, lit, mux, roundShift, type Expr, type FixedFormat, type Module, type Rounding } from '../../src/hdl/index.js';
+import { Bool, SInt, UInt, buildModule, clog2, mux, roundShift, type Expr, type FixedFormat, type Module, type Rounding } from '../../src/hdl/index.js';
 import { formatTag } from '../naming.js';
 import { LFSR_WIDTH, lfsr } from './lfsr.js';
 
@@ -55,25 +55,21 @@ export function update(p: UpdateParams): Module {
     // The last shift is the default; sel = i picks shift i (a chain of muxes, one per other shift).
     const rounded = shifts.map((s) => roundShift(scaled, s, p.rounding, rand));
     const delta = rounded.reduceRight<Expr | undefined>((rest, r, i) => (rest && sel ? mux(sel.eq(i), r, rest) : r), undefined) ?? scaled;
-    // Whether w_next differs from w, so the bank's write (and its energy) can be left out: a
-    // non-zero step, unless the weight sits at the limit the step pushes it past. Made from the
-    // step and w, in parallel with the subtraction, not by comparing its saturated result.
+    // Whether the weight may change, so the bank's write (and its energy) can be left out when
+    // not: a non-zero step (registered), or without the step register (1R1W banks, where the step
+    // is on the FPGA's critical path: the LFSR, the rounding, the subtraction, the write data) a
+    // non-zero gradient. Never from w: on single-port banks w comes out of the SRAM in the cycle of
+    // the write, and the write enable steers the bank's address. A superset of the weights that
+    // change: a step that saturates, or a gradient that rounds to 0, rewrites the same value.
     const changes = m.output('changes', Bool);
     const W = SInt(p.weight.bits);
-    const moves = (step: Expr) => {
-      const atMax = w.eq(lit(2n ** BigInt(W.width - 1) - 1n, W));
-      const atMin = w.eq(lit(-(2n ** BigInt(W.width - 1)), W));
-      const negative = step.bit(step.width - 1);
-      // w − step: a negative step raises the weight, a positive one lowers it
-      return step.ne(0).and(atMax.and(negative).not()).and(atMin.and(negative.not()).not());
-    };
     if (!p.registered) {
-      m.assign(changes, moves(delta));
+      m.assign(changes, grad.ne(0));
       return m.assign(wNext, w.sub(delta).saturate(W));
     }
     const step = m.reg('step_q', delta.type, { init: 0 });
     m.when(en, () => step.set(delta));
-    m.assign(changes, moves(step));
+    m.assign(changes, step.ne(0));
     m.assign(wNext, w.sub(step).saturate(W));
   });
 }

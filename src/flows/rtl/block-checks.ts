@@ -157,7 +157,8 @@ export function updateCheck(p: UpdateParams & { readonly shift: number }, seed: 
     title: `update w${tag(p.weight)} grad${p.gradBits} >> ${p.shift} (${p.rounding})`,
     module: update(p),
     inputs: ['w', 'grad', 'en'],
-    // changes: whether w_next differs from w (the accelerator writes the weight back only then)
+    // changes: whether the accelerator writes the weight back; without the step register (this
+    // unit) a non-zero gradient (update.ts; with it a non-zero step: the power flow's IHP test)
     outputs: ['w_next', 'changes'],
     constants: { seed: BigInt(seed) },
     vectors(rng, n) {
@@ -166,13 +167,12 @@ export function updateCheck(p: UpdateParams & { readonly shift: number }, seed: 
       const expected: bigint[][] = [];
       const limit = 2n ** BigInt(p.weight.bits - 1);
       for (let c = 0; c < n; c++) {
-        // one weight in ten at a limit, where a step can leave it unchanged
+        // one weight in ten at a limit (saturation), one gradient in ten zero
         const w = rng.bool(0.1) ? (rng.bool(0.5) ? limit - 1n : -limit) : formatValue(rng, p.weight);
-        const grad = formatValue(rng, { bits: p.gradBits, signed: true });
+        const grad = rng.bool(0.1) ? 0n : formatValue(rng, { bits: p.gradBits, signed: true });
         const en = rng.bool(0.7);
         stimulus.push([w, grad, en ? 1 : 0]);
-        const next = model.next(w, grad);
-        expected.push([next, next === w ? 0n : 1n]);
+        expected.push([model.next(w, grad), grad === 0n ? 0n : 1n]);
         model.step(en);
       }
       return { stimulus, expected };

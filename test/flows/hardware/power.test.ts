@@ -304,29 +304,39 @@ describe('real runs on a small Iris network (4-8-3, P = 2)', { timeout: 300_000 
     expect(we.reads).toBeCloseTo(w.readsPerCycle * w.instances * r.cyclesPerSample, 1);
     expect(we.readNj).toBeCloseTo((we.reads * w.readPj) / 1e3, 2);
     expect(e.sramReads).toBeGreaterThan(e.sramWrites); // every phase reads weights, only the update writes them
-    // a weight is rewritten only when its step is non-zero: the banks' writes in the window are
-    // exactly the weights the golden model changes on these samples (none saturates here)
+    // a weight is rewritten only when its step is non-zero: the banks' writes in the window are the
+    // weights the golden model changes on these samples, plus at most those a step leaves at a limit
     const writes = w.writesPerCycle * w.instances * r.windowCycles;
-    expect(writes).toBeGreaterThan(0);
-    expect(writes).toBeCloseTo(changedWeights(r.config, 'iris', 4), 0);
+    const golden = changedWeights(r.config, 'iris', 4);
+    expect(golden.changed).toBeGreaterThan(100);
+    expect(writes).toBeGreaterThanOrEqual(golden.changed - 0.5);
+    expect(writes).toBeLessThanOrEqual(golden.changed + golden.atLimit + 0.5);
   });
 });
 
-/** How many weights the golden model changes on the first `samples` training samples of a data set, from the initial weights. */
-function changedWeights(cfg: Config, dataset: DatasetName, samples: number): number {
+/**
+ * How many weights the golden model changes on the first `samples` training samples of a data set,
+ * from the initial weights, and how many sit at a limit of their format after a sample (summed).
+ */
+function changedWeights(cfg: Config, dataset: DatasetName, samples: number): { changed: number; atLimit: number } {
   const data = loadDataset(dataset);
   const F = data.features;
   const codes = quantizeInputs(data.train.x.subarray(0, samples * F), entryOf(cfg.act, 0));
   const golden = new GoldenAccelerator(cfg);
   golden.loadWeights(initialWeights(cfg, cfg.seed));
+  const limit = 2 ** (entryOf(cfg.weight, 0).bits - 1);
   let changed = 0;
+  let atLimit = 0;
   for (let i = 0; i < samples; i++) {
     const before = golden.readWeights().slice();
     golden.sample(codes.subarray(i * F, (i + 1) * F), data.train.y[i]!, true);
     const after = golden.readWeights();
-    for (let k = 0; k < after.length; k++) if (after[k] !== before[k]) changed++;
+    for (let k = 0; k < after.length; k++) {
+      if (after[k] !== before[k]) changed++;
+      if (after[k] === limit - 1 || after[k] === -limit) atLimit++;
+    }
   }
-  return changed;
+  return { changed, atLimit };
 }
 
 // (bad --samples / --clock, a data set that does not fit and a missing sta: test/cli/bad-inputs.test.ts)
