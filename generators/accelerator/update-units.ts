@@ -34,7 +34,7 @@ export function laneSeeds(seed: number, P: number): number[] {
   return seeds;
 }
 
-/** Per lane, the updated weight and whether it differs from the one read (a non-zero step). */
+/** Per lane, the updated weight and whether it may differ from the one read (blocks/update.ts `changes`). */
 export interface UpdatedWeights {
   readonly next: readonly Expr[];
   readonly changes: readonly Expr[];
@@ -72,8 +72,8 @@ export function updateUnits(m: Module, plan: Plan, isUpdate: Expr, gradients: re
 
 /**
  * What the update writes back: each lane's new weight, when (a gradient at stage 2) and where
- * (the lane holds an output and its weight changes: an unchanged weight is not rewritten, which
- * saves the bank's write energy and leaves its contents as they would be).
+ * (the lane holds an output and its step or gradient is non-zero: a weight that stays as it is
+ * is not rewritten, which saves the bank's write energy and leaves its contents as they would be).
  */
 export interface UpdateWrites extends UpdatedWeights {
   readonly isUpdate: Expr;
