@@ -30,6 +30,7 @@ export interface CdcSummary {
 export function checkCrossings(m: Module, edges: ReadonlyMap<Signal, ReadonlySet<Signal>>): CdcSummary {
   const check = new CrossingCheck(m, edges);
   check.registers();
+  check.clockGates();
   check.memories();
   check.instanceInputs();
   check.sharedInputs();
@@ -124,6 +125,11 @@ class CrossingCheck {
     }
   }
 
+  /** Clock gates: the enable is sampled on the default clock (at its falling edge). */
+  clockGates(): void {
+    for (const g of this.m.clockGates) this.sample(`the clock gate of domain ${g.domain.name}`, g.domain.base, [g.enable], g.loc);
+  }
+
   /** Memories: write address, data and conditions; read address and enable. */
   memories(): void {
     const memWrites = this.writes.mems;
@@ -156,7 +162,8 @@ class CrossingCheck {
   /** An input without a domain is synchronous to the one domain that samples it. */
   sharedInputs(): void {
     for (const [input, domains] of this.sampled) {
-      if (domains.size < 2) continue;
+      // domains on one clock (a reset or a gated domain and its base) sample it alike
+      if (new Set([...domains].map((d) => d.base)).size < 2) continue;
       const names = [...domains].map((d) => d.describe());
       this.m.record(
         'cdc',

@@ -8,6 +8,9 @@
  * (`m.synchronizer`); anything else is a design error naming both domains (see cdc.ts).
  * A reset domain (`m.resetDomain(name, reset)`) runs on the default clock with a reset computed
  * in the module (a power-on counter, a button): no ports; the same clock, so no crossing.
+ * A gated domain (`m.gatedDomain(name, enable)`) runs on the default clock through a clock gate:
+ * its registers and instances see a clock edge only in cycles where `enable` is 1 (the clock
+ * power of an ASIC); the same clock and reset, so no crossing.
  */
 import type { SignalOwner } from './expr.js';
 
@@ -32,19 +35,32 @@ export class ClockDomain {
     readonly module: SignalOwner,
     readonly resetKind: ResetKind,
     readonly activeLow: boolean,
-    /** A reset domain (m.resetDomain): the clock of `base`, the reset a wire of the module; no ports. */
-    private readonly derived?: { readonly base: ClockDomain; readonly resetWire: string },
+    /**
+     * A domain derived from `base`, with no ports: a reset domain (m.resetDomain: the clock of
+     * `base`, the reset a wire of the module) or a gated domain (m.gatedDomain: the clock a wire
+     * of the module, `base`'s clock through a clock gate; the reset of `base`).
+     */
+    private readonly derived?: { readonly base: ClockDomain; readonly resetWire?: string; readonly clockWire?: string },
     /** The default domain's clock port when not `clk` (ModuleOptions.clockPort). */
     clockPort?: string,
   ) {
     const isDefault = name === 'default';
-    this.clock = derived ? derived.base.clock : isDefault ? (clockPort ?? 'clk') : `${name}_clk`;
-    this.reset = derived ? derived.resetWire : resetKind === 'none' ? undefined : `${isDefault ? 'rst' : `${name}_rst`}${activeLow ? '_n' : ''}`;
+    this.clock = derived ? (derived.clockWire ?? derived.base.clock) : isDefault ? (clockPort ?? 'clk') : `${name}_clk`;
+    this.reset = derived
+      ? (derived.resetWire ?? derived.base.reset)
+      : resetKind === 'none'
+        ? undefined
+        : `${isDefault ? 'rst' : `${name}_rst`}${activeLow ? '_n' : ''}`;
   }
 
   /** The domain whose clock this one runs on: itself, or a reset domain's base. */
   get base(): ClockDomain {
     return this.derived?.base ?? this;
+  }
+
+  /** A gated domain (m.gatedDomain): the clock of `base` through a clock gate. */
+  get isGated(): boolean {
+    return this.derived?.clockWire !== undefined;
   }
 
   get isDefault(): boolean {

@@ -50,15 +50,18 @@ export function domainPorts(m: Module): DomainPorts[] {
   if (out) return out;
   const use = new Map<ClockDomain, { clock: boolean; reset: boolean }>();
   const mark = (domain: ClockDomain, clock: boolean, reset: boolean) => {
-    // a reset domain takes its base's clock; its reset is a wire of the module, not a port
+    // a reset domain takes its base's clock, its reset is a wire of the module, not a port; a
+    // gated domain takes its base's reset, its clock comes from the base's through the gate
     const d = domain.base;
-    if (d !== domain) reset = false;
+    if (d !== domain && domain.reset !== d.reset) reset = false;
+    if (domain.isGated) clock = true;
     const u = use.get(d) ?? use.set(d, { clock: false, reset: false }).get(d)!;
     u.clock ||= clock;
     u.reset ||= reset && d.reset !== undefined;
   };
   for (const info of m.regs.values()) mark(info.domain, true, info.init !== undefined);
   for (const mem of m.memories) mark(mem.domain, true, false);
+  for (const g of m.clockGates) mark(g.domain.base, true, false);
   for (const inst of m.instances) {
     for (const p of domainPorts(inst.module)) {
       const d = mapped(inst, p.domain, m);
@@ -77,6 +80,16 @@ export function domainPorts(m: Module): DomainPorts[] {
 /** The module (or one below it) takes the default domain's clock. */
 export function usesClock(m: Module): boolean {
   return domainPorts(m).some((p) => p.domain.isDefault && p.clock);
+}
+
+/**
+ * The module or one below it has a clock gate (m.gatedDomain): a flip-flop on the falling edge,
+ * so a simulation driver must evaluate the falling edge after the cycle's inputs.
+ */
+export function hasClockGates(m: Module, seen = new Set<Module>()): boolean {
+  if (seen.has(m)) return false;
+  seen.add(m);
+  return m.clockGates.length > 0 || m.instances.some((i) => hasClockGates(i.module, seen));
 }
 
 /** The module (or one below it) takes the default domain's reset. */

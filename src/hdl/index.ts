@@ -27,7 +27,7 @@ export { Memory, type ReadDuringWrite } from './memory.js';
 export type { ClockDomain, DomainOptions, ResetKind } from './domain.js';
 export { Fsm } from './fsm.js';
 export { roundShift, requantize, type Rounding } from './fixed.js';
-export { elaborate, usesClock, usesReset, type Design, type StructureOf } from './elaborate.js';
+export { elaborate, hasClockGates, usesClock, usesReset, type Design, type StructureOf } from './elaborate.js';
 export {
   DesignError,
   DesignErrors,

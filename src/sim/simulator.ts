@@ -10,9 +10,10 @@
 //   poke(...)  sets inputs; they are applied at the next eval/step.
 //   eval()     settles combinational logic; peek then shows outputs for the
 //              current state and the poked inputs.
-//   step(n)    n clock cycles; each: rising edge (clk=1, eval), then falling
-//              edge (clk=0, eval). The rising edge samples the poked inputs;
-//              afterwards peek shows the post-edge state.
+//   step(n)    n clock cycles; each: the previous cycle's falling edge (clk=0,
+//              eval), then the rising edge (clk=1, eval). Both edges sample the
+//              poked inputs (a falling-edge clock gate too, m.gatedDomain);
+//              afterwards peek shows the post-edge state, with clk still high.
 //   runBatch   per cycle: apply that cycle's inputs -> eval -> record the
 //              outputs -> one clock cycle. So row c of the result equals
 //              poke(inputs of row c); eval(); peek(outputs); step().
@@ -219,7 +220,7 @@ export class Simulator<I extends string = string, O extends string = string> {
   }
 
   /**
-   * Run until clock `clock` has had n rising edges (and the falling edge after the last), every
+   * Run until clock `clock` has had n rising edges (its fall after the last is the next call's), every
    * other clock toggling at its own period meanwhile: the way to drive inputs of a faster (or
    * slower) domain cycle by cycle. For the primary clock it is step(n).
    */

@@ -140,12 +140,12 @@ describe('stepping one clock of several', () => {
       m.assign(m.output('fast_count', UInt(16)), quick);
     });
     const sim = await simulate(dut, { clocks: { clk: 10, fast_clk: 4 } });
-    sim.reset(2); // 20 ticks
-    sim.stepClock('fast_clk', 5); // 5 fast rises: 20 more ticks, through 2 slow rises
-    expect([sim.peekNumber('fast_count'), sim.peekNumber('slow_count')]).toEqual([5, 2]);
-    expect(sim.cycle).toBe(4);
-    sim.stepClock('clk', 3);
-    expect(sim.peekNumber('slow_count')).toBe(5);
+    sim.reset(2); // until clk's second rise, at 15 ticks
+    sim.stepClock('fast_clk', 5); // fast rises at 18, 22, 26, 30, 34 ticks: through clk's rise at 25
+    expect([sim.peekNumber('fast_count'), sim.peekNumber('slow_count')]).toEqual([5, 1]);
+    expect(sim.cycle).toBe(3);
+    sim.stepClock('clk', 3); // clk rises at 35, 45, 55
+    expect(sim.peekNumber('slow_count')).toBe(4);
     expect(() => sim.stepClock('nope' as never)).toThrow(/no clock 'nope' \(clocks: clk, fast_clk\)/);
     sim.close();
   });

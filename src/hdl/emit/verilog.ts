@@ -52,6 +52,7 @@ class ModuleEmitter {
     for (const mem of m.memories) taken.add(mem.name);
     for (const i of m.instances) taken.add(i.name);
     for (const a of m.assertions) taken.add(a.armed);
+    for (const g of m.clockGates) taken.add(g.gateReg).add(g.domain.clock);
     for (const p of m.localparams.keys()) taken.add(p);
     this.x = new ExprText(m, taken);
   }
@@ -68,6 +69,7 @@ class ModuleEmitter {
       if (only.length === 1 && only[0]!.k === 'assign') this.simpleProc.set(t, only[0]!);
       else this.procComb.push(t);
     }
+    this.emitClockGates();
     this.emitContinuous();
     this.emitInstances();
     this.emitCombBlocks();
@@ -165,6 +167,30 @@ class ModuleEmitter {
       if (loc !== lastLoc) this.body.push(`${IND}// ${loc}`);
       lastLoc = loc;
       this.body.push(`${IND}assign ${a.target.name} = ${this.x.rhs(a.expr, a.target.width)};`);
+    }
+  }
+
+  /**
+   * The gated domains' clock gates (m.gatedDomain), first, so the gated clocks are declared before
+   * any block uses them: a flip-flop on the falling edge takes the enable (or the reset, so
+   * synchronous resets apply), and the clock ANDed with it has a rising edge only in the cycles
+   * the enable was 1 in; the enable cannot change while the clock is high, so no glitch.
+   */
+  private emitClockGates(): void {
+    const ports = domainPorts(this.m);
+    for (const g of this.m.clockGates) {
+      const base = g.domain.base;
+      const reset = ports.some((p) => p.domain === base && p.reset) && base.reset ? ` | ${base.activeLow ? '!' : ''}${base.reset}` : '';
+      this.body.push(
+        '',
+        `${IND}// ${formatLoc(g.loc)}: clock gate of domain ${g.domain.name}: ${g.domain.clock} rises only in cycles where ${g.enable.name} is 1`,
+        `${IND}reg ${g.gateReg};`,
+        `${IND}wire ${g.domain.clock};`,
+        `${IND}always @(negedge ${base.clock}) begin`,
+        `${IND}${IND}${g.gateReg} <= ${this.x.rhs(g.enable, 1)}${reset};`,
+        `${IND}end`,
+        `${IND}assign ${g.domain.clock} = ${base.clock} & ${g.gateReg};`,
+      );
     }
   }
 

@@ -8,7 +8,7 @@ import { load } from 'koffi';
 import type { Config } from '../../../config/index.js';
 import { accelerator, learningRateCode } from '../../../../generators/accelerator/top.js';
 import { plan as planOf, type Plan } from '../../../../generators/accelerator/plan.js';
-import type { Module } from '../../../hdl/index.js';
+import { hasClockGates, type Module } from '../../../hdl/index.js';
 import { emitForSim } from '../../../sim/from-module.js';
 import { Simulator, type SimulatorOptions } from '../../../sim/simulator.js';
 import { RUN_LOOP_OUTPUTS, runnerCpp, sampleWords, type WeightLayout } from './runner.js';
@@ -105,7 +105,8 @@ export class AcceleratorSim {
     // (Yosys writes a netlist's ports without `signed`; the driver reads their bits either way)
     const design = netlist ? { ...rtl, files: [...netlist.files], ports: rtl.ports.map((p) => ({ ...p, signed: false })) } : rtl;
     const sampleBits = params.inputsPerBeat * plan.formats.act.bits;
-    const registeredOutputs = !netlist && RUN_LOOP_OUTPUTS.every((o) => top.comb.get(o)?.size === 0);
+    // the driver may skip the falling edge's eval only without falling-edge flip-flops (clock gates)
+    const registeredOutputs = !netlist && !hasClockGates(top) && RUN_LOOP_OUTPUTS.every((o) => top.comb.get(o)?.size === 0);
     const weightLayout = weightLayoutOf(top);
     const extension = runnerCpp({
       top: top.name,
