@@ -62,21 +62,37 @@ export function drain(
   m: Module,
   plan: Plan,
   state: DrainState,
-  at: { readonly layer: LayerInfo<Expr>; readonly restart: Expr; readonly banks: Banks; readonly pipe: Pipeline; readonly accs: readonly Expr[] },
+  at: {
+    readonly layer: LayerInfo<Expr>;
+    readonly restart: Expr;
+    readonly banks: Banks;
+    readonly pipe: Pipeline;
+    readonly accs: readonly Expr[];
+    /** Gate the shift registers' clock (an ASIC target, memories/target.ts clockGated). */
+    readonly gate?: boolean;
+  },
   deltas?: Deltas,
 ): Drain {
   const { cfg, P, sizes, bits } = plan;
   const { layer, banks, pipe } = at;
   const capture = m.wire('drain_capture', forwardLast(pipe.s2));
   const regs: Signal[] = [];
-  for (let q = 0; q < P; q++) regs.push(m.reg(`drain${q}`, SInt(cfg.accBits)));
-  // Capture the group's accumulators, then shift them down one lane per cycle.
-  regs.forEach((r, q) => {
-    const next = regs[q + 1];
-    m.when(capture, () => r.set(at.accs[q] ?? r)).elsewhen(state.busy, () => {
-      if (next) r.set(next);
-    });
-  });
+  // Capture the group's accumulators, then shift them down one lane per cycle; idle otherwise
+  // (most cycles), so on an ASIC their clock is gated off then.
+  m.gated(
+    'drain',
+    capture.or(state.busy),
+    () => {
+      for (let q = 0; q < P; q++) regs.push(m.reg(`drain${q}`, SInt(cfg.accBits)));
+      regs.forEach((r, q) => {
+        const next = regs[q + 1];
+        m.when(capture, () => r.set(at.accs[q] ?? r)).elsewhen(state.busy, () => {
+          if (next) r.set(next);
+        });
+      });
+    },
+    at.gate ?? false,
+  );
   const z = regs[0] ?? lit(0, SInt(cfg.accBits));
   const actOut = hiddenActivation(m, plan, layer.index, z);
   const best = m.reg('best_z', SInt(cfg.accBits));

@@ -30,7 +30,7 @@ import { plan as planOf, type Plan } from './plan.js';
 import { pairReceiver, type PairReceiver } from './receiver.js';
 import { updateUnits, weightWrites } from './update-units.js';
 import { weightPort as buildWeightPort, type WeightPort } from './weight-port.js';
-import type { MemoryTarget } from '../memories/target.js';
+import { clockGated, type MemoryTarget } from '../memories/target.js';
 
 export { CTRL_READBACK, RESULT_BITS } from './host.js';
 export { STATES, statesOf, type State } from './states.js';
@@ -56,6 +56,8 @@ export function accelerator(cfg: Config, target: MemoryTarget = {}): Module {
   const macros = target.sramMacros?.map((x) => x.cell);
   return buildModule(topName(cfg, target), { ...cfg, ...(macros?.length ? { sramMacros: macros } : {}) }, (m) => {
     const host = hostPorts(m, plan);
+    // on an ASIC the flip-flops idle in most cycles get a clock gate (memories/target.ts)
+    const gate = clockGated(target);
     // The controller comes first: the datapath follows its outputs, and its inputs (the
     // datapath's status) are assigned once the datapath exists.
     const ctl = controllerView(m.instance('controller', controlUnit), plan);
@@ -72,12 +74,12 @@ export function accelerator(cfg: Config, target: MemoryTarget = {}): Module {
     let writeBack: WriteBack | undefined;
     if (pes.training && s1.training && s2.training) {
       const isUpdate = s2.training.isUpdate;
-      const updated = updateUnits(m, plan, isUpdate, pes.training.gradients, banks, host, s2.layer);
+      const updated = updateUnits(m, plan, isUpdate, pes.training.gradients, banks, host, { layer: s2.layer, gate });
       writeBack = plan.singlePortWeights ? writeBackStage(m, s2.training, pes.training.laneOn) : undefined;
       weightWrites(m, ctl.phases.load, host, weightPort.load, banks, { ...updated, ...(writeBack ?? { isUpdate, laneOn: pes.training.laneOn }) });
       deltas = backward(m, plan, { ...s1, training: s1.training }, { ...s2, training: s2.training }, pes.training.backwardTerms, banks);
     } else weightWrites(m, ctl.phases.load, host, weightPort.load, banks);
-    const drained = drain(m, plan, drainRegs, { layer, restart: ctl.pulses.drainRestart, banks, pipe, accs: pes.accs }, deltas);
+    const drained = drain(m, plan, drainRegs, { layer, restart: ctl.pulses.drainRestart, banks, pipe, accs: pes.accs, gate }, deltas);
     hostHandshakes(m, ctl, host, drained.bestIndex);
     bufferReads(m, ctl.reads, banks);
     // single-port banks (the ASIC's) only: there the test is registered into stage 2, while with
@@ -94,7 +96,7 @@ export function accelerator(cfg: Config, target: MemoryTarget = {}): Module {
       ...(receiver ? { receiver } : {}),
       ...(writeBack ? { writeBack } : {}),
     });
-    performanceCounters(m, plan.trains, ctl.phases, receiver, host.result.ready);
+    performanceCounters(m, plan.trains, ctl.phases, receiver, host.result.ready, gate);
   });
 }
 
@@ -268,13 +270,22 @@ function weightReads(
   w.ren.forEach((ren, q) => m.assign(ren, mux(phases.readback, port.readback.ren.and(port.readback.lane.eq(q)), computeRen(q))));
 }
 
-/** Counters the host can read: cycles per phase, busy cycles, samples done, and the idle flag. */
-function performanceCounters(m: Module, trains: boolean, phases: Phases<Expr>, receiver: PairReceiver | undefined, resultReady: Expr): void {
-  const counter = (name: string, when: Expr) => {
-    const c = m.reg(`${name}_q`, UInt(COUNTER_BITS), { init: 0 });
-    m.when(when, () => c.set(c.inc()));
-    m.assign(m.output(name, UInt(COUNTER_BITS)), c);
-  };
+/**
+ * Counters the host can read: cycles per phase, busy cycles, samples done, and the idle flag.
+ * With `gate`, those that count some cycles only (a phase, a sample) are clocked only then.
+ */
+function performanceCounters(m: Module, trains: boolean, phases: Phases<Expr>, receiver: PairReceiver | undefined, resultReady: Expr, gate: boolean): void {
+  const counter = (name: string, when: Expr, bits = COUNTER_BITS, gated = gate) =>
+    m.gated(
+      name,
+      when,
+      () => {
+        const c = m.reg(`${name}_q`, UInt(bits), { init: 0 });
+        m.when(when, () => c.set(c.inc()));
+        m.assign(m.output(name, UInt(bits)), c);
+      },
+      gated,
+    );
   const zero = (name: string) => m.assign(m.output(name, UInt(COUNTER_BITS)), lit(0, UInt(COUNTER_BITS)));
   counter('cycles_receive', receiver ? receiver.busy : (phases.receive ?? lit(0, Bool)));
   counter('cycles_forward', phases.forward);
@@ -286,9 +297,7 @@ function performanceCounters(m: Module, trains: boolean, phases: Phases<Expr>, r
   counter('cycles_emit', phases.emit);
   // Idle: nothing computing, loading or reading back, and no sample received or arriving.
   const idle = receiver ? m.wire('idle_all', phases.idle.and(receiver.pending.not())) : phases.idle;
-  counter('cycles_busy', idle.not());
-  const done = m.reg('samples_done_q', UInt(32), { init: 0 });
-  m.when(phases.emit.and(resultReady), () => done.set(done.inc()));
-  m.assign(m.output('samples_done', UInt(32)), done);
+  counter('cycles_busy', idle.not(), COUNTER_BITS, false); // busy most of the time: a gate would cost more than it saves
+  counter('samples_done', phases.emit.and(resultReady), 32);
   m.assign(m.output('idle', Bool), idle);
 }

@@ -6,7 +6,7 @@
  */
 import { DEDICATED_LR_FRAC } from '../../src/config/defaults.js';
 import { entryOf, lfsrStride, type PerLayer } from '../../src/config/index.js';
-import { UInt, clog2, lit, mux, type Expr, type Module } from '../../src/hdl/index.js';
+import { UInt, clog2, lit, mux, type ClockDomain, type Expr, type Module } from '../../src/hdl/index.js';
 import { LFSR_MASK } from '../blocks/lfsr.js';
 import { update } from '../blocks/update.js';
 import type { Banks } from './banks.js';
@@ -45,7 +45,20 @@ export interface UpdatedWeights {
  * weight. With per-layer shifts each unit rounds by every distinct shift and `layer` (stage 2's
  * layer index) selects one.
  */
-export function updateUnits(m: Module, plan: Plan, isUpdate: Expr, gradients: readonly Expr[], banks: Banks, host: HostPorts, layer?: Expr): UpdatedWeights {
+export function updateUnits(
+  m: Module,
+  plan: Plan,
+  isUpdate: Expr,
+  gradients: readonly Expr[],
+  banks: Banks,
+  host: HostPorts,
+  opts: {
+    readonly layer?: Expr | undefined;
+    /** One clock gate for every unit: their registers (the LFSR, the step) change only with `isUpdate`. */
+    readonly gate?: boolean;
+  } = {},
+): UpdatedWeights {
+  const layer = opts.layer;
   const { cfg } = plan;
   // The dedicated multiplier's product δ·a·lr has DEDICATED_LR_FRAC more fraction bits.
   const shifts = plan.arith.map((a) => (plan.dedicated ? a.updateShift - a.lrShift + DEDICATED_LR_FRAC : a.updateShift));
@@ -64,8 +77,9 @@ export function updateUnits(m: Module, plan: Plan, isUpdate: Expr, gradients: re
   const sel: Record<string, Expr> = distinct.length > 1 ? { shift_sel: perLayerConstant(m, 's2_shift_sel', layer, index, clog2(distinct.length)) } : {};
   // The weight read at stage 1 arrives with its product at stage 2 (single-port banks: read at
   // stage 2, it arrives at stage 3 with the registered step).
+  const clocked: Record<string, ClockDomain> = opts.gate ? { default: m.gatedDomain('upd', isUpdate) } : {};
   const units = banks.weights.rdata.map((w, q) =>
-    m.instance(`upd${q}`, unit, { w, grad: at(gradients, q), en: isUpdate, seed: lit(at(seeds, q), UInt(16)), ...lr, ...sel }),
+    m.instance(`upd${q}`, unit, { w, grad: at(gradients, q), en: isUpdate, seed: lit(at(seeds, q), UInt(16)), ...lr, ...sel, ...clocked }),
   );
   return { next: units.map((u) => u.out('w_next')), changes: units.map((u) => u.out('changes')) };
 }

@@ -10,17 +10,37 @@ import { Bool, UInt, buildModule, clog2, type Expr, type HdlType, type Module } 
  * of the address written in the same cycle is undefined, as on the iCE40's block RAM: the
  * accelerator never does it (simulation stops if it does), so Yosys adds no emulating logic.
  */
-export function ram1r1w(role: string, depth: number, type: HdlType, opts: { readonly flops?: boolean } = {}): Module {
+export function ram1r1w(role: string, depth: number, type: HdlType, opts: FlopOptions = {}): Module {
   const name = `${role}_ram_${depth}x${type.width}${type.signed ? 's' : ''}`;
-  // flops: the ASIC target builds it from flip-flops with the logic (target.ts), not a macro
-  const params = { role, depth, width: type.width, signed: type.signed, ...(opts.flops ? { flops: true } : {}) };
-  return buildModule(name, params, (m) => {
+  return buildModule(name, { role, depth, width: type.width, signed: type.signed, ...flopParams(opts) }, (m) => {
     const { ren, raddr, we, waddr, wdata } = ram1r1wPorts(m, depth, type);
-    const mem = m.memory('mem', { type, depth, readDuringWrite: 'undefined' });
-    m.when(we, () => mem.write(waddr, wdata));
-    m.assign(m.output('rdata', type), mem.read('rdata_q', raddr, ren));
+    m.gated(
+      'access',
+      ren.or(we),
+      () => {
+        const mem = m.memory('mem', { type, depth, readDuringWrite: 'undefined' });
+        m.when(we, () => mem.write(waddr, wdata));
+        m.assign(m.output('rdata', type), mem.read('rdata_q', raddr, ren));
+      },
+      gates(opts),
+    );
   });
 }
+
+/** How a memory is built: `flops`, from flip-flops with the logic (the ASIC target, target.ts), not a macro. */
+export interface FlopOptions {
+  readonly flops?: boolean;
+  /**
+   * With `flops`: the flip-flops' clock through a clock gate (m.gatedDomain) that lets an edge
+   * through only in the cycles the memory is read or written; in the others (most of them for the
+   * accelerator's buffers) its flip-flops draw no clock power. Their values are those without it.
+   */
+  readonly gated?: boolean;
+}
+
+const flopParams = (o: FlopOptions) => ({ ...(o.flops ? { flops: true } : {}), ...(o.flops && o.gated ? { gated: true } : {}) });
+
+const gates = (o: FlopOptions) => Boolean(o.flops && o.gated);
 
 /** The input ports of a 1R1W memory of `depth` words of `type` (its output is `rdata`). */
 export function ram1r1wPorts(m: Module, depth: number, type: HdlType): { ren: Expr; raddr: Expr; we: Expr; waddr: Expr; wdata: Expr } {
@@ -38,17 +58,23 @@ export function ram1r1wPorts(m: Module, depth: number, type: HdlType): { ren: Ex
  * A single-port RAM: one access per cycle, a write (`en` and `we`) or a read (`en` alone) whose
  * data is registered; rdata holds otherwise, also through a write (Yosys' "no_change").
  */
-export function ram1p(role: string, depth: number, type: HdlType, opts: { readonly flops?: boolean } = {}): Module {
+export function ram1p(role: string, depth: number, type: HdlType, opts: FlopOptions = {}): Module {
   const name = `${role}_ram_1p_${depth}x${type.width}${type.signed ? 's' : ''}`;
-  const params = { role, depth, width: type.width, signed: type.signed, ports: '1p', ...(opts.flops ? { flops: true } : {}) };
-  return buildModule(name, params, (m) => {
+  return buildModule(name, { role, depth, width: type.width, signed: type.signed, ports: '1p', ...flopParams(opts) }, (m) => {
     const en = m.input('en', Bool);
     const we = m.input('we', Bool);
     const addr = m.input('addr', UInt(clog2(depth)));
     const wdata = m.input('wdata', type);
-    const mem = m.memory('mem', { type, depth });
-    m.when(en.and(we), () => mem.write(addr, wdata));
-    m.assign(m.output('rdata', type), mem.read('rdata_q', addr, en.and(we.not())));
+    m.gated(
+      'access',
+      en,
+      () => {
+        const mem = m.memory('mem', { type, depth });
+        m.when(en.and(we), () => mem.write(addr, wdata));
+        m.assign(m.output('rdata', type), mem.read('rdata_q', addr, en.and(we.not())));
+      },
+      gates(opts),
+    );
   });
 }
 

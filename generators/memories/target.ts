@@ -18,6 +18,18 @@ import { tileMemory, type SramMacro } from './tiling.js';
 export interface MemoryTarget {
   /** Single-port SRAM macros to build the single-port memories from (each must have a model). */
   readonly sramMacros?: readonly SramMacro[];
+  /**
+   * Clock gates (m.gatedDomain) in front of the flip-flops that are idle in most cycles: the
+   * memories built from flip-flops, and the counters that count one phase (ram.ts FlopOptions,
+   * accelerator/top.ts). Default: on for the ASIC target (macros given); `false` leaves them out.
+   * The FPGA target has none: its clocks are global nets, and its flip-flops' enables are free.
+   */
+  readonly clockGates?: boolean;
+}
+
+/** Whether `target` gates the clocks of idle flip-flops (an ASIC target unless turned off). */
+export function clockGated(target: MemoryTarget): boolean {
+  return (target.sramMacros?.length ?? 0) > 0 && target.clockGates !== false;
 }
 
 /** The model of a macro cell taxonn knows the ports and behaviour of (undefined: none). */
@@ -34,7 +46,7 @@ export function modelledMacros(macros: readonly SramMacro[]): SramMacro[] {
 export function singlePortMemory(role: string, depth: number, type: HdlType, target: MemoryTarget = {}): Module {
   const macros = target.sramMacros ?? [];
   if (macros.length === 0) return ram1p(role, depth, type);
-  if (depth * type.width <= FLOP_MEMORY_BITS) return ram1p(role, depth, type, { flops: true });
+  if (depth * type.width <= FLOP_MEMORY_BITS) return ram1p(role, depth, type, { flops: true, gated: clockGated(target) });
   for (const m of macros) {
     if (!macroModel(m.cell)) throw new RangeError(`SRAM macro ${m.cell} has no model in taxonn (known: IHP SG13G2 RM_IHPSG13_1P_<words>x<bits>_c<n>_bm_bist)`);
   }
@@ -61,5 +73,5 @@ export const FLOP_MEMORY_BITS = 1024;
  */
 export function dualPortMemory(role: string, depth: number, type: HdlType, target: MemoryTarget = {}, maxFlopBits = Number.POSITIVE_INFINITY): Module {
   const flops = (target.sramMacros?.length ?? 0) > 0 && depth * type.width <= maxFlopBits;
-  return ram1r1w(role, depth, type, { flops });
+  return ram1r1w(role, depth, type, { flops, gated: clockGated(target) });
 }

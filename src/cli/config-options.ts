@@ -132,11 +132,29 @@ export function flagOrigin(args: ConfigArgs | Record<string, unknown>): (path: C
   };
 }
 
-/** The validated Config of --config (if given) with the other flags over it and the defaults under it. */
-export function configFromArgs(args: ConfigArgs | Record<string, unknown>): Config {
+/**
+ * The validated Config of --config (if given) with the other flags over it and the defaults under
+ * it; `asic`: SRAM macros are given (asicDefaults).
+ */
+export function configFromArgs(args: ConfigArgs | Record<string, unknown>, asic = false): Config {
   const file = last((args as Record<string, unknown>).config);
   if (file !== undefined && typeof file !== 'string') throw flagError('config', 'must be a file name', file);
-  return resolveConfig({ file, overrides: configOverridesFromArgs(args), overrideOrigin: flagOrigin(args) });
+  return resolveConfig({ file, overrides: { ...asicDefaults(args, asic), ...configOverridesFromArgs(args) }, overrideOrigin: flagOrigin(args) });
+}
+
+/**
+ * With SRAM macros (`asic`: --sram-liberty given), weight banks those macros build: weightPorts
+ * "2x1p", the least energy per sample (docs/HARDWARE.md, Power), unless --weight-ports or the
+ * --config file names the ports ("1r1w" there is tiled as if the single-port macros could serve
+ * two ports: a lower bound nothing builds). Defaults only: the flags go over them.
+ */
+export function asicDefaults(args: ConfigArgs | Record<string, unknown>, asic: boolean): Record<string, unknown> {
+  const a = args as Record<string, unknown>;
+  if (!asic || given(a[CONFIG_FIELDS.weightPorts.flag])) return {};
+  const file = last(a.config);
+  const fromFile = typeof file === 'string' ? readConfigFile(file) : undefined;
+  if (fromFile !== null && typeof fromFile === 'object' && 'weightPorts' in fromFile) return {};
+  return { weightPorts: '2x1p' };
 }
 
 /**

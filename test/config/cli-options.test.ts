@@ -150,3 +150,17 @@ describe('configuration flags', () => {
     expect(config(['--config', f, '--pes', '2']).pes).toBe(2); // the flag repairs it
   });
 });
+
+describe('with SRAM macros (an ASIC build)', () => {
+  const asic = (argv: string[]) => configFromArgs(parse(argv), true);
+  it('the weight banks default to 2x1p, the ports the macros build; a flag or the file still names them', () => {
+    expect(DEFAULT_CONFIG.weightPorts).toBe('1r1w');
+    expect(asic([]).weightPorts).toBe('2x1p');
+    expect(asic(['--weight-ports', '1p']).weightPorts).toBe('1p');
+    const f = path.join(dir, 'ports.json');
+    writeFileSync(f, '{ "weightPorts": "1r1w", "pes": 4 }');
+    expect(asic(['--config', f]).weightPorts).toBe('1r1w');
+    expect(asic(['--config', f]).pes).toBe(4);
+    expect(config([]).weightPorts).toBe('1r1w'); // without macros, the default
+  });
+});

@@ -8,7 +8,7 @@ import { estimatePower, type PowerReport } from '../../flows/hardware/power/powe
 import { DEFAULT_LIBERTY } from '../../flows/hardware/synth.js';
 import { resolveTrainConfig } from '../../flows/train.js';
 import { DATASET_NAMES, type DatasetName } from '../../model/datasets/index.js';
-import { addConfigOptions, configOverridesFromArgs, flagOrigin, type ConfigArgs } from '../config-options.js';
+import { addConfigOptions, asicDefaults, configOverridesFromArgs, flagOrigin, type ConfigArgs } from '../config-options.js';
 import { last, nonNegativeInt, oneOf, positiveInt, positiveNumber } from '../coerce.js';
 
 export interface PowerArgs extends ConfigArgs {
@@ -20,6 +20,7 @@ export interface PowerArgs extends ConfigArgs {
   'sram-liberty'?: string[];
   'keep-dir'?: string;
   'data-dir'?: string;
+  'clock-gates': boolean;
   json: boolean;
 }
 
@@ -48,10 +49,16 @@ export function powerOptions<T>(y: Argv<T>): Argv<T & PowerArgs> {
     .option('sram-liberty', {
       type: 'string',
       array: true,
-      describe: 'liberty files of SRAM macros: memory power from their read/write energy, added to the total (repeatable, or several files after one flag)',
+      describe:
+        'liberty files of SRAM macros: memory power from their read/write energy, added to the total; weight ports default to 2x1p then (repeatable, or several files after one flag)',
     })
     .option('keep-dir', { type: 'string', describe: 'keep the trace, netlist, OpenSTA script and reports in this folder' })
     .option('data-dir', { type: 'string', describe: "folder of the data set's files (default: where its npm / Debian package puts them)" })
+    .option('clock-gates', {
+      type: 'boolean',
+      default: true,
+      describe: 'with --sram-liberty: clock gates in front of the flip-flops idle in most cycles (--no-clock-gates: without)',
+    })
     .option('json', { type: 'boolean', default: false, describe: 'print one JSON document on stdout' })
     .example('$0 power --dataset iris --samples 8 --clock 100', "Iris network (4-16-3) on Debian's OSU 0.18 µm cells, logic only")
     .example(
@@ -62,12 +69,12 @@ export function powerOptions<T>(y: Argv<T>): Argv<T & PowerArgs> {
 
 export async function runPowerCommand(args: PowerArgs): Promise<void> {
   const file = last(args.config);
+  const sram = (args['sram-liberty'] ?? []).map(String);
   const cfg = resolveTrainConfig(args.dataset, {
     file: file === undefined ? undefined : String(file),
-    overrides: configOverridesFromArgs(args),
+    overrides: { ...asicDefaults(args, sram.length > 0), ...configOverridesFromArgs(args) },
     overrideOrigin: flagOrigin(args),
   });
-  const sram = (args['sram-liberty'] ?? []).map(String);
   const report = await estimatePower(cfg, {
     dataset: args.dataset,
     samples: args.samples,
@@ -77,6 +84,7 @@ export async function runPowerCommand(args: PowerArgs): Promise<void> {
     ...(sram.length ? { sramLiberty: sram } : {}),
     ...(args['keep-dir'] ? { keepDir: String(last(args['keep-dir'])) } : {}),
     ...(args['data-dir'] ? { dataDir: String(last(args['data-dir'])) } : {}),
+    ...(args['clock-gates'] === false ? { clockGates: false } : {}),
   });
   process.stdout.write(args.json ? `${JSON.stringify(report, null, 2)}\n` : powerSummary(report));
 }

@@ -15,6 +15,7 @@ export interface SynthArgs extends ConfigArgs {
   liberty?: string;
   'sram-liberty'?: string[];
   'keep-dir'?: string;
+  'clock-gates': boolean;
   json: boolean;
 }
 
@@ -25,9 +26,15 @@ export function synthOptions<T>(y: Argv<T>): Argv<T & SynthArgs> {
     .option('sram-liberty', {
       type: 'string',
       array: true,
-      describe: 'asic: liberty files of SRAM macros to build the memories from (repeatable, or several files after one flag)',
+      describe:
+        'asic: liberty files of SRAM macros to build the memories from; weight ports default to 2x1p then (repeatable, or several files after one flag)',
     })
     .option('keep-dir', { type: 'string', describe: 'keep the Yosys script and reports in this folder' })
+    .option('clock-gates', {
+      type: 'boolean',
+      default: true,
+      describe: 'asic with --sram-liberty: clock gates in front of the flip-flops idle in most cycles (--no-clock-gates: without)',
+    })
     .option('json', { type: 'boolean', default: false, describe: 'print one JSON document on stdout' })
     .example('$0 synth --layers 4,3,2 --pes 2', 'generic gates and transistor estimate of a tiny accelerator')
     .example('$0 synth --target ice40 --json', 'iCE40 LUT/FF/carry/DSP/BRAM counts of the default configuration')
@@ -38,8 +45,8 @@ export function synthOptions<T>(y: Argv<T>): Argv<T & SynthArgs> {
 }
 
 export async function runSynthCommand(args: SynthArgs): Promise<void> {
-  const cfg = configFromArgs(args);
   const sram = (args['sram-liberty'] ?? []).map(String);
+  const cfg = configFromArgs(args, args.target === 'asic' && sram.length > 0);
   if (args.target !== 'asic' && (args.liberty !== undefined || sram.length)) {
     throw new UsageError(`--liberty and --sram-liberty apply to --target asic only (got --target ${args.target})`);
   }
@@ -48,6 +55,7 @@ export async function runSynthCommand(args: SynthArgs): Promise<void> {
     ...(args.liberty !== undefined ? { liberty: String(last(args.liberty)) } : {}),
     ...(sram.length ? { sramLiberty: sram } : {}),
     ...(args['keep-dir'] ? { workDir: String(last(args['keep-dir'])) } : {}),
+    ...(args['clock-gates'] === false ? { clockGates: false } : {}),
   });
   process.stdout.write(args.json ? `${JSON.stringify(report, null, 2)}\n` : synthSummary(report));
 }

@@ -62,7 +62,7 @@ const options = <T>(y: Argv<T>): Argv<T & VerifyArgs> =>
       type: 'string',
       array: true,
       describe:
-        "simulate the ASIC design: its single-port memories (--weight-ports 1p) built from these liberty files' SRAM macros, each instantiated with its real ports and run by its model",
+        "simulate the ASIC design: its single-port memories (weight ports 2x1p unless --weight-ports 1p) built from these liberty files' SRAM macros, each instantiated with its real ports and run by its model, its idle flip-flops behind clock gates",
     })
     .option('json', { type: 'boolean', default: false, describe: 'print one JSON document on stdout' })
     .example('$0 verify --samples 100 --stalls', 'the default configuration, with backpressure everywhere')
@@ -78,7 +78,8 @@ const options = <T>(y: Argv<T>): Argv<T & VerifyArgs> =>
 
 async function run(args: VerifyArgs): Promise<void> {
   const network = args.weights !== undefined && isNetworkFile(args.weights) ? readNetworkFile(args.weights) : undefined;
-  const cfg = network && args.weights ? configBesideNetwork(args, network.config, args.weights) : configFromArgs(args);
+  const sram = (args['sram-liberty'] ?? []).map(String);
+  const cfg = network && args.weights ? configBesideNetwork(args, network.config, args.weights) : configFromArgs(args, sram.length > 0);
   if (args.board) {
     if (args.netlist || args.weights || args.wave || args.stalls)
       throw new UsageError('verify: --board takes the random workload over the link; leave out --netlist, --weights, --wave and --stalls');
@@ -89,7 +90,6 @@ async function run(args: VerifyArgs): Promise<void> {
     return;
   }
   if (args.faults) throw new UsageError('verify: --faults is for the serial line of --board');
-  const sram = (args['sram-liberty'] ?? []).map(String);
   if (sram.length && (args.netlist || cfg.weightPorts === '1r1w'))
     throw new UsageError('verify: --sram-liberty builds single-port weight banks from macros: give --weight-ports 1p or 2x1p, without --netlist');
   const memoryTarget = sram.length ? asicMemoryTarget(asicLibraries({ sramLiberty: sram }).srams) : undefined;

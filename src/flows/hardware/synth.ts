@@ -58,6 +58,8 @@ export interface SynthOptions {
    * stays out of the netlist): the power flow, which prices each memory's accesses itself.
    */
   readonly wholeMemories?: boolean;
+  /** asic: clock gates in front of the flip-flops idle in most cycles (default true; generators/memories/target.ts). */
+  readonly clockGates?: boolean;
 }
 
 /** A design to synthesise: Verilog files, the top module and the memory modules in it. */
@@ -144,7 +146,7 @@ export type SynthReport = GenericSynthReport | FpgaSynthReport | AsicSynthReport
 /** Generates the accelerator for `cfg` and synthesises it. */
 export async function synthesizeAccelerator(cfg: Config, opts: SynthOptions): Promise<SynthReport> {
   const { libs } = checkInputs(opts); // a missing tool or liberty file fails before generating anything
-  const gen = generateAccelerator(cfg, asicMemoryTarget(libs?.srams ?? []));
+  const gen = generateAccelerator(cfg, asicMemoryTarget(libs?.srams ?? [], opts.clockGates));
   const { design } = emitForSim(gen.top);
   return synthesizeDesign({ top: design.top, files: design.files, memories: gen.manifest.memories }, opts);
 }
@@ -152,10 +154,11 @@ export async function synthesizeAccelerator(cfg: Config, opts: SynthOptions): Pr
 /**
  * The ASIC memory target of some SRAM liberty files: the single-port memories are built from the
  * macros taxonn has a model of (generators/memories/target.ts); none: priced by tiling only.
+ * `clockGates` false leaves out the clock gates of the idle flip-flops (default: in).
  */
-export function asicMemoryTarget(srams: readonly LibertyLibrary[]): MemoryTarget {
+export function asicMemoryTarget(srams: readonly LibertyLibrary[], clockGates = true): MemoryTarget {
   const macros = modelledMacros(sramMacros(srams));
-  return macros.length ? { sramMacros: macros } : {};
+  return macros.length ? { sramMacros: macros, ...(clockGates ? {} : { clockGates: false }) } : {};
 }
 
 /** The black boxes of a design's memories: each macro cell of a memory built from macros, else the memory module. */

@@ -9,7 +9,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { runTaxonn } from '../../support/cli.js';
 import { deriveSizes, entryOf, resolveConfig, type Config } from '../../../src/config/index.js';
 import { parseLibertyGroups, readLibertyGroups } from '../../../src/flows/formats/liberty.js';
-import { flopOutputs, sramEnergies } from '../../../src/flows/hardware/power/liberty-power.js';
+import { flopClockPins, flopOutputs, sramEnergies } from '../../../src/flows/hardware/power/liberty-power.js';
 import { estimatePower, type PowerReport } from '../../../src/flows/hardware/power/power.js';
 import { parseReportPower, staPowerScript, stubLiberty } from '../../../src/flows/hardware/power/sta.js';
 import { UNNAMED_LOGIC, blockOf, cellNames, logicBlocks, parseInstancePower } from '../../../src/flows/hardware/power/blocks.js';
@@ -33,6 +33,9 @@ describe('what the power flow reads from liberty files', () => {
     expect(osu.has('NAND2X1')).toBe(false);
     const mini = flopOutputs(parseLibertyGroups(fixture('mini.lib')));
     expect(mini.get('DFFPOSX1')).toEqual([{ pin: 'Q', inverted: false }]);
+    // and their clock pins, of either edge (clocked_on "CLK" and "(!CLK)")
+    const clocks = flopClockPins(readLibertyGroups(DEFAULT_LIBERTY));
+    expect([clocks.get('DFFPOSX1'), clocks.get('DFFNEGX1'), clocks.has('NAND2X1')]).toEqual(['CLK', 'CLK', false]);
   });
 
   it('takes SRAM read and write energy from the clock pin, active-low names included', () => {
@@ -271,14 +274,31 @@ describe('real runs on a small Iris network (4-8-3, P = 2)', { timeout: 300_000 
       .filter((f) => f.startsWith('RM_IHPSG13_1P_'))
       .map((f) => path.join(IHP, f));
     // single-port weight banks of 91 × 12 bits: built from a macro; the smaller memories are flip-flops
-    const r = await estimatePower(resolveConfig({ overrides: { layers: [4, 40, 3], pes: 4, weightPorts: '1p' } }), {
-      dataset: 'iris',
-      samples: 4,
-      clockMHz: 100,
-      // relative to the working folder, as a user types it (OpenSTA runs in another folder)
-      liberty: path.relative(process.cwd(), path.join(IHP, 'sg13g2_stdcell_typ_1p20V_25C.lib')),
-      sramLiberty: srams,
-    });
+    const ihpCfg = resolveConfig({ overrides: { layers: [4, 40, 3], pes: 4, weightPorts: '1p' } });
+    const ihp = (clockGates: boolean) =>
+      estimatePower(ihpCfg, {
+        dataset: 'iris',
+        samples: 4,
+        clockMHz: 100,
+        // relative to the working folder, as a user types it (OpenSTA runs in another folder)
+        liberty: path.relative(process.cwd(), path.join(IHP, 'sg13g2_stdcell_typ_1p20V_25C.lib')),
+        sramLiberty: srams,
+        clockGates,
+      });
+    const r = await ihp(true);
+    // the clock gates of the idle flip-flops (error banks, activation buffer, drain, counters,
+    // update units) change no value and no cycle, and take a large part of the flip-flops' power
+    const ungated = await ihp(false);
+    expect([r.cyclesPerSample, r.perSampleNj.sramReads, r.perSampleNj.sramWrites]).toEqual([
+      ungated.cyclesPerSample,
+      ungated.perSampleNj.sramReads,
+      ungated.perSampleNj.sramWrites,
+    ]);
+    expect(r.logic.groups.Sequential!.total).toBeLessThan(0.8 * ungated.logic.groups.Sequential!.total);
+    const block = (x: PowerReport, name: string) => x.perSampleNj.logicBlocks.find((b) => b.block === name)!.nJ;
+    for (const name of ['error banks', 'activation buffer', 'drain (activations, output errors, argmax)', 'performance counters']) {
+      expect(block(r, name), name).toBeLessThan(0.6 * block(ungated, name));
+    }
     expect(r.memoryIncluded).toBe(true);
     expect(r.memoryMw!).toBeGreaterThan(0);
     expect(r.totalPowerMw).toBeCloseTo(r.logic.totalMw + r.memoryMw!, 3);

@@ -11,6 +11,7 @@ import type { SimDesign } from '../../../sim/types.js';
 import { splitBitName, type NetlistModule } from '../../formats/netlist.js';
 import { vcdActivity, type SignalActivity, type VcdActivity } from '../../formats/vcd.js';
 import type { FlopOutput } from './liberty-power.js';
+import type { GatedClockNet } from './gated-clocks.js';
 import type { PinActivity } from './sta.js';
 import type { TracedWorkload } from './workload.js';
 
@@ -23,6 +24,8 @@ export interface MeasuredActivity {
   readonly inputs: readonly PinActivity[];
   /** Register outputs and memory read data. */
   readonly pins: readonly PinActivity[];
+  /** Per gated clock (in the order given), its rising edges per cycle of the clock. */
+  readonly clockRises: readonly number[];
   readonly unmatched: number;
   readonly registerBits: number;
   readonly meanActivity: number;
@@ -36,10 +39,12 @@ export async function measureActivity(
   memoryModules: ReadonlySet<string>,
   trace: TracedWorkload,
   clock: string,
+  gatedClocks: readonly GatedClockNet[] = [],
 ): Promise<MeasuredActivity> {
   const walk = collect(modules, design.top, flops, memoryModules);
   const scope = ['TOP', design.top];
   const want = new Set<string>([...walk.flops.map((f) => [...scope, ...f.instPath, f.base].join('.'))]);
+  for (const net of gatedClocks) want.add([...scope, ...net].join('.'));
   for (const p of design.ports) if (p.dir === 'input' && p.name !== clock) want.add(`TOP.${p.name}`);
   for (const m of walk.memories) for (const port of [readEnableOf(m.module), 'we', 'rdata']) want.add([...scope, ...m.instPath, port].join('.'));
   // a memory built from macros: each address range's enable and write (generators/memories/macro-ram.ts)
@@ -64,7 +69,12 @@ export async function measureActivity(
     const w = s.v.width;
     for (let b = 0; b < w; b++) pins.push({ pin: `${m.path}/rdata${w > 1 ? `[${b}]` : ''}`, ...bitOf(s, b) });
   }
-  return { walk, act, scope, inputs, pins, unmatched: applied.unmatched, registerBits: applied.registerBits, meanActivity: applied.meanActivity };
+  const clockRises = gatedClocks.map((net) => {
+    const s = act.signals.get([...scope, ...net].join('.'));
+    if (!s) throw new Error(`power: the gated clock ${net.join('.')} is not in the trace`);
+    return s.toggleRate[0]! / 2;
+  });
+  return { walk, act, scope, inputs, pins, clockRises, unmatched: applied.unmatched, registerBits: applied.registerBits, meanActivity: applied.meanActivity };
 }
 
 interface FlopPin {

@@ -84,6 +84,17 @@ export function flopOutputs(groups: readonly LibertyGroup[], file = '<liberty>')
   return out;
 }
 
+/** For every flip-flop cell (an `ff` group), its clock pin (`clocked_on`, either edge). */
+export function flopClockPins(groups: readonly LibertyGroup[], file = '<liberty>'): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const cell of library(groups, file).groups) {
+    const ff = cell.type === 'cell' ? cell.groups.find((g) => g.type === 'ff') : undefined;
+    const pin = ff?.attrs.clocked_on === undefined ? undefined : /^\(?!?\s*(\w+)\s*\)?$/.exec(clean(ff.attrs.clocked_on))?.[1];
+    if (pin) out.set(cell.args[0]!, pin);
+  }
+  return out;
+}
+
 const numbers = (g: LibertyGroup | undefined): number[] =>
   (g?.complex.find((c) => c.name === 'values')?.args ?? []).flatMap((a) => a.split(',').map(Number)).filter(Number.isFinite);
 const mean = (xs: number[]) => (xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : 0);

@@ -25,8 +25,9 @@ import { readLibertyGroups } from '../../formats/liberty.js';
 import { sramMacros } from '../sram.js';
 import { asicLibraries, asicMemoryTarget } from '../synth.js';
 import { measureActivity, type MeasuredActivity } from './activity.js';
-import { flopOutputs, outputPins, type FlopOutput, type SramEnergy } from './liberty-power.js';
+import { flopClockPins, flopOutputs, outputPins, type FlopOutput, type SramEnergy } from './liberty-power.js';
 import { cellNames, logicBlocks, type LogicBlockPower } from './blocks.js';
+import { gatedClockNets, gatedClockPins } from './gated-clocks.js';
 import { memoryPowers, sramEnergyTable, type MemoryPower } from './sram-energy.js';
 import { runPowerSta, type PowerRow, type ReportPower } from './sta.js';
 import { mappedNetlist, type MappedNetlist } from './synthesis.js';
@@ -65,6 +66,8 @@ export interface PowerOptions {
   idleCycles?: number;
   /** Kill each tool after this long (default 30 minutes). */
   timeoutMs?: number;
+  /** Clock gates in front of the flip-flops idle in most cycles (default true; generators/memories/target.ts). */
+  clockGates?: boolean;
 }
 
 export interface PowerReport {
@@ -207,6 +210,8 @@ interface PowerInputs {
   readonly flops: Map<string, FlopOutput[]>;
   /** Each standard cell's output pins (the logic by block). */
   readonly outputs: Map<string, string[]>;
+  /** Each flip-flop cell's clock pin (the gated clocks' check). */
+  readonly clockPins: Map<string, string>;
   readonly energies: Map<string, SramEnergy>;
   readonly train: boolean;
 }
@@ -240,10 +245,11 @@ function checkInputs(cfg: Config, opts: PowerOptions): PowerInputs {
   const stdGroups = readLibertyGroups(libs.stdFile);
   const flops = flopOutputs(stdGroups, libs.stdFile);
   const outputs = outputPins(stdGroups, libs.stdFile);
+  const clockPins = flopClockPins(stdGroups, libs.stdFile);
   const sramFiles = libs.srams.map((l) => l.file!);
   const energies = sramEnergyTable(sramFiles);
   const train = opts.train ?? cfg.variant !== 'inference';
-  return { tools, stdFile: libs.stdFile, srams: libs.srams, sramFiles, data, after, idleCycles, flops, outputs, energies, train };
+  return { tools, stdFile: libs.stdFile, srams: libs.srams, sramFiles, data, after, idleCycles, flops, outputs, clockPins, energies, train };
 }
 
 /** The data set's samples must fit the network's first layer, its classes the output layer. */
@@ -276,7 +282,7 @@ export async function estimatePower(cfg: Config, opts: PowerOptions): Promise<Po
   if (opts.keepDir) await mkdir(dir, { recursive: true });
   const timeoutMs = opts.timeoutMs ?? 1_800_000;
   try {
-    const gen = generateAccelerator(cfg, asicMemoryTarget(run.srams));
+    const gen = generateAccelerator(cfg, asicMemoryTarget(run.srams, opts.clockGates));
     const { design } = emitForSim(gen.top);
     if (!design.ports.some((p) => p.name === CLOCK && p.dir === 'input')) throw new Error(`power: ${design.top} has no clock input ${CLOCK}`);
     const workload = { data: run.data, after: run.after, samples: opts.samples, idleCycles: run.idleCycles, train: run.train };
@@ -289,7 +295,18 @@ export async function estimatePower(cfg: Config, opts: PowerOptions): Promise<Po
     // black boxes of the power netlist: every memory but those built from flip-flops
     const boxed = gen.manifest.memories.filter((m) => !m.inLogic);
     const memoryModules = new Set(boxed.map((m) => m.module));
-    const [act, activity] = await timed(() => measureActivity(design, netlist.modules, run.flops, memoryModules, trace, CLOCK));
+    const gated = gatedClockPins(netlist.modules, { top: design.top, clock: CLOCK }, run, gatedClockNets(gen.top));
+    const [act, activity] = await timed(() =>
+      measureActivity(
+        design,
+        netlist.modules,
+        run.flops,
+        memoryModules,
+        trace,
+        CLOCK,
+        gated.map((g) => g.net),
+      ),
+    );
     const [rep, sta] = await timed(() =>
       runPowerSta({
         opensta: run.tools.opensta,
@@ -303,6 +320,7 @@ export async function estimatePower(cfg: Config, opts: PowerOptions): Promise<Po
         walk: act.walk,
         inputs: act.inputs,
         pins: act.pins,
+        gatedClocks: gated.map((g, i) => ({ pin: g.pin, rises: act.clockRises[i]! })),
         timeoutMs,
       }),
     );

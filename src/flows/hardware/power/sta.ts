@@ -133,7 +133,15 @@ export interface StaScriptInput {
   readonly pins: readonly PinActivity[];
   /** Any leaf cell (a power query on it triggers the propagation of step 2). */
   readonly probeCell: string;
+  /** The clock gates' outputs (gated-clocks.ts) and their rising edges per cycle of `clock`. */
+  readonly gatedClocks?: readonly { readonly pin: string; readonly rises: number }[];
 }
+
+/** The transition of every input port, the clock's included (ns). */
+const INPUT_TRANSITION_NS = 0.1;
+
+/** A gated clock that never rose: a period this many times the base's (no measurable power). */
+const NEVER_RISES = 1e9;
 
 /** Tcl braces quoting (names from Yosys netlists hold no braces or backslashes; checked). */
 export function tclBrace(s: string): string {
@@ -152,8 +160,19 @@ export function staPowerScript(s: StaScriptInput): string {
     `link_design ${tclBrace(s.top)}`,
     `create_clock -name ${tclBrace(s.clock)} -period ${fmt(s.periodNs)} [get_ports ${tclBrace(s.clock)}]`,
     `set_input_delay 0 -clock ${tclBrace(s.clock)} [delete_from_list [all_inputs] [get_ports ${tclBrace(s.clock)}]]`,
-    'set_input_transition 0.1 [all_inputs]',
   );
+  // each clock gate's output a clock of its own, as often as it rose (gated-clocks.ts), with the
+  // clock port's transition: a clock tree would buffer it (the flow builds none, for the port's
+  // clock either), and a gate's cell alone would give its hundreds of flip-flops a slow edge,
+  // whose internal power the liberty prices at several times a sharp one's
+  (s.gatedClocks ?? []).forEach((g, i) => {
+    const period = g.rises > 0 ? s.periodNs / g.rises : s.periodNs * NEVER_RISES;
+    L.push(
+      `create_clock -name taxonn_gated_${i} -period ${fmt(period)} [get_pins ${tclBrace(g.pin)}]`,
+      `set_assigned_transition ${INPUT_TRANSITION_NS} [get_pins ${tclBrace(g.pin)}]`,
+    );
+  });
+  L.push(`set_input_transition ${INPUT_TRANSITION_NS} [all_inputs]`);
   const list = (name: string, cells: readonly string[]) => {
     L.push(`set ${name} {}`);
     for (let i = 0; i < cells.length; i += 200) L.push(`lappend ${name} {*}[get_cells {${cells.slice(i, i + 200).join(' ')}}]`);
@@ -202,6 +221,7 @@ export interface StaStepInput {
   readonly walk: Walk;
   readonly inputs: readonly PinActivity[];
   readonly pins: readonly PinActivity[];
+  readonly gatedClocks?: StaScriptInput['gatedClocks'];
   readonly timeoutMs: number;
 }
 
@@ -226,6 +246,7 @@ export async function runPowerSta(s: StaStepInput): Promise<ReportPower & { read
     inputs: s.inputs,
     pins: s.pins,
     probeCell: probe,
+    ...(s.gatedClocks?.length ? { gatedClocks: s.gatedClocks } : {}),
   });
   await writeFile(path.join(s.dir, 'power.tcl'), script);
   const r = await run(s.opensta, ['-no_init', '-exit', 'power.tcl'], { cwd: s.dir, timeoutMs: s.timeoutMs }).catch((e: unknown) => {
