@@ -5,13 +5,11 @@
  * replaces; a double buffer of two single-port halves is the 1R1W memory it replaces while reads
  * and writes keep to different halves, and stops the simulation when they do not.
  */
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { SInt } from '../../../src/hdl/index.js';
 import { emitForSim, simulate } from '../../../src/sim/from-module.js';
-import { iverilog, run, verilatorLint } from '../../../src/tools/index.js';
+import { verilatorLint } from '../../../src/tools/index.js';
+import { runIcarusTestbench } from '../../support/icarus.js';
 import { ihpSram1p, isIhpSram1p } from '../../../generators/memories/ihp-sg13g2.js';
 import { ram1pFromMacros } from '../../../generators/memories/macro-ram.js';
 import { pingPongRam } from '../../../generators/memories/two-banks.js';
@@ -142,37 +140,28 @@ describe('the macro models in Icarus', () => {
     const type = SInt(12);
     const built = ram1pFromMacros('weight', depth, type, tileMemory(depth, type.width, MACROS), ihpSram1p);
     const { design } = emitForSim(built);
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'taxonn-icarus-macro-'));
-    try {
-      const word = (a: number) => (a * 37 + 5) % 4096;
-      // write every address, then read each back and print it (data one clock after the read)
-      const tb = [
-        '`timescale 1ns/1ps',
-        'module tb;',
-        '  reg clk = 0; reg en = 0; reg we = 0; reg [10:0] addr = 0; reg [11:0] wdata = 0; wire signed [11:0] rdata;',
-        `  ${design.top} dut (.clk(clk), .en(en), .we(we), .addr(addr), .wdata(wdata), .rdata(rdata));`,
-        '  always #5 clk = ~clk;',
-        '  integer a;',
-        '  initial begin',
-        `    for (a = 0; a < ${depth}; a = a + 1) begin @(negedge clk); en = 1; we = 1; addr = a; wdata = (a * 37 + 5) % 4096; end`,
-        `    for (a = 0; a < ${depth}; a = a + 1) begin @(negedge clk); en = 1; we = 0; addr = a; @(negedge clk); en = 0; $display("%0d %0d", a, rdata & 12'hfff); end`,
-        '    $finish;',
-        '  end',
-        'endmodule',
-      ].join('\n');
-      fs.writeFileSync(path.join(dir, 'tb.v'), tb);
-      const vvp = path.join(dir, 'sim.vvp');
-      await run(iverilog(), ['-g2012', '-o', vvp, '-s', 'tb', path.join(dir, 'tb.v'), ...design.files], { timeoutMs: 300_000 });
-      const vvpTool = { name: 'vvp', path: path.join(path.dirname(iverilog().path), 'vvp'), version: iverilog().version };
-      const out = (await run(vvpTool, ['-n', vvp], { cwd: dir, timeoutMs: 300_000 })).stdout;
-      const lines = out.split('\n').filter((l) => /^\d+ \d+$/.test(l));
-      expect(lines).toHaveLength(depth);
-      for (const l of lines) {
-        const [a, v] = l.split(' ').map(Number) as [number, number];
-        expect(v, `address ${a}`).toBe(word(a));
-      }
-    } finally {
-      fs.rmSync(dir, { recursive: true, force: true });
+    const word = (a: number) => (a * 37 + 5) % 4096;
+    // write every address, then read each back and print it (data one clock after the read)
+    const tb = [
+      '`timescale 1ns/1ps',
+      'module tb;',
+      '  reg clk = 0; reg en = 0; reg we = 0; reg [10:0] addr = 0; reg [11:0] wdata = 0; wire signed [11:0] rdata;',
+      `  ${design.top} dut (.clk(clk), .en(en), .we(we), .addr(addr), .wdata(wdata), .rdata(rdata));`,
+      '  always #5 clk = ~clk;',
+      '  integer a;',
+      '  initial begin',
+      `    for (a = 0; a < ${depth}; a = a + 1) begin @(negedge clk); en = 1; we = 1; addr = a; wdata = (a * 37 + 5) % 4096; end`,
+      `    for (a = 0; a < ${depth}; a = a + 1) begin @(negedge clk); en = 1; we = 0; addr = a; @(negedge clk); en = 0; $display("%0d %0d", a, rdata & 12'hfff); end`,
+      '    $finish;',
+      '  end',
+      'endmodule',
+    ].join('\n');
+    const out = await runIcarusTestbench(tb, design.files);
+    const lines = out.split('\n').filter((l) => /^\d+ \d+$/.test(l));
+    expect(lines).toHaveLength(depth);
+    for (const l of lines) {
+      const [a, v] = l.split(' ').map(Number) as [number, number];
+      expect(v, `address ${a}`).toBe(word(a));
     }
   });
 });
