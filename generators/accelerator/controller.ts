@@ -259,7 +259,9 @@ function forwardStates(m: Module, u: ControlledUnits, steps: IssueSteps): Handle
       });
     },
     fwd_wait: () => {
-      m.when(status.s1Valid.or(status.s2Valid).or(status.drainBusy).not(), () => {
+      // a hidden layer's last group drains while the next layer starts (its reads trail the
+      // drain's writes, §4); the output layer's drain ends first (argmax, output errors)
+      m.when(status.s1Valid.or(status.s2Valid).or(status.drainBusy.and(tables.isOutput)).not(), () => {
         const next = m.when(tables.isOutput.not(), () => {
           tables.layer.set(tables.layer.inc());
           fsm.goto('fwd_init');

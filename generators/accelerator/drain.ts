@@ -94,10 +94,11 @@ export function drain(
     at.gate ?? false,
   );
   const z = regs[0] ?? lit(0, SInt(cfg.accBits));
-  const actOut = hiddenActivation(m, plan, layer.index, z);
+  const drained = heldLayer(m, layer, capture);
+  const actOut = hiddenActivation(m, plan, drained.index, z);
   const best = m.reg('best_z', SInt(cfg.accBits));
   const bestIndex = m.reg('best_index', UInt(sizes.labelBits), { init: 0 });
-  const outputLayer = m.wire('drain_output_layer', state.busy.and(layer.isOutput));
+  const outputLayer = m.wire('drain_output_layer', state.busy.and(drained.isOutput));
   // The argmax one register stage behind the drain (for timing, like its writes): its last
   // update lands in the cycle fwd_wait sees the drain idle, before emit reads best_index.
   const argOn = m.flop('argmax_on_d1', outputLayer, { init: 0 });
@@ -108,8 +109,7 @@ export function drain(
     best.set(argZ);
     bestIndex.set(argJ);
   });
-  m.when(state.busy, () => state.neuron.set(state.neuron.inc()));
-  m.when(at.restart, () => state.neuron.set(0));
+  neuronCount(m, state, at.restart, capture);
   const tr = state.training;
   m.when(capture, () => {
     state.busy.set(1);
@@ -124,12 +124,12 @@ export function drain(
     tr?.lane.set(tr.lane.inc());
   });
   m.assign(state.pendingCapture, forwardLast(pipe.s1).or(forwardLast(pipe.s2)));
-  // Activation buffer writes (hidden layers), one register stage after the activation unit:
-  // the drain's last write lands in the cycle fwd_wait sees it idle, two cycles before the next
-  // layer's first read (fwd_init, then fwd), so no cycle is added (docs/ARCHITECTURE.md §4).
-  const actWrite = m.flop('act_we_q', state.busy.and(layer.isOutput.not()), { init: 0 });
+  // Activation buffer writes (hidden layers), one register stage after the activation unit. The
+  // next layer starts without waiting for them (docs/ARCHITECTURE.md §4): its read of activation
+  // j comes a cycle after the write of j at the earliest, both one per cycle.
+  const actWrite = m.flop('act_we_q', state.busy.and(drained.isOutput.not()), { init: 0 });
   m.assign(banks.act.we, actWrite);
-  m.assign(banks.act.waddr, m.flop('act_waddr_q', layer.outActBase.add(state.neuron).truncate(bits.actAddr)));
+  m.assign(banks.act.waddr, m.flop('act_waddr_q', drained.outActBase.add(state.neuron).truncate(bits.actAddr)));
   m.assign(banks.act.wdata, m.flop('act_wdata_q', actOut));
   const sample = layer.training;
   if (deltas && tr && banks.errors && sample)
@@ -185,6 +185,33 @@ function outputErrors(
   e.we.forEach((we, q) => m.assign(we, mux(fromDrain, lane2.eq(q), deltas.store.and(deltas.lane.eq(q)))));
   m.assign(e.waddr, mux(fromDrain, addr2, sample.lowerErrorBase.add(deltas.group).truncate(bits.errorAddr)));
   m.assign(e.wdata, mux(fromDrain, e2, deltas.delta));
+}
+
+/**
+ * What the drain needs of the layer it drains, held from the capture of a group: the controller
+ * moves on to the next layer while the last group of a hidden layer drains (§4).
+ */
+function heldLayer(m: Module, layer: LayerInfo<Expr>, capture: Expr): { readonly index?: Expr; readonly isOutput: Expr; readonly outActBase: Expr } {
+  const held = (name: string, v: Expr) => {
+    const r = m.reg(name, UInt(v.width));
+    m.when(capture, () => r.set(v));
+    return r;
+  };
+  const isOutput = held('drain_is_output', layer.isOutput);
+  const outActBase = held('drain_out_act_base', layer.outActBase);
+  return layer.index ? { index: held('drain_layer', layer.index), isOutput, outActBase } : { isOutput, outActBase };
+}
+
+/**
+ * The output index of the lane being drained: one more each busy cycle, from 0 at the first
+ * capture after `restart` (a layer's start): the restart comes at the next layer's fwd_init,
+ * while the last group of this one may still drain (§4), so it waits for that capture.
+ */
+function neuronCount(m: Module, state: DrainState, restart: Expr, capture: Expr): void {
+  const pending = m.reg('drain_restart_pending', Bool, { init: 0 });
+  m.when(restart, () => pending.set(1)).elsewhen(capture, () => pending.set(0));
+  m.when(state.busy, () => state.neuron.set(state.neuron.inc()));
+  m.when(capture.and(restart.or(pending)), () => state.neuron.set(0));
 }
 
 /** Each hidden layer's sums (Wf + Af fraction bits) to its output format (the next layer's act), selected by `layer` when they differ. */

@@ -20,8 +20,9 @@ export interface MemoryTarget {
   readonly sramMacros?: readonly SramMacro[];
   /**
    * Clock gates (m.gatedDomain) in front of the flip-flops that are idle in most cycles: the
-   * memories built from flip-flops, and the counters that count one phase (ram.ts FlopOptions,
-   * accelerator/top.ts). Default: on for the ASIC target (macros given); `false` leaves them out.
+   * memories built from flip-flops (ram.ts FlopOptions), the drain's shift registers, the update
+   * units and the counters of one phase (docs/ARCHITECTURE.md §15). Default: on for the ASIC
+   * target (macros given); `false` leaves them out.
    * The FPGA target has none: its clocks are global nets, and its flip-flops' enables are free.
    */
   readonly clockGates?: boolean;

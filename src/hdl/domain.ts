@@ -53,7 +53,7 @@ export class ClockDomain {
         : `${isDefault ? 'rst' : `${name}_rst`}${activeLow ? '_n' : ''}`;
   }
 
-  /** The domain whose clock this one runs on: itself, or a reset domain's base. */
+  /** The domain whose clock this one runs on: itself, or a reset or gated domain's base. */
   get base(): ClockDomain {
     return this.derived?.base ?? this;
   }
