@@ -12,7 +12,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { resolveConfig, type Config, type Variant } from '../../config/index.js';
 import { repoRoot } from '../../hdl/source.js';
-import { generateAccelerator } from '../rtl/generate.js';
+import { rtlHash } from '../rtl/generate.js';
 import { fpgaFlow, type Ice40Device } from '../hardware/fpga.js';
 import { estimatePower, type PerSampleEnergy } from '../hardware/power/power.js';
 import type { EnergyBar } from './energy-plot.js';
@@ -20,7 +20,6 @@ import { writeFileAtomic } from '../../util/atomic-write.js';
 import { stableJson } from '../../hdl/index.js';
 import { asicMemoryTarget, synthesizeAccelerator, DEFAULT_LIBERTY, type AsicSynthReport } from '../hardware/synth.js';
 import { readLiberty } from '../formats/liberty.js';
-import type { MemoryTarget } from '../../../generators/memories/target.js';
 
 export const CLAIMS_CACHE_DIR = path.join(repoRoot, '.cache', 'claims');
 
@@ -148,11 +147,10 @@ export function claimsJobs(plan: ClaimsPlan): ClaimsJob[] {
     const small = resolveConfig({ overrides: { variant, layers: [...plan.fpga.layers], pes: plan.fpga.pes } });
     // the design the step builds: with SRAM macros the ASIC one (macro instances, flip-flop memories), so a change
     // in how memories are built reruns the step even when the plain RTL is the same
-    const rtl = (c: Config, t: MemoryTarget = {}) => hashOf(generateAccelerator(c, t).files.map((f) => [f.file, f.text]));
     const flags = configFlags(variant, plan.network.layers, plan.network.pes, weightPorts);
     const libs = [plan.liberty, ...plan.sramLiberty].map((f) => path.basename(f));
     const add = (step: ClaimsStep, c: Config, inputs: unknown, command: string) =>
-      jobs.push({ variant, step, config: c, key: `${step}-${variant}-${hashOf({ step, inputs, rtl: rtl(c, step === 'fpga' ? {} : asic) })}`, command });
+      jobs.push({ variant, step, config: c, key: `${step}-${variant}-${hashOf({ step, inputs, rtl: rtlHash(c, step === 'fpga' ? {} : asic) })}`, command });
     add('synth', cfg, { libs }, `npx taxonn synth ${flags} --target asic ${libFlags} --json`);
     add(
       'power',

@@ -26,6 +26,7 @@ import {
   type Rounding,
 } from '../../config/index.js';
 import { stableJson } from '../../hdl/index.js';
+import { rtlHash } from '../rtl/generate.js';
 import type { DatasetName } from '../../model/datasets/index.js';
 import { TRAIN_DEFAULTS, resolveTrainConfig, type Engine } from '../train.js';
 
@@ -178,8 +179,10 @@ const fq = (f: PerLayer<Format>): string => formatFieldText(f, true).slice(1);
 const perLayerLr = (k: PerLayer<number>): string => (Array.isArray(k) && new Set(k).size > 1 ? `-lr${lrShiftText(k)}` : '');
 
 export function runKey(spec: RunSpec): string {
+  // an RTL run's cycles are the hardware's: a change in the generated Verilog reruns it
+  const design = spec.engine === 'rtl' ? { rtl: rtlHash(spec.config) } : {};
   const hash = createHash('sha256')
-    .update(stableJson({ v: CACHE_VERSION, ...spec }))
+    .update(stableJson({ v: CACHE_VERSION, ...spec, ...design }))
     .digest('hex')
     .slice(0, 16);
   const c = spec.config;

@@ -4,6 +4,7 @@
  * Everything is produced in memory, written into a temporary folder and renamed into place, so
  * a failure leaves nothing half-written.
  */
+import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { isSinglePortMemory } from '../../../generators/memories/ram.js';
@@ -11,7 +12,7 @@ import type { MemoryTarget } from '../../../generators/memories/target.js';
 import type { MacroRange, MacroUse } from '../../../generators/memories/tiling.js';
 import { accelerator } from '../../../generators/accelerator/top.js';
 import { deriveSizes, type Config } from '../../config/index.js';
-import { VERSION, emitDesign, portsOf, type Module } from '../../hdl/index.js';
+import { VERSION, emitDesign, portsOf, stableJson, type Module } from '../../hdl/index.js';
 
 export interface MemoryInfo {
   readonly module: string;
@@ -71,6 +72,15 @@ function macroUses(ranges: readonly MacroRange[]): MacroUse[] {
   const counts = new Map<string, number>();
   for (const r of ranges) counts.set(r.cell, (counts.get(r.cell) ?? 0) + r.across);
   return [...counts].map(([cell, count]) => ({ cell, count })).sort((a, b) => (a.cell < b.cell ? -1 : 1));
+}
+
+/**
+ * A short hash of the Verilog generated for `cfg` on `target`: the part of a cache key that
+ * changes whenever the hardware does (its cycles, its area, its power).
+ */
+export function rtlHash(cfg: Config, target: MemoryTarget = {}): string {
+  const files = generateAccelerator(cfg, target).files.map((f) => [f.file, f.text]);
+  return createHash('sha256').update(stableJson(files)).digest('hex').slice(0, 12);
 }
 
 /** The accelerator's files for `cfg`, in memory; `target`: its memories from SRAM macros (ASIC). */
