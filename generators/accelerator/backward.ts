@@ -5,7 +5,6 @@
  * the error banks (by the drain's error-write port). Training variants only.
  */
 import { Bool, SInt, lit, mux, type Expr, type Module, type Signal } from '../../src/hdl/index.js';
-import { PE_OP } from '../blocks/pe.js';
 import { requant } from '../blocks/requant.js';
 import { adderTree } from './adder-tree.js';
 import type { Banks } from './banks.js';
@@ -39,7 +38,7 @@ type TrainingStage2 = Stage2 & { readonly training: NonNullable<Stage2['training
 export function backward(m: Module, plan: Plan, s1: TrainingStage1, s2: TrainingStage2, terms: readonly Expr[], banks: Banks): Deltas {
   const { cfg, P } = plan;
   const T = plan.treeLatency;
-  const isBackward = m.wire('s2_is_backward', s2.valid.and(s2.training.op.eq(PE_OP.backward)));
+  const isBackward = s2.training.isBackward;
   const treeInputs = Object.fromEntries(terms.map((e, q) => [`in${q}`, e]));
   const treeSum: Expr =
     P > 1

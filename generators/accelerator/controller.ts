@@ -294,12 +294,50 @@ function trainingOf(u: ControlledUnits): Training | undefined {
   return { counters: seq.training, errorTables: tables.errors, errorReads: errors, deltas };
 }
 
-/** The backward pass: column by column, each column's groups in turn (the tree sums a group's lanes). */
+/**
+ * The backward pass: column by column, each column's groups in turn (the tree sums a group's
+ * lanes). The dedicated variant's pass is fused (§9): each issue also updates the weight it reads
+ * (its gradient multiplier), the bias column follows the last one, and the layer needs no update
+ * pass; with single-port banks an issue waits while the write-back takes its bank.
+ */
 function backwardStates(m: Module, plan: Plan, u: ControlledUnits, training: Training): Handlers {
   const { fsm, tables, seq, io } = u;
   const { issue, reads, status } = io;
   const { counters: tr, deltas } = training;
   const errorBase = training.errorTables.base;
+  const fused = plan.dedicated;
+  // (fused) the bias column, after the last: a compare, as the backward pass's end test was
+  const atBias = fused ? m.wire('bwd_at_bias', seq.col.eq(tables.nIn)) : undefined;
+  const issueColumn = () => {
+    issue.issue.set(1);
+    issue.first.set(seq.group.eq(0));
+    issue.last.set(seq.lastGroup);
+    issue.op?.set(fused ? PE_OP.fused : PE_OP.backward);
+    if (atBias) issue.bias.set(atBias);
+    training.errorReads.ren.set(1);
+    reads.act.ren.set(atBias ? seq.group.eq(0).and(atBias.not()) : seq.group.eq(0));
+    m.when(seq.lastGroup, () => {
+      seq.group.set(0);
+      seq.remain.set(tables.nOut);
+      tr.errorAddr.set(errorBase);
+      seq.nextColumn();
+      tr.colBase.set(tr.colBase.inc());
+      seq.addr.set(tr.colBase.inc());
+      seq.actAddr.set(seq.actAddr.inc());
+      m.when(tr.colLane.eq(plan.P - 1), () => {
+        tr.colLane.set(0);
+        tr.colGroup.set(tr.colGroup.inc());
+      }).otherwise(() => tr.colLane.set(tr.colLane.inc()));
+      m.when(atBias ?? seq.col.eq(tables.nIn.dec()), () => fsm.goto('bwd_wait'));
+    }).otherwise(() => {
+      seq.group.set(seq.group.inc());
+      seq.remain.set(seq.remain.sub(plan.P).truncate(plan.bits.neuron));
+      tr.errorAddr.set(tr.errorAddr.inc());
+      seq.addr.set(seq.addr.add(tables.rowLen).truncate(plan.bits.weightAddr));
+    });
+  };
+  const busy = fused ? status.weightPortBusy : undefined;
+  const pending = status.s1Valid.or(status.s2Valid).or(deltas.valid).or(deltas.write);
   return {
     bwd_init: () => {
       seq.group.set(0);
@@ -314,37 +352,25 @@ function backwardStates(m: Module, plan: Plan, u: ControlledUnits, training: Tra
       fsm.goto('bwd');
     },
     bwd: () => {
-      issue.issue.set(1);
       issue.window.set(1);
-      issue.first.set(seq.group.eq(0));
-      issue.last.set(seq.lastGroup);
-      issue.op?.set(PE_OP.backward);
-      training.errorReads.ren.set(1);
-      reads.act.ren.set(seq.group.eq(0));
-      m.when(seq.lastGroup, () => {
-        seq.group.set(0);
-        seq.remain.set(tables.nOut);
-        tr.errorAddr.set(errorBase);
-        seq.nextColumn();
-        tr.colBase.set(tr.colBase.inc());
-        seq.addr.set(tr.colBase.inc());
-        seq.actAddr.set(seq.actAddr.inc());
-        m.when(tr.colLane.eq(plan.P - 1), () => {
-          tr.colLane.set(0);
-          tr.colGroup.set(tr.colGroup.inc());
-        }).otherwise(() => tr.colLane.set(tr.colLane.inc()));
-        m.when(seq.col.eq(tables.nIn.dec()), () => fsm.goto('bwd_wait'));
-      }).otherwise(() => {
-        seq.group.set(seq.group.inc());
-        seq.remain.set(seq.remain.sub(plan.P).truncate(plan.bits.neuron));
-        tr.errorAddr.set(tr.errorAddr.inc());
-        seq.addr.set(seq.addr.add(tables.rowLen).truncate(plan.bits.weightAddr));
-      });
+      if (busy) m.when(busy.not(), issueColumn);
+      else issueColumn();
     },
     bwd_wait: () => {
-      m.when(status.s1Valid.or(status.s2Valid).or(deltas.valid).or(deltas.write).not(), () => fsm.goto('upd_init'));
+      if (!fused) return m.when(pending.not(), () => fsm.goto('upd_init'));
+      // the fused pass updated the layer: on to the layer below once the last write-back is done
+      m.when((status.writeBack ? pending.or(status.writeBack) : pending).not(), () => layerBelow(m, u));
     },
   };
+}
+
+/** After a layer's update: the layer below's backward pass (its update only, for layer 1), or the result. */
+function layerBelow(m: Module, u: ControlledUnits): void {
+  const { fsm, tables } = u;
+  m.when(tables.layer.eq(0), () => fsm.goto('emit')).otherwise(() => {
+    tables.layer.set(tables.layer.dec());
+    m.when(tables.layer.eq(1), () => fsm.goto('upd_init')).otherwise(() => fsm.goto('bwd_init'));
+  });
 }
 
 /** The update: a group's errors fetched once, then one gradient per column of its rows; layers from the output down. */
@@ -400,12 +426,7 @@ function updateStates(m: Module, plan: Plan, u: ControlledUnits, steps: IssueSte
     },
     upd_wait: () => {
       const pending = status.writeBack ? status.s1Valid.or(status.s2Valid).or(status.writeBack) : status.s1Valid.or(status.s2Valid);
-      m.when(pending.not(), () => {
-        m.when(tables.layer.eq(0), () => fsm.goto('emit')).otherwise(() => {
-          tables.layer.set(tables.layer.dec());
-          m.when(tables.layer.eq(1), () => fsm.goto('upd_init')).otherwise(() => fsm.goto('bwd_init'));
-        });
-      });
+      m.when(pending.not(), () => layerBelow(m, u));
     },
   };
 }

@@ -43,7 +43,14 @@ export interface Stage2 extends StageFlags {
     readonly first: Signal;
     readonly addr: Signal;
     readonly group: Signal;
+    /** An update is at the update units: a gradient issue, or (dedicated) a fused one. */
     readonly isUpdate: Signal;
+    /** A gradient issue, whose weight single-port banks read now (a fused issue read it at the issue). */
+    readonly readsWeight: Signal;
+    /** A backward product for the adder tree: a backward issue, or a fused one outside the bias column. */
+    readonly isBackward: Signal;
+    /** (dedicated) A fused issue: the update's weight is the one its backward product read. */
+    readonly isFused?: Signal;
   };
 }
 
@@ -121,15 +128,38 @@ export function pipeline(m: Module, plan: Plan, issue: IssueFlags, info: IssueIn
   const s1: Stage1 = { valid, first, last, bias, fromInput, laneCount, ...(s1Layer ? { layer: s1Layer } : {}) };
   const s2: Stage2 = { valid: s2Valid, last: s2Last, laneCount: s2LaneCount, ...(s2Layer ? { layer: s2Layer } : {}) };
   if (!(s1Op && s2Op && s1Addr && s2Addr && s1Group && s2Group && s1Col && s2First)) return { issue, s1, s2, actOperand };
-  const s2IsUpdate = m.wire('s2_is_update', s2Valid.and(s2Op.eq(PE_OP.gradient)));
+  // (taxonn: every update is a gradient issue)
+  const s2Gradient = m.wire(plan.dedicated ? 's2_is_gradient' : 's2_is_update', s2Valid.and(s2Op.eq(PE_OP.gradient)));
   // The update reads its weight one cycle after the issue (the PE's gradient needs no weight),
   // so the read data meets the registered product at stage 2 without a holding register.
   const s1IsUpdate = m.wire('s1_is_update', valid.and(s1Op.eq(PE_OP.gradient)));
+  const s2Backward = s2Valid.and(s2Op.eq(PE_OP.backward));
+  const s2Flags = plan.dedicated
+    ? fusedStage2(m, { valid: s2Valid, op: s2Op, gradient: s2Gradient, backward: s2Backward, bias })
+    : { isUpdate: s2Gradient, readsWeight: s2Gradient, isBackward: m.wire('s2_is_backward', s2Backward) };
   return {
     issue,
     s1: { ...s1, training: { op: s1Op, addr: s1Addr, group: s1Group, colLane: s1Col.lane, colGroup: s1Col.group, isUpdate: s1IsUpdate } },
-    s2: { ...s2, training: { op: s2Op, first: s2First, addr: s2Addr, group: s2Group, isUpdate: s2IsUpdate } },
+    s2: { ...s2, training: { op: s2Op, first: s2First, addr: s2Addr, group: s2Group, ...s2Flags } },
     actOperand,
+  };
+}
+
+/**
+ * The dedicated variant's stage-2 flags: a fused issue (backward and update of one weight, §9)
+ * is an update and, outside the bias column, a backward product; its weight was read at the issue.
+ */
+function fusedStage2(
+  m: Module,
+  at: { readonly valid: Expr; readonly op: Expr; readonly gradient: Signal; readonly backward: Expr; readonly bias: Expr },
+): { isUpdate: Signal; readsWeight: Signal; isBackward: Signal; isFused: Signal } {
+  const isFused = m.wire('s2_is_fused', at.valid.and(at.op.eq(PE_OP.fused)));
+  const bias = m.flop('s2_bias', at.bias);
+  return {
+    isUpdate: m.wire('s2_is_update', at.gradient.or(isFused)),
+    readsWeight: at.gradient,
+    isBackward: m.wire('s2_is_backward', at.backward.or(isFused.and(bias.not()))),
+    isFused,
   };
 }
 

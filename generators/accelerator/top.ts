@@ -11,9 +11,10 @@
  * drain, then the controller's status inputs and the performance counters.
  *
  * The baselines come from the same builder (§9): `inference` keeps the forward path only
- * (MAC PEs, no error banks, tree, update units or training states); `dedicated` keeps the
- * schedule but gives each SGD element its own multiplier array and the update a true
- * learning-rate multiplier with a programmable `learning_rate` input.
+ * (MAC PEs, no error banks, tree, update units or training states); `dedicated` gives each SGD
+ * element its own multiplier array and the update a true learning-rate multiplier with a
+ * programmable `learning_rate` input, and runs its own schedule: the backward pass of layers
+ * 2..L updates each weight it reads (fused, docs/ARCHITECTURE.md §9).
  */
 import { createHash } from 'node:crypto';
 import type { Config } from '../../src/config/index.js';
@@ -24,7 +25,9 @@ import { controllerModule } from './controller.js';
 import { controllerView, layerInfo, type ControllerOutputs, type ControllerStatus, type Phases } from './controller-ports.js';
 import { drain, drainState, type DrainState } from './drain.js';
 import { hostPorts, RESULT_BITS, type HostPorts } from './host.js';
+import { PE_OP } from '../blocks/pe.js';
 import { peArray } from './pe-array.js';
+import { at } from './tables.js';
 import { pipeline, type Pipeline } from './pipeline.js';
 import { plan as planOf, type Plan } from './plan.js';
 import { pairReceiver, type PairReceiver } from './receiver.js';
@@ -72,9 +75,15 @@ export function accelerator(cfg: Config, target: MemoryTarget = {}): Module {
     const { s1, s2 } = pipe;
     let deltas: Deltas | undefined;
     let writeBack: WriteBack | undefined;
+    let fused: FusedUpdate | undefined;
     if (pes.training && s1.training && s2.training) {
       const isUpdate = s2.training.isUpdate;
-      const updated = updateUnits(m, plan, isUpdate, pes.training.gradients, banks, host, { layer: s2.layer, gate });
+      fused = plan.dedicated ? fusedUpdate(m, plan, pipe, banks, gate) : undefined;
+      const updated = updateUnits(m, plan, isUpdate, pes.training.gradients, banks, host, {
+        layer: s2.layer,
+        gate,
+        ...(fused ? { weights: fused.weights } : {}),
+      });
       writeBack = plan.singlePortWeights ? writeBackStage(m, s2.training, pes.training.laneOn) : undefined;
       weightWrites(m, ctl.phases.load, host, weightPort.load, banks, { ...updated, ...(writeBack ?? { isUpdate, laneOn: pes.training.laneOn }) });
       deltas = backward(m, plan, { ...s1, training: s1.training }, { ...s2, training: s2.training }, pes.training.backwardTerms, banks);
@@ -95,6 +104,7 @@ export function accelerator(cfg: Config, target: MemoryTarget = {}): Module {
       ...(deltas ? { deltas } : {}),
       ...(receiver ? { receiver } : {}),
       ...(writeBack ? { writeBack } : {}),
+      ...(fused?.writing ? { fusedWriting: fused.writing } : {}),
     });
     performanceCounters(m, plan.trains, ctl.phases, receiver, host.result.ready, gate);
   });
@@ -139,6 +149,8 @@ function controllerStatus(
     readonly deltas?: Deltas;
     readonly receiver?: PairReceiver;
     readonly writeBack?: WriteBack;
+    /** (dedicated, single-port banks) A fused issue's write-back takes its bank this cycle. */
+    readonly fusedWriting?: Expr;
   },
 ): void {
   const { host, banks, weightPort, pipe, drain, deltas, receiver } = at;
@@ -167,8 +179,12 @@ function controllerStatus(
   // the update reads its weight and writes it one cycle later (§12): stages 2 and 3; with even and
   // odd banks (2x1p) only an issue of the same parity as stage 1's update must wait
   if (status.weightPortBusy && s1) {
-    const sameBank = plan.interleavedWeights ? s1.addr.bit(0).eq(at.banks.weights.issueRAddr.bit(0)) : lit(1, Bool);
-    m.assign(status.weightPortBusy, s1.isUpdate.and(sameBank));
+    const issueAddr = at.banks.weights.issueRAddr;
+    const sameBank = (a: Expr) => (plan.interleavedWeights ? a.bit(0).eq(issueAddr.bit(0)) : lit(1, Bool));
+    const updateBusy = s1.isUpdate.and(sameBank(s1.addr));
+    // the dedicated variant's fused backward pass reads at the issue: it waits for a write-back in its bank (§9)
+    const fusedBusy = at.fusedWriting && at.writeBack ? at.fusedWriting.and(sameBank(at.writeBack.addr)) : undefined;
+    m.assign(status.weightPortBusy, fusedBusy ? updateBusy.or(m.wire('fused_port_busy', fusedBusy)) : updateBusy);
   }
   if (status.writeBack && at.writeBack) m.assign(status.writeBack, at.writeBack.isUpdate);
   if (status.groupErrorsZero && banks.errors?.nonZero) {
@@ -212,6 +228,50 @@ function writeBackStage(m: Module, s2: { readonly isUpdate: Expr; readonly addr:
   };
 }
 
+/** The dedicated variant's fused backward-and-update pass (§9): the update units' weights, and when a write-back takes a bank. */
+interface FusedUpdate {
+  /** Per lane, the weight the update unit sees: a fused issue's is the one read at its issue. */
+  readonly weights: readonly Expr[];
+  /** (single-port banks) A fused issue's write-back writes a bank this cycle (stage 3). */
+  readonly writing?: Expr;
+}
+
+/**
+ * A fused issue reads its weight at the issue (its backward product needs it at stage 1); the
+ * update unit takes it at stage 2 (1R1W banks) or at stage 3 (single-port banks' write-back
+ * stage), so each lane holds it that long. The holding registers are clocked only when they load.
+ */
+function fusedUpdate(m: Module, plan: Plan, pipe: Pipeline, banks: Banks, gate: boolean): FusedUpdate {
+  const s1 = pipe.s1.training;
+  const s2Fused = pipe.s2.training?.isFused;
+  if (!s1 || !s2Fused) throw new Error('fusedUpdate: the dedicated pipeline has no fused flag');
+  const s1Fused = m.wire('s1_is_fused', pipe.s1.valid.and(s1.op.eq(PE_OP.fused)));
+  const rdata = banks.weights.rdata;
+  const held = holdLanes(m, 'fused_w', rdata, s1Fused, gate);
+  if (!plan.singlePortWeights) return { weights: rdata.map((w, q) => mux(s2Fused, at(held, q), w)) };
+  const s3Fused = m.flop('s3_is_fused', s2Fused, { init: 0 });
+  const held3 = holdLanes(m, 'fused_w_s3', held, s2Fused, gate);
+  const writes = banks.weights.we.reduce<Expr>((a, b) => a.or(b), lit(0, Bool));
+  return { weights: rdata.map((w, q) => mux(s3Fused, at(held3, q), w)), writing: m.wire('fused_writing', s3Fused.and(writes)) };
+}
+
+/** Per lane, a register `lane<q>_<name>` that loads `values[q]` when `load`; with `gate` clocked only then. */
+function holdLanes(m: Module, name: string, values: readonly Expr[], load: Expr, gate: boolean): Signal[] {
+  const held: Signal[] = [];
+  m.gated(
+    name,
+    load,
+    () =>
+      values.forEach((v, q) => {
+        const r = m.reg(`lane${q}_${name}`, v.type, { init: 0, enable: load });
+        r.set(v);
+        held.push(r);
+      }),
+    gate,
+  );
+  return held;
+}
+
 /**
  * Per lane, whether the update's weight read is needed, at the stage that reads it with
  * single-port banks (stage 2, the write-back stage's read; registered): the lane holds one of the group's
@@ -246,7 +306,8 @@ function weightReads(
   at: { readonly writeBack?: WriteBack; readonly live?: readonly Expr[] },
 ): void {
   const { writeBack, live } = at;
-  const updateRead = writeBack ? pipe.s2.training : pipe.s1.training;
+  // the update's own read (a gradient issue's; a fused issue's weight was read at its issue)
+  const updateRead = writeBack ? pipe.s2.training && { addr: pipe.s2.training.addr, isUpdate: pipe.s2.training.readsWeight } : pipe.s1.training;
   // in the issue states whether or not they issue (window): the issue's late conditions stay off
   // the enables; in the update only its own reads, of the lanes that need them
   const windowRen = phases.update ? pipe.issue.window.and(phases.update.not()) : pipe.issue.window;

@@ -56,6 +56,8 @@ export function updateUnits(
     readonly layer?: Expr | undefined;
     /** One clock gate for every unit: their registers (the LFSR, the step) change only with `isUpdate`. */
     readonly gate?: boolean;
+    /** Per lane, the weight to update (default the bank's read data; the dedicated variant's fused pass holds it: top.ts). */
+    readonly weights?: readonly Expr[];
   } = {},
 ): UpdatedWeights {
   const layer = opts.layer;
@@ -78,7 +80,7 @@ export function updateUnits(
   // The weight read at stage 1 arrives with its product at stage 2 (single-port banks: read at
   // stage 2, it arrives at stage 3 with the registered step).
   const clocked: Record<string, ClockDomain> = opts.gate ? { default: m.gatedDomain('upd', isUpdate) } : {};
-  const units = banks.weights.rdata.map((w, q) =>
+  const units = (opts.weights ?? banks.weights.rdata).map((w, q) =>
     m.instance(`upd${q}`, unit, { w, grad: at(gradients, q), en: isUpdate, seed: lit(at(seeds, q), UInt(16)), ...lr, ...sel, ...clocked }),
   );
   return { next: units.map((u) => u.out('w_next')), changes: units.map((u) => u.out('changes')) };

@@ -4,6 +4,8 @@
  *   forward:  weight × activation, accumulated (the dot product of a row)
  *   backward: weight × error, registered (one term of a backward sum)
  *   gradient: error  × activation, registered (the product the update scales by η)
+ * `fused` runs the backward and the gradient multipliers together (one read of the weight serves
+ * both: the dedicated schedule's backward-and-update pass, docs/ARCHITECTURE.md §9).
  * Each multiplier's operands are forced to zero outside its phase (operand isolation: an idle
  * multiplier does not switch) and each result register loads only in its phase. The ports and
  * timing match pe.ts: results are valid the cycle after `en`.
@@ -30,8 +32,9 @@ export function peDedicated(p: PeParams): Module {
     const actS = act.toSInt();
     const isolate = (on: Expr, x: Expr) => mux(on, x, lit(0, SInt(x.width)));
     const isFwd = m.wire('is_forward', op.eq(PE_OP.forward));
-    const isBwd = m.wire('is_backward', op.eq(PE_OP.backward));
-    const isGrad = m.wire('is_gradient', op.eq(PE_OP.gradient));
+    const isFused = op.eq(PE_OP.fused);
+    const isBwd = m.wire('is_backward', op.eq(PE_OP.backward).or(isFused));
+    const isGrad = m.wire('is_gradient', op.eq(PE_OP.gradient).or(isFused));
     const fwdProd = m.wire('fwd_prod', isolate(isFwd, weight).mul(isolate(isFwd, actS)));
     const bwdProd = m.wire('bwd_prod', isolate(isBwd, weight).mul(isolate(isBwd, err)));
     const gradProd = m.wire('grad_prod', isolate(isGrad, err).mul(isolate(isGrad, actS)));

@@ -11,7 +11,11 @@
 import { Bool, SInt, UInt, buildModule, mux, type FixedFormat, type Module } from '../../src/hdl/index.js';
 import { formatTag } from '../naming.js';
 
-export const PE_OP = { forward: 0, backward: 1, gradient: 2 } as const;
+/**
+ * The operation of an issue. `fused` (the dedicated variant only): the backward product and the
+ * gradient of one weight in the same cycle, on its two multipliers (docs/ARCHITECTURE.md §9).
+ */
+export const PE_OP = { forward: 0, backward: 1, gradient: 2, fused: 3 } as const;
 export type PeOp = keyof typeof PE_OP;
 
 export interface PeParams {

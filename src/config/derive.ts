@@ -166,7 +166,8 @@ export function deriveSizes(config: Config): DerivedSizes {
  * layers, every column. An inference (or the inference variant) runs the forward pass only.
  * With skipZeroErrors the update's MACs depend on the sample's errors: pass them as
  * `updateMacs` (the golden model's `lastUpdateMacs()`); by default the update issues what the
- * forward pass does.
+ * forward pass does (the dedicated variant: layer 1's, and the bias columns of the layers its
+ * backward pass updates, docs/ARCHITECTURE.md §9).
  */
 export function sampleBoundCycles(cfg: Config, input: ArrayLike<number>, train: boolean, updateMacs?: number): number {
   let nonZeroInputs = 0;
@@ -174,13 +175,16 @@ export function sampleBoundCycles(cfg: Config, input: ArrayLike<number>, train: 
   const N = cfg.layers;
   let forward = 0;
   let backward = 0;
+  let update = 0;
   for (let i = 0; i + 1 < N.length; i++) {
     const cols = i === 0 && cfg.skipZeroInputs ? nonZeroInputs + 1 : N[i]! + 1;
     forward += N[i + 1]! * cols;
     if (i >= 1) backward += N[i + 1]! * N[i]!;
+    // the dedicated variant updates layers 2..L in its backward pass (§9): only their bias column is more
+    update += N[i + 1]! * (i >= 1 && cfg.variant === 'dedicated' ? 1 : cols);
   }
   const trains = train && cfg.variant !== 'inference';
-  return Math.ceil((trains ? forward + backward + (updateMacs ?? forward) : forward) / cfg.pes);
+  return Math.ceil((trains ? forward + backward + (updateMacs ?? update) : forward) / cfg.pes);
 }
 
 /**

@@ -74,8 +74,10 @@ function layerFormats(params: AcceleratorParams): LayerFormats {
 export interface AcceleratorParams {
   /**
    * 'taxonn'; 'inference' (forward only: every sample is an inference, weights never change);
-   * 'dedicated' (the same schedule and results, but its learning-rate multiplier draws the
-   * stochastic rounding bits differently: see the update forms in the constructor).
+   * 'dedicated' (the same results with truncation and round-to-nearest; its learning-rate
+   * multiplier draws the stochastic rounding bits differently, see the update forms in the
+   * constructor, and its fused backward-and-update pass numbers the draws of layers 2..L
+   * column by column: `fusedUpdate`).
    */
   readonly variant: string;
   /** N_0 (inputs), N_1, …, N_L (outputs). */
@@ -452,6 +454,15 @@ export class GoldenAccelerator {
   private readonly groupLive: Uint8Array;
   /** Either skip: the update's LFSR numbering depends on the sample (numberUpdateRows). */
   private readonly perSample: boolean;
+  /**
+   * Per weight layer, 1 when its update is fused with its backward pass (the dedicated variant,
+   * layers 2..L: column by column, each column's groups in turn, every group issued; §9).
+   */
+  private readonly fused: Uint8Array;
+  /** Per weight layer, the distance in LFSR steps between a row's consecutive columns: G_l when fused, else 1. */
+  private readonly colStride: Int32Array;
+  /** Scratch (fused layers): the draw offsets of a row's non-zero inputs. */
+  private readonly fusedOff: Int32Array;
   /** The update's MACs without skipping: Σ_l N_l · (N_{l-1} + 1). */
   private readonly denseUpdateMacs: number;
   /** MACs the last training sample's update issued (lanes × columns of the groups it ran). */
@@ -478,7 +489,11 @@ export class GoldenAccelerator {
     this.skipErr = params.skipZeroErrors === true;
     this.perSample = this.skip || this.skipErr;
     this.samplePos = params.layers.slice(1).map((n) => new Int32Array(this.perSample ? n : 0));
-    this.denseUpdateMacs = params.layers.slice(1).reduce((s, n, k) => s + n * (params.layers[k]! + 1), 0);
+    this.fused = Uint8Array.from(geometry.groups, (_, k) => (fusedUpdate(params, k) ? 1 : 0));
+    this.colStride = Int32Array.from(geometry.groups, (G, k) => (this.fused[k] ? G : 1));
+    this.fusedOff = new Int32Array(Math.max(...params.layers));
+    // a fused layer's update issues only its bias column beyond the backward pass's issues
+    this.denseUpdateMacs = params.layers.slice(1).reduce((s, n, k) => s + n * (this.fused[k] ? 1 : params.layers[k]! + 1), 0);
     this.groupLive = new Uint8Array(Math.max(...geometry.groups));
     const fm = layerFormats(params);
     const L = geometry.L;
@@ -521,7 +536,7 @@ export class GoldenAccelerator {
       inVal: this.inVal,
       errIdx: this.errIdx,
       errVal: this.errVal,
-    } = layerBuffers(geometry, params.layers));
+    } = layerBuffers(geometry, params.layers, this.colStride));
     this.inCount = new Int32Array(L);
     this.errCount = new Int32Array(L);
     this.tracing = options.trace ?? false;
@@ -707,21 +722,25 @@ export class GoldenAccelerator {
       const nOut = this.sizes[k + 1]!;
       const cols = k === 0 && this.skip ? this.inCount[0]! + 1 : this.sizes[k]! + 1;
       const G = g.groups[k]!;
-      if (this.skipErr) {
+      // a fused layer (§9) issues every group, column by column: row j's column i is operation c + grp + i·G
+      const fused = this.fused[k] === 1;
+      if (this.skipErr && !fused) {
         live.fill(0, 0, G);
         const idx = this.errIdx[k]!;
         for (let q = 0; q < this.errCount[k]!; q++) live[(idx[q]! / P) | 0] = 1;
       }
       const pos = this.samplePos[k]!;
       for (let grp = 0; grp < G; grp++) {
-        if (this.skipErr && !live[grp]) continue;
+        if (this.skipErr && !fused && !live[grp]) continue;
         const j0 = grp * P;
         const j1 = Math.min(nOut, j0 + P);
-        const cm = c % LFSR_PERIOD;
+        const cm = (fused ? c + grp : c) % LFSR_PERIOD;
         for (let j = j0; j < j1; j++) pos[j] = (g.laneStarts[j - j0]! + cm) % LFSR_PERIOD;
-        c += cols;
-        macs += (j1 - j0) * cols;
+        if (!fused) c += cols;
+        // a fused layer's issues beyond the backward pass's: its bias column
+        macs += (j1 - j0) * (fused ? 1 : cols);
       }
+      if (fused) c += G * cols;
     }
     this.updateMacsLast = macs;
     return c;
@@ -979,8 +998,16 @@ export class GoldenAccelerator {
     // The draw of column i is at offset i in its row's run of operations; with skip, layer 1's
     // rows are na + 1 operations long and its t-th non-zero input is at offset t.
     const sparse = k === 0 && this.skip;
-    const dIdx = sparse ? this.iota : aIdx;
-    const biasOff = sparse ? na : nIn;
+    let dIdx = sparse ? this.iota : aIdx;
+    let biasOff = sparse ? na : nIn;
+    if (this.fused[k]) {
+      // fused (§9): consecutive columns of a row are G_l operations apart
+      const stride = this.colStride[k]!;
+      const off = this.fusedOff;
+      for (let t = 0; t < na; t++) off[t] = aIdx[t]! * stride;
+      dIdx = off;
+      biasOff = nIn * stride;
+    }
     const pos = this.perSample ? this.samplePos[k]! : this.rowPos[k]!;
     const rnd = this.rnd[k]!;
     const lo = this.wMin;
@@ -1099,7 +1126,8 @@ function updateConstants(params: AcceleratorParams, geometry: ReturnType<typeof 
   const updM = perLayer((k) => pow2(-(wide(k) ? 16 : geometry.updateShifts[k]!)));
   const updPre = perLayer((k) => pow2(-(geometry.updateShifts[k]! - 16)));
   const seq = lfsrSequence(params.seed);
-  const maxRow = Math.max(...params.layers.slice(0, -1)) + 1;
+  // a row's draws span its columns; a fused layer's (§9) are G_l operations apart
+  const maxRow = Math.max(...params.layers.slice(0, -1).map((n, k) => (n + 1) * (fusedUpdate(params, k) ? geometry.groups[k]! : 1)));
   const tables = new Map<string, Uint16Array>();
   const rnd = Array.from({ length: L }, (_, k) => {
     const key = `${geometry.updateShifts[k]} ${wide(k)}`;
@@ -1125,8 +1153,16 @@ function roundingAddends(rounding: AcceleratorParams['rounding'], S: number, wid
   return rs;
 }
 
+/**
+ * Whether weight layer k's update is fused with its backward pass: the dedicated variant's own
+ * schedule (docs/ARCHITECTURE.md §9) for the layers with a backward pass (k ≥ 1).
+ */
+export function fusedUpdate(params: Pick<AcceleratorParams, 'variant'>, k: number): boolean {
+  return params.variant === 'dedicated' && k >= 1;
+}
+
 /** Per weight layer: each row's first LFSR position, and the buffers of one sample. */
-function layerBuffers(geometry: AcceleratorGeometry, layers: readonly number[]) {
+function layerBuffers(geometry: AcceleratorGeometry, layers: readonly number[], colStride: Int32Array) {
   const buffers = {
     rowPos: [] as Int32Array[],
     z: [] as Float64Array[],
@@ -1143,7 +1179,8 @@ function layerBuffers(geometry: AcceleratorGeometry, layers: readonly number[]) 
     for (let j = 0; j < nOut; j++) {
       const p = j % geometry.P;
       const g = (j - p) / geometry.P;
-      pos[j] = ((geometry.laneStarts[p] ?? 0) + (geometry.updateOpOffsets[k] ?? 0) + g * (nIn + 1)) % LFSR_PERIOD;
+      // row-major groups (a group's row runs nIn + 1 operations), or fused (§9): group g is operation g of each column
+      pos[j] = ((geometry.laneStarts[p] ?? 0) + (geometry.updateOpOffsets[k] ?? 0) + (colStride[k] === 1 ? g * (nIn + 1) : g)) % LFSR_PERIOD;
     }
     buffers.rowPos.push(pos);
     buffers.z.push(new Float64Array(nOut));

@@ -6,7 +6,10 @@
  * update Σ G_l · row_l (Σ_l (G_l · (2 row_l − 1) + 1) with single-port weight banks), with row_1 = the non-zero inputs + 1 under skipZeroInputs; what the fit
  * learns is the overhead on top: per sample, per layer and phase, per group, per received beat,
  * and the adder tree's latency per phase. Update groups that skipZeroErrors skips (their errors
- * all zero: data-dependent) are not modelled: with it on, the estimate is an upper bound.
+ * all zero: data-dependent) are not modelled: with it on, the estimate is an upper bound. The
+ * dedicated variant updates layers 2..L in their backward pass (§9): of their update only the bias
+ * column is issued, and they have no update phase (its waits for single-port write-backs are not
+ * modelled either).
  *
  * Hardware: what each block's size grows with: the P multipliers (product of the operand widths),
  * the accumulators and the adder tree (P · accBits), the update units and their LFSRs, the drain,
@@ -54,22 +57,30 @@ export function cycleFeatures(cfg: Config, inputZeros: number, drainWait = 0): C
   const P = cfg.pes;
   const trains = cfg.variant !== 'inference';
   const nonZero = nonZeroInputs(cfg, inputZeros);
+  const fused = (index: number) => cfg.variant === 'dedicated' && index >= 1;
   let fwd = 0;
   let bwd = 0;
   let upd = 0;
+  // forward groups, and the update's (an error fetch each)
   let groups = 0;
+  let phases = s.L;
   for (const l of s.layers) {
     const row = l.index === 0 ? nonZero + 1 : l.rowLen;
     fwd += l.groups * Math.max(row, P + drainWait);
-    if (trains && l.index >= 1) bwd += l.nIn * l.groups;
-    if (trains) upd += updateCycles(cfg.weightPorts, l.groups, row, l.index === 0 && cfg.skipZeroInputs);
     groups += l.groups;
+    if (!trains) continue;
+    if (l.index >= 1) bwd += l.nIn * l.groups;
+    phases += l.index >= 1 ? (fused(l.index) ? 1 : 2) : 1;
+    if (fused(l.index)) upd += l.groups;
+    else {
+      upd += updateCycles(cfg.weightPorts, l.groups, row, l.index === 0 && cfg.skipZeroInputs);
+      groups += l.groups;
+    }
   }
-  const phases = trains ? 3 * s.L - 1 : s.L;
   // the dense receive (header + beats) is in the sample's cycles; the sparse one overlaps the previous sample
   const beats = cfg.skipZeroInputs ? 0 : s.inputDepth + 1;
   const treeLatency = P > 1 ? Math.ceil(Math.log2(P)) : 0;
-  return { issue: fwd + bwd + upd, overhead: [1, phases, groups * (trains ? 2 : 1), beats, treeLatency * phases] };
+  return { issue: fwd + bwd + upd, overhead: [1, phases, groups, beats, treeLatency * phases] };
 }
 
 export const HARDWARE_FEATURES = [

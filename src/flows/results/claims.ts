@@ -441,9 +441,10 @@ function readingNotes(p: Put, plan: ClaimsPlan, m: Measured, r: Ratios): void {
   p();
   p(
     '- The dedicated baseline is conventional in three ways at once — separate multiplier arrays, a learning-rate multiplier, and 16-bit formats (the width ' +
-      "a training accelerator without TaxoNN's low-bit study would use); the ratios measure all three together, as the paper's do. It runs the taxonn " +
-      'schedule, so its extra multipliers are idle in two phases out of three (operand isolation keeps them from switching); its cycles differ only where ' +
-      'zero skipping finds fewer zeros in its 16-bit errors. It gets the same memories, the same memory savings and the same clock gates (docs/ARCHITECTURE.md §14, §15).',
+      "a training accelerator without TaxoNN's low-bit study would use); the ratios measure all three together, as the paper's do. It runs its own " +
+      'schedule: its backward and gradient multipliers work on the same weight in the same cycle, so the backward pass of layers 2..L also updates them ' +
+      "(one weight read for both, no update pass there; docs/ARCHITECTURE.md §9), which taxonn's one shared multiplier cannot do. It gets the same " +
+      'memories, the same memory savings and the same clock gates (docs/ARCHITECTURE.md §14, §15).',
   );
   p(
     '- The cost of training is what taxonn adds to the inference design: the error banks (flip-flops), the adder tree for the backward sums, P update units ' +

@@ -102,6 +102,45 @@ describe('variants: RTL ≡ their golden-model modes', () => {
     expect(weightDigest(golden.readWeights())).toBe(weightDigest(weights));
   });
 
+  it('dedicated: its own schedule updates layers 2..L in their backward pass (no update pass there), equivalent with the same results as taxonn', async () => {
+    // the same formats and nearest rounding in both variants, no skipping, no stalls: the schedule does not depend on the data
+    const base = {
+      pes: 3,
+      skipZeroInputs: false,
+      skipZeroErrors: false,
+      weight: { bits: 16, frac: 12 },
+      act: { bits: 8, frac: 6 },
+      error: { bits: 8, frac: 6 },
+      rounding: 'nearest' as const,
+      lrShift: 4,
+    };
+    for (const layers of [
+      [9, 7, 5, 3],
+      [6, 10, 4],
+    ]) {
+      const opts = { samples: 6, seed: 3, stallPermille: 0, inferFraction: 0 };
+      const cfgs = (['taxonn', 'dedicated'] as const).map((variant) => resolveConfig({ overrides: { ...base, layers, variant } }));
+      const [tax, ded] = await Promise.all(cfgs.map((cfg) => verify(cfg, opts)));
+      expect(tax!.equivalent && ded!.equivalent).toBe(true);
+      // with nearest rounding the order of the updates changes no value: both golden models (each
+      // equal to its RTL) end with the same weights
+      const digests = cfgs.map((cfg) => {
+        const { weights, samples } = randomWorkload(cfg, opts);
+        const golden = new GoldenAccelerator(cfg);
+        golden.loadWeights(weights);
+        for (const x of samples) golden.sample(x.input, x.label, x.train);
+        return weightDigest(golden.readWeights());
+      });
+      expect(digests[1]).toBe(digests[0]);
+      // per layer l ≥ 2 the update pass goes (upd_init, a fetch and a row per group, upd_wait's 3 cycles)
+      // and its bias column joins the backward pass, where its G_l ≤ 2 issues overlap the backward sum's drain
+      const groups = layers.slice(1).map((n) => Math.ceil(n / 3));
+      const saved = groups.slice(1).reduce((t, G, k) => t + 4 + G * (layers[k + 1]! + 2), 0);
+      expect(tax!.cyclesPerSample - ded!.cyclesPerSample, layers.join('-')).toBe(saved);
+      expect(ded!.boundCyclesPerSample).toBeLessThan(tax!.boundCyclesPerSample);
+    }
+  });
+
   it('negative controls: each variant diverges from another mode', async () => {
     // The dedicated multiplier draws its stochastic bits from the top of the LFSR state: a
     // golden model in taxonn mode (low bits) must disagree when S < 16.
