@@ -305,7 +305,7 @@ function backwardStates(m: Module, plan: Plan, u: ControlledUnits, training: Tra
   const { issue, reads, status } = io;
   const { counters: tr, deltas } = training;
   const errorBase = training.errorTables.base;
-  const fused = plan.dedicated;
+  const fused = plan.fusedUpdate;
   // (fused) the bias column, after the last: a compare, as the backward pass's end test was
   const atBias = fused ? m.wire('bwd_at_bias', seq.col.eq(tables.nIn)) : undefined;
   const issueColumn = () => {

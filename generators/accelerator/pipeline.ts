@@ -129,12 +129,12 @@ export function pipeline(m: Module, plan: Plan, issue: IssueFlags, info: IssueIn
   const s2: Stage2 = { valid: s2Valid, last: s2Last, laneCount: s2LaneCount, ...(s2Layer ? { layer: s2Layer } : {}) };
   if (!(s1Op && s2Op && s1Addr && s2Addr && s1Group && s2Group && s1Col && s2First)) return { issue, s1, s2, actOperand };
   // (taxonn: every update is a gradient issue)
-  const s2Gradient = m.wire(plan.dedicated ? 's2_is_gradient' : 's2_is_update', s2Valid.and(s2Op.eq(PE_OP.gradient)));
+  const s2Gradient = m.wire(plan.fusedUpdate ? 's2_is_gradient' : 's2_is_update', s2Valid.and(s2Op.eq(PE_OP.gradient)));
   // The update reads its weight one cycle after the issue (the PE's gradient needs no weight),
   // so the read data meets the registered product at stage 2 without a holding register.
   const s1IsUpdate = m.wire('s1_is_update', valid.and(s1Op.eq(PE_OP.gradient)));
   const s2Backward = s2Valid.and(s2Op.eq(PE_OP.backward));
-  const s2Flags = plan.dedicated
+  const s2Flags = plan.fusedUpdate
     ? fusedStage2(m, { valid: s2Valid, op: s2Op, gradient: s2Gradient, backward: s2Backward, bias })
     : { isUpdate: s2Gradient, readsWeight: s2Gradient, isBackward: m.wire('s2_is_backward', s2Backward) };
   return {

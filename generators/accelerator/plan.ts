@@ -64,6 +64,11 @@ export interface Plan {
   readonly trains: boolean;
   /** The dedicated baseline: one multiplier array per SGD element and a learning-rate multiplier. */
   readonly dedicated: boolean;
+  /**
+   * The backward pass of layers 2..L also updates the weights it reads (PE op `fused`, §9): the
+   * dedicated variant's own schedule, which its separate backward and gradient multipliers allow.
+   */
+  readonly fusedUpdate: boolean;
   /** skipZeroInputs (§10): layer 1 runs over the sample's non-zero inputs, kept as (index, value) pairs. */
   readonly sparseInputs: boolean;
   /** skipZeroErrors (§11): the update skips groups whose errors are all zero (training variants). */
@@ -113,6 +118,7 @@ export function plan(cfg: Config): Plan {
     perLayerArithmetic: hasPerLayerArithmetic(cfg),
     trains,
     dedicated,
+    fusedUpdate: dedicated,
     sparseInputs,
     skipZeroErrors: trains && cfg.skipZeroErrors,
     singlePortWeights: cfg.weightPorts !== '1r1w',

@@ -78,7 +78,7 @@ export function accelerator(cfg: Config, target: MemoryTarget = {}): Module {
     let fused: FusedUpdate | undefined;
     if (pes.training && s1.training && s2.training) {
       const isUpdate = s2.training.isUpdate;
-      fused = plan.dedicated ? fusedUpdate(m, plan, pipe, banks, gate) : undefined;
+      fused = plan.fusedUpdate ? fusedUpdate(m, plan, pipe, banks, gate) : undefined;
       const updated = updateUnits(m, plan, isUpdate, pes.training.gradients, banks, host, {
         layer: s2.layer,
         gate,
