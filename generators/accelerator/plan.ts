@@ -118,7 +118,7 @@ export function plan(cfg: Config): Plan {
     perLayerArithmetic: hasPerLayerArithmetic(cfg),
     trains,
     dedicated,
-    fusedUpdate: dedicated,
+    fusedUpdate: dedicated && cfg.fuseBackwardUpdate,
     sparseInputs,
     skipZeroErrors: trains && cfg.skipZeroErrors,
     singlePortWeights: cfg.weightPorts !== '1r1w',

@@ -35,6 +35,7 @@ export const DEFAULT_CONFIG: UniformConfig = deepFreeze({
   skipZeroInputs: true,
   /** Update groups whose errors are all zero cost 2 cycles instead of a row (ReLU leaves many). */
   skipZeroErrors: true,
+  fuseBackwardUpdate: false,
   /** One read and one write port per weight bank (FPGA block RAM, simulation). */
   weightPorts: '1r1w',
 });
@@ -60,6 +61,7 @@ const DEDICATED_DEFAULTS: Partial<UniformConfig> = deepFreeze({
   error: { bits: 16, frac: 14 },
   accBits: 44,
   rounding: 'nearest',
+  fuseBackwardUpdate: true,
 });
 
 /** DEFAULT_CONFIG with a variant's own defaults over it. */

@@ -181,7 +181,7 @@ export function sampleBoundCycles(cfg: Config, input: ArrayLike<number>, train: 
     forward += N[i + 1]! * cols;
     if (i >= 1) backward += N[i + 1]! * N[i]!;
     // the dedicated variant updates layers 2..L in its backward pass (§9): only their bias column is more
-    update += N[i + 1]! * (i >= 1 && cfg.variant === 'dedicated' ? 1 : cols);
+    update += N[i + 1]! * (i >= 1 && cfg.variant === 'dedicated' && cfg.fuseBackwardUpdate ? 1 : cols);
   }
   const trains = train && cfg.variant !== 'inference';
   return Math.ceil((trains ? forward + backward + (updateMacs ?? update) : forward) / cfg.pes);

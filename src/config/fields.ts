@@ -80,6 +80,11 @@ export const CONFIG_FIELDS = {
     kind: 'bool',
     help: `true or false: the update skips groups whose errors are all zero (default ${d.skipZeroErrors})`,
   },
+  fuseBackwardUpdate: {
+    flag: 'fuse-backward-update',
+    kind: 'bool',
+    help: 'true or false (dedicated variant only): the backward pass also updates the weights it reads (default true for dedicated, false otherwise)',
+  },
   weightPorts: {
     flag: 'weight-ports',
     kind: 'enum',

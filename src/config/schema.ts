@@ -78,6 +78,13 @@ export interface Config {
    */
   readonly skipZeroErrors: boolean;
   /**
+   * The dedicated variant's schedule (docs/ARCHITECTURE.md §9): true (its default), the backward
+   * pass of layers 2..L also updates each weight it reads, on its separate gradient multipliers
+   * (fewer cycles); false, the backward pass and then the update, as taxonn (less energy on
+   * 784-64-10, docs/HARDWARE.md). Only the dedicated variant has the multipliers to fuse them.
+   */
+  readonly fuseBackwardUpdate: boolean;
+  /**
    * The weight banks' ports (docs/ARCHITECTURE.md §12): '1r1w' (a read and a write per cycle),
    * '1p' (single-port: one access per cycle, as SRAM macros and the iCE40 SPRAM have; the
    * update's read-modify-write then issues every other cycle) or '2x1p' (two single-port banks
@@ -142,6 +149,7 @@ export const FIELD_RULES = Object.freeze({
   inputsPerBeat: `must be an integer in 1..${LIMITS.maxInputsPerBeat}`,
   skipZeroInputs: 'must be true or false',
   skipZeroErrors: 'must be true or false',
+  fuseBackwardUpdate: 'must be true or false',
   weightPorts: `must be one of ${quoted(WEIGHT_PORTS)}`,
 });
 
@@ -210,6 +218,7 @@ export const configSchema = z
       inputsPerBeat: int(1, LIMITS.maxInputsPerBeat, FIELD_RULES.inputsPerBeat).default(d.inputsPerBeat),
       skipZeroInputs: z.boolean({ error: FIELD_RULES.skipZeroInputs }).default(d.skipZeroInputs),
       skipZeroErrors: z.boolean({ error: FIELD_RULES.skipZeroErrors }).default(d.skipZeroErrors),
+      fuseBackwardUpdate: z.boolean({ error: FIELD_RULES.fuseBackwardUpdate }).default(d.fuseBackwardUpdate),
       weightPorts: z.enum(WEIGHT_PORTS, { error: FIELD_RULES.weightPorts }).default(d.weightPorts),
     },
     { error: 'must be an object of configuration fields (see docs/CONFIG.md)' },
@@ -221,6 +230,13 @@ export const configSchema = z
     const fail = (field: keyof Config, message: string, got?: string) =>
       ctx.issues.push({ code: 'custom', path: [field], message, input: v[field], ...(got === undefined ? {} : { params: { got } }) });
 
+    if (!bad('variant', 'fuseBackwardUpdate') && v.fuseBackwardUpdate && v.variant !== 'dedicated') {
+      fail(
+        'fuseBackwardUpdate',
+        `must be false for the ${v.variant} variant, because only the dedicated variant has separate backward and gradient multipliers to run together`,
+        'true',
+      );
+    }
     if (!bad('layers')) {
       const n = paramCount(v.layers);
       if (n > LIMITS.maxParams) {

@@ -111,6 +111,8 @@ export interface AcceleratorParams {
    * would change no weight, so only the LFSR numbering of the later operations differs. Default false.
    */
   readonly skipZeroErrors?: boolean;
+  /** (dedicated) The backward pass of layers 2..L also updates them (§9); default true. */
+  readonly fuseBackwardUpdate?: boolean;
 }
 
 /** The numbers of docs/ARCHITECTURE.md §2–§3 that the model derives from the parameters. */
@@ -1157,8 +1159,8 @@ function roundingAddends(rounding: AcceleratorParams['rounding'], S: number, wid
  * Whether weight layer k's update is fused with its backward pass: the dedicated variant's own
  * schedule (docs/ARCHITECTURE.md §9) for the layers with a backward pass (k ≥ 1).
  */
-export function fusedUpdate(params: Pick<AcceleratorParams, 'variant'>, k: number): boolean {
-  return params.variant === 'dedicated' && k >= 1;
+export function fusedUpdate(params: Pick<AcceleratorParams, 'variant' | 'fuseBackwardUpdate'>, k: number): boolean {
+  return params.variant === 'dedicated' && params.fuseBackwardUpdate !== false && k >= 1;
 }
 
 /** Per weight layer: each row's first LFSR position, and the buffers of one sample. */

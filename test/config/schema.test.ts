@@ -42,6 +42,7 @@ describe('defaults', () => {
       inputsPerBeat: 16,
       skipZeroInputs: true,
       skipZeroErrors: true,
+      fuseBackwardUpdate: false,
       weightPorts: '1r1w',
     } satisfies Config);
     expect(parseConfig()).toEqual(c);
@@ -158,6 +159,11 @@ describe('rejections name the field, the allowed range and the value', () => {
     ],
     ['bad rounding', { rounding: 'up' }, 'config: rounding must be one of "truncate", "nearest", "stochastic", got "up"'],
     ['bad hidden', { hidden: 'tanh' }, 'config: hidden must be one of "relu", "hardsigmoid", got "tanh"'],
+    [
+      'fuseBackwardUpdate without the dedicated variant',
+      { fuseBackwardUpdate: true },
+      'config: fuseBackwardUpdate must be false for the taxonn variant, because only the dedicated variant has separate backward and gradient multipliers to run together, got true',
+    ],
     ['bad variant', { variant: 'training' }, 'config: variant must be one of "taxonn", "inference", "dedicated", got "training"'],
     ['seed 0', { seed: 0 }, 'config: seed must be an integer in 1..65535 (a non-zero 16-bit LFSR seed), got 0'],
     ['seed 65536', { seed: 65536 }, 'config: seed must be an integer in 1..65535 (a non-zero 16-bit LFSR seed), got 65536'],
@@ -176,12 +182,12 @@ describe('rejections name the field, the allowed range and the value', () => {
     [
       'unknown key',
       { pes: 16, banks: 4 },
-      'config: banks is not a known field (allowed: variant, layers, pes, weight, act, error, accBits, lrShift, rounding, hidden, seed, inputsPerBeat, skipZeroInputs, skipZeroErrors, weightPorts), got 4',
+      'config: banks is not a known field (allowed: variant, layers, pes, weight, act, error, accBits, lrShift, rounding, hidden, seed, inputsPerBeat, skipZeroInputs, skipZeroErrors, fuseBackwardUpdate, weightPorts), got 4',
     ],
     [
       'misspelt key',
       { acc_bits: 30 },
-      'config: acc_bits is not a known field (allowed: variant, layers, pes, weight, act, error, accBits, lrShift, rounding, hidden, seed, inputsPerBeat, skipZeroInputs, skipZeroErrors, weightPorts; did you mean "accBits"?), got 30',
+      'config: acc_bits is not a known field (allowed: variant, layers, pes, weight, act, error, accBits, lrShift, rounding, hidden, seed, inputsPerBeat, skipZeroInputs, skipZeroErrors, fuseBackwardUpdate, weightPorts; did you mean "accBits"?), got 30',
     ],
     ['not an object', [784, 64, 10], 'config: the configuration must be an object of configuration fields (see docs/CONFIG.md), got [784, 64, 10]'],
     ['null', null, 'config: the configuration must be an object of configuration fields (see docs/CONFIG.md), got null'],
@@ -234,7 +240,7 @@ describe('rejections name the field, the allowed range and the value', () => {
   it('collects every problem in `issues`, unknown keys first, the message being the first', () => {
     const e = rejection({ pes: 0, seed: 0, acbits: 3, layers: [1] });
     expect(e.issues).toEqual([
-      'config: acbits is not a known field (allowed: variant, layers, pes, weight, act, error, accBits, lrShift, rounding, hidden, seed, inputsPerBeat, skipZeroInputs, skipZeroErrors, weightPorts; did you mean "accBits"?), got 3',
+      'config: acbits is not a known field (allowed: variant, layers, pes, weight, act, error, accBits, lrShift, rounding, hidden, seed, inputsPerBeat, skipZeroInputs, skipZeroErrors, fuseBackwardUpdate, weightPorts; did you mean "accBits"?), got 3',
       'config: layers must be a list of at least 2 layer sizes (integers in 1..65536), got [1]',
       'config: pes must be an integer in 1..1024, got 0',
       'config: seed must be an integer in 1..65535 (a non-zero 16-bit LFSR seed), got 0',

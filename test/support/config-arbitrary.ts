@@ -35,6 +35,8 @@ export const configArb: fc.Arbitrary<Config> = fc
     inputsPerBeat: fc.integer({ min: 1, max: 8 }),
     skipZeroInputs: fc.boolean(),
     skipZeroErrors: fc.boolean(),
+    // the dedicated variant's two schedules (docs/ARCHITECTURE.md §9)
+    fuse: fc.boolean(),
     // single-port weight banks in a quarter of the cases (docs/ARCHITECTURE.md §12)
     weightPorts: fc.constantFrom('1r1w' as const, '1r1w' as const, '1r1w' as const, '1p' as const, '2x1p' as const),
     // Per-layer formats and learning rates in about a third of the cases: each layer's fraction
@@ -71,6 +73,7 @@ export const configArb: fc.Arbitrary<Config> = fc
         inputsPerBeat: r.inputsPerBeat,
         skipZeroInputs: r.skipZeroInputs,
         skipZeroErrors: r.skipZeroErrors,
+        fuseBackwardUpdate: r.variant === 'dedicated' && r.fuse,
         weightPorts: r.weightPorts,
       });
     } catch (e) {

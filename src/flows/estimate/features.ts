@@ -57,7 +57,7 @@ export function cycleFeatures(cfg: Config, inputZeros: number, drainWait = 0): C
   const P = cfg.pes;
   const trains = cfg.variant !== 'inference';
   const nonZero = nonZeroInputs(cfg, inputZeros);
-  const fused = (index: number) => cfg.variant === 'dedicated' && index >= 1;
+  const fused = (index: number) => cfg.variant === 'dedicated' && cfg.fuseBackwardUpdate && index >= 1;
   let fwd = 0;
   let bwd = 0;
   let upd = 0;

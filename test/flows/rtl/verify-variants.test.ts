@@ -120,8 +120,11 @@ describe('variants: RTL ≡ their golden-model modes', () => {
     ]) {
       const opts = { samples: 6, seed: 3, stallPermille: 0, inferFraction: 0 };
       const cfgs = (['taxonn', 'dedicated'] as const).map((variant) => resolveConfig({ overrides: { ...base, layers, variant } }));
-      const [tax, ded] = await Promise.all(cfgs.map((cfg) => verify(cfg, opts)));
-      expect(tax!.equivalent && ded!.equivalent).toBe(true);
+      const sequential = resolveConfig({ overrides: { ...base, layers, variant: 'dedicated', fuseBackwardUpdate: false } });
+      const [tax, ded, seq] = await Promise.all([...cfgs, sequential].map((cfg) => verify(cfg, opts)));
+      expect(tax!.equivalent && ded!.equivalent && seq!.equivalent).toBe(true);
+      // fuseBackwardUpdate false: taxonn's schedule on the dedicated datapath, the same cycles
+      expect(seq!.cyclesPerSample).toBe(tax!.cyclesPerSample);
       // with nearest rounding the order of the updates changes no value: both golden models (each
       // equal to its RTL) end with the same weights
       const digests = cfgs.map((cfg) => {
