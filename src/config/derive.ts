@@ -160,6 +160,15 @@ export function deriveSizes(config: Config): DerivedSizes {
 }
 
 /**
+ * Whether weight layer k (0-based) updates its weights in its backward pass: the dedicated
+ * variant's fused schedule (`fuseBackwardUpdate`, default on for it; docs/ARCHITECTURE.md §9),
+ * for the layers that have a backward pass (k ≥ 1).
+ */
+export function fusesUpdate(cfg: { readonly variant: string; readonly fuseBackwardUpdate?: boolean }, k: number): boolean {
+  return cfg.variant === 'dedicated' && cfg.fuseBackwardUpdate !== false && k >= 1;
+}
+
+/**
  * The cycle lower bound of one sample with the input codes `input`: the MACs the accelerator
  * issues divided by P. With skipZeroInputs, layer 1's forward and update issue (non-zero inputs
  * + 1) columns (inputs and bias) per output instead of N_0 + 1; without it, or for the other
@@ -181,7 +190,7 @@ export function sampleBoundCycles(cfg: Config, input: ArrayLike<number>, train: 
     forward += N[i + 1]! * cols;
     if (i >= 1) backward += N[i + 1]! * N[i]!;
     // the dedicated variant updates layers 2..L in its backward pass (§9): only their bias column is more
-    update += N[i + 1]! * (i >= 1 && cfg.variant === 'dedicated' && cfg.fuseBackwardUpdate ? 1 : cols);
+    update += N[i + 1]! * (fusesUpdate(cfg, i) ? 1 : cols);
   }
   const trains = train && cfg.variant !== 'inference';
   return Math.ceil((trains ? forward + backward + (updateMacs ?? update) : forward) / cfg.pes);

@@ -32,6 +32,7 @@
  * Index conventions: weight layers are 0-based here, k = 0..L−1 is the doc's layer l = k + 1
  * (inputs N_k = layers[k], outputs N_{k+1} = layers[k+1]).
  */
+import { fusesUpdate } from '../config/derive.js';
 import { LIMITS } from '../config/schema.js';
 import { LFSR_PERIOD, laneStride, lfsrSequence } from './lfsr.js';
 import { Rng } from './rng.js';
@@ -77,7 +78,7 @@ export interface AcceleratorParams {
    * 'dedicated' (the same results with truncation and round-to-nearest; its learning-rate
    * multiplier draws the stochastic rounding bits differently, see the update forms in the
    * constructor, and its fused backward-and-update pass numbers the draws of layers 2..L
-   * column by column: `fusedUpdate`).
+   * column by column: `fusesUpdate` in src/config).
    */
   readonly variant: string;
   /** N_0 (inputs), N_1, …, N_L (outputs). */
@@ -491,7 +492,7 @@ export class GoldenAccelerator {
     this.skipErr = params.skipZeroErrors === true;
     this.perSample = this.skip || this.skipErr;
     this.samplePos = params.layers.slice(1).map((n) => new Int32Array(this.perSample ? n : 0));
-    this.fused = Uint8Array.from(geometry.groups, (_, k) => (fusedUpdate(params, k) ? 1 : 0));
+    this.fused = Uint8Array.from(geometry.groups, (_, k) => (fusesUpdate(params, k) ? 1 : 0));
     this.colStride = Int32Array.from(geometry.groups, (G, k) => (this.fused[k] ? G : 1));
     this.fusedOff = new Int32Array(Math.max(...params.layers));
     // a fused layer's update issues only its bias column beyond the backward pass's issues
@@ -1129,7 +1130,7 @@ function updateConstants(params: AcceleratorParams, geometry: ReturnType<typeof 
   const updPre = perLayer((k) => pow2(-(geometry.updateShifts[k]! - 16)));
   const seq = lfsrSequence(params.seed);
   // a row's draws span its columns; a fused layer's (§9) are G_l operations apart
-  const maxRow = Math.max(...params.layers.slice(0, -1).map((n, k) => (n + 1) * (fusedUpdate(params, k) ? geometry.groups[k]! : 1)));
+  const maxRow = Math.max(...params.layers.slice(0, -1).map((n, k) => (n + 1) * (fusesUpdate(params, k) ? geometry.groups[k]! : 1)));
   const tables = new Map<string, Uint16Array>();
   const rnd = Array.from({ length: L }, (_, k) => {
     const key = `${geometry.updateShifts[k]} ${wide(k)}`;
@@ -1153,14 +1154,6 @@ function roundingAddends(rounding: AcceleratorParams['rounding'], S: number, wid
     else if (rounding === 'stochastic') rs[q] = wide ? state : state & (pow2(S) - 1);
   }
   return rs;
-}
-
-/**
- * Whether weight layer k's update is fused with its backward pass: the dedicated variant's own
- * schedule (docs/ARCHITECTURE.md §9) for the layers with a backward pass (k ≥ 1).
- */
-export function fusedUpdate(params: Pick<AcceleratorParams, 'variant' | 'fuseBackwardUpdate'>, k: number): boolean {
-  return params.variant === 'dedicated' && params.fuseBackwardUpdate !== false && k >= 1;
 }
 
 /** Per weight layer: each row's first LFSR position, and the buffers of one sample. */

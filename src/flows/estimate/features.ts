@@ -16,7 +16,7 @@
  * the zero-skipping input path, the controller's counters (address bits), and the dedicated
  * variant's extra multipliers.
  */
-import { bitsOf, deriveSizes, type Config } from '../../config/index.js';
+import { bitsOf, deriveSizes, fusesUpdate, type Config } from '../../config/index.js';
 
 const clog2 = (n: number): number => Math.max(1, Math.ceil(Math.log2(Math.max(n, 1))));
 
@@ -57,7 +57,6 @@ export function cycleFeatures(cfg: Config, inputZeros: number, drainWait = 0): C
   const P = cfg.pes;
   const trains = cfg.variant !== 'inference';
   const nonZero = nonZeroInputs(cfg, inputZeros);
-  const fused = (index: number) => cfg.variant === 'dedicated' && cfg.fuseBackwardUpdate && index >= 1;
   let fwd = 0;
   let bwd = 0;
   let upd = 0;
@@ -70,8 +69,8 @@ export function cycleFeatures(cfg: Config, inputZeros: number, drainWait = 0): C
     groups += l.groups;
     if (!trains) continue;
     if (l.index >= 1) bwd += l.nIn * l.groups;
-    phases += l.index >= 1 ? (fused(l.index) ? 1 : 2) : 1;
-    if (fused(l.index)) upd += l.groups;
+    phases += l.index >= 1 ? (fusesUpdate(cfg, l.index) ? 1 : 2) : 1;
+    if (fusesUpdate(cfg, l.index)) upd += l.groups;
     else {
       upd += updateCycles(cfg.weightPorts, l.groups, row, l.index === 0 && cfg.skipZeroInputs);
       groups += l.groups;
