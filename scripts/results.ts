@@ -220,7 +220,7 @@ async function runClaims(summary: Summary, fresh: boolean): Promise<{ markdown: 
     const r = await runClaimsJob(j, plan);
     writeClaimsResult(CLAIMS_CACHE_DIR, r);
     done.push(r);
-    process.stderr.write(`[claims ${n + 1}/${todo.length}] ${j.variant} ${j.step} (${r.wallSeconds.toFixed(1)} s)\n`);
+    process.stderr.write(`[claims ${n + 1}/${todo.length}] ${j.variant}${j.schedule ? ` (${j.schedule})` : ''} ${j.step} (${r.wallSeconds.toFixed(1)} s)\n`);
   }
   const ordered = jobs.map((j) => done.find((r) => r.key === j.key)!);
   const gapOf = (f: FormatChoice, r: Rounding) => {
