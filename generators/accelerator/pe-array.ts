@@ -33,9 +33,12 @@ export function peArray(m: Module, plan: Plan, pipe: Pipeline, banks: Banks): Pe
   const accs: Expr[] = [];
   const t1 = s1.training;
   const errors = banks.errors;
+  // a padding lane's PE (no neuron in the group, §4) holds still: its result is never used
+  const held = Array.from({ length: P }, (_, q) => (q < plan.fullLanes ? undefined : m.wire(`lane${q}_held_s1`, s1.laneCount.gt(q))));
+  const enable = (q: number) => held[q]?.and(s1.valid) ?? s1.valid;
   if (!t1 || !errors) {
     const peModule = mac(plan.pe);
-    weights.forEach((weight, q) => accs.push(m.instance(`pe${q}`, peModule, { weight, act: pipe.actOperand, en: s1.valid, first: s1.first }).out('acc')));
+    weights.forEach((weight, q) => accs.push(m.instance(`pe${q}`, peModule, { weight, act: pipe.actOperand, en: enable(q), first: s1.first }).out('acc')));
     return { accs };
   }
   const { dedicated } = plan;
@@ -50,7 +53,7 @@ export function peArray(m: Module, plan: Plan, pipe: Pipeline, banks: Banks): Pe
       weight: at(weights, q),
       act: pipe.actOperand,
       err: at(errors.rdata, q),
-      en: s1.valid,
+      en: enable(q),
       // Forward accumulates a dot product; backward and update pass each product through.
       first: dedicated ? s1.first : s1.first.or(t1.op.ne(PE_OP.forward)),
     });

@@ -87,6 +87,12 @@ export interface Plan {
   readonly gradientBits: number;
   /** Cycles from the tree's inputs to its sum. */
   readonly treeLatency: number;
+  /**
+   * Lanes 0..fullLanes−1 hold a neuron in every group of every layer; the others are padding in
+   * some layer's last group (N_l not a multiple of P), where they read no weight and their PE
+   * holds still (§4).
+   */
+  readonly fullLanes: number;
   /** N_0, the network's inputs. */
   readonly inputs: number;
   /** Input-buffer words: the sample's beats, or with sparseInputs two samples' worth of pairs. */
@@ -127,6 +133,7 @@ export function plan(cfg: Config): Plan {
     backwardBits: dedicated ? ded.backward : product,
     gradientBits: dedicated ? ded.gradient : product,
     treeLatency: treeLatency(P),
+    fullLanes: Math.min(...sizes.layers.map((l) => ((l.nOut - 1) % P) + 1)),
     inputs,
     inputBufferDepth: sparseInputs ? 2 * inputs : sizes.inputDepth,
     bits: {

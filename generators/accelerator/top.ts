@@ -94,7 +94,11 @@ export function accelerator(cfg: Config, target: MemoryTarget = {}): Module {
     // single-port banks (the ASIC's) only: there the test is registered into stage 2, while with
     // 1R1W banks (the FPGA's) it would sit between the block RAMs' read data and their read enables
     const live = pes.training && writeBack ? updateReadsNeeded(m, pipe, banks) : undefined;
-    weightReads(m, ctl.phases, banks, pipe, ctl.info.addr, weightPort, { ...(writeBack ? { writeBack } : {}), ...(live ? { live } : {}) });
+    weightReads(m, plan, ctl.phases, banks, pipe, ctl.info.addr, weightPort, {
+      laneCount: ctl.info.laneCount,
+      ...(writeBack ? { writeBack } : {}),
+      ...(live ? { live } : {}),
+    });
     controllerStatus(m, plan, ctl.status, ctl.info.laneCount, {
       host,
       banks,
@@ -298,23 +302,26 @@ function updateReadsNeeded(m: Module, pipe: Pipeline, banks: Banks): Expr[] {
  */
 function weightReads(
   m: Module,
+  plan: Plan,
   phases: Phases<Expr>,
   banks: Banks,
   pipe: Pipeline,
   issueAddr: Expr,
   port: WeightPort,
-  at: { readonly writeBack?: WriteBack; readonly live?: readonly Expr[] },
+  at: { readonly laneCount: Expr; readonly writeBack?: WriteBack; readonly live?: readonly Expr[] },
 ): void {
-  const { writeBack, live } = at;
+  const { writeBack, live, laneCount } = at;
   // the update's own read (a gradient issue's; a fused issue's weight was read at its issue)
   const updateRead = writeBack ? pipe.s2.training && { addr: pipe.s2.training.addr, isUpdate: pipe.s2.training.readsWeight } : pipe.s1.training;
   // in the issue states whether or not they issue (window): the issue's late conditions stay off
   // the enables; in the update only its own reads, of the lanes that need them
-  const windowRen = phases.update ? pipe.issue.window.and(phases.update.not()) : pipe.issue.window;
+  // a padding lane (no neuron in the issue's group, §4) reads nothing: its PE's result is never used
+  const window = (q: number) => (q < plan.fullLanes ? pipe.issue.window : pipe.issue.window.and(m.wire(`lane${q}_held`, laneCount.gt(q))));
+  const windowRen = (q: number) => (phases.update ? window(q).and(phases.update.not()) : window(q));
   const computeRen = (q: number) => {
-    if (!updateRead) return pipe.issue.window;
+    if (!updateRead) return window(q);
     const need = live?.[q];
-    return need ? mux(updateRead.isUpdate, need, windowRen) : updateRead.isUpdate.or(pipe.issue.window);
+    return need ? mux(updateRead.isUpdate, need, windowRen(q)) : updateRead.isUpdate.or(window(q));
   };
   const w = banks.weights;
   const writeAddr = writeBack?.addr ?? pipe.s2.training?.addr;
