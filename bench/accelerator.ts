@@ -24,14 +24,14 @@ async function streamRow(cfg: Config, samples: number): Promise<string> {
   const secs = (performance.now() - t1) / 1000;
   sim.close();
   const cycles = res.reduce((s, r) => s + r.cycles, 0) / res.length;
-  // The bound needs each sample's update MACs (they depend on its errors): the golden model's.
+  // The bound needs each sample's update and backward MACs (they depend on its errors and activations): the golden model's.
   const golden = new GoldenAccelerator(cfg);
   golden.loadWeights(weights);
   for (const x of stream.slice(0, 2)) golden.sample(x.input, x.label, x.train);
   let bound = 0;
   for (const x of timed) {
     golden.sample(x.input, x.label, x.train);
-    bound += sampleBoundCycles(cfg, x.input, true, golden.lastUpdateMacs());
+    bound += sampleBoundCycles(cfg, x.input, true, golden.lastUpdateMacs(), golden.lastBackwardMacs());
   }
   bound /= timed.length;
   return (

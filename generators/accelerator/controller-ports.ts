@@ -51,6 +51,8 @@ export interface ControllerStatus<S = Expr> {
   readonly weightPortBusy?: S;
   /** Single-port weight banks: an updated weight at the write-back stage (stage 3), not yet written. */
   readonly writeBack?: S;
+  /** skipZeroActivations (§16): per activation-buffer word, the activation is non-zero. */
+  readonly actNonZero?: S;
   /** skipZeroInputs: the pair receiver beside the controller and the pair in the input buffer's read register. */
   readonly receiver?: {
     readonly pending: S;
@@ -241,7 +243,7 @@ function outputPorts<S>(plan: Plan, output: PortFn<S>): ControllerOutputs<S> {
 }
 
 function statusPorts<S>(plan: Plan, input: PortFn<S>): ControllerStatus<S> {
-  const { bits, sizes, trains, sparseInputs, skipZeroErrors, singlePortWeights } = plan;
+  const { bits, sizes, trains, sparseInputs, skipZeroErrors, singlePortWeights, sparseBackward } = plan;
   const w = widths(plan);
   const words = !sparseInputs;
   const bit = (name: string) => input(name, 1);
@@ -261,6 +263,7 @@ function statusPorts<S>(plan: Plan, input: PortFn<S>): ControllerStatus<S> {
     ...(trains ? { deltas: { valid: bit('delta_valid'), write: bit('delta_write') } } : {}),
     ...(skipZeroErrors ? { groupErrorsZero: input('group_errors_zero', 1) } : {}),
     ...(trains && singlePortWeights ? { weightPortBusy: bit('weight_port_busy'), writeBack: bit('write_back') } : {}),
+    ...(sparseBackward ? { actNonZero: input('act_nonzero', sizes.actDepth) } : {}),
     ...(sparseInputs
       ? {
           receiver: {

@@ -11,6 +11,7 @@ import { PE_OP } from '../blocks/pe.js';
 import { CTRL_READBACK } from './host.js';
 import { controllerIo, type ControllerIo } from './controller-ports.js';
 import type { Plan } from './plan.js';
+import { columnWalk, type ColumnWalk } from './column-walk.js';
 import { sequencer, type Sequencer } from './sequencer.js';
 import { statesOf, type State } from './states.js';
 import { layerTables, type LayerTables } from './tables.js';
@@ -308,6 +309,20 @@ function backwardStates(m: Module, plan: Plan, u: ControlledUnits, training: Tra
   const fused = plan.fusedUpdate;
   // (fused) the bias column, after the last: a compare, as the backward pass's end test was
   const atBias = fused ? m.wire('bwd_at_bias', seq.col.eq(tables.nIn)) : undefined;
+  // skipZeroActivations (§16): the columns with a non-zero activation, lowest first
+  const walk = status.actNonZero ? columnWalk(m, plan, tables, status.actNonZero, fsm.is('bwd_init')) : undefined;
+  const column = walk ? sparseColumns(m, u, training, walk, atBias) : undefined;
+  const denseNextColumn = () => {
+    seq.nextColumn();
+    tr.colBase.set(tr.colBase.inc());
+    seq.addr.set(tr.colBase.inc());
+    seq.actAddr.set(seq.actAddr.inc());
+    m.when(tr.colLane.eq(plan.P - 1), () => {
+      tr.colLane.set(0);
+      tr.colGroup.set(tr.colGroup.inc());
+    }).otherwise(() => tr.colLane.set(tr.colLane.inc()));
+    m.when(atBias ?? seq.col.eq(tables.nIn.dec()), () => fsm.goto('bwd_wait'));
+  };
   const issueColumn = () => {
     issue.issue.set(1);
     issue.first.set(seq.group.eq(0));
@@ -320,15 +335,8 @@ function backwardStates(m: Module, plan: Plan, u: ControlledUnits, training: Tra
       seq.group.set(0);
       seq.remain.set(tables.nOut);
       tr.errorAddr.set(errorBase);
-      seq.nextColumn();
-      tr.colBase.set(tr.colBase.inc());
-      seq.addr.set(tr.colBase.inc());
-      seq.actAddr.set(seq.actAddr.inc());
-      m.when(tr.colLane.eq(plan.P - 1), () => {
-        tr.colLane.set(0);
-        tr.colGroup.set(tr.colGroup.inc());
-      }).otherwise(() => tr.colLane.set(tr.colLane.inc()));
-      m.when(atBias ?? seq.col.eq(tables.nIn.dec()), () => fsm.goto('bwd_wait'));
+      if (column) column.next();
+      else denseNextColumn();
     }).otherwise(() => {
       seq.group.set(seq.group.inc());
       seq.remain.set(seq.remain.sub(plan.P).truncate(plan.bits.neuron));
@@ -341,11 +349,12 @@ function backwardStates(m: Module, plan: Plan, u: ControlledUnits, training: Tra
   return {
     bwd_init: () => {
       seq.group.set(0);
+      seq.remain.set(tables.nOut);
+      tr.errorAddr.set(errorBase);
+      if (column) return column.first();
       seq.firstColumn();
       tr.colBase.set(tables.weightBase);
       seq.addr.set(tables.weightBase);
-      seq.remain.set(tables.nOut);
-      tr.errorAddr.set(errorBase);
       seq.actAddr.set(tables.inActBase);
       tr.colLane.set(0);
       tr.colGroup.set(0);
@@ -360,6 +369,48 @@ function backwardStates(m: Module, plan: Plan, u: ControlledUnits, training: Tra
       if (!fused) return m.when(pending.not(), () => fsm.goto('upd_init'));
       // the fused pass updated the layer: on to the layer below once the last write-back is done
       m.when((status.writeBack ? pending.or(status.writeBack) : pending).not(), () => layerBelow(m, u));
+    },
+  };
+}
+
+/**
+ * skipZeroActivations (§16): the backward pass's columns from the walk. `first` (bwd_init) goes to
+ * the layer's first column with a non-zero activation; `next` (after a column's last group) to the
+ * next one. When none is left: the bias column if the pass is fused and not there yet, else bwd_wait.
+ */
+function sparseColumns(m: Module, u: ControlledUnits, training: Training, walk: ColumnWalk, atBias?: Expr): { first: () => void; next: () => void } {
+  const { fsm, tables, seq } = u;
+  const tr = training.counters;
+  const wa = seq.addr.width;
+  const toColumn = (i: Expr) => {
+    seq.col.set(i);
+    const base = tables.weightBase.add(i).truncate(wa);
+    tr.colBase.set(base);
+    seq.addr.set(base);
+    seq.actAddr.set(tables.inActBase.add(i).truncate(seq.actAddr.width));
+  };
+  const take = () => {
+    toColumn(walk.col);
+    tr.colLane.set(walk.lane);
+    tr.colGroup.set(walk.group);
+    walk.take();
+    fsm.goto('bwd');
+  };
+  const bias = () => {
+    toColumn(tables.nIn);
+    fsm.goto('bwd');
+  };
+  return {
+    first: () =>
+      m.when(walk.any, take).otherwise(() => {
+        if (atBias) bias();
+        else fsm.goto('bwd_wait');
+      }),
+    next: () => {
+      const done = () => fsm.goto('bwd_wait');
+      const w = m.when(walk.any, take);
+      if (atBias) w.elsewhen(atBias.not(), bias).otherwise(done);
+      else w.otherwise(done);
     },
   };
 }

@@ -51,6 +51,8 @@ export function drainState(m: Module, plan: Plan, layer: LayerInfo<Expr>): Drain
 export interface Drain {
   /** The argmax of the output layer's accumulators: the predicted class. */
   readonly bestIndex: Signal;
+  /** skipZeroActivations (§16): per activation-buffer word, whether the activation written there is non-zero. */
+  readonly actNonZero?: Signal;
 }
 
 /**
@@ -73,7 +75,7 @@ export function drain(
   },
   deltas?: Deltas,
 ): Drain {
-  const { cfg, P, sizes, bits } = plan;
+  const { cfg, P, bits } = plan;
   const { layer, banks, pipe } = at;
   const capture = m.wire('drain_capture', forwardLast(pipe.s2));
   const regs: Signal[] = [];
@@ -94,21 +96,10 @@ export function drain(
     at.gate ?? false,
   );
   const z = regs[0] ?? lit(0, SInt(cfg.accBits));
-  const drained = heldLayer(m, layer, capture);
+  const drained = heldLayer(m, layer, capture, plan.sparseBackward);
   const actOut = hiddenActivation(m, plan, drained.index, z);
-  const best = m.reg('best_z', SInt(cfg.accBits));
-  const bestIndex = m.reg('best_index', UInt(sizes.labelBits), { init: 0 });
   const outputLayer = m.wire('drain_output_layer', state.busy.and(drained.isOutput));
-  // The argmax one register stage behind the drain (for timing, like its writes): its last
-  // update lands in the cycle fwd_wait sees the drain idle, before emit reads best_index.
-  const argOn = m.flop('argmax_on_d1', outputLayer, { init: 0 });
-  const argFirst = m.flop('argmax_first_d1', state.neuron.eq(0));
-  const argZ = m.flop('argmax_z_d1', z);
-  const argJ = m.flop('argmax_j_d1', state.neuron.truncate(Math.min(bits.neuron, sizes.labelBits)));
-  m.when(argOn.and(argFirst.or(argZ.gt(best))), () => {
-    best.set(argZ);
-    bestIndex.set(argJ);
-  });
+  const bestIndex = argmax(m, plan, outputLayer, state.neuron, z);
   neuronCount(m, state, at.restart, capture);
   const tr = state.training;
   m.when(capture, () => {
@@ -128,13 +119,58 @@ export function drain(
   // next layer starts without waiting for them (docs/ARCHITECTURE.md §4): its read of activation
   // j comes a cycle after the write of j at the earliest, both one per cycle.
   const actWrite = m.flop('act_we_q', state.busy.and(drained.isOutput.not()), { init: 0 });
+  const actAddr = m.flop('act_waddr_q', drained.outActBase.add(state.neuron).truncate(bits.actAddr));
+  const actData = m.flop('act_wdata_q', actOut);
   m.assign(banks.act.we, actWrite);
-  m.assign(banks.act.waddr, m.flop('act_waddr_q', drained.outActBase.add(state.neuron).truncate(bits.actAddr)));
-  m.assign(banks.act.wdata, m.flop('act_wdata_q', actOut));
+  m.assign(banks.act.waddr, actAddr);
+  m.assign(banks.act.wdata, actData);
   const sample = layer.training;
-  if (deltas && tr && banks.errors && sample)
-    outputErrors(m, plan, { z, outputLayer, lane: tr.lane, group: tr.group, neuron: state.neuron, sample, errors: banks.errors }, deltas);
-  return { bestIndex };
+  // skipZeroActivations (§16): which activations are non-zero, and the zero ones' errors
+  const actNonZero = plan.sparseBackward ? nonZeroMap(m, plan, actWrite, actAddr, actData) : undefined;
+  if (deltas && tr && banks.errors && sample) {
+    const hiddenZero = actNonZero ? m.wire('err_zero_d1', actWrite.and(actData.orR().not()).and(sample.train)) : undefined;
+    const errorBase = drained.errorBase ?? sample.errorBase;
+    outputErrors(
+      m,
+      plan,
+      { z, outputLayer, lane: tr.lane, group: tr.group, neuron: state.neuron, sample, errorBase, hiddenZero, errors: banks.errors },
+      deltas,
+    );
+  }
+  return actNonZero ? { bestIndex, actNonZero } : { bestIndex };
+}
+
+/**
+ * The argmax of the output layer's sums, one register stage behind the drain (for timing, like
+ * its writes): its last update lands in the cycle fwd_wait sees the drain idle, before emit reads
+ * best_index.
+ */
+function argmax(m: Module, plan: Plan, outputLayer: Expr, neuron: Expr, z: Expr): Signal {
+  const { cfg, sizes, bits } = plan;
+  const best = m.reg('best_z', SInt(cfg.accBits));
+  const bestIndex = m.reg('best_index', UInt(sizes.labelBits), { init: 0 });
+  const argOn = m.flop('argmax_on_d1', outputLayer, { init: 0 });
+  const argFirst = m.flop('argmax_first_d1', neuron.eq(0));
+  const argZ = m.flop('argmax_z_d1', z);
+  const argJ = m.flop('argmax_j_d1', neuron.truncate(Math.min(bits.neuron, sizes.labelBits)));
+  m.when(argOn.and(argFirst.or(argZ.gt(best))), () => {
+    best.set(argZ);
+    bestIndex.set(argJ);
+  });
+  return bestIndex;
+}
+
+/**
+ * skipZeroActivations (§16): a bit per activation-buffer word, set as the drain writes a non-zero
+ * activation there and cleared as it writes a zero one; the backward pass walks its layer's bits.
+ */
+function nonZeroMap(m: Module, plan: Plan, we: Expr, waddr: Expr, wdata: Expr): Signal {
+  const depth = plan.sizes.actDepth;
+  const map = m.reg('act_nonzero', UInt(depth), { init: 0 });
+  const one = lit(1, UInt(1)).shl(waddr);
+  const hot = m.wire('act_nonzero_hot', one.width >= depth ? one.truncate(depth) : one.zext(depth));
+  m.when(we, () => map.set(map.and(hot.not()).or(mux(wdata.orR(), hot, lit(0, UInt(depth))))));
+  return map;
 }
 
 /**
@@ -153,6 +189,10 @@ function outputErrors(
     readonly group: Expr;
     readonly neuron: Expr;
     readonly sample: NonNullable<LayerInfo<Expr>['training']>;
+    /** The error base of the layer being drained (held from its capture with skipZeroActivations). */
+    readonly errorBase: Expr;
+    /** skipZeroActivations (§16): a zero hidden activation of a training sample, at the d1 stage: its error 0 is written. */
+    readonly hiddenZero?: Expr;
     readonly errors: NonNullable<Banks['errors']>;
   },
   deltas: Deltas,
@@ -169,7 +209,7 @@ function outputErrors(
   const write1 = m.flop('err_we_d1', d.outputLayer.and(sample.train), { init: 0 });
   const diff = m.flop('err_diff_d1', d.z.sub(target));
   const lane1 = m.flop('err_lane_d1', d.lane);
-  const addr1 = m.flop('err_waddr_d1', sample.errorBase.add(d.group).truncate(bits.errorAddr));
+  const addr1 = m.flop('err_waddr_d1', d.errorBase.add(d.group).truncate(bits.errorAddr));
   const errUnit = m.instance(
     'error_unit',
     requant({ accBits: cfg.accBits + 1, accFrac: out.zFrac, out: { ...out.error, signed: true }, rounding: 'nearest' }),
@@ -177,10 +217,12 @@ function outputErrors(
       acc: diff,
     },
   );
-  const fromDrain = m.flop('error_from_drain', write1, { init: 0 });
+  const zero = d.hiddenZero;
+  const fromDrain = m.flop('error_from_drain', zero ? write1.or(zero) : write1, { init: 0 });
   const lane2 = m.flop('err_lane_d2', lane1);
   const addr2 = m.flop('err_waddr_d2', addr1);
-  const e2 = m.flop('err_wdata_d2', errUnit.out('q'));
+  const q = errUnit.out('q');
+  const e2 = m.flop('err_wdata_d2', zero ? mux(zero, lit(0, q.type), q) : q);
   const e = d.errors;
   e.we.forEach((we, q) => m.assign(we, mux(fromDrain, lane2.eq(q), deltas.store.and(deltas.lane.eq(q)))));
   m.assign(e.waddr, mux(fromDrain, addr2, sample.lowerErrorBase.add(deltas.group).truncate(bits.errorAddr)));
@@ -191,7 +233,12 @@ function outputErrors(
  * What the drain needs of the layer it drains, held from the capture of a group: the controller
  * moves on to the next layer while the last group of a hidden layer drains (§4).
  */
-function heldLayer(m: Module, layer: LayerInfo<Expr>, capture: Expr): { readonly index?: Expr; readonly isOutput: Expr; readonly outActBase: Expr } {
+function heldLayer(
+  m: Module,
+  layer: LayerInfo<Expr>,
+  capture: Expr,
+  withErrorBase: boolean,
+): { readonly index?: Expr; readonly isOutput: Expr; readonly outActBase: Expr; readonly errorBase?: Expr } {
   const held = (name: string, v: Expr) => {
     const r = m.reg(name, UInt(v.width));
     m.when(capture, () => r.set(v));
@@ -199,7 +246,14 @@ function heldLayer(m: Module, layer: LayerInfo<Expr>, capture: Expr): { readonly
   };
   const isOutput = held('drain_is_output', layer.isOutput);
   const outActBase = held('drain_out_act_base', layer.outActBase);
-  return layer.index ? { index: held('drain_layer', layer.index), isOutput, outActBase } : { isOutput, outActBase };
+  // (skipZeroActivations) a hidden layer's zero errors go to its own region, not the next layer's
+  const base = withErrorBase ? layer.training?.errorBase : undefined;
+  return {
+    ...(layer.index ? { index: held('drain_layer', layer.index) } : {}),
+    isOutput,
+    outActBase,
+    ...(base ? { errorBase: held('drain_error_base', base) } : {}),
+  };
 }
 
 /**

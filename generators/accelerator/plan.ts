@@ -74,6 +74,12 @@ export interface Plan {
   /** skipZeroErrors (§11): the update skips groups whose errors are all zero (training variants). */
   readonly skipZeroErrors: boolean;
   /**
+   * skipZeroActivations (§16, training variants with a hidden layer): the backward pass of layers
+   * 2..L walks only the columns whose activation is non-zero (a bit per activation-buffer word,
+   * `act_nonzero`); the drain writes the error 0 of every hidden neuron whose activation is 0.
+   */
+  readonly sparseBackward: boolean;
+  /**
    * weightPorts '1p' or '2x1p' (§12): single-port weight banks; an update issue waits while the
    * previous cycle's update issue holds the port (its weight is read then, the previous one
    * written): with '1p' always, with '2x1p' (`interleavedWeights`) only when both addresses are
@@ -127,6 +133,7 @@ export function plan(cfg: Config): Plan {
     fusedUpdate: dedicated && cfg.fuseBackwardUpdate,
     sparseInputs,
     skipZeroErrors: trains && cfg.skipZeroErrors,
+    sparseBackward: trains && cfg.skipZeroActivations && sizes.actDepth > 0,
     singlePortWeights: cfg.weightPorts !== '1r1w',
     interleavedWeights: cfg.weightPorts === '2x1p',
     pe,

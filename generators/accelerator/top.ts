@@ -89,6 +89,7 @@ export function accelerator(cfg: Config, target: MemoryTarget = {}): Module {
       deltas = backward(m, plan, { ...s1, training: s1.training }, { ...s2, training: s2.training }, pes.training.backwardTerms, banks);
     } else weightWrites(m, ctl.phases.load, host, weightPort.load, banks);
     const drained = drain(m, plan, drainRegs, { layer, restart: ctl.pulses.drainRestart, banks, pipe, accs: pes.accs, gate }, deltas);
+    if (ctl.status.actNonZero && drained.actNonZero) m.assign(ctl.status.actNonZero, drained.actNonZero);
     hostHandshakes(m, ctl, host, drained.bestIndex);
     bufferReads(m, ctl.reads, banks);
     // single-port banks (the ASIC's) only: there the test is registered into stage 2, while with

@@ -176,9 +176,11 @@ export function fusesUpdate(cfg: { readonly variant: string; readonly fuseBackwa
  * With skipZeroErrors the update's MACs depend on the sample's errors: pass them as
  * `updateMacs` (the golden model's `lastUpdateMacs()`); by default the update issues what the
  * forward pass does (the dedicated variant: layer 1's, and the bias columns of the layers its
- * backward pass updates, docs/ARCHITECTURE.md §9).
+ * backward pass updates, docs/ARCHITECTURE.md §9). With skipZeroActivations the backward pass's
+ * MACs depend on the sample's hidden activations: pass them as `backwardMacs` (the golden model's
+ * `lastBackwardMacs()`); by default every column.
  */
-export function sampleBoundCycles(cfg: Config, input: ArrayLike<number>, train: boolean, updateMacs?: number): number {
+export function sampleBoundCycles(cfg: Config, input: ArrayLike<number>, train: boolean, updateMacs?: number, backwardMacs?: number): number {
   let nonZeroInputs = 0;
   for (let i = 0; i < input.length; i++) if (input[i] !== 0) nonZeroInputs++;
   const N = cfg.layers;
@@ -193,7 +195,7 @@ export function sampleBoundCycles(cfg: Config, input: ArrayLike<number>, train: 
     update += N[i + 1]! * (fusesUpdate(cfg, i) ? 1 : cols);
   }
   const trains = train && cfg.variant !== 'inference';
-  return Math.ceil((trains ? forward + backward + (updateMacs ?? update) : forward) / cfg.pes);
+  return Math.ceil((trains ? forward + (backwardMacs ?? backward) + (updateMacs ?? update) : forward) / cfg.pes);
 }
 
 /**

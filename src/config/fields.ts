@@ -80,6 +80,11 @@ export const CONFIG_FIELDS = {
     kind: 'bool',
     help: `true or false: the update skips groups whose errors are all zero (default ${d.skipZeroErrors})`,
   },
+  skipZeroActivations: {
+    flag: 'skip-zero-activations',
+    kind: 'bool',
+    help: `true or false: the backward pass of layers 2..L skips the columns whose activation is zero (default ${d.skipZeroActivations})`,
+  },
   fuseBackwardUpdate: {
     flag: 'fuse-backward-update',
     kind: 'bool',

@@ -78,6 +78,12 @@ export interface Config {
    */
   readonly skipZeroErrors: boolean;
   /**
+   * The backward pass of layers 2..L issues only the columns whose activation is non-zero: the
+   * others' error is 0 (the activation's derivative is 0 there), written by the drain when the
+   * activation is (docs/ARCHITECTURE.md §16).
+   */
+  readonly skipZeroActivations: boolean;
+  /**
    * The dedicated variant's schedule (docs/ARCHITECTURE.md §9): true (its default), the backward
    * pass of layers 2..L also updates each weight it reads, on its separate gradient multipliers
    * (fewer cycles); false, the backward pass and then the update, as taxonn (less energy on
@@ -149,6 +155,7 @@ export const FIELD_RULES = Object.freeze({
   inputsPerBeat: `must be an integer in 1..${LIMITS.maxInputsPerBeat}`,
   skipZeroInputs: 'must be true or false',
   skipZeroErrors: 'must be true or false',
+  skipZeroActivations: 'must be true or false',
   fuseBackwardUpdate: 'must be true or false',
   weightPorts: `must be one of ${quoted(WEIGHT_PORTS)}`,
 });
@@ -218,6 +225,7 @@ export const configSchema = z
       inputsPerBeat: int(1, LIMITS.maxInputsPerBeat, FIELD_RULES.inputsPerBeat).default(d.inputsPerBeat),
       skipZeroInputs: z.boolean({ error: FIELD_RULES.skipZeroInputs }).default(d.skipZeroInputs),
       skipZeroErrors: z.boolean({ error: FIELD_RULES.skipZeroErrors }).default(d.skipZeroErrors),
+      skipZeroActivations: z.boolean({ error: FIELD_RULES.skipZeroActivations }).default(d.skipZeroActivations),
       fuseBackwardUpdate: z.boolean({ error: FIELD_RULES.fuseBackwardUpdate }).default(d.fuseBackwardUpdate),
       weightPorts: z.enum(WEIGHT_PORTS, { error: FIELD_RULES.weightPorts }).default(d.weightPorts),
     },

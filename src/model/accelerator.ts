@@ -114,6 +114,12 @@ export interface AcceleratorParams {
   readonly skipZeroErrors?: boolean;
   /** (dedicated) The backward pass of layers 2..L also updates them (§9); default true. */
   readonly fuseBackwardUpdate?: boolean;
+  /**
+   * The backward pass of layers 2..L issues only the columns with a non-zero activation
+   * (docs/ARCHITECTURE.md §16): the values are the same; a fused layer (§9) then numbers its
+   * update's draws over those columns. Default false.
+   */
+  readonly skipZeroActivations?: boolean;
 }
 
 /** The numbers of docs/ARCHITECTURE.md §2–§3 that the model derives from the parameters. */
@@ -466,6 +472,10 @@ export class GoldenAccelerator {
   private readonly colStride: Int32Array;
   /** Scratch (fused layers): the draw offsets of a row's non-zero inputs. */
   private readonly fusedOff: Int32Array;
+  /** skipZeroActivations: the backward pass (and so a fused layer's update) issues the non-zero columns only. */
+  private readonly skipAct: boolean;
+  /** MACs the last training sample's backward pass issued. */
+  private backwardMacsLast = 0;
   /** The update's MACs without skipping: Σ_l N_l · (N_{l-1} + 1). */
   private readonly denseUpdateMacs: number;
   /** MACs the last training sample's update issued (lanes × columns of the groups it ran). */
@@ -490,9 +500,11 @@ export class GoldenAccelerator {
     this.skip = params.skipZeroInputs === true;
     this.iota = Int32Array.from({ length: this.skip ? params.layers[0]! : 0 }, (_, i) => i);
     this.skipErr = params.skipZeroErrors === true;
-    this.perSample = this.skip || this.skipErr;
-    this.samplePos = params.layers.slice(1).map((n) => new Int32Array(this.perSample ? n : 0));
+    this.skipAct = params.skipZeroActivations === true;
     this.fused = Uint8Array.from(geometry.groups, (_, k) => (fusesUpdate(params, k) ? 1 : 0));
+    // a fused layer over the non-zero columns numbers its draws per sample too
+    this.perSample = this.skip || this.skipErr || (this.skipAct && this.fused.includes(1));
+    this.samplePos = params.layers.slice(1).map((n) => new Int32Array(this.perSample ? n : 0));
     this.colStride = Int32Array.from(geometry.groups, (G, k) => (this.fused[k] ? G : 1));
     this.fusedOff = new Int32Array(Math.max(...params.layers));
     // a fused layer's update issues only its bias column beyond the backward pass's issues
@@ -688,7 +700,12 @@ export class GoldenAccelerator {
     const phase = this.phase;
     if (train) {
       this.outputError(label);
-      for (let k = L - 1; k >= 1; k--) this.backward(k);
+      let backwardMacs = 0;
+      for (let k = L - 1; k >= 1; k--) {
+        this.backward(k);
+        backwardMacs += this.sizes[k + 1]! * (this.skipAct ? this.inCount[k]! : this.sizes[k]!);
+      }
+      this.backwardMacsLast = backwardMacs;
       // Update l = L..1 reads e_l, a_{l−1} and W_l only, and each backward step read its W_l
       // before: updating after all backward steps is the same.
       const ops = this.perSample ? this.numberUpdateRows() : this.denseUpdateOps();
@@ -723,10 +740,12 @@ export class GoldenAccelerator {
     let macs = 0;
     for (let k = this.L - 1; k >= 0; k--) {
       const nOut = this.sizes[k + 1]!;
-      const cols = k === 0 && this.skip ? this.inCount[0]! + 1 : this.sizes[k]! + 1;
+      const fused = this.fused[k] === 1;
+      // layer 1 with skipZeroInputs, and a fused layer with skipZeroActivations, over the non-zero columns
+      const sparse = k === 0 ? this.skip : fused && this.skipAct;
+      const cols = (sparse ? this.inCount[k]! : this.sizes[k]!) + 1;
       const G = g.groups[k]!;
       // a fused layer (§9) issues every group, column by column: row j's column i is operation c + grp + i·G
-      const fused = this.fused[k] === 1;
       if (this.skipErr && !fused) {
         live.fill(0, 0, G);
         const idx = this.errIdx[k]!;
@@ -755,6 +774,14 @@ export class GoldenAccelerator {
    */
   lastUpdateMacs(): number {
     return this.updateMacsLast;
+  }
+
+  /**
+   * The MACs the last training sample's backward pass issued: Σ_{l≥2} N_l · (its columns), the
+   * columns being the non-zero activations of layer l − 1 with skipZeroActivations, else all.
+   */
+  lastBackwardMacs(): number {
+    return this.backwardMacsLast;
   }
 
   /** The non-zero inputs as a list (index, code), checking every code. */
@@ -1004,12 +1031,13 @@ export class GoldenAccelerator {
     let dIdx = sparse ? this.iota : aIdx;
     let biasOff = sparse ? na : nIn;
     if (this.fused[k]) {
-      // fused (§9): consecutive columns of a row are G_l operations apart
+      // fused (§9): consecutive columns of a row are G_l operations apart (with skipZeroActivations
+      // only the non-zero columns are issued: the t-th is column t of the row's run)
       const stride = this.colStride[k]!;
       const off = this.fusedOff;
-      for (let t = 0; t < na; t++) off[t] = aIdx[t]! * stride;
+      for (let t = 0; t < na; t++) off[t] = (this.skipAct ? t : aIdx[t]!) * stride;
       dIdx = off;
-      biasOff = nIn * stride;
+      biasOff = (this.skipAct ? na : nIn) * stride;
     }
     const pos = this.perSample ? this.samplePos[k]! : this.rowPos[k]!;
     const rnd = this.rnd[k]!;

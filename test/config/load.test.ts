@@ -97,7 +97,7 @@ describe('resolveConfig', () => {
     const f = file(JSON.stringify({ pes: 0, weight: { bits: 12, frac: 11 }, extra: 1 }));
     const e = thrown(() => resolveConfig({ file: f, overrides: { seed: 0, weight: { frac: 13 } } }));
     expect(e.issues).toEqual([
-      `config: extra is not a known field (allowed: variant, layers, pes, weight, act, error, accBits, lrShift, rounding, hidden, seed, inputsPerBeat, skipZeroInputs, skipZeroErrors, fuseBackwardUpdate, weightPorts), got 1 (in ${f})`,
+      `config: extra is not a known field (allowed: variant, layers, pes, weight, act, error, accBits, lrShift, rounding, hidden, seed, inputsPerBeat, skipZeroInputs, skipZeroErrors, skipZeroActivations, fuseBackwardUpdate, weightPorts), got 1 (in ${f})`,
       `config: pes must be an integer in 1..1024, got 0 (in ${f})`,
       'config: weight.frac must be an integer in 0..12 (≤ weight.bits), got 13 (from the overrides)',
       'config: seed must be an integer in 1..65535 (a non-zero 16-bit LFSR seed), got 0 (from the overrides)',

@@ -42,6 +42,7 @@ describe('defaults', () => {
       inputsPerBeat: 16,
       skipZeroInputs: true,
       skipZeroErrors: true,
+      skipZeroActivations: true,
       fuseBackwardUpdate: false,
       weightPorts: '1r1w',
     } satisfies Config);
@@ -182,12 +183,12 @@ describe('rejections name the field, the allowed range and the value', () => {
     [
       'unknown key',
       { pes: 16, banks: 4 },
-      'config: banks is not a known field (allowed: variant, layers, pes, weight, act, error, accBits, lrShift, rounding, hidden, seed, inputsPerBeat, skipZeroInputs, skipZeroErrors, fuseBackwardUpdate, weightPorts), got 4',
+      'config: banks is not a known field (allowed: variant, layers, pes, weight, act, error, accBits, lrShift, rounding, hidden, seed, inputsPerBeat, skipZeroInputs, skipZeroErrors, skipZeroActivations, fuseBackwardUpdate, weightPorts), got 4',
     ],
     [
       'misspelt key',
       { acc_bits: 30 },
-      'config: acc_bits is not a known field (allowed: variant, layers, pes, weight, act, error, accBits, lrShift, rounding, hidden, seed, inputsPerBeat, skipZeroInputs, skipZeroErrors, fuseBackwardUpdate, weightPorts; did you mean "accBits"?), got 30',
+      'config: acc_bits is not a known field (allowed: variant, layers, pes, weight, act, error, accBits, lrShift, rounding, hidden, seed, inputsPerBeat, skipZeroInputs, skipZeroErrors, skipZeroActivations, fuseBackwardUpdate, weightPorts; did you mean "accBits"?), got 30',
     ],
     ['not an object', [784, 64, 10], 'config: the configuration must be an object of configuration fields (see docs/CONFIG.md), got [784, 64, 10]'],
     ['null', null, 'config: the configuration must be an object of configuration fields (see docs/CONFIG.md), got null'],
@@ -240,7 +241,7 @@ describe('rejections name the field, the allowed range and the value', () => {
   it('collects every problem in `issues`, unknown keys first, the message being the first', () => {
     const e = rejection({ pes: 0, seed: 0, acbits: 3, layers: [1] });
     expect(e.issues).toEqual([
-      'config: acbits is not a known field (allowed: variant, layers, pes, weight, act, error, accBits, lrShift, rounding, hidden, seed, inputsPerBeat, skipZeroInputs, skipZeroErrors, fuseBackwardUpdate, weightPorts; did you mean "accBits"?), got 3',
+      'config: acbits is not a known field (allowed: variant, layers, pes, weight, act, error, accBits, lrShift, rounding, hidden, seed, inputsPerBeat, skipZeroInputs, skipZeroErrors, skipZeroActivations, fuseBackwardUpdate, weightPorts; did you mean "accBits"?), got 3',
       'config: layers must be a list of at least 2 layer sizes (integers in 1..65536), got [1]',
       'config: pes must be an integer in 1..1024, got 0',
       'config: seed must be an integer in 1..65535 (a non-zero 16-bit LFSR seed), got 0',

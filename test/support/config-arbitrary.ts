@@ -35,6 +35,8 @@ export const configArb: fc.Arbitrary<Config> = fc
     inputsPerBeat: fc.integer({ min: 1, max: 8 }),
     skipZeroInputs: fc.boolean(),
     skipZeroErrors: fc.boolean(),
+    // the backward pass over the non-zero activations only (docs/ARCHITECTURE.md §16)
+    skipZeroActivations: fc.boolean(),
     // the dedicated variant's two schedules (docs/ARCHITECTURE.md §9)
     fuse: fc.boolean(),
     // single-port weight banks in a quarter of the cases (docs/ARCHITECTURE.md §12)
@@ -73,6 +75,7 @@ export const configArb: fc.Arbitrary<Config> = fc
         inputsPerBeat: r.inputsPerBeat,
         skipZeroInputs: r.skipZeroInputs,
         skipZeroErrors: r.skipZeroErrors,
+        skipZeroActivations: r.skipZeroActivations,
         fuseBackwardUpdate: r.variant === 'dedicated' && r.fuse,
         weightPorts: r.weightPorts,
       });
@@ -102,7 +105,8 @@ export function verifyCommand(c: VerifyCase): string {
     `--weight ${f(cfg.weight)} --act ${f(cfg.act)} --error ${f(cfg.error)}`,
     `--acc-bits ${cfg.accBits} --lr-shift ${[cfg.lrShift].flat().join(',')}`,
     `--rounding ${cfg.rounding} --hidden ${cfg.hidden}`,
-    `--seed ${cfg.seed} --inputs-per-beat ${cfg.inputsPerBeat} --skip-zero-inputs ${cfg.skipZeroInputs} --skip-zero-errors ${cfg.skipZeroErrors} --weight-ports ${cfg.weightPorts}`,
+    `--seed ${cfg.seed} --inputs-per-beat ${cfg.inputsPerBeat} --skip-zero-inputs ${cfg.skipZeroInputs} --skip-zero-errors ${cfg.skipZeroErrors}`,
+    `--skip-zero-activations ${cfg.skipZeroActivations} --fuse-backward-update ${cfg.fuseBackwardUpdate} --weight-ports ${cfg.weightPorts}`,
     `--samples ${c.samples} --stimulus-seed ${c.stimulusSeed}`,
     c.stalls ? '--stalls' : '',
   ]

@@ -55,7 +55,7 @@ export function estimateSummary(r: EstimateReport): string {
   const mems = r.memories.map((m) => `${m.role} ${m.instances} × ${m.depth} × ${m.width}`).join(', ');
   return (
     `ESTIMATE (an analytic model, not a measurement; docs/ESTIMATE.md) of ${r.config.variant} ${r.config.layers.join('-')}, P = ${r.config.pes}, ${Math.round(100 * r.inputZeros)} % zero inputs:\n` +
-    `  cycles per sample  ~${int(Math.round(r.cyclesPerSample))}${r.cyclesUpperBound ? ' at most (skipZeroErrors: error-free update groups not counted)' : ''} (MAC bound ${int(r.boundCyclesPerSample)}, utilization ~${(100 * r.utilization).toFixed(1)} %; ${pctText(h.cycles)})\n` +
+    `  cycles per sample  ~${int(Math.round(r.cyclesPerSample))}${r.cyclesUpperBound ? ' at most (skipZeroErrors, skipZeroActivations: the groups and columns they skip are counted)' : ''} (MAC bound ${int(r.boundCyclesPerSample)}, utilization ~${(100 * r.utilization).toFixed(1)} %; ${pctText(h.cycles)})\n` +
     `  memories           ${int(r.memoryBits)} bits: ${mems} (exact)\n` +
     `  ASIC logic area    ~${int(r.asic.logicAreaUm2)} µm² (${mm2(r.asic.logicAreaUm2)}) on OSU018 (${pctText(h.asicArea)})\n` +
     (r.asic.memoryMacros && r.asic.memoryAreaUm2 !== undefined

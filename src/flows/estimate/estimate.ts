@@ -72,7 +72,9 @@ export interface EstimateReport {
   /**
    * True with skipZeroErrors (training variants): update groups whose errors are all zero take 2
    * cycles instead of a row, which depends on the data and the weights; the model does not count
-   * them, so cyclesPerSample (and the energy) is an upper bound.
+   * them, so cyclesPerSample (and the energy) is an upper bound. Also with skipZeroActivations and
+   * a hidden layer: the backward pass skips the columns of zero activations, which the model
+   * counts too.
    */
   readonly cyclesUpperBound: boolean;
   /** Exact: the MACs of a sample (layer 1 over its non-zero inputs) / P. */
@@ -184,7 +186,7 @@ export function estimate(config: Config, opts: EstimateOptions = {}): EstimateRe
     config: cfg,
     inputZeros: zeros,
     cyclesPerSample: round(cycles),
-    cyclesUpperBound: trains && cfg.skipZeroErrors,
+    cyclesUpperBound: trains && (cfg.skipZeroErrors || (cfg.skipZeroActivations && cfg.layers.length > 2)),
     boundCyclesPerSample: bound,
     utilization: round(bound / cycles),
     memories,

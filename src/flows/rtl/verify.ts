@@ -102,12 +102,15 @@ export async function verify(cfg: Config, opts: VerifyOptions): Promise<VerifyRe
   }
   const golden = new GoldenAccelerator(opts.goldenConfig ?? cfg);
   golden.loadWeights(weights);
-  // The update MACs of each training sample (with skipZeroErrors they depend on its errors).
+  // The update and backward MACs of each training sample (with skipZeroErrors they depend on its
+  // errors; with skipZeroActivations, on its hidden activations).
   const updateMacs: number[] = [];
+  const backwardMacs: number[] = [];
   for (let i = 0; i < samples.length && !firstMismatch; i++) {
     const s = samples[i]!;
     const predicted = golden.sample(s.input, s.label, s.train).predicted;
     updateMacs.push(golden.lastUpdateMacs());
+    backwardMacs.push(golden.lastBackwardMacs());
     const digest = weightDigest(golden.readWeights()) >>> 0;
     if (predicted !== results[i]!.predicted || digest !== results[i]!.digest) {
       firstMismatch = await locate(cfg, weights, samples, i, opts, sim.top);
@@ -120,7 +123,8 @@ export async function verify(cfg: Config, opts: VerifyOptions): Promise<VerifyRe
   const mean = (f: (i: number) => number) => (countedIdx.length ? countedIdx.reduce((s, i) => s + f(i), 0) / countedIdx.length : 0);
   const cyclesPerSample = mean((i) => results[i]!.cycles);
   // The bound of each sample: with skipping it depends on the sample's non-zero inputs and errors.
-  const bound = mean((i) => sampleBoundCycles(cfg, samples[i]!.input, trains, cfg.skipZeroErrors ? updateMacs[i] : undefined));
+  // (counted over training samples only, whose golden-model MACs these are)
+  const bound = mean((i) => sampleBoundCycles(cfg, samples[i]!.input, trains, updateMacs[i], backwardMacs[i]));
   return {
     equivalent: firstMismatch === null,
     samples: samples.length,

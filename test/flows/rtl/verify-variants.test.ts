@@ -108,6 +108,7 @@ describe('variants: RTL ≡ their golden-model modes', () => {
       pes: 3,
       skipZeroInputs: false,
       skipZeroErrors: false,
+      skipZeroActivations: false,
       weight: { bits: 16, frac: 12 },
       act: { bits: 8, frac: 6 },
       error: { bits: 8, frac: 6 },
