@@ -22,6 +22,8 @@ interface ControlledUnits {
   readonly io: ControllerIo;
   readonly tables: LayerTables;
   readonly seq: Sequencer;
+  /** skipZeroActivations (§16): the walk over the non-zero columns of a layer 2..L. */
+  readonly walk?: ColumnWalk;
 }
 
 type Handlers = Partial<Record<State, () => void>>;
@@ -36,13 +38,19 @@ export function controllerModule(plan: Plan): Module {
     inputsPerBeat: plan.K,
     skipZeroInputs: cfg.skipZeroInputs,
     skipZeroErrors: plan.skipZeroErrors,
+    skipZeroActivations: plan.sparseBackward,
   };
   return buildModule('controller', params, (c) => {
     const io = controllerIo(c, plan);
     const fsm = new Fsm<State>(c, 'state', statesOf(cfg.variant, plan.sparseInputs), 'idle');
     const tables = layerTables(c, plan);
-    const seq = sequencer(c, plan, tables, io.status.receiver?.pairIndex);
-    const u = { fsm, io, tables, seq };
+    // skipZeroActivations (§16): the update of a layer 2..L walks its non-zero columns too
+    const hiddenWalk = io.status.actNonZero ? c.wire('upd_walk', fsm.is('upd').and(tables.isFirst.not())) : undefined;
+    const seq = sequencer(c, plan, tables, io.status.receiver?.pairIndex, hiddenWalk);
+    const walk = io.status.actNonZero
+      ? columnWalk(c, plan, tables, io.status.actNonZero, fsm.is('bwd_init').or(fsm.is('upd_err').and(tables.isFirst.not())))
+      : undefined;
+    const u = { fsm, io, tables, seq, ...(walk ? { walk } : {}) };
     exportState(c, u);
     const rxWord = seq.input.kind === 'words' ? c.reg('rx_word', UInt(clog2(plan.sizes.inputDepth)), { init: 0 }) : undefined;
     issueDefaults(c, plan, u);
@@ -310,8 +318,7 @@ function backwardStates(m: Module, plan: Plan, u: ControlledUnits, training: Tra
   // (fused) the bias column, after the last: a compare, as the backward pass's end test was
   const atBias = fused ? m.wire('bwd_at_bias', seq.col.eq(tables.nIn)) : undefined;
   // skipZeroActivations (§16): the columns with a non-zero activation, lowest first
-  const walk = status.actNonZero ? columnWalk(m, plan, tables, status.actNonZero, fsm.is('bwd_init')) : undefined;
-  const column = walk ? sparseColumns(m, u, training, walk, atBias) : undefined;
+  const column = u.walk ? sparseColumns(m, u, training, u.walk, atBias) : undefined;
   const denseNextColumn = () => {
     seq.nextColumn();
     tr.colBase.set(tr.colBase.inc());
@@ -415,6 +422,20 @@ function sparseColumns(m: Module, u: ControlledUnits, training: Training, walk: 
   };
 }
 
+/**
+ * skipZeroActivations (§16), the update of a layer 2..L: the row's next column is the walk's next
+ * (its activation read at the layer's activation base plus the column), or the bias when the walk
+ * is done; `first` at the row's start (upd_err, where the walk loads the layer's columns).
+ */
+function walkColumn(m: Module, u: ControlledUnits, walk: ColumnWalk, first: boolean): void {
+  const { tables, seq } = u;
+  m.when(walk.any, () => {
+    seq.jumpColumn(walk.col, first);
+    seq.actAddr.set(tables.inActBase.add(walk.col).truncate(seq.actAddr.width));
+    walk.take();
+  }).otherwise(() => seq.jumpColumn(undefined, first));
+}
+
 /** After a layer's update: the layer below's backward pass (its update only, for layer 1), or the result. */
 function layerBelow(m: Module, u: ControlledUnits): void {
   const { fsm, tables } = u;
@@ -442,10 +463,12 @@ function updateStates(m: Module, plan: Plan, u: ControlledUnits, steps: IssueSte
     issue.op?.set(PE_OP.gradient);
     steps.readInput();
     seq.advanceAddr();
-    m.when(seq.colIsBias, nextGroup).otherwise(() => {
+    const dense = () => {
       seq.nextColumn();
       seq.nextInput();
-    });
+    };
+    const walk = u.walk;
+    m.when(seq.colIsBias, nextGroup).otherwise(walk ? () => m.when(tables.isFirst, dense).otherwise(() => walkColumn(m, u, walk, false)) : dense);
   };
   return {
     upd_init: () => {
@@ -460,6 +483,9 @@ function updateStates(m: Module, plan: Plan, u: ControlledUnits, steps: IssueSte
       // Fetch the group's errors; the error banks then hold them through the group.
       training.errorReads.ren.set(1);
       steps.prefetchFirstPair();
+      // skipZeroActivations (§16): a layer 2..L's row starts at its first non-zero column
+      const walk = u.walk;
+      if (walk) m.when(tables.isFirst.not(), () => walkColumn(m, u, walk, true));
       fsm.goto('upd');
     },
     upd: () => {

@@ -46,6 +46,11 @@ export interface Sequencer {
   readonly firstColumn: () => void;
   /** col ← col + 1. */
   readonly nextColumn: () => void;
+  /**
+   * skipZeroActivations (§16), the update of layers 2..L: col ← `to` (the walk's next column), or
+   * the bias when `to` is undefined; `first` at a group's start.
+   */
+  readonly jumpColumn: (to: Expr | undefined, first: boolean) => void;
   /** The weight address of an issue (with skipZeroInputs, layer 1's is the row base plus the pair's index). */
   readonly issueAddr: Expr;
   readonly lastGroup: Signal;
@@ -64,7 +69,7 @@ export interface Sequencer {
  * on the FPGA's critical path): col moves only by firstColumn / nextColumn, and the layer and the
  * sample's input count (`rowEnd`) change only before a firstColumn (in the *_init states).
  */
-function columns(m: Module, col: Signal, rowEnd: Expr): Pick<Sequencer, 'colIsBias' | 'colIsFirst' | 'firstColumn' | 'nextColumn'> {
+function columns(m: Module, col: Signal, rowEnd: Expr): Pick<Sequencer, 'colIsBias' | 'colIsFirst' | 'firstColumn' | 'nextColumn' | 'jumpColumn'> {
   const colIsBias = m.reg('col_is_bias', Bool, { init: 0 });
   const colIsFirst = m.reg('col_is_first', Bool, { init: 1 });
   const firstColumn = () => {
@@ -82,20 +87,33 @@ function columns(m: Module, col: Signal, rowEnd: Expr): Pick<Sequencer, 'colIsBi
         .eq(rowEnd),
     );
   };
-  return { colIsBias, colIsFirst, firstColumn, nextColumn };
+  const jumpColumn = (to: Expr | undefined, first: boolean) => {
+    if (to) col.set(to);
+    colIsFirst.set(first ? 1 : 0);
+    colIsBias.set(to ? 0 : 1);
+  };
+  return { colIsBias, colIsFirst, firstColumn, nextColumn, jumpColumn };
 }
 
 /**
  * An issue's weight address: the running address, or (skipZeroInputs, layer 1) the row base plus
  * the pair's index, or plus N_0 for the bias. Two adders and the bias test last: the pair's index
  * comes out of the input buffer late in the cycle, and the bias test would sit in series with it.
+ * With `hiddenWalk` (skipZeroActivations, §16: the update of a layer 2..L) the row base plus the
+ * walked column, or plus N_{l-1} for the bias.
  */
-function issueAddress(m: Module, plan: Plan, tables: LayerTables, at: { addr: Signal; colIsBias: Expr; input: InputPosition }): Expr {
-  const { addr, colIsBias, input } = at;
-  if (input.kind !== 'pairs') return addr;
+function issueAddress(
+  m: Module,
+  plan: Plan,
+  tables: LayerTables,
+  at: { addr: Signal; col: Signal; colIsBias: Expr; input: InputPosition; hiddenWalk?: Expr },
+): Expr {
+  const { addr, col, colIsBias, input, hiddenWalk } = at;
   const wa = plan.bits.weightAddr;
+  const walked = hiddenWalk ? mux(hiddenWalk, mux(colIsBias, addr.add(tables.nIn).truncate(wa), addr.add(col).truncate(wa)), addr) : addr;
+  if (input.kind !== 'pairs') return hiddenWalk ? m.wire('issue_waddr', walked) : addr;
   const index = input.pairIndex.zext(plan.bits.inputIndex + 1);
-  return m.wire('issue_waddr', mux(tables.isFirst, mux(colIsBias, addr.add(plan.inputs).truncate(wa), addr.add(index).truncate(wa)), addr));
+  return m.wire('issue_waddr', mux(tables.isFirst, mux(colIsBias, addr.add(plan.inputs).truncate(wa), addr.add(index).truncate(wa)), walked));
 }
 
 /** The backward and update phases' own counters and the sample's header (training variants). */
@@ -111,8 +129,11 @@ function trainingCounters(m: Module, plan: Plan): TrainingCounters {
   };
 }
 
-/** `pairIndex` (skipZeroInputs): the input index of the pair in the input buffer's read register. */
-export function sequencer(m: Module, plan: Plan, tables: LayerTables, pairIndex?: Expr): Sequencer {
+/**
+ * `pairIndex` (skipZeroInputs): the input index of the pair in the input buffer's read register;
+ * `hiddenWalk` (skipZeroActivations): the issues walk a layer 2..L's non-zero columns (its update).
+ */
+export function sequencer(m: Module, plan: Plan, tables: LayerTables, pairIndex?: Expr, hiddenWalk?: Expr): Sequencer {
   const { P, K, bits, sizes, trains } = plan;
   const group = m.reg('grp', UInt(bits.group), { init: 0 });
   const col = m.reg('col', UInt(bits.column), { init: 0 });
@@ -129,16 +150,19 @@ export function sequencer(m: Module, plan: Plan, tables: LayerTables, pairIndex?
   const training = trains ? trainingCounters(m, plan) : undefined;
   const laneCountBits = Math.max(bits.neuron, bits.lanes);
   const laneCount = m.wire('lane_count', mux(remain.gt(P), lit(P, UInt(laneCountBits)), remain.zext(laneCountBits)));
-  const { colIsBias, colIsFirst, firstColumn, nextColumn } = columns(
+  const { colIsBias, colIsFirst, firstColumn, nextColumn, jumpColumn } = columns(
     m,
     col,
     input.kind === 'pairs' ? mux(tables.isFirst, input.count, tables.nIn) : tables.nIn,
   );
-  const issueAddr = issueAddress(m, plan, tables, { addr, colIsBias, input });
+  const issueAddr = issueAddress(m, plan, tables, { addr, col, colIsBias, input, ...(hiddenWalk ? { hiddenWalk } : {}) });
   const lastGroup = m.wire('last_group', group.eq(tables.lastGroup));
 
+  // (the walks over non-zero columns hold the row base, and move to the next row after the bias)
+  const wa = bits.weightAddr;
+  const dense = hiddenWalk ? mux(hiddenWalk, mux(colIsBias, addr.add(tables.rowLen).truncate(wa), addr), addr.inc().truncate(wa)) : addr.inc();
   const advanceAddr = () =>
-    addr.set(input.kind === 'pairs' ? mux(tables.isFirst, mux(colIsBias, addr.add(plan.inputs + 1).truncate(bits.weightAddr), addr), addr.inc()) : addr.inc());
+    addr.set(input.kind === 'pairs' ? mux(tables.isFirst, mux(colIsBias, addr.add(plan.inputs + 1).truncate(bits.weightAddr), addr), dense) : dense);
   const nextInput = () => {
     if (input.kind === 'words') {
       const { word, lane } = input;
@@ -176,6 +200,7 @@ export function sequencer(m: Module, plan: Plan, tables: LayerTables, pairIndex?
     colIsFirst,
     firstColumn,
     nextColumn,
+    jumpColumn,
     issueAddr,
     lastGroup,
     advanceAddr,

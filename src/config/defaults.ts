@@ -35,7 +35,7 @@ export const DEFAULT_CONFIG: UniformConfig = deepFreeze({
   skipZeroInputs: true,
   /** Update groups whose errors are all zero cost 2 cycles instead of a row (ReLU leaves many). */
   skipZeroErrors: true,
-  /** The backward pass skips hidden neurons whose activation is zero (their error is 0: ReLU leaves about half). */
+  /** The backward pass and the update of layers 2..L skip zero activations (ReLU leaves about half). */
   skipZeroActivations: true,
   fuseBackwardUpdate: false,
   /** One read and one write port per weight bank (FPGA block RAM, simulation). */

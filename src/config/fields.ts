@@ -83,7 +83,7 @@ export const CONFIG_FIELDS = {
   skipZeroActivations: {
     flag: 'skip-zero-activations',
     kind: 'bool',
-    help: `true or false: the backward pass of layers 2..L skips the columns whose activation is zero (default ${d.skipZeroActivations})`,
+    help: `true or false: the backward pass and the update of layers 2..L skip the columns whose activation is zero (default ${d.skipZeroActivations})`,
   },
   fuseBackwardUpdate: {
     flag: 'fuse-backward-update',

@@ -78,9 +78,10 @@ export interface Config {
    */
   readonly skipZeroErrors: boolean;
   /**
-   * The backward pass of layers 2..L issues only the columns whose activation is non-zero: the
-   * others' error is 0 (the activation's derivative is 0 there), written by the drain when the
-   * activation is (docs/ARCHITECTURE.md §16).
+   * The backward pass and the update of layers 2..L issue only the columns whose activation is
+   * non-zero: the others' gradient is 0, and so is their error (the activation's derivative is 0
+   * there), which the drain writes with the activation (docs/ARCHITECTURE.md §16). The update's
+   * LFSR draws are numbered over the issued columns.
    */
   readonly skipZeroActivations: boolean;
   /**

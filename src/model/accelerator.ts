@@ -115,9 +115,10 @@ export interface AcceleratorParams {
   /** (dedicated) The backward pass of layers 2..L also updates them (§9); default true. */
   readonly fuseBackwardUpdate?: boolean;
   /**
-   * The backward pass of layers 2..L issues only the columns with a non-zero activation
-   * (docs/ARCHITECTURE.md §16): the values are the same; a fused layer (§9) then numbers its
-   * update's draws over those columns. Default false.
+   * The backward pass and the update of layers 2..L issue only the columns with a non-zero
+   * activation (docs/ARCHITECTURE.md §16): the values are the same except for which LFSR draw
+   * each update operation gets (numbered over the issued columns, as layer 1's with
+   * skipZeroInputs). Default false.
    */
   readonly skipZeroActivations?: boolean;
 }
@@ -472,7 +473,7 @@ export class GoldenAccelerator {
   private readonly colStride: Int32Array;
   /** Scratch (fused layers): the draw offsets of a row's non-zero inputs. */
   private readonly fusedOff: Int32Array;
-  /** skipZeroActivations: the backward pass (and so a fused layer's update) issues the non-zero columns only. */
+  /** skipZeroActivations: the backward pass and the update of layers 2..L issue the non-zero columns only. */
   private readonly skipAct: boolean;
   /** MACs the last training sample's backward pass issued. */
   private backwardMacsLast = 0;
@@ -498,12 +499,12 @@ export class GoldenAccelerator {
     this.geometry = geometry;
     this.trains = params.variant !== 'inference';
     this.skip = params.skipZeroInputs === true;
-    this.iota = Int32Array.from({ length: this.skip ? params.layers[0]! : 0 }, (_, i) => i);
+    this.iota = Int32Array.from({ length: Math.max(...params.layers) }, (_, i) => i);
     this.skipErr = params.skipZeroErrors === true;
     this.skipAct = params.skipZeroActivations === true;
     this.fused = Uint8Array.from(geometry.groups, (_, k) => (fusesUpdate(params, k) ? 1 : 0));
-    // a fused layer over the non-zero columns numbers its draws per sample too
-    this.perSample = this.skip || this.skipErr || (this.skipAct && this.fused.includes(1));
+    // the layers 2..L over their non-zero columns number their draws per sample too
+    this.perSample = this.skip || this.skipErr || (this.skipAct && params.layers.length > 2);
     this.samplePos = params.layers.slice(1).map((n) => new Int32Array(this.perSample ? n : 0));
     this.colStride = Int32Array.from(geometry.groups, (G, k) => (this.fused[k] ? G : 1));
     this.fusedOff = new Int32Array(Math.max(...params.layers));
@@ -741,8 +742,8 @@ export class GoldenAccelerator {
     for (let k = this.L - 1; k >= 0; k--) {
       const nOut = this.sizes[k + 1]!;
       const fused = this.fused[k] === 1;
-      // layer 1 with skipZeroInputs, and a fused layer with skipZeroActivations, over the non-zero columns
-      const sparse = k === 0 ? this.skip : fused && this.skipAct;
+      // layer 1 with skipZeroInputs, layers 2..L with skipZeroActivations: over the non-zero columns
+      const sparse = k === 0 ? this.skip : this.skipAct;
       const cols = (sparse ? this.inCount[k]! : this.sizes[k]!) + 1;
       const G = g.groups[k]!;
       // a fused layer (§9) issues every group, column by column: row j's column i is operation c + grp + i·G
@@ -1025,9 +1026,10 @@ export class GoldenAccelerator {
     const aIdx = this.inIdx[k]!;
     const aVal = this.inVal[k]!;
     const na = this.inCount[k]!;
-    // The draw of column i is at offset i in its row's run of operations; with skip, layer 1's
-    // rows are na + 1 operations long and its t-th non-zero input is at offset t.
-    const sparse = k === 0 && this.skip;
+    // The draw of column i is at offset i in its row's run of operations; with skipZeroInputs
+    // (layer 1) or skipZeroActivations (layers 2..L) the rows are na + 1 operations long and the
+    // t-th non-zero input is at offset t.
+    const sparse = k === 0 ? this.skip : this.skipAct;
     let dIdx = sparse ? this.iota : aIdx;
     let biasOff = sparse ? na : nIn;
     if (this.fused[k]) {

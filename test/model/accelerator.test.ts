@@ -63,6 +63,7 @@ function randomParams(rng: Rng, i: number): UniformParams {
     // every rounding × hidden pair with and without zero skipping (no draw: the stream stays put)
     skipZeroInputs: Math.floor(i / 6) % 2 === 1,
     skipZeroErrors: Math.floor(i / 12) % 2 === 1,
+    skipZeroActivations: Math.floor(i / 24) % 2 === 1,
   };
 }
 
@@ -185,6 +186,8 @@ describe('GoldenAccelerator vs the literal BigInt reference', () => {
     expect(configs.some((c) => c.skipZeroErrors && c.rounding === 'stochastic' && maxShift(c) > 0)).toBe(true);
     expect(configs.some((c) => c.skipZeroErrors && c.skipZeroInputs)).toBe(true);
     expect(configs.some((c) => !c.skipZeroErrors)).toBe(true);
+    expect(configs.some((c) => c.skipZeroActivations && c.rounding === 'stochastic' && maxShift(c) > 0 && c.layers.length > 2)).toBe(true);
+    expect(configs.some((c) => !c.skipZeroActivations && c.layers.length > 2)).toBe(true);
   });
 
   configs.forEach((p, i) => {
@@ -273,6 +276,8 @@ describe('negative controls: every deliberately wrong reference is detected', ()
             return p.rounding === 'stochastic' && S > 0 && p.skipZeroInputs === true;
           case 'skip-errors-steps-lfsr':
             return p.rounding === 'stochastic' && S > 0 && p.skipZeroErrors === true;
+          case 'skip-activations-steps-lfsr':
+            return p.rounding === 'stochastic' && S > 0 && p.skipZeroActivations === true && L >= 2;
           case 'first-layer-formats':
             return false; // only the per-layer configurations below apply
           default:
@@ -403,7 +408,7 @@ describe('samples, LFSR positions and parameters', () => {
   });
 
   it('with skipZeroInputs, layer 1 issues G_1 · (non-zero inputs + 1) update operations per training sample', () => {
-    const p: AcceleratorParams = { ...DEFAULTS, layers: [7, 5, 3], pes: 4, skipZeroInputs: true, skipZeroErrors: false };
+    const p: AcceleratorParams = { ...DEFAULTS, layers: [7, 5, 3], pes: 4, skipZeroInputs: true, skipZeroErrors: false, skipZeroActivations: false };
     const seq = lfsrSequence(p.seed);
     const m = new GoldenAccelerator(p);
     m.initWeights(1);
@@ -416,9 +421,36 @@ describe('samples, LFSR positions and parameters', () => {
     }
   });
 
+  it('with skipZeroActivations, layer l ≥ 2 issues G_l · (non-zero activations of layer l − 1 + 1) update operations', () => {
+    // 7 inputs, 9 hidden, 5 outputs in 2 groups of P = 4; the update is numbered over the issued columns
+    const p: AcceleratorParams = { ...DEFAULTS, layers: [7, 9, 5], pes: 4, skipZeroInputs: false, skipZeroErrors: false, skipZeroActivations: true };
+    const seq = lfsrSequence(p.seed);
+    const m = new GoldenAccelerator(p, { trace: true });
+    m.initWeights(3);
+    const dense = new GoldenAccelerator({ ...p, skipZeroActivations: false });
+    dense.initWeights(3);
+    const rng = new Rng(9);
+    let phase = 0;
+    let zeros = 0;
+    for (let n = 0; n < 12; n++) {
+      const x = Uint8Array.from({ length: 7 }, () => rng.int(0, 255));
+      const label = rng.int(0, 4);
+      m.sample(x, label, true);
+      dense.sample(x, label, true);
+      const nz = m.lastTrace()!.a[1]!.filter((v) => v !== 0).length;
+      zeros += 9 - nz;
+      phase += 3 * (7 + 1) + 2 * (nz + 1);
+      for (let lane = 0; lane < 4; lane++) expect(m.lfsrState(lane)).toBe(seq[(lane * 16383 + phase) % LFSR_PERIOD]);
+      // the backward pass issued the non-zero columns only
+      expect(m.lastBackwardMacs()).toBe(5 * nz);
+      expect(dense.lastBackwardMacs()).toBe(5 * 9);
+    }
+    expect(zeros).toBeGreaterThan(0);
+  });
+
   it('with skipZeroErrors, an update group runs only when one of its errors is non-zero', () => {
     // 9 inputs, 10 hidden in 3 groups of P = 4 (the last with 2 lanes), 3 outputs in 1 group
-    const p: AcceleratorParams = { ...DEFAULTS, layers: [9, 10, 3], pes: 4, skipZeroInputs: true, skipZeroErrors: true };
+    const p: AcceleratorParams = { ...DEFAULTS, layers: [9, 10, 3], pes: 4, skipZeroInputs: true, skipZeroErrors: true, skipZeroActivations: false };
     const seq = lfsrSequence(p.seed);
     const m = new GoldenAccelerator(p, { trace: true });
     m.initWeights(4);
@@ -463,7 +495,7 @@ describe('samples, LFSR positions and parameters', () => {
   });
 
   it('lanes advance U per training sample, none per inference; reset restarts them', () => {
-    const p: AcceleratorParams = { ...DEFAULTS, layers: [7, 5, 3], pes: 4, skipZeroInputs: false, skipZeroErrors: false };
+    const p: AcceleratorParams = { ...DEFAULTS, layers: [7, 5, 3], pes: 4, skipZeroInputs: false, skipZeroErrors: false, skipZeroActivations: false };
     const g = acceleratorGeometry(p);
     expect(g.updateOps).toBe(2 * 8 + 1 * 6);
     const seq = lfsrSequence(p.seed);

@@ -42,6 +42,8 @@ export const MUTATIONS = [
   'skip-steps-lfsr',
   /** with skipZeroErrors, a skipped group (all errors zero) still steps the LFSRs */
   'skip-errors-steps-lfsr',
+  /** with skipZeroActivations, a zero hidden activation's update column still steps the LFSRs */
+  'skip-activations-steps-lfsr',
   /** per-layer formats and learning rates: every layer uses layer 1's */
   'first-layer-formats',
 ] as const;
@@ -150,6 +152,11 @@ export class ReferenceAccelerator {
     return Int32Array.from(out);
   }
 
+  /** Whether layer l's update issues only its non-zero inputs (skipZeroInputs for layer 1, skipZeroActivations for the others). */
+  private skipsZeroColumns(l: number): boolean {
+    return l === 1 ? this.params.skipZeroInputs === true : this.params.skipZeroActivations === true;
+  }
+
   private noWrap(x: bigint, what: string): bigint {
     if (wrapSigned(x, this.params.accBits) !== x) throw new Error(`reference: ${what} wraps in ${this.params.accBits} bits`);
     return x;
@@ -249,7 +256,7 @@ export class ReferenceAccelerator {
             if (this.mutation === 'skip-errors-steps-lfsr') {
               for (let i = 0; i <= N[l - 1]!; i++) {
                 const x = i < N[l - 1]! ? a[l - 1]![i]! : this.ONE[l]!;
-                if (l === 1 && this.params.skipZeroInputs && x === 0n) continue;
+                if (x === 0n && this.skipsZeroColumns(l)) continue;
                 for (const lane of this.lanes) lane.advance();
               }
             }
@@ -258,9 +265,11 @@ export class ReferenceAccelerator {
         }
         for (let i = 0; i <= N[l - 1]!; i++) {
           const x = i < N[l - 1]! ? a[l - 1]![i]! : this.ONE[l]!;
-          // skipZeroInputs: layer 1 issues no operation (and steps no LFSR) for a zero input
-          if (l === 1 && this.params.skipZeroInputs && x === 0n) {
-            if (this.mutation === 'skip-steps-lfsr') for (const lane of this.lanes) lane.advance();
+          // skipZeroInputs (layer 1), skipZeroActivations (layers 2..L): no operation (and no LFSR
+          // step) for a zero input
+          if (x === 0n && this.skipsZeroColumns(l)) {
+            const mutated = l === 1 ? 'skip-steps-lfsr' : 'skip-activations-steps-lfsr';
+            if (this.mutation === mutated) for (const lane of this.lanes) lane.advance();
             continue;
           }
           for (let p = 0; p < P; p++) {

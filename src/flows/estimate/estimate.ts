@@ -73,8 +73,8 @@ export interface EstimateReport {
    * True with skipZeroErrors (training variants): update groups whose errors are all zero take 2
    * cycles instead of a row, which depends on the data and the weights; the model does not count
    * them, so cyclesPerSample (and the energy) is an upper bound. Also with skipZeroActivations and
-   * a hidden layer: the backward pass skips the columns of zero activations, which the model
-   * counts too.
+   * a hidden layer: the backward pass and the update of layers 2..L skip the columns of zero
+   * activations, which the model counts too.
    */
   readonly cyclesUpperBound: boolean;
   /** Exact: the MACs of a sample (layer 1 over its non-zero inputs) / P. */

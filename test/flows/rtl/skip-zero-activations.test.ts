@@ -1,12 +1,13 @@
 /**
- * skipZeroActivations (docs/ARCHITECTURE.md §16): the backward pass of layers 2..L issues only the
- * columns whose activation is non-zero. Run on and off over one stream (no stalls, dense receive so
- * a sample's cycles do not depend on the one before), each equal to its golden model sample by
- * sample: taxonn's weights are the same either way in every rounding mode, and each training
- * sample takes exactly G_l cycles less per zero activation of each layer l − 1 ≥ 1 (more when a
- * layer has none: its pass then has no pipeline to drain); the dedicated variant's fused pass
- * (§9) numbers its draws over the issued columns, so only its stochastic weights differ (a golden
- * model that numbers them over every column mismatches).
+ * skipZeroActivations (docs/ARCHITECTURE.md §16): the backward pass and the update of layers 2..L
+ * issue only the columns whose activation is non-zero. Run on and off over one stream (no stalls,
+ * dense receive and no skipped error groups, so a sample's cycles follow from its activations),
+ * each equal to its golden model sample by sample: each training sample takes exactly 2 · G_l
+ * cycles less per zero activation of each layer l − 1 ≥ 1 (G_l in the backward pass, G_l in the
+ * update; more when a layer has none: its backward pass then has no pipeline to drain); the
+ * update's draws are numbered over the issued columns, so only stochastic weights differ (a golden
+ * model that numbers them over every column mismatches), for taxonn and for the dedicated
+ * variant's fused pass (§9).
  */
 import { describe, expect, it } from 'vitest';
 import { resolveConfig, type Config } from '../../../src/config/index.js';
@@ -43,31 +44,40 @@ async function run(cfg: Config, weights: Int32Array, samples: readonly Sample[])
   return { results, equal, zeros };
 }
 
-const base = { layers: [12, 9, 7, 4], pes: 3, skipZeroInputs: false, rounding: 'stochastic' as const };
+const base = { layers: [12, 9, 7, 4], pes: 3, skipZeroInputs: false, skipZeroErrors: false };
 
 describe('skipZeroActivations', () => {
-  it('taxonn: the same weights in fewer cycles, G_l per zero activation of layer l − 1', async () => {
-    const on = resolveConfig({ overrides: { ...base, skipZeroActivations: true } });
-    const off = resolveConfig({ overrides: { ...base, skipZeroActivations: false } });
-    const { weights, samples } = randomWorkload(on, { samples: 40, seed: 11, stallPermille: 0, inferFraction: 0.2 });
-    const [a, b] = await Promise.all([run(on, weights, samples), run(off, weights, samples)]);
-    expect(a.equal.every(Boolean) && b.equal.every(Boolean)).toBe(true);
-    const groups = base.layers.slice(2).map((n) => Math.ceil(n / base.pes));
-    let exact = 0;
-    samples.forEach((s, i) => {
-      const saved = b.results[i]!.cycles - a.results[i]!.cycles;
-      expect(a.results[i]!.digest).toBe(b.results[i]!.digest);
-      if (!s.train) return expect(saved).toBe(0);
-      const zeros = a.zeros[i]!;
-      const expected = zeros.reduce((t, z, h) => t + groups[h]! * z, 0);
-      // a layer without a non-zero activation also skips its pipeline drain
-      if (zeros.every((z, h) => z < base.layers[h + 1]!)) {
-        expect(saved, `sample ${i}`).toBe(expected);
-        exact++;
-      } else expect(saved).toBeGreaterThan(expected);
-    });
-    expect(exact).toBeGreaterThan(20);
-  }, 120_000);
+  it('taxonn: 2 · G_l fewer cycles per zero activation of layer l − 1; with round to nearest the same weights', async () => {
+    for (const rounding of ['nearest', 'stochastic'] as const) {
+      const on = resolveConfig({ overrides: { ...base, rounding, skipZeroActivations: true } });
+      const off = resolveConfig({ overrides: { ...base, rounding, skipZeroActivations: false } });
+      const { weights, samples } = randomWorkload(on, { samples: 40, seed: 11, stallPermille: 0, inferFraction: 0.2 });
+      const [a, b] = await Promise.all([run(on, weights, samples), run(off, weights, samples)]);
+      expect(a.equal.every(Boolean) && b.equal.every(Boolean)).toBe(true);
+      const groups = base.layers.slice(2).map((n) => Math.ceil(n / base.pes));
+      let exact = 0;
+      samples.forEach((s, i) => {
+        const saved = b.results[i]!.cycles - a.results[i]!.cycles;
+        if (rounding === 'nearest') expect(a.results[i]!.digest).toBe(b.results[i]!.digest);
+        if (!s.train) return expect(saved).toBe(0);
+        const zeros = a.zeros[i]!;
+        const expected = zeros.reduce((t, z, h) => t + 2 * groups[h]! * z, 0);
+        // a layer without a non-zero activation also skips its backward pipeline's drain
+        if (zeros.every((z, h) => z < base.layers[h + 1]!)) {
+          expect(saved, `sample ${i}`).toBe(expected);
+          exact++;
+        } else expect(saved).toBeGreaterThan(expected);
+      });
+      expect(exact).toBeGreaterThan(20);
+      const last = samples.length - 1;
+      if (rounding === 'stochastic') expect(a.results[last]!.digest).not.toBe(b.results[last]!.digest);
+    }
+    // negative control: a golden model that numbers the update's draws over every column
+    const on = resolveConfig({ overrides: { ...base, rounding: 'stochastic', skipZeroActivations: true } });
+    const r = await verify(on, { samples: 10, seed: 12, stallPermille: 0, inferFraction: 0, goldenConfig: { ...on, skipZeroActivations: false } });
+    expect(r.equivalent).toBe(false);
+    expect(r.firstMismatch?.phase).toBe('update');
+  }, 180_000);
 
   it('dedicated, fused: its draws numbered over the issued columns; with round to nearest the same weights', async () => {
     for (const rounding of ['stochastic', 'nearest'] as const) {
@@ -81,7 +91,7 @@ describe('skipZeroActivations', () => {
       expect(a.results.reduce((t, r) => t + r.cycles, 0)).toBeLessThan(b.results.reduce((t, r) => t + r.cycles, 0));
     }
     // negative control: a golden model that numbers the fused draws over every column
-    const on = resolveConfig({ overrides: { ...base, variant: 'dedicated', skipZeroActivations: true } });
+    const on = resolveConfig({ overrides: { ...base, rounding: 'stochastic', variant: 'dedicated', skipZeroActivations: true } });
     const r = await verify(on, { samples: 10, seed: 12, stallPermille: 0, inferFraction: 0, goldenConfig: { ...on, skipZeroActivations: false } });
     expect(r.equivalent).toBe(false);
     expect(r.firstMismatch?.phase).toBe('update');
