@@ -41,9 +41,9 @@ export const DEFAULT_STEPS: readonly SweepStep[] = ['verify', 'train', 'synth', 
 /**
  * Bumped when the meaning of a cached point changes, e.g. when the generator's defaults change
  * what a point measures: every point runs again. 2: skipZeroErrors (on by default) changes cycles,
- * power and the stochastic draws.
+ * power and the stochastic draws. 3: skipZeroActivations (on by default) does too.
  */
-export const SWEEP_VERSION = 2;
+export const SWEEP_VERSION = 3;
 
 /** Defaults of the grid's optional settings. */
 export const GRID_DEFAULTS = Object.freeze({
@@ -69,6 +69,7 @@ export interface ConfigExtras {
   readonly inputsPerBeat?: number;
   readonly skipZeroInputs?: boolean;
   readonly skipZeroErrors?: boolean;
+  readonly skipZeroActivations?: boolean;
   readonly weightPorts?: Config['weightPorts'];
 }
 
@@ -110,7 +111,7 @@ const R = {
   layersByDataset: `must be an object of networks by data set, e.g. {"iris": [4, 8, 3]}`,
   layers: 'must be a list of at least 2 layer sizes (positive integers)',
   config:
-    "must be an object of configuration fields other than the grid's axes (accBits, lrShift, rounding, hidden, seed, inputsPerBeat, skipZeroInputs, skipZeroErrors, weightPorts)",
+    "must be an object of configuration fields other than the grid's axes (accBits, lrShift, rounding, hidden, seed, inputsPerBeat, skipZeroInputs, skipZeroErrors, skipZeroActivations, weightPorts)",
   rounding: `must be one of ${quoted(ROUNDINGS)}`,
   hidden: `must be one of ${quoted(HIDDEN_ACTIVATIONS)}`,
   section: (fields: string) => `must be an object {${fields}} (every field optional)`,
@@ -161,6 +162,7 @@ export const gridSchema = z.strictObject(
           inputsPerBeat: posInt.optional(),
           skipZeroInputs: z.boolean({ error: 'must be true or false' }).optional(),
           skipZeroErrors: z.boolean({ error: 'must be true or false' }).optional(),
+          skipZeroActivations: z.boolean({ error: 'must be true or false' }).optional(),
           weightPorts: z.enum(WEIGHT_PORTS, { error: `must be one of ${quoted(WEIGHT_PORTS)}` }).optional(),
         },
         { error: R.config },

@@ -64,7 +64,7 @@ describe('the grid', () => {
       ],
       [
         { ...BASE, config: { pes: 4 } },
-        `sweep: config.pes is not a known field (allowed: accBits, lrShift, rounding, hidden, seed, inputsPerBeat, skipZeroInputs, skipZeroErrors, weightPorts; variant, layers, pes and the formats are set by the grid's own fields), got 4 (in ${f})`,
+        `sweep: config.pes is not a known field (allowed: accBits, lrShift, rounding, hidden, seed, inputsPerBeat, skipZeroInputs, skipZeroErrors, skipZeroActivations, weightPorts; variant, layers, pes and the formats are set by the grid's own fields), got 4 (in ${f})`,
       ],
       [{ ...BASE, layers: { iris: [4] } }, `sweep: layers.iris must be a list of at least 2 layer sizes (positive integers), got [4] (in ${f})`],
       [{ ...BASE, steps: ['train', 'synthesis'] }, `sweep: steps[1] must be one of "estimate", "verify", "train", "synth", "power", got "synthesis" (in ${f})`],
