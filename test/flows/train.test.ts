@@ -145,9 +145,10 @@ describe('training Iris', () => {
 
   it('rtl: a golden model that differs is caught and located (negative control)', async () => {
     // 6-bit weights saturate on Iris; the golden model gets one more bit: they part at sample 1,
-    // in the second chunk (chunk 1), so the replay of earlier chunks is exercised too
-    const cfg = resolveTrainConfig('iris', { overrides: { weight: { bits: 6, frac: 5 } } });
-    const wider = resolveTrainConfig('iris', { overrides: { weight: { bits: 7, frac: 5 } } });
+    // in the second chunk (chunk 1), so the replay of earlier chunks is exercised too (with the
+    // dense backward pass and update: skipZeroActivations numbers the draws so they part at sample 0)
+    const cfg = resolveTrainConfig('iris', { overrides: { weight: { bits: 6, frac: 5 }, skipZeroActivations: false } });
+    const wider = resolveTrainConfig('iris', { overrides: { weight: { bits: 7, frac: 5 }, skipZeroActivations: false } });
     const r = await trainOnDataset({ dataset: iris, engine: 'rtl', config: cfg, epochs: 2, chunk: 1, goldenConfig: wider });
     expect(r.equivalent).toBe(false);
     expect(r.epochs).toBe(0);
