@@ -65,7 +65,7 @@ describe('single-port weight banks', { timeout: 300_000 }, () => {
   it('the update issues every other cycle and writes back a stage later: Σ G_l (row_l − 1) + L more cycles per training sample, the same results', async () => {
     for (const variant of ['taxonn', 'inference'] as const) {
       // no zero skipping, no stalls: the schedule does not depend on the data
-      const base = { variant, skipZeroInputs: false, skipZeroErrors: false };
+      const base = { variant, skipZeroInputs: false, skipZeroErrors: false, skipZeroActivations: false };
       const run = (cfg: Config) => verify(cfg, { samples: 6, seed: 3, stallPermille: 0 });
       const [dual, single] = await Promise.all([run(config({ ...base, weightPorts: '1r1w' })), run(config({ ...base, weightPorts: '1p' }))]);
       expect(single.equivalent && dual.equivalent).toBe(true);
@@ -79,7 +79,7 @@ describe('single-port weight banks', { timeout: 300_000 }, () => {
 
   it('2x1p (even and odd banks): the update at full rate over consecutive columns, L more cycles per training sample; over sparse inputs a wait where two non-zero inputs share a bank', async () => {
     const run = (cfg: Config) => verify(cfg, { samples: 6, seed: 3, stallPermille: 0 });
-    const dense = { skipZeroInputs: false, skipZeroErrors: false };
+    const dense = { skipZeroInputs: false, skipZeroErrors: false, skipZeroActivations: false };
     const [dual, pair] = await Promise.all([run(config({ ...dense, weightPorts: '1r1w' })), run(config({ ...dense, weightPorts: '2x1p' }))]);
     expect(dual.equivalent && pair.equivalent).toBe(true);
     // only the write-back stage's last write per layer
