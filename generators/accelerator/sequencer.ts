@@ -38,7 +38,7 @@ export interface Sequencer {
   readonly training?: TrainingCounters;
   /** Valid lanes of the current group: min(P, remaining outputs). */
   readonly laneCount: Signal;
-  /** The column is the bias: a register that follows `col` (set it with firstColumn / nextColumn, never directly). */
+  /** The column is the bias: follows `col` as firstColumn / nextColumn / jumpColumn move it (the backward pass, which never reads it, moves `col` itself). */
   readonly colIsBias: Signal;
   /** col = 0: a register that follows `col` too (a compare less on the update's issue decision). */
   readonly colIsFirst: Signal;
