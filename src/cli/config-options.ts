@@ -7,12 +7,23 @@
  * reported by the validator with "(from --flag)". See docs/CONFIG.md.
  */
 import type { Argv } from 'yargs';
-import { ConfigError, DEFAULT_CONFIG, FIELD_RULES, fracRule, readConfigFile, resolveConfig, show, type Config, type ConfigPath } from '../config/index.js';
+import {
+  ConfigError,
+  DEFAULT_CONFIG,
+  FIELD_RULES,
+  fracRule,
+  readConfigFile,
+  resolveConfig,
+  show,
+  type Config,
+  type ConfigFieldName,
+  type ConfigPath,
+} from '../config/index.js';
 import { CONFIG_FIELDS, formatText, orList, type ConfigField, type ConfigFlag } from '../config/fields.js';
 
 /** The flag of each configuration field (from the field table, src/config/fields.ts). */
 export const CONFIG_FLAGS = Object.freeze(Object.fromEntries(Object.entries(CONFIG_FIELDS).map(([k, f]) => [k, f.flag]))) as {
-  readonly [K in keyof Config]: (typeof CONFIG_FIELDS)[K]['flag'];
+  readonly [K in ConfigFieldName]: (typeof CONFIG_FIELDS)[K]['flag'];
 };
 
 /** The parsed flags as yargs hands them over (strings; formats may be objects via dot notation). */
@@ -82,7 +93,7 @@ function formatFlag(field: 'weight' | 'act' | 'error', raw: unknown): Record<str
 const given = (v: unknown) => v !== undefined;
 
 /** The value of a flag of `kind`, parsed (enums and layer sizes checked by the validator, which names the rule). */
-function flagValue(field: keyof Config, f: ConfigField, raw: unknown): unknown {
+function flagValue(field: ConfigFieldName, f: ConfigField, raw: unknown): unknown {
   switch (f.kind) {
     case 'enum':
       return last(raw);
@@ -114,7 +125,7 @@ function layersFlag(flag: string, raw: unknown): number[] {
 export function configOverridesFromArgs(args: ConfigArgs | Record<string, unknown>): Record<string, unknown> {
   const a = args as Record<string, unknown>;
   const o: Record<string, unknown> = {};
-  for (const [field, f] of Object.entries(CONFIG_FIELDS) as [keyof Config, ConfigField][]) {
+  for (const [field, f] of Object.entries(CONFIG_FIELDS) as [ConfigFieldName, ConfigField][]) {
     if (given(a[f.flag])) o[field] = flagValue(field, f, a[f.flag]);
   }
   return o;
@@ -123,7 +134,7 @@ export function configOverridesFromArgs(args: ConfigArgs | Record<string, unknow
 /** "from --pes", "from --weight.frac" (dot notation) or "from --weight" (bits:frac): where an override came from. */
 export function flagOrigin(args: ConfigArgs | Record<string, unknown>): (path: ConfigPath) => string {
   return (path) => {
-    const field = String(path[0]) as keyof Config;
+    const field = String(path[0]) as ConfigFieldName;
     const flag: string = CONFIG_FLAGS[field] ?? field;
     const raw = (args as Record<string, unknown>)[flag];
     const sub = path[1];

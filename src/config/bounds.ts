@@ -3,6 +3,7 @@
  * deriveSizes(): the parameter count and the accumulator width every sum needs
  * (docs/ARCHITECTURE.md §1, docs/CONFIG.md "Derived quantities"). Exact: sums are bigints.
  */
+import { fanIn, weightLayers, type Network } from './network.js';
 import type { Format } from './schema.js';
 
 /** Σ_l N_l · (N_{l-1} + 1): weights plus biases (also the forward and the update MAC count). */
@@ -69,5 +70,41 @@ export function accumulatorNeed(layers: readonly number[], weight: Format, act: 
       reason = `the backward sum of layer ${l}, ${terms} terms of weight × error, needs ${n} bits`;
     }
   }
+  return { bits, peProductBits: product, reason };
+}
+
+/**
+ * accumulatorNeed for a network with convolution (docs/ARCHITECTURE.md §17): every forward sum
+ * (fan-in + 1 terms of weight × activation), every backward sum of a weight layer after the first
+ * (a dense layer's units, a convolution's ceil(kernel / stride)² · filters terms of weight × error
+ * meet at one input) and every weight-gradient sum of a convolution (its output positions, terms
+ * of error × activation; the bias's terms error × ONE_A are no larger).
+ */
+export function networkAccumulatorNeed(network: Network, weight: Format, act: Format, error: Format): AccumulatorNeed {
+  const product = peProductBits(weight, act, error);
+  let bits = product;
+  let reason = `one PE product, max(weight.bits, error.bits) + max(act.bits + 1, error.bits), needs ${product} bits`;
+  const w = signedRange(weight.bits);
+  const sums = {
+    forward: productRange(w, unsignedRange(act.bits)),
+    backward: productRange(w, signedRange(error.bits)),
+    gradient: productRange(signedRange(error.bits), unsignedRange(act.bits)),
+  };
+  const what = { forward: 'weight × activation', backward: 'weight × error', gradient: 'error × activation' };
+  const need = (sum: keyof typeof sums, l: number, count: number, kind: string) => {
+    const terms = BigInt(count);
+    const [lo, hi] = sums[sum];
+    const n = twosComplementBits(lo * terms, hi * terms);
+    if (n > bits) {
+      bits = n;
+      reason = `the ${sum} sum of layer ${l} (${kind}), ${terms} terms of ${what[sum]}, needs ${n} bits`;
+    }
+  };
+  weightLayers(network).forEach((layer, k) => {
+    const l = k + 1;
+    need('forward', l, fanIn(layer) + 1, layer.kind);
+    if (k > 0) need('backward', l, layer.kind === 'conv' ? Math.ceil(layer.kernel / layer.stride) ** 2 * layer.filters : layer.units, layer.kind);
+    if (layer.kind === 'conv') need('gradient', l, layer.out.height * layer.out.width, layer.kind);
+  });
   return { bits, peProductBits: product, reason };
 }

@@ -9,7 +9,8 @@
 import type { FixedFormat } from '../hdl/index.js';
 import { accumulatorNeed } from './bounds.js';
 import { bitsOf, entryOf, layerArithmetic } from './layer-arithmetic.js';
-import { parseConfig, type Config } from './schema.js';
+import { requireDenseLayers } from './dense-only.js';
+import { configDocument, parseConfig, type Config } from './schema.js';
 
 /** One weight layer (document layer l = index + 1). */
 export interface LayerSizes {
@@ -96,7 +97,8 @@ export const lfsrStride = (P: number): number => Math.floor(65535 / P);
 
 /** Derive every size of `cfg` (validated first: a ConfigError if it is not a valid Config). Frozen. */
 export function deriveSizes(config: Config): DerivedSizes {
-  const cfg = parseConfig(config);
+  const cfg = parseConfig(configDocument(config));
+  requireDenseLayers(cfg, 'the RTL generator does not build');
   const P = cfg.pes;
   const N = cfg.layers;
   const L = N.length - 1;

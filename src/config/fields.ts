@@ -5,7 +5,7 @@
  * flags from this table and nothing else, so a new field is one entry here.
  */
 import { DEFAULT_CONFIG } from './defaults.js';
-import { FIELD_RULES, HIDDEN_ACTIVATIONS, LIMITS, ROUNDINGS, VARIANTS, WEIGHT_PORTS, type Config, type Format, type PerLayer } from './schema.js';
+import { FIELD_RULES, HIDDEN_ACTIVATIONS, LIMITS, ROUNDINGS, VARIANTS, WEIGHT_PORTS, type ConfigFieldName, type Format, type PerLayer } from './schema.js';
 
 /**
  * How a flag's value becomes the field's: `enum` and `layers` as given (the validator names the
@@ -95,7 +95,7 @@ export const CONFIG_FIELDS = {
     kind: 'enum',
     help: `the weight banks' ports: ${orList(WEIGHT_PORTS)} (1p: single-port, the update at half rate; 2x1p: even and odd single-port banks, full rate; default ${d.weightPorts})`,
   },
-} as const satisfies { readonly [K in keyof Config]: ConfigField };
+} as const satisfies { readonly [K in ConfigFieldName]: ConfigField };
 
 /** The flag of each configuration field. */
-export type ConfigFlag = (typeof CONFIG_FIELDS)[keyof Config]['flag'];
+export type ConfigFlag = (typeof CONFIG_FIELDS)[ConfigFieldName]['flag'];

@@ -2,6 +2,7 @@
 export {
   configSchema,
   parseConfig,
+  configDocument,
   ConfigError,
   fracRule,
   pathText,
@@ -13,6 +14,7 @@ export {
   WEIGHT_PORTS,
   HIDDEN_ACTIVATIONS,
   type Config,
+  type ConfigFieldName,
   type ConfigInput,
   type ConfigOverrides,
   type ConfigPath,
@@ -38,3 +40,30 @@ export {
 export { deriveSizes, fixedFormats, fusesUpdate, lfsrStride, sampleBoundCycles, type DerivedSizes, type LayerSizes, type MacCounts } from './derive.js';
 export { accumulatorNeed, paramCount, peProductBits, type AccumulatorNeed } from './bounds.js';
 export { resolveConfig, readConfigFile, deepMerge, hasPath, type ResolveOptions } from './load.js';
+export {
+  NETWORK_LIMITS,
+  PADDINGS,
+  POOL_KINDS,
+  checkNetwork,
+  fanIn,
+  hasConvolution,
+  layerParamCounts,
+  layersText,
+  networkParamCount,
+  networkSizes,
+  rowsOf,
+  shapeText,
+  volume,
+  weightLayers,
+  type ConvLayer,
+  type DenseLayer,
+  type LayerSpec,
+  type Network,
+  type NetworkLayer,
+  type Padding,
+  type PoolKind,
+  type PoolLayer,
+  type Shape,
+  type WeightLayer,
+} from './network.js';
+export { requireDenseLayers } from './dense-only.js';

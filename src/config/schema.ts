@@ -7,9 +7,10 @@
  */
 import { z } from 'zod';
 import type { Rounding as HdlRounding } from '../hdl/index.js';
-import { accumulatorNeed, paramCount } from './bounds.js';
 import { DEFAULT_CONFIG, DEDICATED_LR_FRAC, deepFreeze, variantDefaults } from './defaults.js';
+import { accumulatorNeed, networkAccumulatorNeed, paramCount } from './bounds.js';
 import { entryOf, layerArithmetic } from './layer-arithmetic.js';
+import { checkNetwork, hasConvolution, isLayerObjects, networkParamCount, networkSizes, type Network } from './network.js';
 
 /**
  * taxonn: the time-multiplexed training accelerator; inference: its forward path only (the
@@ -42,8 +43,17 @@ export type PerLayer<T> = T | readonly T[];
 /** A validated configuration (parseConfig/resolveConfig return it deeply frozen). */
 export interface Config {
   readonly variant: Variant;
-  /** N_0 (inputs), N_1, …, N_L (outputs): at least 2 sizes. */
+  /**
+   * N_0 (inputs), N_1, …, N_L (outputs): at least 2 sizes. For a network with convolution
+   * (`network`): the input's size, then each weight layer's output size.
+   */
   readonly layers: readonly number[];
+  /**
+   * Present when `layers` was given as layer objects with a convolution or pooling layer
+   * (src/config/network.ts, docs/ARCHITECTURE.md §17): the layers and their shapes. Layer objects
+   * that are all dense become a list of sizes, without `network`.
+   */
+  readonly network?: Network;
   /** P: processing elements (lanes). */
   readonly pes: number;
   /**
@@ -100,6 +110,9 @@ export interface Config {
   readonly weightPorts: WeightPorts;
 }
 
+/** The fields a configuration document has (`network` is derived from `layers`). */
+export type ConfigFieldName = Exclude<keyof Config, 'network'>;
+
 /** The hard limits of the fields (docs/CONFIG.md). */
 export const LIMITS = Object.freeze({
   minLayers: 2,
@@ -143,7 +156,7 @@ const FORMAT_RULES: Record<FormatName, { fracMax: (bits: number) => number; note
 /** What a field must be ("must be …"); `bits` makes a format's frac range exact. */
 export const FIELD_RULES = Object.freeze({
   variant: `must be one of ${quoted(VARIANTS)}`,
-  layers: `must be a list of at least ${LIMITS.minLayers} layer sizes (integers in 1..${LIMITS.maxLayerSize})`,
+  layers: `must be a list of at least ${LIMITS.minLayers} layer sizes (integers in 1..${LIMITS.maxLayerSize}), or of layer objects starting with {"input": [height, width, channels]} (docs/CONFIG.md)`,
   layerSize: `must be an integer in 1..${LIMITS.maxLayerSize}`,
   pes: `must be an integer in 1..${LIMITS.maxPes}`,
   format: 'must be an object {"bits": …, "frac": …}',
@@ -210,10 +223,7 @@ export const configSchema = z
   .strictObject(
     {
       variant: z.enum(VARIANTS, { error: FIELD_RULES.variant }).default(d.variant),
-      layers: z
-        .array(int(1, LIMITS.maxLayerSize, FIELD_RULES.layerSize), { error: FIELD_RULES.layers })
-        .min(LIMITS.minLayers, { error: FIELD_RULES.layers })
-        .default(() => [...d.layers]),
+      layers: layersSchema().default(() => [...d.layers]),
       pes: int(1, LIMITS.maxPes, FIELD_RULES.pes).default(d.pes),
       weight: perLayer<Format>(formatSchema('weight'), 'weight').default(() => structuredClone(d.weight)),
       act: perLayer<Format>(formatSchema('act'), 'act').default(() => structuredClone(d.act)),
@@ -233,8 +243,11 @@ export const configSchema = z
     { error: 'must be an object of configuration fields (see docs/CONFIG.md)' },
   )
   .check((ctx) => {
-    // Cross-field rules, each only when the fields it reads are valid on their own.
-    const v = ctx.value;
+    // Cross-field rules, each only when the fields it reads are valid on their own. A network
+    // given as layer objects is checked by then: the rules read its sizes (networkSizes).
+    const raw = ctx.value;
+    const network = isLayerObjects(raw.layers) ? checkNetwork(raw.layers).network : undefined;
+    const v: Config = { ...raw, layers: network ? networkSizes(network) : (raw.layers as number[]) };
     const bad = (...fields: string[]) => ctx.issues.some((i) => fields.includes(String(i.path?.[0])));
     const fail = (field: keyof Config, message: string, got?: string) =>
       ctx.issues.push({ code: 'custom', path: [field], message, input: v[field], ...(got === undefined ? {} : { params: { got } }) });
@@ -246,10 +259,17 @@ export const configSchema = z
         'true',
       );
     }
+    if (network && hasConvolution(network) && !bad('variant') && v.variant === 'dedicated') {
+      fail(
+        'variant',
+        'must be "taxonn" or "inference" for a network with convolution, because the dedicated baseline is not modelled for it yet (docs/ARCHITECTURE.md §17)',
+        '"dedicated"',
+      );
+    }
     if (!bad('layers')) {
-      const n = paramCount(v.layers);
+      const n = network ? networkParamCount(network) : paramCount(v.layers);
       if (n > LIMITS.maxParams) {
-        fail('layers', `must have at most ${LIMITS.maxParams} weights and biases in total (Σ N_l·(N_{l-1}+1))`, `${n} for ${show(v.layers)}`);
+        fail('layers', `must have at most ${LIMITS.maxParams} weights and biases in total (Σ N_l·(N_{l-1}+1))`, `${n} for ${show(raw.layers)}`);
       }
     }
     const formatsOk = !bad('layers', 'weight', 'act', 'error', 'lrShift');
@@ -258,7 +278,8 @@ export const configSchema = z
     const arithmeticOk = formatsOk && perLayerIssues.length === 0;
     if (!bad('accBits')) {
       if (arithmeticOk) {
-        const need = accumulatorNeed(v.layers, entryOf(v.weight, 0), entryOf(v.act, 0), entryOf(v.error, 0));
+        const formats = [entryOf(v.weight, 0), entryOf(v.act, 0), entryOf(v.error, 0)] as const;
+        const need = network ? networkAccumulatorNeed(network, ...formats) : accumulatorNeed(v.layers, ...formats);
         if (need.bits > LIMITS.maxAccBits) {
           fail(
             'accBits',
@@ -295,6 +316,29 @@ export const configSchema = z
       }
     }
   });
+
+/**
+ * `layers`: a list of sizes, or of layer objects (checkNetwork; each issue keeps its path under
+ * `layers`, e.g. `layers[3].conv.kernel`).
+ */
+function layersSchema() {
+  const sizes = z.array(int(1, LIMITS.maxLayerSize, FIELD_RULES.layerSize), { error: FIELD_RULES.layers }).min(LIMITS.minLayers, { error: FIELD_RULES.layers });
+  return z.custom<readonly number[]>().check((ctx) => {
+    const value = ctx.value as unknown;
+    if (!isLayerObjects(value)) {
+      const r = sizes.safeParse(value);
+      if (!r.success) for (const issue of r.error.issues) ctx.issues.push({ ...issue, input: value } as (typeof ctx.issues)[number]);
+      return;
+    }
+    if (value.length < LIMITS.minLayers) {
+      ctx.issues.push({ code: 'custom', path: [], message: FIELD_RULES.layers, input: value });
+      return;
+    }
+    for (const i of checkNetwork(value).issues) {
+      ctx.issues.push({ code: 'custom', path: [...i.path], message: i.message, input: value, ...(i.got === undefined ? {} : { params: { got: i.got } }) });
+    }
+  });
+}
 
 interface RuleIssue {
   readonly path: readonly PropertyKey[];
@@ -419,8 +463,27 @@ export function parseConfig(input: unknown = {}, options: ParseOptions = {}): Co
     const lines = [...new Set(issues.flatMap((i) => issueLines(i, input, options)))];
     throw new ConfigError(lines[0] ?? 'config: invalid configuration', lines);
   }
-  const cfg: Config = r.data;
+  const cfg: Config = withNetwork(r.data as Omit<Config, 'layers'> & { layers: unknown });
   return deepFreeze(structuredClone(cfg));
+}
+
+/**
+ * A configuration as a document again (what a file holds and parseConfig reads back): a network
+ * with convolution is written as its layer objects.
+ */
+export function configDocument(cfg: Config): Omit<Config, 'layers' | 'network'> & { readonly layers: Config['layers'] | Network['spec'] } {
+  if (!cfg.network) return cfg;
+  const { network, ...rest } = cfg;
+  return { ...rest, layers: network.spec };
+}
+
+/** Layer objects become the sizes and `network` (only when they have a convolution or pooling layer). */
+function withNetwork(data: Omit<Config, 'layers'> & { layers: unknown }): Config {
+  if (!isLayerObjects(data.layers)) return data as Config;
+  const network = checkNetwork(data.layers).network;
+  if (!network) throw new Error('parseConfig: a network that passed the schema failed its check');
+  const layers = networkSizes(network);
+  return hasConvolution(network) ? { ...data, layers, network } : { ...data, layers };
 }
 
 /** The fields a variant defaults differently (e.g. dedicated: 16-bit formats), filled where absent. */

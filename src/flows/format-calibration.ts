@@ -15,7 +15,7 @@
  * The learning rates are kept; the proposal must pass the configuration's rules (e.g. every
  * update shift ≥ 0), else a ConfigError names the field.
  */
-import { entryOf, parseConfig, type Config, type Format } from '../config/index.js';
+import { configDocument, entryOf, parseConfig, requireDenseLayers, type Config, type Format } from '../config/index.js';
 import type { Dataset } from '../model/datasets/index.js';
 import { FloatTrainer } from '../model/float.js';
 import { epochOrders } from './train.js';
@@ -54,6 +54,7 @@ export function fracFor(v: number, bits: number, signed: boolean): number {
 
 /** Runs the calibration on `data` (its training split) for `cfg` and proposes per-layer formats. */
 export function calibrateFormats(cfg: Config, data: Dataset, opts: { readonly samples?: number } = {}): FormatCalibration {
+  requireDenseLayers(cfg, '--formats auto does not calibrate');
   const L = cfg.layers.length - 1;
   const F = data.features;
   const nTrain = data.train.y.length;
@@ -91,7 +92,7 @@ export function calibrateFormats(cfg: Config, data: Dataset, opts: { readonly sa
     act: aMax.map((v, k) => ({ bits: entryOf(cfg.act, k).bits, frac: fracFor(v, entryOf(cfg.act, k).bits, false) })),
     error: eRange.map((v, k) => ({ bits: entryOf(cfg.error, k).bits, frac: fracFor(v, entryOf(cfg.error, k).bits, true) })),
   };
-  const config = parseConfig({ ...structuredClone(cfg), ...structuredClone(formats) });
+  const config = parseConfig({ ...structuredClone(configDocument(cfg)), ...structuredClone(formats) });
   return { samples, ranges: { weight: wMax, act: aMax, error: eRange }, formats, config };
 }
 

@@ -3,6 +3,7 @@
  * by side; with `--compare float` the float32 reference's run (same configuration, initial weights
  * and sample order) on the same axes, dashed.
  */
+import { layersText } from '../config/index.js';
 import { renderLineChartSvg, type PlotSeries } from './line-chart.js';
 import type { TrainReport } from './train.js';
 
@@ -33,7 +34,7 @@ export function trainingPlotSvg(runs: readonly PlottedRun[]): string {
       { title: 'test error (%)', series: series((e) => 100 * e.testError) },
     ],
     {
-      title: `${first.dataset}: ${c.layers.join('-')}, ${first.trainSamples} training / ${first.testSamples} test samples, seed ${first.seed}`,
+      title: `${first.dataset}: ${layersText(c)}, ${first.trainSamples} training / ${first.testSamples} test samples, seed ${first.seed}`,
       xLabel: 'epoch',
       yLabel: '',
       legend: runs.map(({ report, compare }) => ({ text: engineLabel(report), ...(compare ? { dashed: true } : {}) })),

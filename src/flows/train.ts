@@ -20,6 +20,9 @@
 import {
   DEFAULT_CONFIG,
   VARIANTS,
+  layerParamCounts,
+  requireDenseLayers,
+  shapeText,
   entryOf,
   layerArithmetic,
   deepMerge,
@@ -32,7 +35,9 @@ import {
   type Variant,
 } from '../config/index.js';
 import type { Module } from '../hdl/index.js';
-import { GoldenAccelerator, initialWeights } from '../model/accelerator.js';
+import { GoldenAccelerator } from '../model/accelerator.js';
+import { FloatConvTrainer } from '../model/cnn/float.js';
+import { goldenModel, initialCodes, type GoldenModel } from '../model/golden-model.js';
 import { loadDataset, quantizeInputs, type Dataset, type DatasetName } from '../model/datasets/index.js';
 import { weightDigest } from '../model/digest.js';
 import { FloatTrainer } from '../model/float.js';
@@ -240,8 +245,9 @@ function checkFits(cfg: Config, data: Dataset): void {
   const n0 = cfg.layers[0]!;
   const nL = cfg.layers[cfg.layers.length - 1]!;
   if (n0 !== data.features || nL !== data.classes) {
+    const layers = cfg.network ? `with input ${shapeText(cfg.network.input)} and ${nL} outputs` : cfg.layers.join(',');
     throw new TrainUsageError(
-      `train: layers ${cfg.layers.join(',')} do not fit ${data.name}: the network needs ${data.features} inputs and ${data.classes} outputs, ` +
+      `train: layers ${layers} do not fit ${data.name}: the network needs ${data.features} inputs and ${data.classes} outputs, ` +
         `it has ${n0} and ${nL} (see --layers)`,
     );
   }
@@ -338,6 +344,7 @@ function mseLoss(z: ArrayLike<number>, label: number, scale: number): number {
 
 async function startEngine(kind: Engine, cfg: Config, data: Dataset, nTrain: number, opts: TrainOptions): Promise<EngineRun> {
   if (kind === 'float') return floatEngine(cfg, data, nTrain, opts.weights);
+  if (kind === 'rtl' || kind === 'board') requireDenseLayers(cfg, `the ${kind} engine does not run`);
   const q = quantised(cfg, data, nTrain, opts);
   if (kind === 'rtl') return rtlEngine(cfg, q, opts);
   if (kind === 'board') {
@@ -359,9 +366,10 @@ async function startEngine(kind: Engine, cfg: Config, data: Dataset, nTrain: num
 function weightValues(cfg: Config, codes: ArrayLike<number>): Float32Array {
   const out = new Float32Array(codes.length);
   let q = 0;
+  const counts = layerParamCounts(cfg);
   layerArithmetic(cfg).forEach((a, k) => {
     const scale = 2 ** -a.weight.frac;
-    for (const end = q + cfg.layers[k + 1]! * (cfg.layers[k]! + 1); q < end; q++) out[q] = codes[q]! * scale;
+    for (const end = q + counts[k]!; q < end; q++) out[q] = codes[q]! * scale;
   });
   return out;
 }
@@ -369,7 +377,7 @@ function weightValues(cfg: Config, codes: ArrayLike<number>): Float32Array {
 function floatEngine(cfg: Config, data: Dataset, nTrain: number, codes?: Int32Array): EngineRun {
   const F = data.features;
   const ty = data.train.y;
-  const trainer = FloatTrainer.withInitialWeights(cfg, cfg.seed);
+  const trainer = cfg.network ? FloatConvTrainer.withInitialWeights(cfg, cfg.seed) : FloatTrainer.withInitialWeights(cfg, cfg.seed);
   // Starting weights given as codes: their values (code · 2^-weight.frac).
   if (codes) trainer.loadWeights(weightValues(cfg, codes));
   const xs = rows(data.train.x.subarray(0, nTrain * F), nTrain, F);
@@ -394,7 +402,7 @@ export interface Quantised {
   readonly testCodes: Int32Array[];
   readonly labels: ArrayLike<number>;
   readonly weights0: Int32Array;
-  readonly golden: GoldenAccelerator;
+  readonly golden: GoldenModel;
   readonly goldenConfig: Config;
   /** Trains training sample `i` in the golden model; its prediction. */
   goldenTrain(i: number, stats: { loss: number; wrong: number }): number;
@@ -406,8 +414,8 @@ function quantised(cfg: Config, data: Dataset, nTrain: number, opts: TrainOption
   const codes = rows(quantizeInputs(data.train.x.subarray(0, nTrain * F), entryOf(cfg.act, 0)), nTrain, F);
   const testCodes = rows(quantizeInputs(data.test.x, entryOf(cfg.act, 0)), data.test.y.length, F);
   const goldenConfig = opts.goldenConfig ?? cfg;
-  const golden = new GoldenAccelerator(goldenConfig);
-  const weights0 = opts.weights ?? initialWeights(cfg, cfg.seed);
+  const golden = goldenModel(goldenConfig);
+  const weights0 = opts.weights ?? initialCodes(cfg, cfg.seed);
   golden.loadWeights(weights0);
   // z_L has the output layer's Wf + Af fraction bits
   const zScale = 2 ** -(layerArithmetic(goldenConfig).at(-1)?.zFrac ?? 0);

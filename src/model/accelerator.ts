@@ -32,7 +32,9 @@
  * Index conventions: weight layers are 0-based here, k = 0..L−1 is the doc's layer l = k + 1
  * (inputs N_k = layers[k], outputs N_{k+1} = layers[k+1]).
  */
+import { requireDenseLayers } from '../config/dense-only.js';
 import { fusesUpdate } from '../config/derive.js';
+import type { Network } from '../config/network.js';
 import { LIMITS } from '../config/schema.js';
 import { LFSR_PERIOD, laneStride, lfsrSequence } from './lfsr.js';
 import { Rng } from './rng.js';
@@ -121,6 +123,8 @@ export interface AcceleratorParams {
    * skipZeroInputs). Default false.
    */
   readonly skipZeroActivations?: boolean;
+  /** A network with convolution (src/config/network.ts) is refused: GoldenConvNetwork models it. */
+  readonly network?: Network;
 }
 
 /** The numbers of docs/ARCHITECTURE.md §2–§3 that the model derives from the parameters. */
@@ -483,6 +487,7 @@ export class GoldenAccelerator {
   private updateMacsLast = 0;
 
   constructor(params: AcceleratorParams, options: { trace?: boolean } = {}) {
+    requireDenseLayers(params, 'the RTL generator and its golden model GoldenAccelerator do not build');
     const geometry = acceleratorGeometry(params);
     const copy = <T extends AcceleratorFormat>(v: PerLayerValue<T>) =>
       Array.isArray(v)
@@ -1119,14 +1124,24 @@ export class GoldenAccelerator {
  * The hidden activation as z·M + C → floor → + K, clamped to [0, hi], and the derivative mask's
  * upper bound (docs/ARCHITECTURE.md §1).
  */
-function activationConstants(
-  hidden: AcceleratorParams['hidden'],
-  fm: LayerFormats,
-  k: number,
-): { actC: number; actM: number; actK: number; actHi: number; maskHi: number } {
-  // h = Wf + Af − Af' (z has Wf + Af fraction bits, the activation Af'; h = Wf when they are equal)
-  const h = activationShiftOf(fm, k);
-  const A = fm.act[k + 1]!;
+function activationConstants(hidden: AcceleratorParams['hidden'], fm: LayerFormats, k: number): ActivationConstants {
+  return activationRequantiser(hidden, activationShiftOf(fm, k), fm.act[k + 1]!);
+}
+
+/** A hidden activation a = clamp(floor((z + actC) · actM) + actK, 0, actHi); its derivative mask is 0 < a < maskHi. */
+export interface ActivationConstants {
+  readonly actC: number;
+  readonly actM: number;
+  readonly actK: number;
+  readonly actHi: number;
+  readonly maskHi: number;
+}
+
+/**
+ * The activation's constants for sums with h more fraction bits than the activation format A
+ * (h = Wf + Af − Af' ≥ 0; docs/ARCHITECTURE.md §1).
+ */
+export function activationRequantiser(hidden: AcceleratorParams['hidden'], h: number, A: AcceleratorFormat): ActivationConstants {
   const one = pow2(A.frac);
   if (hidden === 'relu') {
     // rnd_n(z, h)
@@ -1176,7 +1191,7 @@ function updateConstants(params: AcceleratorParams, geometry: ReturnType<typeof 
  * row never wraps mid-way): 0 (truncate), half (nearest), or the state's low S bits
  * (stochastic; in the wide form all 16 bits).
  */
-function roundingAddends(rounding: AcceleratorParams['rounding'], S: number, wide: boolean, seq: ArrayLike<number>, maxRow: number): Uint16Array {
+export function roundingAddends(rounding: AcceleratorParams['rounding'], S: number, wide: boolean, seq: ArrayLike<number>, maxRow: number): Uint16Array {
   const rs = new Uint16Array(LFSR_PERIOD + maxRow);
   for (let q = 0; q < rs.length; q++) {
     const state = seq[q % LFSR_PERIOD] ?? 0;

@@ -126,7 +126,10 @@ describe('configuration flags', () => {
     [['--pes', '0'], 'config: pes must be an integer in 1..1024, got 0 (from --pes)'],
     [['--weight', '12:13'], 'config: weight.frac must be an integer in 0..12 (≤ weight.bits), got 13 (from --weight)'],
     [['--weight.frac', '13'], 'config: weight.frac must be an integer in 0..12 (≤ weight.bits), got 13 (from --weight.frac)'],
-    [['--layers', '784'], 'config: layers must be a list of at least 2 layer sizes (integers in 1..65536), got [784] (from --layers)'],
+    [
+      ['--layers', '784'],
+      'config: layers must be a list of at least 2 layer sizes (integers in 1..65536), or of layer objects starting with {"input": [height, width, channels]} (docs/CONFIG.md), got [784] (from --layers)',
+    ],
     [['--rounding', 'up'], 'config: rounding must be one of "truncate", "nearest", "stochastic", got "up" (from --rounding)'],
     [['--seed', '0'], 'config: seed must be an integer in 1..65535 (a non-zero 16-bit LFSR seed), got 0 (from --seed)'],
     [

@@ -110,9 +110,21 @@ describe('accepted edge values', () => {
 
 describe('rejections name the field, the allowed range and the value', () => {
   it.each<[string, unknown, string]>([
-    ['too few layers', { layers: [784] }, 'config: layers must be a list of at least 2 layer sizes (integers in 1..65536), got [784]'],
-    ['no layers', { layers: [] }, 'config: layers must be a list of at least 2 layer sizes (integers in 1..65536), got []'],
-    ['layers not a list', { layers: '784,64,10' }, 'config: layers must be a list of at least 2 layer sizes (integers in 1..65536), got "784,64,10"'],
+    [
+      'too few layers',
+      { layers: [784] },
+      'config: layers must be a list of at least 2 layer sizes (integers in 1..65536), or of layer objects starting with {"input": [height, width, channels]} (docs/CONFIG.md), got [784]',
+    ],
+    [
+      'no layers',
+      { layers: [] },
+      'config: layers must be a list of at least 2 layer sizes (integers in 1..65536), or of layer objects starting with {"input": [height, width, channels]} (docs/CONFIG.md), got []',
+    ],
+    [
+      'layers not a list',
+      { layers: '784,64,10' },
+      'config: layers must be a list of at least 2 layer sizes (integers in 1..65536), or of layer objects starting with {"input": [height, width, channels]} (docs/CONFIG.md), got "784,64,10"',
+    ],
     ['layer size 0', { layers: [784, 0, 10] }, 'config: layers[1] must be an integer in 1..65536, got 0'],
     ['negative layer size', { layers: [784, 64, -10] }, 'config: layers[2] must be an integer in 1..65536, got -10'],
     ['layer size 1e6', { layers: [1e6, 10] }, 'config: layers[0] must be an integer in 1..65536, got 1000000'],
@@ -242,7 +254,7 @@ describe('rejections name the field, the allowed range and the value', () => {
     const e = rejection({ pes: 0, seed: 0, acbits: 3, layers: [1] });
     expect(e.issues).toEqual([
       'config: acbits is not a known field (allowed: variant, layers, pes, weight, act, error, accBits, lrShift, rounding, hidden, seed, inputsPerBeat, skipZeroInputs, skipZeroErrors, skipZeroActivations, fuseBackwardUpdate, weightPorts; did you mean "accBits"?), got 3',
-      'config: layers must be a list of at least 2 layer sizes (integers in 1..65536), got [1]',
+      'config: layers must be a list of at least 2 layer sizes (integers in 1..65536), or of layer objects starting with {"input": [height, width, channels]} (docs/CONFIG.md), got [1]',
       'config: pes must be an integer in 1..1024, got 0',
       'config: seed must be an integer in 1..65535 (a non-zero 16-bit LFSR seed), got 0',
     ]);

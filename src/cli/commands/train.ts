@@ -6,7 +6,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Argv, CommandModule } from 'yargs';
-import { formatFieldText, lrShiftText, type Config } from '../../config/index.js';
+import { formatFieldText, layersText, lrShiftText, type Config } from '../../config/index.js';
 import {
   ENGINES,
   TrainUsageError,
@@ -121,7 +121,7 @@ export function trainOptions<T>(y: Argv<T>): Argv<T & TrainArgs> {
 
 function describeRun(cfg: Config, r: { dataset: string; engine: string; trainSamples: number; testSamples: number }): string {
   return (
-    `${r.dataset}: ${int(r.trainSamples)} training / ${int(r.testSamples)} test samples; network ${cfg.layers.join('-')} ${cfg.hidden}, ` +
+    `${r.dataset}: ${int(r.trainSamples)} training / ${int(r.testSamples)} test samples; network ${layersText(cfg)} ${cfg.hidden}, ` +
     `weights ${formatFieldText(cfg.weight, true)}, activations ${formatFieldText(cfg.act, false)}, errors ${formatFieldText(cfg.error, true)}, lr 2^-${lrShiftText(cfg.lrShift)}, ` +
     `${cfg.rounding} rounding, seed ${cfg.seed}; engine ${r.engine}`
   );

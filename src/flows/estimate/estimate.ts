@@ -7,7 +7,7 @@
  * linear in features.ts. Every number here is an estimate and is labelled so; the held-out errors
  * of the calibration travel with the report.
  */
-import { bitsOf, parseConfig, sampleBoundCycles, type Config } from '../../config/index.js';
+import { bitsOf, parseConfig, requireDenseLayers, sampleBoundCycles, type Config } from '../../config/index.js';
 import { CALIBRATION } from './calibration.js';
 import { cycleFeatures, hardwareFeatures, nonZeroInputs } from './features.js';
 import { dot } from './fit.js';
@@ -160,6 +160,7 @@ function macroPlan(memories: readonly EstimatedMemory[], srams: readonly Liberty
 
 /** The estimate of `config`. @throws ConfigError (an invalid configuration), EstimateError */
 export function estimate(config: Config, opts: EstimateOptions = {}): EstimateReport {
+  requireDenseLayers(config, 'the estimate does not model');
   const cfg = parseConfig(config);
   const zeros = opts.inputZeros ?? 0;
   if (!(zeros >= 0 && zeros < 1)) throw new EstimateError(`estimate: inputZeros must be in [0, 1), got ${zeros}`);

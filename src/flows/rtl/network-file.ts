@@ -7,9 +7,9 @@
  * contents as $readmemh images.
  */
 import fs from 'node:fs';
-import { ConfigError, bitsOf, deriveSizes, parseConfig, type Config } from '../../config/index.js';
+import { ConfigError, bitsOf, configDocument, fanIn, rowsOf, weightLayers, deriveSizes, parseConfig, type Config } from '../../config/index.js';
 import { readJsonFile } from '../../config/json-error.js';
-import { GoldenAccelerator } from '../../model/accelerator.js';
+import { goldenModel } from '../../model/golden-model.js';
 import { writeFileAtomic } from '../../util/atomic-write.js';
 import { writeOutputFolder } from './generate.js';
 import { WeightsFileError } from './weights-file.js';
@@ -40,13 +40,20 @@ export interface SavedNetwork {
   readonly weights: Int32Array;
 }
 
+/**
+ * Each weight layer's rows and their inputs: a dense layer N_l rows of N_{l−1}, a convolution one
+ * row per filter of kernel² · channels (docs/ARCHITECTURE.md §17).
+ */
+function weightLayerRows(cfg: Config): { inputs: number; outputs: number }[] {
+  if (cfg.network) return weightLayers(cfg.network).map((l) => ({ inputs: fanIn(l), outputs: rowsOf(l) }));
+  return cfg.layers.slice(1).map((outputs, k) => ({ inputs: cfg.layers[k]!, outputs }));
+}
+
 /** The document of `codes` (stream order) for `cfg`. */
 export function networkDocument(cfg: Config, codes: ArrayLike<number>): NetworkDocument {
   const layers: NetworkLayer[] = [];
   let at = 0;
-  for (let k = 0; k + 1 < cfg.layers.length; k++) {
-    const inputs = cfg.layers[k] ?? 0;
-    const outputs = cfg.layers[k + 1] ?? 0;
+  for (const { inputs, outputs } of weightLayerRows(cfg)) {
     const weights: number[][] = [];
     const bias: number[] = [];
     for (let j = 0; j < outputs; j++, at += inputs + 1) {
@@ -56,7 +63,7 @@ export function networkDocument(cfg: Config, codes: ArrayLike<number>): NetworkD
     layers.push({ inputs, outputs, weights, bias });
   }
   if (at !== codes.length) throw new RangeError(`networkDocument: ${codes.length} codes for a network of ${at}`);
-  return { format: NETWORK_FORMAT, version: NETWORK_VERSION, config: cfg, layers };
+  return { format: NETWORK_FORMAT, version: NETWORK_VERSION, config: configDocument(cfg) as Config, layers };
 }
 
 /** Writes the network to `file` (atomically: a complete file or none). One layer row per line. */
@@ -68,7 +75,7 @@ export function writeNetworkFile(file: string, cfg: Config, codes: ArrayLike<num
       `    {\n      "inputs": ${l.inputs},\n      "outputs": ${l.outputs},\n      "weights": [\n` +
       `${l.weights.map((w) => `        ${row(w)}`).join(',\n')}\n      ],\n      "bias": ${row(l.bias)}\n    }`,
   );
-  const config = JSON.stringify(cfg, null, 2).replace(/\n/g, '\n  ');
+  const config = JSON.stringify(doc.config, null, 2).replace(/\n/g, '\n  ');
   const text = `{\n  "format": "${NETWORK_FORMAT}",\n  "version": ${NETWORK_VERSION},\n  "config": ${config},\n  "layers": [\n${layers.join(',\n')}\n  ]\n}\n`;
   writeFileAtomic(file, text);
 }
@@ -115,14 +122,14 @@ export function parseNetwork(doc: unknown, file: string): SavedNetwork {
     return bad('config', `is not a valid configuration: ${e.message.replace(/^config: /, '')}`);
   }
   const layers = d.layers;
-  const L = config.layers.length - 1;
+  const shapes = weightLayerRows(config);
+  const L = shapes.length;
   if (!Array.isArray(layers) || layers.length !== L) bad('layers', `must be a list of ${L} weight layers (the config's ${config.layers.join('-')})`);
   const codes: number[] = [];
   (layers as unknown[]).forEach((layer, k) => {
     const at = `layers[${k}]`;
     const l = (layer ?? {}) as Record<string, unknown>;
-    const inputs = config.layers[k] ?? 0;
-    const outputs = config.layers[k + 1] ?? 0;
+    const { inputs, outputs } = shapes[k]!;
     if (l.inputs !== inputs || l.outputs !== outputs)
       bad(at, `must have ${inputs} inputs and ${outputs} outputs (the config's), got ${l.inputs} and ${l.outputs}`);
     const rows = l.weights;
@@ -137,7 +144,7 @@ export function parseNetwork(doc: unknown, file: string): SavedNetwork {
   });
   const weights = Int32Array.from(codes);
   try {
-    new GoldenAccelerator(config).loadWeights(weights);
+    goldenModel(config).loadWeights(weights);
   } catch (e) {
     bad('a weight', (e as Error).message.replace(/^loadWeights: /, ''));
   }

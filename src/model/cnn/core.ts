@@ -1,0 +1,210 @@
+/**
+ * The passes of a network with convolution that the golden model and the float32 reference share
+ * (docs/ARCHITECTURE.md §17): the forward sums, the pools, the backward sums through the weights
+ * before their update and the pools' routes, and the weight-gradient sums. Every sum is a plain
+ * sum of products in a double: exact for the golden model's integer codes (a valid configuration
+ * keeps every sum below 2^48), and the float reference's arithmetic. What differs (rounding,
+ * requantisation, the update) is in the subclasses' hooks, called once per value, not per MAC.
+ *
+ * Index conventions: weight layers k = 0..L−1 (the doc's layer l = k + 1); x[k] is weight layer
+ * k's input (after the pools before it), z[k] its sums, a[k] its activation (hidden layers),
+ * e[k] its output errors; all feature maps channels last.
+ */
+import { volume, weightLayers, type Config, type Network, type PoolLayer } from '../../config/index.js';
+import { poolBackward, poolForward, poolsBefore, weightGeometry, type WeightGeometry } from './geometry.js';
+
+export abstract class ConvNetworkCore {
+  readonly network: Network;
+  /** Weights and biases in stream order. */
+  readonly paramCount: number;
+  protected readonly L: number;
+  protected readonly geo: readonly WeightGeometry[];
+  /** pools[k]: the pooling layers before weight layer k. */
+  protected readonly pools: readonly (readonly PoolLayer[])[];
+  /** w[k]: column-major, W[row][col] at col·rows + row, bias at cols·rows + row. */
+  protected abstract readonly w: readonly (Float32Array | Float64Array)[];
+  /** The bias input of weight layer k (1.0 in its input's format). */
+  protected abstract readonly one: Float64Array;
+  protected readonly input: Float64Array;
+  protected readonly x: Float64Array[];
+  protected readonly z: Float64Array[];
+  protected readonly a: Float64Array[];
+  protected readonly e: Float64Array[];
+  /** eLive[k][o]: position o of weight layer k has a non-zero error. */
+  protected readonly eLive: Uint8Array[];
+  /** s[k]: backward sums over weight layer k's input (k ≥ 1). */
+  protected readonly s: Float64Array[];
+  /** g[k]: gradient sums, column-major as w[k]. */
+  protected readonly g: Float64Array[];
+  private readonly poolOut: Float64Array[][];
+  private readonly poolArg: Int32Array[][];
+  private readonly poolIn: Float64Array[][];
+
+  constructor(cfg: Config) {
+    if (!cfg.network) throw new RangeError('ConvNetworkCore: the configuration has no convolution or pooling layer (use GoldenAccelerator or FloatTrainer)');
+    this.network = cfg.network;
+    this.geo = weightLayers(cfg.network).map(weightGeometry);
+    this.L = this.geo.length;
+    this.pools = poolsBefore(cfg.network);
+    this.paramCount = this.geo.reduce((n, g) => n + g.rows * (g.cols + 1), 0);
+    this.input = new Float64Array(volume(cfg.network.input));
+    this.z = this.geo.map((g) => new Float64Array(g.outSize));
+    this.a = this.geo.map((g, k) => new Float64Array(k < this.L - 1 ? g.outSize : 0));
+    this.e = this.geo.map((g) => new Float64Array(g.outSize));
+    this.eLive = this.geo.map((g) => new Uint8Array(g.positions));
+    this.s = this.geo.map((g, k) => new Float64Array(k > 0 ? g.inSize : 0));
+    this.g = this.geo.map((g) => new Float64Array(g.rows * (g.cols + 1)));
+    this.poolOut = this.pools.map((ps) => ps.map((p) => new Float64Array(volume(p.out))));
+    this.poolArg = this.pools.map((ps) => ps.map((p) => new Int32Array(volume(p.out))));
+    this.poolIn = this.pools.map((ps, k) => (k > 0 ? ps.map((p) => new Float64Array(volume(p.in))) : []));
+    // a weight layer's input: the last pool's output, else the layer below's activation (or the input)
+    this.x = this.pools.map((_, k) => this.poolOut[k]!.at(-1) ?? (k === 0 ? this.input : this.a[k - 1]!));
+    if (this.pools.length !== this.L) throw new Error('ConvNetworkCore: pools and weight layers disagree');
+  }
+
+  /** z[k] = W · (the taps of each position) + b · one. */
+  protected forward(k: number): void {
+    const { rows: F, cols, channels: C, positions, tapStart, pixel, place } = this.geo[k]!;
+    const w = this.w[k]!;
+    const x = this.x[k]!;
+    const z = this.z[k]!;
+    const one = this.one[k]!;
+    const bias = cols * F;
+    for (let o = 0; o < positions; o++) {
+      const zo = o * F;
+      for (let f = 0; f < F; f++) z[zo + f] = w[bias + f]! * one;
+      for (let t = tapStart[o]!; t < tapStart[o + 1]!; t++) {
+        const ib = pixel[t]! * C;
+        const wb = place[t]! * C;
+        for (let c = 0; c < C; c++) {
+          const v = x[ib + c]!;
+          if (v === 0) continue;
+          const col = (wb + c) * F;
+          for (let f = 0; f < F; f++) z[zo + f] += w[col + f]! * v;
+        }
+      }
+    }
+  }
+
+  /** The pools before weight layer k, from its source (the input or a[k − 1]) to x[k]. */
+  protected poolInto(k: number, avg: (sum: number) => number): void {
+    const ps = this.pools[k]!;
+    let src: Float64Array = k === 0 ? this.input : this.a[k - 1]!;
+    ps.forEach((p, i) => {
+      const out = this.poolOut[k]![i]!;
+      poolForward(p, src, out, this.poolArg[k]![i]!, avg);
+      src = out;
+    });
+  }
+
+  /**
+   * s[k] = Wᵀ e[k] over weight layer k's input (k ≥ 1), routed back through the pools before it;
+   * returns the values at a[k − 1]'s places (NaN where no error reaches: a max pool's losers,
+   * dropped edges) and the number of avg pools passed (each scales by `avgScale`).
+   */
+  protected backwardSums(k: number, avgScale: number): { readonly routed: Float64Array; readonly avgPools: number } {
+    const { rows: F, channels: C, positions, tapStart, pixel, place } = this.geo[k]!;
+    const w = this.w[k]!;
+    const e = this.e[k]!;
+    const live = this.eLive[k]!;
+    const s = this.s[k]!;
+    s.fill(0);
+    for (let o = 0; o < positions; o++) {
+      if (!live[o]) continue;
+      const eo = o * F;
+      for (let t = tapStart[o]!; t < tapStart[o + 1]!; t++) {
+        const ib = pixel[t]! * C;
+        const wb = place[t]! * C;
+        for (let c = 0; c < C; c++) {
+          const col = (wb + c) * F;
+          let acc = 0;
+          for (let f = 0; f < F; f++) acc += w[col + f]! * e[eo + f]!;
+          s[ib + c] += acc;
+        }
+      }
+    }
+    const ps = this.pools[k]!;
+    let routed = s;
+    let avgPools = 0;
+    for (let i = ps.length - 1; i >= 0; i--) {
+      const into = this.poolIn[k]![i]!;
+      poolBackward(ps[i]!, routed, into, this.poolArg[k]![i]!, avgScale);
+      if (ps[i]!.pool === 'avg') avgPools++;
+      routed = into;
+    }
+    return { routed, avgPools };
+  }
+
+  /** g[k] = Σ over positions of e ⊗ (the taps' inputs), the bias column Σ e · one. */
+  protected gradient(k: number): void {
+    const { rows: F, cols, channels: C, positions, tapStart, pixel, place } = this.geo[k]!;
+    const x = this.x[k]!;
+    const e = this.e[k]!;
+    const live = this.eLive[k]!;
+    const g = this.g[k]!;
+    const one = this.one[k]!;
+    const bias = cols * F;
+    g.fill(0);
+    for (let o = 0; o < positions; o++) {
+      if (!live[o]) continue;
+      const eo = o * F;
+      for (let f = 0; f < F; f++) g[bias + f] += e[eo + f]! * one;
+      for (let t = tapStart[o]!; t < tapStart[o + 1]!; t++) {
+        const ib = pixel[t]! * C;
+        const wb = place[t]! * C;
+        for (let c = 0; c < C; c++) {
+          const v = x[ib + c]!;
+          if (v === 0) continue;
+          const col = (wb + c) * F;
+          for (let f = 0; f < F; f++) g[col + f] += e[eo + f]! * v;
+        }
+      }
+    }
+  }
+
+  /** Marks the positions of weight layer k with a non-zero error. */
+  protected markLive(k: number): void {
+    const { rows: F, positions } = this.geo[k]!;
+    const e = this.e[k]!;
+    const live = this.eLive[k]!;
+    for (let o = 0; o < positions; o++) {
+      let any = 0;
+      for (let f = 0; f < F; f++) if (e[o * F + f] !== 0) any = 1;
+      live[o] = any;
+    }
+  }
+
+  /** Lowest j with the largest z_L[j]. */
+  protected argmax(): number {
+    const z = this.z[this.L - 1]!;
+    let best = 0;
+    for (let j = 1; j < z.length; j++) if (z[j]! > z[best]!) best = j;
+    return best;
+  }
+
+  /** z_L of the last sample. */
+  lastOutputs(): ArrayLike<number> {
+    return this.z[this.L - 1]!;
+  }
+
+  /** Loads weights and biases given in stream order (per layer, row by row: its columns, then the bias) as values of the store. */
+  protected loadStream(values: ArrayLike<number>): void {
+    let q = 0;
+    this.geo.forEach(({ rows, cols }, k) => {
+      const w = this.w[k]!;
+      for (let j = 0; j < rows; j++) {
+        for (let i = 0; i <= cols; i++) w[i * rows + j] = values[q++]!;
+      }
+    });
+  }
+
+  /** The weights and biases in stream order. */
+  protected readStream<T extends Float32Array | Int32Array>(out: T): T {
+    let q = 0;
+    this.geo.forEach(({ rows, cols }, k) => {
+      const w = this.w[k]!;
+      for (let j = 0; j < rows; j++) for (let i = 0; i <= cols; i++) out[q++] = w[i * rows + j]!;
+    });
+    return out;
+  }
+}
