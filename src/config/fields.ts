@@ -38,7 +38,7 @@ export const CONFIG_FIELDS = {
   layers: {
     flag: 'layers',
     kind: 'layers',
-    help: `layer sizes N_0,…,N_L, comma-separated, ≥ ${L.minLayers} of them, each 1..${L.maxLayerSize} (default ${d.layers.join(',')})`,
+    help: `layer sizes N_0,…,N_L, comma-separated, ≥ ${L.minLayers} of them, each 1..${L.maxLayerSize} (default ${d.layers.join(',')}; convolution and pooling layers: layer objects in a --config file, docs/CONFIG.md)`,
   },
   pes: { flag: 'pes', kind: 'int', rule: FIELD_RULES.pes, help: `P, processing elements, 1..${L.maxPes} (default ${d.pes})` },
   weight: {

@@ -20,6 +20,9 @@ function randomLayers(rng: Rng): LayerSpec[] {
   let h = rng.int(3, 9);
   let w = rng.int(3, 9);
   const layers: LayerSpec[] = [{ input: [h, w, rng.int(1, 3)] }];
+  // sometimes no convolution: a pool of the input, then dense layers (the first weight layer dense)
+  if (rng.bool(0.15))
+    return [...layers, { pool: { kind: rng.pick(['max', 'avg'] as const) } }, ...(rng.bool() ? [{ dense: rng.int(1, 6) }] : []), { dense: rng.int(2, 4) }];
   const convs = rng.int(1, 2);
   for (let i = 0; i < convs; i++) {
     const kernel = rng.int(1, Math.min(3, h, w));
@@ -111,10 +114,11 @@ describe('GoldenConvNetwork against the BigInt reference (ARCHITECTURE.md §17)'
     for (let i = 0; i < 40; i++) {
       const cfg = randomConfig(rng);
       for (const l of cfg.network!.layers) kinds.add(l.kind === 'pool' ? `${l.pool} pool` : l.kind === 'conv' ? `${l.padding} stride ${l.stride}` : 'dense');
+      if (cfg.network!.layers.find((l) => l.kind !== 'pool')?.kind === 'dense') kinds.add('dense first');
       expect(crossCheck(cfg, 100 + i, 6), JSON.stringify(cfg.network!.spec)).toBeUndefined();
     }
     expect(moved).toBeGreaterThanOrEqual(30);
-    expect([...kinds].sort()).toEqual(['avg pool', 'dense', 'max pool', 'same stride 1', 'same stride 2', 'valid stride 1', 'valid stride 2']);
+    expect([...kinds].sort()).toEqual(['avg pool', 'dense', 'dense first', 'max pool', 'same stride 1', 'same stride 2', 'valid stride 1', 'valid stride 2']);
   });
 
   describe('negative controls: the reference made wrong in one detail is caught', () => {
@@ -141,6 +145,17 @@ function mutated(cfg: Config, mutation: CnnMutation): Config {
   if (mutation === 'skipped-group-steps') doc.skipZeroErrors = true;
   return parseConfig(doc);
 }
+
+it('the inference variant runs training samples as inferences (no weight changes)', () => {
+  const cfg = parseConfig({ variant: 'inference', layers: [{ input: [4, 4, 1] }, { conv: { filters: 2, kernel: 3 } }, { dense: 2 }] });
+  const g = new GoldenConvNetwork(cfg);
+  const w0 = GoldenConvNetwork.initialWeights(cfg, 3);
+  g.loadWeights(w0);
+  const x = Array.from({ length: 16 }, (_, i) => (i * 37) % 200);
+  expect(g.train(x, 1)).toBe(g.infer(x));
+  expect(Array.from(g.readWeights())).toEqual(Array.from(w0));
+  expect(g.lastUpdateOps()).toBe(0);
+});
 
 describe('a convolution over its whole input is a dense layer', () => {
   const side = 5;

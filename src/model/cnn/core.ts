@@ -30,8 +30,15 @@ export abstract class ConvNetworkCore {
   protected readonly z: Float64Array[];
   protected readonly a: Float64Array[];
   protected readonly e: Float64Array[];
-  /** eLive[k][o]: position o of weight layer k has a non-zero error. */
-  protected readonly eLive: Uint8Array[];
+  /**
+   * The non-zero errors of weight layer k, as a list (markLive): position errO, row errF, value
+   * errV, errN[k] of them. The backward and gradient passes run over it: a max pool sends a
+   * window's error to one place, ReLU masks about half, so most products would be zero.
+   */
+  protected readonly errO: Int32Array[];
+  protected readonly errF: Int32Array[];
+  protected readonly errV: Float64Array[];
+  protected readonly errN: Int32Array;
   /** s[k]: backward sums over weight layer k's input (k ≥ 1). */
   protected readonly s: Float64Array[];
   /** g[k]: gradient sums, column-major as w[k]. */
@@ -51,7 +58,10 @@ export abstract class ConvNetworkCore {
     this.z = this.geo.map((g) => new Float64Array(g.outSize));
     this.a = this.geo.map((g, k) => new Float64Array(k < this.L - 1 ? g.outSize : 0));
     this.e = this.geo.map((g) => new Float64Array(g.outSize));
-    this.eLive = this.geo.map((g) => new Uint8Array(g.positions));
+    this.errO = this.geo.map((g) => new Int32Array(g.outSize));
+    this.errF = this.geo.map((g) => new Int32Array(g.outSize));
+    this.errV = this.geo.map((g) => new Float64Array(g.outSize));
+    this.errN = new Int32Array(this.geo.length);
     this.s = this.geo.map((g, k) => new Float64Array(k > 0 ? g.inSize : 0));
     this.g = this.geo.map((g) => new Float64Array(g.rows * (g.cols + 1)));
     this.poolOut = this.pools.map((ps) => ps.map((p) => new Float64Array(volume(p.out))));
@@ -103,24 +113,22 @@ export abstract class ConvNetworkCore {
    * dropped edges) and the number of avg pools passed (each scales by `avgScale`).
    */
   protected backwardSums(k: number, avgScale: number): { readonly routed: Float64Array; readonly avgPools: number } {
-    const { rows: F, channels: C, positions, tapStart, pixel, place } = this.geo[k]!;
+    const { rows: F, channels: C, tapStart, pixel, place } = this.geo[k]!;
     const w = this.w[k]!;
-    const e = this.e[k]!;
-    const live = this.eLive[k]!;
     const s = this.s[k]!;
     s.fill(0);
-    for (let o = 0; o < positions; o++) {
-      if (!live[o]) continue;
-      const eo = o * F;
+    const eo = this.errO[k]!;
+    const ef = this.errF[k]!;
+    const ev = this.errV[k]!;
+    const CF = C * F;
+    for (let q = 0; q < this.errN[k]!; q++) {
+      const o = eo[q]!;
+      const f = ef[q]!;
+      const v = ev[q]!;
       for (let t = tapStart[o]!; t < tapStart[o + 1]!; t++) {
         const ib = pixel[t]! * C;
-        const wb = place[t]! * C;
-        for (let c = 0; c < C; c++) {
-          const col = (wb + c) * F;
-          let acc = 0;
-          for (let f = 0; f < F; f++) acc += w[col + f]! * e[eo + f]!;
-          s[ib + c] += acc;
-        }
+        const wb = place[t]! * CF + f;
+        for (let c = 0; c < C; c++) s[ib + c] += w[wb + c * F]! * v;
       }
     }
     const ps = this.pools[k]!;
@@ -137,41 +145,47 @@ export abstract class ConvNetworkCore {
 
   /** g[k] = Σ over positions of e ⊗ (the taps' inputs), the bias column Σ e · one. */
   protected gradient(k: number): void {
-    const { rows: F, cols, channels: C, positions, tapStart, pixel, place } = this.geo[k]!;
+    const { rows: F, cols, channels: C, tapStart, pixel, place } = this.geo[k]!;
     const x = this.x[k]!;
-    const e = this.e[k]!;
-    const live = this.eLive[k]!;
     const g = this.g[k]!;
     const one = this.one[k]!;
     const bias = cols * F;
     g.fill(0);
-    for (let o = 0; o < positions; o++) {
-      if (!live[o]) continue;
-      const eo = o * F;
-      for (let f = 0; f < F; f++) g[bias + f] += e[eo + f]! * one;
+    const eo = this.errO[k]!;
+    const ef = this.errF[k]!;
+    const ev = this.errV[k]!;
+    const CF = C * F;
+    for (let q = 0; q < this.errN[k]!; q++) {
+      const o = eo[q]!;
+      const f = ef[q]!;
+      const v = ev[q]!;
+      g[bias + f] += v * one;
       for (let t = tapStart[o]!; t < tapStart[o + 1]!; t++) {
         const ib = pixel[t]! * C;
-        const wb = place[t]! * C;
-        for (let c = 0; c < C; c++) {
-          const v = x[ib + c]!;
-          if (v === 0) continue;
-          const col = (wb + c) * F;
-          for (let f = 0; f < F; f++) g[col + f] += e[eo + f]! * v;
-        }
+        const wb = place[t]! * CF + f;
+        for (let c = 0; c < C; c++) g[wb + c * F] += x[ib + c]! * v;
       }
     }
   }
 
-  /** Marks the positions of weight layer k with a non-zero error. */
+  /** Lists the non-zero errors of weight layer k (errO, errF, errV, errN). */
   protected markLive(k: number): void {
-    const { rows: F, positions } = this.geo[k]!;
     const e = this.e[k]!;
-    const live = this.eLive[k]!;
-    for (let o = 0; o < positions; o++) {
-      let any = 0;
-      for (let f = 0; f < F; f++) if (e[o * F + f] !== 0) any = 1;
-      live[o] = any;
+    const F = this.geo[k]!.rows;
+    const eo = this.errO[k]!;
+    const ef = this.errF[k]!;
+    const ev = this.errV[k]!;
+    let n = 0;
+    for (let i = 0; i < e.length; i++) {
+      const v = e[i]!;
+      if (v === 0) continue;
+      const f = i % F;
+      eo[n] = (i - f) / F;
+      ef[n] = f;
+      ev[n] = v;
+      n++;
     }
+    this.errN[k] = n;
   }
 
   /** Lowest j with the largest z_L[j]. */

@@ -43,6 +43,8 @@ export class GoldenConvNetwork extends ConvNetworkCore {
   /** Σ over the training samples so far of their update operations, mod 65535. */
   private phase = 0;
   private opsLast = 0;
+  /** False for the inference variant: training samples run as inferences (as GoldenAccelerator). */
+  private readonly trains: boolean;
 
   constructor(cfg: Config) {
     super(cfg);
@@ -50,6 +52,7 @@ export class GoldenConvNetwork extends ConvNetworkCore {
       throw new RangeError('GoldenConvNetwork: the dedicated variant of a network with convolution is not modelled yet (use variant "taxonn")');
     }
     this.config = cfg;
+    this.trains = cfg.variant !== 'inference';
     const ar = layerArithmetic(cfg);
     this.w = this.geo.map((g) => new Float64Array(g.rows * (g.cols + 1)));
     this.one = Float64Array.from(ar, (a) => pow2(a.act.frac));
@@ -126,7 +129,7 @@ export class GoldenConvNetwork extends ConvNetworkCore {
   }
 
   train(input: SampleInput, label: number): number {
-    return this.run(input, label, true);
+    return this.run(input, label, this.trains);
   }
 
   infer(input: SampleInput): number {
