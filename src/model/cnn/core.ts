@@ -43,6 +43,9 @@ export abstract class ConvNetworkCore {
   protected readonly s: Float64Array[];
   /** g[k]: gradient sums, column-major as w[k]. */
   protected readonly g: Float64Array[];
+  /** Scratch of the forward pass: one position's non-zero inputs (weight column offset, value). */
+  private readonly gatherAt: Int32Array;
+  private readonly gatherVal: Float64Array;
   private readonly poolOut: Float64Array[][];
   private readonly poolArg: Int32Array[][];
   private readonly poolIn: Float64Array[][];
@@ -62,6 +65,9 @@ export abstract class ConvNetworkCore {
     this.errF = this.geo.map((g) => new Int32Array(g.outSize));
     this.errV = this.geo.map((g) => new Float64Array(g.outSize));
     this.errN = new Int32Array(this.geo.length);
+    const maxCols = Math.max(...this.geo.map((g) => g.cols));
+    this.gatherAt = new Int32Array(maxCols);
+    this.gatherVal = new Float64Array(maxCols);
     this.s = this.geo.map((g, k) => new Float64Array(k > 0 ? g.inSize : 0));
     this.g = this.geo.map((g) => new Float64Array(g.rows * (g.cols + 1)));
     this.poolOut = this.pools.map((ps) => ps.map((p) => new Float64Array(volume(p.out))));
@@ -72,7 +78,11 @@ export abstract class ConvNetworkCore {
     if (this.pools.length !== this.L) throw new Error('ConvNetworkCore: pools and weight layers disagree');
   }
 
-  /** z[k] = W · (the taps of each position) + b · one. */
+  /**
+   * z[k] = W · (the taps of each position) + b · one. Per position, the non-zero inputs of its
+   * taps are gathered first (column offset and value); then blocks of 8 and 4 outputs are kept in
+   * registers while that list streams by (as GoldenAccelerator's forward pass does).
+   */
   protected forward(k: number): void {
     const { rows: F, cols, channels: C, positions, tapStart, pixel, place } = this.geo[k]!;
     const w = this.w[k]!;
@@ -80,18 +90,57 @@ export abstract class ConvNetworkCore {
     const z = this.z[k]!;
     const one = this.one[k]!;
     const bias = cols * F;
+    const at = this.gatherAt;
+    const val = this.gatherVal;
     for (let o = 0; o < positions; o++) {
-      const zo = o * F;
-      for (let f = 0; f < F; f++) z[zo + f] = w[bias + f]! * one;
+      let n = 0;
       for (let t = tapStart[o]!; t < tapStart[o + 1]!; t++) {
         const ib = pixel[t]! * C;
         const wb = place[t]! * C;
         for (let c = 0; c < C; c++) {
           const v = x[ib + c]!;
           if (v === 0) continue;
-          const col = (wb + c) * F;
-          for (let f = 0; f < F; f++) z[zo + f] += w[col + f]! * v;
+          at[n] = (wb + c) * F;
+          val[n++] = v;
         }
+      }
+      const zo = o * F;
+      let f = 0;
+      for (; f + 8 <= F; f += 8) {
+        const b = bias + f;
+        let z0 = w[b]! * one;
+        let z1 = w[b + 1]! * one;
+        let z2 = w[b + 2]! * one;
+        let z3 = w[b + 3]! * one;
+        let z4 = w[b + 4]! * one;
+        let z5 = w[b + 5]! * one;
+        let z6 = w[b + 6]! * one;
+        let z7 = w[b + 7]! * one;
+        for (let q = 0; q < n; q++) {
+          const col = at[q]! + f;
+          const v = val[q]!;
+          z0 += w[col]! * v;
+          z1 += w[col + 1]! * v;
+          z2 += w[col + 2]! * v;
+          z3 += w[col + 3]! * v;
+          z4 += w[col + 4]! * v;
+          z5 += w[col + 5]! * v;
+          z6 += w[col + 6]! * v;
+          z7 += w[col + 7]! * v;
+        }
+        z[zo + f] = z0;
+        z[zo + f + 1] = z1;
+        z[zo + f + 2] = z2;
+        z[zo + f + 3] = z3;
+        z[zo + f + 4] = z4;
+        z[zo + f + 5] = z5;
+        z[zo + f + 6] = z6;
+        z[zo + f + 7] = z7;
+      }
+      for (; f < F; f++) {
+        let acc = w[bias + f]! * one;
+        for (let q = 0; q < n; q++) acc += w[at[q]! + f]! * val[q]!;
+        z[zo + f] = acc;
       }
     }
   }
