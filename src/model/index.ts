@@ -8,3 +8,6 @@ export * from './blocks.js';
 export * from './fixed.js';
 export { Rng } from './rng.js';
 export * from './datasets/index.js';
+export { GoldenConvNetwork } from './cnn/golden.js';
+export { FloatConvTrainer } from './cnn/float.js';
+export { goldenModel, initialCodes, type GoldenModel } from './golden-model.js';
