@@ -43,6 +43,8 @@ export abstract class ConvNetworkCore {
   protected readonly s: Float64Array[];
   /** g[k]: gradient sums, column-major as w[k]. */
   protected readonly g: Float64Array[];
+  /** nonZeroInputs: the indices of weight layer k's non-zero inputs. */
+  protected readonly nzCol: Int32Array;
   /** Scratch of the forward pass: one position's non-zero inputs (weight column offset, value). */
   private readonly gatherAt: Int32Array;
   private readonly gatherVal: Float64Array;
@@ -67,6 +69,7 @@ export abstract class ConvNetworkCore {
     this.errN = new Int32Array(this.geo.length);
     const maxCols = Math.max(...this.geo.map((g) => g.cols));
     this.gatherAt = new Int32Array(maxCols);
+    this.nzCol = new Int32Array(Math.max(...this.geo.map((g) => g.inSize)));
     this.gatherVal = new Float64Array(maxCols);
     this.s = this.geo.map((g, k) => new Float64Array(k > 0 ? g.inSize : 0));
     this.g = this.geo.map((g) => new Float64Array(g.rows * (g.cols + 1)));
@@ -215,6 +218,14 @@ export abstract class ConvNetworkCore {
         for (let c = 0; c < C; c++) g[wb + c * F] += x[ib + c]! * v;
       }
     }
+  }
+
+  /** Lists the indices of weight layer k's non-zero inputs in nzCol; returns how many. */
+  protected nonZeroInputs(k: number): number {
+    const x = this.x[k]!;
+    let n = 0;
+    for (let i = 0; i < x.length; i++) if (x[i] !== 0) this.nzCol[n++] = i;
+    return n;
   }
 
   /** Lists the non-zero errors of weight layer k (errO, errF, errV, errN). */

@@ -104,11 +104,27 @@ export class FloatConvTrainer extends ConvNetworkCore {
     this.markLive(k - 1);
   }
 
+  /** W ← W − lr · g: a convolution's gradient summed over its positions, a dense layer's e ⊗ x over the non-zero errors and inputs. */
   private update(k: number): void {
-    this.gradient(k);
-    const g = this.g[k]!;
     const w = this.w[k]!;
     const lr = this.rates[k]!;
-    for (let i = 0; i < w.length; i++) if (g[i] !== 0) w[i] = w[i]! - lr * g[i]!;
+    if (this.geo[k]!.layer.kind === 'conv') {
+      this.gradient(k);
+      const g = this.g[k]!;
+      for (let i = 0; i < w.length; i++) if (g[i] !== 0) w[i] = w[i]! - lr * g[i]!;
+      return;
+    }
+    const { rows: F, cols } = this.geo[k]!;
+    const x = this.x[k]!;
+    const nz = this.nonZeroInputs(k);
+    for (let q = 0; q < this.errN[k]!; q++) {
+      const j = this.errF[k]![q]!;
+      const e = this.errV[k]![q]!;
+      for (let t = 0; t < nz; t++) {
+        const i = this.nzCol[t]!;
+        w[i * F + j] = w[i * F + j]! - lr * (e * x[i]!);
+      }
+      w[cols * F + j] = w[cols * F + j]! - lr * e;
+    }
   }
 }

@@ -220,22 +220,12 @@ export class GoldenConvNetwork extends ConvNetworkCore {
    * Returns the next operation number.
    */
   private update(k: number, c0: number): number {
-    this.gradient(k);
     const { rows: F, cols, layer, positions } = this.geo[k]!;
-    const g = this.g[k]!;
-    const w = this.w[k]!;
-    const x = this.x[k]!;
-    const S = this.updShift[k]!;
-    const wide = S > 16;
-    const m = pow2(-(wide ? 16 : S));
-    const pre = pow2(-(S - 16));
-    const rnd = this.rnd[k]!;
     const sparse = layer.kind === 'dense' && (k === 0 ? this.skipInputs : this.skipAct);
-    let issued = cols;
-    if (sparse) {
-      issued = 0;
-      for (let i = 0; i < cols; i++) if (x[i] !== 0) issued++;
-    }
+    // a dense layer's gradient is one product: only its non-zero inputs' columns can change
+    const nz = this.nonZeroInputs(k);
+    const issued = sparse ? nz : cols;
+    if (layer.kind === 'conv') this.gradient(k);
     const e = this.e[k]!;
     let c = c0;
     for (let j0 = 0; j0 < F; j0 += this.P) {
@@ -243,21 +233,49 @@ export class GoldenConvNetwork extends ConvNetworkCore {
       if (this.skipErr && !groupHasError(e, F, positions, j0, j1)) continue;
       for (let j = j0; j < j1; j++) {
         const pos = (this.laneStarts[j - j0]! + this.phase + c) % LFSR_PERIOD;
-        let t = 0;
-        for (let i = 0; i <= cols; i++) {
-          if (sparse && i < cols && x[i] === 0) continue;
-          const gv = g[i * F + j]!;
-          const r = rnd[pos + t]!;
-          t++;
-          if (gv === 0) continue;
-          const d = wide ? Math.floor((Math.floor(gv * pre) + r) * m) : Math.floor((gv + r) * m);
-          const v = w[i * F + j]! - d;
-          w[i * F + j] = v < this.wMin ? this.wMin : v > this.wMax ? this.wMax : v;
-        }
+        if (layer.kind === 'conv') this.roundConvRow(k, j, pos);
+        else if (e[j] !== 0) this.roundDenseRow(k, j, pos, nz, sparse);
       }
       c += issued + 1;
     }
     return c;
+  }
+
+  /** W[j][i] ← sat_W(W[j][i] − R(g, S)) over a convolution row's columns and bias, column i drawing at pos + i. */
+  private roundConvRow(k: number, j: number, pos: number): void {
+    const { rows: F, cols } = this.geo[k]!;
+    const g = this.g[k]!;
+    const rnd = this.rnd[k]!;
+    for (let i = 0; i <= cols; i++) {
+      const gv = g[i * F + j]!;
+      if (gv !== 0) this.step(k, i * F + j, gv, rnd[pos + i]!);
+    }
+  }
+
+  /**
+   * A dense row: g = e[j] · x[i] over the non-zero inputs (nzCol), the t-th drawing at pos + t
+   * when the layer issues only those (sparse), else at pos + i; the bias after the issued columns.
+   */
+  private roundDenseRow(k: number, j: number, pos: number, nz: number, sparse: boolean): void {
+    const { rows: F, cols } = this.geo[k]!;
+    const x = this.x[k]!;
+    const rnd = this.rnd[k]!;
+    const col = this.nzCol;
+    const ej = this.e[k]![j]!;
+    for (let t = 0; t < nz; t++) {
+      const i = col[t]!;
+      this.step(k, i * F + j, ej * x[i]!, rnd[pos + (sparse ? t : i)]!);
+    }
+    this.step(k, cols * F + j, ej * this.one[k]!, rnd[pos + (sparse ? nz : cols)]!);
+  }
+
+  /** w[q] ← sat_W(w[q] − R(g, S)) with the random addend r (the update forms of src/model/accelerator.ts). */
+  private step(k: number, q: number, g: number, r: number): void {
+    const S = this.updShift[k]!;
+    const d = S > 16 ? Math.floor((Math.floor(g * pow2(16 - S)) + r) * pow2(-16)) : Math.floor((g + r) * pow2(-S));
+    const w = this.w[k]!;
+    const v = w[q]! - d;
+    w[q] = v < this.wMin ? this.wMin : v > this.wMax ? this.wMax : v;
   }
 }
 
