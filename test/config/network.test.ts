@@ -3,10 +3,12 @@
  * each mistake is one line naming its layer, and what builds dense layers only refuses the rest.
  */
 import { describe, expect, it } from 'vitest';
+import { resolveTrainConfig } from '../../src/flows/train.js';
 import {
   ConfigError,
   configDocument,
   deriveSizes,
+  layerArithmetic,
   networkParamCount,
   parseConfig,
   requireDenseLayers,
@@ -116,6 +118,16 @@ describe('layer objects', () => {
     expect(() => parseConfig({ layers, accBits: 24 })).toThrow(
       /^config: accBits must be an integer in (\d+)\.\.48 \(at least \1: the gradient sum of layer 1 \(conv\), 4096 terms of error × activation/,
     );
+  });
+
+  it('examples/cnn-<data set>.json are CNNs in the 12/8/8 class that fit their data set', () => {
+    for (const dataset of ['mnist', 'fashion-mnist'] as const) {
+      const file = `examples/cnn-${dataset === 'mnist' ? 'mnist' : 'fashion'}.json`;
+      const cfg = resolveTrainConfig(dataset, { file });
+      expect(cfg.network?.layers.filter((l) => l.kind === 'conv').length, file).toBeGreaterThanOrEqual(2);
+      expect([cfg.layers[0], cfg.layers.at(-1)]).toEqual([784, 10]);
+      for (const a of layerArithmetic(cfg)) expect([a.weight.bits <= 12, a.act.bits <= 8, a.error.bits <= 8]).toEqual([true, true, true]);
+    }
   });
 
   it('are refused, naming the layer, by what builds dense layers only', () => {
