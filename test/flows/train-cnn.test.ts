@@ -75,6 +75,10 @@ describe('training a CNN on MNIST', () => {
       ],
       [['estimate', '--config', cfgFile], /^taxonn: config: layers\[1\] is a convolution layer, which the estimate does not model yet/],
       [
+        ['train', '--dataset', 'mnist', '--config', cfgFile, '--save-mem', path.join(tmp, 'mem')],
+        /^taxonn: config: layers\[1\] is a convolution layer, which --save-mem \(the weight banks of the RTL\) does not write yet/,
+      ],
+      [
         ['train', '--dataset', 'iris', '--config', cfgFile],
         /^taxonn: train: layers with input 28×28×1 and 10 outputs do not fit iris: the network needs 4 inputs and 3 outputs/,
       ],
@@ -87,5 +91,6 @@ describe('training a CNN on MNIST', () => {
       expect(r.stderr.trimEnd(), args.join(' ')).toMatch(message);
     }
     expect(fs.existsSync(path.join(tmp, 'rtl'))).toBe(false);
+    expect(fs.existsSync(path.join(tmp, 'mem'))).toBe(false);
   });
 });

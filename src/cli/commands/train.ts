@@ -6,7 +6,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Argv, CommandModule } from 'yargs';
-import { formatFieldText, layersText, lrShiftText, type Config } from '../../config/index.js';
+import { formatFieldText, layersText, lrShiftText, requireDenseLayers, type Config } from '../../config/index.js';
 import {
   ENGINES,
   TrainUsageError,
@@ -180,6 +180,8 @@ export async function runTrainCommand(args: TrainArgs, board?: BoardRun): Promis
   const data = args.formats === 'auto' && typeof dataset === 'string' ? loadDataset(dataset, dataDirOf(args)) : dataset;
   const calibration = args.formats === 'auto' && typeof data !== 'string' ? calibrateFormats(given, data) : undefined;
   const cfg = calibration?.config ?? given;
+  // the weight banks' images are the RTL's layout: refused before the run, not after it
+  if (args['save-mem'] !== undefined) requireDenseLayers(cfg, '--save-mem (the weight banks of the RTL) does not write');
   const epochs = args.epochs ?? defaultsOf(defaults).defaults.epochs;
   const out = (line: string) => process.stdout.write(`${line}\n`);
   const bar = !args.json && process.stderr.isTTY ? progressBar(process.stderr) : undefined;
