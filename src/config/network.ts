@@ -31,6 +31,10 @@ export const NETWORK_LIMITS = Object.freeze({
   poolSizes: [2] as const,
   /** Output units of a dense layer (as a size in the plain list). */
   maxDense: 65536,
+  /** Values of one feature map (height · width · channels), the input's included: the models hold each in memory. */
+  maxMapValues: 1_048_576,
+  /** A convolution's output positions × kernel places: the models precompute that many taps. */
+  maxTaps: 16_777_216,
 });
 
 /** A layer object as written in a configuration. */
@@ -222,6 +226,10 @@ function checkInput(raw: unknown, fail: Fail): Shape | undefined {
     fail([0, 'input'], rule.replace('must be the input shape {"input": [height, width, channels]}', 'must be [height, width, channels]'), s);
     return undefined;
   }
+  if (s[0] * s[1] * s[2] > NETWORK_LIMITS.maxMapValues) {
+    fail([0, 'input'], `must hold at most ${NETWORK_LIMITS.maxMapValues} values (height · width · channels)`, s);
+    return undefined;
+  }
   return { height: s[0], width: s[1], channels: s[2] };
 }
 
@@ -285,6 +293,18 @@ function checkConv(c: unknown, at: number, shape: Shape, fail: Fail): { layer: C
   }
   const oh = convSide(shape.height, kernel, stride, p);
   const ow = convSide(shape.width, kernel, stride, p);
+  if (oh * ow * filters > L.maxMapValues) {
+    fail(
+      [...path, 'filters'],
+      `must be at most ${Math.floor(L.maxMapValues / (oh * ow))}, because the output ${oh}×${ow}×${filters} may hold at most ${L.maxMapValues} values`,
+      filters,
+    );
+    return undefined;
+  }
+  if (oh * ow * kernel * kernel > L.maxTaps) {
+    fail([...path, 'kernel'], `must be smaller: ${oh}×${ow} positions × ${kernel}² kernel places is more than ${L.maxTaps} taps`, kernel);
+    return undefined;
+  }
   const layer: ConvLayer = {
     kind: 'conv',
     at,

@@ -100,6 +100,11 @@ describe('layer objects', () => {
     [[{ input: [4, 4, 1] }, conv(2, 3)], /^config: layers\[1\] must be a dense layer \{"dense": classes\}, because the last layer gives the class scores/],
     [[{ input: [4, 4, 1] }, { input: [4, 4, 1] }, { dense: 3 }], /^config: layers\[1\] must be one layer object: .*; only the first layer is the input/],
     [[{ input: [4, 4, 1] }], /^config: layers must be a list of at least 2 layer sizes/],
+    [[{ input: [2048, 2048, 1] }, { dense: 2 }], /^config: layers\[0\]\.input must hold at most 1048576 values/],
+    [
+      [{ input: [512, 512, 1] }, conv(8, 3), { dense: 2 }],
+      /^config: layers\[1\]\.conv\.filters must be at most 4, because the output 512×512×8 may hold at most 1048576 values, got 8$/,
+    ],
   ])('%j is one line naming the layer', (layers, expected) => {
     const m = message(layers);
     expect(m).toMatch(expected);
