@@ -110,6 +110,8 @@ const R = {
   dataset: `must be one of ${quoted(DATASET_NAMES)}`,
   layersByDataset: `must be an object of networks by data set, e.g. {"iris": [4, 8, 3]}`,
   layers: 'must be a list of at least 2 layer sizes (positive integers)',
+  layerObjects:
+    'must be layer sizes: a sweep does not take layer objects yet (networks with convolution train with `taxonn train --config F`, docs/ARCHITECTURE.md §17)',
   config:
     "must be an object of configuration fields other than the grid's axes (accBits, lrShift, rounding, hidden, seed, inputsPerBeat, skipZeroInputs, skipZeroErrors, skipZeroActivations, weightPorts)",
   rounding: `must be one of ${quoted(ROUNDINGS)}`,
@@ -138,7 +140,17 @@ const formatEntry = z.union([z.literal('default'), formatObjectSchema], { error:
 const nonEmptyUnique = <T extends z.ZodType>(item: T, rule: string) =>
   z.array(item, { error: rule }).min(1, { error: rule }).refine(unique, { error: R.unique });
 
-const layersArray = z.array(posInt, { error: R.layers }).min(2, { error: R.layers });
+const layerSizes = z.array(posInt, { error: R.layers }).min(2, { error: R.layers });
+/** Layer sizes; layer objects (a network with convolution) get their own message: a sweep does not take them yet. */
+const layersArray = z.custom<number[]>().check((ctx) => {
+  const v = ctx.value as unknown;
+  if (Array.isArray(v) && v.some((x) => x !== null && typeof x === 'object')) {
+    ctx.issues.push({ code: 'custom', message: R.layerObjects, input: v });
+    return;
+  }
+  const r = layerSizes.safeParse(v);
+  if (!r.success) for (const issue of r.error.issues) ctx.issues.push({ ...issue, input: v } as (typeof ctx.issues)[number]);
+});
 
 export const gridSchema = z.strictObject(
   {

@@ -67,6 +67,11 @@ describe('the grid', () => {
         `sweep: config.pes is not a known field (allowed: accBits, lrShift, rounding, hidden, seed, inputsPerBeat, skipZeroInputs, skipZeroErrors, skipZeroActivations, weightPorts; variant, layers, pes and the formats are set by the grid's own fields), got 4 (in ${f})`,
       ],
       [{ ...BASE, layers: { iris: [4] } }, `sweep: layers.iris must be a list of at least 2 layer sizes (positive integers), got [4] (in ${f})`],
+      [
+        { ...BASE, layers: { iris: [{ input: [1, 1, 4] }, { pool: { kind: 'max' } }, { dense: 3 }] } },
+        `sweep: layers.iris must be layer sizes: a sweep does not take layer objects yet (networks with convolution train with \`taxonn train --config F\`, docs/ARCHITECTURE.md §17), got [{"input": [1, 1, 4]}, {"pool": {"kind": "max"}}, {"dense": 3}] (in ${f})`,
+      ],
+      [{ ...BASE, layers: { iris: [4, 0, 3] } }, `sweep: layers.iris[1] must be a positive integer, got 0 (in ${f})`],
       [{ ...BASE, steps: ['train', 'synthesis'] }, `sweep: steps[1] must be one of "estimate", "verify", "train", "synth", "power", got "synthesis" (in ${f})`],
       [
         { ...BASE, twoStage: { front: 'area' }, steps: ['train', 'synth'] },
