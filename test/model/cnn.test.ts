@@ -12,6 +12,7 @@ import { GoldenAccelerator, initialWeights } from '../../src/model/accelerator.j
 import { FloatConvTrainer } from '../../src/model/cnn/float.js';
 import { GoldenConvNetwork } from '../../src/model/cnn/golden.js';
 import { FloatTrainer } from '../../src/model/float.js';
+import { lfsrSequence } from '../../src/model/lfsr.js';
 import { Rng } from '../../src/model/rng.js';
 import { CNN_MUTATIONS, ReferenceConvNetwork, type CnnMutation } from './cnn-reference.js';
 
@@ -92,6 +93,7 @@ function crossCheck(cfg: Config, seed: number, samples: number, mutation?: CnnMu
   golden.loadWeights(codes);
   const ref = new ReferenceConvNetwork(cfg, mutation);
   ref.load(codes);
+  const seq = lfsrSequence(cfg.seed);
   for (let n = 0; n < samples; n++) {
     const pg = golden.train(inputs[n]!, labels[n]!);
     const pr = ref.run(inputs[n]!, labels[n]!);
@@ -100,6 +102,8 @@ function crossCheck(cfg: Config, seed: number, samples: number, mutation?: CnnMu
     const wr = ref.read();
     const at = wg.findIndex((v, q) => v !== wr[q]);
     if (at >= 0) return `sample ${n}: weight ${at} is ${wg[at]} vs ${wr[at]}`;
+    // the update operations numbered (§2): lane 0 of the reference stepped once per operation
+    if (seq[golden.lfsrPhase()] !== ref.lanes[0]!.state) return `sample ${n}: LFSR phase ${golden.lfsrPhase()} is not the reference's lane 0`;
   }
   if (golden.infer(inputs[0]!) !== ref.run(inputs[0]!)) return 'inference';
   if (Array.from(golden.readWeights()).some((v, q) => v !== codes[q])) moved++;
