@@ -34,6 +34,9 @@ export class GoldenConvNetwork extends ConvNetworkCore {
   /** Backward requantisation shift of layer k (k ≥ 1) before the pools' 2 bits each (avg). */
   private readonly bwdShift: Int32Array;
   private readonly updShift: Int32Array;
+  /** The update's scale factors per layer: S ≤ 16, d = floor((g + r) · updM); S > 16, d = floor((floor(g · updPre) + r) · updM), updM = 2^-16. */
+  private readonly updM: Float64Array;
+  private readonly updPre: Float64Array;
   private readonly rnd: readonly Uint16Array[];
   private readonly laneStarts: Int32Array;
   private readonly P: number;
@@ -71,6 +74,8 @@ export class GoldenConvNetwork extends ConvNetworkCore {
     this.outM = pow2(-outShift);
     this.bwdShift = Int32Array.from(ar, (a) => a.backwardShift ?? 0);
     this.updShift = Int32Array.from(ar, (a) => a.updateShift);
+    this.updM = Float64Array.from(ar, (a) => pow2(-(a.updateShift > 16 ? 16 : a.updateShift)));
+    this.updPre = Float64Array.from(ar, (a) => pow2(16 - a.updateShift));
     const seq = lfsrSequence(cfg.seed);
     const maxRow = Math.max(...this.geo.map((g) => g.cols + 1));
     this.rnd = ar.map((a) => roundingAddends(cfg.rounding, a.updateShift, a.updateShift > 16, seq, maxRow));
@@ -246,9 +251,19 @@ export class GoldenConvNetwork extends ConvNetworkCore {
     const { rows: F, cols } = this.geo[k]!;
     const g = this.g[k]!;
     const rnd = this.rnd[k]!;
+    const w = this.w[k]!;
+    const pre = this.updPre[k]!;
+    const m = this.updM[k]!;
+    const wide = this.updShift[k]! > 16;
+    const lo = this.wMin;
+    const hi = this.wMax;
     for (let i = 0; i <= cols; i++) {
-      const gv = g[i * F + j]!;
-      if (gv !== 0) this.step(k, i * F + j, gv, rnd[pos + i]!);
+      const q = i * F + j;
+      const gv = g[q]!;
+      if (gv === 0) continue;
+      const r = rnd[pos + i]!;
+      const v = w[q]! - (wide ? Math.floor((Math.floor(gv * pre) + r) * m) : Math.floor((gv + r) * m));
+      w[q] = v < lo ? lo : v > hi ? hi : v;
     }
   }
 
@@ -260,22 +275,23 @@ export class GoldenConvNetwork extends ConvNetworkCore {
     const { rows: F, cols } = this.geo[k]!;
     const x = this.x[k]!;
     const rnd = this.rnd[k]!;
+    const w = this.w[k]!;
     const col = this.nzCol;
     const ej = this.e[k]![j]!;
-    for (let t = 0; t < nz; t++) {
-      const i = col[t]!;
-      this.step(k, i * F + j, ej * x[i]!, rnd[pos + (sparse ? t : i)]!);
+    const pre = this.updPre[k]!;
+    const m = this.updM[k]!;
+    const wide = this.updShift[k]! > 16;
+    const lo = this.wMin;
+    const hi = this.wMax;
+    for (let t = 0; t <= nz; t++) {
+      // the bias last: its input is 1.0 (one), its draw after the issued columns
+      const i = t < nz ? col[t]! : cols;
+      const gv = ej * (t < nz ? x[i]! : this.one[k]!);
+      const r = rnd[pos + (sparse ? t : i)]!;
+      const q = i * F + j;
+      const v = w[q]! - (wide ? Math.floor((Math.floor(gv * pre) + r) * m) : Math.floor((gv + r) * m));
+      w[q] = v < lo ? lo : v > hi ? hi : v;
     }
-    this.step(k, cols * F + j, ej * this.one[k]!, rnd[pos + (sparse ? nz : cols)]!);
-  }
-
-  /** w[q] ← sat_W(w[q] − R(g, S)) with the random addend r (the update forms of src/model/accelerator.ts). */
-  private step(k: number, q: number, g: number, r: number): void {
-    const S = this.updShift[k]!;
-    const d = S > 16 ? Math.floor((Math.floor(g * pow2(16 - S)) + r) * pow2(-16)) : Math.floor((g + r) * pow2(-S));
-    const w = this.w[k]!;
-    const v = w[q]! - d;
-    w[q] = v < this.wMin ? this.wMin : v > this.wMax ? this.wMax : v;
   }
 }
 
