@@ -7,6 +7,7 @@
 // golden model), in order. One pass = fresh initial weights (seed 1) then the 2,000 samples; the
 // result is the median of 3 timed passes after one warm-up pass, on one core.
 
+import { spawnSync } from 'node:child_process';
 import { cpus } from 'node:os';
 import { entryOf, layersText, resolveConfig, type Config } from '../src/config/index.js';
 import { FloatConvTrainer } from '../src/model/cnn/float.js';
@@ -45,30 +46,39 @@ function rate(train: (i: number) => void): number[] {
   return runs;
 }
 
-console.log(
-  `Models of networks with convolution, training throughput (${cpus()[0]?.model ?? 'unknown CPU'}, Node ${process.version}, one core; ${SAMPLES} MNIST samples per pass)\n`,
-);
-console.log('| configuration | network | MACs per training sample | model | training samples/s (median of 3) | runs |');
-console.log('| --- | --- | --- | --- | --- | --- |');
-for (const file of files) {
+const one = process.env.BENCH_CNN_ONE;
+if (one === undefined) {
+  console.log(
+    `Models of networks with convolution, training throughput (${cpus()[0]?.model ?? 'unknown CPU'}, Node ${process.version}, one core; ${SAMPLES} MNIST samples per pass)\n`,
+  );
+  console.log('| configuration | network | MACs per training sample | model | training samples/s (median of 3) | runs |');
+  console.log('| --- | --- | --- | --- | --- | --- |');
+  for (const file of files) {
+    for (const model of ['golden', 'float']) {
+      const env = { ...process.env, BENCH_CNN_ONE: `${model} ${file}` };
+      const r = spawnSync(process.execPath, [...process.execArgv, process.argv[1]!], { env, stdio: ['ignore', 'pipe', 'inherit'], encoding: 'utf8' });
+      if (r.status !== 0) throw new Error(`bench/golden-cnn.ts: ${model} ${file} failed (exit ${r.status})`);
+      process.stdout.write(r.stdout);
+    }
+  }
+} else {
+  const [name, file] = one.split(' ') as ['golden' | 'float', string];
   const cfg = resolveConfig({ file });
   const codes = quantizeInputs(x, entryOf(cfg.act, 0));
   const golden = new GoldenConvNetwork(cfg);
   const float = new FloatConvTrainer(cfg);
-  const models = {
-    golden: () => golden.loadWeights(GoldenConvNetwork.initialWeights(cfg, 1)),
-    float: () => float.loadWeights(FloatConvTrainer.withInitialWeights(cfg, 1).readWeights()),
-  };
-  for (const [name, reset] of Object.entries(models)) {
-    process.stderr.write(`${file}, ${name}\n`);
-    const runs = rate((i) => {
-      if (i === 0) reset();
-      if (name === 'golden') golden.train(codes.subarray(i * 784, (i + 1) * 784), y[i]!);
-      else float.train(x.subarray(i * 784, (i + 1) * 784), y[i]!);
-    });
-    const median = [...runs].sort((a, b) => a - b)[Math.floor(runs.length / 2)]!;
-    console.log(
-      `| ${file} | ${layersText(cfg)} | ${macs(cfg).toLocaleString('en-US')} | ${name} | **${Math.round(median).toLocaleString('en-US')}** | ${runs.map(Math.round).join(', ')} |`,
-    );
-  }
+  process.stderr.write(`${file}, ${name}\n`);
+  const runs = rate((i) => {
+    if (name === 'golden') {
+      if (i === 0) golden.loadWeights(GoldenConvNetwork.initialWeights(cfg, 1));
+      golden.train(codes.subarray(i * 784, (i + 1) * 784), y[i]!);
+    } else {
+      if (i === 0) float.loadWeights(FloatConvTrainer.withInitialWeights(cfg, 1).readWeights());
+      float.train(x.subarray(i * 784, (i + 1) * 784), y[i]!);
+    }
+  });
+  const median = [...runs].sort((a, b) => a - b)[Math.floor(runs.length / 2)]!;
+  console.log(
+    `| ${file} | ${layersText(cfg)} | ${macs(cfg).toLocaleString('en-US')} | ${name} | **${Math.round(median).toLocaleString('en-US')}** | ${runs.map(Math.round).join(', ')} |`,
+  );
 }
