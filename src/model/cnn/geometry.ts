@@ -103,15 +103,20 @@ export function poolForward(p: PoolLayer, x: ArrayLike<number>, y: Float64Array 
   let q = 0;
   for (let oy = 0; oy < OH; oy++) {
     for (let ox = 0; ox < OW; ox++) {
+      // the window's places in the order (0,0), (0,1), (1,0), (1,1)
       const i00 = (2 * oy * W + 2 * ox) * C;
-      const idx = [i00, i00 + C, i00 + W * C, i00 + W * C + C];
+      const i01 = i00 + C;
+      const i10 = i00 + W * C;
+      const i11 = i10 + C;
       for (let c = 0; c < C; c++, q++) {
         if (p.pool === 'avg') {
-          y[q] = avg(x[idx[0]! + c]! + x[idx[1]! + c]! + x[idx[2]! + c]! + x[idx[3]! + c]!);
+          y[q] = avg(x[i00 + c]! + x[i01 + c]! + x[i10 + c]! + x[i11 + c]!);
           continue;
         }
-        let best = idx[0]! + c;
-        for (let w = 1; w < 4; w++) if (x[idx[w]! + c]! > x[best]!) best = idx[w]! + c;
+        let best = i00 + c;
+        if (x[i01 + c]! > x[best]!) best = i01 + c;
+        if (x[i10 + c]! > x[best]!) best = i10 + c;
+        if (x[i11 + c]! > x[best]!) best = i11 + c;
         y[q] = x[best]!;
         arg[q] = best;
       }
