@@ -315,22 +315,56 @@ function geometry(params: AcceleratorParams): AcceleratorGeometry {
  * values; `initialFloatWeights` rounds them to float32 (the float reference trainer's start).
  */
 export function initialWeightValues(layers: readonly number[], seed: number): Float64Array {
-  const L = layers.length - 1;
-  let n = 0;
-  for (let l = 1; l <= L; l++) n += layers[l]! * (layers[l - 1]! + 1);
-  const values = new Float64Array(n);
+  return initialRowValues(rowShapes(layers), seed);
+}
+
+/** A weight layer as rows (outputs or filters), each of `fanIn` weights and a bias. */
+export interface RowShape {
+  readonly rows: number;
+  readonly fanIn: number;
+}
+
+/** The row shapes of layers given as sizes: N_l rows of N_{l-1}. */
+const rowShapes = (layers: readonly number[]): RowShape[] => layers.slice(1).map((rows, k) => ({ rows, fanIn: layers[k]! }));
+
+/**
+ * Initial weights as real numbers in stream order, row by row (its fanIn weights, then the bias):
+ * hidden layers He-uniform U(±sqrt(6 / fanIn)), the output layer Glorot-uniform
+ * U(±sqrt(6 / (fanIn + rows))), biases 0, one `Rng(seed)` draw per weight in stream order.
+ * For layer sizes this is initialWeightValues; a network with convolution uses its filters' rows.
+ */
+export function initialRowValues(shapes: readonly RowShape[], seed: number): Float64Array {
+  const values = new Float64Array(shapes.reduce((n, s) => n + s.rows * (s.fanIn + 1), 0));
   const rng = new Rng(seed);
   let o = 0;
-  for (let l = 1; l <= L; l++) {
-    const nIn = layers[l - 1]!;
-    const nOut = layers[l]!;
-    const bound = l < L ? Math.sqrt(6 / nIn) : Math.sqrt(6 / (nIn + nOut));
-    for (let j = 0; j < nOut; j++) {
-      for (let i = 0; i < nIn; i++) values[o++] = (rng.float() * 2 - 1) * bound;
+  shapes.forEach(({ rows, fanIn }, k) => {
+    const bound = k < shapes.length - 1 ? Math.sqrt(6 / fanIn) : Math.sqrt(6 / (fanIn + rows));
+    for (let j = 0; j < rows; j++) {
+      for (let i = 0; i < fanIn; i++) values[o++] = (rng.float() * 2 - 1) * bound;
       values[o++] = 0;
     }
-  }
+  });
   return values;
+}
+
+/**
+ * Initial values (stream order, rows of `shapes`) as codes: each rounded to the nearest code
+ * (ties up) of its layer's weight format and saturated.
+ */
+export function quantiseInitial(values: Float64Array, shapes: readonly RowShape[], weight: PerLayerValue<AcceleratorFormat>): Int32Array {
+  const codes = new Int32Array(values.length);
+  let q = 0;
+  shapes.forEach(({ rows, fanIn }, k) => {
+    const f = nth(weight, k);
+    const scale = pow2(f.frac);
+    const lo = -pow2(f.bits - 1);
+    const hi = pow2(f.bits - 1) - 1;
+    for (const end = q + rows * (fanIn + 1); q < end; q++) {
+      const c = Math.round(values[q]! * scale);
+      codes[q] = c < lo ? lo : c > hi ? hi : c;
+    }
+  });
+  return codes;
 }
 
 /** `initialWeightValues` as float32 (stream order): the same weights before quantisation. */
@@ -345,21 +379,8 @@ export function initialFloatWeights(layers: readonly number[], seed: number): Fl
  * not their float32 roundings, which could land on the other side of a tie.)
  */
 export function initialWeights(params: Pick<AcceleratorParams, 'layers' | 'weight'>, seed: number): Int32Array {
-  const sizes = params.layers;
-  const values = initialWeightValues(sizes, seed);
-  const codes = new Int32Array(values.length);
-  let q = 0;
-  for (let k = 0; k + 1 < sizes.length; k++) {
-    const f = nth(params.weight, k);
-    const scale = pow2(f.frac);
-    const lo = -pow2(f.bits - 1);
-    const hi = pow2(f.bits - 1) - 1;
-    for (const end = q + sizes[k + 1]! * (sizes[k]! + 1); q < end; q++) {
-      const c = Math.round(values[q]! * scale);
-      codes[q] = c < lo ? lo : c > hi ? hi : c;
-    }
-  }
-  return codes;
+  const shapes = rowShapes(params.layers);
+  return quantiseInitial(initialRowValues(shapes, seed), shapes, params.weight);
 }
 
 // ---- the model ------------------------------------------------------------------------------

@@ -12,7 +12,7 @@
  * Weights are held column-major, W[row][col] at col·rows + row, the biases after the last column.
  */
 import { fanIn, rowsOf, volume, weightLayers, type Network, type NetworkLayer, type PoolLayer, type WeightLayer } from '../../config/network.js';
-import { Rng } from '../rng.js';
+import { initialRowValues, type RowShape } from '../accelerator.js';
 
 export interface WeightGeometry {
   readonly layer: WeightLayer;
@@ -153,26 +153,14 @@ export function poolBackward(p: PoolLayer, sOut: Float64Array, sIn: Float64Array
   }
 }
 
+/** A network's weight layers as rows (filters or units) of kernel² · channels or flattened inputs. */
+export const networkRowShapes = (network: Network): RowShape[] => weightLayers(network).map((l) => ({ rows: rowsOf(l), fanIn: fanIn(l) }));
+
 /**
- * The initial weights as real numbers in stream order (per weight layer, row by row: its fanIn
- * weights in column order, then the bias): hidden layers He-uniform U(±sqrt(6 / fanIn)), the
- * output layer Glorot-uniform U(±sqrt(6 / (fanIn + rows))), biases 0, one `Rng(seed)` draw per
- * weight in stream order. For dense layers this is `initialWeightValues` of their sizes.
+ * The initial weights as real numbers in stream order: initialRowValues of the network's rows
+ * (He-uniform over a filter's kernel² · channels inputs, Glorot for the output layer). For
+ * dense layers this is `initialWeightValues` of their sizes.
  */
 export function initialNetworkValues(network: Network, seed: number): Float64Array {
-  const layers = weightLayers(network);
-  const n = layers.reduce((s, l) => s + rowsOf(l) * (fanIn(l) + 1), 0);
-  const values = new Float64Array(n);
-  const rng = new Rng(seed);
-  let o = 0;
-  layers.forEach((l, k) => {
-    const nIn = fanIn(l);
-    const rows = rowsOf(l);
-    const bound = k < layers.length - 1 ? Math.sqrt(6 / nIn) : Math.sqrt(6 / (nIn + rows));
-    for (let j = 0; j < rows; j++) {
-      for (let i = 0; i < nIn; i++) values[o++] = (rng.float() * 2 - 1) * bound;
-      values[o++] = 0;
-    }
-  });
-  return values;
+  return initialRowValues(networkRowShapes(network), seed);
 }

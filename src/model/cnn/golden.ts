@@ -9,11 +9,11 @@
  * every forward, backward and gradient sum below 2^48), and every rounding is a floor of an
  * exact value times a power of two, as in src/model/accelerator.ts.
  */
-import { fanIn, layerArithmetic, rowsOf, weightLayers, type Config } from '../../config/index.js';
-import { activationRequantiser, type ActivationConstants, roundingAddends, type SampleInput } from '../accelerator.js';
+import { layerArithmetic, type Config } from '../../config/index.js';
+import { activationRequantiser, type ActivationConstants, initialRowValues, quantiseInitial, roundingAddends, type SampleInput } from '../accelerator.js';
 import { LFSR_PERIOD, laneStride, lfsrSequence } from '../lfsr.js';
 import { ConvNetworkCore } from './core.js';
-import { initialNetworkValues } from './geometry.js';
+import { networkRowShapes } from './geometry.js';
 
 const pow2 = (n: number) => 2 ** n;
 
@@ -90,21 +90,8 @@ export class GoldenConvNetwork extends ConvNetworkCore {
   static initialWeights(cfg: Config, seed: number): Int32Array {
     const network = cfg.network;
     if (!network) throw new RangeError('GoldenConvNetwork.initialWeights: the configuration has no convolution or pooling layer');
-    const values = initialNetworkValues(network, seed);
-    const codes = new Int32Array(values.length);
-    const ar = layerArithmetic(cfg);
-    let q = 0;
-    weightLayers(network).forEach((l, k) => {
-      const f = ar[k]!.weight;
-      const scale = pow2(f.frac);
-      const lo = -pow2(f.bits - 1);
-      const hi = pow2(f.bits - 1) - 1;
-      for (const end = q + rowsOf(l) * (fanIn(l) + 1); q < end; q++) {
-        const c = Math.round(values[q]! * scale);
-        codes[q] = c < lo ? lo : c > hi ? hi : c;
-      }
-    });
-    return codes;
+    const shapes = networkRowShapes(network);
+    return quantiseInitial(initialRowValues(shapes, seed), shapes, cfg.weight);
   }
 
   /** Loads weight codes in stream order; checks the length and every code (nothing loaded on an error). */
