@@ -1,6 +1,7 @@
 /**
  * A long property-based campaign: `npm run fuzz -- --minutes M [--seed S]`. Random valid
- * configurations, sample streams and stalls, each lint-checked and verified RTL ≡ golden; on a
+ * configurations (dense networks, and in a quarter of the cases networks with convolution and
+ * pooling: test/support/cnn-arbitrary.ts), sample streams and stalls, each lint-checked and verified RTL ≡ golden; on a
  * failure, fast-check shrinks it and the minimal case is printed as an `npx taxonn verify` command.
  * Record campaigns in docs/RELIABILITY.md.
  */
@@ -10,6 +11,10 @@ import { stimulusSeed, verify } from '../src/flows/rtl/verify.js';
 import { emitForSim } from '../src/sim/from-module.js';
 import { verilatorLint } from '../src/tools/index.js';
 import { CLI_STALLS, verifyCaseArb, verifyCommand, type VerifyCase } from '../test/support/config-arbitrary.js';
+import { cnnVerifyCaseArb, cnnVerifyCommand } from '../test/support/cnn-arbitrary.js';
+
+const caseArb = fc.oneof({ arbitrary: verifyCaseArb, weight: 3 }, { arbitrary: cnnVerifyCaseArb, weight: 1 });
+const command = (c: VerifyCase) => (c.cfg.network ? cnnVerifyCommand(c) : verifyCommand(c));
 
 function arg(name: string, fallback: number): number {
   const i = process.argv.indexOf(`--${name}`);
@@ -28,7 +33,7 @@ async function main() {
   let samples = 0;
   const t0 = Date.now();
   const result = await fc.check(
-    fc.asyncProperty(verifyCaseArb, fc.integer({ min: 1, max: 0x7fffffff }), async (c: VerifyCase, x: number) => {
+    fc.asyncProperty(caseArb, fc.integer({ min: 1, max: 0x7fffffff }), async (c: VerifyCase, x: number) => {
       const { design } = emitForSim(generateAccelerator(c.cfg).top);
       if (!(await verilatorLint(design.files, design.top)).ok) return false;
       const r = await verify(c.cfg, {
@@ -48,7 +53,7 @@ async function main() {
   const summary = `seed ${seed}: ${configs} configurations, ${samples} samples verified in ${((Date.now() - t0) / 60000).toFixed(1)} min`;
   if (result.failed) {
     const [c] = result.counterexample as [VerifyCase, number];
-    process.stdout.write(`FAIL ${summary}\nminimal failing case: ${verifyCommand(c)}\n`);
+    process.stdout.write(`FAIL ${summary}\nminimal failing case: ${command(c)}\n`);
     process.exit(1);
   }
   process.stdout.write(`PASS ${summary}\n`);

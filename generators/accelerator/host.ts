@@ -12,7 +12,10 @@ export const RESULT_BITS = 16;
 /** The control byte that starts a weight read-back. */
 export const CTRL_READBACK = 0;
 
-const streams = (plan: Plan) => ({
+/** What the host ports depend on: the dense plan's or a convolutional network's (generators/cnn/plan.ts). */
+export type HostPlan = Pick<Plan, 'formats' | 'K' | 'dedicated'>;
+
+const streams = (plan: HostPlan) => ({
   weights: Stream(SInt(plan.formats.weight.bits), { last: true, names: 'axi' }),
   ctrl: Stream(UInt(8), { names: 'axi' }),
   sample: Stream(UInt(plan.K * plan.formats.act.bits), { last: true, names: 'axi' }),
@@ -35,7 +38,7 @@ export interface HostPorts {
   readonly learningRate?: Signal;
 }
 
-export function hostPorts(m: Module, plan: Plan): HostPorts {
+export function hostPorts(m: Module, plan: HostPlan): HostPorts {
   const s = streams(plan);
   const weightsIn = m.input('s_weights', s.weights);
   const weightsOut = m.output('m_weights', s.weights);

@@ -40,7 +40,7 @@ export function perLayerUnit<P>(
     if (!units.some((u) => u.key === key)) units.push({ key, first: k, p });
   });
   const only = units[0] ?? { key: '', first: 0, p: fallback };
-  if (units.length === 1 || !layer) return m.instance(name, build(only.p), inputs).out(output);
+  if (units.length <= 1 || !layer) return m.instance(name, build(only.p), inputs).out(output);
   const outs = units.map((u) => m.instance(`${name}_l${u.first + 1}`, build(u.p), inputs).out(output));
   const [first] = outs;
   if (!first) throw new RangeError(`generator bug: no unit for ${name}`);

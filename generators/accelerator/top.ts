@@ -343,7 +343,14 @@ function weightReads(
  * Counters the host can read: cycles per phase, busy cycles, samples done, and the idle flag.
  * With `gate`, those that count some cycles only (a phase, a sample) are clocked only then.
  */
-function performanceCounters(m: Module, trains: boolean, phases: Phases<Expr>, receiver: PairReceiver | undefined, resultReady: Expr, gate: boolean): void {
+export function performanceCounters(
+  m: Module,
+  trains: boolean,
+  phases: Pick<Phases<Expr>, 'idle' | 'receive' | 'forward' | 'backward' | 'update' | 'emit'>,
+  receiver: PairReceiver | undefined,
+  resultReady: Expr,
+  gate: boolean,
+): void {
   const counter = (name: string, when: Expr, bits = COUNTER_BITS, gated = gate) =>
     m.gated(
       name,

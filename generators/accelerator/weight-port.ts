@@ -7,7 +7,7 @@
 import { Bool, UInt, mux, type Expr, type Module, type Signal } from '../../src/hdl/index.js';
 import type { Phases, Pulses } from './controller-ports.js';
 import type { HostPorts } from './host.js';
-import type { Plan } from './plan.js';
+import type { CounterBits, Plan } from './plan.js';
 import { layerTable } from './tables.js';
 
 export interface WeightPort {
@@ -25,6 +25,18 @@ export interface WeightPort {
   };
 }
 
+/**
+ * What the walker depends on: the lanes, the weight layers' rows and row lengths, their bases in
+ * the banks and the counters' widths (the dense plan, or a convolutional network's, whose filters
+ * are rows of kernel²·channels columns: generators/cnn/plan.ts).
+ */
+export interface WeightWalkPlan {
+  readonly P: number;
+  readonly L: number;
+  readonly bits: Pick<CounterBits, 'layer' | 'neuron' | 'lane' | 'column' | 'weightAddr'>;
+  readonly sizes: { readonly layers: readonly Pick<Plan['sizes']['layers'][number], 'nIn' | 'nOut' | 'rowLen' | 'weightBase' | 'groups'>[] };
+}
+
 interface Walker {
   readonly lane: Signal;
   readonly last: Expr;
@@ -34,7 +46,7 @@ interface Walker {
 }
 
 /** A walker over the stream order (layer, row, column) that knows each element's bank and address. */
-function walker(m: Module, plan: Plan, prefix: string): Walker {
+function walker(m: Module, plan: WeightWalkPlan, prefix: string): Walker {
   const { bits, P } = plan;
   const layers = plan.sizes.layers;
   const wl = m.reg(`${prefix}_layer`, UInt(bits.layer), { init: 0 });
@@ -110,9 +122,9 @@ function walker(m: Module, plan: Plan, prefix: string): Walker {
  */
 export function weightPort(
   m: Module,
-  plan: Plan,
+  plan: WeightWalkPlan,
   host: HostPorts,
-  ctl: { readonly phases: Phases<Expr>; readonly pulses: Pulses<Expr> },
+  ctl: { readonly phases: Pick<Phases<Expr>, 'idle' | 'load' | 'readback'>; readonly pulses: Pick<Pulses<Expr>, 'loadStart' | 'readbackStart'> },
   rdata: readonly Expr[],
   samplePending?: Expr,
 ): WeightPort {

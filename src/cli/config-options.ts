@@ -9,6 +9,8 @@
 import type { Argv } from 'yargs';
 import {
   ConfigError,
+  configDocument,
+  parseConfig,
   DEFAULT_CONFIG,
   FIELD_RULES,
   fracRule,
@@ -171,9 +173,16 @@ export function asicDefaults(args: ConfigArgs | Record<string, unknown>, asic: b
 /**
  * The configuration of a saved network (`--weights F`, a network file): the file's own. A
  * `--config` file or configuration flags given beside it must agree with it; the first field
- * that differs is a ConfigError naming it, where it came from and the network's value.
+ * that differs is a ConfigError naming it, where it came from and the network's value. With
+ * `anyVariant` (verify: the same weights on other hardware, e.g. a trained network on the
+ * inference variant) the variant may differ; the network's configuration is then re-checked with it.
  */
-export function configBesideNetwork(args: ConfigArgs | Record<string, unknown>, network: Config, networkFile: string): Config {
+export function configBesideNetwork(
+  args: ConfigArgs | Record<string, unknown>,
+  network: Config,
+  networkFile: string,
+  opts: { readonly anyVariant?: boolean } = {},
+): Config {
   const file = last((args as Record<string, unknown>).config);
   if (file !== undefined && typeof file !== 'string') throw flagError('config', 'must be a file name', file);
   const origin = flagOrigin(args);
@@ -187,9 +196,18 @@ export function configBesideNetwork(args: ConfigArgs | Record<string, unknown>, 
       );
     }
   };
-  if (file !== undefined) check(readConfigFile(file), () => `in ${file}`);
-  check(configOverridesFromArgs(args), origin);
-  return network;
+  const variantOf = (x: unknown) => (x !== null && typeof x === 'object' && 'variant' in x ? (x as { variant: unknown }).variant : undefined);
+  const withoutVariant = (x: unknown) => {
+    if (!opts.anyVariant || variantOf(x) === undefined) return x;
+    const { variant: _variant, ...rest } = x as Record<string, unknown>;
+    return rest;
+  };
+  const fromFile = file !== undefined ? readConfigFile(file) : undefined;
+  const flags = configOverridesFromArgs(args);
+  if (file !== undefined) check(withoutVariant(fromFile), () => `in ${file}`);
+  check(withoutVariant(flags), origin);
+  const variant = opts.anyVariant ? (variantOf(flags) ?? variantOf(fromFile)) : undefined;
+  return variant === undefined || variant === network.variant ? network : parseConfig({ ...configDocument(network), variant });
 }
 
 /** The first leaf of `given` whose value differs from `base`'s at the same path (arrays compared whole). */

@@ -11,6 +11,8 @@ import { int } from '../text.js';
 import { BOARD_NAMES, type BoardName } from '../../flows/board/boards.js';
 import { verifyBoard, type VerifyBoardReport } from '../../flows/board/verify-board.js';
 import { asicLibraries, asicMemoryTarget } from '../../flows/hardware/synth.js';
+import { datasetStimulus } from '../../flows/rtl/dataset-stimulus.js';
+import { DATASET_NAMES, type DatasetName } from '../../model/datasets/index.js';
 
 interface VerifyArgs extends ConfigArgs {
   samples: number;
@@ -22,6 +24,7 @@ interface VerifyArgs extends ConfigArgs {
   board?: BoardName;
   faults: number;
   'sram-liberty'?: string[];
+  dataset?: DatasetName;
   json: boolean;
 }
 
@@ -39,7 +42,7 @@ const options = <T>(y: Argv<T>): Argv<T & VerifyArgs> =>
     .option('weights', {
       type: 'string',
       describe:
-        'initial weights: a network saved by train --save-weights (its configuration comes with it), or integer codes in stream order (JSON array or whitespace-separated)',
+        'initial weights: a network saved by train --save-weights (its configuration comes with it; --variant may run it on other hardware, e.g. inference), or integer codes in stream order (JSON array or whitespace-separated)',
     })
     .option('netlist', {
       type: 'string',
@@ -64,10 +67,19 @@ const options = <T>(y: Argv<T>): Argv<T & VerifyArgs> =>
       describe:
         "simulate the ASIC design: its single-port memories (weight ports 2x1p unless --weight-ports 1p) built from these liberty files' SRAM macros, each instantiated with its real ports and run by its model, its idle flip-flops behind clock gates",
     })
+    .option('dataset', {
+      type: 'string',
+      describe: `real samples instead of random inputs: the first --samples training samples of ${DATASET_NAMES.join(', ')} (quantised as train does), each a training sample`,
+      coerce: oneOf('dataset', DATASET_NAMES),
+    })
     .option('json', { type: 'boolean', default: false, describe: 'print one JSON document on stdout' })
     .example('$0 verify --samples 100 --stalls', 'the default configuration, with backpressure everywhere')
     .example('$0 verify --layers 13,7,5 --pes 3 --rounding nearest --json', 'a small odd configuration, as JSON')
     .example('$0 verify --weights iris.json', 'the accelerator a saved network was trained with, from its weights')
+    .example(
+      '$0 verify --config examples/cnn-mnist.json --variant inference --dataset mnist --samples 1000',
+      "a network with convolution on MNIST's first 1,000 training samples",
+    )
     .example(
       '$0 verify --netlist ice40 --layers 784,64,10 --pes 4 --weight-ports 1p --samples 3',
       "MNIST's network as the UP5K netlist (SPRAM, EBR, DSP cells)",
@@ -79,7 +91,8 @@ const options = <T>(y: Argv<T>): Argv<T & VerifyArgs> =>
 async function run(args: VerifyArgs): Promise<void> {
   const network = args.weights !== undefined && isNetworkFile(args.weights) ? readNetworkFile(args.weights) : undefined;
   const sram = (args['sram-liberty'] ?? []).map(String);
-  const cfg = network && args.weights ? configBesideNetwork(args, network.config, args.weights) : configFromArgs(args, sram.length > 0);
+  const cfg = network && args.weights ? configBesideNetwork(args, network.config, args.weights, { anyVariant: true }) : configFromArgs(args, sram.length > 0);
+  if (args.dataset && (args.board || args.netlist)) throw new UsageError(`verify: --dataset drives the RTL; leave out --${args.board ? 'board' : 'netlist'}`);
   if (args.board) {
     if (args.netlist || args.weights || args.wave || args.stalls)
       throw new UsageError('verify: --board takes the random workload over the link; leave out --netlist, --weights, --wave and --stalls');
@@ -111,6 +124,7 @@ async function run(args: VerifyArgs): Promise<void> {
     wave: args.wave,
     weights: network ? network.weights : args.weights ? readWeightsFile(args.weights, cfg) : undefined,
     ...(memoryTarget ? { memoryTarget } : {}),
+    ...(args.dataset ? { data: datasetStimulus(cfg, args.dataset, args.samples) } : {}),
   });
   if (args.json) process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
   else {

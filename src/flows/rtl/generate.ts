@@ -10,7 +10,8 @@ import path from 'node:path';
 import { isSinglePortMemory } from '../../../generators/memories/ram.js';
 import type { MemoryTarget } from '../../../generators/memories/target.js';
 import type { MacroRange, MacroUse } from '../../../generators/memories/tiling.js';
-import { accelerator } from '../../../generators/accelerator/top.js';
+import { design as designOf } from '../../../generators/design.js';
+import { cnnPlan } from '../../../generators/cnn/plan.js';
 import { deriveSizes, type Config } from '../../config/index.js';
 import { VERSION, emitDesign, portsOf, stableJson, type Module } from '../../hdl/index.js';
 
@@ -43,7 +44,8 @@ export interface Manifest {
   readonly memoryBits: number;
   /** Files that are models of macros (simulation only: a synthesis flow uses the real cells). */
   readonly simulationModels: readonly string[];
-  readonly sizes: ReturnType<typeof deriveSizes>;
+  /** The dense design's derived sizes, or a convolutional network's steps and weight layout (generators/cnn/plan.ts). */
+  readonly sizes: ReturnType<typeof deriveSizes> | CnnSizes;
 }
 
 export interface GeneratedOutput {
@@ -85,7 +87,7 @@ export function rtlHash(cfg: Config, target: MemoryTarget = {}): string {
 
 /** The accelerator's files for `cfg`, in memory; `target`: its memories from SRAM macros (ASIC). */
 export function generateAccelerator(cfg: Config, target: MemoryTarget = {}): GeneratedOutput {
-  const top = accelerator(cfg, target);
+  const top = designOf(cfg, target);
   const { design, files } = emitDesign(top);
   const memories: MemoryInfo[] = [];
   const macroCells = new Set<string>();
@@ -133,7 +135,7 @@ export function generateAccelerator(cfg: Config, target: MemoryTarget = {}): Gen
     memories,
     memoryBits: memories.reduce((s, m) => s + m.instances * m.depth * m.width, 0),
     simulationModels: verilog.map((f) => f.file).filter((f) => macroCells.has(f.replace(/\.v$/, ''))),
-    sizes: deriveSizes(cfg),
+    sizes: cfg.network ? cnnSizes(cfg) : deriveSizes(cfg),
   };
   const extra = [
     { file: 'manifest.json', text: `${JSON.stringify(manifest, null, 2)}\n` },
@@ -141,6 +143,20 @@ export function generateAccelerator(cfg: Config, target: MemoryTarget = {}): Gen
     { file: `${top.name}.f`, text: `${manifest.files.join('\n')}\n` },
   ];
   return { top, files: [...verilog, ...extra], manifest };
+}
+
+/** A convolutional network's sizes for the manifest: its steps, the weight layers' rows in the banks, the buffers. */
+interface CnnSizes {
+  readonly steps: ReturnType<typeof cnnPlan>['steps'];
+  readonly layers: ReturnType<typeof cnnPlan>['sizes']['layers'];
+  readonly weightDepth: number;
+  readonly inputDepth: number;
+  readonly mapDepth: readonly number[];
+}
+
+function cnnSizes(cfg: Config): CnnSizes {
+  const p = cnnPlan(cfg);
+  return { steps: p.steps, layers: p.sizes.layers, weightDepth: p.sizes.weightDepth, inputDepth: p.sizes.inputDepth, mapDepth: p.mapDepth };
 }
 
 function fusesocCore(top: string, files: readonly string[]): string {

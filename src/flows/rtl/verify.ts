@@ -13,6 +13,8 @@ import { Rng } from '../../model/rng.js';
 import { AcceleratorSim, type Sample } from './harness/accelerator-sim.js';
 import { accelerator } from '../../../generators/accelerator/top.js';
 import type { MemoryTarget } from '../../../generators/memories/target.js';
+import { verifyCnn } from './verify-cnn.js';
+import type { DatasetStimulus } from './dataset-stimulus.js';
 
 export interface VerifyOptions {
   samples: number;
@@ -35,6 +37,8 @@ export interface VerifyOptions {
   goldenConfig?: Config;
   /** Build the single-port memories from these SRAM macros, simulated by their models (the ASIC design). */
   memoryTarget?: MemoryTarget;
+  /** Real samples instead of random inputs (`verify --dataset`): each is a training sample (the inference variant infers). */
+  data?: DatasetStimulus;
 }
 
 export interface Mismatch {
@@ -78,6 +82,7 @@ export function stimulusSeed(configSeed: number, userSeed: number): number {
 export function randomWorkload(cfg: Config, opts: VerifyOptions): { weights: Int32Array; samples: Sample[] } {
   const golden = new GoldenAccelerator(cfg);
   const weights = opts.weights ?? golden.initWeights(opts.seed);
+  if (opts.data) return { weights, samples: opts.data.inputs.map((input, i) => ({ input, label: opts.data!.labels[i]!, train: true })) };
   const rng = new Rng(opts.seed ^ 0x5bd1e995);
   const maxA = 2 ** bitsOf(cfg.act) - 1;
   const nOut = cfg.layers[cfg.layers.length - 1]!;
@@ -90,6 +95,7 @@ export function randomWorkload(cfg: Config, opts: VerifyOptions): { weights: Int
 }
 
 export async function verify(cfg: Config, opts: VerifyOptions): Promise<VerifyReport> {
+  if (cfg.network) return verifyCnn(cfg, opts);
   const { weights, samples } = randomWorkload(cfg, opts);
   const sim = await AcceleratorSim.create(cfg, simOptions(opts), accelerator(cfg, opts.memoryTarget));
   let firstMismatch: Mismatch | null = null;
@@ -125,15 +131,38 @@ export async function verify(cfg: Config, opts: VerifyOptions): Promise<VerifyRe
   // The bound of each sample: with skipping it depends on the sample's non-zero inputs and errors.
   // (counted over training samples only, whose golden-model MACs these are)
   const bound = mean((i) => sampleBoundCycles(cfg, samples[i]!.input, trains, updateMacs[i], backwardMacs[i]));
-  return {
-    equivalent: firstMismatch === null,
+  return verifyReport(cfg, sim, {
     samples: samples.length,
     trainingSamples: trains ? train.length : 0,
     cycles: sim.cycles - cyclesBefore,
     cyclesPerSample,
-    boundCyclesPerSample: bound,
-    utilization: cyclesPerSample ? bound / cyclesPerSample : 0,
+    bound,
     firstMismatch,
+  });
+}
+
+/** A verify run's report from its counts; utilization = bound / cycles per sample. */
+export function verifyReport(
+  cfg: Config,
+  sim: { readonly top: { readonly name: string } },
+  r: {
+    readonly samples: number;
+    readonly trainingSamples: number;
+    readonly cycles: number;
+    readonly cyclesPerSample: number;
+    readonly bound: number;
+    readonly firstMismatch: Mismatch | null;
+  },
+): VerifyReport {
+  return {
+    equivalent: r.firstMismatch === null,
+    samples: r.samples,
+    trainingSamples: r.trainingSamples,
+    cycles: r.cycles,
+    cyclesPerSample: r.cyclesPerSample,
+    boundCyclesPerSample: r.bound,
+    utilization: r.cyclesPerSample ? r.bound / r.cyclesPerSample : 0,
+    firstMismatch: r.firstMismatch,
     top: sim.top.name,
     config: cfg,
   };

@@ -9,7 +9,7 @@
  */
 import { splitBitName, type NetlistModule } from '../../formats/netlist.js';
 
-/** Block names by the first identifier of a cell's RTL name, first match wins (names from generators/accelerator/). */
+/** Block names by the first identifier of a cell's RTL name, first match wins (names from generators/accelerator/ and generators/cnn/). */
 const BLOCKS: readonly (readonly [RegExp, string])[] = [
   [/^pe\d+$/, 'PEs (multipliers, accumulators)'],
   [/^(upd\d+|lane\d+_update_(live_)?s\d)$/, 'update units'],
@@ -23,6 +23,11 @@ const BLOCKS: readonly (readonly [RegExp, string])[] = [
   [/^(s\d_|lane\d+_valid_s\d|act_operand|in_lane|upd_lane)/, 'pipeline registers'],
   [/^(cycles_|samples_done)/, 'performance counters'],
   [/^(load_|readback_)/, 'weight load and read-back'],
+  // a network with convolution (generators/cnn/)
+  [/^fmap/, 'feature-map buffers (outside the macros)'],
+  [/^(cw_|pw_|step|map_|conv_issue|pool_issue)/, 'address walks and step control'],
+  [/^pool_/, 'pool unit'],
+  [/^(state|in_[a-z_]+|ctrl_fire)$/, 'controller'],
 ];
 
 export const UNNAMED_LOGIC = 'unnamed logic';

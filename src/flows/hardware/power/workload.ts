@@ -8,7 +8,7 @@
 import path from 'node:path';
 import { entryOf, type Config } from '../../../config/index.js';
 import type { Module } from '../../../hdl/index.js';
-import { GoldenAccelerator, initialWeights } from '../../../model/accelerator.js';
+import { goldenModel, initialCodes } from '../../../model/golden-model.js';
 import { quantizeInputs, type Dataset } from '../../../model/datasets/index.js';
 import { AcceleratorSim, type Sample } from '../../rtl/harness/accelerator-sim.js';
 
@@ -33,13 +33,14 @@ export interface TracedWorkload {
 
 /** The initial weights after training the samples 0..after−1 in the golden model (bit-exact with the RTL). */
 function weightsAfter(cfg: Config, after: number, sampleAt: (i: number) => Sample): Int32Array {
-  const w = initialWeights(cfg, cfg.seed);
+  const w = initialCodes(cfg, cfg.seed);
   if (after === 0) return w;
-  const golden = new GoldenAccelerator(cfg);
+  const golden = goldenModel(cfg);
   golden.loadWeights(w);
   for (let i = 0; i < after; i++) {
     const s = sampleAt(i);
-    golden.sample(s.input, s.label, s.train);
+    if (s.train) golden.train(s.input, s.label);
+    else golden.infer(s.input);
   }
   return golden.readWeights();
 }

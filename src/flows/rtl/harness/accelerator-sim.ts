@@ -6,12 +6,13 @@
 import type { MacroRange } from '../../../../generators/memories/tiling.js';
 import { load } from 'koffi';
 import type { Config } from '../../../config/index.js';
-import { accelerator, learningRateCode } from '../../../../generators/accelerator/top.js';
-import { plan as planOf, type Plan } from '../../../../generators/accelerator/plan.js';
+import { learningRateCode } from '../../../../generators/accelerator/top.js';
+import { design as designOf, designPlan } from '../../../../generators/design.js';
+import { issueCycles, type CnnPlan } from '../../../../generators/cnn/plan.js';
 import { hasClockGates, type Module } from '../../../hdl/index.js';
 import { emitForSim } from '../../../sim/from-module.js';
 import { Simulator, type SimulatorOptions } from '../../../sim/simulator.js';
-import { RUN_LOOP_OUTPUTS, runnerCpp, sampleWords, type WeightLayout } from './runner.js';
+import { RUN_LOOP_OUTPUTS, runnerCpp, sampleWords, type HarnessPlan, type WeightLayout } from './runner.js';
 
 export interface Sample {
   /** a_0 as activation-format codes. */
@@ -83,7 +84,7 @@ export class AcceleratorSim {
   private constructor(
     readonly sim: Simulator,
     readonly top: Module,
-    readonly plan: Plan,
+    readonly plan: HarnessPlan,
     readonly sampleBits: number,
     /** False for a gate-level netlist: no digest, no memory reads (use readback()). */
     readonly internals = true,
@@ -98,8 +99,8 @@ export class AcceleratorSim {
   }
 
   /** Builds (or, given `top`, reuses) the accelerator for `params` and compiles it with the runner. */
-  static async create(params: Config, opts: SimulatorOptions = {}, top: Module = accelerator(params), netlist?: GateLevel): Promise<AcceleratorSim> {
-    const plan = planOf(params);
+  static async create(params: Config, opts: SimulatorOptions = {}, top: Module = designOf(params), netlist?: GateLevel): Promise<AcceleratorSim> {
+    const plan = designPlan(params);
     const rtl = emitForSim(top).design;
     // a netlist of the same top has the same ports: the RTL's port list checks it
     // (Yosys writes a netlist's ports without `signed`; the driver reads their bits either way)
@@ -140,7 +141,8 @@ export class AcceleratorSim {
     if (opts.digestEach && !this.internals) throw new Error('a gate-level netlist has no weight digest: read the weights back (readback())');
     const packed = this.pack(samples);
     const out = new Int32Array(4 * Math.max(1, samples.length));
-    const perSample = this.plan.sizes.weightDepth * this.plan.P * 4 + 4096;
+    const plan = this.plan;
+    const perSample = 'steps' in plan ? 2 * issueCycles(plan as CnnPlan) + 4096 : plan.sizes.weightDepth * plan.P * 4 + 4096;
     const maxCycles = opts.maxCycles ?? 64 * (nW + 16) + samples.length * perSample * (1 + (opts.stallPermille ?? 0) / 100);
     const r = Number(
       this.runFn(
@@ -189,13 +191,13 @@ export class AcceleratorSim {
 
   /** Hidden activations a_h (h = 0..L−2) as stored in the activation buffer. */
   activations(h: number): Int32Array {
-    const l = this.plan.sizes.layers[h]!;
+    const l = this.denseLayer(h);
     return Int32Array.from({ length: l.nOut }, (_, j) => this.mem(2, 0, l.outActBase + j));
   }
 
   /** Errors e_k of weight layer k as stored in the error banks. */
   errors(k: number): Int32Array {
-    const l = this.plan.sizes.layers[k]!;
+    const l = this.denseLayer(k);
     const P = this.plan.P;
     return Int32Array.from({ length: l.nOut }, (_, j) => this.mem(1, j % P, l.errorBase + Math.floor(j / P)));
   }
@@ -207,6 +209,14 @@ export class AcceleratorSim {
 
   close(): void {
     this.sim.close();
+  }
+
+  /** Weight layer k of the dense design (its activation and error bases). */
+  private denseLayer(k: number) {
+    const l = this.plan.sizes.layers[k];
+    if (!l || !('outActBase' in l))
+      throw new RangeError(`layer ${k}: the design keeps no activations or errors of it to read (a convolutional network's, or no such layer)`);
+    return l as typeof l & { readonly outActBase: number; readonly errorBase: number };
   }
 
   private pack(samples: readonly Sample[]): Uint32Array {

@@ -13,9 +13,28 @@ import type { MacroRange } from '../../../../generators/memories/tiling.js';
 import Handlebars from 'handlebars';
 import type { Plan } from '../../../../generators/accelerator/plan.js';
 
+/**
+ * What the driver needs of a design's plan: the lanes, the weight layers' rows in the banks (§3),
+ * the sample's beats and the formats. The dense plan and a convolutional network's
+ * (generators/cnn/plan.ts) both have it.
+ */
+export interface HarnessPlan {
+  readonly P: number;
+  readonly L: number;
+  readonly K: number;
+  readonly inputs: number;
+  readonly formats: Plan['formats'];
+  readonly sizes: {
+    readonly layers: readonly { readonly nIn: number; readonly nOut: number; readonly rowLen: number; readonly weightBase: number }[];
+    readonly inputDepth: number;
+    readonly weightDepth: number;
+    readonly actDepth: number;
+  };
+}
+
 export interface RunnerSpec {
   readonly top: string;
-  readonly plan: Plan;
+  readonly plan: HarnessPlan;
   /** Width of s_sample_tdata in bits. */
   readonly sampleBits: number;
   /** Whether the design has error banks (not the inference variant). */
@@ -71,7 +90,7 @@ function runnerView(spec: RunnerSpec) {
   const sw = sampleWords(spec.sampleBits);
   const root = `${top}__DOT__`;
   const banks = (prefix: string, bits: number) => Array.from({ length: plan.P }, (_, q) => ({ q, path: `${root}${prefix}${q}`, bits }));
-  const list = (f: (l: Plan['sizes']['layers'][number]) => number) => sizes.layers.map(f).join(', ');
+  const list = (f: (l: HarnessPlan['sizes']['layers'][number]) => number) => sizes.layers.map(f).join(', ');
   const sb = spec.sampleBits;
   return {
     top,

@@ -1,0 +1,222 @@
+/**
+ * The datapath of a network with convolution (docs/ARCHITECTURE.md §18): the memories (a weight
+ * bank per lane as §3, two feature-map buffers), the issue pipeline, the P MAC PEs, the drain
+ * that requantises a finished group one lane per cycle into the next map (or, in the output
+ * layer, tracks the argmax), and the pool unit that reduces a window's four reads.
+ */
+import { Bool, SInt, UInt, clog2, lit, mux, type Expr, type Module, type Signal } from '../../src/hdl/index.js';
+import { activation } from '../blocks/activation.js';
+import { mac } from '../blocks/mac.js';
+import type { BankPorts } from '../accelerator/banks.js';
+import { perLayerConstant, perLayerUnit } from '../accelerator/per-layer.js';
+import { ram1r1w } from '../memories/ram.js';
+import type { CnnPlan } from './plan.js';
+
+export interface CnnBanks {
+  readonly weights: {
+    readonly raddr: Signal;
+    readonly ren: Signal;
+    readonly waddr: Signal;
+    readonly wdata: Signal;
+    readonly we: readonly Signal[];
+    readonly rdata: readonly Expr[];
+  };
+  /** Map buffer 0 (the input, then every second step's output) and 1. */
+  readonly maps: readonly [BankPorts, BankPorts];
+}
+
+export function cnnBanks(m: Module, plan: CnnPlan): CnnBanks {
+  const { P, bits } = plan;
+  const W = SInt(plan.formats.weight.bits);
+  const raddr = m.wire('wbank_raddr', UInt(bits.weightAddr));
+  const ren = m.wire('wbank_ren', Bool);
+  const waddr = m.wire('wbank_waddr', UInt(bits.weightAddr));
+  const wdata = m.wire('wbank_wdata', W);
+  const ram = ram1r1w('weight', plan.sizes.weightDepth, W);
+  const we: Signal[] = [];
+  const rdata: Expr[] = [];
+  for (let q = 0; q < P; q++) {
+    const w = m.wire(`wbank${q}_we`, Bool);
+    we.push(w);
+    rdata.push(m.instance(`wbank${q}`, ram, { ren, raddr, we: w, waddr, wdata }).out('rdata'));
+  }
+  const map = (i: 0 | 1): BankPorts => {
+    const A = UInt(plan.formats.act.bits);
+    const ports = {
+      ren: m.wire(`fmap${i}_ren`, Bool),
+      raddr: m.wire(`fmap${i}_raddr`, UInt(bits.mapAddr)),
+      we: m.wire(`fmap${i}_we`, Bool),
+      waddr: m.wire(`fmap${i}_waddr`, UInt(bits.mapAddr)),
+      wdata: m.wire(`fmap${i}_wdata`, A),
+    };
+    const trimmed = (e: Expr) => e.truncate(clog2(plan.mapDepth[i]));
+    const ramI = ram1r1w(`fmap${i}`, plan.mapDepth[i], A);
+    const rd = m.instance(`fmap${i}`, ramI, { ...ports, raddr: trimmed(ports.raddr), waddr: trimmed(ports.waddr) }).out('rdata');
+    return { ...ports, rdata: rd };
+  };
+  return { weights: { raddr, ren, waddr, wdata, we, rdata }, maps: [map(0), map(1)] };
+}
+
+/** A weight step's issue as the pipeline carries it. */
+export interface WeightIssue {
+  readonly valid: Expr;
+  readonly first: Expr;
+  readonly bias: Expr;
+  readonly inside: Expr;
+  readonly laneCount: Expr;
+  readonly outBase: Expr;
+}
+
+export interface MacStages {
+  readonly accs: readonly Expr[];
+  /** Stage 2: the group's last MAC (its bias) has been added: the accumulators hold its sums. */
+  readonly capture: Expr;
+  readonly laneCount: Expr;
+  readonly outBase: Expr;
+  /** Some issue is in stage 1 or 2. */
+  readonly busy: Expr;
+  /** A group's last MAC is in stage 1 or 2: a capture is on its way. */
+  readonly pendingLast: Expr;
+}
+
+/**
+ * Stage 1 (the banks' read data) feeds the PEs: weight × (the bias input 1.0 | the map value, or 0
+ * in the padding); stage 2 has the sums. `layer` is the step's weight layer (its format of 1.0).
+ */
+export function macStages(m: Module, plan: CnnPlan, issue: WeightIssue, weights: readonly Expr[], mapValue: Expr, layer: Expr): MacStages {
+  const s1Valid = m.flop('s1_valid', issue.valid, { init: 0 });
+  const s1First = m.flop('s1_first', issue.first);
+  const s1Bias = m.flop('s1_bias', issue.bias);
+  const s1Inside = m.flop('s1_inside', issue.inside);
+  const s1Lanes = m.flop('s1_lane_count', issue.laneCount);
+  const s1Out = m.flop('s1_out_base', issue.outBase);
+  const A = UInt(plan.formats.act.bits);
+  const one = perLayerConstant(
+    m,
+    's1_act_one',
+    layer,
+    plan.arith.map((a) => 2 ** a.act.frac),
+    plan.formats.act.bits,
+  );
+  const act = m.wire('act_operand', mux(s1Bias, one, mux(s1Inside, mapValue, lit(0, A))));
+  const peModule = mac({ weight: plan.formats.weight, act: plan.formats.act, accBits: plan.cfg.accBits });
+  const accs = weights.map((weight, q) => m.instance(`pe${q}`, peModule, { weight, act, en: s1Valid, first: s1First }).out('acc'));
+  const s2Valid = m.flop('s2_valid', s1Valid, { init: 0 });
+  const s2Last = m.flop('s2_last', s1Bias);
+  const capture = m.wire('drain_capture', s2Valid.and(s2Last));
+  return {
+    accs,
+    capture,
+    pendingLast: m.wire('pending_capture', s1Valid.and(s1Bias).or(capture)),
+    laneCount: m.flop('s2_lane_count', s1Lanes),
+    outBase: m.flop('s2_out_base', s1Out),
+    busy: m.wire('mac_busy', s1Valid.or(s2Valid)),
+  };
+}
+
+export interface Drain {
+  readonly busy: Signal;
+  /** A capture is on its way (stage 1 or 2 holds a group's last MAC). */
+  readonly willBeFree: Expr;
+  /** The map write (registered), and the argmax. */
+  readonly write: { readonly we: Signal; readonly waddr: Signal; readonly wdata: Signal };
+  readonly bestIndex: Signal;
+}
+
+/**
+ * The drain: captures a finished group's P sums and requantises one lane per cycle; a hidden
+ * layer's activation goes to the map (address: the group's first output + lane), the output
+ * layer's sum to the argmax (ties to the first, as §1). `rowsLong`: the step's rows are at least
+ * P issues long, so the drain always finishes before the next capture.
+ */
+export function drain(
+  m: Module,
+  plan: CnnPlan,
+  st: MacStages,
+  at: { readonly layer: Expr; readonly output: Expr; readonly rowsLong: Expr; readonly pendingLast: Expr },
+): Drain {
+  const { P, bits, cfg } = plan;
+  const busy = m.reg('drain_busy', Bool, { init: 0 });
+  const left = m.reg('drain_left', UInt(bits.lanes), { init: 0 });
+  const addr = m.reg('drain_addr', UInt(bits.mapAddr + 1), { init: 0 });
+  const regs = Array.from({ length: P }, (_, q) => m.reg(`drain${q}`, SInt(cfg.accBits)));
+  regs.forEach((r, q) => {
+    const next = regs[q + 1];
+    m.when(st.capture, () => r.set(st.accs[q] ?? r)).elsewhen(busy, () => {
+      if (next) r.set(next);
+    });
+  });
+  m.when(st.capture, () => {
+    busy.set(1);
+    left.set(st.laneCount);
+    addr.set(st.outBase);
+  }).elsewhen(busy, () => {
+    left.set(left.dec());
+    busy.set(left.ne(1));
+    addr.set(addr.inc());
+  });
+  const z = regs[0] ?? lit(0, SInt(cfg.accBits));
+  const a = perLayerUnit(
+    m,
+    'act_unit',
+    at.layer,
+    plan.arith.map((x) => (x.outAct ? { zFrac: x.zFrac, act: { ...x.outAct, signed: false } } : undefined)),
+    (p) => activation({ zBits: cfg.accBits, zFrac: p.zFrac, act: p.act, hidden: cfg.hidden, rounding: 'nearest' }),
+    { z },
+    'a',
+    { zFrac: plan.arith[0]?.zFrac ?? 0, act: { ...plan.formats.act, signed: false } },
+  );
+  const write = {
+    we: m.flop('drain_we_q', busy.and(at.output.not()), { init: 0 }),
+    waddr: m.flop('drain_waddr_q', addr.truncate(bits.mapAddr)),
+    wdata: m.flop('drain_wdata_q', a),
+  };
+  const best = m.reg('best_z', SInt(cfg.accBits));
+  const bestIndex = m.reg('best_index', UInt(plan.sizes.labelBits), { init: 0 });
+  m.when(busy.and(at.output).and(addr.eq(0).or(z.gt(best))), () => {
+    best.set(z);
+    bestIndex.set(addr.zext(Math.max(addr.width, plan.sizes.labelBits)).truncate(plan.sizes.labelBits));
+  });
+  const willBeFree = m.wire('drain_will_be_free', at.rowsLong.or(busy.or(at.pendingLast).not()));
+  return { busy, willBeFree, write, bestIndex };
+}
+
+export interface PoolUnit {
+  readonly write: { readonly we: Signal; readonly waddr: Signal; readonly wdata: Signal };
+  readonly busy: Expr;
+}
+
+/**
+ * The pool unit: at stage 1 the window's four values arrive in order; max keeps the first largest
+ * (a later value replaces it only when greater), avg adds them and rounds to nearest, ties up:
+ * (sum + 2) >> 2. One output per four reads, written (registered) to consecutive addresses.
+ */
+export function poolUnit(m: Module, plan: CnnPlan, issue: { readonly valid: Expr; readonly place: Expr }, value: Expr, isMax: Expr, start: Expr): PoolUnit {
+  const { bits } = plan;
+  const Ab = plan.formats.act.bits;
+  const valid = m.flop('pool_s1_valid', issue.valid, { init: 0 });
+  const place = m.flop('pool_s1_place', issue.place);
+  const best = m.reg('pool_best', UInt(Ab));
+  const sum = m.reg('pool_sum', UInt(Ab + 2));
+  const out = m.reg('pool_out_addr', UInt(bits.mapAddr), { init: 0 });
+  const firstPlace = place.eq(0);
+  const bestNext = m.wire('pool_best_next', mux(firstPlace.or(value.gt(best)), value, best));
+  const sumNext = m.wire('pool_sum_next', mux(firstPlace, value.zext(Ab + 2), sum.add(value).truncate(Ab + 2)));
+  const avg = sumNext
+    .add(2)
+    .truncate(Ab + 2)
+    .slice(Ab + 1, 2);
+  m.when(valid, () => {
+    best.set(bestNext);
+    sum.set(sumNext);
+  });
+  const done = m.wire('pool_done', valid.and(place.eq(3)));
+  const write = {
+    we: m.flop('pool_we_q', done, { init: 0 }),
+    waddr: m.flop('pool_waddr_q', out),
+    wdata: m.flop('pool_wdata_q', mux(isMax, bestNext, avg)),
+  };
+  m.when(done, () => out.set(out.inc()));
+  m.when(start, () => out.set(0));
+  return { write, busy: valid };
+}

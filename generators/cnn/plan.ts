@@ -1,0 +1,202 @@
+/**
+ * What the generator of a network with convolution derives from its configuration before it
+ * builds anything (docs/ARCHITECTURE.md §18): the network as a program of steps (each weight
+ * layer and each pool, in order), every step's constants for the address walks, the weight-bank
+ * layout (the dense design's §3 with a filter as a row of kernel²·channels columns), the two
+ * feature-map buffers the steps read and write in turn, and the counters' widths. Like the dense
+ * plan it shares no code with the golden model (src/model/cnn), which checks it.
+ */
+import { fanIn, rowsOf, volume, type Network, type Shape } from '../../src/config/network.js';
+import { fixedFormats, layerArithmetic, type Config, type LayerArithmetic } from '../../src/config/index.js';
+import { clog2, type FixedFormat } from '../../src/hdl/index.js';
+import { bitsFor } from '../accelerator/tables.js';
+
+/** A weight layer as a step: a convolution, or a dense layer as the convolution whose kernel is its whole input. */
+export interface WeightStep {
+  readonly kind: 'weights';
+  /** Index among the weight layers (the arithmetic's layer). */
+  readonly layer: number;
+  readonly in: Shape;
+  readonly out: Shape;
+  readonly kernelH: number;
+  readonly kernelW: number;
+  readonly stride: number;
+  readonly padTop: number;
+  readonly padLeft: number;
+  /** Columns of a row (kernelH · kernelW · channels); the bias is column `fanIn`. */
+  readonly fanIn: number;
+  readonly rows: number;
+  readonly groups: number;
+  readonly rowLen: number;
+  readonly weightBase: number;
+  /** The network's last layer: its sums go to the argmax, not to a feature map. */
+  readonly output: boolean;
+}
+
+export interface PoolStep {
+  readonly kind: 'pool';
+  readonly pool: 'max' | 'avg';
+  readonly in: Shape;
+  readonly out: Shape;
+}
+
+export type Step = WeightStep | PoolStep;
+
+/** The weight layers in the shape the dense design's load/read-back walker and the harness read (sizes.layers). */
+export interface WeightLayerSizes {
+  readonly nIn: number;
+  readonly nOut: number;
+  readonly groups: number;
+  readonly rowLen: number;
+  readonly weightBase: number;
+}
+
+export interface CnnPlan {
+  readonly cfg: Config;
+  readonly P: number;
+  /** Weight layers, inputs per s_sample beat, the network's inputs. */
+  readonly L: number;
+  readonly K: number;
+  readonly inputs: number;
+  readonly dedicated: false;
+  readonly formats: { readonly weight: FixedFormat; readonly act: FixedFormat; readonly error: FixedFormat };
+  readonly arith: readonly LayerArithmetic[];
+  readonly steps: readonly Step[];
+  /** Step i reads map buffer i mod 2 and writes buffer (i + 1) mod 2; the input is written to buffer 0. */
+  readonly mapDepth: readonly [number, number];
+  readonly sizes: {
+    readonly layers: readonly WeightLayerSizes[];
+    readonly weightDepth: number;
+    readonly inputDepth: number;
+    readonly actDepth: 0;
+    readonly labelBits: number;
+  };
+  readonly bits: {
+    readonly weightAddr: number;
+    readonly layer: number;
+    readonly column: number;
+    readonly neuron: number;
+    readonly lanes: number;
+    readonly lane: number;
+    readonly step: number;
+    /** A map-buffer address (either buffer), and a walk's offset address (it may run past the map by the padding). */
+    readonly mapAddr: number;
+    readonly walkAddr: number;
+    /** A coordinate (y or x, padded) and a channel or kernel place. */
+    readonly coord: number;
+    readonly channel: number;
+    readonly group: number;
+  };
+}
+
+/**
+ * The cycles one inference issues, about: every column of every group at every position (a group
+ * waits for the drain when its rows are shorter than P), four reads per pooled value, the receive.
+ * The harness's limit before it calls a run hung is a multiple of it.
+ */
+export function issueCycles(plan: CnnPlan): number {
+  let n = plan.inputs + plan.sizes.inputDepth + 8;
+  for (const s of plan.steps) {
+    if (s.kind === 'pool') n += 4 * s.out.height * s.out.width * s.out.channels + 8;
+    else n += s.out.height * s.out.width * s.groups * Math.max(s.rowLen, plan.P + 2) + 8;
+  }
+  return n;
+}
+
+/** The network's layers as steps, the weight layers laid out in the banks one after the other (§3). */
+function networkSteps(network: Network, P: number): Step[] {
+  const steps: Step[] = [];
+  let weightBase = 0;
+  let layer = 0;
+  const last = network.layers.length - 1;
+  network.layers.forEach((l, i) => {
+    if (l.kind === 'pool') {
+      steps.push({ kind: 'pool', pool: l.pool, in: l.in, out: l.out });
+      return;
+    }
+    const conv = l.kind === 'conv';
+    const rows = rowsOf(l);
+    const groups = Math.ceil(rows / P);
+    const rowLen = fanIn(l) + 1;
+    steps.push({
+      kind: 'weights',
+      layer: layer++,
+      in: l.in,
+      out: l.out,
+      kernelH: conv ? l.kernel : l.in.height,
+      kernelW: conv ? l.kernel : l.in.width,
+      stride: conv ? l.stride : 1,
+      padTop: conv ? l.padTop : 0,
+      padLeft: conv ? l.padLeft : 0,
+      fanIn: fanIn(l),
+      rows,
+      groups,
+      rowLen,
+      weightBase,
+      output: i === last,
+    });
+    weightBase += groups * rowLen;
+  });
+  return steps;
+}
+
+/** The network of `cfg` as steps with their weight layout and buffers; `cfg.network` must exist. */
+export function cnnPlan(cfg: Config): CnnPlan {
+  const network = cfg.network;
+  if (!network) throw new RangeError('generator bug: cnnPlan of a configuration without layer objects');
+  const P = cfg.pes;
+  const arith = layerArithmetic(cfg);
+  const steps = networkSteps(network, P);
+  const weightSteps = steps.filter((s): s is WeightStep => s.kind === 'weights');
+  const weightWords = weightSteps.reduce((n, s) => n + s.groups * s.rowLen, 0);
+  const maps = [network.input, ...steps.map((s) => s.out)];
+  // the output layer's sums are not stored: maps[steps.length] is left out
+  const depth = (parity: number) =>
+    Math.max(
+      2,
+      ...maps
+        .slice(0, steps.length)
+        .filter((_, i) => i % 2 === parity)
+        .map(volume),
+    );
+  const a0 = arith[0];
+  if (!a0) throw new RangeError('generator bug: a network without weight layers');
+  const classes = weightSteps.at(-1)?.rows ?? 1;
+  const mapDepth: [number, number] = [depth(0), depth(1)];
+  const maxSide = Math.max(...steps.map((s) => Math.max(s.in.height, s.in.width) + 2 * 3));
+  // the walk address (y·W + x)·C + c over the padded map (at most 3 rows and columns of padding each side)
+  const walk = Math.max(...weightSteps.map((s) => (s.in.height + 7) * (s.in.width + 7) * s.in.channels), ...mapDepth);
+  return {
+    cfg,
+    P,
+    L: weightSteps.length,
+    K: cfg.inputsPerBeat,
+    inputs: volume(network.input),
+    dedicated: false,
+    formats: fixedFormats(cfg),
+    arith,
+    steps,
+    mapDepth,
+    sizes: {
+      layers: weightSteps.map((s) => ({ nIn: s.fanIn, nOut: s.rows, groups: s.groups, rowLen: s.rowLen, weightBase: s.weightBase })),
+      weightDepth: Math.max(1, weightWords),
+      inputDepth: Math.ceil(volume(network.input) / cfg.inputsPerBeat),
+      actDepth: 0,
+      labelBits: Math.max(1, clog2(classes)),
+    },
+    bits: {
+      weightAddr: clog2(Math.max(2, weightWords)),
+      layer: clog2(Math.max(2, weightSteps.length)),
+      column: bitsFor(Math.max(...weightSteps.map((s) => s.rowLen))),
+      neuron: bitsFor(Math.max(...weightSteps.map((s) => s.rows))),
+      lanes: bitsFor(P),
+      lane: clog2(Math.max(2, P)),
+      step: clog2(Math.max(2, steps.length)),
+      mapAddr: clog2(Math.max(2, ...mapDepth)),
+      walkAddr: bitsFor(walk),
+      coord: bitsFor(maxSide),
+      channel: bitsFor(Math.max(...steps.map((s) => Math.max(s.in.channels, s.kind === 'weights' ? Math.max(s.kernelH, s.kernelW) : 0)))),
+      group: bitsFor(Math.max(...weightSteps.map((s) => s.groups))),
+    },
+  };
+}

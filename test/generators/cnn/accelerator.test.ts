@@ -1,0 +1,104 @@
+/**
+ * The accelerator of a network with convolution (generators/cnn/, docs/ARCHITECTURE.md §18): the
+ * three gates, determinism, the one-line refusal of the variants not built yet, and RTL ≡ golden
+ * model on real MNIST and Fashion-MNIST samples with stalls, with negative controls (a golden model
+ * of a slightly different network must be told apart). Random networks: test/property/cnn-equivalence.test.ts.
+ */
+import { describe, expect, it } from 'vitest';
+import { parseConfig, type Config } from '../../../src/config/index.js';
+import { datasetStimulus } from '../../../src/flows/rtl/dataset-stimulus.js';
+import { checkGates } from '../../../src/flows/rtl/lint.js';
+import { generateAccelerator } from '../../../src/flows/rtl/generate.js';
+import { verify } from '../../../src/flows/rtl/verify.js';
+import { emitForSim } from '../../../src/sim/from-module.js';
+import { design } from '../../../generators/design.js';
+import { cnnPlan, issueCycles } from '../../../generators/cnn/plan.js';
+
+/** A small network on 28 × 28 images: a strided convolution with "same" padding, a max pool, a hidden dense layer. */
+const imageNet = (over: Record<string, unknown> = {}): Config =>
+  parseConfig({
+    variant: 'inference',
+    pes: 3,
+    inputsPerBeat: 4,
+    layers: [
+      { input: [28, 28, 1] },
+      { conv: { filters: 4, kernel: 5, stride: 2, padding: 'same' } },
+      { pool: { kind: 'max', size: 2 } },
+      { conv: { filters: 5, kernel: 3, padding: 'valid' } },
+      { pool: { kind: 'avg', size: 2 } },
+      { dense: 8 },
+      { dense: 10 },
+    ],
+    ...over,
+  });
+
+describe('the accelerator of a network with convolution', () => {
+  it('passes the three gates (Verilator -Wall, Icarus, Yosys without latches), per-layer formats too', async () => {
+    const cfg = imageNet({
+      act: [
+        { bits: 8, frac: 6 },
+        { bits: 8, frac: 5 },
+        { bits: 8, frac: 7 },
+        { bits: 8, frac: 6 },
+      ],
+      hidden: 'hardsigmoid',
+    });
+    const { design: d } = emitForSim(design(cfg));
+    const g = await checkGates(d.files, d.top);
+    expect(g.output).toBe('');
+    expect([g.verilator, g.iverilog, g.yosys, g.latches]).toEqual([true, true, true, 0]);
+  });
+
+  it('is deterministic and lists its memories in the manifest', () => {
+    const a = generateAccelerator(imageNet());
+    const b = generateAccelerator(imageNet());
+    expect(b.files).toEqual(a.files);
+    const roles = a.manifest.memories.map((m) => `${m.role}×${m.instances} ${m.depth}x${m.width}`).sort();
+    // weight banks, rows in groups of 3 lanes: 2 groups of 26 (conv 5×5×1 + bias), 2 of 37 (3×3×4 + bias),
+    // 3 of 21 (the 2×2×5 map + bias), 4 of 9; buffers: the input (784) and the 14×14×4 map (784)
+    expect(roles).toEqual(['fmap0×1 784x8', 'fmap1×1 784x8', 'weight×3 225x12'].sort());
+  });
+
+  it('refuses the variants it does not build yet in one line', () => {
+    for (const variant of ['taxonn', 'dedicated'] as const) {
+      let cfg: Config;
+      try {
+        cfg = imageNet({ variant });
+      } catch (e) {
+        // the dedicated variant of a network with convolution is refused by the configuration itself
+        expect((e as Error).message).toMatch(/^config: /);
+        continue;
+      }
+      expect(() => design(cfg)).toThrow(/^config: variant "taxonn" of a network with convolution has no RTL yet: [^\n]*$/);
+    }
+  });
+
+  for (const dataset of ['mnist', 'fashion-mnist'] as const) {
+    it(`equals the golden model on ${dataset}'s first 40 training samples, with stalls; a different network is told apart`, async () => {
+      const cfg = imageNet();
+      const data = datasetStimulus(cfg, dataset, 40);
+      const r = await verify(cfg, { samples: 40, seed: 3, stallPermille: 300, data });
+      expect(r.firstMismatch).toBeNull();
+      expect(r.samples).toBe(40);
+      // cycles: at least the MAC bound, at most what the issue walk costs
+      expect(r.cyclesPerSample).toBeGreaterThanOrEqual(r.boundCyclesPerSample);
+      expect(r.cyclesPerSample).toBeLessThanOrEqual(issueCycles(cnnPlan(cfg)) + 64);
+      // negative controls: the golden model of the same weights with an avg pool for the max
+      // pool, or with padding split the other way, must disagree somewhere
+      const swapped = imageNet({
+        layers: [
+          { input: [28, 28, 1] },
+          { conv: { filters: 4, kernel: 5, stride: 2, padding: 'same' } },
+          { pool: { kind: 'avg', size: 2 } },
+          { conv: { filters: 5, kernel: 3, padding: 'valid' } },
+          { pool: { kind: 'avg', size: 2 } },
+          { dense: 8 },
+          { dense: 10 },
+        ],
+      });
+      const control = await verify(cfg, { samples: 40, seed: 3, stallPermille: 0, data, goldenConfig: swapped });
+      expect(control.equivalent).toBe(false);
+      expect(control.firstMismatch?.phase).toBe('prediction');
+    });
+  }
+});
