@@ -62,7 +62,6 @@ export interface WeightIssue {
   readonly valid: Expr;
   readonly first: Expr;
   readonly bias: Expr;
-  readonly inside: Expr;
   readonly laneCount: Expr;
   readonly outBase: Expr;
 }
@@ -80,17 +79,15 @@ export interface MacStages {
 }
 
 /**
- * Stage 1 (the banks' read data) feeds the PEs: weight × (the bias input 1.0 | the map value, or 0
- * in the padding); stage 2 has the sums. `layer` is the step's weight layer (its format of 1.0).
+ * Stage 1 (the banks' read data) feeds the PEs: weight × (the bias input 1.0 | the map value);
+ * stage 2 has the sums. `layer` is the step's weight layer (its format of 1.0).
  */
 export function macStages(m: Module, plan: CnnPlan, issue: WeightIssue, weights: readonly Expr[], mapValue: Expr, layer: Expr): MacStages {
   const s1Valid = m.flop('s1_valid', issue.valid, { init: 0 });
   const s1First = m.flop('s1_first', issue.first);
   const s1Bias = m.flop('s1_bias', issue.bias);
-  const s1Inside = m.flop('s1_inside', issue.inside);
   const s1Lanes = m.flop('s1_lane_count', issue.laneCount);
   const s1Out = m.flop('s1_out_base', issue.outBase);
-  const A = UInt(plan.formats.act.bits);
   const one = perLayerConstant(
     m,
     's1_act_one',
@@ -98,7 +95,7 @@ export function macStages(m: Module, plan: CnnPlan, issue: WeightIssue, weights:
     plan.arith.map((a) => 2 ** a.act.frac),
     plan.formats.act.bits,
   );
-  const act = m.wire('act_operand', mux(s1Bias, one, mux(s1Inside, mapValue, lit(0, A))));
+  const act = m.wire('act_operand', mux(s1Bias, one, mapValue));
   const peModule = mac({ weight: plan.formats.weight, act: plan.formats.act, accBits: plan.cfg.accBits });
   const accs = weights.map((weight, q) => m.instance(`pe${q}`, peModule, { weight, act, en: s1Valid, first: s1First }).out('acc'));
   const s2Valid = m.flop('s2_valid', s1Valid, { init: 0 });

@@ -157,17 +157,17 @@ function steps(m: Module, plan: CnnPlan, step: Signal, inState: Record<State, Si
     valid: convIssue,
     first: cw.first,
     bias: cw.bias,
-    inside: cw.inside,
     laneCount: cw.laneCount,
     outBase: cw.outBase.truncate(plan.bits.mapAddr),
   };
   const st = macStages(m, plan, issue, banks.weights.rdata, mapValue, layer);
   const dr = drain(m, plan, st, { layer, output, rowsLong, pendingLast: st.pendingLast });
-  m.assign(convIssue, inState.conv.and(cw.groupStart.not().or(dr.willBeFree)));
+  // a group starts only when the drain will be free for its capture (§4); a position's setup cycle issues nothing
+  m.assign(convIssue, inState.conv.and(cw.setup.not()).and(cw.first.not().or(dr.willBeFree)));
   const pool = poolUnit(m, plan, { valid: poolIssue, place: pw.place }, mapValue, isMax, start);
   // the map buffers: step i reads buffer i mod 2 and writes the other; the receive writes buffer 0
   const readAddr = m.wire('map_raddr', mux(inState.pool, pw.mapAddr, cw.mapAddr));
-  const readOn = m.wire('map_ren', poolIssue.or(convIssue.and(cw.inside).and(cw.bias.not())));
+  const readOn = m.wire('map_ren', poolIssue.or(convIssue.and(cw.bias.not())));
   const we = m.wire('step_we', dr.write.we.or(pool.write.we));
   const waddr = m.wire('step_waddr', mux(pool.write.we, pool.write.waddr, dr.write.waddr));
   const wdata = m.wire('step_wdata', mux(pool.write.we, pool.write.wdata, dr.write.wdata));

@@ -23,8 +23,8 @@ const per = <S extends Step>(plan: CnnPlan, kind: S['kind'], f: (s: S) => number
 
 export interface ConvWalk {
   readonly mapAddr: Expr;
-  readonly inside: Expr;
   readonly weightAddr: Expr;
+  /** The walk is at a group's first issue (its accumulators start a new sum). */
   readonly first: Expr;
   readonly bias: Expr;
   /** Outputs of the group (min(P, filters left)) and its first output's map address. */
@@ -32,8 +32,8 @@ export interface ConvWalk {
   readonly outBase: Signal;
   /** The issue is the step's last. */
   readonly last: Expr;
-  /** The walk is at a group's first column. */
-  readonly groupStart: Expr;
+  /** A position's setup cycle: nothing is issued. */
+  readonly setup: Signal;
 }
 
 /** A weight step's constants for its walk, looked up by the step register. */
@@ -41,7 +41,11 @@ function convConstants(m: Module, plan: CnnPlan, step: Expr) {
   const t = (name: string, f: (s: WeightStep) => number) => stepTable(m, `cw_${name}`, step, per(plan, 'weights', f));
   return {
     lastCh: t('last_ch', (s) => s.in.channels - 1),
-    lastKx: t('last_kx', (s) => s.kernelW - 1),
+    channels: t('channels', (s) => s.in.channels),
+    rowWords: t('row_words', (s) => s.in.width * s.in.channels),
+    kernelRowWords: t('kernel_row_words', (s) => s.kernelW * s.in.channels),
+    kernelH: t('kernel_h', (s) => s.kernelH),
+    kernelW: t('kernel_w', (s) => s.kernelW),
     rowJump: t('row_jump', (s) => (s.in.width - s.kernelW) * s.in.channels + 1),
     posStep: t('pos_step', (s) => s.stride * s.in.channels),
     lineStep: t('line_step', (s) => s.stride * s.in.width * s.in.channels),
@@ -64,20 +68,22 @@ function convConstants(m: Module, plan: CnnPlan, step: Expr) {
 type ConvConstants = ReturnType<typeof convConstants>;
 
 /**
- * The walk's registers: the column and its kernel place (channel, kx; the kernel row is y − y0),
- * the input pixel (y, x) in the padded map and the position's corner (y0, x0), the output position
- * (ox, oy), the walk addresses of the input, of the position and of its output row, the group with
- * its weight row, the rows (filters) left and the group's first output in the map.
+ * The walk's registers: the column and its channel, the input pixel (y, x) in the padded map, the
+ * position's corner (y0, x0) and output position (ox, oy), the walk addresses of the input, of the
+ * position and of its output row, the group with its weight row, the rows (filters) left, the
+ * group's first output in the map; and the position's window inside the map, set in its setup
+ * cycle: its first and last rows and columns, its first walk address and column, and the jumps
+ * from one kernel row to the next.
  */
 function convRegisters(m: Module, plan: CnnPlan) {
   const { bits } = plan;
   const r = (name: string, width: number) => m.reg(`cw_${name}`, UInt(width), { init: 0 });
   const coord = (name: string) => r(name, bits.coord);
   const walk = (name: string) => r(name, bits.walkAddr);
+  const column = (name: string) => r(name, bits.column);
   return {
-    col: r('col', bits.column),
+    col: column('col'),
     ch: r('ch', bits.channel),
-    kx: r('kx', bits.channel),
     y: coord('y'),
     x: coord('x'),
     y0: coord('y0'),
@@ -91,12 +97,96 @@ function convRegisters(m: Module, plan: CnnPlan) {
     wRow: r('w_row', bits.weightAddr),
     rowsLeft: r('rows_left', bits.neuron),
     outBase: r('out_base', bits.mapAddr + 1),
+    setup: m.reg('cw_setup', Bool, { init: 0 }),
+    atStart: m.reg('cw_at_start', Bool, { init: 0 }),
+    yFirst: coord('y_first'),
+    yLast: coord('y_last'),
+    xFirst: coord('x_first'),
+    xLast: coord('x_last'),
+    startAddr: walk('start_addr'),
+    startCol: column('start_col'),
+    colJump: column('col_jump'),
+    addrJump: walk('addr_jump'),
   };
 }
 
 type ConvRegisters = ReturnType<typeof convRegisters>;
 
-/** The step past one issue: the next column, else the next group of the position, else the next position. */
+/** `e` (unsigned) at width `w`: its low bits, or zero-extended. */
+const fit = (e: Expr, w: number): Expr => (e.width >= w ? e.truncate(w) : e.zext(w));
+
+/** Widths of a cut (padding rows or columns a window covers: at most 3 with kernels up to 7). */
+const CUT_BITS = 3;
+
+/**
+ * The setup cycle of a position: the window's part inside the map. Cuts are the padding rows and
+ * columns it covers on each side (0 for a window inside the map); the walk then visits only the
+ * inside, `(W − kernelW + cuts)·C + 1` walk words and `cuts·C + 1` columns from one kernel row to the next.
+ */
+function convSetup(m: Module, plan: CnnPlan, k: ConvConstants, g: ConvRegisters): void {
+  const { bits } = plan;
+  // a side no step pads never cuts a window: no comparison there (it would be constant)
+  const pads = (f: (s: WeightStep) => number) => per<WeightStep>(plan, 'weights', f).some((v) => v > 0);
+  const total = (s: WeightStep, out: number, kernel: number, n: number) => Math.max((out - 1) * s.stride + kernel - n, 0);
+  const padsBottom = pads((s) => total(s, s.out.height, s.kernelH, s.in.height) - s.padTop);
+  const padsRight = pads((s) => total(s, s.out.width, s.kernelW, s.in.width) - s.padLeft);
+  const none = lit(0, UInt(CUT_BITS));
+  const cut = (name: string, side: boolean, over: () => Expr, amount: () => Expr) =>
+    m.wire(`cw_cut_${name}`, side ? mux(over(), amount().truncate(CUT_BITS), none) : none);
+  const yEnd = g.y0.add(k.kernelH);
+  const xEnd = g.x0.add(k.kernelW);
+  const top = cut(
+    'top',
+    pads((s) => s.padTop),
+    () => g.y0.lt(k.yLo),
+    () => k.yLo.sub(g.y0).asUInt(),
+  );
+  const left = cut(
+    'left',
+    pads((s) => s.padLeft),
+    () => g.x0.lt(k.xLo),
+    () => k.xLo.sub(g.x0).asUInt(),
+  );
+  const bottom = cut(
+    'bottom',
+    padsBottom,
+    () => yEnd.gt(k.yHi),
+    () => yEnd.sub(k.yHi).asUInt(),
+  );
+  const right = cut(
+    'right',
+    padsRight,
+    () => xEnd.gt(k.xHi),
+    () => xEnd.sub(k.xHi).asUInt(),
+  );
+  const sideCut = left.add(right);
+  const startAddr = fit(g.posAddr.add(top.mul(k.rowWords)).add(left.mul(k.channels)), bits.walkAddr);
+  const startCol = fit(top.mul(k.kernelRowWords).add(left.mul(k.channels)), bits.column);
+  const yFirst = fit(g.y0.add(top), bits.coord);
+  const xFirst = fit(g.x0.add(left), bits.coord);
+  g.yFirst.set(yFirst);
+  g.xFirst.set(xFirst);
+  g.yLast.set(fit(yEnd.sub(1).sub(bottom).asUInt(), bits.coord));
+  g.xLast.set(fit(xEnd.sub(1).sub(right).asUInt(), bits.coord));
+  g.startAddr.set(startAddr);
+  g.startCol.set(startCol);
+  g.colJump.set(fit(sideCut.mul(k.channels).add(1), bits.column));
+  g.addrJump.set(fit(k.rowJump.add(sideCut.mul(k.channels)), bits.walkAddr));
+  g.setup.set(0);
+  restartKernel(g, { y: yFirst, x: xFirst, addr: startAddr, col: startCol });
+}
+
+/** A group's first issue: the window's first inside tap. */
+function restartKernel(g: ConvRegisters, at: { readonly y: Expr; readonly x: Expr; readonly addr: Expr; readonly col: Expr }): void {
+  g.col.set(at.col);
+  g.ch.set(0);
+  g.y.set(at.y);
+  g.x.set(at.x);
+  g.addr.set(at.addr);
+  g.atStart.set(1);
+}
+
+/** The step past one issue: the next inside tap, else the bias, else the next group of the position, else the next position (its setup cycle next). */
 function convAdvance(
   m: Module,
   plan: CnnPlan,
@@ -105,116 +195,92 @@ function convAdvance(
   at: { readonly bias: Expr; readonly lastGroup: Expr; readonly laneCount: Expr },
 ): void {
   const { bits, P } = plan;
-  const { col, ch, kx, y, x, y0, x0, ox, oy, addr, posAddr, lineAddr, group, wRow, rowsLeft, outBase } = g;
   const wrap = (e: Expr, w: number) => e.truncate(w);
-  const restartKernel = (yy: Expr, xx: Expr, a: Expr) => {
-    col.set(0);
-    ch.set(0);
-    kx.set(0);
-    y.set(wrap(yy, bits.coord));
-    x.set(wrap(xx, bits.coord));
-    addr.set(wrap(a, bits.walkAddr));
-  };
   const nextPosition = () => {
-    group.set(0);
-    wRow.set(k.weightBase.zext(bits.weightAddr + 1).truncate(bits.weightAddr));
-    rowsLeft.set(k.rows);
-    m.when(ox.eq(k.lastOx), () => {
-      ox.set(0);
-      x0.set(0);
-      oy.set(oy.inc());
-      y0.set(wrap(y0.add(k.stride), bits.coord));
-      const line = lineAddr.add(k.lineStep);
-      lineAddr.set(wrap(line, bits.walkAddr));
-      posAddr.set(wrap(line, bits.walkAddr));
-      restartKernel(y0.add(k.stride), lit(0, UInt(bits.coord)), line);
+    g.group.set(0);
+    g.wRow.set(k.weightBase.zext(bits.weightAddr + 1).truncate(bits.weightAddr));
+    g.rowsLeft.set(k.rows);
+    g.setup.set(1);
+    m.when(g.ox.eq(k.lastOx), () => {
+      g.ox.set(0);
+      g.x0.set(0);
+      g.oy.set(g.oy.inc());
+      g.y0.set(wrap(g.y0.add(k.stride), bits.coord));
+      const line = wrap(g.lineAddr.add(k.lineStep), bits.walkAddr);
+      g.lineAddr.set(line);
+      g.posAddr.set(line);
     }).otherwise(() => {
-      ox.set(ox.inc());
-      x0.set(wrap(x0.add(k.stride), bits.coord));
-      posAddr.set(wrap(posAddr.add(k.posStep), bits.walkAddr));
-      restartKernel(y0, x0.add(k.stride), posAddr.add(k.posStep));
+      g.ox.set(g.ox.inc());
+      g.x0.set(wrap(g.x0.add(k.stride), bits.coord));
+      g.posAddr.set(wrap(g.posAddr.add(k.posStep), bits.walkAddr));
     });
   };
   m.when(at.bias, () => {
-    outBase.set(wrap(outBase.add(at.laneCount), bits.mapAddr + 1));
+    g.outBase.set(wrap(g.outBase.add(at.laneCount), bits.mapAddr + 1));
     m.when(at.lastGroup, nextPosition).otherwise(() => {
-      group.set(group.inc());
-      wRow.set(wrap(wRow.add(k.rowLen), bits.weightAddr));
-      rowsLeft.set(wrap(rowsLeft.sub(P).asUInt(), bits.neuron));
-      restartKernel(y0, x0, posAddr);
+      g.group.set(g.group.inc());
+      g.wRow.set(wrap(g.wRow.add(k.rowLen), bits.weightAddr));
+      g.rowsLeft.set(wrap(g.rowsLeft.sub(P).asUInt(), bits.neuron));
+      restartKernel(g, { y: g.yFirst, x: g.xFirst, addr: g.startAddr, col: g.startCol });
     });
   }).otherwise(() => {
-    col.set(col.inc());
-    m.when(ch.ne(k.lastCh), () => {
-      ch.set(ch.inc());
-      addr.set(addr.inc());
+    g.atStart.set(0);
+    m.when(g.ch.ne(k.lastCh), () => {
+      g.ch.set(g.ch.inc());
+      g.addr.set(g.addr.inc());
+      g.col.set(g.col.inc());
     })
-      .elsewhen(kx.ne(k.lastKx), () => {
-        ch.set(0);
-        kx.set(kx.inc());
-        x.set(x.inc());
-        addr.set(addr.inc());
+      .elsewhen(g.x.ne(g.xLast), () => {
+        g.ch.set(0);
+        g.x.set(g.x.inc());
+        g.addr.set(g.addr.inc());
+        g.col.set(g.col.inc());
       })
-      .otherwise(() => {
-        ch.set(0);
-        kx.set(0);
-        x.set(x0);
-        y.set(y.inc());
-        addr.set(wrap(addr.add(k.rowJump), bits.walkAddr));
-      });
+      .elsewhen(g.y.ne(g.yLast), () => {
+        g.ch.set(0);
+        g.x.set(g.xFirst);
+        g.y.set(g.y.inc());
+        g.addr.set(wrap(g.addr.add(g.addrJump), bits.walkAddr));
+        g.col.set(wrap(g.col.add(g.colJump), bits.column));
+      })
+      .otherwise(() => g.col.set(fit(k.fanIn, bits.column)));
   });
 }
 
-/** A weight step's walk: `start` loads the step's first issue, `advance` steps past the current one. */
+/**
+ * A weight step's walk over the taps inside the map (the padding is never issued: its products
+ * are zero): `start` begins the step with its first position's setup cycle, `advance` steps past
+ * the current issue.
+ */
 export function convWalk(m: Module, plan: CnnPlan, step: Expr, start: Expr, advance: Expr): ConvWalk {
   const { bits, P } = plan;
   const k = convConstants(m, plan, step);
   const g = convRegisters(m, plan);
-  const { col, y, x, ox, oy, addr, group, wRow, rowsLeft, outBase } = g;
-  const bias = m.wire('cw_bias_col', col.eq(k.fanIn));
-  const lastGroup = m.wire('cw_last_group', group.eq(k.lastGroup));
-  const lastPos = m.wire('cw_last_pos', ox.eq(k.lastOx).and(oy.eq(k.lastOy)));
+  const bias = m.wire('cw_bias_col', g.col.eq(k.fanIn));
+  const lastGroup = m.wire('cw_last_group', g.group.eq(k.lastGroup));
+  const lastPos = m.wire('cw_last_pos', g.ox.eq(k.lastOx).and(g.oy.eq(k.lastOy)));
   // rows_left < P fits the lane count's width
   const laneCount = m.wire(
     'cw_lane_count',
-    mux(rowsLeft.ge(P), lit(P, UInt(bits.lanes)), rowsLeft.zext(Math.max(bits.neuron, bits.lanes)).truncate(bits.lanes)),
+    mux(g.rowsLeft.ge(P), lit(P, UInt(bits.lanes)), g.rowsLeft.zext(Math.max(bits.neuron, bits.lanes)).truncate(bits.lanes)),
   );
+  m.when(g.setup, () => convSetup(m, plan, k, g));
   m.when(advance, () => convAdvance(m, plan, k, g, { bias, lastGroup, laneCount }));
   m.when(start, () => {
-    for (const s of [g.ox, g.oy, g.x0, g.y0, g.posAddr, g.lineAddr, g.group, g.outBase, g.col, g.ch, g.kx, g.y, g.x, g.addr]) s.set(0);
-    wRow.set(k.weightBase.zext(bits.weightAddr + 1).truncate(bits.weightAddr));
-    rowsLeft.set(k.rows);
+    for (const s of [g.ox, g.oy, g.x0, g.y0, g.posAddr, g.lineAddr, g.group, g.outBase]) s.set(0);
+    g.wRow.set(k.weightBase.zext(bits.weightAddr + 1).truncate(bits.weightAddr));
+    g.rowsLeft.set(k.rows);
+    g.setup.set(1);
   });
-  // without padding (no step has any) the lower bounds are 0: no comparison
-  const padded = (f: (s: WeightStep) => number) => per(plan, 'weights', f).some((v) => v > 0);
-  const atLeast = (e: Expr, lo: Expr, any: boolean) => (any ? e.ge(lo) : lit(1, Bool));
-  const inside = m.wire(
-    'cw_inside',
-    atLeast(
-      y,
-      k.yLo,
-      padded((s) => s.padTop),
-    )
-      .and(y.lt(k.yHi))
-      .and(
-        atLeast(
-          x,
-          k.xLo,
-          padded((s) => s.padLeft),
-        ),
-      )
-      .and(x.lt(k.xHi)),
-  );
   return {
-    mapAddr: m.wire('cw_map_addr', addr.sub(k.bias).asUInt().truncate(bits.mapAddr)),
-    inside,
-    weightAddr: m.wire('cw_weight_addr', wRow.add(col).truncate(bits.weightAddr)),
-    first: col.eq(0),
+    mapAddr: m.wire('cw_map_addr', g.addr.sub(k.bias).asUInt().truncate(bits.mapAddr)),
+    weightAddr: m.wire('cw_weight_addr', g.wRow.add(g.col).truncate(bits.weightAddr)),
+    first: g.atStart,
     bias,
     laneCount,
-    outBase,
+    outBase: g.outBase,
     last: m.wire('cw_last', bias.and(lastGroup).and(lastPos)),
-    groupStart: col.eq(0),
+    setup: g.setup,
   };
 }
 

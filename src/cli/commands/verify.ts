@@ -132,7 +132,7 @@ async function run(args: VerifyArgs): Promise<void> {
     process.stdout.write(
       `${report.equivalent ? 'EQUIVALENT' : 'MISMATCH'}: ${report.top}, ${report.samples} samples (${report.trainingSamples} training)` +
         `${args.stalls ? ' with random stalls' : ''}\n` +
-        `  cycles per training sample ${report.cyclesPerSample.toFixed(0)}, bound ${report.boundCyclesPerSample.toFixed(0)}, ` +
+        `  cycles per ${report.trainingSamples ? 'training ' : ''}sample ${report.cyclesPerSample.toFixed(0)}, bound ${report.boundCyclesPerSample.toFixed(0)}, ` +
         `utilization ${(100 * report.utilization).toFixed(1)}%\n` +
         (m
           ? `  first mismatch: sample ${m.sample}, ${m.phase}, layer ${m.layer}, neuron ${m.neuron}: expected ${m.expected}, got ${m.actual} (${m.detail})\n`

@@ -18,8 +18,10 @@ import {
   type Config,
   type ConfigPath,
   type Format,
+  type LayerSpec,
   type Variant,
 } from '../../config/index.js';
+import { checkNetwork } from '../../config/network.js';
 import { readJsonFile } from '../../config/json-error.js';
 import { DATASET_NAMES, type DatasetName } from '../../model/datasets/index.js';
 import { stableJson } from '../../hdl/index.js';
@@ -79,7 +81,7 @@ export interface SweepGrid {
   readonly formats: readonly FormatEntry[];
   readonly datasets: readonly DatasetName[];
   /** A network per data set instead of its default (TRAIN_DEFAULTS). */
-  readonly layers: Readonly<Partial<Record<DatasetName, readonly number[]>>>;
+  readonly layers: Readonly<Partial<Record<DatasetName, readonly number[] | readonly LayerSpec[]>>>;
   readonly config: ConfigExtras;
   readonly train: { readonly epochs?: number; readonly limit?: number };
   readonly verify: { readonly samples: number; readonly stallPermille: number };
@@ -110,8 +112,6 @@ const R = {
   dataset: `must be one of ${quoted(DATASET_NAMES)}`,
   layersByDataset: `must be an object of networks by data set, e.g. {"iris": [4, 8, 3]}`,
   layers: 'must be a list of at least 2 layer sizes (positive integers)',
-  layerObjects:
-    'must be layer sizes: a sweep does not take layer objects yet (networks with convolution train with `taxonn train --config F`, docs/ARCHITECTURE.md §17)',
   config:
     "must be an object of configuration fields other than the grid's axes (accBits, lrShift, rounding, hidden, seed, inputsPerBeat, skipZeroInputs, skipZeroErrors, skipZeroActivations, weightPorts)",
   rounding: `must be one of ${quoted(ROUNDINGS)}`,
@@ -142,10 +142,12 @@ const nonEmptyUnique = <T extends z.ZodType>(item: T, rule: string) =>
 
 const layerSizes = z.array(posInt, { error: R.layers }).min(2, { error: R.layers });
 /** Layer sizes; layer objects (a network with convolution) get their own message: a sweep does not take them yet. */
-const layersArray = z.custom<number[]>().check((ctx) => {
+/** Layer sizes, or layer objects (a network with convolution: CONFIG.md "Convolutional networks"), each problem the configuration's own. */
+const layersArray = z.custom<number[] | LayerSpec[]>().check((ctx) => {
   const v = ctx.value as unknown;
   if (Array.isArray(v) && v.some((x) => x !== null && typeof x === 'object')) {
-    ctx.issues.push({ code: 'custom', message: R.layerObjects, input: v });
+    const first = checkNetwork(v).issues[0];
+    if (first) ctx.issues.push({ code: 'custom', message: first.message, input: v, path: [...first.path] });
     return;
   }
   const r = layerSizes.safeParse(v);
@@ -352,8 +354,8 @@ export interface PointParams {
   readonly variant: Variant;
   readonly pes: number;
   readonly format: FormatEntry;
-  /** The grid's network for this data set (absent: the data set's default). */
-  readonly layers?: readonly number[];
+  /** The grid's network for this data set, sizes or layer objects (absent: the data set's default). */
+  readonly layers?: readonly number[] | readonly LayerSpec[];
   readonly config: ConfigExtras;
 }
 
@@ -454,6 +456,8 @@ export function resolvePointConfig(params: PointParams): Config {
 export interface FloatParams {
   readonly dataset: DatasetName;
   readonly layers: readonly number[];
+  /** A network with convolution: its layer objects (`layers` are then its sizes). */
+  readonly network?: readonly LayerSpec[];
   readonly hidden: Config['hidden'];
   readonly lrShift: Config['lrShift'];
   readonly seed: number;
@@ -473,6 +477,7 @@ export function floatJobOf(cfg: Config, dataset: DatasetName, train: NonNullable
   const params: FloatParams = {
     dataset,
     layers: cfg.layers,
+    ...(cfg.network ? { network: cfg.network.spec } : {}),
     hidden: cfg.hidden,
     lrShift: cfg.lrShift,
     seed: cfg.seed,

@@ -69,7 +69,7 @@ describe('the grid', () => {
       [{ ...BASE, layers: { iris: [4] } }, `sweep: layers.iris must be a list of at least 2 layer sizes (positive integers), got [4] (in ${f})`],
       [
         { ...BASE, layers: { iris: [{ input: [1, 1, 4] }, { pool: { kind: 'max' } }, { dense: 3 }] } },
-        `sweep: layers.iris must be layer sizes: a sweep does not take layer objects yet (networks with convolution train with \`taxonn train --config F\`, docs/ARCHITECTURE.md §17), got [{"input": [1, 1, 4]}, {"pool": {"kind": "max"}}, {"dense": 3}] (in ${f})`,
+        `sweep: layers.iris[1].pool must have an input at least 2×2, because its input 1×1×4 pools to zero, got {"kind": "max"} (in ${f})`,
       ],
       [{ ...BASE, layers: { iris: [4, 0, 3] } }, `sweep: layers.iris[1] must be a positive integer, got 0 (in ${f})`],
       [{ ...BASE, steps: ['train', 'synthesis'] }, `sweep: steps[1] must be one of "estimate", "verify", "train", "synth", "power", got "synthesis" (in ${f})`],
@@ -446,6 +446,31 @@ describe('taxonn sweep', () => {
     const again = await runTaxonnAsync(['sweep', '--grid', grid, '--out', out, '--jobs', '2']);
     expect(again.stdout).toContain('stage 1 of 2 (estimate and train every point): 12 points (12 cached, 0 to run)');
     expect(again.stdout).toContain(`stage 2 of 2 (the estimated front): ${n} (${measured.length} cached, 0 to run)`);
+  });
+
+  it('takes a network with convolution: its inference variant is verified and synthesised, its taxonn variant fails in one line (no RTL yet)', async () => {
+    const grid = writeJson('cnn.json', {
+      variants: ['taxonn', 'inference'],
+      pes: [2],
+      datasets: ['iris'],
+      layers: { iris: [{ input: [2, 2, 1] }, { conv: { filters: 3, kernel: 1 } }, { dense: 3 }] },
+      train: { epochs: 20 },
+      verify: { samples: 4 },
+      steps: ['verify', 'train', 'synth'],
+    });
+    const out = path.join(tmp, 'cnn');
+    const r = await runTaxonnAsync(['sweep', '--grid', grid, '--out', out, '--jobs', '2', '--json']);
+    expect(r.code).toBe(1);
+    const doc = JSON.parse(r.stdout) as SweepDocument;
+    const at = (variant: string) => doc.points.find((p) => p.params.variant === variant)!;
+    const inf = at('inference');
+    expect(inf.status).toBe('ok');
+    expect(inf.config!.layers).toEqual([4, 12, 3]);
+    expect(inf.results.verify!.equivalent).toBe(true);
+    expect(inf.results.synth!.logicAreaUm2).toBeGreaterThan(10_000);
+    const taxonn = at('taxonn');
+    expect(taxonn.status).toBe('failed');
+    expect(taxonn.error).toMatch(/^verify: config: variant "taxonn" of a network with convolution has no RTL yet: [^\n]*$/);
   });
 
   it('an estimate-only grid runs in its own process: model figures in their own columns, for every variant', async () => {
