@@ -1,7 +1,8 @@
 /**
  * `taxonn train` on networks with convolution (docs/ARCHITECTURE.md §17): the golden and float
- * engines learn a small CNN on MNIST and stay close, a saved network round-trips, and what does
- * not run these networks yet (the rtl engine, verify, generate) says so in one line.
+ * engines learn a small CNN on MNIST and stay close, a saved network round-trips (and its
+ * predictions on the inference variant's RTL equal the golden model's), and what does not run
+ * these networks yet (the rtl engine, the taxonn variant's RTL) says so in one line.
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -57,6 +58,16 @@ describe('training a CNN on MNIST', () => {
     const again = await runTaxonnAsync(['train', '--dataset', 'mnist', '--weights', file, '--limit', '40', '--epochs', '1', '--json']);
     expect(again.code, again.stderr).toBe(0);
     expect(JSON.parse(again.stdout).epochs).toBe(1);
+    // the trained network on the inference variant's RTL, on real samples; another field than the variant must still agree
+    const rtl = await runTaxonnAsync(['verify', '--weights', file, '--variant', 'inference', '--dataset', 'mnist', '--samples', '30', '--stalls', '--json']);
+    expect(rtl.code, rtl.stderr).toBe(0);
+    const report = JSON.parse(rtl.stdout);
+    expect([report.equivalent, report.samples, report.config.variant]).toEqual([true, 30, 'inference']);
+    const other = await runTaxonnAsync(['verify', '--weights', file, '--variant', 'inference', '--pes', '3']);
+    expect(other.code).toBe(2);
+    expect(other.stderr.trimEnd()).toMatch(
+      /^taxonn: config: pes 3 \(from --pes\) differs from the network in .*net\.json, trained with 16; drop it, or train a network with it$/,
+    );
   });
 
   it('what does not run convolution yet refuses it in one line, naming the layer (exit 2)', async () => {
