@@ -11,9 +11,9 @@ import { cnnAccelerator } from './cnn/top.js';
 import { cnnPlan, type CnnPlan } from './cnn/plan.js';
 import type { MemoryTarget } from './memories/target.js';
 
-/** The top module for `cfg`; `target` (what single-port memories are built from) applies to the dense design. */
+/** The top module for `cfg`; `target`: what its single-port memories are built from (SRAM macros for an ASIC). */
 export function design(cfg: Config, target: MemoryTarget = {}): Module {
-  return cfg.network ? cnnAccelerator(cfg) : accelerator(cfg, target);
+  return cfg.network ? cnnAccelerator(cfg, target) : accelerator(cfg, target);
 }
 
 /** The plan of the design `design(cfg)` builds. */

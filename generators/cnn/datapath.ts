@@ -4,12 +4,12 @@
  * that requantises a finished group one lane per cycle into the next map (or, in the output
  * layer, tracks the argmax), and the pool unit that reduces a window's four reads.
  */
-import { Bool, SInt, UInt, clog2, lit, mux, type Expr, type Module, type Signal } from '../../src/hdl/index.js';
+import { Bool, SInt, UInt, clog2, lit, mux, type Expr, type HdlType, type Module, type Signal } from '../../src/hdl/index.js';
 import { activation } from '../blocks/activation.js';
 import { mac } from '../blocks/mac.js';
 import type { BankPorts } from '../accelerator/banks.js';
 import { perLayerConstant, perLayerUnit } from '../accelerator/per-layer.js';
-import { ram1r1w } from '../memories/ram.js';
+import { FLOP_MEMORY_BITS, dualPortMemory, singlePortMemory, type MemoryTarget } from '../memories/target.js';
 import type { CnnPlan } from './plan.js';
 
 export interface CnnBanks {
@@ -25,20 +25,39 @@ export interface CnnBanks {
   readonly maps: readonly [BankPorts, BankPorts];
 }
 
-export function cnnBanks(m: Module, plan: CnnPlan): CnnBanks {
+/**
+ * A memory instance with 1R1W ports as seen by the datapath, built as `ram`: a 1R1W memory, or a
+ * single-port one (weightPorts "1p"/"2x1p": SRAM macros on an ASIC, SPRAM on the iCE40), which
+ * works here because no memory of this design is read and written in one cycle (a step reads one
+ * map buffer and writes the other; the weights are written only while they load).
+ */
+function memoryInstance(m: Module, name: string, ram: Module, singlePort: boolean, ports: Omit<BankPorts, 'rdata'>, addrBits: number): Expr {
+  const a = (e: Expr) => e.truncate(addrBits);
+  if (!singlePort)
+    return m.instance(name, ram, { ren: ports.ren, raddr: a(ports.raddr), we: ports.we, waddr: a(ports.waddr), wdata: ports.wdata }).out('rdata');
+  const addr = mux(ports.we, a(ports.waddr), a(ports.raddr));
+  return m.instance(name, ram, { en: ports.ren.or(ports.we), we: ports.we, addr, wdata: ports.wdata }).out('rdata');
+}
+
+/** The memories: `target` says what single-port ones are built from (SRAM macros for an ASIC). */
+export function cnnBanks(m: Module, plan: CnnPlan, target: MemoryTarget = {}): CnnBanks {
   const { P, bits } = plan;
+  const singlePort = plan.cfg.weightPorts !== '1r1w';
+  const memory = (role: string, depth: number, type: HdlType) =>
+    singlePort ? singlePortMemory(role, depth, type, target) : dualPortMemory(role, depth, type, target, FLOP_MEMORY_BITS);
   const W = SInt(plan.formats.weight.bits);
   const raddr = m.wire('wbank_raddr', UInt(bits.weightAddr));
   const ren = m.wire('wbank_ren', Bool);
   const waddr = m.wire('wbank_waddr', UInt(bits.weightAddr));
   const wdata = m.wire('wbank_wdata', W);
-  const ram = ram1r1w('weight', plan.sizes.weightDepth, W);
+  const depth = plan.sizes.weightDepth;
+  const ram = memory('weight', depth, W);
   const we: Signal[] = [];
   const rdata: Expr[] = [];
   for (let q = 0; q < P; q++) {
     const w = m.wire(`wbank${q}_we`, Bool);
     we.push(w);
-    rdata.push(m.instance(`wbank${q}`, ram, { ren, raddr, we: w, waddr, wdata }).out('rdata'));
+    rdata.push(memoryInstance(m, `wbank${q}`, ram, singlePort, { ren, raddr, we: w, waddr, wdata }, clog2(depth)));
   }
   const map = (i: 0 | 1): BankPorts => {
     const A = UInt(plan.formats.act.bits);
@@ -49,9 +68,7 @@ export function cnnBanks(m: Module, plan: CnnPlan): CnnBanks {
       waddr: m.wire(`fmap${i}_waddr`, UInt(bits.mapAddr)),
       wdata: m.wire(`fmap${i}_wdata`, A),
     };
-    const trimmed = (e: Expr) => e.truncate(clog2(plan.mapDepth[i]));
-    const ramI = ram1r1w(`fmap${i}`, plan.mapDepth[i], A);
-    const rd = m.instance(`fmap${i}`, ramI, { ...ports, raddr: trimmed(ports.raddr), waddr: trimmed(ports.waddr) }).out('rdata');
+    const rd = memoryInstance(m, `fmap${i}`, memory(`fmap${i}`, plan.mapDepth[i], A), singlePort, ports, clog2(plan.mapDepth[i]));
     return { ...ports, rdata: rd };
   };
   return { weights: { raddr, ren, waddr, wdata, we, rdata }, maps: [map(0), map(1)] };

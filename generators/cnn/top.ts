@@ -11,6 +11,7 @@ import { Bool, Fsm, UInt, buildModule, mux, type Expr, type Module, type Signal 
 import { CTRL_READBACK, RESULT_BITS, hostPorts, type HostPorts } from '../accelerator/host.js';
 import { performanceCounters, topName } from '../accelerator/top.js';
 import { weightPort } from '../accelerator/weight-port.js';
+import type { MemoryTarget } from '../memories/target.js';
 import { cnnBanks, drain, macStages, poolUnit, type CnnBanks } from './datapath.js';
 import { cnnPlan, type CnnPlan } from './plan.js';
 import { convWalk, poolWalk, stepTable } from './walks.js';
@@ -28,15 +29,16 @@ export function requireCnnRtl(cfg: Config): void {
 }
 
 /** The accelerator of `cfg`, whose `layers` are layer objects with convolution or pooling. */
-export function cnnAccelerator(cfg: Config): Module {
+export function cnnAccelerator(cfg: Config, target: MemoryTarget = {}): Module {
   requireCnnRtl(cfg);
   const plan = cnnPlan(cfg);
-  return buildModule(topName(cfg), { ...cfg }, (m) => {
+  const macros = target.sramMacros?.map((x) => x.cell);
+  return buildModule(topName(cfg, target), { ...cfg, ...(macros?.length ? { sramMacros: macros } : {}) }, (m) => {
     const host = hostPorts(m, plan);
     const fsm = new Fsm(m, 'state', STATES, 'idle');
     const inState = Object.fromEntries(STATES.map((s) => [s, m.wire(`in_${s}`, fsm.is(s))])) as Record<State, Signal>;
     const step = m.reg('step', UInt(plan.bits.step), { init: 0 });
-    const banks = cnnBanks(m, plan);
+    const banks = cnnBanks(m, plan, target);
     const loadStart = m.wire('load_start', inState.idle.and(host.weightsIn.valid));
     const ctrlFire = m.wire('ctrl_fire', host.ctrl.valid.and(host.ctrl.ready));
     const readbackStart = m.wire('readback_start', ctrlFire.and(host.ctrl.data.eq(CTRL_READBACK)));

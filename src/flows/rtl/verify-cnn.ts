@@ -12,7 +12,7 @@ import { weightGeometry } from '../../model/cnn/geometry.js';
 import { Rng } from '../../model/rng.js';
 import { AcceleratorSim, type Sample } from './harness/accelerator-sim.js';
 import { design } from '../../../generators/design.js';
-import { verifyReport, type VerifyOptions, type VerifyReport } from './verify.js';
+import { simOptions, verifyReport, type VerifyOptions, type VerifyReport } from './verify.js';
 
 /** The workload: initial weights (or the given ones) and random samples (or the given real ones) (He/Glorot, as training starts) and samples, from `opts.seed`. */
 export function randomCnnWorkload(
@@ -43,15 +43,15 @@ export function cnnForwardMacs(cfg: Config): number {
   }, 0);
 }
 
-export async function verifyCnn(cfg: Config, opts: VerifyOptions, sims: { readonly sim?: AcceleratorSim } = {}): Promise<VerifyReport> {
+export async function verifyCnn(cfg: Config, opts: VerifyOptions): Promise<VerifyReport> {
   const { weights, samples } = randomCnnWorkload(cfg, opts);
-  const sim = sims.sim ?? (await AcceleratorSim.create(cfg, opts.wave ? { wave: opts.wave } : {}, design(cfg)));
+  const sim = await AcceleratorSim.create(cfg, simOptions(opts), design(cfg, opts.memoryTarget));
   const cyclesBefore = sim.cycles;
   let results: ReturnType<typeof sim.run>;
   try {
     results = sim.run(weights, samples, { digestEach: true, stallPermille: opts.stallPermille, stallSeed: opts.seed });
   } finally {
-    if (!sims.sim) sim.close();
+    sim.close();
   }
   const golden = new GoldenConvNetwork(opts.goldenConfig ?? cfg);
   golden.loadWeights(weights);

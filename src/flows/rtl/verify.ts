@@ -237,7 +237,8 @@ export async function locate(cfg: Config, weights: Int32Array, samples: Sample[]
   }
 }
 
-function simOptions(opts: VerifyOptions) {
+/** The simulator options of a verify run: its waveform, and random initial state with --x-initial unique. */
+export function simOptions(opts: VerifyOptions) {
   return {
     ...(opts.wave ? { wave: opts.wave } : {}),
     ...(opts.xRandomSeed ? { xRandom: true, seed: opts.xRandomSeed } : {}),

@@ -73,6 +73,25 @@ describe('the accelerator of a network with convolution', () => {
     }
   });
 
+  it('builds its memories single-port (weightPorts "1p"), from SRAM macros on an ASIC target: the same predictions and cycles', async () => {
+    const macros = [
+      { cell: 'RM_IHPSG13_1P_1024x8_c2_bm_bist', words: 1024, bits: 8, areaUm2: 400_000 },
+      { cell: 'RM_IHPSG13_1P_256x48_c2_bm_bist', words: 256, bits: 48, areaUm2: 107_000 },
+    ];
+    const cfg = imageNet({ weightPorts: '1p' });
+    const { manifest } = generateAccelerator(cfg, { sramMacros: macros });
+    expect(manifest.memories.map((m) => [m.role, m.kind, m.instances, m.macros?.map((u) => u.cell)])).toEqual([
+      ['weight', '1p', 3, ['RM_IHPSG13_1P_256x48_c2_bm_bist']],
+      ['fmap0', '1p', 1, ['RM_IHPSG13_1P_1024x8_c2_bm_bist']],
+      ['fmap1', '1p', 1, ['RM_IHPSG13_1P_1024x8_c2_bm_bist']],
+    ]);
+    const data = datasetStimulus(cfg, 'mnist', 12);
+    const opts = { samples: 12, seed: 5, stallPermille: 300, data, xRandomSeed: 77 };
+    const [built, plain] = await Promise.all([verify(cfg, { ...opts, memoryTarget: { sramMacros: macros } }), verify(imageNet(), opts)]);
+    expect([built.firstMismatch, plain.firstMismatch]).toEqual([null, null]);
+    expect(built.cyclesPerSample).toBe(plain.cyclesPerSample);
+  });
+
   for (const dataset of ['mnist', 'fashion-mnist'] as const) {
     it(`equals the golden model on ${dataset}'s first 40 training samples, with stalls; a different network is told apart`, async () => {
       const cfg = imageNet();
