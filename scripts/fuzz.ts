@@ -1,5 +1,5 @@
 /**
- * A long property-based campaign: `npm run fuzz -- --minutes M [--seed S]`. Random valid
+ * A long property-based campaign: `npm run fuzz -- --minutes M [--seed S] [--cnn]`. Random valid
  * configurations (dense networks, and in a quarter of the cases networks with convolution and
  * pooling: test/support/cnn-arbitrary.ts), sample streams and stalls, each lint-checked and verified RTL ≡ golden; on a
  * failure, fast-check shrinks it and the minimal case is printed as an `npx taxonn verify` command.
@@ -13,7 +13,9 @@ import { verilatorLint } from '../src/tools/index.js';
 import { CLI_STALLS, verifyCaseArb, verifyCommand, type VerifyCase } from '../test/support/config-arbitrary.js';
 import { cnnVerifyCaseArb, cnnVerifyCommand } from '../test/support/cnn-arbitrary.js';
 
-const caseArb = fc.oneof({ arbitrary: verifyCaseArb, weight: 3 }, { arbitrary: cnnVerifyCaseArb, weight: 1 });
+/** `--cnn`: networks with convolution only; else dense networks, with networks with convolution in a quarter of the cases. */
+const cnnOnly = process.argv.includes('--cnn');
+const caseArb = cnnOnly ? cnnVerifyCaseArb : fc.oneof({ arbitrary: verifyCaseArb, weight: 3 }, { arbitrary: cnnVerifyCaseArb, weight: 1 });
 const command = (c: VerifyCase) => (c.cfg.network ? cnnVerifyCommand(c) : verifyCommand(c));
 
 function arg(name: string, fallback: number): number {

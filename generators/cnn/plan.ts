@@ -31,6 +31,12 @@ export interface WeightStep {
   readonly weightBase: number;
   /** The network's last layer: its sums go to the argmax, not to a feature map. */
   readonly output: boolean;
+  /**
+   * The fewest issues of a group (its taps inside the map, times the channels, and the bias) at any
+   * output position: a border position's window is cut by the padding (§18). The drain keeps up
+   * without waiting only when this is at least P.
+   */
+  readonly minIssues: number;
 }
 
 export interface PoolStep {
@@ -103,6 +109,16 @@ export function issueCycles(plan: CnnPlan): number {
   return n;
 }
 
+/** The fewest kernel rows (or columns) inside a side of n at any of `out` output positions. */
+function insideRange(n: number, out: number, kernel: number, stride: number, pad: number): number {
+  let least = kernel;
+  for (let o = 0; o < out; o++) {
+    const from = o * stride - pad;
+    least = Math.min(least, Math.min(from + kernel, n) - Math.max(from, 0));
+  }
+  return least;
+}
+
 /** The network's layers as steps, the weight layers laid out in the banks one after the other (§3). */
 function networkSteps(network: Network, P: number): Step[] {
   const steps: Step[] = [];
@@ -134,6 +150,11 @@ function networkSteps(network: Network, P: number): Step[] {
       rowLen,
       weightBase,
       output: i === last,
+      minIssues:
+        insideRange(l.in.height, l.out.height, conv ? l.kernel : l.in.height, conv ? l.stride : 1, conv ? l.padTop : 0) *
+          insideRange(l.in.width, l.out.width, conv ? l.kernel : l.in.width, conv ? l.stride : 1, conv ? l.padLeft : 0) *
+          l.in.channels +
+        1,
     });
     weightBase += groups * rowLen;
   });

@@ -141,12 +141,10 @@ interface StepRun {
 
 /** The steps' walks, the MAC pipeline with its drain, the pool unit, and the map buffers' ports. */
 function steps(m: Module, plan: CnnPlan, step: Signal, inState: Record<State, Signal>, banks: CnnBanks): StepRun {
-  const { P } = plan;
   const table = (name: string, f: (s: CnnPlan['steps'][number]) => number) => stepTable(m, name, step, plan.steps.map(f));
   const isPool = table('step_is_pool', (s) => (s.kind === 'pool' ? 1 : 0)).eq(1);
   const layer = table('step_layer', (s) => (s.kind === 'weights' ? s.layer : 0));
   const output = table('step_output', (s) => (s.kind === 'weights' && s.output ? 1 : 0)).eq(1);
-  const rowsLong = table('step_rows_long', (s) => (s.kind === 'weights' && s.rowLen >= P ? 1 : 0)).eq(1);
   const isMax = table('step_pool_max', (s) => (s.kind === 'pool' && s.pool === 'max' ? 1 : 0)).eq(1);
   const start = inState.step_init;
   const convIssue = m.wire('conv_issue', Bool);
@@ -163,7 +161,8 @@ function steps(m: Module, plan: CnnPlan, step: Signal, inState: Record<State, Si
     outBase: cw.outBase.truncate(plan.bits.mapAddr),
   };
   const st = macStages(m, plan, issue, banks.weights.rdata, mapValue, layer);
-  const dr = drain(m, plan, st, { layer, output, rowsLong, pendingLast: st.pendingLast });
+  // a group of at least P issues captures after the drain has finished the group before (§4)
+  const dr = drain(m, plan, st, { layer, output, rowsLong: cw.short.not(), pendingLast: st.pendingLast });
   // a group starts only when the drain will be free for its capture (§4); a position's setup cycle issues nothing
   m.assign(convIssue, inState.conv.and(cw.setup.not()).and(cw.first.not().or(dr.willBeFree)));
   const pool = poolUnit(m, plan, { valid: poolIssue, place: pw.place }, mapValue, isMax, start);

@@ -34,6 +34,8 @@ export interface ConvWalk {
   readonly last: Expr;
   /** A position's setup cycle: nothing is issued. */
   readonly setup: Signal;
+  /** The position's groups issue fewer than P columns: a group starts only when the drain is idle. */
+  readonly short: Signal;
 }
 
 /** A weight step's constants for its walk, looked up by the step register. */
@@ -62,6 +64,11 @@ function convConstants(m: Module, plan: CnnPlan, step: Expr) {
     yHi: t('y_hi', (s) => s.padTop + s.in.height),
     xLo: t('x_lo', (s) => s.padLeft),
     xHi: t('x_hi', (s) => s.padLeft + s.in.width),
+    // a group with fewer than P issues finishes before the drain does (§4): every group of the
+    // step when its rows are short, else those of border positions whose window is cut enough
+    alwaysShort: t('always_short', (s) => (s.rowLen < plan.P ? 1 : 0)).eq(1),
+    mayBeShort: t('may_be_short', (s) => (s.rowLen >= plan.P && s.minIssues < plan.P ? 1 : 0)).eq(1),
+    tapLimit: t('tap_limit', (s) => Math.ceil((plan.P - 1) / s.in.channels)),
   };
 }
 
@@ -107,6 +114,8 @@ function convRegisters(m: Module, plan: CnnPlan) {
     startCol: column('start_col'),
     colJump: column('col_jump'),
     addrJump: walk('addr_jump'),
+    /** The position's groups issue fewer than P columns. */
+    short: m.reg('cw_short', Bool, { init: 0 }),
   };
 }
 
@@ -166,12 +175,19 @@ function convSetup(m: Module, plan: CnnPlan, k: ConvConstants, g: ConvRegisters)
   const xFirst = fit(g.x0.add(left), bits.coord);
   g.yFirst.set(yFirst);
   g.xFirst.set(xFirst);
-  g.yLast.set(fit(yEnd.sub(1).sub(bottom).asUInt(), bits.coord));
-  g.xLast.set(fit(xEnd.sub(1).sub(right).asUInt(), bits.coord));
+  const yLast = fit(yEnd.sub(1).sub(bottom).asUInt(), bits.coord);
+  const xLast = fit(xEnd.sub(1).sub(right).asUInt(), bits.coord);
+  g.yLast.set(yLast);
+  g.xLast.set(xLast);
   g.startAddr.set(startAddr);
   g.startCol.set(startCol);
   g.colJump.set(fit(sideCut.mul(k.channels).add(1), bits.column));
   g.addrJump.set(fit(k.rowJump.add(sideCut.mul(k.channels)), bits.walkAddr));
+  // taps·C + 1 < P  ⟺  taps < ⌈(P − 1)/C⌉ (a cut window has at most 7 × 7 taps)
+  const side = (first: Expr, last: Expr) => fit(last.sub(first).asUInt().add(1), CUT_BITS);
+  const anyMayBeShort = per<WeightStep>(plan, 'weights', (s) => (s.rowLen >= plan.P && s.minIssues < plan.P ? 1 : 0)).some((v) => v > 0);
+  const taps = m.wire('cw_window_taps', side(yFirst, yLast).mul(side(xFirst, xLast)));
+  g.short.set(anyMayBeShort ? k.alwaysShort.or(k.mayBeShort.and(taps.lt(k.tapLimit))) : k.alwaysShort);
   g.setup.set(0);
   restartKernel(g, { y: yFirst, x: xFirst, addr: startAddr, col: startCol });
 }
@@ -281,6 +297,7 @@ export function convWalk(m: Module, plan: CnnPlan, step: Expr, start: Expr, adva
     outBase: g.outBase,
     last: m.wire('cw_last', bias.and(lastGroup).and(lastPos)),
     setup: g.setup,
+    short: g.short,
   };
 }
 

@@ -8,7 +8,7 @@ import { ConfigError, configDocument, parseConfig, type Config, type Format, typ
 import type { VerifyCase } from './config-arbitrary.js';
 
 const convArb = fc.record({
-  filters: fc.integer({ min: 1, max: 6 }),
+  filters: fc.integer({ min: 1, max: 12 }),
   kernel: fc.integer({ min: 1, max: 4 }),
   stride: fc.integer({ min: 1, max: 2 }),
   padding: fc.constantFrom('same' as const, 'valid' as const),
@@ -45,7 +45,7 @@ const layersArb = fc
 export const cnnConfigArb: fc.Arbitrary<Config> = fc
   .record({
     layers: layersArb,
-    pes: fc.integer({ min: 1, max: 9 }),
+    pes: fc.integer({ min: 1, max: 12 }),
     weight: format(true),
     act: format(false),
     error: format(true),

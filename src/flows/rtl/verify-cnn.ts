@@ -10,9 +10,9 @@ import { weightDigest } from '../../model/digest.js';
 import { GoldenConvNetwork } from '../../model/cnn/golden.js';
 import { weightGeometry } from '../../model/cnn/geometry.js';
 import { Rng } from '../../model/rng.js';
-import { AcceleratorSim, type Sample } from './harness/accelerator-sim.js';
+import { AcceleratorSim, type Sample, type SampleResult } from './harness/accelerator-sim.js';
 import { design } from '../../../generators/design.js';
-import { simOptions, verifyReport, type VerifyOptions, type VerifyReport } from './verify.js';
+import { simOptions, verifyReport, type Mismatch, type VerifyOptions, type VerifyReport } from './verify.js';
 
 /** The workload: initial weights (or the given ones) and random samples (or the given real ones) (He/Glorot, as training starts) and samples, from `opts.seed`. */
 export function randomCnnWorkload(
@@ -43,46 +43,85 @@ export function cnnForwardMacs(cfg: Config): number {
   }, 0);
 }
 
+/** Samples between two comparisons of the feature maps left in the buffers (every sample of a short run). */
+const MAP_CHECK_EVERY = 10;
+
 export async function verifyCnn(cfg: Config, opts: VerifyOptions): Promise<VerifyReport> {
   const { weights, samples } = randomCnnWorkload(cfg, opts);
   const sim = await AcceleratorSim.create(cfg, simOptions(opts), design(cfg, opts.memoryTarget));
   const cyclesBefore = sim.cycles;
-  let results: ReturnType<typeof sim.run>;
-  try {
-    results = sim.run(weights, samples, { digestEach: true, stallPermille: opts.stallPermille, stallSeed: opts.seed });
-  } finally {
-    sim.close();
-  }
   const golden = new GoldenConvNetwork(opts.goldenConfig ?? cfg);
   golden.loadWeights(weights);
   const digest = weightDigest(weights) >>> 0;
-  let firstMismatch: VerifyReport['firstMismatch'] = null;
-  for (let i = 0; i < samples.length && !firstMismatch; i++) {
-    const predicted = golden.infer(samples[i]!.input);
-    const r = results[i]!;
-    if (predicted !== r.predicted) {
-      firstMismatch = {
-        sample: i,
-        phase: 'prediction',
-        layer: cfg.layers.length - 1,
-        neuron: predicted,
-        expected: predicted,
-        actual: r.predicted,
-        detail: 'predicted class',
-      };
-    } else if (r.digest !== digest) {
-      firstMismatch = {
-        sample: i,
-        phase: 'weights',
-        layer: 0,
-        neuron: 0,
-        expected: digest,
-        actual: r.digest,
-        detail: 'the weights in the banks changed during an inference',
-      };
+  const results: SampleResult[] = [];
+  let firstMismatch: Mismatch | null = null;
+  // in chunks: after each, the last two maps the buffers hold are compared with the golden model's
+  const every = samples.length <= 4 * MAP_CHECK_EVERY ? 1 : MAP_CHECK_EVERY;
+  try {
+    for (let from = 0; from < samples.length && !firstMismatch; from += every) {
+      const chunk = samples.slice(from, from + every);
+      const rs = sim.run(from === 0 ? weights : undefined, chunk, { digestEach: true, stallPermille: opts.stallPermille, stallSeed: opts.seed + from });
+      results.push(...rs);
+      for (let k = 0; k < chunk.length && !firstMismatch; k++) firstMismatch = sampleMismatch(cfg, golden, chunk[k]!, rs[k]!, from + k, digest);
+      if (!firstMismatch && sim.mapsReadable) firstMismatch = mapMismatch(sim, golden, from + chunk.length - 1);
     }
+  } finally {
+    sim.close();
   }
   const cyclesPerSample = results.reduce((s, r) => s + r.cycles, 0) / Math.max(1, results.length);
   const bound = cnnForwardMacs(cfg) / cfg.pes;
-  return verifyReport(cfg, sim, { samples: samples.length, trainingSamples: 0, cycles: sim.cycles - cyclesBefore, cyclesPerSample, bound, firstMismatch });
+  return verifyReport(cfg, sim, { samples: results.length, trainingSamples: 0, cycles: sim.cycles - cyclesBefore, cyclesPerSample, bound, firstMismatch });
+}
+
+/** The sample's prediction against the golden model's (which infers it now), and the weights' digest against the loaded weights'. */
+function sampleMismatch(cfg: Config, golden: GoldenConvNetwork, s: Sample, r: SampleResult, i: number, digest: number): Mismatch | null {
+  const predicted = golden.infer(s.input);
+  if (predicted !== r.predicted) {
+    return {
+      sample: i,
+      phase: 'prediction',
+      layer: cfg.layers.length - 1,
+      neuron: predicted,
+      expected: predicted,
+      actual: r.predicted,
+      detail: 'predicted class',
+    };
+  }
+  if (r.digest !== digest) {
+    return {
+      sample: i,
+      phase: 'weights',
+      layer: 0,
+      neuron: 0,
+      expected: digest,
+      actual: r.digest,
+      detail: 'the weights in the banks changed during an inference',
+    };
+  }
+  return null;
+}
+
+/**
+ * The maps the buffers hold after sample `i` (the RTL's last two: step S − 1's input, the output
+ * layer's, and step S − 2's, §18) against the golden model's of the same sample.
+ */
+function mapMismatch(sim: AcceleratorSim, golden: GoldenConvNetwork, i: number): Mismatch | null {
+  const maps = golden.lastMaps();
+  for (const m of [maps.length - 1, maps.length - 2]) {
+    const want = maps[m];
+    if (m < 0 || !want) continue;
+    const got = sim.mapWords((m % 2) as 0 | 1, want.length);
+    const j = want.findIndex((v, a) => v !== got[a]);
+    if (j >= 0)
+      return {
+        sample: i,
+        phase: 'forward',
+        layer: m,
+        neuron: j,
+        expected: want[j]!,
+        actual: got[j]!,
+        detail: `feature map ${m} (the input of step ${m}), value ${j}`,
+      };
+  }
+  return null;
 }

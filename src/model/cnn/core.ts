@@ -52,6 +52,20 @@ export abstract class ConvNetworkCore {
   private readonly poolArg: Int32Array[][];
   private readonly poolIn: Float64Array[][];
 
+  /**
+   * The feature maps of the last sample in the order the RTL's steps read them (docs/ARCHITECTURE.md
+   * §18): the input, then before each weight layer the outputs of its pools, and each hidden weight
+   * layer's activations; the last is the output layer's input.
+   */
+  lastMaps(): Float64Array[] {
+    const maps = [this.input];
+    for (let k = 0; k < this.L; k++) {
+      maps.push(...this.poolOut[k]!);
+      if (k < this.L - 1) maps.push(this.a[k]!);
+    }
+    return maps;
+  }
+
   constructor(cfg: Config) {
     if (!cfg.network) throw new RangeError('ConvNetworkCore: the configuration has no convolution or pooling layer (use GoldenAccelerator or FloatTrainer)');
     this.network = cfg.network;

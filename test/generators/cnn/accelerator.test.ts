@@ -92,6 +92,18 @@ describe('the accelerator of a network with convolution', () => {
     expect(built.cyclesPerSample).toBe(plain.cyclesPerSample);
   });
 
+  it('waits for the drain where a border window issues fewer than P columns (a drain overrun, found by the map check)', async () => {
+    // 3 × 3 "same" on 6 × 6 × 1 at P = 8: rows of 10 ≥ P, but a corner window has 4 taps (5 issues)
+    const cfg = parseConfig({
+      variant: 'inference',
+      pes: 8,
+      inputsPerBeat: 2,
+      layers: [{ input: [6, 6, 1] }, { conv: { filters: 20, kernel: 3, padding: 'same' } }, { dense: 3 }],
+    });
+    const r = await verify(cfg, { samples: 6, seed: 2, stallPermille: 300 });
+    expect(r.firstMismatch).toBeNull();
+  });
+
   for (const dataset of ['mnist', 'fashion-mnist'] as const) {
     it(`equals the golden model on ${dataset}'s first 40 training samples, with stalls; a different network is told apart`, async () => {
       const cfg = imageNet();
@@ -117,7 +129,8 @@ describe('the accelerator of a network with convolution', () => {
       });
       const control = await verify(cfg, { samples: 40, seed: 3, stallPermille: 0, data, goldenConfig: swapped });
       expect(control.equivalent).toBe(false);
-      expect(control.firstMismatch?.phase).toBe('prediction');
+      // the feature maps left in the buffers differ (or, first, a prediction)
+      expect(['forward', 'prediction']).toContain(control.firstMismatch?.phase);
     });
   }
 });

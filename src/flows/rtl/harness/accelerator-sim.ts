@@ -109,6 +109,7 @@ export class AcceleratorSim {
     // the driver may skip the falling edge's eval only without falling-edge flip-flops (clock gates)
     const registeredOutputs = !netlist && !hasClockGates(top) && RUN_LOOP_OUTPUTS.every((o) => top.comb.get(o)?.size === 0);
     const weightLayout = weightLayoutOf(top);
+    const mapBuffers = mapBuffersOf(top);
     const extension = runnerCpp({
       top: top.name,
       plan,
@@ -117,6 +118,7 @@ export class AcceleratorSim {
       registeredOutputs,
       internals: !netlist,
       ...(weightLayout ? { weightLayout } : {}),
+      ...(mapBuffers ? { mapBuffers } : {}),
     });
     // macro models and sub-banks are instantiated many times and so not always inlined; the driver reads them by flat name
     const flatten = weightLayout ? ['--flatten'] : [];
@@ -184,8 +186,8 @@ export class AcceleratorSim {
     return this.digestFn(this.sim.nativeHandle) >>> 0;
   }
 
-  /** A memory word: kind 0 = weight bank, 1 = error bank, 2 = activation buffer. */
-  mem(kind: 0 | 1 | 2, bank: number, addr: number): number {
+  /** A memory word: kind 0 = weight bank, 1 = error bank, 2 = activation buffer, 3 + i = feature-map buffer i (a network with convolution). */
+  mem(kind: 0 | 1 | 2 | 3 | 4, bank: number, addr: number): number {
     return this.memFn(this.sim.nativeHandle, kind, bank, addr);
   }
 
@@ -200,6 +202,16 @@ export class AcceleratorSim {
     const l = this.denseLayer(k);
     const P = this.plan.P;
     return Int32Array.from({ length: l.nOut }, (_, j) => this.mem(1, j % P, l.errorBase + Math.floor(j / P)));
+  }
+
+  /** Feature-map buffer `i`'s first `n` words (a network with convolution, its buffers plain RTL arrays). */
+  mapWords(i: 0 | 1, n: number): Int32Array {
+    return Int32Array.from({ length: n }, (_, a) => this.mem((3 + i) as 3 | 4, 0, a));
+  }
+
+  /** Whether mapWords can read the feature-map buffers. */
+  get mapsReadable(): boolean {
+    return this.internals && mapBuffersOf(this.top) !== undefined;
   }
 
   /** A port value (e.g. the cycle counters). */
@@ -251,6 +263,14 @@ export class AcceleratorSim {
     });
     return out;
   }
+}
+
+/** A network with convolution's feature-map buffers, when both are plain RTL arrays (not built from macros): their instance names. */
+function mapBuffersOf(top: Module): string[] | undefined {
+  const names = ['fmap0', 'fmap1'];
+  const mods = names.map((n) => top.instances.find((i) => i.name === n)?.module);
+  const plain = mods.every((m) => m && (m.params as { ranges?: unknown }).ranges === undefined && m.instances.length === 0);
+  return plain ? names : undefined;
 }
 
 /** How the weight banks hold their words, when not as one RTL array per lane (harness/runner.ts). */

@@ -54,6 +54,8 @@ export interface RunnerSpec {
   readonly internals?: boolean;
   /** How the weight banks hold their words, when not as one RTL array (`mem`) per lane. */
   readonly weightLayout?: WeightLayout;
+  /** A network with convolution: its feature-map buffers' instance names, when each is one RTL array (memory kinds 3, 4, …). */
+  readonly mapBuffers?: readonly string[];
 }
 
 /**
@@ -109,6 +111,7 @@ function runnerView(spec: RunnerSpec) {
       : [],
     errorBanks: internals && spec.errorBanks ? banks('ebank', formats.error.bits) : [],
     actBits: internals && sizes.actDepth > 0 ? formats.act.bits : false,
+    mapBuffers: internals ? (spec.mapBuffers ?? []).map((name, i) => ({ kind: 3 + i, path: `${root}${name}`, bits: formats.act.bits })) : [],
     registeredOutputs: spec.registeredOutputs ? 'true' : 'false',
     weightBits: formats.weight.bits,
     weightMask: maskLit(formats.weight.bits),
