@@ -122,7 +122,7 @@ function convRegisters(m: Module, plan: CnnPlan) {
 type ConvRegisters = ReturnType<typeof convRegisters>;
 
 /** `e` (unsigned) at width `w`: its low bits, or zero-extended. */
-const fit = (e: Expr, w: number): Expr => (e.width >= w ? e.truncate(w) : e.zext(w));
+const toWidth = (e: Expr, w: number): Expr => (e.width >= w ? e.truncate(w) : e.zext(w));
 
 /** Widths of a cut (padding rows or columns a window covers: at most 3 with kernels up to 7). */
 const CUT_BITS = 3;
@@ -169,22 +169,22 @@ function convSetup(m: Module, plan: CnnPlan, k: ConvConstants, g: ConvRegisters)
     () => xEnd.sub(k.xHi).asUInt(),
   );
   const sideCut = left.add(right);
-  const startAddr = fit(g.posAddr.add(top.mul(k.rowWords)).add(left.mul(k.channels)), bits.walkAddr);
-  const startCol = fit(top.mul(k.kernelRowWords).add(left.mul(k.channels)), bits.column);
-  const yFirst = fit(g.y0.add(top), bits.coord);
-  const xFirst = fit(g.x0.add(left), bits.coord);
+  const startAddr = toWidth(g.posAddr.add(top.mul(k.rowWords)).add(left.mul(k.channels)), bits.walkAddr);
+  const startCol = toWidth(top.mul(k.kernelRowWords).add(left.mul(k.channels)), bits.column);
+  const yFirst = toWidth(g.y0.add(top), bits.coord);
+  const xFirst = toWidth(g.x0.add(left), bits.coord);
   g.yFirst.set(yFirst);
   g.xFirst.set(xFirst);
-  const yLast = fit(yEnd.sub(1).sub(bottom).asUInt(), bits.coord);
-  const xLast = fit(xEnd.sub(1).sub(right).asUInt(), bits.coord);
+  const yLast = toWidth(yEnd.sub(1).sub(bottom).asUInt(), bits.coord);
+  const xLast = toWidth(xEnd.sub(1).sub(right).asUInt(), bits.coord);
   g.yLast.set(yLast);
   g.xLast.set(xLast);
   g.startAddr.set(startAddr);
   g.startCol.set(startCol);
-  g.colJump.set(fit(sideCut.mul(k.channels).add(1), bits.column));
-  g.addrJump.set(fit(k.rowJump.add(sideCut.mul(k.channels)), bits.walkAddr));
+  g.colJump.set(toWidth(sideCut.mul(k.channels).add(1), bits.column));
+  g.addrJump.set(toWidth(k.rowJump.add(sideCut.mul(k.channels)), bits.walkAddr));
   // taps·C + 1 < P  ⟺  taps < ⌈(P − 1)/C⌉ (a cut window has at most 7 × 7 taps)
-  const side = (first: Expr, last: Expr) => fit(last.sub(first).asUInt().add(1), CUT_BITS);
+  const side = (first: Expr, last: Expr) => toWidth(last.sub(first).asUInt().add(1), CUT_BITS);
   const anyMayBeShort = per<WeightStep>(plan, 'weights', (s) => (s.rowLen >= plan.P && s.minIssues < plan.P ? 1 : 0)).some((v) => v > 0);
   const taps = m.wire('cw_window_taps', side(yFirst, yLast).mul(side(xFirst, xLast)));
   g.short.set(anyMayBeShort ? k.alwaysShort.or(k.mayBeShort.and(taps.lt(k.tapLimit))) : k.alwaysShort);
@@ -259,7 +259,7 @@ function convAdvance(
         g.addr.set(wrap(g.addr.add(g.addrJump), bits.walkAddr));
         g.col.set(wrap(g.col.add(g.colJump), bits.column));
       })
-      .otherwise(() => g.col.set(fit(k.fanIn, bits.column)));
+      .otherwise(() => g.col.set(toWidth(k.fanIn, bits.column)));
   });
 }
 
