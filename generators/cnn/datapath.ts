@@ -9,6 +9,7 @@ import { activation } from '../blocks/activation.js';
 import { mac } from '../blocks/mac.js';
 import type { BankPorts } from '../accelerator/banks.js';
 import { perLayerConstant, perLayerUnit } from '../accelerator/per-layer.js';
+import { at as entryOf } from '../accelerator/tables.js';
 import { FLOP_MEMORY_BITS, dualPortMemory, singlePortMemory, type MemoryTarget } from '../memories/target.js';
 import type { CnnPlan } from './plan.js';
 
@@ -81,6 +82,8 @@ export interface WeightIssue {
   readonly bias: Expr;
   readonly laneCount: Expr;
   readonly outBase: Expr;
+  /** A fused pool: the position's place in its pooled output's window (0..3). */
+  readonly q: Expr;
 }
 
 export interface MacStages {
@@ -89,6 +92,8 @@ export interface MacStages {
   readonly capture: Expr;
   readonly laneCount: Expr;
   readonly outBase: Expr;
+  /** The captured group's place in its pooled output's window (a fused pool). */
+  readonly q: Expr;
   /** Some issue is in stage 1 or 2. */
   readonly busy: Expr;
   /** A group's last MAC is in stage 1 or 2: a capture is on its way. */
@@ -105,6 +110,7 @@ export function macStages(m: Module, plan: CnnPlan, issue: WeightIssue, weights:
   const s1Bias = m.flop('s1_bias', issue.bias);
   const s1Lanes = m.flop('s1_lane_count', issue.laneCount);
   const s1Out = m.flop('s1_out_base', issue.outBase);
+  const s1Q = m.flop('s1_q', issue.q);
   const one = perLayerConstant(
     m,
     's1_act_one',
@@ -124,6 +130,7 @@ export function macStages(m: Module, plan: CnnPlan, issue: WeightIssue, weights:
     pendingLast: m.wire('pending_capture', s1Valid.and(s1Bias).or(capture)),
     laneCount: m.flop('s2_lane_count', s1Lanes),
     outBase: m.flop('s2_out_base', s1Out),
+    q: m.flop('s2_q', s1Q),
     busy: m.wire('mac_busy', s1Valid.or(s2Valid)),
   };
 }
@@ -147,11 +154,21 @@ export function drain(
   m: Module,
   plan: CnnPlan,
   st: MacStages,
-  at: { readonly layer: Expr; readonly output: Expr; readonly rowsLong: Expr; readonly pendingLast: Expr },
+  at: {
+    readonly layer: Expr;
+    readonly output: Expr;
+    readonly rowsLong: Expr;
+    readonly pendingLast: Expr;
+    /** The step's fused pool, and its kind. */
+    readonly fused: Expr;
+    readonly isMax: Expr;
+  },
 ): Drain {
   const { P, bits, cfg } = plan;
   const busy = m.reg('drain_busy', Bool, { init: 0 });
   const left = m.reg('drain_left', UInt(bits.lanes), { init: 0 });
+  const lane = m.reg('drain_lane', UInt(bits.lane), { init: 0 });
+  const q = m.reg('drain_q', UInt(2), { init: 0 });
   const addr = m.reg('drain_addr', UInt(bits.mapAddr + 1), { init: 0 });
   const regs = Array.from({ length: P }, (_, q) => m.reg(`drain${q}`, SInt(cfg.accBits)));
   regs.forEach((r, q) => {
@@ -164,10 +181,13 @@ export function drain(
     busy.set(1);
     left.set(st.laneCount);
     addr.set(st.outBase);
+    lane.set(0);
+    q.set(st.q);
   }).elsewhen(busy, () => {
     left.set(left.dec());
     busy.set(left.ne(1));
     addr.set(addr.inc());
+    lane.set(lane.inc());
   });
   const z = regs[0] ?? lit(0, SInt(cfg.accBits));
   const a = perLayerUnit(
@@ -180,10 +200,13 @@ export function drain(
     'a',
     { zFrac: plan.arith[0]?.zFrac ?? 0, act: { ...plan.formats.act, signed: false } },
   );
+  const pooled = plan.steps.some((x) => x.kind === 'weights' && x.pool)
+    ? drainPool(m, plan, { busy, lane, q, a, isMax: at.isMax, fused: at.fused })
+    : undefined;
   const write = {
-    we: m.flop('drain_we_q', busy.and(at.output.not()), { init: 0 }),
+    we: m.flop('drain_we_q', busy.and(at.output.not()).and(pooled?.write ?? lit(1, Bool)), { init: 0 }),
     waddr: m.flop('drain_waddr_q', addr.truncate(bits.mapAddr)),
-    wdata: m.flop('drain_wdata_q', a),
+    wdata: m.flop('drain_wdata_q', pooled?.value ?? a),
   };
   const best = m.reg('best_z', SInt(cfg.accBits));
   const bestIndex = m.reg('best_index', UInt(plan.sizes.labelBits), { init: 0 });
@@ -193,6 +216,51 @@ export function drain(
   });
   const willBeFree = m.wire('drain_will_be_free', at.rowsLong.or(busy.or(at.pendingLast).not()));
   return { busy, willBeFree, write, bestIndex };
+}
+
+/**
+ * A pool fused into the drain (§18): per lane, the best activation (max; a later one replaces it
+ * only when greater, so ties go to the first place) or the sum (avg) over the window's four
+ * positions, which the walk issues in the order (0,0), (0,1), (1,0), (1,1); the pooled value is
+ * written at the fourth, `(sum + 2) >> 2` for avg. Outside a fused step the activation passes.
+ */
+function drainPool(
+  m: Module,
+  plan: CnnPlan,
+  at: { readonly busy: Expr; readonly lane: Expr; readonly q: Expr; readonly a: Expr; readonly isMax: Expr; readonly fused: Expr },
+): { readonly value: Expr; readonly write: Expr } {
+  const Ab = plan.formats.act.bits;
+  const best = Array.from({ length: plan.P }, (_, p) => m.reg(`pool_best${p}`, UInt(Ab)));
+  const sum = Array.from({ length: plan.P }, (_, p) => m.reg(`pool_sum${p}`, UInt(Ab + 2)));
+  const pick = (regs: readonly Signal[], name: string, w: number) => {
+    const v = m.wire(name, UInt(w));
+    v.set(entryOf(regs, 0));
+    m.switch(at.lane, (c) => regs.forEach((r, p) => p > 0 && c.is(p, () => v.set(r))));
+    return v;
+  };
+  const curBest = pick(best, 'pool_best_cur', Ab);
+  const curSum = pick(sum, 'pool_sum_cur', Ab + 2);
+  const first = at.q.eq(0);
+  const bestNext = m.wire('pool_best_next', mux(first.or(at.a.gt(curBest)), at.a, curBest));
+  const sumNext = m.wire('pool_sum_next', mux(first, at.a.zext(Ab + 2), curSum.add(at.a).truncate(Ab + 2)));
+  m.when(at.busy.and(at.fused), () =>
+    m.switch(at.lane, (c) =>
+      best.forEach((r, p) =>
+        c.is(p, () => {
+          r.set(bestNext);
+          entryOf(sum, p).set(sumNext);
+        }),
+      ),
+    ),
+  );
+  const avg = sumNext
+    .add(2)
+    .truncate(Ab + 2)
+    .slice(Ab + 1, 2);
+  return {
+    value: m.wire('pool_value', mux(at.fused, mux(at.isMax, bestNext, avg), at.a)),
+    write: m.wire('pool_write', at.fused.not().or(at.q.eq(3))),
+  };
 }
 
 export interface PoolUnit {

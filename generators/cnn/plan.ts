@@ -37,6 +37,14 @@ export interface WeightStep {
    * without waiting only when this is at least P.
    */
   readonly minIssues: number;
+  /**
+   * A pool that follows the convolution, fused into it (§18): the walk visits the output positions
+   * window by window (the four of a pooled output, then the next), the drain pools them, and only
+   * the pooled map (`stored`) is written; positions a pool drops are never computed.
+   */
+  readonly pool?: 'max' | 'avg';
+  /** The map the step writes: `out`, or with a fused pool its pooled shape. */
+  readonly stored: Shape;
 }
 
 export interface PoolStep {
@@ -104,10 +112,13 @@ export function issueCycles(plan: CnnPlan): number {
   let n = plan.inputs + plan.sizes.inputDepth + 8;
   for (const s of plan.steps) {
     if (s.kind === 'pool') n += 4 * s.out.height * s.out.width * s.out.channels + 8;
-    else n += s.out.height * s.out.width * s.groups * Math.max(s.rowLen, plan.P + 2) + 8;
+    else n += positionsWalked(s) * s.groups * (Math.max(s.rowLen, plan.P + 2) + 1) + 8;
   }
   return n;
 }
+
+/** The output positions a weight step computes: all, or with a fused pool those its windows cover. */
+export const positionsWalked = (s: WeightStep): number => (s.pool ? 4 * s.stored.height * s.stored.width : s.out.height * s.out.width);
 
 /** The fewest kernel rows (or columns) inside a side of n at any of `out` output positions. */
 function insideRange(n: number, out: number, kernel: number, stride: number, pad: number): number {
@@ -127,6 +138,12 @@ function networkSteps(network: Network, P: number): Step[] {
   const last = network.layers.length - 1;
   network.layers.forEach((l, i) => {
     if (l.kind === 'pool') {
+      const before = steps.at(-1);
+      // the first pool after a convolution is fused into it; any other pool is a step of its own
+      if (before?.kind === 'weights' && network.layers[i - 1]?.kind === 'conv' && !before.pool) {
+        steps[steps.length - 1] = { ...before, pool: l.pool, stored: l.out };
+        return;
+      }
       steps.push({ kind: 'pool', pool: l.pool, in: l.in, out: l.out });
       return;
     }
@@ -150,6 +167,7 @@ function networkSteps(network: Network, P: number): Step[] {
       rowLen,
       weightBase,
       output: i === last,
+      stored: l.out,
       minIssues:
         insideRange(l.in.height, l.out.height, conv ? l.kernel : l.in.height, conv ? l.stride : 1, conv ? l.padTop : 0) *
           insideRange(l.in.width, l.out.width, conv ? l.kernel : l.in.width, conv ? l.stride : 1, conv ? l.padLeft : 0) *
@@ -170,7 +188,7 @@ export function cnnPlan(cfg: Config): CnnPlan {
   const steps = networkSteps(network, P);
   const weightSteps = steps.filter((s): s is WeightStep => s.kind === 'weights');
   const weightWords = weightSteps.reduce((n, s) => n + s.groups * s.rowLen, 0);
-  const maps = [network.input, ...steps.map((s) => s.out)];
+  const maps = [network.input, ...steps.map((s) => (s.kind === 'weights' ? s.stored : s.out))];
   // the output layer's sums are not stored: maps[steps.length] is left out
   const depth = (parity: number) =>
     Math.max(

@@ -145,7 +145,8 @@ function steps(m: Module, plan: CnnPlan, step: Signal, inState: Record<State, Si
   const isPool = table('step_is_pool', (s) => (s.kind === 'pool' ? 1 : 0)).eq(1);
   const layer = table('step_layer', (s) => (s.kind === 'weights' ? s.layer : 0));
   const output = table('step_output', (s) => (s.kind === 'weights' && s.output ? 1 : 0)).eq(1);
-  const isMax = table('step_pool_max', (s) => (s.kind === 'pool' && s.pool === 'max' ? 1 : 0)).eq(1);
+  // a pool step's kind, or the kind of the pool fused into a weight step
+  const isMax = table('step_pool_max', (s) => (s.pool === 'max' ? 1 : 0)).eq(1);
   const start = inState.step_init;
   const convIssue = m.wire('conv_issue', Bool);
   const poolIssue = m.wire('pool_issue', inState.pool);
@@ -159,10 +160,11 @@ function steps(m: Module, plan: CnnPlan, step: Signal, inState: Record<State, Si
     bias: cw.bias,
     laneCount: cw.laneCount,
     outBase: cw.outBase.truncate(plan.bits.mapAddr),
+    q: cw.q,
   };
   const st = macStages(m, plan, issue, banks.weights.rdata, mapValue, layer);
   // a group of at least P issues captures after the drain has finished the group before (§4)
-  const dr = drain(m, plan, st, { layer, output, rowsLong: cw.short.not(), pendingLast: st.pendingLast });
+  const dr = drain(m, plan, st, { layer, output, rowsLong: cw.short.not(), pendingLast: st.pendingLast, fused: cw.fused, isMax });
   // a group starts only when the drain will be free for its capture (§4); a position's setup cycle issues nothing
   m.assign(convIssue, inState.conv.and(cw.setup.not()).and(cw.first.not().or(dr.willBeFree)));
   const pool = poolUnit(m, plan, { valid: poolIssue, place: pw.place }, mapValue, isMax, start);

@@ -36,6 +36,9 @@ export interface ConvWalk {
   readonly setup: Signal;
   /** The position's groups issue fewer than P columns: a group starts only when the drain is idle. */
   readonly short: Signal;
+  /** A fused pool (the step's): the position's place in its pooled output's window, 0..3. */
+  readonly q: Signal;
+  readonly fused: Expr;
 }
 
 /** A weight step's constants for its walk, looked up by the step register. */
@@ -52,8 +55,13 @@ function convConstants(m: Module, plan: CnnPlan, step: Expr) {
     posStep: t('pos_step', (s) => s.stride * s.in.channels),
     lineStep: t('line_step', (s) => s.stride * s.in.width * s.in.channels),
     stride: t('stride', (s) => s.stride),
-    lastOx: t('last_ox', (s) => s.out.width - 1),
-    lastOy: t('last_oy', (s) => s.out.height - 1),
+    // cells: output positions, or with a fused pool the pooled outputs' 2 × 2 windows of them
+    lastOx: t('last_ox', (s) => s.stored.width - 1),
+    lastOy: t('last_oy', (s) => s.stored.height - 1),
+    fused: t('fused', (s) => (s.pool ? 1 : 0)).eq(1),
+    cellStride: t('cell_stride', (s) => (s.pool ? 2 : 1) * s.stride),
+    cellStep: t('cell_step', (s) => (s.pool ? 2 : 1) * s.stride * s.in.channels),
+    cellLine: t('cell_line', (s) => (s.pool ? 2 : 1) * s.stride * s.in.width * s.in.channels),
     fanIn: t('fan_in', (s) => s.fanIn),
     lastGroup: t('last_group', (s) => s.groups - 1),
     rows: t('rows', (s) => s.rows),
@@ -116,6 +124,11 @@ function convRegisters(m: Module, plan: CnnPlan) {
     addrJump: walk('addr_jump'),
     /** The position's groups issue fewer than P columns. */
     short: m.reg('cw_short', Bool, { init: 0 }),
+    /** A fused pool: the cell (its window's first position: corner and walk address) and the position's place in it. */
+    cellY0: coord('cell_y0'),
+    cellX0: coord('cell_x0'),
+    cellAddr: walk('cell_addr'),
+    q: r('q', 2),
   };
 }
 
@@ -212,55 +225,79 @@ function convAdvance(
 ): void {
   const { bits, P } = plan;
   const wrap = (e: Expr, w: number) => e.truncate(w);
-  const nextPosition = () => {
+  // position q of the cell whose window starts at (cy, cx), walk address ca; its setup cycle next
+  const goTo = (q: number, cy: Expr, cx: Expr, ca: Expr) => {
+    g.q.set(q);
+    g.y0.set(wrap(q >= 2 ? cy.add(k.stride) : cy, bits.coord));
+    g.x0.set(wrap(q % 2 ? cx.add(k.stride) : cx, bits.coord));
+    const a = q % 2 ? ca.add(k.posStep) : ca;
+    g.posAddr.set(wrap(q >= 2 ? a.add(k.lineStep) : a, bits.walkAddr));
+    g.setup.set(1);
+  };
+  const nextCell = () => {
     g.group.set(0);
     g.wRow.set(k.weightBase.zext(bits.weightAddr + 1).truncate(bits.weightAddr));
     g.rowsLeft.set(k.rows);
-    g.setup.set(1);
     m.when(g.ox.eq(k.lastOx), () => {
+      const cy = wrap(g.cellY0.add(k.cellStride), bits.coord);
+      const line = wrap(g.lineAddr.add(k.cellLine), bits.walkAddr);
       g.ox.set(0);
-      g.x0.set(0);
       g.oy.set(g.oy.inc());
-      g.y0.set(wrap(g.y0.add(k.stride), bits.coord));
-      const line = wrap(g.lineAddr.add(k.lineStep), bits.walkAddr);
+      g.cellX0.set(0);
+      g.cellY0.set(cy);
       g.lineAddr.set(line);
-      g.posAddr.set(line);
+      g.cellAddr.set(line);
+      goTo(0, cy, lit(0, UInt(bits.coord)), line);
     }).otherwise(() => {
+      const cx = wrap(g.cellX0.add(k.cellStride), bits.coord);
+      const ca = wrap(g.cellAddr.add(k.cellStep), bits.walkAddr);
       g.ox.set(g.ox.inc());
-      g.x0.set(wrap(g.x0.add(k.stride), bits.coord));
-      g.posAddr.set(wrap(g.posAddr.add(k.posStep), bits.walkAddr));
+      g.cellX0.set(cx);
+      g.cellAddr.set(ca);
+      goTo(0, g.cellY0, cx, ca);
     });
   };
   m.when(at.bias, () => {
-    g.outBase.set(wrap(g.outBase.add(at.laneCount), bits.mapAddr + 1));
-    m.when(at.lastGroup, nextPosition).otherwise(() => {
-      g.group.set(g.group.inc());
-      g.wRow.set(wrap(g.wRow.add(k.rowLen), bits.weightAddr));
-      g.rowsLeft.set(wrap(g.rowsLeft.sub(P).asUInt(), bits.neuron));
-      restartKernel(g, { y: g.yFirst, x: g.xFirst, addr: g.startAddr, col: g.startCol });
-    });
-  }).otherwise(() => {
-    g.atStart.set(0);
-    m.when(g.ch.ne(k.lastCh), () => {
-      g.ch.set(g.ch.inc());
+    // a fused pool: the group's next position in the window, then (after the fourth) the next group
+    m.when(k.fused.and(g.q.ne(3)), () => m.switch(g.q, (c) => [0, 1, 2].forEach((q) => c.is(q, () => goTo(q + 1, g.cellY0, g.cellX0, g.cellAddr))))).otherwise(
+      () => {
+        g.outBase.set(wrap(g.outBase.add(at.laneCount), bits.mapAddr + 1));
+        m.when(at.lastGroup, nextCell).otherwise(() => {
+          g.group.set(g.group.inc());
+          g.wRow.set(wrap(g.wRow.add(k.rowLen), bits.weightAddr));
+          g.rowsLeft.set(wrap(g.rowsLeft.sub(P).asUInt(), bits.neuron));
+          m.when(k.fused, () => goTo(0, g.cellY0, g.cellX0, g.cellAddr)).otherwise(() =>
+            restartKernel(g, { y: g.yFirst, x: g.xFirst, addr: g.startAddr, col: g.startCol }),
+          );
+        });
+      },
+    );
+  }).otherwise(() => nextTap(m, plan, k, g));
+}
+
+/** The next tap inside the window: the next channel, kernel column or kernel row, else the bias. */
+function nextTap(m: Module, plan: CnnPlan, k: ConvConstants, g: ConvRegisters): void {
+  const { bits } = plan;
+  g.atStart.set(0);
+  m.when(g.ch.ne(k.lastCh), () => {
+    g.ch.set(g.ch.inc());
+    g.addr.set(g.addr.inc());
+    g.col.set(g.col.inc());
+  })
+    .elsewhen(g.x.ne(g.xLast), () => {
+      g.ch.set(0);
+      g.x.set(g.x.inc());
       g.addr.set(g.addr.inc());
       g.col.set(g.col.inc());
     })
-      .elsewhen(g.x.ne(g.xLast), () => {
-        g.ch.set(0);
-        g.x.set(g.x.inc());
-        g.addr.set(g.addr.inc());
-        g.col.set(g.col.inc());
-      })
-      .elsewhen(g.y.ne(g.yLast), () => {
-        g.ch.set(0);
-        g.x.set(g.xFirst);
-        g.y.set(g.y.inc());
-        g.addr.set(wrap(g.addr.add(g.addrJump), bits.walkAddr));
-        g.col.set(wrap(g.col.add(g.colJump), bits.column));
-      })
-      .otherwise(() => g.col.set(toWidth(k.fanIn, bits.column)));
-  });
+    .elsewhen(g.y.ne(g.yLast), () => {
+      g.ch.set(0);
+      g.x.set(g.xFirst);
+      g.y.set(g.y.inc());
+      g.addr.set(g.addr.add(g.addrJump).truncate(bits.walkAddr));
+      g.col.set(g.col.add(g.colJump).truncate(bits.column));
+    })
+    .otherwise(() => g.col.set(toWidth(k.fanIn, bits.column)));
 }
 
 /**
@@ -274,7 +311,13 @@ export function convWalk(m: Module, plan: CnnPlan, step: Expr, start: Expr, adva
   const g = convRegisters(m, plan);
   const bias = m.wire('cw_bias_col', g.col.eq(k.fanIn));
   const lastGroup = m.wire('cw_last_group', g.group.eq(k.lastGroup));
-  const lastPos = m.wire('cw_last_pos', g.ox.eq(k.lastOx).and(g.oy.eq(k.lastOy)));
+  const lastPos = m.wire(
+    'cw_last_pos',
+    g.ox
+      .eq(k.lastOx)
+      .and(g.oy.eq(k.lastOy))
+      .and(k.fused.not().or(g.q.eq(3))),
+  );
   // rows_left < P fits the lane count's width
   const laneCount = m.wire(
     'cw_lane_count',
@@ -283,7 +326,7 @@ export function convWalk(m: Module, plan: CnnPlan, step: Expr, start: Expr, adva
   m.when(g.setup, () => convSetup(m, plan, k, g));
   m.when(advance, () => convAdvance(m, plan, k, g, { bias, lastGroup, laneCount }));
   m.when(start, () => {
-    for (const s of [g.ox, g.oy, g.x0, g.y0, g.posAddr, g.lineAddr, g.group, g.outBase]) s.set(0);
+    for (const s of [g.ox, g.oy, g.x0, g.y0, g.posAddr, g.lineAddr, g.group, g.outBase, g.cellX0, g.cellY0, g.cellAddr, g.q]) s.set(0);
     g.wRow.set(k.weightBase.zext(bits.weightAddr + 1).truncate(bits.weightAddr));
     g.rowsLeft.set(k.rows);
     g.setup.set(1);
@@ -298,6 +341,8 @@ export function convWalk(m: Module, plan: CnnPlan, step: Expr, start: Expr, adva
     last: m.wire('cw_last', bias.and(lastGroup).and(lastPos)),
     setup: g.setup,
     short: g.short,
+    q: g.q,
+    fused: k.fused,
   };
 }
 

@@ -12,6 +12,7 @@ import { weightGeometry } from '../../model/cnn/geometry.js';
 import { Rng } from '../../model/rng.js';
 import { AcceleratorSim, type Sample, type SampleResult } from './harness/accelerator-sim.js';
 import { design } from '../../../generators/design.js';
+import { cnnPlan, type CnnPlan } from '../../../generators/cnn/plan.js';
 import { simOptions, verifyReport, type Mismatch, type VerifyOptions, type VerifyReport } from './verify.js';
 
 /** The workload: initial weights (or the given ones) and random samples (or the given real ones) (He/Glorot, as training starts) and samples, from `opts.seed`. */
@@ -32,15 +33,25 @@ export function randomCnnWorkload(
 }
 
 /**
- * The MACs one inference needs: per weight layer, each output position's rows times its taps
- * inside the map (the padding's are not needed) and the bias. Bound cycles = MACs / P.
+ * The MACs one inference needs: per weight layer, each needed output position's rows times its
+ * taps inside the map (the padding's are not needed) and the bias. Bound cycles = MACs / P.
  */
 export function cnnForwardMacs(cfg: Config): number {
-  if (!cfg.network) throw new RangeError('cnnForwardMacs: not a network with convolution');
-  return weightLayers(cfg.network).reduce((sum, l) => {
+  const network = cfg.network;
+  if (!network) throw new RangeError('cnnForwardMacs: not a network with convolution');
+  let macs = 0;
+  for (const l of weightLayers(network)) {
     const g = weightGeometry(l);
-    return sum + g.rows * (g.pixel.length * g.channels + g.positions);
-  }, 0);
+    // a pool after a convolution drops an odd last row or column: those positions are not needed
+    const next = network.layers[network.layers.indexOf(l) + 1];
+    const rows = next?.kind === 'pool' ? 2 * next.out.height : l.out.height;
+    const cols = next?.kind === 'pool' ? 2 * next.out.width : l.out.width;
+    for (let o = 0; o < g.positions; o++) {
+      const oy = Math.floor(o / l.out.width);
+      if (oy < rows && o % l.out.width < cols) macs += g.rows * ((g.tapStart[o + 1]! - g.tapStart[o]!) * g.channels + 1);
+    }
+  }
+  return macs;
 }
 
 /** Samples between two comparisons of the feature maps left in the buffers (every sample of a short run). */
@@ -54,6 +65,7 @@ export async function verifyCnn(cfg: Config, opts: VerifyOptions): Promise<Verif
   golden.loadWeights(weights);
   const digest = weightDigest(weights) >>> 0;
   const results: SampleResult[] = [];
+  const stepInputs = stepInputMaps(cnnPlan(cfg));
   let firstMismatch: Mismatch | null = null;
   // in chunks: after each, the last two maps the buffers hold are compared with the golden model's
   const every = samples.length <= 4 * MAP_CHECK_EVERY ? 1 : MAP_CHECK_EVERY;
@@ -63,7 +75,7 @@ export async function verifyCnn(cfg: Config, opts: VerifyOptions): Promise<Verif
       const rs = sim.run(from === 0 ? weights : undefined, chunk, { digestEach: true, stallPermille: opts.stallPermille, stallSeed: opts.seed + from });
       results.push(...rs);
       for (let k = 0; k < chunk.length && !firstMismatch; k++) firstMismatch = sampleMismatch(cfg, golden, chunk[k]!, rs[k]!, from + k, digest);
-      if (!firstMismatch && sim.mapsReadable) firstMismatch = mapMismatch(sim, golden, from + chunk.length - 1);
+      if (!firstMismatch && sim.mapsReadable) firstMismatch = mapMismatch(sim, golden, stepInputs, from + chunk.length - 1);
     }
   } finally {
     sim.close();
@@ -101,12 +113,20 @@ function sampleMismatch(cfg: Config, golden: GoldenConvNetwork, s: Sample, r: Sa
   return null;
 }
 
+/** Which layer object's output (the golden model's `lastMaps` index) each step reads: a step with a fused pool covers two layer objects. */
+function stepInputMaps(plan: CnnPlan): number[] {
+  const out = [0];
+  for (const s of plan.steps.slice(0, -1)) out.push(out.at(-1)! + (s.kind === 'weights' && s.pool ? 2 : 1));
+  return out;
+}
+
 /**
  * The maps the buffers hold after sample `i` (the RTL's last two: step S − 1's input, the output
  * layer's, and step S − 2's, §18) against the golden model's of the same sample.
  */
-function mapMismatch(sim: AcceleratorSim, golden: GoldenConvNetwork, i: number): Mismatch | null {
-  const maps = golden.lastMaps();
+function mapMismatch(sim: AcceleratorSim, golden: GoldenConvNetwork, stepInputs: readonly number[], i: number): Mismatch | null {
+  const all = golden.lastMaps();
+  const maps = stepInputs.map((j) => all[j]!);
   for (const m of [maps.length - 1, maps.length - 2]) {
     const want = maps[m];
     if (m < 0 || !want) continue;

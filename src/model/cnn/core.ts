@@ -53,9 +53,9 @@ export abstract class ConvNetworkCore {
   private readonly poolIn: Float64Array[][];
 
   /**
-   * The feature maps of the last sample in the order the RTL's steps read them (docs/ARCHITECTURE.md
-   * §18): the input, then before each weight layer the outputs of its pools, and each hidden weight
-   * layer's activations; the last is the output layer's input.
+   * The feature maps of the last sample, one per layer object (the input first, then each pool's
+   * output and each hidden weight layer's activations, in the order of `layers`); the last is the
+   * output layer's input.
    */
   lastMaps(): Float64Array[] {
     const maps = [this.input];

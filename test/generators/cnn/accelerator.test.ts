@@ -55,8 +55,8 @@ describe('the accelerator of a network with convolution', () => {
     expect(b.files).toEqual(a.files);
     const roles = a.manifest.memories.map((m) => `${m.role}×${m.instances} ${m.depth}x${m.width}`).sort();
     // weight banks, rows in groups of 3 lanes: 2 groups of 26 (conv 5×5×1 + bias), 2 of 37 (3×3×4 + bias),
-    // 3 of 21 (the 2×2×5 map + bias), 4 of 9; buffers: the input (784) and the 14×14×4 map (784)
-    expect(roles).toEqual(['fmap0×1 784x8', 'fmap1×1 784x8', 'weight×3 225x12'].sort());
+    // 3 of 21 (the 2×2×5 map + bias), 4 of 9; buffers: the input (784) and the pooled 7×7×4 map (196: the pools are fused, so the 14×14×4 map is never stored)
+    expect(roles).toEqual(['fmap0×1 784x8', 'fmap1×1 196x8', 'weight×3 225x12'].sort());
   });
 
   it('refuses the variants it does not build yet in one line', () => {
@@ -83,7 +83,8 @@ describe('the accelerator of a network with convolution', () => {
     expect(manifest.memories.map((m) => [m.role, m.kind, m.instances, m.macros?.map((u) => u.cell)])).toEqual([
       ['weight', '1p', 3, ['RM_IHPSG13_1P_256x48_c2_bm_bist']],
       ['fmap0', '1p', 1, ['RM_IHPSG13_1P_1024x8_c2_bm_bist']],
-      ['fmap1', '1p', 1, ['RM_IHPSG13_1P_1024x8_c2_bm_bist']],
+      // the pooled 7 × 7 × 4 map: 196 × 8 bits fit one 256 × 48 macro, the cheaper one
+      ['fmap1', '1p', 1, ['RM_IHPSG13_1P_256x48_c2_bm_bist']],
     ]);
     const data = datasetStimulus(cfg, 'mnist', 12);
     const opts = { samples: 12, seed: 5, stallPermille: 300, data, xRandomSeed: 77 };
