@@ -15,20 +15,21 @@ import { design } from '../../../generators/design.js';
 import { cnnPlan, issueCycles } from '../../../generators/cnn/plan.js';
 
 /** A small network on 28 × 28 images: a strided convolution with "same" padding, a max pool, a hidden dense layer. */
+const IMAGE_LAYERS: readonly unknown[] = [
+  { input: [28, 28, 1] },
+  { conv: { filters: 4, kernel: 5, stride: 2, padding: 'same' } },
+  { pool: { kind: 'max', size: 2 } },
+  { conv: { filters: 5, kernel: 3, padding: 'valid' } },
+  { pool: { kind: 'avg', size: 2 } },
+  { dense: 8 },
+  { dense: 10 },
+];
 const imageNet = (over: Record<string, unknown> = {}): Config =>
   parseConfig({
     variant: 'inference',
     pes: 3,
     inputsPerBeat: 4,
-    layers: [
-      { input: [28, 28, 1] },
-      { conv: { filters: 4, kernel: 5, stride: 2, padding: 'same' } },
-      { pool: { kind: 'max', size: 2 } },
-      { conv: { filters: 5, kernel: 3, padding: 'valid' } },
-      { pool: { kind: 'avg', size: 2 } },
-      { dense: 8 },
-      { dense: 10 },
-    ],
+    layers: IMAGE_LAYERS,
     ...over,
   });
 
@@ -115,19 +116,8 @@ describe('the accelerator of a network with convolution', () => {
       // cycles: at least the MAC bound, at most what the issue walk costs
       expect(r.cyclesPerSample).toBeGreaterThanOrEqual(r.boundCyclesPerSample);
       expect(r.cyclesPerSample).toBeLessThanOrEqual(issueCycles(cnnPlan(cfg)) + 64);
-      // negative controls: the golden model of the same weights with an avg pool for the max
-      // pool, or with padding split the other way, must disagree somewhere
-      const swapped = imageNet({
-        layers: [
-          { input: [28, 28, 1] },
-          { conv: { filters: 4, kernel: 5, stride: 2, padding: 'same' } },
-          { pool: { kind: 'avg', size: 2 } },
-          { conv: { filters: 5, kernel: 3, padding: 'valid' } },
-          { pool: { kind: 'avg', size: 2 } },
-          { dense: 8 },
-          { dense: 10 },
-        ],
-      });
+      // negative control: the golden model of the same weights with an avg pool for the max pool must disagree somewhere
+      const swapped = imageNet({ layers: IMAGE_LAYERS.map((l, i) => (i === 2 ? { pool: { kind: 'avg', size: 2 } } : l)) });
       const control = await verify(cfg, { samples: 40, seed: 3, stallPermille: 0, data, goldenConfig: swapped });
       expect(control.equivalent).toBe(false);
       // the feature maps left in the buffers differ (or, first, a prediction)
