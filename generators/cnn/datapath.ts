@@ -7,6 +7,7 @@
 import { Bool, SInt, UInt, clog2, lit, mux, type Expr, type HdlType, type Module, type Signal } from '../../src/hdl/index.js';
 import { activation } from '../blocks/activation.js';
 import { mac } from '../blocks/mac.js';
+import { pe } from '../blocks/pe.js';
 import type { BankPorts } from '../accelerator/banks.js';
 import { perLayerConstant, perLayerUnit } from '../accelerator/per-layer.js';
 import { at as entryOf } from '../accelerator/tables.js';
@@ -18,7 +19,8 @@ export interface CnnBanks {
     readonly raddr: Signal;
     readonly ren: Signal;
     readonly waddr: Signal;
-    readonly wdata: Signal;
+    /** Per lane: the load's beat, or (training) the lane's updated weight. */
+    readonly wdata: readonly Signal[];
     readonly we: readonly Signal[];
     readonly rdata: readonly Expr[];
   };
@@ -50,15 +52,18 @@ export function cnnBanks(m: Module, plan: CnnPlan, target: MemoryTarget = {}): C
   const raddr = m.wire('wbank_raddr', UInt(bits.weightAddr));
   const ren = m.wire('wbank_ren', Bool);
   const waddr = m.wire('wbank_waddr', UInt(bits.weightAddr));
-  const wdata = m.wire('wbank_wdata', W);
+  const shared = plan.train ? undefined : m.wire('wbank_wdata', W);
   const depth = plan.sizes.weightDepth;
   const ram = memory('weight', depth, W);
   const we: Signal[] = [];
+  const wdata: Signal[] = [];
   const rdata: Expr[] = [];
   for (let q = 0; q < P; q++) {
     const w = m.wire(`wbank${q}_we`, Bool);
+    const d = shared ?? m.wire(`wbank${q}_wdata`, W);
     we.push(w);
-    rdata.push(memoryInstance(m, `wbank${q}`, ram, singlePort, { ren, raddr, we: w, waddr, wdata }, clog2(depth)));
+    wdata.push(d);
+    rdata.push(memoryInstance(m, `wbank${q}`, ram, singlePort, { ren, raddr, we: w, waddr, wdata: d }, clog2(depth)));
   }
   const map = (i: 0 | 1): BankPorts => {
     const A = UInt(plan.formats.act.bits);
@@ -88,6 +93,8 @@ export interface WeightIssue {
 
 export interface MacStages {
   readonly accs: readonly Expr[];
+  /** Stage 1's activation operand (1.0 for the bias, 0 for the update's padding taps). */
+  readonly act: Expr;
   /** Stage 2: the group's last MAC (its bias) has been added: the accumulators hold its sums. */
   readonly capture: Expr;
   readonly laneCount: Expr;
@@ -104,7 +111,16 @@ export interface MacStages {
  * Stage 1 (the banks' read data) feeds the PEs: weight × (the bias input 1.0 | the map value);
  * stage 2 has the sums. `layer` is the step's weight layer (its format of 1.0).
  */
-export function macStages(m: Module, plan: CnnPlan, issue: WeightIssue, weights: readonly Expr[], mapValue: Expr, layer: Expr): MacStages {
+export function macStages(
+  m: Module,
+  plan: CnnPlan,
+  issue: WeightIssue,
+  weights: readonly Expr[],
+  mapValue: Expr,
+  layer: Expr,
+  /** Training: the issue's PE operation and whether its input is a padding tap (0), and each lane's error at stage 1. */
+  train?: { readonly op: Expr; readonly zero: Expr; readonly errors: readonly Expr[]; readonly forward: Expr },
+): MacStages {
   const s1Valid = m.flop('s1_valid', issue.valid, { init: 0 });
   const s1First = m.flop('s1_first', issue.first);
   const s1Bias = m.flop('s1_bias', issue.bias);
@@ -118,14 +134,27 @@ export function macStages(m: Module, plan: CnnPlan, issue: WeightIssue, weights:
     plan.arith.map((a) => 2 ** a.act.frac),
     plan.formats.act.bits,
   );
-  const act = m.wire('act_operand', mux(s1Bias, one, mapValue));
-  const peModule = mac({ weight: plan.formats.weight, act: plan.formats.act, accBits: plan.cfg.accBits });
-  const accs = weights.map((weight, q) => m.instance(`pe${q}`, peModule, { weight, act, en: s1Valid, first: s1First }).out('acc'));
+  const s1Zero = train ? m.flop('s1_zero', train.zero) : undefined;
+  const value = s1Zero ? mux(s1Zero, lit(0, UInt(plan.formats.act.bits)), mapValue) : mapValue;
+  const act = m.wire('act_operand', mux(s1Bias, one, value));
+  const { weight: wf, act: af, error: ef } = plan.formats;
+  const accBits = plan.cfg.accBits;
+  const accs = train
+    ? peArray(
+        m,
+        weights,
+        act,
+        { op: m.flop('s1_op', train.op), errors: train.errors, en: s1Valid, first: s1First },
+        pe({ weight: wf, act: af, error: ef, accBits }),
+      )
+    : weights.map((weight, q) => m.instance(`pe${q}`, mac({ weight: wf, act: af, accBits }), { weight, act, en: s1Valid, first: s1First }).out('acc'));
   const s2Valid = m.flop('s2_valid', s1Valid, { init: 0 });
-  const s2Last = m.flop('s2_last', s1Bias);
+  // training: only a forward group's last issue goes to the drain (the update's bias column does not)
+  const s2Last = m.flop('s2_last', train ? s1Bias.and(m.flop('s1_forward', train.forward)) : s1Bias);
   const capture = m.wire('drain_capture', s2Valid.and(s2Last));
   return {
     accs,
+    act,
     capture,
     pendingLast: m.wire('pending_capture', s1Valid.and(s1Bias).or(capture)),
     laneCount: m.flop('s2_lane_count', s1Lanes),
@@ -135,6 +164,19 @@ export function macStages(m: Module, plan: CnnPlan, issue: WeightIssue, weights:
   };
 }
 
+/** TaxoNN's PEs (blocks/pe.ts): the forward MAC, the backward product W·e and the gradient e·x on one multiplier each. */
+function peArray(
+  m: Module,
+  weights: readonly Expr[],
+  act: Expr,
+  at: { readonly op: Expr; readonly errors: readonly Expr[]; readonly en: Expr; readonly first: Expr },
+  peModule: Module,
+): Expr[] {
+  return weights.map((weight, q) =>
+    m.instance(`pe${q}`, peModule, { op: at.op, weight, act, err: entryOf(at.errors, q), en: at.en, first: at.first }).out('acc'),
+  );
+}
+
 export interface Drain {
   readonly busy: Signal;
   /** A capture is on its way (stage 1 or 2 holds a group's last MAC). */
@@ -142,6 +184,9 @@ export interface Drain {
   /** The map write (registered), and the argmax. */
   readonly write: { readonly we: Signal; readonly waddr: Signal; readonly wdata: Signal };
   readonly bestIndex: Signal;
+  /** The sum being drained and its output index (the output layer's: j). */
+  readonly z: Expr;
+  readonly index: Signal;
 }
 
 /**
@@ -215,7 +260,7 @@ export function drain(
     bestIndex.set(addr.zext(Math.max(addr.width, plan.sizes.labelBits)).truncate(plan.sizes.labelBits));
   });
   const willBeFree = m.wire('drain_will_be_free', at.rowsLong.or(busy.or(at.pendingLast).not()));
-  return { busy, willBeFree, write, bestIndex };
+  return { busy, willBeFree, write, bestIndex, z, index: addr };
 }
 
 /**
@@ -266,6 +311,8 @@ function drainPool(
 export interface PoolUnit {
   readonly write: { readonly we: Signal; readonly waddr: Signal; readonly wdata: Signal };
   readonly busy: Expr;
+  /** Training: a max pool's kept place (0..3) per output. */
+  readonly argWrite?: { readonly we: Signal; readonly waddr: Signal; readonly wdata: Signal };
 }
 
 /**
@@ -273,7 +320,16 @@ export interface PoolUnit {
  * (a later value replaces it only when greater), avg adds them and rounds to nearest, ties up:
  * (sum + 2) >> 2. One output per four reads, written (registered) to consecutive addresses.
  */
-export function poolUnit(m: Module, plan: CnnPlan, issue: { readonly valid: Expr; readonly place: Expr }, value: Expr, isMax: Expr, start: Expr): PoolUnit {
+export function poolUnit(
+  m: Module,
+  plan: CnnPlan,
+  issue: { readonly valid: Expr; readonly place: Expr },
+  value: Expr,
+  isMax: Expr,
+  start: Expr,
+  /** Training: the step's output base, and where its kept places go (a max pool before a weight layer k ≥ 1). */
+  train?: { readonly outStart: Expr; readonly argStart: Expr; readonly keeps: Expr },
+): PoolUnit {
   const { bits } = plan;
   const Ab = plan.formats.act.bits;
   const valid = m.flop('pool_s1_valid', issue.valid, { init: 0 });
@@ -299,6 +355,19 @@ export function poolUnit(m: Module, plan: CnnPlan, issue: { readonly valid: Expr
     wdata: m.flop('pool_wdata_q', mux(isMax, bestNext, avg)),
   };
   m.when(done, () => out.set(out.inc()));
-  m.when(start, () => out.set(0));
-  return { write, busy: valid };
+  m.when(start, () => out.set(train ? train.outStart.zext(Math.max(train.outStart.width, bits.mapAddr)).truncate(bits.mapAddr) : 0));
+  if (!train) return { write, busy: valid };
+  // the kept place (ties to the first, as the value) for the backward pass's route (§18 "Training")
+  const bestPlace = m.reg('pool_best_place', UInt(2));
+  const placeNext = m.wire('pool_place_next', mux(firstPlace.or(value.gt(best)), place, bestPlace));
+  m.when(valid, () => bestPlace.set(placeNext));
+  const argAddr = m.reg('pool_arg_addr', UInt(bits.argAddr), { init: 0 });
+  m.when(done, () => argAddr.set(argAddr.inc()));
+  m.when(start, () => argAddr.set(train.argStart.zext(Math.max(train.argStart.width, bits.argAddr)).truncate(bits.argAddr)));
+  const argWrite = {
+    we: m.flop('pool_arg_we_q', done.and(train.keeps), { init: 0 }),
+    waddr: m.flop('pool_arg_waddr_q', argAddr),
+    wdata: m.flop('pool_arg_wdata_q', placeNext),
+  };
+  return { write, busy: valid, argWrite };
 }

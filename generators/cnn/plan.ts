@@ -65,8 +65,36 @@ export interface WeightLayerSizes {
   readonly weightBase: number;
 }
 
+/**
+ * What the training RTL keeps (the taxonn variant, §18 "Training"): every feature map (no pool
+ * fused: the update reads each weight layer's input, the backward pass its hidden activations),
+ * the errors of every weight layer, the backward sums, and each max pool's kept places.
+ */
+export interface TrainPlan {
+  /** Map i (step i's input; map 0 the sample) is in buffer i mod 2 at mapBase[i]. */
+  readonly mapBase: readonly number[];
+  /** Per weight layer: its step, its input map (= its step) and its output map (hidden layers). */
+  readonly layerStep: readonly number[];
+  /** Per weight layer: its output positions, and its errors' base in the error banks (lane f mod P, word base + (f div P)·positions + position). */
+  readonly positions: readonly number[];
+  readonly errBase: readonly number[];
+  readonly errDepth: number;
+  /** Words of the backward sums: the largest input of a weight layer k ≥ 1. */
+  readonly sumDepth: number;
+  /** Per weight layer k ≥ 1: the pool between layer k − 1 and it (at most one), else undefined. */
+  readonly poolBefore: readonly (PoolStep | undefined)[];
+  /** Per step: a max pool's kept places (2 bits per output) start here in the argmax memory (−1: not kept). */
+  readonly argBase: readonly number[];
+  readonly argDepth: number;
+  /** Per weight layer: its groups' has-an-error flags start at this bit. */
+  readonly flagBase: readonly number[];
+  readonly flags: number;
+}
+
 export interface CnnPlan {
   readonly cfg: Config;
+  /** The taxonn variant: the training RTL's memories and layout; absent for the inference variant. */
+  readonly train?: TrainPlan;
   readonly P: number;
   /** Weight layers, inputs per s_sample beat, the network's inputs. */
   readonly L: number;
@@ -100,6 +128,11 @@ export interface CnnPlan {
     readonly coord: number;
     readonly channel: number;
     readonly group: number;
+    /** Training: an error-bank word, a backward sum, a max pool's kept place, an output position. */
+    readonly errAddr: number;
+    readonly sumAddr: number;
+    readonly argAddr: number;
+    readonly position: number;
   };
 }
 
@@ -113,6 +146,14 @@ export function issueCycles(plan: CnnPlan): number {
   for (const s of plan.steps) {
     if (s.kind === 'pool') n += 4 * s.out.height * s.out.width * s.out.channels + 8;
     else n += positionsWalked(s) * s.groups * (Math.max(s.rowLen, plan.P + 2) + 1) + 8;
+  }
+  if (!plan.train) return n;
+  // training: per weight layer the sums' clear, the backward walk and the error pass (k ≥ 1), the update walk
+  for (const s of plan.steps) {
+    if (s.kind !== 'weights') continue;
+    const positions = s.out.height * s.out.width;
+    n += s.groups * s.rowLen * positions + 16;
+    if (s.layer > 0) n += volume(s.in) + positions * s.groups * (s.rowLen + 2) + 9 * volume(s.in) + 32;
   }
   return n;
 }
@@ -131,7 +172,7 @@ function insideRange(n: number, out: number, kernel: number, stride: number, pad
 }
 
 /** The network's layers as steps, the weight layers laid out in the banks one after the other (§3). */
-function networkSteps(network: Network, P: number): Step[] {
+function networkSteps(network: Network, P: number, fuse: boolean): Step[] {
   const steps: Step[] = [];
   let weightBase = 0;
   let layer = 0;
@@ -140,7 +181,7 @@ function networkSteps(network: Network, P: number): Step[] {
     if (l.kind === 'pool') {
       const before = steps.at(-1);
       // the first pool after a convolution is fused into it; any other pool is a step of its own
-      if (before?.kind === 'weights' && network.layers[i - 1]?.kind === 'conv' && !before.pool) {
+      if (fuse && before?.kind === 'weights' && network.layers[i - 1]?.kind === 'conv' && !before.pool) {
         steps[steps.length - 1] = { ...before, pool: l.pool, stored: l.out };
         return;
       }
@@ -185,19 +226,21 @@ export function cnnPlan(cfg: Config): CnnPlan {
   if (!network) throw new RangeError('generator bug: cnnPlan of a configuration without layer objects');
   const P = cfg.pes;
   const arith = layerArithmetic(cfg);
-  const steps = networkSteps(network, P);
+  const trains = cfg.variant !== 'inference';
+  // training keeps the pre-pool activations (the derivative mask, a max pool's kept place): no fused pools
+  const steps = networkSteps(network, P, !trains);
   const weightSteps = steps.filter((s): s is WeightStep => s.kind === 'weights');
   const weightWords = weightSteps.reduce((n, s) => n + s.groups * s.rowLen, 0);
   const maps = [network.input, ...steps.map((s) => (s.kind === 'weights' ? s.stored : s.out))];
-  // the output layer's sums are not stored: maps[steps.length] is left out
-  const depth = (parity: number) =>
-    Math.max(
-      2,
-      ...maps
-        .slice(0, steps.length)
-        .filter((_, i) => i % 2 === parity)
-        .map(volume),
-    );
+  const train = trains ? trainPlan(steps, maps) : undefined;
+  // the output layer's sums are not stored: maps[steps.length] is left out; training keeps every map
+  const depth = (parity: number) => {
+    const held = maps
+      .slice(0, steps.length)
+      .filter((_, i) => i % 2 === parity)
+      .map(volume);
+    return Math.max(2, ...(trains ? [held.reduce((a, b) => a + b, 0)] : held));
+  };
   const a0 = arith[0];
   if (!a0) throw new RangeError('generator bug: a network without weight layers');
   const classes = weightSteps.at(-1)?.rows ?? 1;
@@ -207,6 +250,7 @@ export function cnnPlan(cfg: Config): CnnPlan {
   const walk = Math.max(...weightSteps.map((s) => (s.in.height + 7) * (s.in.width + 7) * s.in.channels), ...mapDepth);
   return {
     cfg,
+    ...(train ? { train } : {}),
     P,
     L: weightSteps.length,
     K: cfg.inputsPerBeat,
@@ -236,6 +280,62 @@ export function cnnPlan(cfg: Config): CnnPlan {
       coord: bitsFor(maxSide),
       channel: bitsFor(Math.max(...steps.map((s) => Math.max(s.in.channels, s.kind === 'weights' ? Math.max(s.kernelH, s.kernelW) : 0)))),
       group: bitsFor(Math.max(...weightSteps.map((s) => s.groups))),
+      errAddr: clog2(Math.max(2, train?.errDepth ?? 2)),
+      sumAddr: clog2(Math.max(2, train?.sumDepth ?? 2)),
+      argAddr: clog2(Math.max(2, train?.argDepth ?? 2)),
+      position: bitsFor(Math.max(...weightSteps.map((s) => s.out.height * s.out.width))),
     },
+  };
+}
+
+/** The training layout of a plan that trains (a generator bug otherwise). */
+export function trainOf(plan: CnnPlan): TrainPlan {
+  if (!plan.train) throw new RangeError('generator bug: a training block of a plan that does not train');
+  return plan.train;
+}
+
+/** The training RTL's layout: each map after the ones of its buffer, the error regions, the sums, the max pools' kept places. */
+function trainPlan(steps: readonly Step[], maps: readonly Shape[]): TrainPlan {
+  const mapBase: number[] = [];
+  const fill: [number, number] = [0, 0];
+  maps.slice(0, steps.length).forEach((s, i) => {
+    const b = i % 2 === 0 ? 0 : 1;
+    mapBase.push(fill[b]);
+    fill[b] += volume(s);
+  });
+  const layerStep = steps.flatMap((s, i) => (s.kind === 'weights' ? [i] : []));
+  const ws = layerStep.map((i) => steps[i] as WeightStep);
+  const positions = ws.map((s) => s.out.height * s.out.width);
+  const errBase: number[] = [];
+  const flagBase: number[] = [];
+  let errWords = 0;
+  let flags = 0;
+  ws.forEach((s) => {
+    errBase.push(errWords);
+    errWords += s.groups * s.out.height * s.out.width;
+    flagBase.push(flags);
+    flags += s.groups;
+  });
+  const poolBefore = layerStep.map((i, k) => (k > 0 && steps[i - 1]?.kind === 'pool' ? (steps[i - 1] as PoolStep) : undefined));
+  const argBase = steps.map(() => -1);
+  let argWords = 0;
+  layerStep.forEach((i, k) => {
+    const p = poolBefore[k];
+    if (p?.pool !== 'max') return;
+    argBase[i - 1] = argWords;
+    argWords += volume(p.out);
+  });
+  return {
+    mapBase,
+    layerStep,
+    positions,
+    errBase,
+    errDepth: Math.max(2, errWords),
+    sumDepth: Math.max(2, ...ws.slice(1).map((s) => volume(s.in))),
+    poolBefore,
+    argBase,
+    argDepth: Math.max(2, argWords),
+    flagBase,
+    flags: Math.max(1, flags),
   };
 }

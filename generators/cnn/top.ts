@@ -7,25 +7,39 @@
  * counters), so the same harness drives both.
  */
 import { ConfigError, type Config } from '../../src/config/index.js';
-import { Bool, Fsm, UInt, buildModule, mux, type Expr, type Module, type Signal } from '../../src/hdl/index.js';
+import { Bool, Fsm, UInt, buildModule, lit, mux, type Expr, type Module, type Signal } from '../../src/hdl/index.js';
+import { at as entryOf } from '../accelerator/tables.js';
 import { CTRL_READBACK, RESULT_BITS, hostPorts, type HostPorts } from '../accelerator/host.js';
 import { performanceCounters, topName } from '../accelerator/top.js';
 import { weightPort } from '../accelerator/weight-port.js';
 import type { MemoryTarget } from '../memories/target.js';
 import { cnnBanks, drain, macStages, poolUnit, type CnnBanks } from './datapath.js';
 import { cnnPlan, type CnnPlan } from './plan.js';
+import { trainPasses, type TrainPasses } from './train-passes.js';
 import { convWalk, poolWalk, stepTable } from './walks.js';
 
 const STATES = ['idle', 'load', 'readback', 'rx_head', 'rx_data', 'step_init', 'conv', 'pool', 'step_wait', 'emit'] as const;
-type State = (typeof STATES)[number];
+/** Training (the taxonn variant) adds, per weight layer from the output down: the sums cleared, the backward pass, the error pass, the update. */
+const TRAIN_STATES = ['tr_init', 'clear', 'bwd', 'bwd_wait', 'err', 'err_wait', 'upd', 'upd_wait'] as const;
+type State = (typeof STATES)[number] | (typeof TRAIN_STATES)[number];
 
-/** Throws a one-line ConfigError unless the RTL of this network exists (the inference variant). */
+/** Throws a one-line ConfigError unless the RTL of this network exists (the inference and taxonn variants). */
 export function requireCnnRtl(cfg: Config): void {
   if (cfg.variant === 'inference') return;
-  throw new ConfigError(
-    `config: variant "${cfg.variant}" of a network with convolution has no RTL yet: the generator builds its forward pass (variant "inference"); ` +
-      'training runs in `taxonn train --engine golden` (docs/ARCHITECTURE.md §18)',
-  );
+  if (cfg.variant === 'dedicated')
+    throw new ConfigError(
+      'config: variant "dedicated" of a network with convolution has no RTL yet: the generator builds the taxonn and inference variants (docs/ARCHITECTURE.md §18)',
+    );
+  if (cfg.weightPorts !== '1r1w')
+    throw new ConfigError(
+      `config: weightPorts "${cfg.weightPorts}" with the training of a network with convolution has no RTL yet: its backward sums are read and written in one cycle; use "1r1w" or variant "inference" (docs/ARCHITECTURE.md §18)`,
+    );
+  const layers = cfg.network?.layers ?? [];
+  const twoPools = layers.findIndex((l, i) => l.kind === 'pool' && layers[i + 1]?.kind === 'pool' && layers.slice(0, i).some((x) => x.kind !== 'pool'));
+  if (twoPools >= 0)
+    throw new ConfigError(
+      `config: layers[${twoPools + 1}] and layers[${twoPools + 2}]: two pools in a row after a weight layer have no training RTL yet (their backward route); variant "inference" builds them (docs/ARCHITECTURE.md §18)`,
+    );
 }
 
 /** The accelerator of `cfg`, whose `layers` are layer objects with convolution or pooling. */
@@ -35,8 +49,9 @@ export function cnnAccelerator(cfg: Config, target: MemoryTarget = {}): Module {
   const macros = target.sramMacros?.map((x) => x.cell);
   return buildModule(topName(cfg, target), { ...cfg, ...(macros?.length ? { sramMacros: macros } : {}) }, (m) => {
     const host = hostPorts(m, plan);
-    const fsm = new Fsm(m, 'state', STATES, 'idle');
-    const inState = Object.fromEntries(STATES.map((s) => [s, m.wire(`in_${s}`, fsm.is(s))])) as Record<State, Signal>;
+    const states: readonly State[] = plan.train ? [...STATES, ...TRAIN_STATES] : STATES;
+    const fsm = new Fsm<State>(m, 'state', states, 'idle');
+    const inState = Object.fromEntries(states.map((s) => [s, m.wire(`in_${s}`, fsm.is(s))])) as Record<State, Signal>;
     const step = m.reg('step', UInt(plan.bits.step), { init: 0 });
     const banks = cnnBanks(m, plan, target);
     const loadStart = m.wire('load_start', inState.idle.and(host.weightsIn.valid));
@@ -50,9 +65,11 @@ export function cnnAccelerator(cfg: Config, target: MemoryTarget = {}): Module {
       banks.weights.rdata,
     );
     const rx = receive(m, plan, host, inState);
-    const run = steps(m, plan, step, inState, banks);
+    const tr = plan.train ? trainControl(m, plan, inState) : undefined;
+    const passes = tr ? trainPasses(m, plan, inState, tr.layer, tr.clearAddr, target) : undefined;
+    const run = steps(m, plan, step, inState, banks, rx, passes);
     mapWrites(m, banks, rx.write, run.writes);
-    weightBanks(m, plan, banks, host, wp, { issue: run.convIssue, addr: run.weightAddr, load: inState.load, readback: inState.readback });
+    weightBanks(m, plan, banks, host, wp, { read: run.weightRead, load: inState.load, readback: inState.readback, update: run.weightWrite });
     m.assign(host.result.valid, inState.emit);
     m.assign(host.result.data, run.bestIndex.zext(RESULT_BITS));
     m.assign(host.result.last, inState.emit);
@@ -73,7 +90,13 @@ export function cnnAccelerator(cfg: Config, target: MemoryTarget = {}): Module {
       step_wait: () =>
         m.when(run.quiet, () => {
           m.when(lastStep, () => {
-            fsm.goto('emit');
+            // a training sample trains from the output layer down (tr_init sets the step)
+            if (tr && rx.train)
+              m.when(rx.train, () => {
+                fsm.goto('tr_init');
+                tr.layer.set(plan.L - 1);
+              }).otherwise(() => fsm.goto('emit'));
+            else fsm.goto('emit');
             step.set(0);
           }).otherwise(() => {
             fsm.goto('step_init');
@@ -81,18 +104,76 @@ export function cnnAccelerator(cfg: Config, target: MemoryTarget = {}): Module {
           });
         }),
       emit: () => fsm.transition(host.result.ready, 'idle'),
+      ...(tr ? trainTransitions(m, fsm, tr, run, step) : {}),
     });
     const phases = {
       idle: inState.idle,
       receive: inState.rx_head.or(inState.rx_data),
       forward: inState.step_init.or(inState.conv).or(inState.pool).or(inState.step_wait),
+      ...(tr ? { backward: tr.backwardPhase, update: tr.updatePhase } : {}),
       emit: inState.emit,
     };
-    performanceCounters(m, false, phases, undefined, host.result.ready, false);
+    performanceCounters(m, Boolean(tr), phases, undefined, host.result.ready, false);
   });
 }
 
-/** The sample's receive: the header beat, then each beat's K values written to map buffer 0 one per cycle. */
+/** The training sequence's registers and pulses: the weight layer being trained, the sums' clear counter, the walks' starts. */
+interface TrainControl {
+  readonly layer: Signal;
+  readonly clearAddr: Signal;
+  readonly inState: Record<State, Signal>;
+  readonly backwardPhase: Expr;
+  readonly updatePhase: Expr;
+}
+
+function trainControl(m: Module, plan: CnnPlan, inState: Record<State, Signal>): TrainControl {
+  const layer = m.reg('train_layer', UInt(plan.bits.layer), { init: 0 });
+  const clearAddr = m.reg('clear_addr', UInt(plan.bits.sumAddr), { init: 0 });
+  const s = inState;
+  return {
+    layer,
+    clearAddr,
+    inState,
+    backwardPhase: m.wire('phase_backward', s.tr_init.or(s.clear).or(s.bwd).or(s.bwd_wait).or(s.err).or(s.err_wait)),
+    updatePhase: m.wire('phase_update', s.upd.or(s.upd_wait)),
+  };
+}
+
+/** The training states' transitions: per weight layer k from the output down, clear → bwd → err (k ≥ 1), then upd. */
+function trainTransitions(m: Module, fsm: Fsm<State>, tr: TrainControl, run: StepRun, step: Signal): Partial<Record<State, () => void>> {
+  const t = run.train;
+  if (!t) throw new RangeError('generator bug: training states without the training passes');
+  return {
+    tr_init: () => {
+      step.set(t.layerStep);
+      m.when(tr.layer.eq(0), () => fsm.goto('upd')).otherwise(() => {
+        tr.clearAddr.set(0);
+        fsm.goto('clear');
+      });
+    },
+    clear: () => {
+      tr.clearAddr.set(tr.clearAddr.inc());
+      fsm.transition(t.clearDone, 'bwd');
+    },
+    bwd: () => fsm.transition(run.convIssue.and(run.convLast), 'bwd_wait'),
+    bwd_wait: () => fsm.transition(t.backwardQuiet, 'err'),
+    err: () => fsm.transition(t.errLast, 'err_wait'),
+    err_wait: () => fsm.transition(t.errQuiet, 'upd'),
+    upd: () => fsm.transition(t.updLast, 'upd_wait'),
+    upd_wait: () =>
+      m.when(t.updQuiet, () => {
+        m.when(tr.layer.eq(0), () => {
+          fsm.goto('emit');
+          step.set(0);
+        }).otherwise(() => {
+          tr.layer.set(tr.layer.dec());
+          fsm.goto('tr_init');
+        });
+      }),
+  };
+}
+
+/** The sample's receive: the header beat (training: its train bit and label), then each beat's K values written to map buffer 0 one per cycle. */
 function receive(m: Module, plan: CnnPlan, host: HostPorts, inState: Record<State, Signal>) {
   const { K, inputs, bits } = plan;
   const Ab = plan.formats.act.bits;
@@ -105,7 +186,13 @@ function receive(m: Module, plan: CnnPlan, host: HostPorts, inState: Record<Stat
   const fire = m.wire('rx_fire', ready.and(host.sample.valid));
   const headFire = m.wire('rx_head_fire', fire.and(inState.rx_head));
   const lastInput = index.eq(inputs - 1);
-  m.when(headFire, () => index.set(0));
+  const header = plan.train ? { train: m.reg('rx_train', Bool, { init: 0 }), label: m.reg('rx_label', UInt(plan.sizes.labelBits), { init: 0 }) } : undefined;
+  m.when(headFire, () => {
+    index.set(0);
+    // the header: bit 0 train, then the label (the inference variant ignores both)
+    header?.train.set(host.sample.data.bit(0));
+    header?.label.set(host.sample.data.slice(plan.sizes.labelBits, 1));
+  });
   m.when(fire.and(inState.rx_data), () => {
     beat.set(host.sample.data);
     unpacking.set(1);
@@ -118,8 +205,10 @@ function receive(m: Module, plan: CnnPlan, host: HostPorts, inState: Record<Stat
     m.when(lane.eq(K - 1).or(lastInput), () => unpacking.set(0));
   });
   const write = { we: unpacking, waddr: index, wdata: beat.slice(Ab - 1, 0) };
-  return { headFire, done: unpacking.and(lastInput), write };
+  return { headFire, done: unpacking.and(lastInput), write, ...(header ?? {}) };
 }
+
+type Receive = ReturnType<typeof receive>;
 
 interface MapWrite {
   readonly we: Expr;
@@ -131,62 +220,96 @@ interface StepRun {
   readonly convIssue: Signal;
   readonly convLast: Expr;
   readonly poolLast: Expr;
-  readonly weightAddr: Expr;
   readonly isPool: Expr;
   /** Nothing of the step is in flight: the next step may read what it wrote. */
   readonly quiet: Expr;
   readonly bestIndex: Signal;
   readonly writes: MapWrite & { readonly readsOdd: Expr };
+  /** The weight banks' read by the walks (forward, backward) or the update (at its stage 1). */
+  readonly weightRead: { readonly ren: Expr; readonly addr: Expr };
+  readonly weightWrite?: WeightWrite;
+  readonly train?: TrainRun;
 }
 
-/** The steps' walks, the MAC pipeline with its drain, the pool unit, and the map buffers' ports. */
-function steps(m: Module, plan: CnnPlan, step: Signal, inState: Record<State, Signal>, banks: CnnBanks): StepRun {
+/** The update's weight writes (stage 2). */
+interface WeightWrite {
+  readonly we: readonly Expr[];
+  readonly addr: Expr;
+  readonly wdata: readonly Expr[];
+}
+
+/** What the training states wait for. */
+interface TrainRun {
+  readonly layerStep: Expr;
+  readonly clearDone: Expr;
+  readonly backwardQuiet: Expr;
+  readonly errLast: Expr;
+  readonly errQuiet: Expr;
+  readonly updLast: Expr;
+  readonly updQuiet: Expr;
+}
+
+/** The steps' walks, the MAC pipeline with its drain, the pool unit, the map buffers' ports, and (training) the passes of §18 "Training". */
+function steps(m: Module, plan: CnnPlan, step: Signal, inState: Record<State, Signal>, banks: CnnBanks, rx: Receive, tr?: TrainPasses): StepRun {
   const table = (name: string, f: (s: CnnPlan['steps'][number]) => number) => stepTable(m, name, step, plan.steps.map(f));
   const isPool = table('step_is_pool', (s) => (s.kind === 'pool' ? 1 : 0)).eq(1);
   const layer = table('step_layer', (s) => (s.kind === 'weights' ? s.layer : 0));
   const output = table('step_output', (s) => (s.kind === 'weights' && s.output ? 1 : 0)).eq(1);
   // a pool step's kind, or the kind of the pool fused into a weight step
   const isMax = table('step_pool_max', (s) => (s.pool === 'max' ? 1 : 0)).eq(1);
-  const start = inState.step_init;
   const convIssue = m.wire('conv_issue', Bool);
   const poolIssue = m.wire('pool_issue', inState.pool);
-  const cw = convWalk(m, plan, step, start, convIssue);
-  const pw = poolWalk(m, plan, step, start, poolIssue);
+  const cw = convWalk(m, plan, step, tr ? inState.step_init.or(tr.backwardStart) : inState.step_init, convIssue);
+  const pw = poolWalk(m, plan, step, inState.step_init, poolIssue);
   const readsOdd = step.bit(0);
-  const mapValue = m.wire('map_value', mux(readsOdd, banks.maps[1].rdata, banks.maps[0].rdata));
   const issue = {
-    valid: convIssue,
-    first: cw.first,
-    bias: cw.bias,
-    laneCount: cw.laneCount,
+    valid: tr ? convIssue.or(tr.updIssue) : convIssue,
+    first: tr ? mux(inState.upd, tr.uw.first, inState.bwd.or(cw.first)) : cw.first,
+    bias: tr ? mux(inState.upd, tr.uw.bias, cw.bias) : cw.bias,
+    laneCount: tr ? mux(inState.upd, tr.uw.laneCount, cw.laneCount) : cw.laneCount,
     outBase: cw.outBase.truncate(plan.bits.mapAddr),
     q: cw.q,
   };
-  const st = macStages(m, plan, issue, banks.weights.rdata, mapValue, layer);
+  // the buffer read: the step's input (forward), the layer's input (update) or the activations below (error pass)
+  const readOdd = tr ? mux(inState.upd, tr.updReadsOdd, mux(inState.err, tr.errReadsOdd, readsOdd)) : readsOdd;
+  const valueOdd = tr ? m.flop('map_odd_s1', readOdd) : readsOdd;
+  const mapValue = m.wire('map_value', mux(valueOdd, banks.maps[1].rdata, banks.maps[0].rdata));
+  const st = macStages(m, plan, issue, banks.weights.rdata, mapValue, layer, tr?.pe(cw));
   // a group of at least P issues captures after the drain has finished the group before (§4)
   const dr = drain(m, plan, st, { layer, output, rowsLong: cw.short.not(), pendingLast: st.pendingLast, fused: cw.fused, isMax });
   // a group starts only when the drain will be free for its capture (§4); a position's setup cycle issues nothing
-  m.assign(convIssue, inState.conv.and(cw.setup.not()).and(cw.first.not().or(dr.willBeFree)));
-  const pool = poolUnit(m, plan, { valid: poolIssue, place: pw.place }, mapValue, isMax, start);
-  // the map buffers: step i reads buffer i mod 2 and writes the other; the receive writes buffer 0
-  const readAddr = m.wire('map_raddr', mux(inState.pool, pw.mapAddr, cw.mapAddr));
-  const readOn = m.wire('map_ren', poolIssue.or(convIssue.and(cw.bias.not())));
+  const forwardIssue = inState.conv.and(cw.setup.not()).and(cw.first.not().or(dr.willBeFree));
+  m.assign(convIssue, tr ? forwardIssue.or(inState.bwd.and(cw.setup.not())) : forwardIssue);
+  const pool = poolUnit(m, plan, { valid: poolIssue, place: pw.place }, mapValue, isMax, inState.step_init, tr?.poolKeeps(step));
+  const readAddr = m.wire(
+    'map_raddr',
+    tr
+      ? mux(inState.upd, tr.uw.mapAddr, mux(inState.err, tr.errMapAddr, mux(inState.pool, pw.mapAddr, cw.mapAddr)))
+      : mux(inState.pool, pw.mapAddr, cw.mapAddr),
+  );
+  const forwardRead = poolIssue.or(convIssue.and(cw.bias.not()).and(tr ? inState.conv : lit(1, Bool)));
+  const readOn = m.wire('map_ren', tr ? forwardRead.or(tr.mapRead) : forwardRead);
   const we = m.wire('step_we', dr.write.we.or(pool.write.we));
   const waddr = m.wire('step_waddr', mux(pool.write.we, pool.write.waddr, dr.write.waddr));
   const wdata = m.wire('step_wdata', mux(pool.write.we, pool.write.wdata, dr.write.wdata));
   banks.maps.forEach((b, i) => {
     m.assign(b.raddr, readAddr);
-    m.assign(b.ren, readOn.and(i === 1 ? readsOdd : readsOdd.not()));
+    m.assign(b.ren, readOn.and(i === 1 ? readOdd : readOdd.not()));
   });
+  const trained = tr?.finish({ cw, st, dr, pool, mapValue, convIssue, output, rx, sampleStart: rx.headFire, weights: banks.weights.rdata });
   return {
     convIssue,
     convLast: cw.last,
     poolLast: pw.last,
-    weightAddr: cw.weightAddr,
     isPool,
     quiet: m.wire('step_quiet', st.busy.or(dr.busy).or(dr.write.we).or(pool.busy).or(pool.write.we).not()),
     bestIndex: dr.bestIndex,
     writes: { we, waddr, wdata, readsOdd },
+    // the walks read at issue, the update at its stage 1 (never in the same cycle: the update walk issues alone)
+    weightRead: trained
+      ? { ren: convIssue.or(trained.weightRead.ren), addr: mux(trained.weightRead.ren, trained.weightRead.addr, cw.weightAddr) }
+      : { ren: convIssue, addr: cw.weightAddr },
+    ...(trained ? { weightWrite: trained.weightWrite, train: trained.run } : {}),
   };
 }
 
@@ -202,20 +325,24 @@ function mapWrites(m: Module, banks: CnnBanks, rx: MapWrite, run: MapWrite & { r
   m.assign(b1.wdata, run.wdata);
 }
 
-/** The weight banks: loaded from s_weights (one lane per beat), read by the issue or by the read-back. */
+/** The weight banks: loaded from s_weights (one lane per beat), read by the walks, the update or the read-back, written by the load or the update. */
 function weightBanks(
   m: Module,
   plan: CnnPlan,
   banks: CnnBanks,
   host: HostPorts,
   wp: ReturnType<typeof weightPort>,
-  at: { readonly issue: Expr; readonly addr: Expr; readonly load: Expr; readonly readback: Expr },
+  at: { readonly read: { readonly ren: Expr; readonly addr: Expr }; readonly load: Expr; readonly readback: Expr; readonly update?: WeightWrite | undefined },
 ): void {
   const w = banks.weights;
   const loadFire = m.wire('load_fire', at.load.and(host.weightsIn.valid));
-  m.assign(w.ren, at.issue.or(wp.readback.ren));
-  m.assign(w.raddr, mux(at.readback, wp.readback.addr, at.addr).truncate(plan.bits.weightAddr));
-  m.assign(w.waddr, wp.load.addr);
-  m.assign(w.wdata, host.weightsIn.data);
-  w.we.forEach((we, q) => m.assign(we, loadFire.and(wp.load.lane.eq(q))));
+  m.assign(w.ren, at.read.ren.or(wp.readback.ren));
+  m.assign(w.raddr, mux(at.readback, wp.readback.addr, at.read.addr).truncate(plan.bits.weightAddr));
+  const upd = at.update;
+  m.assign(w.waddr, upd ? mux(at.load, wp.load.addr, upd.addr) : wp.load.addr);
+  new Set(w.wdata).forEach((d) => {
+    const q = w.wdata.indexOf(d);
+    m.assign(d, upd ? mux(at.load, host.weightsIn.data, entryOf(upd.wdata, q)) : host.weightsIn.data);
+  });
+  w.we.forEach((we, q) => m.assign(we, upd ? loadFire.and(wp.load.lane.eq(q)).or(entryOf(upd.we, q)) : loadFire.and(wp.load.lane.eq(q))));
 }

@@ -11,7 +11,7 @@
  */
 import { Bool, UInt, lit, mux, type Expr, type Module, type Signal } from '../../src/hdl/index.js';
 import { layerTable, bitsFor } from '../accelerator/tables.js';
-import type { CnnPlan, PoolStep, Step, WeightStep } from './plan.js';
+import { trainOf, type CnnPlan, type PoolStep, type Step, type WeightStep } from './plan.js';
 
 /** values[step] as an unsigned constant looked up by the step register. */
 export function stepTable(m: Module, name: string, step: Expr, values: readonly number[]): Signal {
@@ -19,10 +19,16 @@ export function stepTable(m: Module, name: string, step: Expr, values: readonly 
 }
 
 /** Per step: f(step) for the steps of one kind, 0 for the others. */
-const per = <S extends Step>(plan: CnnPlan, kind: S['kind'], f: (s: S) => number): number[] => plan.steps.map((s) => (s.kind === kind ? f(s as S) : 0));
+const per = <S extends Step>(plan: CnnPlan, kind: S['kind'], f: (s: S, i: number) => number): number[] =>
+  plan.steps.map((s, i) => (s.kind === kind ? f(s as S, i) : 0));
 
 export interface ConvWalk {
+  /** The tap's place in the step's input map, and its address in the buffer (the same but for training's map bases). */
+  readonly tapAddr: Expr;
   readonly mapAddr: Expr;
+  readonly group: Signal;
+  /** Training: the errors' word of the position and group. */
+  readonly errAddr?: Signal;
   readonly weightAddr: Expr;
   /** The walk is at a group's first issue (its accumulators start a new sum). */
   readonly first: Expr;
@@ -77,6 +83,20 @@ function convConstants(m: Module, plan: CnnPlan, step: Expr) {
     alwaysShort: t('always_short', (s) => (s.rowLen < plan.P ? 1 : 0)).eq(1),
     mayBeShort: t('may_be_short', (s) => (s.rowLen >= plan.P && s.minIssues < plan.P ? 1 : 0)).eq(1),
     tapLimit: t('tap_limit', (s) => Math.ceil((plan.P - 1) / s.in.channels)),
+    ...(plan.train ? trainConstants(m, plan, step) : {}),
+  };
+}
+
+/** Training (the maps kept at their bases, the errors per position): the step's map bases and its layer's error region. */
+function trainConstants(m: Module, plan: CnnPlan, step: Expr) {
+  const tp = trainOf(plan);
+  const t = (name: string, f: (s: WeightStep, i: number) => number) => stepTable(m, `cw_${name}`, step, per(plan, 'weights', f));
+  return {
+    inBase: t('in_base', (_, i) => tp.mapBase[i] ?? 0),
+    // the output layer's sums are not stored (its drain keeps the argmax and the output errors)
+    outStart: t('out_start', (s, i) => (s.output ? 0 : (tp.mapBase[i + 1] ?? 0))),
+    errBase: t('err_base', (s) => tp.errBase[s.layer] ?? 0),
+    positions: t('positions', (s) => tp.positions[s.layer] ?? 0),
   };
 }
 
@@ -129,13 +149,15 @@ function convRegisters(m: Module, plan: CnnPlan) {
     cellX0: coord('cell_x0'),
     cellAddr: walk('cell_addr'),
     q: r('q', 2),
+    /** Training: the errors' word of the position and group (errBase + group·positions + position), and of the position's group 0. */
+    ...(plan.train ? { err: { addr: r('err_addr', bits.errAddr), pos: r('err_pos', bits.errAddr) } } : {}),
   };
 }
 
 type ConvRegisters = ReturnType<typeof convRegisters>;
 
 /** `e` (unsigned) at width `w`: its low bits, or zero-extended. */
-const toWidth = (e: Expr, w: number): Expr => (e.width >= w ? e.truncate(w) : e.zext(w));
+export const toWidth = (e: Expr, w: number): Expr => (e.width >= w ? e.truncate(w) : e.zext(w));
 
 /** Widths of a cut (padding rows or columns a window covers: at most 3 with kernels up to 7). */
 const CUT_BITS = 3;
@@ -235,6 +257,11 @@ function convAdvance(
     g.setup.set(1);
   };
   const nextCell = () => {
+    if (g.err) {
+      const next = wrap(g.err.pos.inc(), bits.errAddr);
+      g.err.pos.set(next);
+      g.err.addr.set(next);
+    }
     g.group.set(0);
     g.wRow.set(k.weightBase.zext(bits.weightAddr + 1).truncate(bits.weightAddr));
     g.rowsLeft.set(k.rows);
@@ -264,6 +291,7 @@ function convAdvance(
         g.outBase.set(wrap(g.outBase.add(at.laneCount), bits.mapAddr + 1));
         m.when(at.lastGroup, nextCell).otherwise(() => {
           g.group.set(g.group.inc());
+          if (g.err && k.positions) g.err.addr.set(wrap(g.err.addr.add(k.positions), bits.errAddr));
           g.wRow.set(wrap(g.wRow.add(k.rowLen), bits.weightAddr));
           g.rowsLeft.set(wrap(g.rowsLeft.sub(P).asUInt(), bits.neuron));
           m.when(k.fused, () => goTo(0, g.cellY0, g.cellX0, g.cellAddr)).otherwise(() =>
@@ -330,9 +358,20 @@ export function convWalk(m: Module, plan: CnnPlan, step: Expr, start: Expr, adva
     g.wRow.set(k.weightBase.zext(bits.weightAddr + 1).truncate(bits.weightAddr));
     g.rowsLeft.set(k.rows);
     g.setup.set(1);
+    if (k.outStart) g.outBase.set(k.outStart.zext(bits.mapAddr + 1).truncate(bits.mapAddr + 1));
+    if (g.err && k.errBase) {
+      const base = toWidth(k.errBase, bits.errAddr);
+      g.err.pos.set(base);
+      g.err.addr.set(base);
+    }
   });
+  // the tap's place in the step's input map; training keeps each map at its base in the buffer
+  const tapAddr = m.wire('cw_tap_addr', toWidth(g.addr.sub(k.bias).asUInt(), bits.mapAddr));
   return {
-    mapAddr: m.wire('cw_map_addr', g.addr.sub(k.bias).asUInt().truncate(bits.mapAddr)),
+    tapAddr,
+    mapAddr: k.inBase ? m.wire('cw_map_addr', toWidth(tapAddr.add(k.inBase), bits.mapAddr)) : tapAddr,
+    group: g.group,
+    ...(g.err ? { errAddr: g.err.addr } : {}),
     weightAddr: m.wire('cw_weight_addr', g.wRow.add(g.col).truncate(bits.weightAddr)),
     first: g.atStart,
     bias,
@@ -356,7 +395,7 @@ export interface PoolWalk {
 /** A pool step's walk: four reads per output, the window's places in the order (0,0), (0,1), (1,0), (1,1). */
 export function poolWalk(m: Module, plan: CnnPlan, step: Expr, start: Expr, advance: Expr): PoolWalk {
   const { bits } = plan;
-  const t = (name: string, f: (s: PoolStep) => number) => stepTable(m, `pw_${name}`, step, per(plan, 'pool', f));
+  const t = (name: string, f: (s: PoolStep, i: number) => number) => stepTable(m, `pw_${name}`, step, per(plan, 'pool', f));
   const lastCh = t('last_ch', (s) => s.in.channels - 1);
   const lastPx = t('last_px', (s) => s.out.width - 1);
   const lastPy = t('last_py', (s) => s.out.height - 1);
@@ -393,8 +432,10 @@ export function poolWalk(m: Module, plan: CnnPlan, step: Expr, start: Expr, adva
         });
     });
   });
+  // training keeps every map: the step's input is at its base in the buffer
+  const inBase = plan.train ? t('in_base', (_, i) => plan.train?.mapBase[i] ?? 0) : undefined;
   m.when(start, () => {
-    for (const s of [place, ch, px, py, base, line]) s.set(0);
+    for (const s of [place, ch, px, py, base, line]) s.set(inBase && (s === base || s === line) ? toWidth(inBase, w) : 0);
   });
   const offset = m.wire('pw_offset', UInt(w));
   offset.set(0);

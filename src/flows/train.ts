@@ -35,7 +35,6 @@ import {
   type Variant,
 } from '../config/index.js';
 import type { Module } from '../hdl/index.js';
-import { GoldenAccelerator } from '../model/accelerator.js';
 import { FloatConvTrainer } from '../model/cnn/float.js';
 import { goldenModel, initialCodes, type GoldenModel } from '../model/golden-model.js';
 import { loadDataset, quantizeInputs, type Dataset, type DatasetName } from '../model/datasets/index.js';
@@ -44,7 +43,8 @@ import { FloatTrainer } from '../model/float.js';
 import { Rng } from '../model/rng.js';
 import { AcceleratorSim, type Sample } from './rtl/harness/accelerator-sim.js';
 import { boardEngine, type BoardEngineOptions } from './board/board-engine.js';
-import { locate, type Mismatch } from './rtl/verify.js';
+import { locate, weightsMismatch, type Mismatch } from './rtl/verify.js';
+import { requireCnnRtl } from '../../generators/cnn/top.js';
 
 export const ENGINES = ['rtl', 'golden', 'float', 'board'] as const;
 export type Engine = (typeof ENGINES)[number];
@@ -344,7 +344,9 @@ function mseLoss(z: ArrayLike<number>, label: number, scale: number): number {
 
 async function startEngine(kind: Engine, cfg: Config, data: Dataset, nTrain: number, opts: TrainOptions): Promise<EngineRun> {
   if (kind === 'float') return floatEngine(cfg, data, nTrain, opts.weights);
-  if (kind === 'rtl' || kind === 'board') requireDenseLayers(cfg, `the ${kind} engine does not run`);
+  // the board's top carries the dense design; the RTL of a network with convolution trains in the taxonn variant (§18)
+  if (kind === 'board') requireDenseLayers(cfg, 'the board engine does not run');
+  if (kind === 'rtl' && cfg.network) requireCnnRtl(cfg);
   const q = quantised(cfg, data, nTrain, opts);
   if (kind === 'rtl') return rtlEngine(cfg, q, opts);
   if (kind === 'board') {
@@ -452,9 +454,13 @@ async function rtlEngine(cfg: Config, q: Quantised, opts: TrainOptions): Promise
       }
       // the weights after the chunk: the digest of the RTL's banks against the golden model's
       if (diverged || sim.digest() >>> 0 !== weightDigest(q.golden.readWeights()) >>> 0) {
-        const k = await firstDivergence(cfg, q, history, ids, toSample, sim.top);
+        const found = await firstDivergence(cfg, q, history, ids, toSample, sim.top);
+        // not reproduced (found = the chunk's length): the chunk's last sample, for locate() to say so
+        const k = Math.min(found, ids.length - 1);
         const replay = [...history, ...ids.slice(0, k + 1)].map(toSample);
         const n = replay.length - 1;
+        // a network with convolution: the sample that diverged (the dense design's bisection into layers does not apply)
+        if (cfg.network) return { ...cnnDivergence(n, found < ids.length), epoch };
         const m = await locate(
           cfg,
           q.weights0,
@@ -482,10 +488,20 @@ async function rtlEngine(cfg: Config, q: Quantised, opts: TrainOptions): Promise
   };
 }
 
+/** The divergence of a network with convolution's RTL from the golden model at sample `n` of the run. */
+function cnnDivergence(n: number, reproduced: boolean): Mismatch {
+  return weightsMismatch(
+    n,
+    reproduced
+      ? "the prediction or the weights after this training sample differ from the golden model's"
+      : 'the RTL and the golden model differ after this chunk, but a replay with a digest per sample did not reproduce it',
+  );
+}
+
 /**
  * The first sample of `chunk` (sent after `history`) after which the RTL and the golden model
  * differ in prediction or weight digest: a replay from the initial weights, with a digest after
- * every sample of the chunk.
+ * every sample of the chunk; the chunk's length when the replay does not reproduce it.
  */
 async function firstDivergence(
   cfg: Config,
@@ -495,7 +511,7 @@ async function firstDivergence(
   toSample: (i: number) => Sample,
   top: Module,
 ): Promise<number> {
-  const g = new GoldenAccelerator(q.goldenConfig);
+  const g = goldenModel(q.goldenConfig);
   g.loadWeights(q.weights0);
   for (const i of history) g.train(q.codes[i]!, q.labels[i]!);
   const replay = await AcceleratorSim.create(cfg, {}, top);
@@ -506,7 +522,7 @@ async function firstDivergence(
       const p = g.train(q.codes[chunk[k]!]!, q.labels[chunk[k]!]!);
       if (p !== rs[k]!.predicted || weightDigest(g.readWeights()) >>> 0 !== rs[k]!.digest >>> 0) return k;
     }
-    return chunk.length - 1; // not reproduced: let locate() say so about the chunk's last sample
+    return chunk.length; // not reproduced
   } finally {
     replay.close();
   }

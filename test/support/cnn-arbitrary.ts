@@ -1,7 +1,7 @@
 /**
  * fast-check arbitraries for networks with convolution and pooling, and the commands that replay
  * a case: shared by the property test (test/property/cnn-equivalence.test.ts) and `npm run fuzz`.
- * The RTL builds the inference variant of these networks (docs/ARCHITECTURE.md §18).
+ * The RTL builds their inference and taxonn variants (docs/ARCHITECTURE.md §18).
  */
 import fc from 'fast-check';
 import { ConfigError, configDocument, parseConfig, type Config, type Format, type LayerSpec } from '../../src/config/index.js';
@@ -41,7 +41,7 @@ const layersArb = fc
     return layers;
   });
 
-/** Valid inference-variant configurations of small networks with convolution (a drawn shape that does not fit is drawn again). */
+/** Valid configurations of small networks with convolution, the inference and taxonn variants (a drawn shape that does not fit is drawn again). */
 export const cnnConfigArb: fc.Arbitrary<Config> = fc
   .record({
     layers: layersArb,
@@ -54,6 +54,11 @@ export const cnnConfigArb: fc.Arbitrary<Config> = fc
     inputsPerBeat: fc.integer({ min: 1, max: 6 }),
     // per-layer formats in about a third of the cases (each layer's fraction bits moved by −1..+1)
     perLayer: fc.constantFrom(false, false, true),
+    // the taxonn variant trains in RTL (§18 "Training"): half the cases, with every rounding and skip setting
+    variant: fc.constantFrom('inference' as const, 'taxonn' as const),
+    rounding: fc.constantFrom('nearest' as const, 'stochastic' as const, 'truncate' as const),
+    lrShift: fc.integer({ min: 2, max: 12 }),
+    skips: fc.tuple(fc.boolean(), fc.boolean(), fc.boolean()),
     jitter: fc.array(fc.integer({ min: -1, max: 1 }), { minLength: 12, maxLength: 12 }),
   })
   .map((r) => {
@@ -62,14 +67,15 @@ export const cnnConfigArb: fc.Arbitrary<Config> = fc
       Array.from({ length: L }, (_, k) => ({ bits: f.bits, frac: Math.max(0, Math.min(signed ? f.bits - 1 : f.bits - 2, f.frac + (r.jitter[at + k] ?? 0))) }));
     try {
       return parseConfig({
-        variant: 'inference',
+        variant: r.variant,
         layers: r.layers,
         pes: r.pes,
         weight: r.perLayer ? moved(r.weight, true, 0) : r.weight,
         act: r.perLayer ? moved(r.act, false, 4) : r.act,
         error: r.perLayer ? moved(r.error, true, 8) : r.error,
         accBits: 48,
-        lrShift: 12,
+        lrShift: r.variant === 'taxonn' ? r.lrShift : 12,
+        ...(r.variant === 'taxonn' ? { rounding: r.rounding, skipZeroInputs: r.skips[0], skipZeroActivations: r.skips[1], skipZeroErrors: r.skips[2] } : {}),
         hidden: r.hidden,
         seed: r.seed,
         inputsPerBeat: r.inputsPerBeat,

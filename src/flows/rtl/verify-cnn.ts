@@ -18,16 +18,20 @@ import { simOptions, verifyReport, type Mismatch, type VerifyOptions, type Verif
 /** The workload: initial weights (or the given ones) and random samples (or the given real ones) (He/Glorot, as training starts) and samples, from `opts.seed`. */
 export function randomCnnWorkload(
   cfg: Config,
-  opts: Pick<VerifyOptions, 'seed' | 'samples' | 'sparsity' | 'weights' | 'data'>,
+  opts: Pick<VerifyOptions, 'seed' | 'samples' | 'sparsity' | 'weights' | 'data' | 'inferFraction'>,
 ): { weights: Int32Array; samples: Sample[] } {
   const weights = opts.weights ?? GoldenConvNetwork.initialWeights(cfg, opts.seed);
-  if (opts.data) return { weights, samples: opts.data.inputs.map((input, i) => ({ input, label: opts.data!.labels[i]!, train: false })) };
+  // the inference variant infers every sample; a training variant trains most of them (as the dense verify)
+  const trains = cfg.variant !== 'inference';
+  if (opts.data) return { weights, samples: opts.data.inputs.map((input, i) => ({ input, label: opts.data!.labels[i]!, train: trains })) };
   const rng = new Rng(opts.seed ^ 0x5bd1e995);
   const maxA = 2 ** bitsOf(cfg.act) - 1;
+  const classes = weightLayers(cfg.network!).at(-1)!.out.channels;
   const samples: Sample[] = [];
   for (let i = 0; i < opts.samples; i++) {
     const input = Int32Array.from({ length: cfg.layers[0]! }, () => (rng.bool(opts.sparsity ?? 0.5) ? 0 : rng.int(0, maxA)));
-    samples.push({ input, label: 0, train: false });
+    const label = trains ? rng.int(0, classes - 1) : 0;
+    samples.push({ input, label, train: trains && !rng.bool(opts.inferFraction ?? 0.2) });
   }
   return { weights, samples };
 }
@@ -54,6 +58,25 @@ export function cnnForwardMacs(cfg: Config): number {
   return macs;
 }
 
+/**
+ * The MACs one training sample needs: the forward pass's (cnnForwardMacs), the backward pass's
+ * (every weight layer but the first: each position's rows times its taps inside the map) and the
+ * gradients' (every weight layer: the same taps and the bias). Bound cycles = MACs / P.
+ */
+export function cnnTrainingMacs(cfg: Config): number {
+  const network = cfg.network;
+  if (!network) throw new RangeError('cnnTrainingMacs: not a network with convolution');
+  let macs = cnnForwardMacs(cfg);
+  weightLayers(network).forEach((l, k) => {
+    const g = weightGeometry(l);
+    for (let o = 0; o < g.positions; o++) {
+      const taps = (g.tapStart[o + 1]! - g.tapStart[o]!) * g.channels;
+      macs += g.rows * (taps + 1) + (k > 0 ? g.rows * taps : 0);
+    }
+  });
+  return macs;
+}
+
 /** Samples between two comparisons of the feature maps left in the buffers (every sample of a short run). */
 const MAP_CHECK_EVERY = 10;
 
@@ -63,9 +86,9 @@ export async function verifyCnn(cfg: Config, opts: VerifyOptions): Promise<Verif
   const cyclesBefore = sim.cycles;
   const golden = new GoldenConvNetwork(opts.goldenConfig ?? cfg);
   golden.loadWeights(weights);
-  const digest = weightDigest(weights) >>> 0;
   const results: SampleResult[] = [];
-  const stepInputs = stepInputMaps(cnnPlan(cfg));
+  const plan = cnnPlan(cfg);
+  const stepInputs = stepInputMaps(plan);
   let firstMismatch: Mismatch | null = null;
   // in chunks: after each, the last two maps the buffers hold are compared with the golden model's
   const every = samples.length <= 4 * MAP_CHECK_EVERY ? 1 : MAP_CHECK_EVERY;
@@ -74,20 +97,24 @@ export async function verifyCnn(cfg: Config, opts: VerifyOptions): Promise<Verif
       const chunk = samples.slice(from, from + every);
       const rs = sim.run(from === 0 ? weights : undefined, chunk, { digestEach: true, stallPermille: opts.stallPermille, stallSeed: opts.seed + from });
       results.push(...rs);
-      for (let k = 0; k < chunk.length && !firstMismatch; k++) firstMismatch = sampleMismatch(cfg, golden, chunk[k]!, rs[k]!, from + k, digest);
-      if (!firstMismatch && sim.mapsReadable) firstMismatch = mapMismatch(sim, golden, stepInputs, from + chunk.length - 1);
+      for (let k = 0; k < chunk.length && !firstMismatch; k++) firstMismatch = sampleMismatch(cfg, golden, chunk[k]!, rs[k]!, from + k);
+      if (!firstMismatch && sim.mapsReadable) firstMismatch = mapMismatch(sim, golden, plan, stepInputs, from + chunk.length - 1);
     }
   } finally {
     sim.close();
   }
-  const cyclesPerSample = results.reduce((s, r) => s + r.cycles, 0) / Math.max(1, results.length);
-  const bound = cnnForwardMacs(cfg) / cfg.pes;
-  return verifyReport(cfg, sim, { samples: results.length, trainingSamples: 0, cycles: sim.cycles - cyclesBefore, cyclesPerSample, bound, firstMismatch });
+  // cycles per training sample (per sample for the inference variant), against that sample's MAC bound
+  const trains = cfg.variant !== 'inference';
+  const counted = results.filter((_, i) => !trains || samples[i]!.train);
+  const cyclesPerSample = counted.reduce((s, r) => s + r.cycles, 0) / Math.max(1, counted.length);
+  const bound = (trains ? cnnTrainingMacs(cfg) : cnnForwardMacs(cfg)) / cfg.pes;
+  const trainingSamples = trains ? results.filter((_, i) => samples[i]!.train).length : 0;
+  return verifyReport(cfg, sim, { samples: results.length, trainingSamples, cycles: sim.cycles - cyclesBefore, cyclesPerSample, bound, firstMismatch });
 }
 
-/** The sample's prediction against the golden model's (which infers it now), and the weights' digest against the loaded weights'. */
-function sampleMismatch(cfg: Config, golden: GoldenConvNetwork, s: Sample, r: SampleResult, i: number, digest: number): Mismatch | null {
-  const predicted = golden.infer(s.input);
+/** The sample's prediction against the golden model's (which runs it now), and the weights' digest against the golden model's (an inference leaves them unchanged). */
+function sampleMismatch(cfg: Config, golden: GoldenConvNetwork, s: Sample, r: SampleResult, i: number): Mismatch | null {
+  const predicted = s.train ? golden.train(s.input, s.label) : golden.infer(s.input);
   if (predicted !== r.predicted) {
     return {
       sample: i,
@@ -99,6 +126,7 @@ function sampleMismatch(cfg: Config, golden: GoldenConvNetwork, s: Sample, r: Sa
       detail: 'predicted class',
     };
   }
+  const digest = weightDigest(golden.readWeights()) >>> 0;
   if (r.digest !== digest) {
     return {
       sample: i,
@@ -107,7 +135,7 @@ function sampleMismatch(cfg: Config, golden: GoldenConvNetwork, s: Sample, r: Sa
       neuron: 0,
       expected: digest,
       actual: r.digest,
-      detail: 'the weights in the banks changed during an inference',
+      detail: s.train ? "the weights after this training sample differ from the golden model's" : 'the weights in the banks changed during an inference',
     };
   }
   return null;
@@ -121,16 +149,18 @@ function stepInputMaps(plan: CnnPlan): number[] {
 }
 
 /**
- * The maps the buffers hold after sample `i` (the RTL's last two: step S − 1's input, the output
- * layer's, and step S − 2's, §18) against the golden model's of the same sample.
+ * The maps the buffers hold after sample `i` against the golden model's of the same sample: the
+ * inference variant's last two (step S − 1's input, the output layer's, and step S − 2's, §18); a
+ * training variant keeps every map, each at its base.
  */
-function mapMismatch(sim: AcceleratorSim, golden: GoldenConvNetwork, stepInputs: readonly number[], i: number): Mismatch | null {
+function mapMismatch(sim: AcceleratorSim, golden: GoldenConvNetwork, plan: CnnPlan, stepInputs: readonly number[], i: number): Mismatch | null {
   const all = golden.lastMaps();
   const maps = stepInputs.map((j) => all[j]!);
-  for (const m of [maps.length - 1, maps.length - 2]) {
+  const checked = plan.train ? maps.map((_, m) => m) : [maps.length - 1, maps.length - 2];
+  for (const m of checked) {
     const want = maps[m];
     if (m < 0 || !want) continue;
-    const got = sim.mapWords((m % 2) as 0 | 1, want.length);
+    const got = sim.mapWords((m % 2) as 0 | 1, want.length, plan.train?.mapBase[m] ?? 0);
     const j = want.findIndex((v, a) => v !== got[a]);
     if (j >= 0)
       return {

@@ -223,15 +223,7 @@ export async function locate(cfg: Config, weights: Int32Array, samples: Sample[]
       const where = golden.describeIndex(q);
       return { sample: n, phase: 'update', layer: layerOf(cfg, q), neuron: rowOf(cfg, q), index: q, expected: want[q]!, actual: rb[q]!, detail: where };
     }
-    return {
-      sample: n,
-      phase: 'weights',
-      layer: 0,
-      neuron: 0,
-      expected: 0,
-      actual: 0,
-      detail: 'the digests differed but a replay without stalls agrees: a stall-dependent bug',
-    };
+    return weightsMismatch(n, 'the digests differed but a replay without stalls agrees: a stall-dependent bug');
   } finally {
     sim.close();
   }
@@ -269,4 +261,9 @@ function rowOf(cfg: Config, q: number): number {
     base += n;
   }
   return 0;
+}
+
+/** A mismatch of the weights after sample `n`, where no layer or value can be named. */
+export function weightsMismatch(n: number, detail: string): Mismatch {
+  return { sample: n, phase: 'weights', layer: 0, neuron: 0, expected: 0, actual: 0, detail };
 }

@@ -1,29 +1,20 @@
 /**
  * The accelerator of a network with convolution (generators/cnn/, docs/ARCHITECTURE.md §18): the
- * three gates, determinism, the one-line refusal of the variants not built yet, and RTL ≡ golden
- * model on real MNIST and Fashion-MNIST samples with stalls, with negative controls (a golden model
- * of a slightly different network must be told apart). Random networks: test/property/cnn-equivalence.test.ts.
+ * inference variant's three gates, determinism, the one-line refusals of what is not built yet, and
+ * RTL ≡ golden model on real MNIST and Fashion-MNIST samples with stalls, with negative controls (a
+ * golden model of a slightly different network must be told apart). Training: training.test.ts.
+ * Random networks: test/property/cnn-equivalence.test.ts.
  */
 import { describe, expect, it } from 'vitest';
 import { parseConfig, type Config } from '../../../src/config/index.js';
 import { datasetStimulus } from '../../../src/flows/rtl/dataset-stimulus.js';
-import { checkGates } from '../../../src/flows/rtl/lint.js';
 import { generateAccelerator } from '../../../src/flows/rtl/generate.js';
 import { verify } from '../../../src/flows/rtl/verify.js';
-import { emitForSim } from '../../../src/sim/from-module.js';
 import { design } from '../../../generators/design.js';
+import { IMAGE_LAYERS } from '../../support/cnn-networks.js';
+import { expectGatesPass } from '../../support/gates.js';
 import { cnnPlan, issueCycles } from '../../../generators/cnn/plan.js';
 
-/** A small network on 28 × 28 images: a strided convolution with "same" padding, a max pool, a hidden dense layer. */
-const IMAGE_LAYERS: readonly unknown[] = [
-  { input: [28, 28, 1] },
-  { conv: { filters: 4, kernel: 5, stride: 2, padding: 'same' } },
-  { pool: { kind: 'max', size: 2 } },
-  { conv: { filters: 5, kernel: 3, padding: 'valid' } },
-  { pool: { kind: 'avg', size: 2 } },
-  { dense: 8 },
-  { dense: 10 },
-];
 const imageNet = (over: Record<string, unknown> = {}): Config =>
   parseConfig({
     variant: 'inference',
@@ -44,10 +35,7 @@ describe('the accelerator of a network with convolution', () => {
       ],
       hidden: 'hardsigmoid',
     });
-    const { design: d } = emitForSim(design(cfg));
-    const g = await checkGates(d.files, d.top);
-    expect(g.output).toBe('');
-    expect([g.verilator, g.iverilog, g.yosys, g.latches]).toEqual([true, true, true, 0]);
+    await expectGatesPass(design(cfg));
   });
 
   it('is deterministic and lists its memories in the manifest', () => {
@@ -60,18 +48,16 @@ describe('the accelerator of a network with convolution', () => {
     expect(roles).toEqual(['fmap0×1 784x8', 'fmap1×1 196x8', 'weight×3 225x12'].sort());
   });
 
-  it('refuses the variants it does not build yet in one line', () => {
-    for (const variant of ['taxonn', 'dedicated'] as const) {
-      let cfg: Config;
-      try {
-        cfg = imageNet({ variant });
-      } catch (e) {
-        // the dedicated variant of a network with convolution is refused by the configuration itself
-        expect((e as Error).message).toMatch(/^config: /);
-        continue;
-      }
-      expect(() => design(cfg)).toThrow(/^config: variant "taxonn" of a network with convolution has no RTL yet: [^\n]*$/);
-    }
+  it('refuses in one line what it does not build yet: the dedicated variant, training on single-port memories, two pools in a row to train through', () => {
+    // the dedicated variant of a network with convolution is refused by the configuration itself
+    expect(() => imageNet({ variant: 'dedicated' })).toThrow(/^config: [^\n]*$/);
+    expect(() => design(imageNet({ variant: 'taxonn', weightPorts: '1p' }))).toThrow(
+      /^config: weightPorts "1p" with the training of a network with convolution has no RTL yet: [^\n]*$/,
+    );
+    const twoPools = [...IMAGE_LAYERS.slice(0, 3), { pool: { kind: 'max', size: 2 } }, { dense: 10 }];
+    expect(() => design(imageNet({ variant: 'taxonn', layers: twoPools }))).toThrow(/^config: layers\[2\] and layers\[3\]: two pools in a row [^\n]*$/);
+    // the inference variant builds all three
+    for (const cfg of [imageNet({ weightPorts: '1p' }), imageNet({ layers: twoPools })]) expect(() => design(cfg)).not.toThrow();
   });
 
   it('builds its memories single-port (weightPorts "1p"), from SRAM macros on an ASIC target: the same predictions and cycles', async () => {

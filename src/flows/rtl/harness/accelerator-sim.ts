@@ -204,9 +204,9 @@ export class AcceleratorSim {
     return Int32Array.from({ length: l.nOut }, (_, j) => this.mem(1, j % P, l.errorBase + Math.floor(j / P)));
   }
 
-  /** Feature-map buffer `i`'s first `n` words (a network with convolution, its buffers plain RTL arrays). */
-  mapWords(i: 0 | 1, n: number): Int32Array {
-    return Int32Array.from({ length: n }, (_, a) => this.mem((3 + i) as 3 | 4, 0, a));
+  /** Feature-map buffer `i`'s `n` words from `base` (a network with convolution, its buffers plain RTL arrays). */
+  mapWords(i: 0 | 1, n: number, base = 0): Int32Array {
+    return Int32Array.from({ length: n }, (_, a) => this.mem((3 + i) as 3 | 4, 0, base + a));
   }
 
   /** Whether mapWords can read the feature-map buffers. */

@@ -1,0 +1,272 @@
+/**
+ * The training passes of a network with convolution wired into the accelerator's top
+ * (docs/ARCHITECTURE.md §18 "Training"): which walk drives the PEs in each training state, the
+ * memories' ports they share, and what the states wait for. Per weight layer k from the output
+ * down: the backward sums cleared (k ≥ 1), the backward pass (the forward walk again, each issue
+ * W·e into the adder tree and the tap's sum), the error pass (the errors of layer k − 1), then the
+ * update (every weight's gradient over the positions, one rounding). The PEs, the weight banks and
+ * the map buffers are the forward pass's.
+ */
+import { volume, weightLayers } from '../../src/config/network.js';
+import { Bool, SInt, UInt, lit, mux, type Expr, type Module, type Signal } from '../../src/hdl/index.js';
+import { PE_OP } from '../blocks/pe.js';
+import { perLayerConstant } from '../accelerator/per-layer.js';
+import type { BankPorts } from '../accelerator/banks.js';
+import type { MemoryTarget } from '../memories/target.js';
+import type { Drain, MacStages, PoolUnit } from './datapath.js';
+import { trainOf, type CnnPlan, type WeightStep } from './plan.js';
+import { backwardSums, cnnUpdates, errorFlags, errorPass, errorWrites, outputErrors, trainBanks, type ErrorWrite, type TrainBanks } from './training.js';
+import { errorWalk, updateWalk, type ErrorWalk, type UpdateWalk } from './train-walks.js';
+import { stepTable, toWidth, type ConvWalk } from './walks.js';
+
+/** The states the passes run in (top.ts's FSM). */
+export interface TrainStates {
+  readonly step_init: Signal;
+  readonly conv: Signal;
+  readonly tr_init: Signal;
+  readonly clear: Signal;
+  readonly bwd: Signal;
+  readonly bwd_wait: Signal;
+  readonly err: Signal;
+  readonly err_wait: Signal;
+  readonly upd: Signal;
+  readonly upd_wait: Signal;
+}
+
+export interface TrainPasses {
+  /** The backward pass's walk starts (the sums are cleared). */
+  readonly backwardStart: Expr;
+  readonly updIssue: Signal;
+  readonly uw: UpdateWalk;
+  /** The map buffer the update and the error pass read, the error pass's address, and a read of either. */
+  readonly updReadsOdd: Expr;
+  readonly errReadsOdd: Expr;
+  readonly errMapAddr: Expr;
+  readonly mapRead: Expr;
+  /** The PEs' operation and error operands (assigns the error banks' read port). */
+  pe(cw: ConvWalk): { op: Expr; zero: Expr; errors: readonly Expr[]; forward: Expr };
+  /** A pool step's output base and its kept places. */
+  poolKeeps(step: Expr): { outStart: Expr; argStart: Expr; keeps: Expr };
+  finish(at: FinishInputs): {
+    weightRead: { ren: Expr; addr: Expr };
+    weightWrite: { we: readonly Expr[]; addr: Expr; wdata: readonly Expr[] };
+    run: {
+      layerStep: Expr;
+      clearDone: Expr;
+      backwardQuiet: Expr;
+      errLast: Expr;
+      errQuiet: Expr;
+      updLast: Expr;
+      updQuiet: Expr;
+    };
+  };
+}
+
+export interface FinishInputs {
+  readonly cw: ConvWalk;
+  readonly st: MacStages;
+  readonly dr: Drain;
+  readonly pool: PoolUnit;
+  readonly mapValue: Expr;
+  readonly convIssue: Expr;
+  readonly output: Expr;
+  readonly rx: { readonly train?: Expr; readonly label?: Expr };
+  /** A sample starts (its header arrives): the groups' error flags clear. */
+  readonly sampleStart: Expr;
+  /** The weight banks' read data, per lane. */
+  readonly weights: readonly Expr[];
+}
+
+const stepOf = (plan: CnnPlan, k: number): WeightStep => plan.steps[plan.train?.layerStep[k] ?? -1] as WeightStep;
+
+/** The training passes of `plan` (which must train); `layer` is the weight layer being trained, `clearAddr` the sums' clear counter. */
+export function trainPasses(m: Module, plan: CnnPlan, s: TrainStates, layer: Signal, clearAddr: Signal, target: MemoryTarget): TrainPasses {
+  const tp = trainOf(plan);
+  const L = plan.L;
+  const perLayer = (name: string, f: (k: number) => number) =>
+    stepTable(
+      m,
+      name,
+      layer,
+      Array.from({ length: L }, (_, k) => f(k)),
+    );
+  const banks = trainBanks(m, plan, target);
+  const clearDone = m.wire('clear_done', clearAddr.eq(perLayer('clear_last', (k) => (k > 0 ? volume(stepOf(plan, k).in) - 1 : 0))));
+  const backwardStart = m.wire('backward_start', s.clear.and(clearDone));
+  const backwardQuiet = m.wire('backward_quiet', Bool);
+  const errQuiet = m.wire('err_quiet', Bool);
+  const updIssue = m.wire('upd_issue', s.upd);
+  const uw = updateWalk(m, plan, layer, s.tr_init.and(layer.eq(0)).or(s.err_wait.and(errQuiet)), updIssue);
+  const errIssue = L > 1 ? m.wire('err_issue', s.err) : undefined;
+  const ew = errIssue ? errorWalk(m, plan, layer, s.bwd_wait.and(backwardQuiet), errIssue) : undefined;
+  const updReadsOdd = perLayer('upd_reads_odd', (k) => (tp.layerStep[k] ?? 0) % 2).eq(1);
+  return {
+    backwardStart,
+    updIssue,
+    uw,
+    updReadsOdd,
+    errReadsOdd: ew?.mapOdd ?? lit(0, Bool),
+    errMapAddr: ew?.mapAddr ?? lit(0, UInt(plan.bits.mapAddr)),
+    mapRead: m.wire(
+      'train_map_ren',
+      updIssue
+        .and(uw.inside)
+        .and(uw.bias.not())
+        .or(errIssue ?? lit(0, Bool)),
+    ),
+    pe(cw) {
+      const e = banks.errors;
+      const bwdIssue = s.bwd.and(cw.setup.not());
+      m.assign(e.ren, bwdIssue.or(updIssue));
+      m.assign(e.raddr, mux(s.upd, uw.errAddr, cw.errAddr ?? lit(0, UInt(plan.bits.errAddr))));
+      const op = (o: keyof typeof PE_OP) => lit(PE_OP[o], UInt(2));
+      return { op: mux(s.bwd, op('backward'), mux(s.upd, op('gradient'), op('forward'))), zero: s.upd.and(uw.inside.not()), errors: e.rdata, forward: s.conv };
+    },
+    poolKeeps(step) {
+      const t = (name: string, f: (i: number) => number) =>
+        stepTable(
+          m,
+          name,
+          step,
+          plan.steps.map((x, i) => (x.kind === 'pool' ? f(i) : 0)),
+        );
+      return {
+        outStart: t('pool_out_start', (i) => tp.mapBase[i + 1] ?? 0),
+        argStart: t('pool_arg_start', (i) => Math.max(0, tp.argBase[i] ?? 0)),
+        keeps: t('pool_keeps', (i) => ((tp.argBase[i] ?? -1) >= 0 ? 1 : 0)).eq(1),
+      };
+    },
+    finish: (at) => finishPasses(m, plan, { s, layer, clearAddr, banks, uw, updIssue, ew, errIssue, backwardQuiet, errQuiet, clearDone, perLayer }, at),
+  };
+}
+
+/** What trainPasses built before the forward datapath exists, for finishPasses. */
+interface PassesSoFar {
+  readonly s: TrainStates;
+  readonly layer: Signal;
+  readonly clearAddr: Signal;
+  readonly banks: TrainBanks;
+  readonly uw: UpdateWalk;
+  readonly updIssue: Signal;
+  readonly ew: ErrorWalk | undefined;
+  readonly errIssue: Signal | undefined;
+  readonly backwardQuiet: Signal;
+  readonly errQuiet: Signal;
+  readonly clearDone: Expr;
+  readonly perLayer: (name: string, f: (k: number) => number) => Signal;
+}
+
+/**
+ * The passes' parts that need the forward datapath (the PEs' accumulators, the drain, the pool
+ * unit): the backward sums, the kept places' ports, the output errors and the error pass into the
+ * error banks, the groups' error flags and the update; and what the training states wait for.
+ */
+function finishPasses(m: Module, plan: CnnPlan, p: PassesSoFar, at: FinishInputs): ReturnType<TrainPasses['finish']> {
+  const { s, layer, banks, ew, errIssue } = p;
+  const { cw, st } = at;
+  const bsum = banks.sums
+    ? backwardSums(
+        m,
+        plan,
+        { term: s.bwd.and(at.convIssue).and(cw.bias.not()), tapAddr: cw.tapAddr, laneCount: cw.laneCount },
+        st.accs,
+        banks.sums,
+        { we: s.clear, addr: p.clearAddr },
+        { on: errIssue ?? lit(0, Bool), addr: ew?.sumAddr ?? lit(0, UInt(plan.bits.sumAddr)) },
+      )
+    : undefined;
+  m.assign(p.backwardQuiet, st.busy.or(bsum?.busy ?? lit(0, Bool)).not());
+  if (banks.args) keptPlaces(m, banks.args, at.pool, ew, errIssue);
+  const oe = outputErrors(m, plan, {
+    on: at.dr.busy.and(at.output).and(at.rx.train ?? lit(0, Bool)),
+    z: at.dr.z,
+    index: at.dr.index,
+    label: at.rx.label ?? lit(0, UInt(1)),
+    restart: s.step_init,
+  });
+  const ep =
+    ew && errIssue && banks.sums
+      ? errorPass(m, plan, ew, errIssue, layer, { act: at.mapValue, sum: banks.sums.rdata, kept: banks.args?.rdata ?? lit(0, UInt(2)) })
+      : undefined;
+  const none: ErrorWrite = {
+    we: lit(0, Bool),
+    lane: lit(0, UInt(plan.bits.lane)),
+    addr: lit(0, UInt(plan.bits.errAddr)),
+    value: lit(0, SInt(plan.formats.error.bits)),
+    group: lit(0, UInt(plan.bits.group)),
+  };
+  errorWrites(m, banks, [oe, ep ?? none]);
+  m.assign(p.errQuiet, ep ? ep.busy.not() : lit(1, Bool));
+  const outLayer = lit(plan.L - 1, UInt(layer.width));
+  const below = toWidth(layer.sub(1).asUInt(), layer.width);
+  const has = errorFlags(m, plan, ep ? [oe, ep] : [oe], ep ? [outLayer, below] : [outLayer], at.sampleStart);
+  return {
+    ...updateStage(m, plan, { uw: p.uw, updIssue: p.updIssue, layer, st, has, weights: at.weights }),
+    run: {
+      layerStep: p.perLayer('train_step', (k) => trainOf(plan).layerStep[k] ?? 0),
+      clearDone: p.clearDone,
+      backwardQuiet: p.backwardQuiet,
+      errLast: ew && errIssue ? errIssue.and(ew.last) : lit(0, Bool),
+      errQuiet: p.errQuiet,
+      updLast: p.updIssue.and(p.uw.last),
+      updQuiet: st.busy.not(),
+    },
+  };
+}
+
+/** The max pools' kept places: written by the pool unit in the forward pass, read by the error pass. */
+function keptPlaces(m: Module, args: BankPorts, pool: PoolUnit, ew: ErrorWalk | undefined, errIssue: Expr | undefined): void {
+  const w = pool.argWrite;
+  if (!w) throw new RangeError('generator bug: kept places without a pool that writes them');
+  m.assign(args.we, w.we);
+  m.assign(args.waddr, toWidth(w.waddr, args.waddr.width));
+  m.assign(args.wdata, w.wdata);
+  m.assign(args.ren, errIssue ?? lit(0, Bool));
+  m.assign(args.raddr, toWidth(ew?.argAddr ?? lit(0, UInt(1)), args.raddr.width));
+}
+
+/**
+ * The update's stages: at stage 1 the column's weight is read (its last position) and whether its
+ * operation is numbered is known (§17: every column of a convolution; a dense layer's non-zero
+ * inputs with skipping; with skipZeroErrors only groups with an error); at stage 2 the PEs hold the
+ * gradients and the update units write the new weights.
+ */
+function updateStage(
+  m: Module,
+  plan: CnnPlan,
+  at: {
+    readonly uw: UpdateWalk;
+    readonly updIssue: Expr;
+    readonly layer: Signal;
+    readonly st: MacStages;
+    readonly has: (layer: Expr, group: Expr) => Expr;
+    readonly weights: readonly Expr[];
+  },
+) {
+  const { uw, layer, st, cfg } = { ...at, cfg: plan.cfg };
+  const groupOk = cfg.skipZeroErrors ? at.has(layer, uw.group) : lit(1, Bool);
+  const s1Last = m.flop('upd_s1_last', at.updIssue.and(uw.lastPos), { init: 0 });
+  const s1Addr = m.flop('upd_s1_waddr', uw.weightAddr);
+  const s1Lanes = m.flop('upd_s1_lanes', uw.laneCount);
+  const s1Ok = m.flop('upd_s1_group_ok', groupOk);
+  const s1Bias = m.flop('upd_s1_bias', uw.bias);
+  // a dense layer issues only its non-zero inputs with skipZeroInputs (the first) or skipZeroActivations (§17)
+  const kinds = cfg.network ? weightLayers(cfg.network).map((l) => l.kind) : [];
+  const sparse = perLayerConstant(
+    m,
+    'upd_sparse',
+    layer,
+    kinds.map((kind, k) => (kind === 'dense' && (k === 0 ? cfg.skipZeroInputs : cfg.skipZeroActivations) ? 1 : 0)),
+    1,
+  ).eq(1);
+  const numbered = m.wire('upd_s1_numbered', s1Ok.and(sparse.not().or(s1Bias).or(st.act.orR())));
+  const on = m.flop('upd_s2_last', s1Last, { init: 0 });
+  const stage2 = {
+    on,
+    numbered: m.flop('upd_s2_numbered', numbered),
+    laneCount: m.flop('upd_s2_lanes', s1Lanes),
+    waddr: m.flop('upd_s2_waddr', s1Addr),
+  };
+  const u = cnnUpdates(m, plan, stage2, st.accs, at.weights, layer);
+  return { weightRead: { ren: s1Last, addr: s1Addr }, weightWrite: { we: u.we, addr: stage2.waddr, wdata: u.wdata } };
+}

@@ -1,0 +1,360 @@
+/**
+ * The address walks of the training passes of a network with convolution (docs/ARCHITECTURE.md
+ * §18 "Training"), one issue per cycle, their constants looked up by the weight layer being
+ * trained:
+ * - the update walk: per group of P filters, per column of a row (kernel row, kernel column,
+ *   channel; the bias last), every output position, so that a PE accumulates a weight's whole
+ *   gradient Σ e·x over the positions before its one rounding (§17);
+ * - the error walk: every output (y, x, f) of the layer below, channels last, with where its
+ *   backward sum, its max pool's kept place and its error word are.
+ * As the forward walk, every address is a counter that adds per-layer constants.
+ */
+import { Bool, UInt, cat, lit, mux, type Expr, type Module, type Signal } from '../../src/hdl/index.js';
+import { trainOf, type CnnPlan, type WeightStep } from './plan.js';
+import { stepTable, toWidth } from './walks.js';
+
+/** Weight layer k's step. */
+const stepOf = (plan: CnnPlan, k: number): WeightStep => plan.steps[plan.train?.layerStep[k] ?? -1] as WeightStep;
+
+/** A table of f(weight layer k) looked up by `layer`. */
+function layerTableOf(m: Module, plan: CnnPlan, layer: Expr, prefix: string) {
+  return (name: string, f: (s: WeightStep, k: number) => number): Signal =>
+    stepTable(
+      m,
+      `${prefix}_${name}`,
+      layer,
+      Array.from({ length: plan.L }, (_, k) => f(stepOf(plan, k), k)),
+    );
+}
+
+export interface UpdateWalk {
+  readonly mapAddr: Expr;
+  /** The input lies inside the map (a padding tap's operand is 0). */
+  readonly inside: Expr;
+  readonly bias: Expr;
+  /** The column's first position (its gradient sum starts) and last (the weight is read and updated). */
+  readonly first: Expr;
+  readonly lastPos: Expr;
+  readonly weightAddr: Expr;
+  readonly errAddr: Expr;
+  readonly laneCount: Expr;
+  readonly group: Signal;
+  readonly last: Expr;
+}
+
+/** The update walk's constants of weight layer `layer`. */
+function updateConstants(m: Module, plan: CnnPlan, layer: Expr) {
+  const tp = trainOf(plan);
+  const t = layerTableOf(m, plan, layer, 'uw');
+  return {
+    lastCh: t('last_ch', (s) => s.in.channels - 1),
+    lastKx: t('last_kx', (s) => s.kernelW - 1),
+    lastKy: t('last_ky', (s) => s.kernelH - 1),
+    fanIn: t('fan_in', (s) => s.fanIn),
+    lastOx: t('last_ox', (s) => s.out.width - 1),
+    lastOy: t('last_oy', (s) => s.out.height - 1),
+    stride: t('stride', (s) => s.stride),
+    posStep: t('pos_step', (s) => s.stride * s.in.channels),
+    lineStep: t('line_step', (s) => s.stride * s.in.width * s.in.channels),
+    rowJump: t('row_jump', (s) => (s.in.width - s.kernelW) * s.in.channels + 1),
+    bias: t('addr_bias', (s) => (s.padTop * s.in.width + s.padLeft) * s.in.channels),
+    inBase: t('in_base', (_, l) => tp.mapBase[tp.layerStep[l] ?? 0] ?? 0),
+    yLo: t('y_lo', (s) => s.padTop),
+    yHi: t('y_hi', (s) => s.padTop + s.in.height),
+    xLo: t('x_lo', (s) => s.padLeft),
+    xHi: t('x_hi', (s) => s.padLeft + s.in.width),
+    rows: t('rows', (s) => s.rows),
+    rowLen: t('row_len', (s) => s.rowLen),
+    weightBase: t('weight_base', (s) => s.weightBase),
+    lastGroup: t('last_group', (s) => s.groups - 1),
+    errBase: t('err_base', (_, l) => tp.errBase[l] ?? 0),
+    positions: t('positions', (_, l) => tp.positions[l] ?? 0),
+  };
+}
+
+type UpdateConstants = ReturnType<typeof updateConstants>;
+
+/**
+ * The update walk's registers: the group with its weight row, rows left and errors' base; the
+ * column (its channel, kernel column and row); the output position, its input pixel (y, x) in the
+ * padded map and walk address, the walk addresses of the column's first position and of the
+ * output row; the error word.
+ */
+function updateRegisters(m: Module, plan: CnnPlan) {
+  const { bits } = plan;
+  const r = (name: string, width: number) => m.reg(`uw_${name}`, UInt(width), { init: 0 });
+  return {
+    group: r('group', bits.group),
+    wRow: r('w_row', bits.weightAddr),
+    rowsLeft: r('rows_left', bits.neuron),
+    col: r('col', bits.column),
+    ch: r('ch', bits.channel),
+    kx: r('kx', bits.channel),
+    ky: r('ky', bits.channel),
+    ox: r('ox', bits.coord),
+    oy: r('oy', bits.coord),
+    y: r('y', bits.coord),
+    x: r('x', bits.coord),
+    addr: r('addr', bits.walkAddr),
+    colAddr: r('col_addr', bits.walkAddr),
+    lineAddr: r('line_addr', bits.walkAddr),
+    gErr: r('g_err', bits.errAddr),
+    errAddr: r('err_addr', bits.errAddr),
+  };
+}
+
+type UpdateRegisters = ReturnType<typeof updateRegisters>;
+
+/** Past a column's last position: its next column (channel, kernel column, kernel row, then the bias), or after the bias the next group. */
+function nextUpdateColumn(m: Module, plan: CnnPlan, k: UpdateConstants, g: UpdateRegisters, bias: Expr): void {
+  const { bits, P } = plan;
+  const w = toWidth;
+  // a column's first position: the tap (ky, kx, c) at output (0, 0), walk address colAddr
+  const toColumn = (ky: Expr, kx: Expr, colAddr: Expr) => {
+    g.y.set(w(ky, bits.coord));
+    g.x.set(w(kx, bits.coord));
+    g.addr.set(colAddr);
+    g.lineAddr.set(colAddr);
+    g.colAddr.set(colAddr);
+    g.ox.set(0);
+    g.oy.set(0);
+  };
+  const zero = lit(0, UInt(1));
+  g.errAddr.set(g.gErr);
+  m.when(bias, () => {
+    const gErr = w(g.gErr.add(k.positions), bits.errAddr);
+    g.group.set(w(g.group.inc(), bits.group));
+    g.gErr.set(gErr);
+    g.errAddr.set(gErr);
+    g.wRow.set(w(g.wRow.add(k.rowLen), bits.weightAddr));
+    g.rowsLeft.set(w(g.rowsLeft.sub(P).asUInt(), bits.neuron));
+    for (const x of [g.col, g.ch, g.kx, g.ky]) x.set(0);
+    toColumn(zero, zero, lit(0, UInt(bits.walkAddr)));
+  })
+    .elsewhen(g.ch.ne(k.lastCh), () => {
+      g.ch.set(g.ch.inc());
+      g.col.set(g.col.inc());
+      toColumn(g.ky, g.kx, w(g.colAddr.inc(), bits.walkAddr));
+    })
+    .elsewhen(g.kx.ne(k.lastKx), () => {
+      g.ch.set(0);
+      g.kx.set(g.kx.inc());
+      g.col.set(g.col.inc());
+      toColumn(g.ky, g.kx.inc(), w(g.colAddr.inc(), bits.walkAddr));
+    })
+    .elsewhen(g.ky.ne(k.lastKy), () => {
+      g.ch.set(0);
+      g.kx.set(0);
+      g.ky.set(g.ky.inc());
+      g.col.set(g.col.inc());
+      toColumn(g.ky.inc(), zero, w(g.colAddr.add(k.rowJump), bits.walkAddr));
+    })
+    // the bias column: its operand is 1.0 at every position
+    .otherwise(() => {
+      g.col.set(w(k.fanIn, bits.column));
+      toColumn(zero, zero, lit(0, UInt(bits.walkAddr)));
+    });
+}
+
+/** The next output position of the column: the next in its row (x and the address by the stride), else the next row. */
+function nextUpdatePosition(m: Module, plan: CnnPlan, k: UpdateConstants, g: UpdateRegisters): void {
+  const { bits } = plan;
+  const w = toWidth;
+  g.errAddr.set(w(g.errAddr.inc(), bits.errAddr));
+  m.when(g.ox.ne(k.lastOx), () => {
+    g.ox.set(g.ox.inc());
+    g.x.set(w(g.x.add(k.stride), bits.coord));
+    g.addr.set(w(g.addr.add(k.posStep), bits.walkAddr));
+  }).otherwise(() => {
+    const line = w(g.lineAddr.add(k.lineStep), bits.walkAddr);
+    g.ox.set(0);
+    g.oy.set(g.oy.inc());
+    g.y.set(w(g.y.add(k.stride), bits.coord));
+    g.x.set(w(g.kx, bits.coord));
+    g.lineAddr.set(line);
+    g.addr.set(line);
+  });
+}
+
+/** Whether the update walk's input pixel lies inside the map; a side no layer pads is always inside (no comparison: it would be constant). */
+function insideMap(m: Module, plan: CnnPlan, k: UpdateConstants, g: UpdateRegisters): Expr {
+  const steps = Array.from({ length: plan.L }, (_, l) => stepOf(plan, l));
+  const pads = (f: (s: WeightStep) => boolean) => steps.some(f);
+  const yes = lit(1, Bool);
+  return m.wire(
+    'uw_inside',
+    (pads((s) => s.padTop > 0) ? g.y.ge(k.yLo) : yes)
+      .and(pads((s) => (s.out.height - 1) * s.stride + s.kernelH > s.padTop + s.in.height) ? g.y.lt(k.yHi) : yes)
+      .and(pads((s) => s.padLeft > 0) ? g.x.ge(k.xLo) : yes)
+      .and(pads((s) => (s.out.width - 1) * s.stride + s.kernelW > s.padLeft + s.in.width) ? g.x.lt(k.xHi) : yes),
+  );
+}
+
+/** The update walk of weight layer `layer`: `start` begins it, `advance` steps past the current issue. */
+export function updateWalk(m: Module, plan: CnnPlan, layer: Expr, start: Expr, advance: Expr): UpdateWalk {
+  const { bits, P } = plan;
+  const k = updateConstants(m, plan, layer);
+  const g = updateRegisters(m, plan);
+  const bias = m.wire('uw_bias', g.col.eq(k.fanIn));
+  const lastPos = m.wire('uw_last_pos', g.ox.eq(k.lastOx).and(g.oy.eq(k.lastOy)));
+  const lastGroup = m.wire('uw_last_group', g.group.eq(k.lastGroup));
+  m.when(advance, () => m.when(lastPos, () => nextUpdateColumn(m, plan, k, g, bias)).otherwise(() => nextUpdatePosition(m, plan, k, g)));
+  m.when(start, () => {
+    for (const s of [g.group, g.col, g.ch, g.kx, g.ky, g.ox, g.oy, g.y, g.x, g.addr, g.colAddr, g.lineAddr]) s.set(0);
+    g.wRow.set(toWidth(k.weightBase, bits.weightAddr));
+    g.rowsLeft.set(toWidth(k.rows, bits.neuron));
+    g.gErr.set(toWidth(k.errBase, bits.errAddr));
+    g.errAddr.set(toWidth(k.errBase, bits.errAddr));
+  });
+  const tap = toWidth(g.addr.sub(k.bias).asUInt(), bits.mapAddr);
+  return {
+    mapAddr: m.wire('uw_map_addr', toWidth(tap.add(k.inBase), bits.mapAddr)),
+    inside: insideMap(m, plan, k, g),
+    bias,
+    first: m.wire('uw_first', g.ox.eq(0).and(g.oy.eq(0))),
+    lastPos,
+    weightAddr: m.wire('uw_weight_addr', toWidth(g.wRow.add(g.col), bits.weightAddr)),
+    errAddr: g.errAddr,
+    laneCount: m.wire('uw_lane_count', mux(g.rowsLeft.ge(P), lit(P, UInt(bits.lanes)), toWidth(g.rowsLeft, bits.lanes))),
+    group: g.group,
+    last: m.wire('uw_last', bias.and(lastPos).and(lastGroup)),
+  };
+}
+
+export interface ErrorWalk {
+  /** The activation's address in its map buffer, and which buffer. */
+  readonly mapAddr: Expr;
+  readonly mapOdd: Expr;
+  readonly sumAddr: Expr;
+  readonly argAddr: Expr;
+  /** A pool's place of the output in its window (0..3), and whether the pool drops it (an odd edge). */
+  readonly place: Expr;
+  readonly dropped: Expr;
+  readonly lane: Signal;
+  readonly group: Signal;
+  readonly errAddr: Signal;
+  readonly last: Expr;
+}
+
+/** The error walk's constants of weight layer `layer` (≥ 1): the shape of layer − 1's outputs, where they are, the pool between. */
+function errorConstants(m: Module, plan: CnnPlan, layer: Expr) {
+  const tp = trainOf(plan);
+  // layer k's walk covers the outputs of weight layer k − 1 (k = 0 has none: its entries are unused)
+  const below = (k: number) => stepOf(plan, Math.max(0, k - 1));
+  const t = (name: string, f: (s: WeightStep, k: number) => number) => layerTableOf(m, plan, layer, 'ew')(name, (_, k) => f(below(k), k));
+  const pool = (k: number) => tp.poolBefore[k];
+  const outMap = (k: number) => (tp.layerStep[Math.max(0, k - 1)] ?? 0) + 1;
+  return {
+    lastF: t('last_f', (s) => s.out.channels - 1),
+    lastX: t('last_x', (s) => s.out.width - 1),
+    lastY: t('last_y', (s) => s.out.height - 1),
+    mapBase: t('map_base', (_, l) => tp.mapBase[outMap(l)] ?? 0),
+    mapOdd: t('map_odd', (_, l) => outMap(l) % 2).eq(1),
+    pooled: t('pooled', (_, l) => (pool(l) ? 1 : 0)).eq(1),
+    pooledLine: t('pooled_line', (s, l) => (pool(l)?.out.width ?? 0) * s.out.channels),
+    pooledPixel: t('pooled_pixel', (s) => s.out.channels),
+    keptX: t('kept_x', (_, l) => 2 * (pool(l)?.out.width ?? 0)),
+    keptY: t('kept_y', (_, l) => 2 * (pool(l)?.out.height ?? 0)),
+    // the pool step (the one before the layer's step) keeps its places from this word
+    argBase: t('arg_base', (_, l) => Math.max(0, tp.argBase[(tp.layerStep[l] ?? 1) - 1] ?? 0)),
+    errBase: t('err_base', (_, l) => tp.errBase[Math.max(0, l - 1)] ?? 0),
+    positions: t('positions', (_, l) => tp.positions[Math.max(0, l - 1)] ?? 0),
+  };
+}
+
+type ErrorConstants = ReturnType<typeof errorConstants>;
+
+/**
+ * The error walk's registers: the output (y, x, f) with f's lane and group, its activation's
+ * address, its index (the backward sum's without a pool), the pooled output's pixel and row
+ * (times the channels), the errors' word of the position and of the output.
+ */
+function errorRegisters(m: Module, plan: CnnPlan) {
+  const { bits } = plan;
+  const r = (name: string, width: number) => m.reg(`ew_${name}`, UInt(width), { init: 0 });
+  return {
+    f: r('f', bits.neuron),
+    lane: r('lane', bits.lane),
+    group: r('group', bits.group),
+    x: r('x', bits.coord),
+    y: r('y', bits.coord),
+    mapAddr: r('map_addr', bits.mapAddr),
+    index: r('index', bits.sumAddr),
+    pixel: r('pixel', bits.sumAddr),
+    line: r('line', bits.sumAddr),
+    ePos: r('e_pos', bits.errAddr),
+    errAddr: r('err_addr', bits.errAddr),
+  };
+}
+
+type ErrorRegisters = ReturnType<typeof errorRegisters>;
+
+/** The next output: the next channel (its lane, and after lane P − 1 the next group), else the next position (two rows or columns of it share a pooled output). */
+function nextErrorOutput(m: Module, plan: CnnPlan, k: ErrorConstants, g: ErrorRegisters, at: { readonly lastF: Expr; readonly lastX: Expr }): void {
+  const { bits, P } = plan;
+  const w = toWidth;
+  g.mapAddr.set(w(g.mapAddr.inc(), bits.mapAddr));
+  g.index.set(w(g.index.inc(), bits.sumAddr));
+  m.when(at.lastF, () => {
+    const ePos = w(g.ePos.inc(), bits.errAddr);
+    g.f.set(0);
+    g.lane.set(0);
+    g.group.set(0);
+    g.ePos.set(ePos);
+    g.errAddr.set(ePos);
+    m.when(at.lastX, () => {
+      g.x.set(0);
+      g.y.set(w(g.y.inc(), bits.coord));
+      const line = w(g.line.add(k.pooledLine), bits.sumAddr);
+      m.when(g.y.bit(0), () => {
+        g.line.set(line);
+        g.pixel.set(line);
+      }).otherwise(() => g.pixel.set(g.line));
+    }).otherwise(() => {
+      g.x.set(w(g.x.inc(), bits.coord));
+      m.when(g.x.bit(0), () => g.pixel.set(w(g.pixel.add(k.pooledPixel), bits.sumAddr)));
+    });
+  }).otherwise(() => {
+    g.f.set(w(g.f.inc(), bits.neuron));
+    m.when(g.lane.eq(P - 1), () => {
+      g.lane.set(0);
+      g.group.set(w(g.group.inc(), bits.group));
+      g.errAddr.set(w(g.errAddr.add(k.positions), bits.errAddr));
+    }).otherwise(() => g.lane.set(w(g.lane.inc(), bits.lane)));
+  });
+}
+
+/**
+ * The error walk of weight layer `layer` (≥ 1): every output (y, x, f) of layer − 1 in order,
+ * its activation (for the derivative mask), its backward sum (through the pool between: the
+ * pooled output of its window) and, below a max pool, the window's kept place.
+ */
+export function errorWalk(m: Module, plan: CnnPlan, layer: Expr, start: Expr, advance: Expr): ErrorWalk {
+  const { bits } = plan;
+  const k = errorConstants(m, plan, layer);
+  const g = errorRegisters(m, plan);
+  const w = toWidth;
+  const lastF = g.f.eq(k.lastF);
+  const lastX = g.x.eq(k.lastX);
+  const lastY = g.y.eq(k.lastY);
+  m.when(advance, () => nextErrorOutput(m, plan, k, g, { lastF, lastX }));
+  m.when(start, () => {
+    for (const s of [g.f, g.lane, g.group, g.x, g.y, g.index, g.pixel, g.line]) s.set(0);
+    g.mapAddr.set(w(k.mapBase, bits.mapAddr));
+    g.ePos.set(w(k.errBase, bits.errAddr));
+    g.errAddr.set(w(k.errBase, bits.errAddr));
+  });
+  const pooledIndex = m.wire('ew_pooled_index', w(g.pixel.add(g.f), bits.sumAddr));
+  return {
+    mapAddr: g.mapAddr,
+    mapOdd: k.mapOdd,
+    sumAddr: m.wire('ew_sum_addr', mux(k.pooled, pooledIndex, g.index)),
+    argAddr: m.wire('ew_arg_addr', w(pooledIndex.add(k.argBase), bits.argAddr)),
+    place: m.wire('ew_place', cat(g.y.bit(0), g.x.bit(0))),
+    dropped: trainOf(plan).poolBefore.some(Boolean) ? m.wire('ew_dropped', k.pooled.and(g.x.ge(k.keptX).or(g.y.ge(k.keptY)))) : lit(0, Bool),
+    lane: g.lane,
+    group: g.group,
+    errAddr: g.errAddr,
+    last: m.wire('ew_last', lastF.and(lastX).and(lastY)),
+  };
+}
