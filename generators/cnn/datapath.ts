@@ -34,7 +34,7 @@ export interface CnnBanks {
  * works here because no memory of this design is read and written in one cycle (a step reads one
  * map buffer and writes the other; the weights are written only while they load).
  */
-function memoryInstance(m: Module, name: string, ram: Module, singlePort: boolean, ports: Omit<BankPorts, 'rdata'>, addrBits: number): Expr {
+export function memoryInstance(m: Module, name: string, ram: Module, singlePort: boolean, ports: Omit<BankPorts, 'rdata'>, addrBits: number): Expr {
   const a = (e: Expr) => e.truncate(addrBits);
   if (!singlePort)
     return m.instance(name, ram, { ren: ports.ren, raddr: a(ports.raddr), we: ports.we, waddr: a(ports.waddr), wdata: ports.wdata }).out('rdata');
@@ -207,6 +207,8 @@ export function drain(
     /** The step's fused pool, and its kind. */
     readonly fused: Expr;
     readonly isMax: Expr;
+    /** Gate the shift registers' clock (an ASIC target, memories/target.ts clockGated). */
+    readonly gate?: boolean;
   },
 ): Drain {
   const { P, bits, cfg } = plan;
@@ -215,13 +217,22 @@ export function drain(
   const lane = m.reg('drain_lane', UInt(bits.lane), { init: 0 });
   const q = m.reg('drain_q', UInt(2), { init: 0 });
   const addr = m.reg('drain_addr', UInt(bits.mapAddr + 1), { init: 0 });
-  const regs = Array.from({ length: P }, (_, q) => m.reg(`drain${q}`, SInt(cfg.accBits)));
-  regs.forEach((r, q) => {
-    const next = regs[q + 1];
-    m.when(st.capture, () => r.set(st.accs[q] ?? r)).elsewhen(busy, () => {
-      if (next) r.set(next);
-    });
-  });
+  // captured, then shifted one lane per cycle; idle otherwise (most cycles): on an ASIC their clock is gated off then
+  const regs: Signal[] = [];
+  m.gated(
+    'drain',
+    st.capture.or(busy),
+    () => {
+      for (let q = 0; q < P; q++) regs.push(m.reg(`drain${q}`, SInt(cfg.accBits)));
+      regs.forEach((r, q) => {
+        const next = regs[q + 1];
+        m.when(st.capture, () => r.set(st.accs[q] ?? r)).elsewhen(busy, () => {
+          if (next) r.set(next);
+        });
+      });
+    },
+    at.gate ?? false,
+  );
   m.when(st.capture, () => {
     busy.set(1);
     left.set(st.laneCount);

@@ -12,7 +12,7 @@ import { at as entryOf } from '../accelerator/tables.js';
 import { CTRL_READBACK, RESULT_BITS, hostPorts, type HostPorts } from '../accelerator/host.js';
 import { performanceCounters, topName } from '../accelerator/top.js';
 import { weightPort } from '../accelerator/weight-port.js';
-import type { MemoryTarget } from '../memories/target.js';
+import { clockGated, type MemoryTarget } from '../memories/target.js';
 import { cnnBanks, drain, macStages, poolUnit, type CnnBanks } from './datapath.js';
 import { cnnPlan, type CnnPlan } from './plan.js';
 import { trainPasses, type TrainPasses } from './train-passes.js';
@@ -29,10 +29,6 @@ export function requireCnnRtl(cfg: Config): void {
   if (cfg.variant === 'dedicated')
     throw new ConfigError(
       'config: variant "dedicated" of a network with convolution has no RTL yet: the generator builds the taxonn and inference variants (docs/ARCHITECTURE.md §18)',
-    );
-  if (cfg.weightPorts !== '1r1w')
-    throw new ConfigError(
-      `config: weightPorts "${cfg.weightPorts}" with the training of a network with convolution has no RTL yet: its backward sums are read and written in one cycle; use "1r1w" or variant "inference" (docs/ARCHITECTURE.md §18)`,
     );
   const layers = cfg.network?.layers ?? [];
   const twoPools = layers.findIndex((l, i) => l.kind === 'pool' && layers[i + 1]?.kind === 'pool' && layers.slice(0, i).some((x) => x.kind !== 'pool'));
@@ -67,7 +63,7 @@ export function cnnAccelerator(cfg: Config, target: MemoryTarget = {}): Module {
     const rx = receive(m, plan, host, inState);
     const tr = plan.train ? trainControl(m, plan, inState) : undefined;
     const passes = tr ? trainPasses(m, plan, inState, tr.layer, tr.clearAddr, target) : undefined;
-    const run = steps(m, plan, step, inState, banks, rx, passes);
+    const run = steps(m, plan, step, inState, banks, rx, target, passes);
     mapWrites(m, banks, rx.write, run.writes);
     weightBanks(m, plan, banks, host, wp, { read: run.weightRead, load: inState.load, readback: inState.readback, update: run.weightWrite });
     m.assign(host.result.valid, inState.emit);
@@ -113,7 +109,7 @@ export function cnnAccelerator(cfg: Config, target: MemoryTarget = {}): Module {
       ...(tr ? { backward: tr.backwardPhase, update: tr.updatePhase } : {}),
       emit: inState.emit,
     };
-    performanceCounters(m, Boolean(tr), phases, undefined, host.result.ready, false);
+    performanceCounters(m, Boolean(tr), phases, undefined, host.result.ready, clockGated(target));
   });
 }
 
@@ -250,7 +246,16 @@ interface TrainRun {
 }
 
 /** The steps' walks, the MAC pipeline with its drain, the pool unit, the map buffers' ports, and (training) the passes of §18 "Training". */
-function steps(m: Module, plan: CnnPlan, step: Signal, inState: Record<State, Signal>, banks: CnnBanks, rx: Receive, tr?: TrainPasses): StepRun {
+function steps(
+  m: Module,
+  plan: CnnPlan,
+  step: Signal,
+  inState: Record<State, Signal>,
+  banks: CnnBanks,
+  rx: Receive,
+  target: MemoryTarget,
+  tr?: TrainPasses,
+): StepRun {
   const table = (name: string, f: (s: CnnPlan['steps'][number]) => number) => stepTable(m, name, step, plan.steps.map(f));
   const isPool = table('step_is_pool', (s) => (s.kind === 'pool' ? 1 : 0)).eq(1);
   const layer = table('step_layer', (s) => (s.kind === 'weights' ? s.layer : 0));
@@ -259,7 +264,7 @@ function steps(m: Module, plan: CnnPlan, step: Signal, inState: Record<State, Si
   const isMax = table('step_pool_max', (s) => (s.pool === 'max' ? 1 : 0)).eq(1);
   const convIssue = m.wire('conv_issue', Bool);
   const poolIssue = m.wire('pool_issue', inState.pool);
-  const cw = convWalk(m, plan, step, tr ? inState.step_init.or(tr.backwardStart) : inState.step_init, convIssue);
+  const cw = convWalk(m, plan, step, tr ? inState.step_init.or(tr.backwardStart) : inState.step_init, convIssue, clockGated(target));
   const pw = poolWalk(m, plan, step, inState.step_init, poolIssue);
   const readsOdd = step.bit(0);
   const issue = {
@@ -276,10 +281,10 @@ function steps(m: Module, plan: CnnPlan, step: Signal, inState: Record<State, Si
   const mapValue = m.wire('map_value', mux(valueOdd, banks.maps[1].rdata, banks.maps[0].rdata));
   const st = macStages(m, plan, issue, banks.weights.rdata, mapValue, layer, tr?.pe(cw));
   // a group of at least P issues captures after the drain has finished the group before (§4)
-  const dr = drain(m, plan, st, { layer, output, rowsLong: cw.short.not(), pendingLast: st.pendingLast, fused: cw.fused, isMax });
+  const dr = drain(m, plan, st, { layer, output, rowsLong: cw.short.not(), pendingLast: st.pendingLast, fused: cw.fused, isMax, gate: clockGated(target) });
   // a group starts only when the drain will be free for its capture (§4); a position's setup cycle issues nothing
   const forwardIssue = inState.conv.and(cw.setup.not()).and(cw.first.not().or(dr.willBeFree));
-  m.assign(convIssue, tr ? forwardIssue.or(inState.bwd.and(cw.setup.not())) : forwardIssue);
+  m.assign(convIssue, tr ? forwardIssue.or(tr.backwardIssue(cw)) : forwardIssue);
   const pool = poolUnit(m, plan, { valid: poolIssue, place: pw.place }, mapValue, isMax, inState.step_init, tr?.poolKeeps(step));
   const readAddr = m.wire(
     'map_raddr',

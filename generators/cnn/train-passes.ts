@@ -12,10 +12,21 @@ import { Bool, SInt, UInt, lit, mux, type Expr, type Module, type Signal } from 
 import { PE_OP } from '../blocks/pe.js';
 import { perLayerConstant } from '../accelerator/per-layer.js';
 import type { BankPorts } from '../accelerator/banks.js';
-import type { MemoryTarget } from '../memories/target.js';
+import { clockGated, type MemoryTarget } from '../memories/target.js';
 import type { Drain, MacStages, PoolUnit } from './datapath.js';
 import { trainOf, type CnnPlan, type WeightStep } from './plan.js';
-import { backwardSums, cnnUpdates, errorFlags, errorPass, errorWrites, outputErrors, trainBanks, type ErrorWrite, type TrainBanks } from './training.js';
+import {
+  backwardSums,
+  cnnUpdates,
+  errorFlags,
+  errorPass,
+  errorWrites,
+  outputErrors,
+  singlePortTraining,
+  trainBanks,
+  type ErrorWrite,
+  type TrainBanks,
+} from './training.js';
 import { errorWalk, updateWalk, type ErrorWalk, type UpdateWalk } from './train-walks.js';
 import { stepTable, toWidth, type ConvWalk } from './walks.js';
 
@@ -43,6 +54,8 @@ export interface TrainPasses {
   readonly errReadsOdd: Expr;
   readonly errMapAddr: Expr;
   readonly mapRead: Expr;
+  /** The backward pass's issue of the forward walk (every other cycle with single-port memories). */
+  backwardIssue(cw: ConvWalk): Expr;
   /** The PEs' operation and error operands (assigns the error banks' read port). */
   pe(cw: ConvWalk): { op: Expr; zero: Expr; errors: readonly Expr[]; forward: Expr };
   /** A pool step's output base and its kept places. */
@@ -95,10 +108,21 @@ export function trainPasses(m: Module, plan: CnnPlan, s: TrainStates, layer: Sig
   const backwardStart = m.wire('backward_start', s.clear.and(clearDone));
   const backwardQuiet = m.wire('backward_quiet', Bool);
   const errQuiet = m.wire('err_quiet', Bool);
-  const updIssue = m.wire('upd_issue', s.upd);
-  const uw = updateWalk(m, plan, layer, s.tr_init.and(layer.eq(0)).or(s.err_wait.and(errQuiet)), updIssue);
+  // single-port memories: the backward pass, and the update of a layer with one position (a weight
+  // read and the write of the column before in one cycle), issue every other cycle
+  const slot = singlePortTraining(plan) ? m.reg('train_slot', Bool, { init: 0 }) : undefined;
+  slot?.set(slot.not());
+  const halfUpdate = slot ? mux(perLayer('upd_half_rate', (k) => (tp.positions[k] === 1 ? 1 : 0)).eq(1), slot, lit(1, Bool)) : undefined;
+  const updIssue = m.wire('upd_issue', halfUpdate ? s.upd.and(halfUpdate) : s.upd);
+  let bwdIssue: Signal | undefined;
+  const bwdIssueOf = (cw: ConvWalk): Signal => {
+    bwdIssue ??= m.wire('bwd_issue', slot ? s.bwd.and(cw.setup.not()).and(slot) : s.bwd.and(cw.setup.not()));
+    return bwdIssue;
+  };
+  const gate = clockGated(target);
+  const uw = updateWalk(m, plan, layer, s.tr_init.and(layer.eq(0)).or(s.err_wait.and(errQuiet)), updIssue, gate);
   const errIssue = L > 1 ? m.wire('err_issue', s.err) : undefined;
-  const ew = errIssue ? errorWalk(m, plan, layer, s.bwd_wait.and(backwardQuiet), errIssue) : undefined;
+  const ew = errIssue ? errorWalk(m, plan, layer, s.bwd_wait.and(backwardQuiet), errIssue, gate) : undefined;
   const updReadsOdd = perLayer('upd_reads_odd', (k) => (tp.layerStep[k] ?? 0) % 2).eq(1);
   return {
     backwardStart,
@@ -114,10 +138,12 @@ export function trainPasses(m: Module, plan: CnnPlan, s: TrainStates, layer: Sig
         .and(uw.bias.not())
         .or(errIssue ?? lit(0, Bool)),
     ),
+    backwardIssue: bwdIssueOf,
     pe(cw) {
       const e = banks.errors;
-      const bwdIssue = s.bwd.and(cw.setup.not());
-      m.assign(e.ren, bwdIssue.or(updIssue));
+      const bwdIssue = bwdIssueOf(cw);
+      // the backward pass reads a group's errors at its first issue: the banks hold them for the rest of the group
+      m.assign(e.ren, bwdIssue.and(cw.first).or(updIssue));
       m.assign(e.raddr, mux(s.upd, uw.errAddr, cw.errAddr ?? lit(0, UInt(plan.bits.errAddr))));
       const op = (o: keyof typeof PE_OP) => lit(PE_OP[o], UInt(2));
       return { op: mux(s.bwd, op('backward'), mux(s.upd, op('gradient'), op('forward'))), zero: s.upd.and(uw.inside.not()), errors: e.rdata, forward: s.conv };
@@ -136,7 +162,7 @@ export function trainPasses(m: Module, plan: CnnPlan, s: TrainStates, layer: Sig
         keeps: t('pool_keeps', (i) => ((tp.argBase[i] ?? -1) >= 0 ? 1 : 0)).eq(1),
       };
     },
-    finish: (at) => finishPasses(m, plan, { s, layer, clearAddr, banks, uw, updIssue, ew, errIssue, backwardQuiet, errQuiet, clearDone, perLayer }, at),
+    finish: (at) => finishPasses(m, plan, { s, layer, clearAddr, banks, uw, updIssue, ew, errIssue, backwardQuiet, errQuiet, clearDone, perLayer, target }, at),
   };
 }
 
@@ -154,6 +180,7 @@ interface PassesSoFar {
   readonly errQuiet: Signal;
   readonly clearDone: Expr;
   readonly perLayer: (name: string, f: (k: number) => number) => Signal;
+  readonly target: MemoryTarget;
 }
 
 /**
@@ -201,7 +228,7 @@ function finishPasses(m: Module, plan: CnnPlan, p: PassesSoFar, at: FinishInputs
   const below = toWidth(layer.sub(1).asUInt(), layer.width);
   const has = errorFlags(m, plan, ep ? [oe, ep] : [oe], ep ? [outLayer, below] : [outLayer], at.sampleStart);
   return {
-    ...updateStage(m, plan, { uw: p.uw, updIssue: p.updIssue, layer, st, has, weights: at.weights }),
+    ...updateStage(m, plan, { uw: p.uw, updIssue: p.updIssue, layer, st, has, weights: at.weights, gate: clockGated(p.target) }),
     run: {
       layerStep: p.perLayer('train_step', (k) => trainOf(plan).layerStep[k] ?? 0),
       clearDone: p.clearDone,
@@ -241,6 +268,7 @@ function updateStage(
     readonly st: MacStages;
     readonly has: (layer: Expr, group: Expr) => Expr;
     readonly weights: readonly Expr[];
+    readonly gate: boolean;
   },
 ) {
   const { uw, layer, st, cfg } = { ...at, cfg: plan.cfg };
@@ -267,6 +295,6 @@ function updateStage(
     laneCount: m.flop('upd_s2_lanes', s1Lanes),
     waddr: m.flop('upd_s2_waddr', s1Addr),
   };
-  const u = cnnUpdates(m, plan, stage2, st.accs, at.weights, layer);
+  const u = cnnUpdates(m, plan, stage2, st.accs, at.weights, layer, at.gate);
   return { weightRead: { ren: s1Last, addr: s1Addr }, weightWrite: { we: u.we, addr: stage2.waddr, wdata: u.wdata } };
 }

@@ -11,7 +11,7 @@
  */
 import { Bool, UInt, cat, lit, mux, type Expr, type Module, type Signal } from '../../src/hdl/index.js';
 import { trainOf, type CnnPlan, type WeightStep } from './plan.js';
-import { stepTable, toWidth } from './walks.js';
+import { gatedRegisters, stepTable, toWidth } from './walks.js';
 
 /** Weight layer k's step. */
 const stepOf = (plan: CnnPlan, k: number): WeightStep => plan.steps[plan.train?.layerStep[k] ?? -1] as WeightStep;
@@ -191,10 +191,16 @@ function insideMap(m: Module, plan: CnnPlan, k: UpdateConstants, g: UpdateRegist
 }
 
 /** The update walk of weight layer `layer`: `start` begins it, `advance` steps past the current issue. */
-export function updateWalk(m: Module, plan: CnnPlan, layer: Expr, start: Expr, advance: Expr): UpdateWalk {
+export function updateWalk(m: Module, plan: CnnPlan, layer: Expr, start: Expr, advance: Expr, gate = false): UpdateWalk {
   const { bits, P } = plan;
   const k = updateConstants(m, plan, layer);
-  const g = updateRegisters(m, plan);
+  const g = gatedRegisters(
+    m,
+    'uw',
+    gate,
+    () => updateRegisters(m, plan),
+    () => advance.or(start),
+  );
   const bias = m.wire('uw_bias', g.col.eq(k.fanIn));
   const lastPos = m.wire('uw_last_pos', g.ox.eq(k.lastOx).and(g.oy.eq(k.lastOy)));
   const lastGroup = m.wire('uw_last_group', g.group.eq(k.lastGroup));
@@ -329,10 +335,16 @@ function nextErrorOutput(m: Module, plan: CnnPlan, k: ErrorConstants, g: ErrorRe
  * its activation (for the derivative mask), its backward sum (through the pool between: the
  * pooled output of its window) and, below a max pool, the window's kept place.
  */
-export function errorWalk(m: Module, plan: CnnPlan, layer: Expr, start: Expr, advance: Expr): ErrorWalk {
+export function errorWalk(m: Module, plan: CnnPlan, layer: Expr, start: Expr, advance: Expr, gate = false): ErrorWalk {
   const { bits } = plan;
   const k = errorConstants(m, plan, layer);
-  const g = errorRegisters(m, plan);
+  const g = gatedRegisters(
+    m,
+    'ew',
+    gate,
+    () => errorRegisters(m, plan),
+    () => advance.or(start),
+  );
   const w = toWidth;
   const lastF = g.f.eq(k.lastF);
   const lastX = g.x.eq(k.lastX);

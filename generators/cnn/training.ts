@@ -13,7 +13,7 @@
  *   with the lane's LFSR, the weight written back;
  * - the flags of the groups that have an error (skipZeroErrors numbers no operation of the others).
  */
-import { Bool, SInt, UInt, clog2, lit, mux, type Expr, type HdlType, type Module, type Signal } from '../../src/hdl/index.js';
+import { Bool, SInt, UInt, clog2, lit, mux, type ClockDomain, type Expr, type HdlType, type Module, type Signal } from '../../src/hdl/index.js';
 import { requant } from '../blocks/requant.js';
 import { update } from '../blocks/update.js';
 import type { BankPorts, ErrorBanks as DenseErrorBanks } from '../accelerator/banks.js';
@@ -21,7 +21,8 @@ import { adderTree, treeLatency } from '../accelerator/adder-tree.js';
 import { distinctIndex, perLayerConstant, perLayerUnit } from '../accelerator/per-layer.js';
 import { at as entryOf } from '../accelerator/tables.js';
 import { laneSeeds } from '../accelerator/update-units.js';
-import { FLOP_MEMORY_BITS, dualPortMemory, type MemoryTarget } from '../memories/target.js';
+import { FLOP_MEMORY_BITS, dualPortMemory, singlePortMemory, type MemoryTarget } from '../memories/target.js';
+import { memoryInstance } from './datapath.js';
 import { trainOf, type CnnPlan } from './plan.js';
 import { toWidth } from './walks.js';
 import type { ErrorWalk } from './train-walks.js';
@@ -36,8 +37,12 @@ export interface TrainBanks {
   readonly args?: BankPorts;
 }
 
-/** One 1R1W memory with its port wires named `name_*`. */
-function memory(m: Module, name: string, ram: Module, depth: number, type: HdlType): BankPorts {
+/**
+ * A memory with its port wires named `name_*`: 1R1W, or single-port (weightPorts "1p"/"2x1p":
+ * SRAM macros on an ASIC target), which works because no training memory is read and written in
+ * one cycle: the backward pass issues every other cycle then (§18 "Training").
+ */
+function memory(m: Module, plan: CnnPlan, name: string, depth: number, type: HdlType, target: MemoryTarget): BankPorts {
   const addrBits = clog2(Math.max(2, depth));
   const ports = {
     ren: m.wire(`${name}_ren`, Bool),
@@ -46,17 +51,25 @@ function memory(m: Module, name: string, ram: Module, depth: number, type: HdlTy
     waddr: m.wire(`${name}_waddr`, UInt(addrBits)),
     wdata: m.wire(`${name}_wdata`, type),
   };
-  const rdata = m.instance(name, ram, ports).out('rdata');
+  const rdata = memoryInstance(m, name, trainRam(plan, name, depth, type, target), singlePortTraining(plan), ports, clog2(depth));
   return { ...ports, rdata };
 }
 
-/** The memories training adds (1R1W: the backward sums are read and written in one cycle). */
+/** Whether the training memories (and the weights and maps) are single-port. */
+export const singlePortTraining = (plan: CnnPlan): boolean => plan.cfg.weightPorts !== '1r1w';
+
+/** The RAM module of a training memory: 1R1W (flip-flops on an ASIC target up to 1 kbit), or single-port (macros on an ASIC target). */
+function trainRam(plan: CnnPlan, role: string, depth: number, type: HdlType, target: MemoryTarget): Module {
+  return singlePortTraining(plan) ? singlePortMemory(role, depth, type, target) : dualPortMemory(role, depth, type, target, FLOP_MEMORY_BITS);
+}
+
+/** The memories training adds. */
 export function trainBanks(m: Module, plan: CnnPlan, target: MemoryTarget = {}): TrainBanks {
   const tp = plan.train;
   if (!tp) throw new RangeError('generator bug: training banks without training');
   const { P, bits } = plan;
   const E = SInt(plan.formats.error.bits);
-  const errRam = dualPortMemory('error', tp.errDepth, E, target, FLOP_MEMORY_BITS);
+  const errRam = trainRam(plan, 'error', tp.errDepth, E, target);
   const raddr = m.wire('ebank_raddr', UInt(bits.errAddr));
   const ren = m.wire('ebank_ren', Bool);
   const waddr = m.wire('ebank_waddr', UInt(bits.errAddr));
@@ -66,13 +79,13 @@ export function trainBanks(m: Module, plan: CnnPlan, target: MemoryTarget = {}):
   for (let q = 0; q < P; q++) {
     const w = m.wire(`ebank${q}_we`, Bool);
     we.push(w);
-    rdata.push(m.instance(`ebank${q}`, errRam, { ren, raddr, we: w, waddr, wdata }).out('rdata'));
+    rdata.push(memoryInstance(m, `ebank${q}`, errRam, singlePortTraining(plan), { ren, raddr, we: w, waddr, wdata }, clog2(tp.errDepth)));
   }
   const S = SInt(plan.cfg.accBits);
-  const sums = plan.L > 1 ? memory(m, 'bsum', dualPortMemory('bsum', tp.sumDepth, S, target, FLOP_MEMORY_BITS), tp.sumDepth, S) : undefined;
+  const sums = plan.L > 1 ? memory(m, plan, 'bsum', tp.sumDepth, S, target) : undefined;
   const argType = UInt(2);
   const keeps = tp.argBase.some((b) => b >= 0);
-  const args = keeps ? memory(m, 'kept', dualPortMemory('kept', tp.argDepth, argType, target, FLOP_MEMORY_BITS), tp.argDepth, argType) : undefined;
+  const args = keeps ? memory(m, plan, 'kept', tp.argDepth, argType, target) : undefined;
   return { errors: { raddr, ren, waddr, wdata, we, rdata }, ...(sums ? { sums } : {}), ...(args ? { args } : {}) };
 }
 
@@ -309,6 +322,8 @@ export function cnnUpdates(
   accs: readonly Expr[],
   weights: readonly Expr[],
   layer: Expr,
+  /** One clock gate for every unit (an ASIC target): their LFSRs change only with a numbered update. */
+  gate = false,
 ): { readonly we: readonly Expr[]; readonly wdata: readonly Expr[] } {
   const { cfg, P } = plan;
   const { distinct, index } = distinctIndex(plan.arith.map((a) => a.updateShift));
@@ -322,10 +337,11 @@ export function cnnUpdates(
     distinct.length > 1 ? { shift_sel: perLayerConstant(m, 'upd_shift_sel', layer, index, Math.max(1, Math.ceil(Math.log2(distinct.length)))) } : {};
   const seeds = laneSeeds(cfg.seed, P);
   const en = m.wire('upd_draw', st.on.and(st.numbered));
+  const clocked: Record<string, ClockDomain> = gate ? { default: m.gatedDomain('upd', en) } : {};
   const we: Expr[] = [];
   const wdata: Expr[] = [];
   weights.forEach((w, q) => {
-    const u = m.instance(`upd${q}`, unit, { w, grad: entryOf(accs, q), en, seed: lit(entryOf(seeds, q), UInt(16)), ...sel });
+    const u = m.instance(`upd${q}`, unit, { w, grad: entryOf(accs, q), en, seed: lit(entryOf(seeds, q), UInt(16)), ...sel, ...clocked });
     we.push(st.on.and(st.laneCount.gt(q)).and(u.out('changes')));
     wdata.push(u.out('w_next'));
   });

@@ -156,6 +156,23 @@ function convRegisters(m: Module, plan: CnnPlan) {
 
 type ConvRegisters = ReturnType<typeof convRegisters>;
 
+/**
+ * A walk's registers, made by `make`: on an ASIC target (`gate`) in a gated clock domain whose
+ * enable is `active(registers)`: they change only when it is 1 (a start, an advance, a setup), and
+ * the walks of the other phases leave them idle.
+ */
+export function gatedRegisters<R>(m: Module, name: string, gate: boolean, make: () => R, active: (r: R) => Expr): R {
+  if (!gate) return make();
+  const enable = m.wire(`${name}_clock_en`, Bool);
+  let regs: R | undefined;
+  m.gated(name, enable, () => {
+    regs = make();
+  });
+  if (regs === undefined) throw new RangeError('generator bug: a gated body made no registers');
+  m.assign(enable, active(regs));
+  return regs;
+}
+
 /** `e` (unsigned) at width `w`: its low bits, or zero-extended. */
 export const toWidth = (e: Expr, w: number): Expr => (e.width >= w ? e.truncate(w) : e.zext(w));
 
@@ -333,10 +350,16 @@ function nextTap(m: Module, plan: CnnPlan, k: ConvConstants, g: ConvRegisters): 
  * are zero): `start` begins the step with its first position's setup cycle, `advance` steps past
  * the current issue.
  */
-export function convWalk(m: Module, plan: CnnPlan, step: Expr, start: Expr, advance: Expr): ConvWalk {
+export function convWalk(m: Module, plan: CnnPlan, step: Expr, start: Expr, advance: Expr, gate = false): ConvWalk {
   const { bits, P } = plan;
   const k = convConstants(m, plan, step);
-  const g = convRegisters(m, plan);
+  const g = gatedRegisters(
+    m,
+    'cw',
+    gate,
+    () => convRegisters(m, plan),
+    (r) => r.setup.or(advance).or(start),
+  );
   const bias = m.wire('cw_bias_col', g.col.eq(k.fanIn));
   const lastGroup = m.wire('cw_last_group', g.group.eq(k.lastGroup));
   const lastPos = m.wire(

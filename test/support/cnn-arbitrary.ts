@@ -59,6 +59,7 @@ export const cnnConfigArb: fc.Arbitrary<Config> = fc
     rounding: fc.constantFrom('nearest' as const, 'stochastic' as const, 'truncate' as const),
     lrShift: fc.integer({ min: 2, max: 12 }),
     skips: fc.tuple(fc.boolean(), fc.boolean(), fc.boolean()),
+    weightPorts: fc.constantFrom('1r1w' as const, '1r1w' as const, '1p' as const, '2x1p' as const),
     jitter: fc.array(fc.integer({ min: -1, max: 1 }), { minLength: 12, maxLength: 12 }),
   })
   .map((r) => {
@@ -75,7 +76,9 @@ export const cnnConfigArb: fc.Arbitrary<Config> = fc
         error: r.perLayer ? moved(r.error, true, 8) : r.error,
         accBits: 48,
         lrShift: r.variant === 'taxonn' ? r.lrShift : 12,
-        ...(r.variant === 'taxonn' ? { rounding: r.rounding, skipZeroInputs: r.skips[0], skipZeroActivations: r.skips[1], skipZeroErrors: r.skips[2] } : {}),
+        ...(r.variant === 'taxonn'
+          ? { rounding: r.rounding, skipZeroInputs: r.skips[0], skipZeroActivations: r.skips[1], skipZeroErrors: r.skips[2], weightPorts: r.weightPorts }
+          : {}),
         hidden: r.hidden,
         seed: r.seed,
         inputsPerBeat: r.inputsPerBeat,

@@ -7,7 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { runTaxonn } from '../../support/cli.js';
-import { deriveSizes, entryOf, resolveConfig, type Config } from '../../../src/config/index.js';
+import { deriveSizes, entryOf, parseConfig, resolveConfig, type Config } from '../../../src/config/index.js';
 import { parseLibertyGroups, readLibertyGroups } from '../../../src/flows/formats/liberty.js';
 import { flopClockPins, flopOutputs, sramEnergies } from '../../../src/flows/hardware/power/liberty-power.js';
 import { estimatePower, type PowerReport } from '../../../src/flows/hardware/power/power.js';
@@ -331,6 +331,28 @@ describe('real runs on a small Iris network (4-8-3, P = 2)', { timeout: 300_000 
     expect(golden.changed).toBeGreaterThan(100);
     expect(writes).toBeGreaterThanOrEqual(golden.changed - 0.5);
     expect(writes).toBeLessThanOrEqual(golden.changed + golden.atLimit + 0.5);
+  });
+
+  it.skipIf(!hasIhp)(`a network with convolution training on SRAM macros: its memories and clock gates (skipped when ${IHP} does not exist)`, async () => {
+    const srams = fs
+      .readdirSync(IHP)
+      .filter((f) => f.startsWith('RM_IHPSG13_1P_'))
+      .map((f) => path.join(IHP, f));
+    const cnnCfg = parseConfig({ layers: [{ input: [2, 2, 1] }, { conv: { filters: 3, kernel: 1 } }, { dense: 3 }], pes: 2, weightPorts: '1p' });
+    const liberty = path.join(IHP, 'sg13g2_stdcell_typ_1p20V_25C.lib');
+    const run = (clockGates: boolean) => estimatePower(cnnCfg, { dataset: 'iris', samples: 4, clockMHz: 100, liberty, sramLiberty: srams, clockGates });
+    const [r, ungated] = [await run(true), await run(false)];
+    expect(r.train).toBe(true);
+    // the gates (drain, update units, walks, counters) change no value and no cycle, and save flip-flop power
+    expect([r.cyclesPerSample, r.perSampleNj.sramReads]).toEqual([ungated.cyclesPerSample, ungated.perSampleNj.sramReads]);
+    expect(r.logic.groups.Sequential!.total).toBeLessThan(0.9 * ungated.logic.groups.Sequential!.total);
+    const e = r.perSampleNj;
+    expect(e.logicDynamic + e.logicLeakage + e.sramReads + e.sramWrites + e.sramLeakage).toBeCloseTo(r.energyPerSampleNj, 1);
+    // the training design's blocks are named: little is left to "other named logic"
+    const other = e.logicBlocks.find((b) => b.block === 'other named logic')?.nJ ?? 0;
+    expect(other).toBeLessThan(0.15 * (e.logicDynamic + e.logicLeakage));
+    for (const block of ['PEs (multipliers, accumulators)', 'update units', 'address walks and step control', 'backward adder tree and δ'])
+      expect(e.logicBlocks.find((b) => b.block === block)?.nJ ?? 0, block).toBeGreaterThan(0);
   });
 });
 

@@ -28,6 +28,11 @@ const BLOCKS: readonly (readonly [RegExp, string])[] = [
   [/^(cw_|pw_|step|map_|conv_issue|pool_issue)/, 'address walks and step control'],
   [/^pool_/, 'pool unit'],
   [/^(state|in_[a-z_]+|ctrl_fire)$/, 'controller'],
+  // its training (generators/cnn/train-*.ts, training.ts)
+  [/^upd_/, 'update units'],
+  [/^(uw_|ew_|train_|clear_|backward_|phase_)/, 'address walks and step control'],
+  [/^(bsum|ep_|oe_|out_error)/, 'backward adder tree and δ'],
+  [/^(kept|flag_)/, 'error banks'],
 ];
 
 export const UNNAMED_LOGIC = 'unnamed logic';
