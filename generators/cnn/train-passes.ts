@@ -113,7 +113,7 @@ export function trainPasses(m: Module, plan: CnnPlan, s: TrainStates, layer: Sig
   const slot = singlePortTraining(plan) ? m.reg('train_slot', Bool, { init: 0 }) : undefined;
   slot?.set(slot.not());
   const halfUpdate = slot ? mux(perLayer('upd_half_rate', (k) => (tp.positions[k] === 1 ? 1 : 0)).eq(1), slot, lit(1, Bool)) : undefined;
-  const updIssue = m.wire('upd_issue', halfUpdate ? s.upd.and(halfUpdate) : s.upd);
+  const updIssue = m.wire('upd_issue', Bool);
   let bwdIssue: Signal | undefined;
   const bwdIssueOf = (cw: ConvWalk): Signal => {
     bwdIssue ??= m.wire('bwd_issue', slot ? s.bwd.and(cw.setup.not()).and(slot) : s.bwd.and(cw.setup.not()));
@@ -121,6 +121,9 @@ export function trainPasses(m: Module, plan: CnnPlan, s: TrainStates, layer: Sig
   };
   const gate = clockGated(target);
   const uw = updateWalk(m, plan, layer, s.tr_init.and(layer.eq(0)).or(s.err_wait.and(errQuiet)), updIssue, gate);
+  // a column's setup cycle (a layer with padding) issues nothing
+  const updOn = s.upd.and(uw.setup.not());
+  m.assign(updIssue, halfUpdate ? updOn.and(halfUpdate) : updOn);
   const errIssue = L > 1 ? m.wire('err_issue', s.err) : undefined;
   const ew = errIssue ? errorWalk(m, plan, layer, s.bwd_wait.and(backwardQuiet), errIssue, gate) : undefined;
   const updReadsOdd = perLayer('upd_reads_odd', (k) => (tp.layerStep[k] ?? 0) % 2).eq(1);

@@ -40,6 +40,8 @@ export interface UpdateWalk {
   readonly laneCount: Expr;
   readonly group: Signal;
   readonly last: Expr;
+  /** A column's setup cycle (a layer with padding): nothing is issued. */
+  readonly setup: Expr;
 }
 
 /** The update walk's constants of weight layer `layer`. */
@@ -69,8 +71,24 @@ function updateConstants(m: Module, plan: CnnPlan, layer: Expr) {
     lastGroup: t('last_group', (s) => s.groups - 1),
     errBase: t('err_base', (_, l) => tp.errBase[l] ?? 0),
     positions: t('positions', (_, l) => tp.positions[l] ?? 0),
+    // a column's window of output positions whose tap is inside the map (layers with padding)
+    pads: t('pads', (s) => (padsAny(s) ? 1 : 0)).eq(1),
+    outW: t('out_w', (s) => s.out.width),
+    yReach: t('y_reach', (s) => (s.out.height - 1) * s.stride + 1),
+    xReach: t('x_reach', (s) => (s.out.width - 1) * s.stride + 1),
+    stride2: t('stride2', (s) => (s.stride === 2 ? 1 : 0)).eq(1),
   };
 }
+
+/** Whether some weight layer pads its input (the update walk then has setup cycles). */
+const padsSomeLayer = (plan: CnnPlan): boolean => Array.from({ length: plan.L }, (_, l) => stepOf(plan, l)).some(padsAny);
+
+/** Whether a weight step pads its input on some side (its update walk then skips the positions whose tap is in the padding). */
+const padsAny = (s: WeightStep): boolean =>
+  s.padTop > 0 ||
+  s.padLeft > 0 ||
+  (s.out.height - 1) * s.stride + s.kernelH > s.padTop + s.in.height ||
+  (s.out.width - 1) * s.stride + s.kernelW > s.padLeft + s.in.width;
 
 type UpdateConstants = ReturnType<typeof updateConstants>;
 
@@ -100,79 +118,191 @@ function updateRegisters(m: Module, plan: CnnPlan) {
     lineAddr: r('line_addr', bits.walkAddr),
     gErr: r('g_err', bits.errAddr),
     errAddr: r('err_addr', bits.errAddr),
+    // the column's window: its first and last output row and column, the error word of its row's
+    // first position, whether the column is at its first position, and (layers with padding) its setup cycle
+    oxLo: r('ox_lo', bits.coord),
+    oyLo: r('oy_lo', bits.coord),
+    oxHi: r('ox_hi', bits.coord),
+    oyHi: r('oy_hi', bits.coord),
+    xStart: r('x_start', bits.coord),
+    errLine: r('err_line', bits.errAddr),
+    atFirst: m.reg('uw_at_first', Bool, { init: 0 }),
+    ...(padsSomeLayer(plan) ? { setup: m.reg('uw_setup', Bool, { init: 0 }) } : {}),
   };
 }
 
 type UpdateRegisters = ReturnType<typeof updateRegisters>;
 
+/** A column's full window (every output position), from the tap (ky, kx) at walk address colAddr. */
+function fullWindow(
+  g: UpdateRegisters,
+  k: UpdateConstants,
+  bits: CnnPlan['bits'],
+  at: { readonly ky: Expr; readonly kx: Expr; readonly colAddr: Expr; readonly err: Expr },
+): void {
+  g.y.set(toWidth(at.ky, bits.coord));
+  g.x.set(toWidth(at.kx, bits.coord));
+  g.xStart.set(toWidth(at.kx, bits.coord));
+  g.addr.set(at.colAddr);
+  g.lineAddr.set(at.colAddr);
+  g.colAddr.set(at.colAddr);
+  g.errAddr.set(at.err);
+  g.errLine.set(at.err);
+  for (const x of [g.ox, g.oy, g.oxLo, g.oyLo]) x.set(0);
+  g.oxHi.set(toWidth(k.lastOx, bits.coord));
+  g.oyHi.set(toWidth(k.lastOy, bits.coord));
+  g.atFirst.set(1);
+}
+
+/**
+ * A column's first position: on a layer with padding, its setup cycle next (the window of
+ * positions whose tap is inside the map, updateSetup); else every position.
+ */
+function toColumn(
+  m: Module,
+  g: UpdateRegisters,
+  k: UpdateConstants,
+  bits: CnnPlan['bits'],
+  at: { readonly ky: Expr; readonly kx: Expr; readonly colAddr: Expr; readonly err: Expr },
+): void {
+  fullWindow(g, k, bits, at);
+  const setup = g.setup;
+  if (setup) m.when(k.pads, () => setup.set(1));
+}
+
 /** Past a column's last position: its next column (channel, kernel column, kernel row, then the bias), or after the bias the next group. */
 function nextUpdateColumn(m: Module, plan: CnnPlan, k: UpdateConstants, g: UpdateRegisters, bias: Expr): void {
   const { bits, P } = plan;
   const w = toWidth;
-  // a column's first position: the tap (ky, kx, c) at output (0, 0), walk address colAddr
-  const toColumn = (ky: Expr, kx: Expr, colAddr: Expr) => {
-    g.y.set(w(ky, bits.coord));
-    g.x.set(w(kx, bits.coord));
-    g.addr.set(colAddr);
-    g.lineAddr.set(colAddr);
-    g.colAddr.set(colAddr);
-    g.ox.set(0);
-    g.oy.set(0);
-  };
   const zero = lit(0, UInt(1));
-  g.errAddr.set(g.gErr);
+  const column = (ky: Expr, kx: Expr, colAddr: Expr) => toColumn(m, g, k, bits, { ky, kx, colAddr, err: g.gErr });
   m.when(bias, () => {
     const gErr = w(g.gErr.add(k.positions), bits.errAddr);
     g.group.set(w(g.group.inc(), bits.group));
     g.gErr.set(gErr);
-    g.errAddr.set(gErr);
     g.wRow.set(w(g.wRow.add(k.rowLen), bits.weightAddr));
     g.rowsLeft.set(w(g.rowsLeft.sub(P).asUInt(), bits.neuron));
     for (const x of [g.col, g.ch, g.kx, g.ky]) x.set(0);
-    toColumn(zero, zero, lit(0, UInt(bits.walkAddr)));
+    toColumn(m, g, k, bits, { ky: zero, kx: zero, colAddr: lit(0, UInt(bits.walkAddr)), err: gErr });
   })
     .elsewhen(g.ch.ne(k.lastCh), () => {
       g.ch.set(g.ch.inc());
       g.col.set(g.col.inc());
-      toColumn(g.ky, g.kx, w(g.colAddr.inc(), bits.walkAddr));
+      column(g.ky, g.kx, w(g.colAddr.inc(), bits.walkAddr));
     })
     .elsewhen(g.kx.ne(k.lastKx), () => {
       g.ch.set(0);
       g.kx.set(g.kx.inc());
       g.col.set(g.col.inc());
-      toColumn(g.ky, g.kx.inc(), w(g.colAddr.inc(), bits.walkAddr));
+      column(g.ky, g.kx.inc(), w(g.colAddr.inc(), bits.walkAddr));
     })
     .elsewhen(g.ky.ne(k.lastKy), () => {
       g.ch.set(0);
       g.kx.set(0);
       g.ky.set(g.ky.inc());
       g.col.set(g.col.inc());
-      toColumn(g.ky.inc(), zero, w(g.colAddr.add(k.rowJump), bits.walkAddr));
+      column(g.ky.inc(), zero, w(g.colAddr.add(k.rowJump), bits.walkAddr));
     })
-    // the bias column: its operand is 1.0 at every position
+    // the bias column: its operand is 1.0 at every position (no window)
     .otherwise(() => {
       g.col.set(w(k.fanIn, bits.column));
-      toColumn(zero, zero, lit(0, UInt(bits.walkAddr)));
+      fullWindow(g, k, bits, { ky: zero, kx: zero, colAddr: lit(0, UInt(bits.walkAddr)), err: g.gErr });
     });
 }
 
-/** The next output position of the column: the next in its row (x and the address by the stride), else the next row. */
+/** Output rows (or columns) a tap at kernel offset `kk` leaves out at the start and the end of a side: ceil(overhang / stride), at most 3 each. */
+function sideWindow(m: Module, name: string, kk: Expr, lo: Expr, reach: Expr, hi: Expr, stride2: Expr, padsFront: boolean) {
+  const CUT = 3;
+  const cut = (over: Expr, amount: () => Expr) => {
+    const a = mux(over, toWidth(amount(), CUT), lit(0, UInt(CUT)));
+    // ceil(a / 2) with stride 2
+    return m.wire(`uw_cut_${name}`, mux(stride2, toWidth(a.add(1), CUT + 1).slice(CUT, 1), a));
+  };
+  // a side no layer pads at its front cuts nothing there (the comparison would be constant)
+  const front = padsFront ? cut(kk.lt(lo), () => lo.sub(kk).asUInt()) : lit(0, UInt(CUT));
+  name += '_end';
+  const end = kk.add(reach);
+  const back = cut(end.gt(hi), () => end.sub(hi).asUInt());
+  return { front, back };
+}
+
+/**
+ * A column's setup cycle (a layer with padding): the window of output positions whose tap is
+ * inside the map: its first row and column skip those whose tap falls in the top or left padding,
+ * its last those in the bottom or right (an empty window keeps one position, its operand 0);
+ * the walk, error and line addresses move to its first position.
+ */
+function updateSetup(m: Module, plan: CnnPlan, k: UpdateConstants, g: UpdateRegisters): void {
+  const { bits } = plan;
+  const w = toWidth;
+  const steps = Array.from({ length: plan.L }, (_, l) => stepOf(plan, l));
+  const ys = sideWindow(
+    m,
+    'top',
+    g.ky,
+    k.yLo,
+    k.yReach,
+    k.yHi,
+    k.stride2,
+    steps.some((s) => s.padTop > 0),
+  );
+  const xs = sideWindow(
+    m,
+    'left',
+    g.kx,
+    k.xLo,
+    k.xReach,
+    k.xHi,
+    k.stride2,
+    steps.some((s) => s.padLeft > 0),
+  );
+  const oyLo = w(ys.front, bits.coord);
+  const oxLo = w(xs.front, bits.coord);
+  const oyHi = w(k.lastOy.sub(ys.back).asUInt(), bits.coord);
+  const oxHi = w(k.lastOx.sub(xs.back).asUInt(), bits.coord);
+  g.oyLo.set(oyLo);
+  g.oxLo.set(oxLo);
+  g.oyHi.set(mux(oyLo.gt(oyHi), oyLo, oyHi));
+  g.oxHi.set(mux(oxLo.gt(oxHi), oxLo, oxHi));
+  g.oy.set(oyLo);
+  g.ox.set(oxLo);
+  const yOff = mux(k.stride2, ys.front.zext(4).shl(1).truncate(4), ys.front.zext(4));
+  const xOff = mux(k.stride2, xs.front.zext(4).shl(1).truncate(4), xs.front.zext(4));
+  g.y.set(w(g.ky.add(yOff), bits.coord));
+  const x0 = w(g.kx.add(xOff), bits.coord);
+  g.x.set(x0);
+  g.xStart.set(x0);
+  // the window's first position; the line registers hold each row's first position of the window
+  const first = w(w(g.colAddr.add(ys.front.mul(k.lineStep)), bits.walkAddr).add(xs.front.mul(k.posStep)), bits.walkAddr);
+  g.lineAddr.set(first);
+  g.addr.set(first);
+  const firstErr = w(w(g.gErr.add(ys.front.mul(k.outW)), bits.errAddr).add(xs.front), bits.errAddr);
+  g.errLine.set(firstErr);
+  g.errAddr.set(firstErr);
+  g.setup?.set(0);
+}
+
+/** The next output position of the column's window: the next in its row (x and the address by the stride), else the first of the next row. */
 function nextUpdatePosition(m: Module, plan: CnnPlan, k: UpdateConstants, g: UpdateRegisters): void {
   const { bits } = plan;
   const w = toWidth;
-  g.errAddr.set(w(g.errAddr.inc(), bits.errAddr));
-  m.when(g.ox.ne(k.lastOx), () => {
+  g.atFirst.set(0);
+  m.when(g.ox.ne(g.oxHi), () => {
     g.ox.set(g.ox.inc());
     g.x.set(w(g.x.add(k.stride), bits.coord));
     g.addr.set(w(g.addr.add(k.posStep), bits.walkAddr));
+    g.errAddr.set(w(g.errAddr.inc(), bits.errAddr));
   }).otherwise(() => {
     const line = w(g.lineAddr.add(k.lineStep), bits.walkAddr);
-    g.ox.set(0);
+    const errLine = w(g.errLine.add(k.outW), bits.errAddr);
+    g.ox.set(g.oxLo);
     g.oy.set(g.oy.inc());
     g.y.set(w(g.y.add(k.stride), bits.coord));
-    g.x.set(w(g.kx, bits.coord));
+    g.x.set(g.xStart);
     g.lineAddr.set(line);
     g.addr.set(line);
+    g.errLine.set(errLine);
+    g.errAddr.set(errLine);
   });
 }
 
@@ -199,25 +329,28 @@ export function updateWalk(m: Module, plan: CnnPlan, layer: Expr, start: Expr, a
     'uw',
     gate,
     () => updateRegisters(m, plan),
-    () => advance.or(start),
+    (r) => (r.setup ? advance.or(start).or(r.setup) : advance.or(start)),
   );
   const bias = m.wire('uw_bias', g.col.eq(k.fanIn));
-  const lastPos = m.wire('uw_last_pos', g.ox.eq(k.lastOx).and(g.oy.eq(k.lastOy)));
+  const lastPos = m.wire('uw_last_pos', g.ox.eq(g.oxHi).and(g.oy.eq(g.oyHi)));
   const lastGroup = m.wire('uw_last_group', g.group.eq(k.lastGroup));
+  if (g.setup) m.when(g.setup, () => updateSetup(m, plan, k, g));
   m.when(advance, () => m.when(lastPos, () => nextUpdateColumn(m, plan, k, g, bias)).otherwise(() => nextUpdatePosition(m, plan, k, g)));
   m.when(start, () => {
-    for (const s of [g.group, g.col, g.ch, g.kx, g.ky, g.ox, g.oy, g.y, g.x, g.addr, g.colAddr, g.lineAddr]) s.set(0);
+    for (const s of [g.group, g.col, g.ch, g.kx, g.ky]) s.set(0);
+    const err = toWidth(k.errBase, bits.errAddr);
+    toColumn(m, g, k, bits, { ky: lit(0, UInt(1)), kx: lit(0, UInt(1)), colAddr: lit(0, UInt(bits.walkAddr)), err });
     g.wRow.set(toWidth(k.weightBase, bits.weightAddr));
     g.rowsLeft.set(toWidth(k.rows, bits.neuron));
-    g.gErr.set(toWidth(k.errBase, bits.errAddr));
-    g.errAddr.set(toWidth(k.errBase, bits.errAddr));
+    g.gErr.set(err);
   });
   const tap = toWidth(g.addr.sub(k.bias).asUInt(), bits.mapAddr);
   return {
     mapAddr: m.wire('uw_map_addr', toWidth(tap.add(k.inBase), bits.mapAddr)),
     inside: insideMap(m, plan, k, g),
     bias,
-    first: m.wire('uw_first', g.ox.eq(0).and(g.oy.eq(0))),
+    first: g.atFirst,
+    setup: g.setup ?? lit(0, Bool),
     lastPos,
     weightAddr: m.wire('uw_weight_addr', toWidth(g.wRow.add(g.col), bits.weightAddr)),
     errAddr: g.errAddr,
