@@ -288,6 +288,13 @@ export function cnnPlan(cfg: Config): CnnPlan {
   };
 }
 
+/** Weight layer k's step (a plan that trains; a generator bug otherwise). */
+export function weightStepOf(plan: CnnPlan, k: number): WeightStep {
+  const s = plan.steps[trainOf(plan).layerStep[k] ?? -1];
+  if (s?.kind !== 'weights') throw new RangeError(`generator bug: weight layer ${k} has no step`);
+  return s;
+}
+
 /** The training layout of a plan that trains (a generator bug otherwise). */
 export function trainOf(plan: CnnPlan): TrainPlan {
   if (!plan.train) throw new RangeError('generator bug: a training block of a plan that does not train');

@@ -117,7 +117,6 @@ export function cnnAccelerator(cfg: Config, target: MemoryTarget = {}): Module {
 interface TrainControl {
   readonly layer: Signal;
   readonly clearAddr: Signal;
-  readonly inState: Record<State, Signal>;
   readonly backwardPhase: Expr;
   readonly updatePhase: Expr;
 }
@@ -129,7 +128,6 @@ function trainControl(m: Module, plan: CnnPlan, inState: Record<State, Signal>):
   return {
     layer,
     clearAddr,
-    inState,
     backwardPhase: m.wire('phase_backward', s.tr_init.or(s.clear).or(s.bwd).or(s.bwd_wait).or(s.err).or(s.err_wait)),
     updatePhase: m.wire('phase_update', s.upd.or(s.upd_wait)),
   };

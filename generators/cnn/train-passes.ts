@@ -14,7 +14,7 @@ import { perLayerConstant } from '../accelerator/per-layer.js';
 import type { BankPorts } from '../accelerator/banks.js';
 import { clockGated, type MemoryTarget } from '../memories/target.js';
 import type { Drain, MacStages, PoolUnit } from './datapath.js';
-import { trainOf, type CnnPlan, type WeightStep } from './plan.js';
+import { trainOf, weightStepOf as stepOf, type CnnPlan } from './plan.js';
 import {
   backwardSums,
   cnnUpdates,
@@ -89,8 +89,6 @@ export interface FinishInputs {
   /** The weight banks' read data, per lane. */
   readonly weights: readonly Expr[];
 }
-
-const stepOf = (plan: CnnPlan, k: number): WeightStep => plan.steps[plan.train?.layerStep[k] ?? -1] as WeightStep;
 
 /** The training passes of `plan` (which must train); `layer` is the weight layer being trained, `clearAddr` the sums' clear counter. */
 export function trainPasses(m: Module, plan: CnnPlan, s: TrainStates, layer: Signal, clearAddr: Signal, target: MemoryTarget): TrainPasses {

@@ -10,11 +10,8 @@
  * As the forward walk, every address is a counter that adds per-layer constants.
  */
 import { Bool, UInt, cat, lit, mux, type Expr, type Module, type Signal } from '../../src/hdl/index.js';
-import { trainOf, type CnnPlan, type WeightStep } from './plan.js';
+import { trainOf, weightStepOf as stepOf, type CnnPlan, type WeightStep } from './plan.js';
 import { gatedRegisters, stepTable, toWidth } from './walks.js';
-
-/** Weight layer k's step. */
-const stepOf = (plan: CnnPlan, k: number): WeightStep => plan.steps[plan.train?.layerStep[k] ?? -1] as WeightStep;
 
 /** A table of f(weight layer k) looked up by `layer`. */
 function layerTableOf(m: Module, plan: CnnPlan, layer: Expr, prefix: string) {
