@@ -65,8 +65,7 @@ function trainRam(plan: CnnPlan, role: string, depth: number, type: HdlType, tar
 
 /** The memories training adds. */
 export function trainBanks(m: Module, plan: CnnPlan, target: MemoryTarget = {}): TrainBanks {
-  const tp = plan.train;
-  if (!tp) throw new RangeError('generator bug: training banks without training');
+  const tp = trainOf(plan);
   const { P, bits } = plan;
   const E = SInt(plan.formats.error.bits);
   const errRam = trainRam(plan, 'error', tp.errDepth, E, target);
