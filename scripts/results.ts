@@ -1,8 +1,10 @@
 /**
- * `npm run results [-- --workers N] [--fresh] [--dry-run]`: runs the experiment plan of
- * src/flows/results/plan.ts (float32 vs the golden model at four format choices × three rounding
- * modes on MNIST, Fashion-MNIST and Iris, seeds averaged; the RTL at the default configuration on
- * Iris and an MNIST subset) and writes docs/RESULTS.md and docs/results/test-error-per-epoch.svg.
+ * `npm run results [-- --workers N] [--fresh] [--dry-run] [--no-claims] [--only cnn]`: runs the
+ * experiment plan of src/flows/results/plan.ts (float32 vs the golden model at four format choices
+ * × three rounding modes on MNIST, Fashion-MNIST and Iris, seeds averaged; the RTL at the default
+ * configuration on Iris and an MNIST subset), the hardware claims (claims.ts) and the networks with
+ * convolution (cnn-plan.ts), and writes docs/RESULTS.md and docs/results/test-error-per-epoch.svg.
+ * `--only cnn` runs only the CNN plan and replaces its section of docs/RESULTS.md in place.
  *
  * The runs go to `--workers` forked worker processes (scripts/results-worker.ts, default 2), the
  * longest first; each result is cached in .cache/results/ under a key of its parameters, so an
@@ -36,6 +38,8 @@ import { meanGapOf, summarize, type RunResult, type Summary } from '../src/flows
 import { renderResultsMarkdown } from '../src/flows/results/markdown.js';
 import { repoRoot } from '../src/hdl/source.js';
 import { runPool } from '../src/flows/worker-pool.js';
+import { cnnHardwareJobs, cnnRtlSpec, cnnStepInputs, cnnTrainJobs, defaultCnnPlan } from '../src/flows/results/cnn-plan.js';
+import { renderCnnSection, spliceCnnSection, type CnnHardwareResult } from '../src/flows/results/cnn-markdown.js';
 import type { ToWorker } from './results-worker.js';
 
 const RESULTS_MD = path.join(repoRoot, 'docs', 'RESULTS.md');
@@ -43,18 +47,29 @@ const PLOT_SVG = path.join(repoRoot, 'docs', 'results', 'test-error-per-epoch.sv
 const ENERGY_SVG = path.join(repoRoot, 'docs', ENERGY_PLOT);
 const WORKER = path.join(path.dirname(fileURLToPath(import.meta.url)), 'results-worker.ts');
 
-function parseArgs(argv: string[]): { workers: number; fresh: boolean; dryRun: boolean; claims: boolean } {
-  const opts = { workers: 2, fresh: false, dryRun: false, claims: true };
+interface Options {
+  workers: number;
+  fresh: boolean;
+  dryRun: boolean;
+  claims: boolean;
+  onlyCnn: boolean;
+}
+
+function parseArgs(argv: string[]): Options {
+  const opts = { workers: 2, fresh: false, dryRun: false, claims: true, onlyCnn: false };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
     if (a === '--fresh') opts.fresh = true;
-    else if (a === '--no-claims') opts.claims = false;
+    else if (a === '--only') {
+      if (argv[++i] !== 'cnn') throw new Error(`--only takes "cnn" (the section on networks with convolution), got ${argv[i] ?? 'nothing'}`);
+      opts.onlyCnn = true;
+    } else if (a === '--no-claims') opts.claims = false;
     else if (a === '--dry-run') opts.dryRun = true;
     else if (a === '--workers') {
       const n = Number(argv[++i]);
       if (!Number.isSafeInteger(n) || n < 1) throw new Error(`--workers must be a positive integer, got ${argv[i]}`);
       opts.workers = n;
-    } else throw new Error(`unknown argument ${a} (allowed: --workers N, --fresh, --dry-run, --no-claims)`);
+    } else throw new Error(`unknown argument ${a} (allowed: --workers N, --fresh, --dry-run, --no-claims, --only cnn)`);
   }
   return opts;
 }
@@ -81,6 +96,14 @@ function commit(): string | undefined {
   } catch {
     return undefined;
   }
+}
+
+function progress(done: number, of: number, t0: number, job: Job, r: RunResult): void {
+  const err = r.testError === null ? 'no test error' : `test error ${(100 * r.testError).toFixed(2)}%`;
+  const eq = r.engine === 'rtl' ? (r.equivalent ? ', EQUIVALENT' : ', MISMATCH') : '';
+  process.stderr.write(
+    `[${String(done).padStart(String(of).length)}/${of} ${clock((performance.now() - t0) / 1000)}] ${job.label}: ${err}${eq} (${r.wallSeconds.toFixed(1)} s)\n`,
+  );
 }
 
 /** Runs `todo` on `n` workers, longest first; the first failure stops them all (the finished runs stay cached). */
@@ -126,6 +149,7 @@ function readLedger(): Ledger | undefined {
 
 async function main() {
   const opts = parseArgs(process.argv.slice(2));
+  if (opts.onlyCnn) return onlyCnn(opts);
   const t0 = performance.now();
   const loadStart = os.loadavg()[0]!;
   const jobs = planJobs(DEFAULT_PLAN);
@@ -162,16 +186,13 @@ async function main() {
     done++;
     me.runsComputed = done;
     saveLedger();
-    const err = r.testError === null ? 'no test error' : `test error ${(100 * r.testError).toFixed(2)}%`;
-    const eq = r.engine === 'rtl' ? (r.equivalent ? ', EQUIVALENT' : ', MISMATCH') : '';
-    process.stderr.write(
-      `[${String(done).padStart(String(todo.length).length)}/${todo.length} ${clock((performance.now() - t0) / 1000)}] ${job.label}: ${err}${eq} (${r.wallSeconds.toFixed(1)} s)\n`,
-    );
+    progress(done, todo.length, t0, job, r);
   });
 
   const summary = summarize(DEFAULT_PLAN, (spec) => results.get(runKey(spec)));
   saveLedger();
   const claims = opts.claims ? await runClaims(summary, opts.fresh) : undefined;
+  const cnn = await runCnn(opts);
   const wallSeconds = (performance.now() - t0) / 1000;
   const c = commit();
   const md = renderResultsMarkdown(
@@ -190,13 +211,17 @@ async function main() {
       runSeconds: jobs.reduce((s, j) => s + (results.get(j.key)?.wallSeconds ?? 0), 0),
       ...(c ? { commit: c } : {}),
     },
-    claims ? { claims: claims.markdown } : {},
+    { ...(claims ? { claims: claims.markdown } : {}), ...(cnn ? { cnn: cnn.markdown } : {}) },
   );
   if (claims?.energySvg) writeFileAtomic(ENERGY_SVG, claims.energySvg);
   writeFileAtomic(PLOT_SVG, testErrorPlot(summary));
   writeFileAtomic(RESULTS_MD, md);
   process.stderr.write(`results: wrote ${path.relative(repoRoot, RESULTS_MD)} and ${path.relative(repoRoot, PLOT_SVG)} in ${clock(wallSeconds)}\n`);
   const bad = summary.rtl.filter((r) => !r.rtl.equivalent || !r.sameAsGolden);
+  if (cnn && !cnn.equivalent) {
+    process.stderr.write('results: the RTL did not confirm the golden model on a network with convolution\n');
+    process.exitCode = 1;
+  }
   if (bad.length) {
     process.stderr.write(`results: the RTL did not confirm the golden model on ${bad.map((r) => r.plan.dataset).join(', ')}\n`);
     process.exitCode = 1;
@@ -234,6 +259,75 @@ async function runClaims(summary: Summary, fresh: boolean): Promise<{ markdown: 
   const bars = energyBars(ordered);
   const title = `Energy per sample, ${plan.network.layers.join('-')} P = ${plan.network.pes} at ${plan.clockMHz} MHz (MNIST)`;
   return bars.length ? { markdown, energySvg: energyPlot(bars, title) } : { markdown };
+}
+
+/**
+ * The networks with convolution (src/flows/results/cnn-plan.ts): the training runs on the workers
+ * (cached in .cache/results/), then the hardware steps one at a time (cached in .cache/claims/);
+ * the section's markdown, and whether every RTL run was equivalent. Undefined for --dry-run.
+ */
+async function runCnn(opts: Options): Promise<{ markdown: string; equivalent: boolean } | undefined> {
+  const t0 = performance.now();
+  const plan = defaultCnnPlan();
+  const jobs = cnnTrainJobs(plan);
+  const results = new Map<string, RunResult>();
+  for (const j of opts.fresh ? [] : jobs) {
+    const r = readCachedResult(RESULTS_CACHE_DIR, j.key);
+    if (r) results.set(j.key, r);
+  }
+  const todo = jobs.filter((j) => !results.has(j.key));
+  const hardware = cnnHardwareJobs(plan);
+  const cachedSteps = new Map(hardware.map((h) => [h.job.key, opts.fresh ? undefined : readClaimsResult(CLAIMS_CACHE_DIR, h.job.key)]));
+  process.stderr.write(
+    `results: networks with convolution: ${jobs.length} training runs, ${jobs.length - todo.length} cached, ${todo.length} to run; ` +
+      `${hardware.length} hardware steps, ${[...cachedSteps.values()].filter(Boolean).length} cached\n`,
+  );
+  if (opts.dryRun) {
+    for (const j of jobs) process.stdout.write(`${results.has(j.key) ? 'cached' : 'to run'}  ${j.label}  (${j.key})\n`);
+    for (const h of hardware) process.stdout.write(`${cachedSteps.get(h.job.key) ? 'cached' : 'to run'}  ${h.job.command}  (${h.job.key})\n`);
+    return undefined;
+  }
+  let done = 0;
+  await runAll(todo, opts.workers, (job, r) => {
+    results.set(job.key, r);
+    progress(++done, todo.length, t0, job, r);
+  });
+  const measured: CnnHardwareResult[] = [];
+  for (const h of hardware) {
+    let r = cachedSteps.get(h.job.key);
+    if (!r) {
+      r = await runClaimsJob(h.job, cnnStepInputs(plan, h.network));
+      writeClaimsResult(CLAIMS_CACHE_DIR, r);
+      process.stderr.write(
+        `[cnn hardware ${clock((performance.now() - t0) / 1000)}] ${h.network.dataset} ${h.job.variant} ${h.job.step} (${r.wallSeconds.toFixed(1)} s)\n`,
+      );
+    }
+    measured.push({ ...h, result: r });
+  }
+  const c = commit();
+  const markdown = renderCnnSection(plan, (spec) => results.get(runKey(spec)), measured, {
+    date: new Date().toISOString().replace(/\.\d+Z$/, 'Z'),
+    node: process.version,
+    machine: machine(),
+    ...(c ? { commit: c } : {}),
+    runsComputed: todo.length,
+    runsCached: jobs.length - todo.length,
+  });
+  const equivalent = plan.networks.every((n) => results.get(runKey(cnnRtlSpec(n)))?.equivalent === true);
+  return { markdown, equivalent };
+}
+
+/** `--only cnn`: the CNN plan alone, its section replaced in docs/RESULTS.md (the rest of the document untouched). */
+async function onlyCnn(opts: Options): Promise<void> {
+  const before = fs.readFileSync(RESULTS_MD, 'utf8');
+  const cnn = await runCnn(opts);
+  if (!cnn) return;
+  writeFileAtomic(RESULTS_MD, spliceCnnSection(before, cnn.markdown));
+  process.stderr.write(`results: wrote the section on networks with convolution in ${path.relative(repoRoot, RESULTS_MD)}\n`);
+  if (!cnn.equivalent) {
+    process.stderr.write('results: the RTL did not confirm the golden model on a network with convolution\n');
+    process.exitCode = 1;
+  }
 }
 
 main().catch((e) => {

@@ -3,7 +3,9 @@
  * multiplier for each SGD element instead of TaxoNN's one time-multiplexed multiplier:
  *   forward:  weight × activation, accumulated (the dot product of a row)
  *   backward: weight × error, registered (one term of a backward sum)
- *   gradient: error  × activation, registered (the product the update scales by η)
+ *   gradient: error  × activation, registered (the product the update scales by η); with
+ *             `accumulateGradient` (a convolution's weight sums its gradient over the output
+ *             positions, docs/ARCHITECTURE.md §18) accumulated, `first` starting a new sum
  * `fused` runs the backward and the gradient multipliers together (one read of the weight serves
  * both: the dedicated schedule's backward-and-update pass, docs/ARCHITECTURE.md §9).
  * Each multiplier's operands are forced to zero outside its phase (operand isolation: an idle
@@ -14,20 +16,27 @@ import { SInt, buildModule, lit, mux, type Expr, type Module } from '../../src/h
 import { formatTag } from '../naming.js';
 import { PE_OP, pePorts, type PeParams } from './pe.js';
 
+export interface PeDedicatedParams extends PeParams {
+  /** The gradient register accumulates (accBits wide) instead of holding one product. */
+  readonly accumulateGradient?: boolean;
+}
+
 export function dedicatedWidths(p: PeParams): { forward: number; backward: number; gradient: number } {
   const a = p.act.bits + (p.act.signed ? 0 : 1);
   return { forward: p.weight.bits + a, backward: p.weight.bits + p.error.bits, gradient: p.error.bits + a };
 }
 
-export function peDedicated(p: PeParams): Module {
+export function peDedicated(p: PeDedicatedParams): Module {
   if (!p.weight.signed || !p.error.signed) throw new RangeError('weights and errors are signed formats');
   const w = dedicatedWidths(p);
   if (p.accBits < w.forward) throw new RangeError(`accBits ${p.accBits} is narrower than one forward product (${w.forward} bits)`);
-  const name = `pe_dedicated_w${formatTag(p.weight)}_a${formatTag(p.act)}_e${formatTag(p.error)}_acc${p.accBits}`;
+  const name = `pe_dedicated_w${formatTag(p.weight)}_a${formatTag(p.act)}_e${formatTag(p.error)}_acc${p.accBits}${p.accumulateGradient ? '_gacc' : ''}`;
+  if (p.accumulateGradient && p.accBits < w.gradient) throw new RangeError(`accBits ${p.accBits} is narrower than one gradient product (${w.gradient} bits)`);
+  const gradBits = p.accumulateGradient ? p.accBits : w.gradient;
   return buildModule(name, { ...p }, (m) => {
     const { op, weight, act, err, en, first, acc } = pePorts(m, p);
     const bprod = m.output('bwd_product', SInt(w.backward));
-    const gprod = m.output('grad_product', SInt(w.gradient));
+    const gprod = m.output(p.accumulateGradient ? 'grad_sum' : 'grad_product', SInt(gradBits));
 
     const actS = act.toSInt();
     const isolate = (on: Expr, x: Expr) => mux(on, x, lit(0, SInt(x.width)));
@@ -43,8 +52,8 @@ export function peDedicated(p: PeParams): Module {
     sum.set(mux(first, fwdProd.resize(p.accBits), sum.add(fwdProd).truncate(p.accBits)));
     const bReg = m.reg('bwd_q', SInt(w.backward), { init: 0, enable: en.and(isBwd) });
     bReg.set(bwdProd);
-    const gReg = m.reg('grad_q', SInt(w.gradient), { init: 0, enable: en.and(isGrad) });
-    gReg.set(gradProd);
+    const gReg = m.reg('grad_q', SInt(gradBits), { init: 0, enable: en.and(isGrad) });
+    gReg.set(p.accumulateGradient ? mux(first, gradProd.resize(gradBits), gReg.add(gradProd).truncate(gradBits)) : gradProd);
     m.assign(acc, sum);
     m.assign(bprod, bReg);
     m.assign(gprod, gReg);

@@ -8,6 +8,7 @@ import { Bool, SInt, UInt, clog2, lit, mux, type Expr, type HdlType, type Module
 import { activation } from '../blocks/activation.js';
 import { mac } from '../blocks/mac.js';
 import { pe } from '../blocks/pe.js';
+import { peDedicated } from '../blocks/pe-dedicated.js';
 import type { BankPorts } from '../accelerator/banks.js';
 import { perLayerConstant, perLayerUnit } from '../accelerator/per-layer.js';
 import { at as entryOf } from '../accelerator/tables.js';
@@ -92,7 +93,10 @@ export interface WeightIssue {
 }
 
 export interface MacStages {
+  /** Per lane, the forward sum (the drain's), the backward product W·e (the adder tree's) and the gradient sum (the update's): one accumulator for TaxoNN's PE. */
   readonly accs: readonly Expr[];
+  readonly backward: readonly Expr[];
+  readonly gradients: readonly Expr[];
   /** Stage 1's activation operand (1.0 for the bias, 0 for the update's padding taps). */
   readonly act: Expr;
   /** Stage 2: the group's last MAC (its bias) has been added: the accumulators hold its sums. */
@@ -139,21 +143,27 @@ export function macStages(
   const act = m.wire('act_operand', mux(s1Bias, one, value));
   const { weight: wf, act: af, error: ef } = plan.formats;
   const accBits = plan.cfg.accBits;
-  const accs = train
+  const pes = train
     ? peArray(
         m,
         weights,
         act,
         { op: m.flop('s1_op', train.op), errors: train.errors, en: s1Valid, first: s1First },
-        pe({ weight: wf, act: af, error: ef, accBits }),
+        plan.dedicated ? peDedicated({ weight: wf, act: af, error: ef, accBits, accumulateGradient: true }) : pe({ weight: wf, act: af, error: ef, accBits }),
       )
-    : weights.map((weight, q) => m.instance(`pe${q}`, mac({ weight: wf, act: af, accBits }), { weight, act, en: s1Valid, first: s1First }).out('acc'));
+    : weights.map((weight, q) => m.instance(`pe${q}`, mac({ weight: wf, act: af, accBits }), { weight, act, en: s1Valid, first: s1First }));
+  const accs = pes.map((x) => x.out('acc'));
+  // the dedicated PE's backward and gradient multipliers have their own registers (blocks/pe-dedicated.ts)
+  const backward = plan.dedicated ? pes.map((x) => x.out('bwd_product')) : accs;
+  const gradients = plan.dedicated ? pes.map((x) => x.out('grad_sum')) : accs;
   const s2Valid = m.flop('s2_valid', s1Valid, { init: 0 });
   // training: only a forward group's last issue goes to the drain (the update's bias column does not)
   const s2Last = m.flop('s2_last', train ? s1Bias.and(m.flop('s1_forward', train.forward)) : s1Bias);
   const capture = m.wire('drain_capture', s2Valid.and(s2Last));
   return {
     accs,
+    backward,
+    gradients,
     act,
     capture,
     pendingLast: m.wire('pending_capture', s1Valid.and(s1Bias).or(capture)),
@@ -164,17 +174,15 @@ export function macStages(
   };
 }
 
-/** TaxoNN's PEs (blocks/pe.ts): the forward MAC, the backward product W·e and the gradient e·x on one multiplier each. */
+/** The training PEs: TaxoNN's (blocks/pe.ts: the forward MAC, the backward product W·e and the gradient e·x on one multiplier) or the dedicated variant's. */
 function peArray(
   m: Module,
   weights: readonly Expr[],
   act: Expr,
   at: { readonly op: Expr; readonly errors: readonly Expr[]; readonly en: Expr; readonly first: Expr },
   peModule: Module,
-): Expr[] {
-  return weights.map((weight, q) =>
-    m.instance(`pe${q}`, peModule, { op: at.op, weight, act, err: entryOf(at.errors, q), en: at.en, first: at.first }).out('acc'),
-  );
+) {
+  return weights.map((weight, q) => m.instance(`pe${q}`, peModule, { op: at.op, weight, act, err: entryOf(at.errors, q), en: at.en, first: at.first }));
 }
 
 export interface Drain {

@@ -100,7 +100,8 @@ export interface CnnPlan {
   readonly L: number;
   readonly K: number;
   readonly inputs: number;
-  readonly dedicated: false;
+  /** The dedicated variant: a PE with a multiplier per SGD element (blocks/pe-dedicated.ts) and the learning-rate multiplier. */
+  readonly dedicated: boolean;
   readonly formats: { readonly weight: FixedFormat; readonly act: FixedFormat; readonly error: FixedFormat };
   readonly arith: readonly LayerArithmetic[];
   readonly steps: readonly Step[];
@@ -255,7 +256,7 @@ export function cnnPlan(cfg: Config): CnnPlan {
     L: weightSteps.length,
     K: cfg.inputsPerBeat,
     inputs: volume(network.input),
-    dedicated: false,
+    dedicated: cfg.variant === 'dedicated',
     formats: fixedFormats(cfg),
     arith,
     steps,

@@ -23,13 +23,9 @@ const STATES = ['idle', 'load', 'readback', 'rx_head', 'rx_data', 'step_init', '
 const TRAIN_STATES = ['tr_init', 'clear', 'bwd', 'bwd_wait', 'err', 'err_wait', 'upd', 'upd_wait'] as const;
 type State = (typeof STATES)[number] | (typeof TRAIN_STATES)[number];
 
-/** Throws a one-line ConfigError unless the RTL of this network exists (the inference and taxonn variants). */
+/** Throws a one-line ConfigError unless the RTL of this network exists. */
 export function requireCnnRtl(cfg: Config): void {
   if (cfg.variant === 'inference') return;
-  if (cfg.variant === 'dedicated')
-    throw new ConfigError(
-      'config: variant "dedicated" of a network with convolution has no RTL yet: the generator builds the taxonn and inference variants (docs/ARCHITECTURE.md §18)',
-    );
   const layers = cfg.network?.layers ?? [];
   const twoPools = layers.findIndex((l, i) => l.kind === 'pool' && layers[i + 1]?.kind === 'pool' && layers.slice(0, i).some((x) => x.kind !== 'pool'));
   if (twoPools >= 0)
@@ -62,7 +58,7 @@ export function cnnAccelerator(cfg: Config, target: MemoryTarget = {}): Module {
     );
     const rx = receive(m, plan, host, inState);
     const tr = plan.train ? trainControl(m, plan, inState) : undefined;
-    const passes = tr ? trainPasses(m, plan, inState, tr.layer, tr.clearAddr, target) : undefined;
+    const passes = tr ? trainPasses(m, plan, inState, tr.layer, tr.clearAddr, target, host.learningRate) : undefined;
     const run = steps(m, plan, step, inState, banks, rx, target, passes);
     mapWrites(m, banks, rx.write, run.writes);
     weightBanks(m, plan, banks, host, wp, { read: run.weightRead, load: inState.load, readback: inState.readback, update: run.weightWrite });

@@ -91,16 +91,18 @@ export interface FinishInputs {
 }
 
 /** The training passes of `plan` (which must train); `layer` is the weight layer being trained, `clearAddr` the sums' clear counter. */
-export function trainPasses(m: Module, plan: CnnPlan, s: TrainStates, layer: Signal, clearAddr: Signal, target: MemoryTarget): TrainPasses {
+export function trainPasses(
+  m: Module,
+  plan: CnnPlan,
+  s: TrainStates,
+  layer: Signal,
+  clearAddr: Signal,
+  target: MemoryTarget,
+  /** The dedicated variant's learning-rate input (Q0.16). */
+  learningRate?: Expr,
+): TrainPasses {
   const tp = trainOf(plan);
-  const L = plan.L;
-  const perLayer = (name: string, f: (k: number) => number) =>
-    stepTable(
-      m,
-      name,
-      layer,
-      Array.from({ length: L }, (_, k) => f(k)),
-    );
+  const perLayer = perLayerTable(m, plan, layer);
   const banks = trainBanks(m, plan, target);
   const clearDone = m.wire('clear_done', clearAddr.eq(perLayer('clear_last', (k) => (k > 0 ? volume(stepOf(plan, k).in) - 1 : 0))));
   const backwardStart = m.wire('backward_start', s.clear.and(clearDone));
@@ -122,7 +124,7 @@ export function trainPasses(m: Module, plan: CnnPlan, s: TrainStates, layer: Sig
   // a column's setup cycle (a layer with padding) issues nothing
   const updOn = s.upd.and(uw.setup.not());
   m.assign(updIssue, halfUpdate ? updOn.and(halfUpdate) : updOn);
-  const errIssue = L > 1 ? m.wire('err_issue', s.err) : undefined;
+  const errIssue = plan.L > 1 ? m.wire('err_issue', s.err) : undefined;
   const ew = errIssue ? errorWalk(m, plan, layer, s.bwd_wait.and(backwardQuiet), errIssue, gate) : undefined;
   const updReadsOdd = perLayer('upd_reads_odd', (k) => (tp.layerStep[k] ?? 0) % 2).eq(1);
   return {
@@ -163,9 +165,21 @@ export function trainPasses(m: Module, plan: CnnPlan, s: TrainStates, layer: Sig
         keeps: t('pool_keeps', (i) => ((tp.argBase[i] ?? -1) >= 0 ? 1 : 0)).eq(1),
       };
     },
-    finish: (at) => finishPasses(m, plan, { s, layer, clearAddr, banks, uw, updIssue, ew, errIssue, backwardQuiet, errQuiet, clearDone, perLayer, target }, at),
+    finish: (at) =>
+      finishPasses(m, plan, { s, layer, clearAddr, banks, uw, updIssue, ew, errIssue, backwardQuiet, errQuiet, clearDone, perLayer, target, learningRate }, at),
   };
 }
+
+/** A table over the weight layer being trained: entry k is f(k). */
+const perLayerTable =
+  (m: Module, plan: CnnPlan, layer: Signal) =>
+  (name: string, f: (k: number) => number): Signal =>
+    stepTable(
+      m,
+      name,
+      layer,
+      Array.from({ length: plan.L }, (_, k) => f(k)),
+    );
 
 /** What trainPasses built before the forward datapath exists, for finishPasses. */
 interface PassesSoFar {
@@ -182,6 +196,7 @@ interface PassesSoFar {
   readonly clearDone: Expr;
   readonly perLayer: (name: string, f: (k: number) => number) => Signal;
   readonly target: MemoryTarget;
+  readonly learningRate: Expr | undefined;
 }
 
 /**
@@ -197,7 +212,7 @@ function finishPasses(m: Module, plan: CnnPlan, p: PassesSoFar, at: FinishInputs
         m,
         plan,
         { term: s.bwd.and(at.convIssue).and(cw.bias.not()), tapAddr: cw.tapAddr, laneCount: cw.laneCount },
-        st.accs,
+        st.backward,
         banks.sums,
         { we: s.clear, addr: p.clearAddr },
         { on: errIssue ?? lit(0, Bool), addr: ew?.sumAddr ?? lit(0, UInt(plan.bits.sumAddr)) },
@@ -229,7 +244,7 @@ function finishPasses(m: Module, plan: CnnPlan, p: PassesSoFar, at: FinishInputs
   const below = toWidth(layer.sub(1).asUInt(), layer.width);
   const has = errorFlags(m, plan, ep ? [oe, ep] : [oe], ep ? [outLayer, below] : [outLayer], at.sampleStart);
   return {
-    ...updateStage(m, plan, { uw: p.uw, updIssue: p.updIssue, layer, st, has, weights: at.weights, gate: clockGated(p.target) }),
+    ...updateStage(m, plan, { uw: p.uw, updIssue: p.updIssue, layer, st, has, weights: at.weights, gate: clockGated(p.target), learningRate: p.learningRate }),
     run: {
       layerStep: p.perLayer('train_step', (k) => trainOf(plan).layerStep[k] ?? 0),
       clearDone: p.clearDone,
@@ -270,6 +285,7 @@ function updateStage(
     readonly has: (layer: Expr, group: Expr) => Expr;
     readonly weights: readonly Expr[];
     readonly gate: boolean;
+    readonly learningRate: Expr | undefined;
   },
 ) {
   const { uw, layer, st, cfg } = { ...at, cfg: plan.cfg };
@@ -296,6 +312,6 @@ function updateStage(
     laneCount: m.flop('upd_s2_lanes', s1Lanes),
     waddr: m.flop('upd_s2_waddr', s1Addr),
   };
-  const u = cnnUpdates(m, plan, stage2, st.accs, at.weights, layer, at.gate);
+  const u = cnnUpdates(m, plan, stage2, st.gradients, at.weights, layer, { gate: at.gate, learningRate: at.learningRate });
   return { weightRead: { ren: s1Last, addr: s1Addr }, weightWrite: { we: u.we, addr: stage2.waddr, wdata: u.wdata } };
 }

@@ -14,6 +14,7 @@
  * - the flags of the groups that have an error (skipZeroErrors numbers no operation of the others).
  */
 import { Bool, SInt, UInt, clog2, lit, mux, type ClockDomain, type Expr, type HdlType, type Module, type Signal } from '../../src/hdl/index.js';
+import { DEDICATED_LR_FRAC } from '../../src/config/index.js';
 import { requant } from '../blocks/requant.js';
 import { update } from '../blocks/update.js';
 import type { BankPorts, ErrorBanks as DenseErrorBanks } from '../accelerator/banks.js';
@@ -321,26 +322,33 @@ export function cnnUpdates(
   accs: readonly Expr[],
   weights: readonly Expr[],
   layer: Expr,
-  /** One clock gate for every unit (an ASIC target): their LFSRs change only with a numbered update. */
-  gate = false,
+  opts: {
+    /** One clock gate for every unit (an ASIC target): their LFSRs change only with a numbered update. */
+    readonly gate?: boolean;
+    /** The dedicated variant's learning rate (Q0.16): the units multiply by it and shift by S − k + 16 (§9). */
+    readonly learningRate?: Expr | undefined;
+  } = {},
 ): { readonly we: readonly Expr[]; readonly wdata: readonly Expr[] } {
   const { cfg, P } = plan;
-  const { distinct, index } = distinctIndex(plan.arith.map((a) => a.updateShift));
+  const lr = opts.learningRate;
+  if (plan.dedicated !== Boolean(lr)) throw new RangeError('generator bug: the dedicated variant, and only it, has a learning-rate input');
+  const { distinct, index } = distinctIndex(plan.arith.map((a) => (lr ? a.updateShift - a.lrShift + DEDICATED_LR_FRAC : a.updateShift)));
   const unit = update({
     weight: plan.formats.weight,
     gradBits: cfg.accBits,
     shift: distinct.length === 1 ? (distinct[0] ?? 0) : distinct,
     rounding: cfg.rounding,
+    ...(lr ? { lrBits: DEDICATED_LR_FRAC } : {}),
   });
   const sel: Record<string, Expr> =
     distinct.length > 1 ? { shift_sel: perLayerConstant(m, 'upd_shift_sel', layer, index, Math.max(1, Math.ceil(Math.log2(distinct.length)))) } : {};
   const seeds = laneSeeds(cfg.seed, P);
   const en = m.wire('upd_draw', st.on.and(st.numbered));
-  const clocked: Record<string, ClockDomain> = gate ? { default: m.gatedDomain('upd', en) } : {};
+  const clocked: Record<string, ClockDomain> = opts.gate ? { default: m.gatedDomain('upd', en) } : {};
   const we: Expr[] = [];
   const wdata: Expr[] = [];
   weights.forEach((w, q) => {
-    const u = m.instance(`upd${q}`, unit, { w, grad: entryOf(accs, q), en, seed: lit(entryOf(seeds, q), UInt(16)), ...sel, ...clocked });
+    const u = m.instance(`upd${q}`, unit, { w, grad: entryOf(accs, q), en, seed: lit(entryOf(seeds, q), UInt(16)), ...sel, ...(lr ? { lr } : {}), ...clocked });
     we.push(st.on.and(st.laneCount.gt(q)).and(u.out('changes')));
     wdata.push(u.out('w_next'));
   });

@@ -52,9 +52,10 @@ export const DEDICATED_LR_FRAC = 16;
  * formats), round-to-nearest updates (no LFSRs), and the
  * accumulator the 784-64-10 network needs (minAccBits 42) plus two bits of headroom.
  */
-export function variantDefaults(variant: Config['variant']): Partial<UniformConfig> {
+export function variantDefaults(variant: Config['variant'], network: { convolution?: boolean } = {}): Partial<UniformConfig> {
   if (variant !== 'dedicated') return {};
-  return DEDICATED_DEFAULTS;
+  // its fused backward-and-update schedule is built for dense layers (docs/ARCHITECTURE.md §9, §18)
+  return network.convolution ? DEDICATED_CNN_DEFAULTS : DEDICATED_DEFAULTS;
 }
 
 const DEDICATED_DEFAULTS: Partial<UniformConfig> = deepFreeze({
@@ -66,9 +67,11 @@ const DEDICATED_DEFAULTS: Partial<UniformConfig> = deepFreeze({
   fuseBackwardUpdate: true,
 });
 
-/** DEFAULT_CONFIG with a variant's own defaults over it. */
-export function defaultsFor(variant: Config['variant']): UniformConfig {
-  return variant === 'taxonn' ? DEFAULT_CONFIG : deepFreeze({ ...DEFAULT_CONFIG, variant, ...variantDefaults(variant) });
+const DEDICATED_CNN_DEFAULTS: Partial<UniformConfig> = deepFreeze({ ...DEDICATED_DEFAULTS, fuseBackwardUpdate: false });
+
+/** DEFAULT_CONFIG with a variant's own defaults over it (`convolution`: for a network with convolution). */
+export function defaultsFor(variant: Config['variant'], network: { convolution?: boolean } = {}): UniformConfig {
+  return variant === 'taxonn' ? DEFAULT_CONFIG : deepFreeze({ ...DEFAULT_CONFIG, variant, ...variantDefaults(variant, network) });
 }
 
 /** The default number formats as hdl FixedFormats, with the other arithmetic defaults. */

@@ -38,7 +38,7 @@ export {
   type LayerArithmetic,
 } from './layer-arithmetic.js';
 export { deriveSizes, fixedFormats, fusesUpdate, lfsrStride, sampleBoundCycles, type DerivedSizes, type LayerSizes, type MacCounts } from './derive.js';
-export { accumulatorNeed, paramCount, peProductBits, type AccumulatorNeed } from './bounds.js';
+export { accumulatorNeed, networkAccumulatorNeed, paramCount, peProductBits, type AccumulatorNeed } from './bounds.js';
 export { resolveConfig, readConfigFile, deepMerge, hasPath, type ResolveOptions } from './load.js';
 export {
   NETWORK_LIMITS,

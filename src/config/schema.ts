@@ -10,7 +10,7 @@ import type { Rounding as HdlRounding } from '../hdl/index.js';
 import { DEFAULT_CONFIG, DEDICATED_LR_FRAC, deepFreeze, variantDefaults } from './defaults.js';
 import { accumulatorNeed, networkAccumulatorNeed, paramCount } from './bounds.js';
 import { entryOf, layerArithmetic } from './layer-arithmetic.js';
-import { checkNetwork, hasConvolution, isLayerObjects, networkParamCount, networkSizes, type Network } from './network.js';
+import { checkNetwork, hasConvolution, hasConvolutionLayer, isLayerObjects, networkParamCount, networkSizes, type Network } from './network.js';
 
 /**
  * taxonn: the time-multiplexed training accelerator; inference: its forward path only (the
@@ -259,11 +259,11 @@ export const configSchema = z
         'true',
       );
     }
-    if (network && hasConvolution(network) && !bad('variant') && v.variant === 'dedicated') {
+    if (network && hasConvolution(network) && !bad('variant', 'fuseBackwardUpdate') && v.variant === 'dedicated' && v.fuseBackwardUpdate) {
       fail(
-        'variant',
-        'must be "taxonn" or "inference" for a network with convolution, because the dedicated baseline is not modelled for it yet (docs/ARCHITECTURE.md §17)',
-        '"dedicated"',
+        'fuseBackwardUpdate',
+        'must be false for a network with convolution (its default there), because the fused backward-and-update schedule is built for dense layers only (docs/ARCHITECTURE.md §18)',
+        'true',
       );
     }
     if (!bad('layers')) {
@@ -491,7 +491,7 @@ function withVariantDefaults(input: unknown): unknown {
   if (input === null || typeof input !== 'object' || Array.isArray(input)) return input;
   const variant = (input as { variant?: unknown }).variant;
   if (typeof variant !== 'string' || !(VARIANTS as readonly string[]).includes(variant)) return input;
-  const own = variantDefaults(variant as Variant);
+  const own = variantDefaults(variant as Variant, { convolution: hasConvolutionLayer((input as { layers?: unknown }).layers) });
   const out: Record<string, unknown> = { ...input };
   for (const [k, v] of Object.entries(own)) if (out[k] === undefined) out[k] = structuredClone(v);
   return out;

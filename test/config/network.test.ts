@@ -111,9 +111,12 @@ describe('layer objects', () => {
     expect(m).not.toContain('\n');
   });
 
-  it('with the dedicated variant are refused (it is not modelled for them yet)', () => {
-    expect(() => parseConfig({ variant: 'dedicated', layers: issueExample })).toThrow(
-      /^config: variant must be "taxonn" or "inference" for a network with convolution, because the dedicated baseline is not modelled for it yet/,
+  it("with the dedicated variant run taxonn's schedule: fuseBackwardUpdate defaults to false there and true is refused in one line", () => {
+    const cfg = parseConfig({ variant: 'dedicated', layers: issueExample });
+    expect([cfg.fuseBackwardUpdate, cfg.weight, cfg.rounding]).toEqual([false, { bits: 16, frac: 15 }, 'nearest']);
+    expect(parseConfig({ variant: 'dedicated', layers: [784, 64, 10] }).fuseBackwardUpdate).toBe(true);
+    expect(() => parseConfig({ variant: 'dedicated', layers: issueExample, fuseBackwardUpdate: true })).toThrow(
+      /^config: fuseBackwardUpdate must be false for a network with convolution \(its default there\), because the fused backward-and-update schedule is built for dense layers only [^\n]*$/,
     );
   });
 

@@ -35,6 +35,8 @@ export const CNN_MUTATIONS = [
   'dense-zero-steps',
   /** a group whose errors are all zero steps the LFSRs (as if issued) */
   'skipped-group-steps',
+  /** the dedicated variant rounds stochastically with the low S bits, as the shifter does, not all 16 (§9) */
+  'dedicated-low-bits',
 ] as const;
 export type CnnMutation = (typeof CNN_MUTATIONS)[number];
 
@@ -320,6 +322,9 @@ export class ReferenceConvNetwork {
     const S = this.S[kk]!;
     const n = this.fanIn(l);
     const sparse = l.kind === 'dense' && (kk === 0 ? cfg.skipZeroInputs : cfg.skipZeroActivations);
+    const dedicated = cfg.variant === 'dedicated' && this.mutation !== 'dedicated-low-bits';
+    const k = [cfg.lrShift].flat()[kk] ?? [cfg.lrShift].flat()[0]!;
+    const lr = 1n << BigInt(16 - k);
     const positions: [number, number][] = [];
     for (let oy = 0; oy < l.outH; oy++) for (let ox = 0; ox < l.outW; ox++) positions.push([oy, ox]);
     const column = (i: number, oy: number, ox: number) => (i === n ? ONE : this.inputAt(l, input, oy, ox, i));
@@ -344,7 +349,8 @@ export class ReferenceConvNetwork {
           } else {
             let grad = 0n;
             for (const [oy, ox] of positions) grad = this.noWrap(grad + e[oy]![ox]![j]! * column(i, oy, ox), 'gradient sum');
-            delta = roundShift(grad, S, cfg.rounding, state);
+            // the dedicated variant multiplies by its learning-rate register lr = 2^(16−k) (Q0.16) and shifts by S − k + 16 (§9)
+            delta = dedicated ? roundShift(grad * lr, S + 16 - k, cfg.rounding, state) : roundShift(grad, S, cfg.rounding, state);
           }
           row[i] = saturate(row[i]! - delta, this.W[kk]!);
         }

@@ -41,7 +41,7 @@ const layersArb = fc
     return layers;
   });
 
-/** Valid configurations of small networks with convolution, the inference and taxonn variants (a drawn shape that does not fit is drawn again). */
+/** Valid configurations of small networks with convolution, all three variants (a drawn shape that does not fit is drawn again). */
 export const cnnConfigArb: fc.Arbitrary<Config> = fc
   .record({
     layers: layersArb,
@@ -54,8 +54,8 @@ export const cnnConfigArb: fc.Arbitrary<Config> = fc
     inputsPerBeat: fc.integer({ min: 1, max: 6 }),
     // per-layer formats in about a third of the cases (each layer's fraction bits moved by −1..+1)
     perLayer: fc.constantFrom(false, false, true),
-    // the taxonn variant trains in RTL (§18 "Training"): half the cases, with every rounding and skip setting
-    variant: fc.constantFrom('inference' as const, 'taxonn' as const),
+    // the taxonn variant trains in RTL (§18 "Training"): half the cases, with every rounding and skip setting; the dedicated variant a quarter
+    variant: fc.constantFrom('inference' as const, 'taxonn' as const, 'taxonn' as const, 'dedicated' as const),
     rounding: fc.constantFrom('nearest' as const, 'stochastic' as const, 'truncate' as const),
     lrShift: fc.integer({ min: 2, max: 12 }),
     skips: fc.tuple(fc.boolean(), fc.boolean(), fc.boolean()),
@@ -75,8 +75,8 @@ export const cnnConfigArb: fc.Arbitrary<Config> = fc
         act: r.perLayer ? moved(r.act, false, 4) : r.act,
         error: r.perLayer ? moved(r.error, true, 8) : r.error,
         accBits: 48,
-        lrShift: r.variant === 'taxonn' ? r.lrShift : 12,
-        ...(r.variant === 'taxonn'
+        lrShift: r.variant !== 'inference' ? r.lrShift : 12,
+        ...(r.variant !== 'inference'
           ? { rounding: r.rounding, skipZeroInputs: r.skips[0], skipZeroActivations: r.skips[1], skipZeroErrors: r.skips[2], weightPorts: r.weightPorts }
           : {}),
         hidden: r.hidden,

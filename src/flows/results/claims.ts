@@ -20,38 +20,59 @@ import { writeFileAtomic } from '../../util/atomic-write.js';
 import { stableJson } from '../../hdl/index.js';
 import { asicMemoryTarget, synthesizeAccelerator, DEFAULT_LIBERTY, type AsicSynthReport } from '../hardware/synth.js';
 import { readLiberty } from '../formats/liberty.js';
+import type { MemoryTarget } from '../../../generators/memories/target.js';
+import type { DatasetName } from '../../model/datasets/index.js';
 
 export const CLAIMS_CACHE_DIR = path.join(repoRoot, '.cache', 'claims');
 
 /** The open 130 nm library the measurements use when this machine has it (never copied into the project). */
 export const IHP_DIR = path.resolve(repoRoot, '..', 'shared', 'pdk', 'ihp-sg13g2');
 
-export interface ClaimsPlan {
-  readonly variants: readonly Variant[];
-  /** Overrides over each variant's defaults (the same network for all). */
-  readonly network: { readonly layers: readonly number[]; readonly pes: number; readonly weightPorts?: Config['weightPorts'] };
-  readonly dataset: 'mnist';
+/** What a step (runClaimsJob) needs besides its configuration: the power workload and the libraries. */
+export interface StepInputs {
+  readonly dataset: DatasetName;
   /** Training samples of the power workload, after `powerAfter` trained in the golden model (energy part-way through training). */
   readonly powerSamples: number;
   readonly powerAfter: number;
   readonly clockMHz: number;
   readonly liberty: string;
   readonly sramLiberty: readonly string[];
+  /** The iCE40 of the fpga step. */
+  readonly fpga?: { readonly device: Ice40Device };
+}
+
+export interface ClaimsPlan extends StepInputs {
+  readonly variants: readonly Variant[];
+  /** Overrides over each variant's defaults (the same network for all). */
+  readonly network: { readonly layers: readonly number[]; readonly pes: number; readonly weightPorts?: Config['weightPorts'] };
+  readonly dataset: 'mnist';
   /** The configuration placed and routed on an iCE40 (the default network does not fit one). */
   readonly fpga: { readonly layers: readonly number[]; readonly pes: number; readonly device: Ice40Device };
 }
 
+/** The IHP cells and SRAM macros when this machine has them (defaultClaimsPlan), else the default liberty without macros. */
+export function claimsLibraries(): Pick<StepInputs, 'liberty' | 'sramLiberty'> {
+  const cells = path.join(IHP_DIR, 'sg13g2_stdcell_typ_1p20V_25C.lib');
+  if (!fs.existsSync(cells)) return { liberty: DEFAULT_LIBERTY, sramLiberty: [] };
+  const macros = fs
+    .readdirSync(IHP_DIR)
+    .filter((f) => /^RM_IHPSG13_1P_.*\.lib$/.test(f))
+    .sort()
+    .map((f) => path.join(IHP_DIR, f));
+  return { liberty: cells, sramLiberty: macros };
+}
+
+/** The command-line flags of the libraries, and the memory target and file names that key a step's cache entry. */
+export function libraryInputs(libs: Pick<StepInputs, 'liberty' | 'sramLiberty'>): { flags: string; asic: MemoryTarget; names: string[] } {
+  const flags = `--liberty ${rel(libs.liberty)}${libs.sramLiberty.length ? ` --sram-liberty ${path.dirname(rel(libs.sramLiberty[0]!))}/RM_IHPSG13_1P_*.lib` : ''}`;
+  const asic = asicMemoryTarget(libs.sramLiberty.map((f) => readLiberty(f, 'SRAM liberty file')));
+  return { flags, asic, names: [libs.liberty, ...libs.sramLiberty].map((f) => path.basename(f)) };
+}
+
 /** The IHP SG13G2 cells and SRAM macros when present, else the project's default liberty without macros. */
 export function defaultClaimsPlan(): ClaimsPlan {
-  const cells = path.join(IHP_DIR, 'sg13g2_stdcell_typ_1p20V_25C.lib');
-  const ihp = fs.existsSync(cells);
-  const macros = ihp
-    ? fs
-        .readdirSync(IHP_DIR)
-        .filter((f) => /^RM_IHPSG13_1P_.*\.lib$/.test(f))
-        .sort()
-        .map((f) => path.join(IHP_DIR, f))
-    : [];
+  const libs = claimsLibraries();
+  const ihp = libs.sramLiberty.length > 0;
   return {
     variants: ['taxonn', 'inference', 'dedicated'],
     // with SRAM macros, weight banks the macros can build (single-port): two per lane, the update at full rate
@@ -61,8 +82,7 @@ export function defaultClaimsPlan(): ClaimsPlan {
     powerSamples: 16,
     powerAfter: 2000,
     clockMHz: 100,
-    liberty: ihp ? cells : DEFAULT_LIBERTY,
-    sramLiberty: macros,
+    ...libs,
     fpga: { layers: [64, 16, 10], pes: 4, device: 'up5k' },
   };
 }
@@ -150,9 +170,7 @@ function hashOf(v: unknown): string {
 /** The jobs of a plan: per variant, synthesis, power and place and route; the dedicated variant's sequential schedule synthesis and power too. */
 export function claimsJobs(plan: ClaimsPlan): ClaimsJob[] {
   const jobs: ClaimsJob[] = [];
-  const libFlags = `--liberty ${rel(plan.liberty)}${plan.sramLiberty.length ? ` --sram-liberty ${path.dirname(rel(plan.sramLiberty[0]!))}/RM_IHPSG13_1P_*.lib` : ''}`;
-  const asic = asicMemoryTarget(plan.sramLiberty.map((f) => readLiberty(f, 'SRAM liberty file')));
-  const libs = [plan.liberty, ...plan.sramLiberty].map((f) => path.basename(f));
+  const { flags: libFlags, asic, names: libs } = libraryInputs(plan);
   const powerInputs = { libs, dataset: plan.dataset, samples: plan.powerSamples, after: plan.powerAfter, clock: plan.clockMHz };
   const powerFlags = `--dataset ${plan.dataset} --after ${plan.powerAfter} --samples ${plan.powerSamples} --clock ${plan.clockMHz} ${libFlags} --json`;
   for (const variant of plan.variants) {
@@ -189,7 +207,7 @@ export function claimsJobs(plan: ClaimsPlan): ClaimsJob[] {
   return jobs;
 }
 
-export async function runClaimsJob(job: ClaimsJob, plan: ClaimsPlan): Promise<ClaimsResult> {
+export async function runClaimsJob(job: ClaimsJob, plan: StepInputs): Promise<ClaimsResult> {
   const t0 = performance.now();
   const base = { key: job.key, variant: job.variant, step: job.step, ...(job.schedule ? { schedule: job.schedule } : {}), command: job.command };
   const done = (r: Partial<ClaimsResult>): ClaimsResult => ({ ...base, wallSeconds: Math.round((performance.now() - t0) / 100) / 10, ...r });
@@ -232,6 +250,7 @@ export async function runClaimsJob(job: ClaimsJob, plan: ClaimsPlan): Promise<Cl
       },
     });
   }
+  if (!plan.fpga) throw new Error(`${job.key}: an fpga step needs the plan's device`);
   const r = await fpgaFlow(job.config, { device: plan.fpga.device });
   return done({ fpga: { fits: r.fits, fmaxMhz: r.fmaxMhz ?? null, reason: r.reason ?? null, utilisation: r.utilisation } });
 }

@@ -154,7 +154,7 @@ const seedList = (seeds: readonly number[]): string => (seeds.length <= 3 ? seed
 /** A line of the document (an empty one without an argument). */
 type Put = (line?: string) => void;
 
-export function renderResultsMarkdown(s: Summary, meta: RunMeta, opts: { plotPath?: string; claims?: string } = {}): string {
+export function renderResultsMarkdown(s: Summary, meta: RunMeta, opts: { plotPath?: string; claims?: string; cnn?: string } = {}): string {
   const out: string[] = [];
   const p: Put = (line = '') => out.push(line);
   intro(p, meta);
@@ -165,6 +165,10 @@ export function renderResultsMarkdown(s: Summary, meta: RunMeta, opts: { plotPat
   perDataset(p, s);
   rtlSection(p, s);
   if (opts.claims) p(opts.claims); // the hardware claims (claims.ts)
+  if (opts.cnn) {
+    p(opts.cnn); // the networks with convolution (cnn-markdown.ts)
+    p();
+  }
   method(p, s);
   return `${out.join('\n')}\n`;
 }

@@ -129,17 +129,20 @@ export const DEFAULT_FORMAT: FormatChoice = { weight: DEFAULT_CONFIG.weight.bits
 /** Weight fraction bits of a data set at `bits`: bits − 1, or bits − 2 for Iris (TRAIN_DEFAULTS.weightFracBelowBits). */
 export const weightFrac = (dataset: DatasetName, bits: number): number => bits - (TRAIN_DEFAULTS[dataset].weightFracBelowBits ?? 1);
 
+/** The three formats of a format choice on a data set (the fraction bits of the fixed-point study). */
+export function formatsOf(dataset: DatasetName, f: FormatChoice): { weight: Format; act: Format; error: Format } {
+  const actFrac = ACT_FRAC[f.act];
+  const errorFrac = ERROR_FRAC[f.error];
+  if (actFrac === undefined || errorFrac === undefined) throw new RangeError(`results: no fraction bits for activations ${f.act} / errors ${f.error}`);
+  return { weight: { bits: f.weight, frac: weightFrac(dataset, f.weight) }, act: { bits: f.act, frac: actFrac }, error: { bits: f.error, frac: errorFrac } };
+}
+
 /**
  * The configuration of one sweep cell: the data set's defaults with the format's bits and
  * fraction bits, the rounding and the seed, and accBits max(32, the minimum the validator asks).
  */
 export function formatConfig(dataset: DatasetName, f: FormatChoice, rounding: Rounding, seed: number): Config {
-  const actFrac = ACT_FRAC[f.act];
-  const errorFrac = ERROR_FRAC[f.error];
-  if (actFrac === undefined || errorFrac === undefined) throw new RangeError(`results: no fraction bits for activations ${f.act} / errors ${f.error}`);
-  const weight = { bits: f.weight, frac: weightFrac(dataset, f.weight) };
-  const act = { bits: f.act, frac: actFrac };
-  const error = { bits: f.error, frac: errorFrac };
+  const { weight, act, error } = formatsOf(dataset, f);
   const need = accumulatorNeed(TRAIN_DEFAULTS[dataset].layers, weight, act, error).bits;
   const accBits = Math.max(DEFAULT_CONFIG.accBits, need);
   if (accBits > LIMITS.maxAccBits) throw new RangeError(`results: ${formatName(f)} on ${dataset} needs a ${need}-bit accumulator (max ${LIMITS.maxAccBits})`);
@@ -203,7 +206,9 @@ export function estimateCost(spec: RunSpec): number {
   const n = Math.min(nTrain, spec.limit ?? Infinity);
   const samples = spec.epochs * (n + nTest / 3);
   if (spec.engine === 'rtl') return samples * 120 + 2e5; // + the Verilator build (cached after the first)
-  if (spec.engine === 'float') return samples;
+  // a network with convolution costs about 25 times an MLP per sample (bench/golden-cnn.ts)
+  const conv = spec.config.network ? 25 : 1;
+  if (spec.engine === 'float') return samples * conv;
   const c = spec.config;
   const wide = bitsOf(c.act) > 8 ? 1.6 : 1;
   const slow =
@@ -220,7 +225,7 @@ export function estimateCost(spec: RunSpec): number {
             ? 2.7
             : wide
         : wide;
-  return samples * slow;
+  return samples * slow * conv;
 }
 
 /** A run in words, for progress lines and messages. */
@@ -231,7 +236,7 @@ export const describeSpec = (s: RunSpec): string => {
   return `${s.dataset} ${s.engine} ${fmt} seed ${c.seed}, ${s.epochs} epoch${s.epochs === 1 ? '' : 's'}${s.limit !== undefined ? `, limit ${s.limit}` : ''}`;
 };
 
-function job(spec: RunSpec): Job {
+export function job(spec: RunSpec): Job {
   return { key: runKey(spec), spec, label: describeSpec(spec), cost: estimateCost(spec) };
 }
 

@@ -33,8 +33,7 @@ export class GoldenConvNetwork extends ConvNetworkCore {
   private readonly outM: number;
   /** Backward requantisation shift of layer k (k ≥ 1) before the pools' 2 bits each (avg). */
   private readonly bwdShift: Int32Array;
-  private readonly updShift: Int32Array;
-  /** The update's scale factors per layer: S ≤ 16, d = floor((g + r) · updM); S > 16, d = floor((floor(g · updPre) + r) · updM), updM = 2^-16. */
+  /** The update's scale factors per layer: d = floor((g + r) · updM); wide, d = floor((floor(g · updPre) + r) · updM), updM = 2^-16. */
   private readonly updM: Float64Array;
   private readonly updPre: Float64Array;
   private readonly rnd: readonly Uint16Array[];
@@ -43,6 +42,8 @@ export class GoldenConvNetwork extends ConvNetworkCore {
   private readonly skipInputs: boolean;
   private readonly skipAct: boolean;
   private readonly skipErr: boolean;
+  /** Per weight layer, the update's wide form (S > 16, or the dedicated variant). */
+  private readonly wide: readonly boolean[];
   /** Σ over the training samples so far of their update operations, mod 65535. */
   private phase = 0;
   private opsLast = 0;
@@ -51,9 +52,6 @@ export class GoldenConvNetwork extends ConvNetworkCore {
 
   constructor(cfg: Config) {
     super(cfg);
-    if (cfg.variant === 'dedicated') {
-      throw new RangeError('GoldenConvNetwork: the dedicated variant of a network with convolution is not modelled yet (use variant "taxonn")');
-    }
     this.config = cfg;
     this.trains = cfg.variant !== 'inference';
     const ar = layerArithmetic(cfg);
@@ -73,12 +71,13 @@ export class GoldenConvNetwork extends ConvNetworkCore {
     this.outC = outShift > 0 ? pow2(outShift - 1) : 0;
     this.outM = pow2(-outShift);
     this.bwdShift = Int32Array.from(ar, (a) => a.backwardShift ?? 0);
-    this.updShift = Int32Array.from(ar, (a) => a.updateShift);
-    this.updM = Float64Array.from(ar, (a) => pow2(-(a.updateShift > 16 ? 16 : a.updateShift)));
+    // the wide form: S > 16, or the dedicated variant's learning-rate multiplier (all 16 LFSR bits, docs/ARCHITECTURE.md §9)
+    this.wide = ar.map((a) => a.updateShift > 16 || cfg.variant === 'dedicated');
+    this.updM = Float64Array.from(ar, (a, k) => pow2(-(this.wide[k] ? 16 : a.updateShift)));
     this.updPre = Float64Array.from(ar, (a) => pow2(16 - a.updateShift));
     const seq = lfsrSequence(cfg.seed);
     const maxRow = Math.max(...this.geo.map((g) => g.cols + 1));
-    this.rnd = ar.map((a) => roundingAddends(cfg.rounding, a.updateShift, a.updateShift > 16, seq, maxRow));
+    this.rnd = ar.map((a, k) => roundingAddends(cfg.rounding, a.updateShift, this.wide[k]!, seq, maxRow));
     this.P = cfg.pes;
     this.laneStarts = Int32Array.from({ length: cfg.pes }, (_, p) => p * laneStride(cfg.pes));
     this.skipInputs = cfg.skipZeroInputs;
@@ -241,7 +240,7 @@ export class GoldenConvNetwork extends ConvNetworkCore {
     const w = this.w[k]!;
     const pre = this.updPre[k]!;
     const m = this.updM[k]!;
-    const wide = this.updShift[k]! > 16;
+    const wide = this.wide[k]!;
     const lo = this.wMin;
     const hi = this.wMax;
     for (let i = 0; i <= cols; i++) {
@@ -267,7 +266,7 @@ export class GoldenConvNetwork extends ConvNetworkCore {
     const ej = this.e[k]![j]!;
     const pre = this.updPre[k]!;
     const m = this.updM[k]!;
-    const wide = this.updShift[k]! > 16;
+    const wide = this.wide[k]!;
     const lo = this.wMin;
     const hi = this.wMax;
     for (let t = 0; t <= nz; t++) {
