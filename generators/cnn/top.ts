@@ -145,7 +145,7 @@ function trainTransitions(m: Module, fsm: Fsm<State>, tr: TrainControl, run: Ste
       tr.clearAddr.set(tr.clearAddr.inc());
       fsm.transition(t.clearDone, 'bwd');
     },
-    bwd: () => fsm.transition(run.convIssue.and(run.convLast), 'bwd_wait'),
+    bwd: () => fsm.transition(t.bwdLast, 'bwd_wait'),
     bwd_wait: () => fsm.transition(t.backwardQuiet, 'err'),
     err: () => fsm.transition(t.errLast, 'err_wait'),
     err_wait: () => fsm.transition(t.errQuiet, 'upd'),
@@ -232,6 +232,7 @@ interface WeightWrite {
 interface TrainRun {
   readonly layerStep: Expr;
   readonly clearDone: Expr;
+  readonly bwdLast: Expr;
   readonly backwardQuiet: Expr;
   readonly errLast: Expr;
   readonly errQuiet: Expr;
@@ -258,14 +259,16 @@ function steps(
   const isMax = table('step_pool_max', (s) => (s.pool === 'max' ? 1 : 0)).eq(1);
   const convIssue = m.wire('conv_issue', Bool);
   const poolIssue = m.wire('pool_issue', inState.pool);
-  const cw = convWalk(m, plan, step, tr ? inState.step_init.or(tr.backwardStart) : inState.step_init, convIssue, clockGated(target));
+  const cw = convWalk(m, plan, step, inState.step_init, convIssue, clockGated(target));
   const pw = poolWalk(m, plan, step, inState.step_init, poolIssue);
   const readsOdd = step.bit(0);
+  // the update walk drives the backward pass and the update, the forward walk the forward pass
+  const walked = tr ? m.wire('update_walk_drives', inState.upd.or(inState.bwd)) : undefined;
   const issue = {
-    valid: tr ? convIssue.or(tr.updIssue) : convIssue,
+    valid: tr ? convIssue.or(tr.updIssue).or(tr.bwdIssue) : convIssue,
     first: tr ? mux(inState.upd, tr.uw.first, inState.bwd.or(cw.first)) : cw.first,
-    bias: tr ? mux(inState.upd, tr.uw.bias, cw.bias) : cw.bias,
-    laneCount: tr ? mux(inState.upd, tr.uw.laneCount, cw.laneCount) : cw.laneCount,
+    bias: tr && walked ? mux(walked, tr.uw.bias, cw.bias) : cw.bias,
+    laneCount: tr && walked ? mux(walked, tr.uw.laneCount, cw.laneCount) : cw.laneCount,
     outBase: cw.outBase.truncate(plan.bits.mapAddr),
     q: cw.q,
   };
@@ -273,12 +276,12 @@ function steps(
   const readOdd = tr ? mux(inState.upd, tr.updReadsOdd, mux(inState.err, tr.errReadsOdd, readsOdd)) : readsOdd;
   const valueOdd = tr ? m.flop('map_odd_s1', readOdd) : readsOdd;
   const mapValue = m.wire('map_value', mux(valueOdd, banks.maps[1].rdata, banks.maps[0].rdata));
-  const st = macStages(m, plan, issue, banks.weights.rdata, mapValue, layer, tr?.pe(cw));
+  const st = macStages(m, plan, issue, banks.weights.rdata, mapValue, layer, tr?.pe());
   // a group of at least P issues captures after the drain has finished the group before (§4)
   const dr = drain(m, plan, st, { layer, output, rowsLong: cw.short.not(), pendingLast: st.pendingLast, fused: cw.fused, isMax, gate: clockGated(target) });
   // a group starts only when the drain will be free for its capture (§4); a position's setup cycle issues nothing
   const forwardIssue = inState.conv.and(cw.setup.not()).and(cw.first.not().or(dr.willBeFree));
-  m.assign(convIssue, tr ? forwardIssue.or(tr.backwardIssue(cw)) : forwardIssue);
+  m.assign(convIssue, forwardIssue);
   const pool = poolUnit(m, plan, { valid: poolIssue, place: pw.place }, mapValue, isMax, inState.step_init, tr?.poolKeeps(step));
   const readAddr = m.wire(
     'map_raddr',
@@ -295,7 +298,7 @@ function steps(
     m.assign(b.raddr, readAddr);
     m.assign(b.ren, readOn.and(i === 1 ? readOdd : readOdd.not()));
   });
-  const trained = tr?.finish({ cw, st, dr, pool, mapValue, convIssue, output, rx, sampleStart: rx.headFire, weights: banks.weights.rdata });
+  const trained = tr?.finish({ st, dr, pool, mapValue, convIssue, output, rx, sampleStart: rx.headFire, weights: banks.weights.rdata });
   return {
     convIssue,
     convLast: cw.last,

@@ -2,10 +2,10 @@
  * The training passes of a network with convolution wired into the accelerator's top
  * (docs/ARCHITECTURE.md §18 "Training"): which walk drives the PEs in each training state, the
  * memories' ports they share, and what the states wait for. Per weight layer k from the output
- * down: the backward sums cleared (k ≥ 1), the backward pass (the forward walk again, each issue
- * W·e into the adder tree and the tap's sum), the error pass (the errors of layer k − 1), then the
- * update (every weight's gradient over the positions, one rounding). The PEs, the weight banks and
- * the map buffers are the forward pass's.
+ * down: the backward sums cleared (k ≥ 1), the backward pass (the update walk without the bias
+ * column: a weight read once per column, each issue W·e into the adder tree and the tap's sum), the
+ * error pass (the errors of layer k − 1), then the update (every weight's gradient over the
+ * positions, one rounding). The PEs, the weight banks and the map buffers are the forward pass's.
  */
 import { volume, weightLayers } from '../../src/config/network.js';
 import { Bool, SInt, UInt, lit, mux, type Expr, type Module, type Signal } from '../../src/hdl/index.js';
@@ -28,7 +28,7 @@ import {
   type TrainBanks,
 } from './training.js';
 import { errorWalk, updateWalk, type ErrorWalk, type UpdateWalk } from './train-walks.js';
-import { stepTable, toWidth, type ConvWalk } from './walks.js';
+import { stepTable, toWidth } from './walks.js';
 
 /** The states the passes run in (top.ts's FSM). */
 export interface TrainStates {
@@ -48,16 +48,16 @@ export interface TrainPasses {
   /** The backward pass's walk starts (the sums are cleared). */
   readonly backwardStart: Expr;
   readonly updIssue: Signal;
+  /** The backward pass's issue: the update walk's order without the bias (every other cycle with single-port memories). */
+  readonly bwdIssue: Signal;
   readonly uw: UpdateWalk;
   /** The map buffer the update and the error pass read, the error pass's address, and a read of either. */
   readonly updReadsOdd: Expr;
   readonly errReadsOdd: Expr;
   readonly errMapAddr: Expr;
   readonly mapRead: Expr;
-  /** The backward pass's issue of the forward walk (every other cycle with single-port memories). */
-  backwardIssue(cw: ConvWalk): Expr;
   /** The PEs' operation and error operands (assigns the error banks' read port). */
-  pe(cw: ConvWalk): { op: Expr; zero: Expr; errors: readonly Expr[]; forward: Expr };
+  pe(): { op: Expr; zero: Expr; errors: readonly Expr[]; forward: Expr };
   /** A pool step's output base and its kept places. */
   poolKeeps(step: Expr): { outStart: Expr; argStart: Expr; keeps: Expr };
   finish(at: FinishInputs): {
@@ -66,6 +66,7 @@ export interface TrainPasses {
     run: {
       layerStep: Expr;
       clearDone: Expr;
+      bwdLast: Expr;
       backwardQuiet: Expr;
       errLast: Expr;
       errQuiet: Expr;
@@ -76,7 +77,6 @@ export interface TrainPasses {
 }
 
 export interface FinishInputs {
-  readonly cw: ConvWalk;
   readonly st: MacStages;
   readonly dr: Drain;
   readonly pool: PoolUnit;
@@ -114,16 +114,15 @@ export function trainPasses(
   slot?.set(slot.not());
   const halfUpdate = slot ? mux(perLayer('upd_half_rate', (k) => (tp.positions[k] === 1 ? 1 : 0)).eq(1), slot, lit(1, Bool)) : undefined;
   const updIssue = m.wire('upd_issue', Bool);
-  let bwdIssue: Signal | undefined;
-  const bwdIssueOf = (cw: ConvWalk): Signal => {
-    bwdIssue ??= m.wire('bwd_issue', slot ? s.bwd.and(cw.setup.not()).and(slot) : s.bwd.and(cw.setup.not()));
-    return bwdIssue;
-  };
+  const bwdIssue = m.wire('bwd_issue', Bool);
   const gate = clockGated(target);
-  const uw = updateWalk(m, plan, layer, s.tr_init.and(layer.eq(0)).or(s.err_wait.and(errQuiet)), updIssue, gate);
+  // the walk runs twice per layer: the backward pass (no bias column), then the update
+  const uw = updateWalk(m, plan, layer, s.tr_init.and(layer.eq(0)).or(s.err_wait.and(errQuiet)).or(backwardStart), updIssue.or(bwdIssue), s.bwd, gate);
   // a column's setup cycle (a layer with padding) issues nothing
   const updOn = s.upd.and(uw.setup.not());
   m.assign(updIssue, halfUpdate ? updOn.and(halfUpdate) : updOn);
+  const bwdOn = s.bwd.and(uw.setup.not());
+  m.assign(bwdIssue, slot ? bwdOn.and(slot) : bwdOn);
   const errIssue = plan.L > 1 ? m.wire('err_issue', s.err) : undefined;
   const ew = errIssue ? errorWalk(m, plan, layer, s.bwd_wait.and(backwardQuiet), errIssue, gate) : undefined;
   const updReadsOdd = perLayer('upd_reads_odd', (k) => (tp.layerStep[k] ?? 0) % 2).eq(1);
@@ -141,13 +140,12 @@ export function trainPasses(
         .and(uw.bias.not())
         .or(errIssue ?? lit(0, Bool)),
     ),
-    backwardIssue: bwdIssueOf,
-    pe(cw) {
+    bwdIssue,
+    pe() {
       const e = banks.errors;
-      const bwdIssue = bwdIssueOf(cw);
-      // the backward pass reads a group's errors at its first issue: the banks hold them for the rest of the group
-      m.assign(e.ren, bwdIssue.and(cw.first).or(updIssue));
-      m.assign(e.raddr, mux(s.upd, uw.errAddr, cw.errAddr ?? lit(0, UInt(plan.bits.errAddr))));
+      // both passes read a position's errors at each issue
+      m.assign(e.ren, bwdIssue.or(updIssue));
+      m.assign(e.raddr, uw.errAddr);
       const op = (o: keyof typeof PE_OP) => lit(PE_OP[o], UInt(2));
       return { op: mux(s.bwd, op('backward'), mux(s.upd, op('gradient'), op('forward'))), zero: s.upd.and(uw.inside.not()), errors: e.rdata, forward: s.conv };
     },
@@ -166,7 +164,12 @@ export function trainPasses(
       };
     },
     finish: (at) =>
-      finishPasses(m, plan, { s, layer, clearAddr, banks, uw, updIssue, ew, errIssue, backwardQuiet, errQuiet, clearDone, perLayer, target, learningRate }, at),
+      finishPasses(
+        m,
+        plan,
+        { s, layer, clearAddr, banks, uw, updIssue, bwdIssue, ew, errIssue, backwardQuiet, errQuiet, clearDone, perLayer, target, learningRate },
+        at,
+      ),
   };
 }
 
@@ -189,6 +192,7 @@ interface PassesSoFar {
   readonly banks: TrainBanks;
   readonly uw: UpdateWalk;
   readonly updIssue: Signal;
+  readonly bwdIssue: Signal;
   readonly ew: ErrorWalk | undefined;
   readonly errIssue: Signal | undefined;
   readonly backwardQuiet: Signal;
@@ -206,12 +210,12 @@ interface PassesSoFar {
  */
 function finishPasses(m: Module, plan: CnnPlan, p: PassesSoFar, at: FinishInputs): ReturnType<TrainPasses['finish']> {
   const { s, layer, banks, ew, errIssue } = p;
-  const { cw, st } = at;
+  const { st } = at;
   const bsum = banks.sums
     ? backwardSums(
         m,
         plan,
-        { term: s.bwd.and(at.convIssue).and(cw.bias.not()), tapAddr: cw.tapAddr, laneCount: cw.laneCount },
+        { term: p.bwdIssue.and(p.uw.inside).and(p.uw.bias.not()), tapAddr: p.uw.inputIndex, laneCount: p.uw.laneCount },
         st.backward,
         banks.sums,
         { we: s.clear, addr: p.clearAddr },
@@ -243,11 +247,25 @@ function finishPasses(m: Module, plan: CnnPlan, p: PassesSoFar, at: FinishInputs
   const outLayer = lit(plan.L - 1, UInt(layer.width));
   const below = toWidth(layer.sub(1).asUInt(), layer.width);
   const has = errorFlags(m, plan, ep ? [oe, ep] : [oe], ep ? [outLayer, below] : [outLayer], at.sampleStart);
+  const upd = updateStage(m, plan, {
+    uw: p.uw,
+    updIssue: p.updIssue,
+    layer,
+    st,
+    has,
+    weights: at.weights,
+    gate: clockGated(p.target),
+    learningRate: p.learningRate,
+  });
+  // the backward pass reads a column's weights at its first issue: the banks hold them for its other positions
+  const bwdRead = m.wire('bwd_weight_ren', p.bwdIssue.and(p.uw.first));
   return {
-    ...updateStage(m, plan, { uw: p.uw, updIssue: p.updIssue, layer, st, has, weights: at.weights, gate: clockGated(p.target), learningRate: p.learningRate }),
+    weightRead: { ren: upd.weightRead.ren.or(bwdRead), addr: mux(bwdRead, p.uw.weightAddr, upd.weightRead.addr) },
+    weightWrite: upd.weightWrite,
     run: {
       layerStep: p.perLayer('train_step', (k) => trainOf(plan).layerStep[k] ?? 0),
       clearDone: p.clearDone,
+      bwdLast: p.bwdIssue.and(p.uw.last),
       backwardQuiet: p.backwardQuiet,
       errLast: ew && errIssue ? errIssue.and(ew.last) : lit(0, Bool),
       errQuiet: p.errQuiet,

@@ -26,6 +26,8 @@ function layerTableOf(m: Module, plan: CnnPlan, layer: Expr, prefix: string) {
 
 export interface UpdateWalk {
   readonly mapAddr: Expr;
+  /** The input's index in the layer's input map (its backward sum's address). */
+  readonly inputIndex: Expr;
   /** The input lies inside the map (a padding tap's operand is 0). */
   readonly inside: Expr;
   readonly bias: Expr;
@@ -50,6 +52,7 @@ function updateConstants(m: Module, plan: CnnPlan, layer: Expr) {
     lastKx: t('last_kx', (s) => s.kernelW - 1),
     lastKy: t('last_ky', (s) => s.kernelH - 1),
     fanIn: t('fan_in', (s) => s.fanIn),
+    lastCol: t('last_col', (s) => s.fanIn - 1),
     lastOx: t('last_ox', (s) => s.out.width - 1),
     lastOy: t('last_oy', (s) => s.out.height - 1),
     stride: t('stride', (s) => s.stride),
@@ -167,13 +170,13 @@ function toColumn(
   if (setup) m.when(k.pads, () => setup.set(1));
 }
 
-/** Past a column's last position: its next column (channel, kernel column, kernel row, then the bias), or after the bias the next group. */
-function nextUpdateColumn(m: Module, plan: CnnPlan, k: UpdateConstants, g: UpdateRegisters, bias: Expr): void {
+/** Past a column's last position: its next column (channel, kernel column, kernel row, then the bias), or after the group's last (`groupEnd`) the next group. */
+function nextUpdateColumn(m: Module, plan: CnnPlan, k: UpdateConstants, g: UpdateRegisters, groupEnd: Expr): void {
   const { bits, P } = plan;
   const w = toWidth;
   const zero = lit(0, UInt(1));
   const column = (ky: Expr, kx: Expr, colAddr: Expr) => toColumn(m, g, k, bits, { ky, kx, colAddr, err: g.gErr });
-  m.when(bias, () => {
+  m.when(groupEnd, () => {
     const gErr = w(g.gErr.add(k.positions), bits.errAddr);
     g.group.set(w(g.group.inc(), bits.group));
     g.gErr.set(gErr);
@@ -317,8 +320,12 @@ function insideMap(m: Module, plan: CnnPlan, k: UpdateConstants, g: UpdateRegist
   );
 }
 
-/** The update walk of weight layer `layer`: `start` begins it, `advance` steps past the current issue. */
-export function updateWalk(m: Module, plan: CnnPlan, layer: Expr, start: Expr, advance: Expr, gate = false): UpdateWalk {
+/**
+ * The update walk of weight layer `layer`: `start` begins it, `advance` steps past the current
+ * issue. With `skipBias` (the backward pass, which walks in this order too) a group ends after its
+ * last kernel column: the bias has no backward product.
+ */
+export function updateWalk(m: Module, plan: CnnPlan, layer: Expr, start: Expr, advance: Expr, skipBias: Expr, gate = false): UpdateWalk {
   const { bits, P } = plan;
   const k = updateConstants(m, plan, layer);
   const g = gatedRegisters(
@@ -329,10 +336,12 @@ export function updateWalk(m: Module, plan: CnnPlan, layer: Expr, start: Expr, a
     (r) => (r.setup ? advance.or(start).or(r.setup) : advance.or(start)),
   );
   const bias = m.wire('uw_bias', g.col.eq(k.fanIn));
+  // the group's last column: the bias, or without it the last kernel column
+  const groupEnd = m.wire('uw_group_end', bias.or(skipBias.and(g.col.eq(k.lastCol))));
   const lastPos = m.wire('uw_last_pos', g.ox.eq(g.oxHi).and(g.oy.eq(g.oyHi)));
   const lastGroup = m.wire('uw_last_group', g.group.eq(k.lastGroup));
   if (g.setup) m.when(g.setup, () => updateSetup(m, plan, k, g));
-  m.when(advance, () => m.when(lastPos, () => nextUpdateColumn(m, plan, k, g, bias)).otherwise(() => nextUpdatePosition(m, plan, k, g)));
+  m.when(advance, () => m.when(lastPos, () => nextUpdateColumn(m, plan, k, g, groupEnd)).otherwise(() => nextUpdatePosition(m, plan, k, g)));
   m.when(start, () => {
     for (const s of [g.group, g.col, g.ch, g.kx, g.ky]) s.set(0);
     const err = toWidth(k.errBase, bits.errAddr);
@@ -344,6 +353,7 @@ export function updateWalk(m: Module, plan: CnnPlan, layer: Expr, start: Expr, a
   const tap = toWidth(g.addr.sub(k.bias).asUInt(), bits.mapAddr);
   return {
     mapAddr: m.wire('uw_map_addr', toWidth(tap.add(k.inBase), bits.mapAddr)),
+    inputIndex: tap,
     inside: insideMap(m, plan, k, g),
     bias,
     first: g.atFirst,
@@ -353,7 +363,7 @@ export function updateWalk(m: Module, plan: CnnPlan, layer: Expr, start: Expr, a
     errAddr: g.errAddr,
     laneCount: m.wire('uw_lane_count', mux(g.rowsLeft.ge(P), lit(P, UInt(bits.lanes)), toWidth(g.rowsLeft, bits.lanes))),
     group: g.group,
-    last: m.wire('uw_last', bias.and(lastPos).and(lastGroup)),
+    last: m.wire('uw_last', groupEnd.and(lastPos).and(lastGroup)),
   };
 }
 

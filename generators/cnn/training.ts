@@ -130,13 +130,26 @@ export function backwardSums(
   const treeSum: Expr = P > 1 ? m.instance('tree', adderTree(P, productBits), { ...inputs, en: term2 }).out('sum') : (inputs.in0 ?? lit(0, SInt(productBits)));
   // the tree is log2 P bits wider than a product; its value is a partial sum accBits holds (src/config/bounds.ts)
   const sum = treeSum.width > cfg.accBits ? treeSum.truncate(cfg.accBits) : treeSum.resize(cfg.accBits);
-  const readOn = entryOf(terms, 1 + T);
   const writeOn = entryOf(terms, 2 + T);
+  // two issues of one input in consecutive cycles (a column's last position and the next column's
+  // first can read the same input): the second would read the address the first writes in that
+  // cycle, so it does not read and takes the first's sum instead (single-port memories issue
+  // every other cycle: never)
+  const collide = singlePortTraining(plan)
+    ? undefined
+    : m.wire(
+        'bsum_collide',
+        entryOf(terms, 1 + T)
+          .and(writeOn)
+          .and(entryOf(addrs, 1 + T).eq(entryOf(addrs, 2 + T))),
+      );
+  const readOn = collide ? entryOf(terms, 1 + T).and(collide.not()) : entryOf(terms, 1 + T);
   m.assign(sums.ren, readOn.or(other.on));
   m.assign(sums.raddr, mux(other.on, toWidth(other.addr, bits.sumAddr), entryOf(addrs, 1 + T)));
   m.assign(sums.we, writeOn.or(clear.we));
   m.assign(sums.waddr, mux(clear.we, toWidth(clear.addr, bits.sumAddr), entryOf(addrs, 2 + T)));
-  m.assign(sums.wdata, mux(clear.we, lit(0, SInt(cfg.accBits)), sums.rdata.add(sum).truncate(cfg.accBits)));
+  const written = collide ? mux(m.flop('bsum_forward', collide, { init: 0 }), m.flop('bsum_forward_data', sums.wdata), sums.rdata) : sums.rdata;
+  m.assign(sums.wdata, mux(clear.we, lit(0, SInt(cfg.accBits)), written.add(sum).truncate(cfg.accBits)));
   return {
     busy: m.wire(
       'bsum_busy',
