@@ -102,6 +102,8 @@ export interface CnnPlan {
   readonly inputs: number;
   /** The dedicated variant: a PE with a multiplier per SGD element (blocks/pe-dedicated.ts) and the learning-rate multiplier. */
   readonly dedicated: boolean;
+  /** The dedicated variant's own schedule (fuseBackwardUpdate): the backward pass of layers 2..L also updates them (§18). */
+  readonly fusedUpdate: boolean;
   readonly formats: { readonly weight: FixedFormat; readonly act: FixedFormat; readonly error: FixedFormat };
   readonly arith: readonly LayerArithmetic[];
   readonly steps: readonly Step[];
@@ -257,6 +259,7 @@ export function cnnPlan(cfg: Config): CnnPlan {
     K: cfg.inputsPerBeat,
     inputs: volume(network.input),
     dedicated: cfg.variant === 'dedicated',
+    fusedUpdate: cfg.variant === 'dedicated' && cfg.fuseBackwardUpdate,
     formats: fixedFormats(cfg),
     arith,
     steps,

@@ -96,7 +96,7 @@ export function cnnAccelerator(cfg: Config, target: MemoryTarget = {}): Module {
           });
         }),
       emit: () => fsm.transition(host.result.ready, 'idle'),
-      ...(tr ? trainTransitions(m, fsm, tr, run, step) : {}),
+      ...(tr ? trainTransitions(m, fsm, tr, run, step, plan.fusedUpdate) : {}),
     });
     const phases = {
       idle: inState.idle,
@@ -129,8 +129,12 @@ function trainControl(m: Module, plan: CnnPlan, inState: Record<State, Signal>):
   };
 }
 
-/** The training states' transitions: per weight layer k from the output down, clear → bwd → err (k ≥ 1), then upd. */
-function trainTransitions(m: Module, fsm: Fsm<State>, tr: TrainControl, run: StepRun, step: Signal): Partial<Record<State, () => void>> {
+/**
+ * The training states' transitions: per weight layer k from the output down, clear → bwd → err
+ * (k ≥ 1), then upd; with the dedicated variant's fused schedule a layer k ≥ 1 is updated in its
+ * backward pass, so after its error pass the next layer starts.
+ */
+function trainTransitions(m: Module, fsm: Fsm<State>, tr: TrainControl, run: StepRun, step: Signal, fused: boolean): Partial<Record<State, () => void>> {
   const t = run.train;
   if (!t) throw new RangeError('generator bug: training states without the training passes');
   return {
@@ -148,7 +152,13 @@ function trainTransitions(m: Module, fsm: Fsm<State>, tr: TrainControl, run: Ste
     bwd: () => fsm.transition(t.bwdLast, 'bwd_wait'),
     bwd_wait: () => fsm.transition(t.backwardQuiet, 'err'),
     err: () => fsm.transition(t.errLast, 'err_wait'),
-    err_wait: () => fsm.transition(t.errQuiet, 'upd'),
+    err_wait: () =>
+      fused
+        ? m.when(t.errQuiet, () => {
+            tr.layer.set(tr.layer.dec());
+            fsm.goto('tr_init');
+          })
+        : fsm.transition(t.errQuiet, 'upd'),
     upd: () => fsm.transition(t.updLast, 'upd_wait'),
     upd_wait: () =>
       m.when(t.updQuiet, () => {
@@ -266,14 +276,15 @@ function steps(
   const walked = tr ? m.wire('update_walk_drives', inState.upd.or(inState.bwd)) : undefined;
   const issue = {
     valid: tr ? convIssue.or(tr.updIssue).or(tr.bwdIssue) : convIssue,
-    first: tr ? mux(inState.upd, tr.uw.first, inState.bwd.or(cw.first)) : cw.first,
+    // a gradient sums over a column's positions (the update, or a fused backward pass)
+    first: tr ? mux(tr.gradPhase, tr.uw.first, inState.bwd.or(cw.first)) : cw.first,
     bias: tr && walked ? mux(walked, tr.uw.bias, cw.bias) : cw.bias,
     laneCount: tr && walked ? mux(walked, tr.uw.laneCount, cw.laneCount) : cw.laneCount,
     outBase: cw.outBase.truncate(plan.bits.mapAddr),
     q: cw.q,
   };
   // the buffer read: the step's input (forward), the layer's input (update) or the activations below (error pass)
-  const readOdd = tr ? mux(inState.upd, tr.updReadsOdd, mux(inState.err, tr.errReadsOdd, readsOdd)) : readsOdd;
+  const readOdd = tr ? mux(tr.gradPhase, tr.updReadsOdd, mux(inState.err, tr.errReadsOdd, readsOdd)) : readsOdd;
   const valueOdd = tr ? m.flop('map_odd_s1', readOdd) : readsOdd;
   const mapValue = m.wire('map_value', mux(valueOdd, banks.maps[1].rdata, banks.maps[0].rdata));
   const st = macStages(m, plan, issue, banks.weights.rdata, mapValue, layer, tr?.pe());
@@ -286,7 +297,7 @@ function steps(
   const readAddr = m.wire(
     'map_raddr',
     tr
-      ? mux(inState.upd, tr.uw.mapAddr, mux(inState.err, tr.errMapAddr, mux(inState.pool, pw.mapAddr, cw.mapAddr)))
+      ? mux(tr.gradPhase, tr.uw.mapAddr, mux(inState.err, tr.errMapAddr, mux(inState.pool, pw.mapAddr, cw.mapAddr)))
       : mux(inState.pool, pw.mapAddr, cw.mapAddr),
   );
   const forwardRead = poolIssue.or(convIssue.and(cw.bias.not()).and(tr ? inState.conv : lit(1, Bool)));

@@ -50,6 +50,8 @@ export interface TrainPasses {
   readonly updIssue: Signal;
   /** The backward pass's issue: the update walk's order without the bias (every other cycle with single-port memories). */
   readonly bwdIssue: Signal;
+  /** The update walk reads the layer's input map for e·x: the update, or a fused backward pass. */
+  readonly gradPhase: Expr;
   readonly uw: UpdateWalk;
   /** The map buffer the update and the error pass read, the error pass's address, and a read of either. */
   readonly updReadsOdd: Expr;
@@ -108,70 +110,102 @@ export function trainPasses(
   const backwardStart = m.wire('backward_start', s.clear.and(clearDone));
   const backwardQuiet = m.wire('backward_quiet', Bool);
   const errQuiet = m.wire('err_quiet', Bool);
-  // single-port memories: the backward pass, and the update of a layer with one position (a weight
-  // read and the write of the column before in one cycle), issue every other cycle
+  const gate = clockGated(target);
+  const walk = walkIssues(m, plan, s, layer, perLayer, s.tr_init.and(layer.eq(0)).or(s.err_wait.and(errQuiet)).or(backwardStart), gate);
+  const { uw, updIssue, bwdIssue, gradIssue, gradPhase } = walk;
+  const errIssue = plan.L > 1 ? m.wire('err_issue', s.err) : undefined;
+  const ew = errIssue ? errorWalk(m, plan, layer, s.bwd_wait.and(backwardQuiet), errIssue, gate) : undefined;
+  return {
+    backwardStart,
+    updIssue,
+    bwdIssue,
+    gradPhase,
+    uw,
+    updReadsOdd: perLayer('upd_reads_odd', (k) => (tp.layerStep[k] ?? 0) % 2).eq(1),
+    errReadsOdd: ew?.mapOdd ?? lit(0, Bool),
+    errMapAddr: ew?.mapAddr ?? lit(0, UInt(plan.bits.mapAddr)),
+    mapRead: m.wire(
+      'train_map_ren',
+      gradIssue
+        .and(uw.inside)
+        .and(uw.bias.not())
+        .or(errIssue ?? lit(0, Bool)),
+    ),
+    pe: () => peOperands(m, s, banks, walk),
+    poolKeeps: (step) => poolKeeps(m, plan, step),
+    finish: (at) =>
+      finishPasses(m, plan, { s, layer, clearAddr, banks, ...walk, ew, errIssue, backwardQuiet, errQuiet, clearDone, perLayer, target, learningRate }, at),
+  };
+}
+
+/**
+ * The update walk and its issues. It runs twice per layer: the backward pass (no bias column),
+ * then the update; the dedicated variant's fused schedule runs it once, backward and update
+ * together, with the bias. Single-port memories: the backward pass, and the update of a layer
+ * with one position (a weight read and the write of the column before in one cycle), issue every
+ * other cycle, and with the fused schedule an issue waits while a write-back takes the banks.
+ */
+function walkIssues(m: Module, plan: CnnPlan, s: TrainStates, layer: Signal, perLayer: PerLayerTable, start: Expr, gate: boolean) {
+  const tp = trainOf(plan);
   const slot = singlePortTraining(plan) ? m.reg('train_slot', Bool, { init: 0 }) : undefined;
   slot?.set(slot.not());
   const halfUpdate = slot ? mux(perLayer('upd_half_rate', (k) => (tp.positions[k] === 1 ? 1 : 0)).eq(1), slot, lit(1, Bool)) : undefined;
   const updIssue = m.wire('upd_issue', Bool);
   const bwdIssue = m.wire('bwd_issue', Bool);
-  const gate = clockGated(target);
-  // the walk runs twice per layer: the backward pass (no bias column), then the update
-  const uw = updateWalk(m, plan, layer, s.tr_init.and(layer.eq(0)).or(s.err_wait.and(errQuiet)).or(backwardStart), updIssue.or(bwdIssue), s.bwd, gate);
+  const fused = plan.fusedUpdate ? s.bwd : undefined;
+  const uw = updateWalk(m, plan, layer, start, updIssue.or(bwdIssue), fused ? lit(0, Bool) : s.bwd, gate);
   // a column's setup cycle (a layer with padding) issues nothing
   const updOn = s.upd.and(uw.setup.not());
   m.assign(updIssue, halfUpdate ? updOn.and(halfUpdate) : updOn);
-  const bwdOn = s.bwd.and(uw.setup.not());
+  const portBusy = fused && slot ? m.wire('fused_port_busy', Bool) : undefined;
+  const bwdOn = portBusy ? s.bwd.and(uw.setup.not()).and(portBusy.not()) : s.bwd.and(uw.setup.not());
   m.assign(bwdIssue, slot ? bwdOn.and(slot) : bwdOn);
-  const errIssue = plan.L > 1 ? m.wire('err_issue', s.err) : undefined;
-  const ew = errIssue ? errorWalk(m, plan, layer, s.bwd_wait.and(backwardQuiet), errIssue, gate) : undefined;
-  const updReadsOdd = perLayer('upd_reads_odd', (k) => (tp.layerStep[k] ?? 0) % 2).eq(1);
   return {
-    backwardStart,
-    updIssue,
     uw,
-    updReadsOdd,
-    errReadsOdd: ew?.mapOdd ?? lit(0, Bool),
-    errMapAddr: ew?.mapAddr ?? lit(0, UInt(plan.bits.mapAddr)),
-    mapRead: m.wire(
-      'train_map_ren',
-      updIssue
-        .and(uw.inside)
-        .and(uw.bias.not())
-        .or(errIssue ?? lit(0, Bool)),
-    ),
+    updIssue,
     bwdIssue,
-    pe() {
-      const e = banks.errors;
-      // both passes read a position's errors at each issue
-      m.assign(e.ren, bwdIssue.or(updIssue));
-      m.assign(e.raddr, uw.errAddr);
-      const op = (o: keyof typeof PE_OP) => lit(PE_OP[o], UInt(2));
-      return { op: mux(s.bwd, op('backward'), mux(s.upd, op('gradient'), op('forward'))), zero: s.upd.and(uw.inside.not()), errors: e.rdata, forward: s.conv };
-    },
-    poolKeeps(step) {
-      const t = (name: string, f: (i: number) => number) =>
-        stepTable(
-          m,
-          name,
-          step,
-          plan.steps.map((x, i) => (x.kind === 'pool' ? f(i) : 0)),
-        );
-      return {
-        outStart: t('pool_out_start', (i) => tp.mapBase[i + 1] ?? 0),
-        argStart: t('pool_arg_start', (i) => Math.max(0, tp.argBase[i] ?? 0)),
-        keeps: t('pool_keeps', (i) => ((tp.argBase[i] ?? -1) >= 0 ? 1 : 0)).eq(1),
-      };
-    },
-    finish: (at) =>
-      finishPasses(
-        m,
-        plan,
-        { s, layer, clearAddr, banks, uw, updIssue, bwdIssue, ew, errIssue, backwardQuiet, errQuiet, clearDone, perLayer, target, learningRate },
-        at,
-      ),
+    fused,
+    portBusy,
+    /** An issue whose gradient the update takes, and the phases that read the input map for it. */
+    gradIssue: fused ? updIssue.or(bwdIssue) : updIssue,
+    gradPhase: fused ? s.upd.or(fused) : s.upd,
   };
 }
+
+type WalkIssues = ReturnType<typeof walkIssues>;
+
+/** The PEs' operation and error operands: both passes read a position's errors at each issue. */
+function peOperands(m: Module, s: TrainStates, banks: TrainBanks, w: WalkIssues) {
+  const e = banks.errors;
+  m.assign(e.ren, w.bwdIssue.or(w.updIssue));
+  m.assign(e.raddr, w.uw.errAddr);
+  const op = (o: keyof typeof PE_OP) => lit(PE_OP[o], UInt(2));
+  return {
+    op: mux(s.bwd, op(w.fused ? 'fused' : 'backward'), mux(s.upd, op('gradient'), op('forward'))),
+    zero: w.gradPhase.and(w.uw.inside.not()),
+    errors: e.rdata,
+    forward: s.conv,
+  };
+}
+
+/** A pool step's output base and its kept places. */
+function poolKeeps(m: Module, plan: CnnPlan, step: Expr) {
+  const tp = trainOf(plan);
+  const t = (name: string, f: (i: number) => number) =>
+    stepTable(
+      m,
+      name,
+      step,
+      plan.steps.map((x, i) => (x.kind === 'pool' ? f(i) : 0)),
+    );
+  return {
+    outStart: t('pool_out_start', (i) => tp.mapBase[i + 1] ?? 0),
+    argStart: t('pool_arg_start', (i) => Math.max(0, tp.argBase[i] ?? 0)),
+    keeps: t('pool_keeps', (i) => ((tp.argBase[i] ?? -1) >= 0 ? 1 : 0)).eq(1),
+  };
+}
+
+type PerLayerTable = (name: string, f: (k: number) => number) => Signal;
 
 /** A table over the weight layer being trained: entry k is f(k). */
 const perLayerTable =
@@ -193,6 +227,9 @@ interface PassesSoFar {
   readonly uw: UpdateWalk;
   readonly updIssue: Signal;
   readonly bwdIssue: Signal;
+  /** An issue whose gradient goes to the update: the update's, or a fused backward pass's. */
+  readonly gradIssue: Expr;
+  readonly portBusy: Signal | undefined;
   readonly ew: ErrorWalk | undefined;
   readonly errIssue: Signal | undefined;
   readonly backwardQuiet: Signal;
@@ -249,7 +286,8 @@ function finishPasses(m: Module, plan: CnnPlan, p: PassesSoFar, at: FinishInputs
   const has = errorFlags(m, plan, ep ? [oe, ep] : [oe], ep ? [outLayer, below] : [outLayer], at.sampleStart);
   const upd = updateStage(m, plan, {
     uw: p.uw,
-    updIssue: p.updIssue,
+    gradIssue: p.gradIssue,
+    fused: plan.fusedUpdate ? s.bwd : undefined,
     layer,
     st,
     has,
@@ -259,6 +297,7 @@ function finishPasses(m: Module, plan: CnnPlan, p: PassesSoFar, at: FinishInputs
   });
   // the backward pass reads a column's weights at its first issue: the banks hold them for its other positions
   const bwdRead = m.wire('bwd_weight_ren', p.bwdIssue.and(p.uw.first));
+  if (p.portBusy) m.assign(p.portBusy, upd.fusedWriteBack ?? lit(0, Bool));
   return {
     weightRead: { ren: upd.weightRead.ren.or(bwdRead), addr: mux(bwdRead, p.uw.weightAddr, upd.weightRead.addr) },
     weightWrite: upd.weightWrite,
@@ -297,7 +336,10 @@ function updateStage(
   plan: CnnPlan,
   at: {
     readonly uw: UpdateWalk;
-    readonly updIssue: Expr;
+    /** An issue whose gradient the update takes (the update's, or a fused backward pass's). */
+    readonly gradIssue: Expr;
+    /** A fused backward pass (the dedicated variant's schedule): the weight was read at the column's first issue. */
+    readonly fused: Expr | undefined;
     readonly layer: Signal;
     readonly st: MacStages;
     readonly has: (layer: Expr, group: Expr) => Expr;
@@ -308,7 +350,7 @@ function updateStage(
 ) {
   const { uw, layer, st, cfg } = { ...at, cfg: plan.cfg };
   const groupOk = cfg.skipZeroErrors ? at.has(layer, uw.group) : lit(1, Bool);
-  const s1Last = m.flop('upd_s1_last', at.updIssue.and(uw.lastPos), { init: 0 });
+  const s1Last = m.flop('upd_s1_last', at.gradIssue.and(uw.lastPos), { init: 0 });
   const s1Addr = m.flop('upd_s1_waddr', uw.weightAddr);
   const s1Lanes = m.flop('upd_s1_lanes', uw.laneCount);
   const s1Ok = m.flop('upd_s1_group_ok', groupOk);
@@ -324,12 +366,28 @@ function updateStage(
   ).eq(1);
   const numbered = m.wire('upd_s1_numbered', s1Ok.and(sparse.not().or(s1Bias).or(st.act.orR())));
   const on = m.flop('upd_s2_last', s1Last, { init: 0 });
+  // a fused pass read the column's weights at its first issue and the next column's read replaces
+  // them at stage 2: each lane keeps its weight from stage 1 (loaded only then)
+  const s1Fused = at.fused ? m.flop('upd_s1_fused', at.fused) : undefined;
+  const s2Fused = s1Fused ? m.flop('upd_s2_fused', s1Fused) : undefined;
+  const weights = s1Fused
+    ? at.weights.map((w, q) => {
+        const held = m.reg(`lane${q}_fused_w`, w.type);
+        m.when(s1Last.and(s1Fused), () => held.set(w));
+        return mux(s2Fused ?? lit(0, Bool), held, w);
+      })
+    : at.weights;
   const stage2 = {
     on,
     numbered: m.flop('upd_s2_numbered', numbered),
     laneCount: m.flop('upd_s2_lanes', s1Lanes),
     waddr: m.flop('upd_s2_waddr', s1Addr),
   };
-  const u = cnnUpdates(m, plan, stage2, st.gradients, at.weights, layer, { gate: at.gate, learningRate: at.learningRate });
-  return { weightRead: { ren: s1Last, addr: s1Addr }, weightWrite: { we: u.we, addr: stage2.waddr, wdata: u.wdata } };
+  const u = cnnUpdates(m, plan, stage2, st.gradients, weights, layer, { gate: at.gate, learningRate: at.learningRate });
+  return {
+    weightRead: { ren: s1Fused ? s1Last.and(s1Fused.not()) : s1Last, addr: s1Addr },
+    weightWrite: { we: u.we, addr: stage2.waddr, wdata: u.wdata },
+    // a fused pass's write-back at stage 2 in this cycle (single-port banks: no issue reads then)
+    fusedWriteBack: s2Fused ? on.and(s2Fused) : undefined,
+  };
 }

@@ -52,10 +52,9 @@ export const DEDICATED_LR_FRAC = 16;
  * formats), round-to-nearest updates (no LFSRs), and the
  * accumulator the 784-64-10 network needs (minAccBits 42) plus two bits of headroom.
  */
-export function variantDefaults(variant: Config['variant'], network: { convolution?: boolean } = {}): Partial<UniformConfig> {
+export function variantDefaults(variant: Config['variant']): Partial<UniformConfig> {
   if (variant !== 'dedicated') return {};
-  // its fused backward-and-update schedule is built for dense layers (docs/ARCHITECTURE.md §9, §18)
-  return network.convolution ? DEDICATED_CNN_DEFAULTS : DEDICATED_DEFAULTS;
+  return DEDICATED_DEFAULTS;
 }
 
 const DEDICATED_DEFAULTS: Partial<UniformConfig> = deepFreeze({
@@ -67,11 +66,9 @@ const DEDICATED_DEFAULTS: Partial<UniformConfig> = deepFreeze({
   fuseBackwardUpdate: true,
 });
 
-const DEDICATED_CNN_DEFAULTS: Partial<UniformConfig> = deepFreeze({ ...DEDICATED_DEFAULTS, fuseBackwardUpdate: false });
-
-/** DEFAULT_CONFIG with a variant's own defaults over it (`convolution`: for a network with convolution). */
-export function defaultsFor(variant: Config['variant'], network: { convolution?: boolean } = {}): UniformConfig {
-  return variant === 'taxonn' ? DEFAULT_CONFIG : deepFreeze({ ...DEFAULT_CONFIG, variant, ...variantDefaults(variant, network) });
+/** DEFAULT_CONFIG with a variant's own defaults over it. */
+export function defaultsFor(variant: Config['variant']): UniformConfig {
+  return variant === 'taxonn' ? DEFAULT_CONFIG : deepFreeze({ ...DEFAULT_CONFIG, variant, ...variantDefaults(variant) });
 }
 
 /** The default number formats as hdl FixedFormats, with the other arithmetic defaults. */

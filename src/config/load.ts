@@ -7,7 +7,6 @@
  */
 import { DEFAULT_CONFIG, defaultsFor } from './defaults.js';
 import { readJsonFile } from './json-error.js';
-import { hasConvolutionLayer } from './network.js';
 import { ConfigError, VARIANTS, parseConfig, type Config, type ConfigPath, type Variant } from './schema.js';
 
 export interface ResolveOptions {
@@ -31,10 +30,7 @@ export function resolveConfig(options: ResolveOptions = {}): Config {
   // weight bits of the file or the default).
   // A variant's own defaults (e.g. dedicated: 16-bit formats) stand in for the general ones.
   const variant = [(overrides as { variant?: unknown }).variant, fromFile.variant].find((v) => v !== undefined);
-  const layers = [(overrides as { layers?: unknown }).layers, fromFile.layers].find((v) => v !== undefined);
-  const base = (VARIANTS as readonly unknown[]).includes(variant)
-    ? defaultsFor(variant as Variant, { convolution: hasConvolutionLayer(layers) })
-    : DEFAULT_CONFIG;
+  const base = (VARIANTS as readonly unknown[]).includes(variant) ? defaultsFor(variant as Variant) : DEFAULT_CONFIG;
   const merged = deepMerge(deepMerge(base, fromFile), overrides);
   return parseConfig(merged, {
     origin: (path) => {

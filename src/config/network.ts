@@ -105,10 +105,6 @@ export const shapeText = (s: Shape): string => `${s.height}×${s.width}×${s.cha
 export const isLayerObjects = (layers: unknown): layers is readonly unknown[] =>
   Array.isArray(layers) && layers.some((x) => x !== null && typeof x === 'object');
 
-/** Whether a `layers` value, as given, has a convolution or pooling layer (its variant defaults differ: config/defaults.ts). */
-export const hasConvolutionLayer = (layers: unknown): boolean =>
-  isLayerObjects(layers) && layers.some((x) => x !== null && typeof x === 'object' && ('conv' in x || 'pool' in x));
-
 /** The weight layers (convolution and dense), in order: the configuration's per-layer entries. */
 export const weightLayers = (n: Network): readonly WeightLayer[] => n.layers.filter((l): l is WeightLayer => l.kind !== 'pool');
 

@@ -10,7 +10,7 @@ import type { Rounding as HdlRounding } from '../hdl/index.js';
 import { DEFAULT_CONFIG, DEDICATED_LR_FRAC, deepFreeze, variantDefaults } from './defaults.js';
 import { accumulatorNeed, networkAccumulatorNeed, paramCount } from './bounds.js';
 import { entryOf, layerArithmetic } from './layer-arithmetic.js';
-import { checkNetwork, hasConvolution, hasConvolutionLayer, isLayerObjects, networkParamCount, networkSizes, type Network } from './network.js';
+import { checkNetwork, hasConvolution, isLayerObjects, networkParamCount, networkSizes, type Network } from './network.js';
 
 /**
  * taxonn: the time-multiplexed training accelerator; inference: its forward path only (the
@@ -259,13 +259,6 @@ export const configSchema = z
         'true',
       );
     }
-    if (network && hasConvolution(network) && !bad('variant', 'fuseBackwardUpdate') && v.variant === 'dedicated' && v.fuseBackwardUpdate) {
-      fail(
-        'fuseBackwardUpdate',
-        'must be false for a network with convolution (its default there), because the fused backward-and-update schedule is built for dense layers only (docs/ARCHITECTURE.md §18)',
-        'true',
-      );
-    }
     if (!bad('layers')) {
       const n = network ? networkParamCount(network) : paramCount(v.layers);
       if (n > LIMITS.maxParams) {
@@ -491,7 +484,7 @@ function withVariantDefaults(input: unknown): unknown {
   if (input === null || typeof input !== 'object' || Array.isArray(input)) return input;
   const variant = (input as { variant?: unknown }).variant;
   if (typeof variant !== 'string' || !(VARIANTS as readonly string[]).includes(variant)) return input;
-  const own = variantDefaults(variant as Variant, { convolution: hasConvolutionLayer((input as { layers?: unknown }).layers) });
+  const own = variantDefaults(variant as Variant);
   const out: Record<string, unknown> = { ...input };
   for (const [k, v] of Object.entries(own)) if (out[k] === undefined) out[k] = structuredClone(v);
   return out;

@@ -111,13 +111,9 @@ describe('layer objects', () => {
     expect(m).not.toContain('\n');
   });
 
-  it("with the dedicated variant run taxonn's schedule: fuseBackwardUpdate defaults to false there and true is refused in one line", () => {
+  it('with the dedicated variant take its defaults (16-bit formats, round to nearest, its fused schedule)', () => {
     const cfg = parseConfig({ variant: 'dedicated', layers: issueExample });
-    expect([cfg.fuseBackwardUpdate, cfg.weight, cfg.rounding]).toEqual([false, { bits: 16, frac: 15 }, 'nearest']);
-    expect(parseConfig({ variant: 'dedicated', layers: [784, 64, 10] }).fuseBackwardUpdate).toBe(true);
-    expect(() => parseConfig({ variant: 'dedicated', layers: issueExample, fuseBackwardUpdate: true })).toThrow(
-      /^config: fuseBackwardUpdate must be false for a network with convolution \(its default there\), because the fused backward-and-update schedule is built for dense layers only [^\n]*$/,
-    );
+    expect([cfg.fuseBackwardUpdate, cfg.weight, cfg.rounding, cfg.network?.layers.length]).toEqual([true, { bits: 16, frac: 15 }, 'nearest', 5]);
   });
 
   it('size the accumulator for the gradient sums of a convolution', () => {

@@ -3,7 +3,7 @@
  * engines learn a small CNN on MNIST and stay close, a saved network round-trips (and its
  * predictions on the inference variant's RTL equal the golden model's), the rtl engine trains it
  * in lock step with the golden model, and what does not run these networks yet (the estimate,
- * --save-mem, the dedicated variant's fused schedule) says so in one line.
+ * --save-mem) says so in one line.
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -83,10 +83,6 @@ describe('training a CNN on MNIST', () => {
 
   it('what does not run convolution yet refuses it in one line, naming the layer (exit 2)', async () => {
     const cases: [string[], RegExp][] = [
-      [
-        ['verify', '--config', cfgFile, '--variant', 'dedicated', '--fuse-backward-update', 'true'],
-        /^taxonn: config: fuseBackwardUpdate must be false for a network with convolution [^\n]*dense layers only/,
-      ],
       [['estimate', '--config', cfgFile], /^taxonn: config: layers\[1\] is a convolution layer, which the estimate does not model yet/],
       [
         ['train', '--dataset', 'mnist', '--config', cfgFile, '--save-mem', path.join(tmp, 'mem')],

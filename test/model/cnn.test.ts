@@ -163,7 +163,7 @@ function mutated(cfg: Config, mutation: CnnMutation): Config | undefined {
   if (['dense-zero-steps', 'skipped-group-steps', 'gradient-per-position'].includes(mutation)) doc.rounding = 'stochastic';
   if (mutation === 'dense-zero-steps') doc.skipZeroActivations = doc.skipZeroInputs = true;
   if (mutation === 'skipped-group-steps') doc.skipZeroErrors = true;
-  if (mutation === 'dedicated-low-bits') Object.assign(doc, { variant: 'dedicated', rounding: 'stochastic', fuseBackwardUpdate: false });
+  if (mutation === 'dedicated-low-bits') Object.assign(doc, { variant: 'dedicated', rounding: 'stochastic' });
   try {
     return parseConfig(doc);
   } catch {

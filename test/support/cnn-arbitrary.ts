@@ -60,6 +60,8 @@ export const cnnConfigArb: fc.Arbitrary<Config> = fc
     lrShift: fc.integer({ min: 2, max: 12 }),
     skips: fc.tuple(fc.boolean(), fc.boolean(), fc.boolean()),
     weightPorts: fc.constantFrom('1r1w' as const, '1r1w' as const, '1p' as const, '2x1p' as const),
+    // the dedicated variant's own schedule (its default) or taxonn's
+    fuse: fc.constantFrom(true, true, false),
     jitter: fc.array(fc.integer({ min: -1, max: 1 }), { minLength: 12, maxLength: 12 }),
   })
   .map((r) => {
@@ -79,6 +81,7 @@ export const cnnConfigArb: fc.Arbitrary<Config> = fc
         ...(r.variant !== 'inference'
           ? { rounding: r.rounding, skipZeroInputs: r.skips[0], skipZeroActivations: r.skips[1], skipZeroErrors: r.skips[2], weightPorts: r.weightPorts }
           : {}),
+        ...(r.variant === 'dedicated' ? { fuseBackwardUpdate: r.fuse } : {}),
         hidden: r.hidden,
         seed: r.seed,
         inputsPerBeat: r.inputsPerBeat,

@@ -234,7 +234,7 @@ function ratioLines(p: Put, hw: readonly CnnHardwareResult[], n: CnnNetworkPlan)
   if (t && d && tp && dp) {
     const lr = /--lr-shift (\d+)/.exec(hw.find((x) => x.network === n && x.job.variant === 'dedicated')?.job.command ?? '')?.[1];
     p(
-      `- ${n.dataset}, the dedicated baseline (its own defaults: 16-bit formats, round to nearest, a multiplier per SGD element and the learning-rate multiplier; taxonn's schedule` +
+      `- ${n.dataset}, the dedicated baseline (its own defaults: 16-bit formats, round to nearest, a multiplier per SGD element and the learning-rate multiplier; its own schedule, the backward pass of layers 2..L updating them` +
         `${lr ? `; one learning rate 2^-${lr} for every layer, the one its register holds` : ''}, ` +
         `docs/ARCHITECTURE.md §18) against taxonn: logic area ${(d.logicAreaUm2 / t.logicAreaUm2).toFixed(2)}× (the paper: 1.65×), power ${(dp.totalPowerMw / tp.totalPowerMw).toFixed(2)}× (the paper: 2.1×), ` +
         `energy per training sample ${(dp.energyPerSampleNj / tp.energyPerSampleNj).toFixed(2)}×, cycles per training sample ${(dp.cyclesPerSample / tp.cyclesPerSample).toFixed(2)}×.`,

@@ -4,7 +4,7 @@
  * prediction, and a digest of every weight in the banks: nothing may change them). The RTL
  * builds the inference variant of these networks so far, so every sample is an inference.
  */
-import { bitsOf, type Config } from '../../config/index.js';
+import { bitsOf, fusesUpdate, type Config } from '../../config/index.js';
 import { weightLayers } from '../../config/network.js';
 import { weightDigest } from '../../model/digest.js';
 import { GoldenConvNetwork } from '../../model/cnn/golden.js';
@@ -61,7 +61,8 @@ export function cnnForwardMacs(cfg: Config): number {
 /**
  * The MACs one training sample needs: the forward pass's (cnnForwardMacs), the backward pass's
  * (every weight layer but the first: each position's rows times its taps inside the map) and the
- * gradients' (every weight layer: the same taps and the bias). Bound cycles = MACs / P.
+ * gradients' (every weight layer: the same taps and the bias; a fused issue of the dedicated
+ * variant's schedule counts once). Bound cycles = MACs / P.
  */
 export function cnnTrainingMacs(cfg: Config): number {
   const network = cfg.network;
@@ -71,7 +72,8 @@ export function cnnTrainingMacs(cfg: Config): number {
     const g = weightGeometry(l);
     for (let o = 0; o < g.positions; o++) {
       const taps = (g.tapStart[o + 1]! - g.tapStart[o]!) * g.channels;
-      macs += g.rows * (taps + 1) + (k > 0 ? g.rows * taps : 0);
+      // the dedicated variant's fused schedule issues a weight's backward product and gradient together (§18)
+      macs += g.rows * (taps + 1) + (k > 0 && !fusesUpdate(cfg, k) ? g.rows * taps : 0);
     }
   });
   return macs;
