@@ -448,9 +448,9 @@ describe('taxonn sweep', () => {
     expect(again.stdout).toContain(`stage 2 of 2 (the estimated front): ${n} (${measured.length} cached, 0 to run)`);
   });
 
-  it('takes a network with convolution: its inference and taxonn variants are verified and synthesised', async () => {
+  it('takes a network with convolution: its three variants are verified and synthesised', async () => {
     const grid = writeJson('cnn.json', {
-      variants: ['taxonn', 'inference'],
+      variants: ['taxonn', 'inference', 'dedicated'],
       pes: [2],
       datasets: ['iris'],
       layers: { iris: [{ input: [2, 2, 1] }, { conv: { filters: 3, kernel: 1 } }, { dense: 3 }] },
@@ -463,8 +463,8 @@ describe('taxonn sweep', () => {
     expect(r.code, r.stderr).toBe(0);
     const doc = JSON.parse(r.stdout) as SweepDocument;
     const at = (variant: string) => doc.points.find((p) => p.params.variant === variant)!;
-    const [inf, taxonn] = [at('inference'), at('taxonn')];
-    for (const p of [inf, taxonn]) {
+    const [inf, taxonn, dedicated] = [at('inference'), at('taxonn'), at('dedicated')];
+    for (const p of [inf, taxonn, dedicated]) {
       expect(p.status).toBe('ok');
       expect(p.config!.layers).toEqual([4, 12, 3]);
       expect(p.results.verify!.equivalent).toBe(true);
@@ -472,6 +472,8 @@ describe('taxonn sweep', () => {
     expect(inf.results.synth!.logicAreaUm2).toBeGreaterThan(10_000);
     // training adds the backward tree, the update units and the error banks
     expect(taxonn.results.synth!.logicAreaUm2).toBeGreaterThan(inf.results.synth!.logicAreaUm2);
+    // a multiplier per SGD element, 16-bit formats and the learning-rate multiplier
+    expect(dedicated.results.synth!.logicAreaUm2).toBeGreaterThan(taxonn.results.synth!.logicAreaUm2);
   });
 
   it('an estimate-only grid runs in its own process: model figures in their own columns, for every variant', async () => {
