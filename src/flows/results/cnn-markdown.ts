@@ -189,7 +189,7 @@ function hardwareSection(p: Put, plan: CnnResultsPlan, hw: readonly CnnHardwareR
   p('### Area and energy per sample');
   p();
   p(
-    `Both variants of each example synthesised by Yosys to ${h.liberty.split('/').at(-1)}${h.sramLiberty.length ? ` with the memories built from the IHP SRAM macros (weight banks ${h.weightPorts ?? 'as configured'})` : ''}, ` +
+    `The ${h.variants.length === 3 ? 'three variants' : `variants ${h.variants.join(', ')}`} of each example (each with its own defaults) synthesised by Yosys to ${h.liberty.split('/').at(-1)}${h.sramLiberty.length ? ` with the memories built from the IHP SRAM macros (weight banks ${h.weightPorts ?? 'as configured'})` : ''}, ` +
       `and their power with OpenSTA at ${h.clockMHz} MHz on ${h.powerSamples} samples of the data set after the first ${int(h.powerAfter)} (trained in the golden model; the inference variant infers them), ` +
       'activity from the Verilator trace (docs/HARDWARE.md "Power").',
   );
