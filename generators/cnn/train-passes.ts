@@ -230,6 +230,8 @@ interface PassesSoFar {
   /** An issue whose gradient goes to the update: the update's, or a fused backward pass's. */
   readonly gradIssue: Expr;
   readonly portBusy: Signal | undefined;
+  /** The fused backward pass (the dedicated variant's schedule), while it runs. */
+  readonly fused: Expr | undefined;
   readonly ew: ErrorWalk | undefined;
   readonly errIssue: Signal | undefined;
   readonly backwardQuiet: Signal;
@@ -287,7 +289,7 @@ function finishPasses(m: Module, plan: CnnPlan, p: PassesSoFar, at: FinishInputs
   const upd = updateStage(m, plan, {
     uw: p.uw,
     gradIssue: p.gradIssue,
-    fused: plan.fusedUpdate ? s.bwd : undefined,
+    fused: p.fused,
     layer,
     st,
     has,

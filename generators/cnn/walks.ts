@@ -23,12 +23,9 @@ const per = <S extends Step>(plan: CnnPlan, kind: S['kind'], f: (s: S, i: number
   plan.steps.map((s, i) => (s.kind === kind ? f(s as S, i) : 0));
 
 export interface ConvWalk {
-  /** The tap's place in the step's input map, and its address in the buffer (the same but for training's map bases). */
-  readonly tapAddr: Expr;
+  /** The tap's address in the buffer (its place in the step's input map, plus training's map base). */
   readonly mapAddr: Expr;
   readonly group: Signal;
-  /** Training: the errors' word of the position and group. */
-  readonly errAddr?: Signal;
   readonly weightAddr: Expr;
   /** The walk is at a group's first issue (its accumulators start a new sum). */
   readonly first: Expr;
@@ -87,7 +84,7 @@ function convConstants(m: Module, plan: CnnPlan, step: Expr) {
   };
 }
 
-/** Training (the maps kept at their bases, the errors per position): the step's map bases and its layer's error region. */
+/** Training (the maps kept at their bases): the step's input and output bases. */
 function trainConstants(m: Module, plan: CnnPlan, step: Expr) {
   const tp = trainOf(plan);
   const t = (name: string, f: (s: WeightStep, i: number) => number) => stepTable(m, `cw_${name}`, step, per(plan, 'weights', f));
@@ -95,8 +92,6 @@ function trainConstants(m: Module, plan: CnnPlan, step: Expr) {
     inBase: t('in_base', (_, i) => tp.mapBase[i] ?? 0),
     // the output layer's sums are not stored (its drain keeps the argmax and the output errors)
     outStart: t('out_start', (s, i) => (s.output ? 0 : (tp.mapBase[i + 1] ?? 0))),
-    errBase: t('err_base', (s) => tp.errBase[s.layer] ?? 0),
-    positions: t('positions', (s) => tp.positions[s.layer] ?? 0),
   };
 }
 
@@ -149,8 +144,6 @@ function convRegisters(m: Module, plan: CnnPlan) {
     cellX0: coord('cell_x0'),
     cellAddr: walk('cell_addr'),
     q: r('q', 2),
-    /** Training: the errors' word of the position and group (errBase + group·positions + position), and of the position's group 0. */
-    ...(plan.train ? { err: { addr: r('err_addr', bits.errAddr), pos: r('err_pos', bits.errAddr) } } : {}),
   };
 }
 
@@ -274,11 +267,6 @@ function convAdvance(
     g.setup.set(1);
   };
   const nextCell = () => {
-    if (g.err) {
-      const next = wrap(g.err.pos.inc(), bits.errAddr);
-      g.err.pos.set(next);
-      g.err.addr.set(next);
-    }
     g.group.set(0);
     g.wRow.set(k.weightBase.zext(bits.weightAddr + 1).truncate(bits.weightAddr));
     g.rowsLeft.set(k.rows);
@@ -308,7 +296,6 @@ function convAdvance(
         g.outBase.set(wrap(g.outBase.add(at.laneCount), bits.mapAddr + 1));
         m.when(at.lastGroup, nextCell).otherwise(() => {
           g.group.set(g.group.inc());
-          if (g.err && k.positions) g.err.addr.set(wrap(g.err.addr.add(k.positions), bits.errAddr));
           g.wRow.set(wrap(g.wRow.add(k.rowLen), bits.weightAddr));
           g.rowsLeft.set(wrap(g.rowsLeft.sub(P).asUInt(), bits.neuron));
           m.when(k.fused, () => goTo(0, g.cellY0, g.cellX0, g.cellAddr)).otherwise(() =>
@@ -382,19 +369,12 @@ export function convWalk(m: Module, plan: CnnPlan, step: Expr, start: Expr, adva
     g.rowsLeft.set(k.rows);
     g.setup.set(1);
     if (k.outStart) g.outBase.set(k.outStart.zext(bits.mapAddr + 1).truncate(bits.mapAddr + 1));
-    if (g.err && k.errBase) {
-      const base = toWidth(k.errBase, bits.errAddr);
-      g.err.pos.set(base);
-      g.err.addr.set(base);
-    }
   });
   // the tap's place in the step's input map; training keeps each map at its base in the buffer
   const tapAddr = m.wire('cw_tap_addr', toWidth(g.addr.sub(k.bias).asUInt(), bits.mapAddr));
   return {
-    tapAddr,
     mapAddr: k.inBase ? m.wire('cw_map_addr', toWidth(tapAddr.add(k.inBase), bits.mapAddr)) : tapAddr,
     group: g.group,
-    ...(g.err ? { errAddr: g.err.addr } : {}),
     weightAddr: m.wire('cw_weight_addr', g.wRow.add(g.col).truncate(bits.weightAddr)),
     first: g.atStart,
     bias,
