@@ -90,6 +90,8 @@ export interface WeightIssue {
   readonly outBase: Expr;
   /** A fused pool: the position's place in its pooled output's window (0..3). */
   readonly q: Expr;
+  /** The issue enables the PEs (absent: every issue does); a skipped zero activation's does not (forward-skip.ts). */
+  readonly work?: Expr;
 }
 
 export interface MacStages {
@@ -107,8 +109,6 @@ export interface MacStages {
   readonly q: Expr;
   /** Some issue is in stage 1 or 2. */
   readonly busy: Expr;
-  /** A group's last MAC is in stage 1 or 2: a capture is on its way. */
-  readonly pendingLast: Expr;
 }
 
 /**
@@ -122,10 +122,11 @@ export function macStages(
   weights: readonly Expr[],
   mapValue: Expr,
   layer: Expr,
-  /** Training: the issue's PE operation and whether its input is a padding tap (0), and each lane's error at stage 1. */
+  /** Training: the issue's PE operation and whether its input is a padding tap (0), each lane's error at stage 1, and whether it is the forward walk's. */
   train?: { readonly op: Expr; readonly zero: Expr; readonly errors: readonly Expr[]; readonly forward: Expr },
 ): MacStages {
   const s1Valid = m.flop('s1_valid', issue.valid, { init: 0 });
+  const en = issue.work ? m.wire('s1_pe_en', s1Valid.and(m.flop('s1_work', issue.work))) : s1Valid;
   const s1First = m.flop('s1_first', issue.first);
   const s1Bias = m.flop('s1_bias', issue.bias);
   const s1Lanes = m.flop('s1_lane_count', issue.laneCount);
@@ -148,10 +149,10 @@ export function macStages(
         m,
         weights,
         act,
-        { op: m.flop('s1_op', train.op), errors: train.errors, en: s1Valid, first: s1First },
+        { op: m.flop('s1_op', train.op), errors: train.errors, en, first: s1First },
         plan.dedicated ? peDedicated({ weight: wf, act: af, error: ef, accBits, accumulateGradient: true }) : pe({ weight: wf, act: af, error: ef, accBits }),
       )
-    : weights.map((weight, q) => m.instance(`pe${q}`, mac({ weight: wf, act: af, accBits }), { weight, act, en: s1Valid, first: s1First }));
+    : weights.map((weight, q) => m.instance(`pe${q}`, mac({ weight: wf, act: af, accBits }), { weight, act, en, first: s1First }));
   const accs = pes.map((x) => x.out('acc'));
   // the dedicated PE's backward and gradient multipliers have their own registers (blocks/pe-dedicated.ts)
   const backward = plan.dedicated ? pes.map((x) => x.out('bwd_product')) : accs;
@@ -166,7 +167,6 @@ export function macStages(
     gradients,
     act,
     capture,
-    pendingLast: m.wire('pending_capture', s1Valid.and(s1Bias).or(capture)),
     laneCount: m.flop('s2_lane_count', s1Lanes),
     outBase: m.flop('s2_out_base', s1Out),
     q: m.flop('s2_q', s1Q),
@@ -187,8 +187,6 @@ function peArray(
 
 export interface Drain {
   readonly busy: Signal;
-  /** A capture is on its way (stage 1 or 2 holds a group's last MAC). */
-  readonly willBeFree: Expr;
   /** The map write (registered), and the argmax. */
   readonly write: { readonly we: Signal; readonly waddr: Signal; readonly wdata: Signal };
   readonly bestIndex: Signal;
@@ -200,8 +198,8 @@ export interface Drain {
 /**
  * The drain: captures a finished group's P sums and requantises one lane per cycle; a hidden
  * layer's activation goes to the map (address: the group's first output + lane), the output
- * layer's sum to the argmax (ties to the first, as §1). `rowsLong`: the step's rows are at least
- * P issues long, so the drain always finishes before the next capture.
+ * layer's sum to the argmax (ties to the first, as §1). The walk starts a group only when its
+ * capture will find the drain done with the group before (walks.ts drainDebt).
  */
 export function drain(
   m: Module,
@@ -210,8 +208,6 @@ export function drain(
   at: {
     readonly layer: Expr;
     readonly output: Expr;
-    readonly rowsLong: Expr;
-    readonly pendingLast: Expr;
     /** The step's fused pool, and its kind. */
     readonly fused: Expr;
     readonly isMax: Expr;
@@ -278,8 +274,7 @@ export function drain(
     best.set(z);
     bestIndex.set(addr.zext(Math.max(addr.width, plan.sizes.labelBits)).truncate(plan.sizes.labelBits));
   });
-  const willBeFree = m.wire('drain_will_be_free', at.rowsLong.or(busy.or(at.pendingLast).not()));
-  return { busy, willBeFree, write, bestIndex, z, index: addr };
+  return { busy, write, bestIndex, z, index: addr };
 }
 
 /**

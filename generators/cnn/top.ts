@@ -16,7 +16,8 @@ import { clockGated, type MemoryTarget } from '../memories/target.js';
 import { cnnBanks, drain, macStages, poolUnit, type CnnBanks } from './datapath.js';
 import { cnnPlan, type CnnPlan } from './plan.js';
 import { trainPasses, type TrainPasses } from './train-passes.js';
-import { convWalk, poolWalk, stepTable } from './walks.js';
+import { anySkipsZeros, forwardSkip, stageOneValue } from './forward-skip.js';
+import { convWalk, poolWalk, stepTable, type ConvWalk } from './walks.js';
 
 const STATES = ['idle', 'load', 'readback', 'rx_head', 'rx_data', 'step_init', 'conv', 'pool', 'step_wait', 'emit'] as const;
 /** Training (the taxonn variant) adds, per weight layer from the output down: the sums cleared, the backward pass, the error pass, the update. */
@@ -272,26 +273,15 @@ function steps(
   const cw = convWalk(m, plan, step, inState.step_init, convIssue, clockGated(target));
   const pw = poolWalk(m, plan, step, inState.step_init, poolIssue);
   const readsOdd = step.bit(0);
-  // the update walk drives the backward pass and the update, the forward walk the forward pass
-  const walked = tr ? m.wire('update_walk_drives', inState.upd.or(inState.bwd)) : undefined;
-  const issue = {
-    valid: tr ? convIssue.or(tr.updIssue).or(tr.bwdIssue) : convIssue,
-    // a gradient sums over a column's positions (the update, or a fused backward pass)
-    first: tr ? mux(tr.gradPhase, tr.uw.first, inState.bwd.or(cw.first)) : cw.first,
-    bias: tr && walked ? mux(walked, tr.uw.bias, cw.bias) : cw.bias,
-    laneCount: tr && walked ? mux(walked, tr.uw.laneCount, cw.laneCount) : cw.laneCount,
-    outBase: cw.outBase.truncate(plan.bits.mapAddr),
-    q: cw.q,
-  };
   // the buffer read: the step's input (forward), the layer's input (update) or the activations below (error pass)
   const readOdd = tr ? mux(tr.gradPhase, tr.updReadsOdd, mux(inState.err, tr.errReadsOdd, readsOdd)) : readsOdd;
   const valueOdd = tr ? m.flop('map_odd_s1', readOdd) : readsOdd;
   const mapValue = m.wire('map_value', mux(valueOdd, banks.maps[1].rdata, banks.maps[0].rdata));
-  const st = macStages(m, plan, issue, banks.weights.rdata, mapValue, layer, tr?.pe());
-  // a group of at least P issues captures after the drain has finished the group before (§4)
-  const dr = drain(m, plan, st, { layer, output, rowsLong: cw.short.not(), pendingLast: st.pendingLast, fused: cw.fused, isMax, gate: clockGated(target) });
-  // a group starts only when the drain will be free for its capture (§4); a position's setup cycle issues nothing
-  const forwardIssue = inState.conv.and(cw.setup.not()).and(cw.first.not().or(dr.willBeFree));
+  const { issue, skip, pe, value } = pipelineIssue(m, plan, { step, cw, convIssue, mapValue, inState, ...(tr ? { tr } : {}) });
+  const st = macStages(m, plan, issue, banks.weights.rdata, value, layer, pe);
+  const dr = drain(m, plan, st, { layer, output, fused: cw.fused, isMax, gate: clockGated(target) });
+  // a group starts only when the drain will be free for its capture; a position's setup cycle issues nothing
+  const forwardIssue = inState.conv.and(cw.setup.not()).and(cw.mayStart);
   m.assign(convIssue, forwardIssue);
   const pool = poolUnit(m, plan, { valid: poolIssue, place: pw.place }, mapValue, isMax, inState.step_init, tr?.poolKeeps(step));
   const readAddr = m.wire(
@@ -309,20 +299,79 @@ function steps(
     m.assign(b.raddr, readAddr);
     m.assign(b.ren, readOn.and(i === 1 ? readOdd : readOdd.not()));
   });
+  const fwdRead = skip?.weightRead ?? { ren: convIssue, addr: cw.weightAddr };
   const trained = tr?.finish({ st, dr, pool, mapValue, convIssue, output, rx, sampleStart: rx.headFire, weights: banks.weights.rdata });
   return {
     convIssue,
     convLast: cw.last,
     poolLast: pw.last,
     isPool,
-    quiet: m.wire('step_quiet', st.busy.or(dr.busy).or(dr.write.we).or(pool.busy).or(pool.write.we).not()),
+    quiet: m.wire(
+      'step_quiet',
+      st.busy
+        .or(skip?.busy ?? lit(0, Bool))
+        .or(dr.busy)
+        .or(dr.write.we)
+        .or(pool.busy)
+        .or(pool.write.we)
+        .not(),
+    ),
     bestIndex: dr.bestIndex,
     writes: { we, waddr, wdata, readsOdd },
     // the walks read at issue, the update at its stage 1 (never in the same cycle: the update walk issues alone)
-    weightRead: trained
-      ? { ren: convIssue.or(trained.weightRead.ren), addr: mux(trained.weightRead.ren, trained.weightRead.addr, cw.weightAddr) }
-      : { ren: convIssue, addr: cw.weightAddr },
+    weightRead: trained ? { ren: fwdRead.ren.or(trained.weightRead.ren), addr: mux(trained.weightRead.ren, trained.weightRead.addr, fwdRead.addr) } : fwdRead,
     ...(trained ? { weightWrite: trained.weightWrite, train: trained.run } : {}),
+  };
+}
+
+/**
+ * The issue the MAC pipeline takes: the forward walk's (through the zero-skip stage when a step
+ * skips zero activations, forward-skip.ts) or, training, the update walk's (the backward pass and
+ * the update), with stage 1's map value and the PEs' operation.
+ */
+function pipelineIssue(
+  m: Module,
+  plan: CnnPlan,
+  at: {
+    readonly step: Expr;
+    readonly cw: ConvWalk;
+    readonly convIssue: Expr;
+    readonly mapValue: Expr;
+    readonly inState: Record<State, Signal>;
+    readonly tr?: TrainPasses;
+  },
+) {
+  const { cw, tr, inState } = at;
+  const walkIssue = {
+    valid: at.convIssue,
+    first: cw.first,
+    bias: cw.bias,
+    laneCount: cw.laneCount,
+    outBase: cw.outBase.truncate(plan.bits.mapAddr),
+    q: cw.q,
+    weightAddr: cw.weightAddr,
+  };
+  // zero activations: the forward issue waits a cycle for its map value and skips its weight read when it is zero
+  const skip = anySkipsZeros(plan) ? forwardSkip(m, plan, at.step, walkIssue, at.mapValue) : undefined;
+  const fwd = skip?.issue ?? walkIssue;
+  // the update walk drives the backward pass and the update, the forward walk the forward pass
+  const walked = tr ? m.wire('update_walk_drives', inState.upd.or(inState.bwd)) : undefined;
+  const issue = {
+    valid: tr ? fwd.valid.or(tr.updIssue).or(tr.bwdIssue) : fwd.valid,
+    // a gradient sums over a column's positions (the update, or a fused backward pass)
+    first: tr ? mux(tr.gradPhase, tr.uw.first, inState.bwd.or(fwd.first)) : fwd.first,
+    bias: tr && walked ? mux(walked, tr.uw.bias, fwd.bias) : fwd.bias,
+    laneCount: tr && walked ? mux(walked, tr.uw.laneCount, fwd.laneCount) : fwd.laneCount,
+    outBase: fwd.outBase,
+    q: fwd.q,
+    // the training passes' issues always work
+    ...(skip ? { work: tr ? skip.issue.work.or(skip.busy.not()) : skip.issue.work } : {}),
+  };
+  return {
+    issue,
+    skip,
+    pe: tr ? { ...tr.pe(), forward: fwd.valid } : undefined,
+    value: skip ? stageOneValue(m, skip, at.mapValue) : at.mapValue,
   };
 }
 

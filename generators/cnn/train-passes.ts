@@ -59,7 +59,7 @@ export interface TrainPasses {
   readonly errMapAddr: Expr;
   readonly mapRead: Expr;
   /** The PEs' operation and error operands (assigns the error banks' read port). */
-  pe(): { op: Expr; zero: Expr; errors: readonly Expr[]; forward: Expr };
+  pe(): { op: Expr; zero: Expr; errors: readonly Expr[] };
   /** A pool step's output base and its kept places. */
   poolKeeps(step: Expr): { outStart: Expr; argStart: Expr; keeps: Expr };
   finish(at: FinishInputs): {
@@ -184,7 +184,6 @@ function peOperands(m: Module, s: TrainStates, banks: TrainBanks, w: WalkIssues)
     op: mux(s.bwd, op(w.fused ? 'fused' : 'backward'), mux(s.upd, op('gradient'), op('forward'))),
     zero: w.gradPhase.and(w.uw.inside.not()),
     errors: e.rdata,
-    forward: s.conv,
   };
 }
 

@@ -37,8 +37,11 @@ export interface ConvWalk {
   readonly last: Expr;
   /** A position's setup cycle: nothing is issued. */
   readonly setup: Signal;
-  /** The position's groups issue fewer than P columns: a group starts only when the drain is idle. */
-  readonly short: Signal;
+  /**
+   * A group may issue its first column: the drain will have given the group before all its lanes
+   * by the time this group's last issue reaches it (§18 "Drain"); always for a group of P issues.
+   */
+  readonly mayStart: Expr;
   /** A fused pool (the step's): the position's place in its pooled output's window, 0..3. */
   readonly q: Signal;
   readonly fused: Expr;
@@ -75,11 +78,11 @@ function convConstants(m: Module, plan: CnnPlan, step: Expr) {
     yHi: t('y_hi', (s) => s.padTop + s.in.height),
     xLo: t('x_lo', (s) => s.padLeft),
     xHi: t('x_hi', (s) => s.padLeft + s.in.width),
-    // a group with fewer than P issues finishes before the drain does (§4): every group of the
-    // step when its rows are short, else those of border positions whose window is cut enough
-    alwaysShort: t('always_short', (s) => (s.rowLen < plan.P ? 1 : 0)).eq(1),
-    mayBeShort: t('may_be_short', (s) => (s.rowLen >= plan.P && s.minIssues < plan.P ? 1 : 0)).eq(1),
-    tapLimit: t('tap_limit', (s) => Math.ceil((plan.P - 1) / s.in.channels)),
+    // a group of fewer than P issues can reach the drain before it has finished the group before
+    // (§18 "Drain"): its issues, less one and at most P − 1, are the step's (every window full) or,
+    // where a window may be cut short by the padding, counted in its setup cycle
+    countsTaps: t('counts_taps', (s) => (countsTaps(plan, s) ? 1 : 0)).eq(1),
+    issuesLess1: t('issues_less1', (s) => Math.min(s.rowLen, plan.P) - 1),
     ...(plan.train ? trainConstants(m, plan, step) : {}),
   };
 }
@@ -96,6 +99,12 @@ function trainConstants(m: Module, plan: CnnPlan, step: Expr) {
 }
 
 type ConvConstants = ReturnType<typeof convConstants>;
+
+/** A step whose windows' issue counts differ and may fall below P: its setup cycle counts them. */
+const countsTaps = (plan: CnnPlan, s: WeightStep): boolean => s.minIssues < plan.P && s.minIssues < s.rowLen;
+
+/** Some group of the network has fewer than P issues: the drain may hold it back (§18 "Drain"). */
+const anyShort = (plan: CnnPlan): boolean => per<WeightStep>(plan, 'weights', (s) => (s.minIssues < plan.P ? 1 : 0)).some((v) => v > 0);
 
 /**
  * The walk's registers: the column and its channel, the input pixel (y, x) in the padded map, the
@@ -137,8 +146,8 @@ function convRegisters(m: Module, plan: CnnPlan) {
     startCol: column('start_col'),
     colJump: column('col_jump'),
     addrJump: walk('addr_jump'),
-    /** The position's groups issue fewer than P columns. */
-    short: m.reg('cw_short', Bool, { init: 0 }),
+    /** The position's groups' issues less one, at most P − 1. */
+    issuesLess1: r('issues_less1', bits.lane),
     /** A fused pool: the cell (its window's first position: corner and walk address) and the position's place in it. */
     cellY0: coord('cell_y0'),
     cellX0: coord('cell_x0'),
@@ -228,11 +237,14 @@ function convSetup(m: Module, plan: CnnPlan, k: ConvConstants, g: ConvRegisters)
   g.startCol.set(startCol);
   g.colJump.set(toWidth(sideCut.mul(k.channels).add(1), bits.column));
   g.addrJump.set(toWidth(k.rowJump.add(sideCut.mul(k.channels)), bits.walkAddr));
-  // taps·C + 1 < P  ⟺  taps < ⌈(P − 1)/C⌉ (a cut window has at most 7 × 7 taps)
-  const side = (first: Expr, last: Expr) => toWidth(last.sub(first).asUInt().add(1), CUT_BITS);
-  const anyMayBeShort = per<WeightStep>(plan, 'weights', (s) => (s.rowLen >= plan.P && s.minIssues < plan.P ? 1 : 0)).some((v) => v > 0);
-  const taps = m.wire('cw_window_taps', side(yFirst, yLast).mul(side(xFirst, xLast)));
-  g.short.set(anyMayBeShort ? k.alwaysShort.or(k.mayBeShort.and(taps.lt(k.tapLimit))) : k.alwaysShort);
+  // a window's issues are taps·C + 1 (a cut window has at most 7 × 7 taps: only padded steps count them)
+  if (per<WeightStep>(plan, 'weights', (s) => (countsTaps(plan, s) ? 1 : 0)).some((v) => v > 0)) {
+    const side = (first: Expr, last: Expr) => toWidth(last.sub(first).asUInt().add(1), CUT_BITS);
+    const words = m.wire('cw_window_words', side(yFirst, yLast).mul(side(xFirst, xLast)).mul(k.channels));
+    const most = lit(plan.P - 1, UInt(bits.lane));
+    const counted = mux(words.ge(plan.P - 1), most, toWidth(words, bits.lane));
+    g.issuesLess1.set(mux(k.countsTaps, counted, toWidth(k.issuesLess1, bits.lane)));
+  } else g.issuesLess1.set(toWidth(k.issuesLess1, bits.lane));
   g.setup.set(0);
   restartKernel(g, { y: yFirst, x: xFirst, addr: startAddr, col: startCol });
 }
@@ -382,10 +394,24 @@ export function convWalk(m: Module, plan: CnnPlan, step: Expr, start: Expr, adva
     outBase: g.outBase,
     last: m.wire('cw_last', bias.and(lastGroup).and(lastPos)),
     setup: g.setup,
-    short: g.short,
+    mayStart: drainDebt(m, plan, g, { issue: advance, bias, laneCount }),
     q: g.q,
     fused: k.fused,
   };
+}
+
+/**
+ * When a group may start (§18 "Drain"): the group before issued its bias k cycles ago and the
+ * drain takes its L lanes from the capture on, one per cycle, so this group's capture, n issues
+ * later, finds the drain free when k + n − 1 ≥ L. `debt` counts L − k down (L − 1 after the bias);
+ * a group of P issues never waits.
+ */
+function drainDebt(m: Module, plan: CnnPlan, g: ConvRegisters, at: { readonly issue: Expr; readonly bias: Expr; readonly laneCount: Expr }): Expr {
+  if (!anyShort(plan)) return lit(1, Bool);
+  const { bits } = plan;
+  const debt = m.reg('cw_drain_debt', UInt(bits.lane), { init: 0 });
+  m.when(at.issue.and(at.bias), () => debt.set(toWidth(at.laneCount.sub(1).asUInt(), bits.lane))).elsewhen(debt.ne(0), () => debt.set(debt.dec()));
+  return m.wire('cw_may_start', g.atStart.not().or(g.issuesLess1.ge(debt)));
 }
 
 export interface PoolWalk {

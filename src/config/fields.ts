@@ -74,7 +74,11 @@ export const CONFIG_FIELDS = {
     rule: FIELD_RULES.inputsPerBeat,
     help: `K, activations per s_sample beat, 1..${L.maxInputsPerBeat}, K · act.bits ≤ ${L.maxBeatBits} (default ${d.inputsPerBeat})`,
   },
-  skipZeroInputs: { flag: 'skip-zero-inputs', kind: 'bool', help: `true or false: layer 1 issues only the non-zero inputs (default ${d.skipZeroInputs})` },
+  skipZeroInputs: {
+    flag: 'skip-zero-inputs',
+    kind: 'bool',
+    help: `true or false: layer 1 issues only the non-zero inputs; with convolution, its forward pass reads no weight for a zero input (default ${d.skipZeroInputs})`,
+  },
   skipZeroErrors: {
     flag: 'skip-zero-errors',
     kind: 'bool',
@@ -83,7 +87,7 @@ export const CONFIG_FIELDS = {
   skipZeroActivations: {
     flag: 'skip-zero-activations',
     kind: 'bool',
-    help: `true or false: the backward pass and the update of layers 2..L skip the columns whose activation is zero (default ${d.skipZeroActivations})`,
+    help: `true or false: the backward pass and the update of layers 2..L skip the columns whose activation is zero; with convolution, the forward pass reads no weight for a zero activation (default ${d.skipZeroActivations})`,
   },
   fuseBackwardUpdate: {
     flag: 'fuse-backward-update',
