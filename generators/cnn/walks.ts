@@ -81,8 +81,8 @@ function convConstants(m: Module, plan: CnnPlan, step: Expr) {
     // a group of fewer than P issues can reach the drain before it has finished the group before
     // (§18 "Drain"): its issues, less one and at most P − 1, are the step's (every window full) or,
     // where a window may be cut short by the padding, counted in its setup cycle
-    countsTaps: t('counts_taps', (s) => (countsTaps(plan, s) ? 1 : 0)).eq(1),
-    issuesLess1: t('issues_less1', (s) => Math.min(s.rowLen, plan.P) - 1),
+    ...(anyShort(plan) ? { issuesLess1: t('issues_less1', (s) => Math.min(s.rowLen, plan.P) - 1) } : {}),
+    ...(anyCountsTaps(plan) ? { countsTaps: t('counts_taps', (s) => (countsTaps(plan, s) ? 1 : 0)).eq(1) } : {}),
     ...(plan.train ? trainConstants(m, plan, step) : {}),
   };
 }
@@ -102,6 +102,8 @@ type ConvConstants = ReturnType<typeof convConstants>;
 
 /** A step whose windows' issue counts differ and may fall below P: its setup cycle counts them. */
 const countsTaps = (plan: CnnPlan, s: WeightStep): boolean => s.minIssues < plan.P && s.minIssues < s.rowLen;
+
+const anyCountsTaps = (plan: CnnPlan): boolean => per<WeightStep>(plan, 'weights', (s) => (countsTaps(plan, s) ? 1 : 0)).some((v) => v > 0);
 
 /** Some group of the network has fewer than P issues: the drain may hold it back (§18 "Drain"). */
 const anyShort = (plan: CnnPlan): boolean => per<WeightStep>(plan, 'weights', (s) => (s.minIssues < plan.P ? 1 : 0)).some((v) => v > 0);
@@ -146,8 +148,8 @@ function convRegisters(m: Module, plan: CnnPlan) {
     startCol: column('start_col'),
     colJump: column('col_jump'),
     addrJump: walk('addr_jump'),
-    /** The position's groups' issues less one, at most P − 1. */
-    issuesLess1: r('issues_less1', bits.lane),
+    /** The position's groups' issues less one, at most P − 1 (where some group has fewer than P). */
+    issuesLess1: anyShort(plan) ? r('issues_less1', bits.lane) : undefined,
     /** A fused pool: the cell (its window's first position: corner and walk address) and the position's place in it. */
     cellY0: coord('cell_y0'),
     cellX0: coord('cell_x0'),
@@ -238,13 +240,15 @@ function convSetup(m: Module, plan: CnnPlan, k: ConvConstants, g: ConvRegisters)
   g.colJump.set(toWidth(sideCut.mul(k.channels).add(1), bits.column));
   g.addrJump.set(toWidth(k.rowJump.add(sideCut.mul(k.channels)), bits.walkAddr));
   // a window's issues are taps·C + 1 (a cut window has at most 7 × 7 taps: only padded steps count them)
-  if (per<WeightStep>(plan, 'weights', (s) => (countsTaps(plan, s) ? 1 : 0)).some((v) => v > 0)) {
-    const side = (first: Expr, last: Expr) => toWidth(last.sub(first).asUInt().add(1), CUT_BITS);
-    const words = m.wire('cw_window_words', side(yFirst, yLast).mul(side(xFirst, xLast)).mul(k.channels));
-    const most = lit(plan.P - 1, UInt(bits.lane));
-    const counted = mux(words.ge(plan.P - 1), most, toWidth(words, bits.lane));
-    g.issuesLess1.set(mux(k.countsTaps, counted, toWidth(k.issuesLess1, bits.lane)));
-  } else g.issuesLess1.set(toWidth(k.issuesLess1, bits.lane));
+  if (g.issuesLess1 && k.issuesLess1) {
+    const stepIssues = toWidth(k.issuesLess1, bits.lane);
+    if (k.countsTaps) {
+      const side = (first: Expr, last: Expr) => toWidth(last.sub(first).asUInt().add(1), CUT_BITS);
+      const words = m.wire('cw_window_words', side(yFirst, yLast).mul(side(xFirst, xLast)).mul(k.channels));
+      const counted = mux(words.ge(plan.P - 1), lit(plan.P - 1, UInt(bits.lane)), toWidth(words, bits.lane));
+      g.issuesLess1.set(mux(k.countsTaps, counted, stepIssues));
+    } else g.issuesLess1.set(stepIssues);
+  }
   g.setup.set(0);
   restartKernel(g, { y: yFirst, x: xFirst, addr: startAddr, col: startCol });
 }
@@ -407,8 +411,8 @@ export function convWalk(m: Module, plan: CnnPlan, step: Expr, start: Expr, adva
  * a group of P issues never waits.
  */
 function drainDebt(m: Module, plan: CnnPlan, g: ConvRegisters, at: { readonly issue: Expr; readonly bias: Expr; readonly laneCount: Expr }): Expr {
-  if (!anyShort(plan)) return lit(1, Bool);
   const { bits } = plan;
+  if (!g.issuesLess1) return lit(1, Bool);
   const debt = m.reg('cw_drain_debt', UInt(bits.lane), { init: 0 });
   m.when(at.issue.and(at.bias), () => debt.set(toWidth(at.laneCount.sub(1).asUInt(), bits.lane))).elsewhen(debt.ne(0), () => debt.set(debt.dec()));
   return m.wire('cw_may_start', g.atStart.not().or(g.issuesLess1.ge(debt)));
