@@ -318,7 +318,7 @@ function steps(
     ),
     bestIndex: dr.bestIndex,
     writes: { we, waddr, wdata, readsOdd },
-    // the walks read at issue, the update at its stage 1 (never in the same cycle: the update walk issues alone)
+    // the walks read at issue (the forward walk a cycle later when it skips zeros), the update at its stage 1: never in one cycle (step_wait drains the forward pass)
     weightRead: trained ? { ren: fwdRead.ren.or(trained.weightRead.ren), addr: mux(trained.weightRead.ren, trained.weightRead.addr, fwdRead.addr) } : fwdRead,
     ...(trained ? { weightWrite: trained.weightWrite, train: trained.run } : {}),
   };
