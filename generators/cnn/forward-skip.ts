@@ -23,8 +23,6 @@ export interface ForwardSkip {
   readonly issue: ForwardIssue & { readonly work: Expr };
   /** The weight banks' read: the working issues only. */
   readonly weightRead: { readonly ren: Expr; readonly addr: Expr };
-  /** Stage 1's map value of a forward issue: the last working issue's value, held (a skipped one's is not needed). */
-  readonly value: Expr;
   /** The s0 stage holds a forward issue (in flight: the step is not quiet). */
   readonly busy: Expr;
 }
@@ -55,18 +53,28 @@ export function forwardSkip(m: Module, plan: CnnPlan, step: Expr, issue: Forward
   // the bias's operand is 1.0, and a group's first issue starts its sums (its product, even of a zero, replaces them)
   const work = m.wire('s0_work', s0.bias.or(s0.first).or(mapValue.orR()).or(gated.not()));
   const ren = m.wire('s0_weight_ren', valid.and(work));
-  const held = m.reg('s1_map_value', mapValue.type, { init: 0 });
-  m.when(ren, () => held.set(mapValue));
   return {
     issue: { ...s0, work },
     weightRead: { ren, addr: s0.weightAddr },
-    value: held,
     busy: valid,
   };
 }
 
-/** Stage 1's map value: a forward issue's held in s0 (the map has been read again since), the other passes' straight from the buffer. */
-export function stageOneValue(m: Module, skip: ForwardSkip, mapValue: Expr): Expr {
-  const fromS0 = m.flop('s1_from_s0', skip.busy, { init: 0 });
-  return m.wire('map_value_s1', mux(fromS0, skip.value, mapValue));
+/** A stage that holds an issue a cycle after its map read (this file's s0, train-issue.ts's t0): it is `busy`, and its issue `loads` its value when it works. */
+export interface ValueStage {
+  readonly busy: Expr;
+  readonly loads: Expr;
+}
+
+/**
+ * Stage 1's map value: an issue that came through such a stage takes the value its stage held (the
+ * map has been read again since; a skipped issue's value is not needed, so only a working one
+ * loads it), the other issues (the error pass's) straight from the buffer.
+ */
+export function stageOneValue(m: Module, stages: readonly ValueStage[], mapValue: Expr): Expr {
+  const any = (es: readonly Expr[]) => es.reduce((a, b) => a.or(b), lit(0, Bool));
+  const held = m.reg('s1_map_value', mapValue.type, { init: 0 });
+  m.when(any(stages.map((s) => s.loads)), () => held.set(mapValue));
+  const fromStage = m.flop('s1_from_s0', any(stages.map((s) => s.busy)), { init: 0 });
+  return m.wire('map_value_s1', mux(fromStage, held, mapValue));
 }

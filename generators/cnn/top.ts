@@ -17,6 +17,7 @@ import { cnnBanks, drain, macStages, poolUnit, type CnnBanks } from './datapath.
 import { cnnPlan, type CnnPlan } from './plan.js';
 import { trainPasses, type TrainPasses } from './train-passes.js';
 import { anySkipsZeros, forwardSkip, stageOneValue } from './forward-skip.js';
+import { anyTrainSkips } from './train-issue.js';
 import { convWalk, poolWalk, stepTable, type ConvWalk } from './walks.js';
 
 const STATES = ['idle', 'load', 'readback', 'rx_head', 'rx_data', 'step_init', 'conv', 'pool', 'step_wait', 'emit'] as const;
@@ -274,10 +275,10 @@ function steps(
   const pw = poolWalk(m, plan, step, inState.step_init, poolIssue);
   const readsOdd = step.bit(0);
   // the buffer read: the step's input (forward), the layer's input (update) or the activations below (error pass)
-  const readOdd = tr ? mux(tr.gradPhase, tr.updReadsOdd, mux(inState.err, tr.errReadsOdd, readsOdd)) : readsOdd;
+  const readOdd = tr ? mux(tr.walkDrives, tr.updReadsOdd, mux(inState.err, tr.errReadsOdd, readsOdd)) : readsOdd;
   const valueOdd = tr ? m.flop('map_odd_s1', readOdd) : readsOdd;
   const mapValue = m.wire('map_value', mux(valueOdd, banks.maps[1].rdata, banks.maps[0].rdata));
-  const { issue, skip, pe, value } = pipelineIssue(m, plan, { step, cw, convIssue, mapValue, inState, ...(tr ? { tr } : {}) });
+  const { issue, skip, pe, value, trainIssue } = pipelineIssue(m, plan, { step, cw, convIssue, mapValue, ...(tr ? { tr } : {}) });
   const st = macStages(m, plan, issue, banks.weights.rdata, value, layer, pe);
   const dr = drain(m, plan, st, { layer, output, fused: cw.fused, isMax, gate: clockGated(target) });
   // a group starts only when the drain will be free for its capture; a position's setup cycle issues nothing
@@ -287,7 +288,7 @@ function steps(
   const readAddr = m.wire(
     'map_raddr',
     tr
-      ? mux(tr.gradPhase, tr.uw.mapAddr, mux(inState.err, tr.errMapAddr, mux(inState.pool, pw.mapAddr, cw.mapAddr)))
+      ? mux(tr.walkDrives, tr.uw.mapAddr, mux(inState.err, tr.errMapAddr, mux(inState.pool, pw.mapAddr, cw.mapAddr)))
       : mux(inState.pool, pw.mapAddr, cw.mapAddr),
   );
   const forwardRead = poolIssue.or(convIssue.and(cw.bias.not()).and(tr ? inState.conv : lit(1, Bool)));
@@ -300,7 +301,8 @@ function steps(
     m.assign(b.ren, readOn.and(i === 1 ? readOdd : readOdd.not()));
   });
   const fwdRead = skip?.weightRead ?? { ren: convIssue, addr: cw.weightAddr };
-  const trained = tr?.finish({ st, dr, pool, mapValue, convIssue, output, rx, sampleStart: rx.headFire, weights: banks.weights.rdata });
+  const trained =
+    trainIssue && tr?.finish({ st, dr, pool, mapValue, issue: trainIssue, convIssue, output, rx, sampleStart: rx.headFire, weights: banks.weights.rdata });
   return {
     convIssue,
     convLast: cw.last,
@@ -337,11 +339,10 @@ function pipelineIssue(
     readonly cw: ConvWalk;
     readonly convIssue: Expr;
     readonly mapValue: Expr;
-    readonly inState: Record<State, Signal>;
     readonly tr?: TrainPasses;
   },
 ) {
-  const { cw, tr, inState } = at;
+  const { cw, tr } = at;
   const walkIssue = {
     valid: at.convIssue,
     first: cw.first,
@@ -354,24 +355,28 @@ function pipelineIssue(
   // zero activations: the forward issue waits a cycle for its map value and skips its weight read when it is zero
   const skip = anySkipsZeros(plan) ? forwardSkip(m, plan, at.step, walkIssue, at.mapValue) : undefined;
   const fwd = skip?.issue ?? walkIssue;
-  // the update walk drives the backward pass and the update, the forward walk the forward pass
-  const walked = tr ? m.wire('update_walk_drives', inState.upd.or(inState.bwd)) : undefined;
+  // the update walk's issue (the backward pass and the update), a cycle later when a layer skips zeros in training (train-issue.ts)
+  const t = tr?.issue(at.mapValue);
   const issue = {
-    valid: tr ? fwd.valid.or(tr.updIssue).or(tr.bwdIssue) : fwd.valid,
-    // a gradient sums over a column's positions (the update, or a fused backward pass)
-    first: tr ? mux(tr.gradPhase, tr.uw.first, inState.bwd.or(fwd.first)) : fwd.first,
-    bias: tr && walked ? mux(walked, tr.uw.bias, fwd.bias) : fwd.bias,
-    laneCount: tr && walked ? mux(walked, tr.uw.laneCount, fwd.laneCount) : fwd.laneCount,
+    valid: t ? fwd.valid.or(t.valid) : fwd.valid,
+    // a gradient sums over a column's positions (the update, or a fused backward pass); a backward product stands alone
+    first: t ? mux(t.valid, t.grad.not().or(t.sumFirst), fwd.first) : fwd.first,
+    bias: t ? mux(t.valid, t.bias, fwd.bias) : fwd.bias,
+    laneCount: t ? mux(t.valid, t.laneCount, fwd.laneCount) : fwd.laneCount,
     outBase: fwd.outBase,
     q: fwd.q,
-    // the training passes' issues always work
-    ...(skip ? { work: tr ? skip.issue.work.or(skip.busy.not()) : skip.issue.work } : {}),
+    ...(skip ? { work: t ? mux(skip.busy, skip.issue.work, t.work) : skip.issue.work } : {}),
   };
+  const stages = [
+    ...(skip ? [{ busy: skip.busy, loads: skip.weightRead.ren }] : []),
+    ...(t && anyTrainSkips(plan) ? [{ busy: t.busy, loads: t.valid.and(t.work) }] : []),
+  ];
   return {
     issue,
     skip,
-    pe: tr ? { ...tr.pe(), forward: fwd.valid } : undefined,
-    value: skip ? stageOneValue(m, skip, at.mapValue) : at.mapValue,
+    trainIssue: t,
+    pe: tr && t ? { ...tr.pe(t), forward: fwd.valid } : undefined,
+    value: stages.length > 0 ? stageOneValue(m, stages, at.mapValue) : at.mapValue,
   };
 }
 

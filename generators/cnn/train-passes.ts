@@ -28,6 +28,7 @@ import {
   type TrainBanks,
 } from './training.js';
 import { errorWalk, updateWalk, type ErrorWalk, type UpdateWalk } from './train-walks.js';
+import { anyTrainSkips, trainIssue, trainSkips, type TrainIssue } from './train-issue.js';
 import { stepTable, toWidth } from './walks.js';
 
 /** The states the passes run in (top.ts's FSM). */
@@ -50,16 +51,18 @@ export interface TrainPasses {
   readonly updIssue: Signal;
   /** The backward pass's issue: the update walk's order without the bias (every other cycle with single-port memories). */
   readonly bwdIssue: Signal;
-  /** The update walk reads the layer's input map for e·x: the update, or a fused backward pass. */
-  readonly gradPhase: Expr;
+  /** The update walk drives the PEs and reads the layer's input map (the backward pass and the update). */
+  readonly walkDrives: Expr;
   readonly uw: UpdateWalk;
   /** The map buffer the update and the error pass read, the error pass's address, and a read of either. */
   readonly updReadsOdd: Expr;
   readonly errReadsOdd: Expr;
   readonly errMapAddr: Expr;
   readonly mapRead: Expr;
+  /** The update walk's issue where the stages take it: a cycle after the walk when a layer skips zeros (train-issue.ts), `mapValue` then its x. */
+  issue(mapValue: Expr): TrainIssue;
   /** The PEs' operation and error operands (assigns the error banks' read port). */
-  pe(): { op: Expr; zero: Expr; errors: readonly Expr[] };
+  pe(t: TrainIssue): { op: Expr; zero: Expr; errors: readonly Expr[] };
   /** A pool step's output base and its kept places. */
   poolKeeps(step: Expr): { outStart: Expr; argStart: Expr; keeps: Expr };
   finish(at: FinishInputs): {
@@ -83,6 +86,8 @@ export interface FinishInputs {
   readonly dr: Drain;
   readonly pool: PoolUnit;
   readonly mapValue: Expr;
+  /** The update walk's issue (TrainPasses.issue). */
+  readonly issue: TrainIssue;
   readonly convIssue: Expr;
   readonly output: Expr;
   readonly rx: { readonly train?: Expr; readonly label?: Expr };
@@ -112,14 +117,17 @@ export function trainPasses(
   const errQuiet = m.wire('err_quiet', Bool);
   const gate = clockGated(target);
   const walk = walkIssues(m, plan, s, layer, perLayer, s.tr_init.and(layer.eq(0)).or(s.err_wait.and(errQuiet)).or(backwardStart), gate);
-  const { uw, updIssue, bwdIssue, gradIssue, gradPhase } = walk;
+  const { uw, updIssue, bwdIssue, gradIssue } = walk;
+  // a backward pass that skips zero inputs reads them too
+  const skips = trainSkips(plan);
+  const bwdReads = skips.backward.some(Boolean) ? bwdIssue.and(perLayer('bwd_reads_map', (k) => (skips.backward[k] ? 1 : 0)).eq(1)) : lit(0, Bool);
   const errIssue = plan.L > 1 ? m.wire('err_issue', s.err) : undefined;
   const ew = errIssue ? errorWalk(m, plan, layer, s.bwd_wait.and(backwardQuiet), errIssue, gate) : undefined;
   return {
     backwardStart,
     updIssue,
     bwdIssue,
-    gradPhase,
+    walkDrives: m.wire('update_walk_drives', s.upd.or(s.bwd)),
     uw,
     updReadsOdd: perLayer('upd_reads_odd', (k) => (tp.layerStep[k] ?? 0) % 2).eq(1),
     errReadsOdd: ew?.mapOdd ?? lit(0, Bool),
@@ -127,11 +135,13 @@ export function trainPasses(
     mapRead: m.wire(
       'train_map_ren',
       gradIssue
+        .or(bwdReads)
         .and(uw.inside)
         .and(uw.bias.not())
         .or(errIssue ?? lit(0, Bool)),
     ),
-    pe: () => peOperands(m, s, banks, walk),
+    issue: (mapValue) => trainIssue(m, plan, walk, layer, mapValue),
+    pe: (t) => peOperands(m, banks, walk.fused !== undefined, t),
     poolKeeps: (step) => poolKeeps(m, plan, step),
     finish: (at) =>
       finishPasses(m, plan, { s, layer, clearAddr, banks, ...walk, ew, errIssue, backwardQuiet, errQuiet, clearDone, perLayer, target, learningRate }, at),
@@ -166,23 +176,20 @@ function walkIssues(m: Module, plan: CnnPlan, s: TrainStates, layer: Signal, per
     bwdIssue,
     fused,
     portBusy,
-    /** An issue whose gradient the update takes, and the phases that read the input map for it. */
+    /** An issue whose gradient the update takes. */
     gradIssue: fused ? updIssue.or(bwdIssue) : updIssue,
-    gradPhase: fused ? s.upd.or(fused) : s.upd,
   };
 }
 
-type WalkIssues = ReturnType<typeof walkIssues>;
-
-/** The PEs' operation and error operands: both passes read a position's errors at each issue. */
-function peOperands(m: Module, s: TrainStates, banks: TrainBanks, w: WalkIssues) {
+/** The PEs' operation and error operands: both passes read a position's errors at each issue that works. */
+function peOperands(m: Module, banks: TrainBanks, fused: boolean, t: TrainIssue) {
   const e = banks.errors;
-  m.assign(e.ren, w.bwdIssue.or(w.updIssue));
-  m.assign(e.raddr, w.uw.errAddr);
+  m.assign(e.ren, t.valid.and(t.work));
+  m.assign(e.raddr, t.errAddr);
   const op = (o: keyof typeof PE_OP) => lit(PE_OP[o], UInt(2));
   return {
-    op: mux(s.bwd, op(w.fused ? 'fused' : 'backward'), mux(s.upd, op('gradient'), op('forward'))),
-    zero: w.gradPhase.and(w.uw.inside.not()),
+    op: mux(t.bwd, op(fused ? 'fused' : 'backward'), mux(t.upd, op('gradient'), op('forward'))),
+    zero: t.grad.and(t.inside.not()),
     errors: e.rdata,
   };
 }
@@ -248,19 +255,20 @@ interface PassesSoFar {
  */
 function finishPasses(m: Module, plan: CnnPlan, p: PassesSoFar, at: FinishInputs): ReturnType<TrainPasses['finish']> {
   const { s, layer, banks, ew, errIssue } = p;
-  const { st } = at;
+  const { st, issue: t } = at;
   const bsum = banks.sums
     ? backwardSums(
         m,
         plan,
-        { term: p.bwdIssue.and(p.uw.inside).and(p.uw.bias.not()), tapAddr: p.uw.inputIndex, laneCount: p.uw.laneCount },
+        { term: t.bwd.and(t.work).and(t.inside).and(t.bias.not()), tapAddr: t.inputIndex, laneCount: t.laneCount },
         st.backward,
         banks.sums,
         { we: s.clear, addr: p.clearAddr },
         { on: errIssue ?? lit(0, Bool), addr: ew?.sumAddr ?? lit(0, UInt(plan.bits.sumAddr)) },
       )
     : undefined;
-  m.assign(p.backwardQuiet, st.busy.or(bsum?.busy ?? lit(0, Bool)).not());
+  const pipeBusy = st.busy.or(t.busy);
+  m.assign(p.backwardQuiet, pipeBusy.or(bsum?.busy ?? lit(0, Bool)).not());
   if (banks.args) keptPlaces(m, banks.args, at.pool, ew, errIssue);
   const oe = outputErrors(m, plan, {
     on: at.dr.busy.and(at.output).and(at.rx.train ?? lit(0, Bool)),
@@ -286,8 +294,7 @@ function finishPasses(m: Module, plan: CnnPlan, p: PassesSoFar, at: FinishInputs
   const below = toWidth(layer.sub(1).asUInt(), layer.width);
   const has = errorFlags(m, plan, ep ? [oe, ep] : [oe], ep ? [outLayer, below] : [outLayer], at.sampleStart);
   const upd = updateStage(m, plan, {
-    uw: p.uw,
-    gradIssue: p.gradIssue,
+    issue: t,
     fused: p.fused,
     layer,
     st,
@@ -297,10 +304,11 @@ function finishPasses(m: Module, plan: CnnPlan, p: PassesSoFar, at: FinishInputs
     learningRate: p.learningRate,
   });
   // the backward pass reads a column's weights at its first issue: the banks hold them for its other positions
-  const bwdRead = m.wire('bwd_weight_ren', p.bwdIssue.and(p.uw.first));
-  if (p.portBusy) m.assign(p.portBusy, upd.fusedWriteBack ?? lit(0, Bool));
+  const bwdRead = m.wire('bwd_weight_ren', t.bwd.and(t.readsColumn));
+  // an issue reads the weights in its cycle, or (the stage of train-issue.ts) in the next one
+  if (p.portBusy) m.assign(p.portBusy, (anyTrainSkips(plan) ? upd.fusedWriteBackNext : upd.fusedWriteBack) ?? lit(0, Bool));
   return {
-    weightRead: { ren: upd.weightRead.ren.or(bwdRead), addr: mux(bwdRead, p.uw.weightAddr, upd.weightRead.addr) },
+    weightRead: { ren: upd.weightRead.ren.or(bwdRead), addr: mux(bwdRead, t.weightAddr, upd.weightRead.addr) },
     weightWrite: upd.weightWrite,
     run: {
       layerStep: p.perLayer('train_step', (k) => trainOf(plan).layerStep[k] ?? 0),
@@ -310,7 +318,7 @@ function finishPasses(m: Module, plan: CnnPlan, p: PassesSoFar, at: FinishInputs
       errLast: ew && errIssue ? errIssue.and(ew.last) : lit(0, Bool),
       errQuiet: p.errQuiet,
       updLast: p.updIssue.and(p.uw.last),
-      updQuiet: st.busy.not(),
+      updQuiet: pipeBusy.not(),
     },
   };
 }
@@ -336,9 +344,7 @@ function updateStage(
   m: Module,
   plan: CnnPlan,
   at: {
-    readonly uw: UpdateWalk;
-    /** An issue whose gradient the update takes (the update's, or a fused backward pass's). */
-    readonly gradIssue: Expr;
+    readonly issue: TrainIssue;
     /** A fused backward pass (the dedicated variant's schedule): the weight was read at the column's first issue. */
     readonly fused: Expr | undefined;
     readonly layer: Signal;
@@ -349,13 +355,15 @@ function updateStage(
     readonly learningRate: Expr | undefined;
   },
 ) {
-  const { uw, layer, st, cfg } = { ...at, cfg: plan.cfg };
-  const groupOk = cfg.skipZeroErrors ? at.has(layer, uw.group) : lit(1, Bool);
-  const s1Last = m.flop('upd_s1_last', at.gradIssue.and(uw.lastPos), { init: 0 });
-  const s1Addr = m.flop('upd_s1_waddr', uw.weightAddr);
-  const s1Lanes = m.flop('upd_s1_lanes', uw.laneCount);
+  const { issue: t, layer, st, cfg } = { ...at, cfg: plan.cfg };
+  const groupOk = cfg.skipZeroErrors ? at.has(layer, t.group) : lit(1, Bool);
+  const s1Last = m.flop('upd_s1_last', t.grad.and(t.lastPos), { init: 0 });
+  // a column none of whose issues worked (its gradient is 0) reads and writes no weight
+  const s1Worked = t.worked ? m.flop('upd_s1_worked', t.worked) : undefined;
+  const s1Addr = m.flop('upd_s1_waddr', t.weightAddr);
+  const s1Lanes = m.flop('upd_s1_lanes', t.laneCount);
   const s1Ok = m.flop('upd_s1_group_ok', groupOk);
-  const s1Bias = m.flop('upd_s1_bias', uw.bias);
+  const s1Bias = m.flop('upd_s1_bias', t.bias);
   // a dense layer issues only its non-zero inputs with skipZeroInputs (the first) or skipZeroActivations (§17)
   const kinds = cfg.network ? weightLayers(cfg.network).map((l) => l.kind) : [];
   const sparse = perLayerConstant(
@@ -365,7 +373,9 @@ function updateStage(
     kinds.map((kind, k) => (kind === 'dense' && (k === 0 ? cfg.skipZeroInputs : cfg.skipZeroActivations) ? 1 : 0)),
     1,
   ).eq(1);
-  const numbered = m.wire('upd_s1_numbered', s1Ok.and(sparse.not().or(s1Bias).or(st.act.orR())));
+  // x ≠ 0: carried from the stage that knows it (stage 1's operand is a working issue's), or stage 1's operand
+  const nonzero = t.nonzero ? m.flop('upd_s1_nonzero', t.nonzero) : st.act.orR();
+  const numbered = m.wire('upd_s1_numbered', s1Ok.and(sparse.not().or(s1Bias).or(nonzero)));
   const on = m.flop('upd_s2_last', s1Last, { init: 0 });
   // a fused pass read the column's weights at its first issue and the next column's read replaces
   // them at stage 2: each lane keeps its weight from stage 1 (loaded only then)
@@ -380,15 +390,18 @@ function updateStage(
     : at.weights;
   const stage2 = {
     on,
+    writes: s1Worked ? m.flop('upd_s2_worked', s1Worked) : lit(1, Bool),
     numbered: m.flop('upd_s2_numbered', numbered),
     laneCount: m.flop('upd_s2_lanes', s1Lanes),
     waddr: m.flop('upd_s2_waddr', s1Addr),
   };
   const u = cnnUpdates(m, plan, stage2, st.gradients, weights, layer, { gate: at.gate, learningRate: at.learningRate });
+  const read = s1Worked ? s1Last.and(s1Worked) : s1Last;
   return {
-    weightRead: { ren: s1Fused ? s1Last.and(s1Fused.not()) : s1Last, addr: s1Addr },
+    weightRead: { ren: s1Fused ? read.and(s1Fused.not()) : read, addr: s1Addr },
     weightWrite: { we: u.we, addr: stage2.waddr, wdata: u.wdata },
-    // a fused pass's write-back at stage 2 in this cycle (single-port banks: no issue reads then)
-    fusedWriteBack: s2Fused ? on.and(s2Fused) : undefined,
+    // a fused pass's write-back at stage 2 in this cycle, or in the next (single-port banks: no issue reads then)
+    fusedWriteBack: s2Fused ? on.and(stage2.writes).and(s2Fused) : undefined,
+    fusedWriteBackNext: s1Fused ? read.and(s1Fused) : undefined,
   };
 }

@@ -317,6 +317,8 @@ export function errorFlags(
 /** What the update needs at stage 2: the column's last position has its gradient in the PEs. */
 export interface UpdateStage {
   readonly on: Expr;
+  /** The column's gradient was formed (some issue worked, train-issue.ts): without, its weight was not read and is not written. */
+  readonly writes: Expr;
   /** The operation is numbered (§17): its LFSR draw is taken. */
   readonly numbered: Expr;
   readonly laneCount: Expr;
@@ -362,7 +364,7 @@ export function cnnUpdates(
   const wdata: Expr[] = [];
   weights.forEach((w, q) => {
     const u = m.instance(`upd${q}`, unit, { w, grad: entryOf(accs, q), en, seed: lit(entryOf(seeds, q), UInt(16)), ...sel, ...(lr ? { lr } : {}), ...clocked });
-    we.push(st.on.and(st.laneCount.gt(q)).and(u.out('changes')));
+    we.push(st.on.and(st.writes).and(st.laneCount.gt(q)).and(u.out('changes')));
     wdata.push(u.out('w_next'));
   });
   return { we, wdata };

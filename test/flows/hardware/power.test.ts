@@ -334,7 +334,7 @@ describe('real runs on a small Iris network (4-8-3, P = 2)', { timeout: 300_000 
   });
 
   it.skipIf(!hasIhp)(
-    `a network with convolution training on SRAM macros: its memories, clock gates and the weight reads zero activations skip (skipped when ${IHP} does not exist)`,
+    `a network with convolution training on SRAM macros: its memories, clock gates and the reads zero activations skip (skipped when ${IHP} does not exist)`,
     async () => {
       const srams = fs
         .readdirSync(IHP)
@@ -360,18 +360,22 @@ describe('real runs on a small Iris network (4-8-3, P = 2)', { timeout: 300_000 
       expect(other).toBeLessThan(0.15 * (e.logicDynamic + e.logicLeakage));
       for (const block of ['PEs (multipliers, accumulators)', 'update units', 'address walks and step control', 'backward adder tree and δ'])
         expect(e.logicBlocks.find((b) => b.block === block)?.nJ ?? 0, block).toBeGreaterThan(0);
-      // the forward pass reads no weight for a zero activation (ARCHITECTURE.md §18): without it, more
-      // weight reads, the same reads of every other memory, and a cycle less per weight step (no s0 stage)
+      // zero inputs are skipped (ARCHITECTURE.md §18): the forward pass reads no weight for them, the
+      // backward pass and the update no error, no backward sum and (a dense layer's column) no weight.
+      // Without: more weight reads, more reads and writes of the backward sums (the SRAM macros here),
+      // and a cycle less per weight step (the s0 stage, 2) and up to one per training pass (the t0
+      // stage, 3; single-port memories issue on every other cycle, which can take the cycle back)
       const dense = await estimatePower(
         { ...cnnCfg, skipZeroInputs: false, skipZeroActivations: false },
         { dataset: 'iris', samples: 4, clockMHz: 100, liberty, sramLiberty: srams, clockGates: true },
       );
       const reads = (x: PowerReport, role: string) => x.perSampleNj.memories.find((m) => m.role === role)?.reads ?? Number.NaN;
       expect(r.memories?.find((m) => m.role === 'weight')?.instantiated).toBe(true);
-      expect(reads(r, 'weight')).toBeLessThan(reads(dense, 'weight') - 1);
-      for (const role of r.perSampleNj.memories.map((m) => m.role).filter((x) => x !== 'weight'))
-        expect(reads(r, role), role).toBeCloseTo(reads(dense, role), 3);
-      expect(r.cyclesPerSample - dense.cyclesPerSample).toBe(2);
+      for (const role of ['weight', 'bsum']) expect(reads(r, role), role).toBeLessThan(reads(dense, role) - 1);
+      const writes = (x: PowerReport, role: string) => x.perSampleNj.memories.find((m) => m.role === role)?.writes ?? Number.NaN;
+      expect(writes(r, 'bsum')).toBeLessThan(writes(dense, 'bsum') - 1);
+      expect(r.cyclesPerSample - dense.cyclesPerSample).toBeGreaterThanOrEqual(2);
+      expect(r.cyclesPerSample - dense.cyclesPerSample).toBeLessThanOrEqual(5);
     },
   );
 });
