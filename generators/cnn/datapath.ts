@@ -4,7 +4,7 @@
  * that requantises a finished group one lane per cycle into the next map (or, in the output
  * layer, tracks the argmax), and the pool unit that reduces a window's four reads.
  */
-import { Bool, SInt, UInt, clog2, lit, mux, type Expr, type HdlType, type Module, type Signal } from '../../src/hdl/index.js';
+import { Bool, SInt, UInt, clog2, lit, mux, type ClockDomain, type Expr, type HdlType, type Module, type Signal } from '../../src/hdl/index.js';
 import { activation } from '../blocks/activation.js';
 import { mac } from '../blocks/mac.js';
 import { pe } from '../blocks/pe.js';
@@ -124,14 +124,26 @@ export function macStages(
   layer: Expr,
   /** Training: the issue's PE operation and whether its input is a padding tap (0), each lane's error at stage 1, and whether it is the forward walk's. */
   train?: { readonly op: Expr; readonly zero: Expr; readonly errors: readonly Expr[]; readonly forward: Expr },
+  /** Gate the PEs' clock (an ASIC target, memories/target.ts clockGated). */
+  gate = false,
 ): MacStages {
   const s1Valid = m.flop('s1_valid', issue.valid, { init: 0 });
-  const en = issue.work ? m.wire('s1_pe_en', s1Valid.and(m.flop('s1_work', issue.work))) : s1Valid;
-  const s1First = m.flop('s1_first', issue.first);
-  const s1Bias = m.flop('s1_bias', issue.bias);
-  const s1Lanes = m.flop('s1_lane_count', issue.laneCount);
-  const s1Out = m.flop('s1_out_base', issue.outBase);
-  const s1Q = m.flop('s1_q', issue.q);
+  // stage 1's registers load only with an issue: between issues (a single-port pass's idle slot, a
+  // setup cycle) the PEs' operands and operation stay as they were, so their multipliers do not switch
+  const s1 = (name: string, e: Expr): Signal => {
+    const r = m.reg(`s1_${name}`, e.type, { init: 0 });
+    m.when(issue.valid, () => r.set(e));
+    return r;
+  };
+  const en = issue.work ? m.wire('s1_pe_en', s1Valid.and(s1('work', issue.work))) : s1Valid;
+  // the PEs' registers load only with en, which is 0 in most of a training sample's cycles (the
+  // error pass, the drain, the waits, a skipped zero): on an ASIC one gate stops their clock then
+  const clocked: Record<string, ClockDomain> = gate ? { default: m.gatedDomain('pe', en) } : {};
+  const s1First = s1('first', issue.first);
+  const s1Bias = s1('bias', issue.bias);
+  const s1Lanes = s1('lane_count', issue.laneCount);
+  const s1Out = s1('out_base', issue.outBase);
+  const s1Q = s1('q', issue.q);
   const one = perLayerConstant(
     m,
     's1_act_one',
@@ -139,7 +151,7 @@ export function macStages(
     plan.arith.map((a) => 2 ** a.act.frac),
     plan.formats.act.bits,
   );
-  const s1Zero = train ? m.flop('s1_zero', train.zero) : undefined;
+  const s1Zero = train ? s1('zero', train.zero) : undefined;
   const value = s1Zero ? mux(s1Zero, lit(0, UInt(plan.formats.act.bits)), mapValue) : mapValue;
   const act = m.wire('act_operand', mux(s1Bias, one, value));
   const { weight: wf, act: af, error: ef } = plan.formats;
@@ -149,17 +161,17 @@ export function macStages(
         m,
         weights,
         act,
-        { op: m.flop('s1_op', train.op), errors: train.errors, en, first: s1First },
+        { op: s1('op', train.op), errors: train.errors, en, first: s1First, clocked },
         plan.dedicated ? peDedicated({ weight: wf, act: af, error: ef, accBits, accumulateGradient: true }) : pe({ weight: wf, act: af, error: ef, accBits }),
       )
-    : weights.map((weight, q) => m.instance(`pe${q}`, mac({ weight: wf, act: af, accBits }), { weight, act, en, first: s1First }));
+    : weights.map((weight, q) => m.instance(`pe${q}`, mac({ weight: wf, act: af, accBits }), { weight, act, en, first: s1First, ...clocked }));
   const accs = pes.map((x) => x.out('acc'));
   // the dedicated PE's backward and gradient multipliers have their own registers (blocks/pe-dedicated.ts)
   const backward = plan.dedicated ? pes.map((x) => x.out('bwd_product')) : accs;
   const gradients = plan.dedicated ? pes.map((x) => x.out('grad_sum')) : accs;
   const s2Valid = m.flop('s2_valid', s1Valid, { init: 0 });
   // training: only a forward group's last issue goes to the drain (the update's bias column does not)
-  const s2Last = m.flop('s2_last', train ? s1Bias.and(m.flop('s1_forward', train.forward)) : s1Bias);
+  const s2Last = m.flop('s2_last', train ? s1Bias.and(s1('forward', train.forward)) : s1Bias);
   const capture = m.wire('drain_capture', s2Valid.and(s2Last));
   return {
     accs,
@@ -179,10 +191,12 @@ function peArray(
   m: Module,
   weights: readonly Expr[],
   act: Expr,
-  at: { readonly op: Expr; readonly errors: readonly Expr[]; readonly en: Expr; readonly first: Expr },
+  at: { readonly op: Expr; readonly errors: readonly Expr[]; readonly en: Expr; readonly first: Expr; readonly clocked: Record<string, ClockDomain> },
   peModule: Module,
 ) {
-  return weights.map((weight, q) => m.instance(`pe${q}`, peModule, { op: at.op, weight, act, err: entryOf(at.errors, q), en: at.en, first: at.first }));
+  return weights.map((weight, q) =>
+    m.instance(`pe${q}`, peModule, { op: at.op, weight, act, err: entryOf(at.errors, q), en: at.en, first: at.first, ...at.clocked }),
+  );
 }
 
 export interface Drain {

@@ -8,7 +8,7 @@
  * banks and enables the PEs. A skipped issue costs its cycle (one map read per cycle bounds the
  * walk) but reads no weight and leaves every multiplier operand and accumulator as it was.
  */
-import { Bool, lit, mux, type Expr, type Module, type Signal } from '../../src/hdl/index.js';
+import { Bool, lit, type Expr, type Module, type Signal } from '../../src/hdl/index.js';
 import type { WeightIssue } from './datapath.js';
 import type { CnnPlan } from './plan.js';
 import { stepTable } from './walks.js';
@@ -60,21 +60,22 @@ export function forwardSkip(m: Module, plan: CnnPlan, step: Expr, issue: Forward
   };
 }
 
-/** A stage that holds an issue a cycle after its map read (this file's s0, train-issue.ts's t0): it is `busy`, and its issue `loads` its value when it works. */
+/** A stage that holds an issue a cycle after its map read (this file's s0, train-issue.ts's t0): its issue `loads` its value when it works. */
 export interface ValueStage {
-  readonly busy: Expr;
   readonly loads: Expr;
 }
 
 /**
- * Stage 1's map value: an issue that came through such a stage takes the value its stage held (the
- * map has been read again since; a skipped issue's value is not needed, so only a working one
- * loads it), the other issues (the error pass's) straight from the buffer.
+ * Stage 1's map value, when the issues come through such stages (every issue of the PEs does, then:
+ * the forward walk's through s0, the update walk's through t0): the value the issue's stage held
+ * (the map has been read again since; a skipped issue's value is not needed, so only a working one
+ * loads it, and between working issues the PEs' operand does not change).
  */
 export function stageOneValue(m: Module, stages: readonly ValueStage[], mapValue: Expr): Expr {
-  const any = (es: readonly Expr[]) => es.reduce((a, b) => a.or(b), lit(0, Bool));
   const held = m.reg('s1_map_value', mapValue.type, { init: 0 });
-  m.when(any(stages.map((s) => s.loads)), () => held.set(mapValue));
-  const fromStage = m.flop('s1_from_s0', any(stages.map((s) => s.busy)), { init: 0 });
-  return m.wire('map_value_s1', mux(fromStage, held, mapValue));
+  m.when(
+    stages.map((s) => s.loads).reduce((a, b) => a.or(b), lit(0, Bool)),
+    () => held.set(mapValue),
+  );
+  return held;
 }

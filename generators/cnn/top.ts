@@ -279,7 +279,7 @@ function steps(
   const valueOdd = tr ? m.flop('map_odd_s1', readOdd) : readsOdd;
   const mapValue = m.wire('map_value', mux(valueOdd, banks.maps[1].rdata, banks.maps[0].rdata));
   const { issue, skip, pe, value, trainIssue } = pipelineIssue(m, plan, { step, cw, convIssue, mapValue, ...(tr ? { tr } : {}) });
-  const st = macStages(m, plan, issue, banks.weights.rdata, value, layer, pe);
+  const st = macStages(m, plan, issue, banks.weights.rdata, value, layer, pe, clockGated(target));
   const dr = drain(m, plan, st, { layer, output, fused: cw.fused, isMax, gate: clockGated(target) });
   // a group starts only when the drain will be free for its capture; a position's setup cycle issues nothing
   const forwardIssue = inState.conv.and(cw.setup.not()).and(cw.mayStart);
@@ -367,10 +367,9 @@ function pipelineIssue(
     q: fwd.q,
     ...(skip ? { work: t ? mux(skip.busy, skip.issue.work, t.work) : skip.issue.work } : {}),
   };
-  const stages = [
-    ...(skip ? [{ busy: skip.busy, loads: skip.weightRead.ren }] : []),
-    ...(t && anyTrainSkips(plan) ? [{ busy: t.busy, loads: t.valid.and(t.work) }] : []),
-  ];
+  // with the skips every issue of the PEs comes through one of the stages (s0, t0): none without
+  if (tr && Boolean(skip) !== anyTrainSkips(plan)) throw new RangeError('generator bug: the forward and the training zero-skip stages exist together');
+  const stages = [...(skip ? [{ loads: skip.weightRead.ren }] : []), ...(t && anyTrainSkips(plan) ? [{ loads: t.valid.and(t.work) }] : [])];
   return {
     issue,
     skip,

@@ -353,6 +353,9 @@ describe('real runs on a small Iris network (4-8-3, P = 2)', { timeout: 300_000 
       // the gates (drain, update units, walks, counters) change no value and no cycle, and save flip-flop power
       expect([r.cyclesPerSample, r.perSampleNj.sramReads]).toEqual([ungated.cyclesPerSample, ungated.perSampleNj.sramReads]);
       expect(r.logic.groups.Sequential!.total).toBeLessThan(0.9 * ungated.logic.groups.Sequential!.total);
+      // the PEs' gate (their enable: idle in the error pass, the drain, the waits, a skipped zero)
+      const peBlock = (x: PowerReport) => x.perSampleNj.logicBlocks.find((b) => b.block === 'PEs (multipliers, accumulators)')?.nJ ?? Number.NaN;
+      expect(peBlock(r)).toBeLessThan(0.9 * peBlock(ungated));
       const e = r.perSampleNj;
       expect(e.logicDynamic + e.logicLeakage + e.sramReads + e.sramWrites + e.sramLeakage).toBeCloseTo(r.energyPerSampleNj, 1);
       // the training design's blocks are named: little is left to "other named logic"
