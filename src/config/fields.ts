@@ -77,7 +77,7 @@ export const CONFIG_FIELDS = {
   skipZeroInputs: {
     flag: 'skip-zero-inputs',
     kind: 'bool',
-    help: `true or false: layer 1 issues only the non-zero inputs; with convolution, its forward pass reads no weight for a zero input (default ${d.skipZeroInputs})`,
+    help: `true or false: layer 1 issues only the non-zero inputs; with convolution, its forward pass reads no weight and its update no error for a zero input (default ${d.skipZeroInputs})`,
   },
   skipZeroErrors: {
     flag: 'skip-zero-errors',
@@ -87,7 +87,7 @@ export const CONFIG_FIELDS = {
   skipZeroActivations: {
     flag: 'skip-zero-activations',
     kind: 'bool',
-    help: `true or false: the backward pass and the update of layers 2..L skip the columns whose activation is zero; with convolution, the forward pass reads no weight for a zero activation (default ${d.skipZeroActivations})`,
+    help: `true or false: the backward pass and the update of layers 2..L skip the columns whose activation is zero; with convolution, the forward pass reads no weight and the backward pass and the update no error for a zero activation (default ${d.skipZeroActivations})`,
   },
   fuseBackwardUpdate: {
     flag: 'fuse-backward-update',
