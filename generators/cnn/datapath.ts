@@ -14,6 +14,7 @@ import { perLayerConstant, perLayerUnit } from '../accelerator/per-layer.js';
 import { at as entryOf } from '../accelerator/tables.js';
 import { FLOP_MEMORY_BITS, dualPortMemory, singlePortMemory, type MemoryTarget } from '../memories/target.js';
 import type { CnnPlan } from './plan.js';
+import { inGated } from './walks.js';
 
 export interface CnnBanks {
   readonly weights: {
@@ -357,14 +358,33 @@ export function poolUnit(
   start: Expr,
   /** Training: the step's output base, and where its kept places go (a max pool before a weight layer k ≥ 1). */
   train?: { readonly outStart: Expr; readonly argStart: Expr; readonly keeps: Expr },
+  /** Gate the clock of its registers outside pool steps (an ASIC target). */
+  gate = false,
 ): PoolUnit {
   const { bits } = plan;
   const Ab = plan.formats.act.bits;
   const valid = m.flop('pool_s1_valid', issue.valid, { init: 0 });
-  const place = m.flop('pool_s1_place', issue.place);
-  const best = m.reg('pool_best', UInt(Ab));
-  const sum = m.reg('pool_sum', UInt(Ab + 2));
-  const out = m.reg('pool_out_addr', UInt(bits.mapAddr), { init: 0 });
+  const clockEn = gate ? m.wire('pool_clock_en', issue.valid.or(valid).or(start)) : undefined;
+  // every register below changes only with an issue, its stage 1 or a step's start: on an ASIC
+  // their clock is gated off otherwise (outside pool steps, most of a sample)
+  const r = inGated(m, 'pool', clockEn, () => ({
+    place: m.reg('pool_s1_place', issue.place.type),
+    best: m.reg('pool_best', UInt(Ab)),
+    sum: m.reg('pool_sum', UInt(Ab + 2)),
+    out: m.reg('pool_out_addr', UInt(bits.mapAddr), { init: 0 }),
+    waddr: m.reg('pool_waddr_q', UInt(bits.mapAddr)),
+    wdata: m.reg('pool_wdata_q', UInt(Ab)),
+    ...(train
+      ? {
+          bestPlace: m.reg('pool_best_place', UInt(2)),
+          argAddr: m.reg('pool_arg_addr', UInt(bits.argAddr), { init: 0 }),
+          argWaddr: m.reg('pool_arg_waddr_q', UInt(bits.argAddr)),
+          argWdata: m.reg('pool_arg_wdata_q', UInt(2)),
+        }
+      : {}),
+  }));
+  const { place, best, sum, out } = r;
+  m.when(issue.valid, () => place.set(issue.place));
   const firstPlace = place.eq(0);
   const bestNext = m.wire('pool_best_next', mux(firstPlace.or(value.gt(best)), value, best));
   const sumNext = m.wire('pool_sum_next', mux(firstPlace, value.zext(Ab + 2), sum.add(value).truncate(Ab + 2)));
@@ -377,25 +397,24 @@ export function poolUnit(
     sum.set(sumNext);
   });
   const done = m.wire('pool_done', valid.and(place.eq(3)));
-  const write = {
-    we: m.flop('pool_we_q', done, { init: 0 }),
-    waddr: m.flop('pool_waddr_q', out),
-    wdata: m.flop('pool_wdata_q', mux(isMax, bestNext, avg)),
-  };
+  m.when(done, () => {
+    r.waddr.set(out);
+    r.wdata.set(mux(isMax, bestNext, avg));
+  });
+  const write = { we: m.flop('pool_we_q', done, { init: 0 }), waddr: r.waddr, wdata: r.wdata };
   m.when(done, () => out.set(out.inc()));
   m.when(start, () => out.set(train ? train.outStart.zext(Math.max(train.outStart.width, bits.mapAddr)).truncate(bits.mapAddr) : 0));
-  if (!train) return { write, busy: valid };
+  if (!train || !r.bestPlace || !r.argAddr || !r.argWaddr || !r.argWdata) return { write, busy: valid };
   // the kept place (ties to the first, as the value) for the backward pass's route (§18 "Training")
-  const bestPlace = m.reg('pool_best_place', UInt(2));
+  const { bestPlace, argAddr, argWaddr, argWdata } = r;
   const placeNext = m.wire('pool_place_next', mux(firstPlace.or(value.gt(best)), place, bestPlace));
   m.when(valid, () => bestPlace.set(placeNext));
-  const argAddr = m.reg('pool_arg_addr', UInt(bits.argAddr), { init: 0 });
-  m.when(done, () => argAddr.set(argAddr.inc()));
+  m.when(done, () => {
+    argAddr.set(argAddr.inc());
+    argWaddr.set(argAddr);
+    argWdata.set(placeNext);
+  });
   m.when(start, () => argAddr.set(train.argStart.zext(Math.max(train.argStart.width, bits.argAddr)).truncate(bits.argAddr)));
-  const argWrite = {
-    we: m.flop('pool_arg_we_q', done.and(train.keeps), { init: 0 }),
-    waddr: m.flop('pool_arg_waddr_q', argAddr),
-    wdata: m.flop('pool_arg_wdata_q', placeNext),
-  };
+  const argWrite = { we: m.flop('pool_arg_we_q', done.and(train.keeps), { init: 0 }), waddr: argWaddr, wdata: argWdata };
   return { write, busy: valid, argWrite };
 }

@@ -18,7 +18,7 @@ import { cnnPlan, type CnnPlan } from './plan.js';
 import { trainPasses, type TrainPasses } from './train-passes.js';
 import { anySkipsZeros, forwardSkip, stageOneValue } from './forward-skip.js';
 import { anyTrainSkips } from './train-issue.js';
-import { convWalk, poolWalk, stepTable, type ConvWalk } from './walks.js';
+import { convWalk, inGated, poolWalk, stepTable, type ConvWalk } from './walks.js';
 
 const STATES = ['idle', 'load', 'readback', 'rx_head', 'rx_data', 'step_init', 'conv', 'pool', 'step_wait', 'emit'] as const;
 /** Training (the taxonn variant) adds, per weight layer from the output down: the sums cleared, the backward pass, the error pass, the update. */
@@ -58,7 +58,7 @@ export function cnnAccelerator(cfg: Config, target: MemoryTarget = {}): Module {
       { phases: { idle: inState.idle, load: inState.load, readback: inState.readback }, pulses: { loadStart, readbackStart } },
       banks.weights.rdata,
     );
-    const rx = receive(m, plan, host, inState);
+    const rx = receive(m, plan, host, inState, clockGated(target));
     const tr = plan.train ? trainControl(m, plan, inState) : undefined;
     const passes = tr ? trainPasses(m, plan, inState, tr.layer, tr.clearAddr, target, host.learningRate) : undefined;
     const run = steps(m, plan, step, inState, banks, rx, target, passes);
@@ -176,19 +176,24 @@ function trainTransitions(m: Module, fsm: Fsm<State>, tr: TrainControl, run: Ste
 }
 
 /** The sample's receive: the header beat (training: its train bit and label), then each beat's K values written to map buffer 0 one per cycle. */
-function receive(m: Module, plan: CnnPlan, host: HostPorts, inState: Record<State, Signal>) {
+function receive(m: Module, plan: CnnPlan, host: HostPorts, inState: Record<State, Signal>, gate: boolean) {
   const { K, inputs, bits } = plan;
   const Ab = plan.formats.act.bits;
-  const beat = m.reg('rx_beat', UInt(K * Ab));
-  const unpacking = m.reg('rx_unpacking', Bool, { init: 0 });
-  const lane = m.reg('rx_lane', UInt(Math.max(1, Math.ceil(Math.log2(K + 1)))), { init: 0 });
-  const index = m.reg('rx_index', UInt(bits.mapAddr), { init: 0 });
+  // the receive's registers change only while a sample arrives (a beat taken or being unpacked): on an ASIC their clock is gated off otherwise
+  const clockEn = gate ? m.wire('rx_clock_en', Bool) : undefined;
+  const { beat, unpacking, lane, index, header } = inGated(m, 'rx', clockEn, () => ({
+    beat: m.reg('rx_beat', UInt(K * Ab)),
+    unpacking: m.reg('rx_unpacking', Bool, { init: 0 }),
+    lane: m.reg('rx_lane', UInt(Math.max(1, Math.ceil(Math.log2(K + 1)))), { init: 0 }),
+    index: m.reg('rx_index', UInt(bits.mapAddr), { init: 0 }),
+    header: plan.train ? { train: m.reg('rx_train', Bool, { init: 0 }), label: m.reg('rx_label', UInt(plan.sizes.labelBits), { init: 0 }) } : undefined,
+  }));
   const ready = m.wire('rx_ready', inState.rx_head.or(inState.rx_data.and(unpacking.not())));
   m.assign(host.sample.ready, ready);
   const fire = m.wire('rx_fire', ready.and(host.sample.valid));
+  if (clockEn) m.assign(clockEn, fire.or(unpacking));
   const headFire = m.wire('rx_head_fire', fire.and(inState.rx_head));
   const lastInput = index.eq(inputs - 1);
-  const header = plan.train ? { train: m.reg('rx_train', Bool, { init: 0 }), label: m.reg('rx_label', UInt(plan.sizes.labelBits), { init: 0 }) } : undefined;
   m.when(headFire, () => {
     index.set(0);
     // the header: bit 0 train, then the label (the inference variant ignores both)
@@ -284,7 +289,7 @@ function steps(
   // a group starts only when the drain will be free for its capture; a position's setup cycle issues nothing
   const forwardIssue = inState.conv.and(cw.setup.not()).and(cw.mayStart);
   m.assign(convIssue, forwardIssue);
-  const pool = poolUnit(m, plan, { valid: poolIssue, place: pw.place }, mapValue, isMax, inState.step_init, tr?.poolKeeps(step));
+  const pool = poolUnit(m, plan, { valid: poolIssue, place: pw.place }, mapValue, isMax, inState.step_init, tr?.poolKeeps(step), clockGated(target));
   const readAddr = m.wire(
     'map_raddr',
     tr

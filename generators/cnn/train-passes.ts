@@ -265,6 +265,7 @@ function finishPasses(m: Module, plan: CnnPlan, p: PassesSoFar, at: FinishInputs
         banks.sums,
         { we: s.clear, addr: p.clearAddr },
         { on: errIssue ?? lit(0, Bool), addr: ew?.sumAddr ?? lit(0, UInt(plan.bits.sumAddr)) },
+        clockGated(p.target),
       )
     : undefined;
   const pipeBusy = st.busy.or(t.busy);

@@ -25,7 +25,7 @@ import { laneSeeds } from '../accelerator/update-units.js';
 import { FLOP_MEMORY_BITS, dualPortMemory, singlePortMemory, type MemoryTarget } from '../memories/target.js';
 import { memoryInstance } from './datapath.js';
 import { trainOf, type CnnPlan } from './plan.js';
-import { toWidth } from './walks.js';
+import { inGated, toWidth } from './walks.js';
 import type { ErrorWalk } from './train-walks.js';
 
 /** The error banks: the dense design's ports (read together, written one lane at a time). */
@@ -113,21 +113,34 @@ export function backwardSums(
   clear: { readonly we: Expr; readonly addr: Expr },
   /** The error pass's read of the sums (another phase). */
   other: { readonly on: Expr; readonly addr: Expr },
+  /** Gate the clock of the pipeline's addresses and of the adder tree (an ASIC target). */
+  gate = false,
 ): { readonly busy: Expr } {
   const { P, bits, cfg } = plan;
   const T = treeLatency(P);
   const productBits = plan.formats.weight.bits + plan.formats.error.bits;
   // the issue's flag and tap address at stages 0 .. 2 + T
   const terms: Expr[] = [issue.term];
+  for (let i = 1; i <= 2 + T; i++) terms.push(m.flop(`bsum_term_d${i}`, entryOf(terms, i - 1), { init: 0 }));
+  const anyTerm = (from: number, to: number) => terms.slice(from, to + 1).reduce((a, b) => a.or(b));
+  // the addresses move with their term only (an idle backward pass holds them): on an ASIC their
+  // clock, and the adder tree's, is gated off while no term is in flight (most of a sample)
   const addrs: Expr[] = [toWidth(issue.tapAddr, bits.sumAddr)];
-  for (let i = 1; i <= 2 + T; i++) {
-    terms.push(m.flop(`bsum_term_d${i}`, entryOf(terms, i - 1), { init: 0 }));
-    addrs.push(m.flop(`bsum_addr_d${i}`, entryOf(addrs, i - 1)));
-  }
-  const lanes = m.flop('bsum_lanes_d2', m.flop('bsum_lanes_d1', issue.laneCount));
+  const lanes = inGated(m, 'bsum', gate ? m.wire('bsum_clock_en', anyTerm(0, 1 + T)) : undefined, () => {
+    const carried = (name: string, e: Expr, when: Expr): Signal => {
+      const r = m.reg(name, e.type);
+      m.when(when, () => r.set(e));
+      return r;
+    };
+    for (let i = 1; i <= 2 + T; i++) addrs.push(carried(`bsum_addr_d${i}`, entryOf(addrs, i - 1), entryOf(terms, i - 1)));
+    return carried('bsum_lanes_d2', carried('bsum_lanes_d1', issue.laneCount, entryOf(terms, 0)), entryOf(terms, 1));
+  });
   const term2 = entryOf(terms, 2);
   const inputs = Object.fromEntries(accs.map((acc, q) => [`in${q}`, mux(term2.and(lanes.gt(q)), acc.truncate(productBits), lit(0, SInt(productBits)))]));
-  const treeSum: Expr = P > 1 ? m.instance('tree', adderTree(P, productBits), { ...inputs, en: term2 }).out('sum') : (inputs.in0 ?? lit(0, SInt(productBits)));
+  // the tree's registers load with its input's term and the terms after it, one per registered level
+  const treeClock: Record<string, ClockDomain> = gate && P > 1 ? { default: m.gatedDomain('tree', anyTerm(2, 1 + T)) } : {};
+  const treeSum: Expr =
+    P > 1 ? m.instance('tree', adderTree(P, productBits), { ...inputs, en: term2, ...treeClock }).out('sum') : (inputs.in0 ?? lit(0, SInt(productBits)));
   // the tree is log2 P bits wider than a product; its value is a partial sum accBits holds (src/config/bounds.ts)
   const sum = treeSum.width > cfg.accBits ? treeSum.truncate(cfg.accBits) : treeSum.resize(cfg.accBits);
   const writeOn = entryOf(terms, 2 + T);

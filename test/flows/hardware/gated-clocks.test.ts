@@ -65,6 +65,33 @@ describe('clock gates in the power flow', () => {
     ]);
   });
 
+  it("knows a flattened instance's clock port by name: the merged net of a gated clock that clocks an instance may keep it", () => {
+    const plain = buildModule('plain_child', {}, (m) => {
+      const en = m.input('en', Bool);
+      const r = m.reg('r', UInt(4), { enable: en });
+      r.set(m.input('d', UInt(4)));
+      m.assign(m.output('q', UInt(4)), r);
+    });
+    const parent = buildModule('gated_parent_of_plain', {}, (m) => {
+      const en = m.input('en', Bool);
+      const k = m.instance('k', plain, { en, d: m.input('d', UInt(4)), default: m.gatedDomain('kg', en) });
+      m.assign(m.output('q', UInt(4)), k.out('q'));
+    });
+    expect(gatedClockNets(parent).map((n) => n.join('.'))).toEqual(['kg_clk', 'k.clk']);
+    const flat = `module gated_parent_of_plain(clk, en, q);
+  input clk; input en; output q;
+  wire kg_clk_gate_q; wire \\k.clk ; wire clk_n;
+  sg13g2_and2_1 _1_ (.A(kg_clk_gate_q), .B(clk), .X(\\k.clk ));
+  sg13g2_dfrbp_1 _2_ (.CLK(\\k.clk ), .D(en), .Q(q), .RESET_B(1'h1));
+  sg13g2_inv_1 _3_ (.A(clk), .Y(clk_n));
+  sg13g2_dfrbp_1 _4_ (.CLK(clk_n), .D(en), .Q(kg_clk_gate_q), .RESET_B(1'h1));
+endmodule
+`;
+    expect(gatedClockPins(modulesOf(flat), { top: 'gated_parent_of_plain', clock: 'clk' }, cells, gatedClockNets(parent))).toEqual([
+      { net: ['k', 'clk'], pin: '_1_/X' },
+    ]);
+  });
+
   it('refuses a flip-flop clocked by a net that is neither the clock nor a gated clock it knows', () => {
     const lost = netlist.replace('.CLK(\\a.access_clk )', '.CLK(\\b.access_clk )');
     expect(() => gatedClockPins(modulesOf(lost), top0, cells, gatedClockNets(top))).toThrow(

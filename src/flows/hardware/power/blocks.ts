@@ -20,7 +20,7 @@ const BLOCKS: readonly (readonly [RegExp, string])[] = [
   [/^(drain|act_unit|error_unit|best_|argmax|z_minus)/, 'drain (activations, output errors, argmax)'],
   [/^(tree|delta|bwd_|err_)/, 'backward adder tree and δ'],
   [/^controller$/, 'controller'],
-  [/^(s\d_|lane\d+_valid_s\d|act_operand|in_lane|upd_lane)/, 'pipeline registers'],
+  [/^([st]\d_|lane\d+_valid_s\d|act_operand|in_lane|upd_lane)/, 'pipeline registers'],
   [/^(cycles_|samples_done)/, 'performance counters'],
   [/^(load_|readback_)/, 'weight load and read-back'],
   // a network with convolution (generators/cnn/)

@@ -12,12 +12,20 @@ import type { NetBit, NetlistInstance, NetlistModule } from '../../formats/netli
 /** A gated clock of the design: the RTL path of its net below the top (instance names, then the net). */
 export type GatedClockNet = readonly string[];
 
-/** Every gated clock's net in the design under `top`, as a path below it. */
+/**
+ * Every gated clock's net in the design under `top`, as a path below it; and, for an instance
+ * clocked by one (`{ default: d }`), the net of the instance's clock port too: a flattened
+ * instance's flip-flops may keep that name for the merged net (`tree.clk` for `tree_clk`).
+ */
 export function gatedClockNets(top: Module): GatedClockNet[] {
   const out: GatedClockNet[] = [];
   const visit = (m: Module, at: readonly string[]) => {
+    const gated = new Set(m.clockGates.map((g) => g.domain));
     for (const g of m.clockGates) out.push([...at, g.domain.clock]);
-    for (const i of m.instances) visit(i.module, [...at, i.name]);
+    for (const i of m.instances) {
+      for (const [child, parent] of i.domains) if (gated.has(parent)) out.push([...at, i.name, child.clock]);
+      visit(i.module, [...at, i.name]);
+    }
   };
   visit(top, []);
   return out;
