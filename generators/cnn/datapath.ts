@@ -14,7 +14,7 @@ import { perLayerConstant, perLayerUnit } from '../accelerator/per-layer.js';
 import { at as entryOf } from '../accelerator/tables.js';
 import { FLOP_MEMORY_BITS, dualPortMemory, singlePortMemory, type MemoryTarget } from '../memories/target.js';
 import type { CnnPlan } from './plan.js';
-import { inGated } from './walks.js';
+import { held, inGated } from './gating.js';
 
 export interface CnnBanks {
   readonly weights: {
@@ -130,21 +130,26 @@ export function macStages(
 ): MacStages {
   const s1Valid = m.flop('s1_valid', issue.valid, { init: 0 });
   // stage 1's registers load only with an issue: between issues (a single-port pass's idle slot, a
-  // setup cycle) the PEs' operands and operation stay as they were, so their multipliers do not switch
-  const s1 = (name: string, e: Expr): Signal => {
-    const r = m.reg(`s1_${name}`, e.type, { init: 0 });
-    m.when(issue.valid, () => r.set(e));
-    return r;
-  };
-  const en = issue.work ? m.wire('s1_pe_en', s1Valid.and(s1('work', issue.work))) : s1Valid;
+  // setup cycle) the PEs' operands and operation stay as they were, so their multipliers do not
+  // switch; on an ASIC their clock runs only in the cycles of an issue, stage 2's only after one
+  const s1 = (name: string, e: Expr): Signal => held(m, `s1_${name}`, e, issue.valid);
+  const r1 = inGated(m, 's1', gate ? m.wire('s1_clock_en', issue.valid) : undefined, () => ({
+    work: issue.work ? s1('work', issue.work) : undefined,
+    first: s1('first', issue.first),
+    bias: s1('bias', issue.bias),
+    lanes: s1('lane_count', issue.laneCount),
+    out: s1('out_base', issue.outBase),
+    q: s1('q', issue.q),
+    zero: train ? s1('zero', train.zero) : undefined,
+    op: train ? s1('op', train.op) : undefined,
+    forward: train ? s1('forward', train.forward) : undefined,
+  }));
+  const en = r1.work ? m.wire('s1_pe_en', s1Valid.and(r1.work)) : s1Valid;
   // the PEs' registers load only with en, which is 0 in most of a training sample's cycles (the
   // error pass, the drain, the waits, a skipped zero): on an ASIC one gate stops their clock then
   const clocked: Record<string, ClockDomain> = gate ? { default: m.gatedDomain('pe', en) } : {};
-  const s1First = s1('first', issue.first);
-  const s1Bias = s1('bias', issue.bias);
-  const s1Lanes = s1('lane_count', issue.laneCount);
-  const s1Out = s1('out_base', issue.outBase);
-  const s1Q = s1('q', issue.q);
+  const s1First = r1.first;
+  const s1Bias = r1.bias;
   const one = perLayerConstant(
     m,
     's1_act_one',
@@ -152,7 +157,7 @@ export function macStages(
     plan.arith.map((a) => 2 ** a.act.frac),
     plan.formats.act.bits,
   );
-  const s1Zero = train ? s1('zero', train.zero) : undefined;
+  const s1Zero = r1.zero;
   const value = s1Zero ? mux(s1Zero, lit(0, UInt(plan.formats.act.bits)), mapValue) : mapValue;
   const act = m.wire('act_operand', mux(s1Bias, one, value));
   const { weight: wf, act: af, error: ef } = plan.formats;
@@ -162,7 +167,7 @@ export function macStages(
         m,
         weights,
         act,
-        { op: s1('op', train.op), errors: train.errors, en, first: s1First, clocked },
+        { op: r1.op ?? train.op, errors: train.errors, en, first: s1First, clocked },
         plan.dedicated ? peDedicated({ weight: wf, act: af, error: ef, accBits, accumulateGradient: true }) : pe({ weight: wf, act: af, error: ef, accBits }),
       )
     : weights.map((weight, q) => m.instance(`pe${q}`, mac({ weight: wf, act: af, accBits }), { weight, act, en, first: s1First, ...clocked }));
@@ -171,18 +176,24 @@ export function macStages(
   const backward = plan.dedicated ? pes.map((x) => x.out('bwd_product')) : accs;
   const gradients = plan.dedicated ? pes.map((x) => x.out('grad_sum')) : accs;
   const s2Valid = m.flop('s2_valid', s1Valid, { init: 0 });
-  // training: only a forward group's last issue goes to the drain (the update's bias column does not)
-  const s2Last = m.flop('s2_last', train ? s1Bias.and(s1('forward', train.forward)) : s1Bias);
-  const capture = m.wire('drain_capture', s2Valid.and(s2Last));
+  const s2 = (name: string, e: Expr): Signal => held(m, `s2_${name}`, e, s1Valid);
+  const r2 = inGated(m, 's2', gate ? m.wire('s2_clock_en', s1Valid) : undefined, () => ({
+    // training: only a forward group's last issue goes to the drain (the update's bias column does not)
+    last: s2('last', r1.forward ? s1Bias.and(r1.forward) : s1Bias),
+    lanes: s2('lane_count', r1.lanes),
+    out: s2('out_base', r1.out),
+    q: s2('q', r1.q),
+  }));
+  const capture = m.wire('drain_capture', s2Valid.and(r2.last));
   return {
     accs,
     backward,
     gradients,
     act,
     capture,
-    laneCount: m.flop('s2_lane_count', s1Lanes),
-    outBase: m.flop('s2_out_base', s1Out),
-    q: m.flop('s2_q', s1Q),
+    laneCount: r2.lanes,
+    outBase: r2.out,
+    q: r2.q,
     busy: m.wire('mac_busy', s1Valid.or(s2Valid)),
   };
 }

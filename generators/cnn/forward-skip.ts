@@ -12,6 +12,7 @@ import { Bool, lit, type Expr, type Module, type Signal } from '../../src/hdl/in
 import type { WeightIssue } from './datapath.js';
 import type { CnnPlan } from './plan.js';
 import { stepTable } from './walks.js';
+import { held, inGated } from './gating.js';
 
 /** A forward issue as the walk gives it, with its weight address. */
 export interface ForwardIssue extends WeightIssue {
@@ -36,17 +37,20 @@ export function skipsZeros(plan: CnnPlan): readonly boolean[] {
 export const anySkipsZeros = (plan: CnnPlan): boolean => skipsZeros(plan).some(Boolean);
 
 /** The s0 stage between the walk's issue (its map read) and the weight banks' read. */
-export function forwardSkip(m: Module, plan: CnnPlan, step: Expr, issue: ForwardIssue, mapValue: Expr): ForwardSkip {
+export function forwardSkip(m: Module, plan: CnnPlan, step: Expr, issue: ForwardIssue, mapValue: Expr, gate = false): ForwardSkip {
   const valid = m.flop('s0_valid', issue.valid, { init: 0 });
-  const f = (name: string, e: Expr): Signal => m.flop(`s0_${name}`, e);
+  // the issue's fields move with it (on an ASIC their clock runs only in the cycles of an issue)
+  const f = (name: string, e: Expr): Signal => held(m, `s0_${name}`, e, issue.valid);
   const s0 = {
     valid,
-    first: f('first', issue.first),
-    bias: f('bias', issue.bias),
-    laneCount: f('lane_count', issue.laneCount),
-    outBase: f('out_base', issue.outBase),
-    q: f('q', issue.q),
-    weightAddr: f('weight_addr', issue.weightAddr),
+    ...inGated(m, 's0', gate ? m.wire('s0_clock_en', issue.valid) : undefined, () => ({
+      first: f('first', issue.first),
+      bias: f('bias', issue.bias),
+      laneCount: f('lane_count', issue.laneCount),
+      outBase: f('out_base', issue.outBase),
+      q: f('q', issue.q),
+      weightAddr: f('weight_addr', issue.weightAddr),
+    })),
   };
   const skips = skipsZeros(plan);
   const gated = skips.every(Boolean) ? lit(1, Bool) : stepTable(m, 's0_skips_zeros', step, skips.map(Number)).eq(1);

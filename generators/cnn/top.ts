@@ -18,7 +18,8 @@ import { cnnPlan, type CnnPlan } from './plan.js';
 import { trainPasses, type TrainPasses } from './train-passes.js';
 import { anySkipsZeros, forwardSkip, stageOneValue } from './forward-skip.js';
 import { anyTrainSkips } from './train-issue.js';
-import { convWalk, inGated, poolWalk, stepTable, type ConvWalk } from './walks.js';
+import { convWalk, poolWalk, stepTable, type ConvWalk } from './walks.js';
+import { inGated } from './gating.js';
 
 const STATES = ['idle', 'load', 'readback', 'rx_head', 'rx_data', 'step_init', 'conv', 'pool', 'step_wait', 'emit'] as const;
 /** Training (the taxonn variant) adds, per weight layer from the output down: the sums cleared, the backward pass, the error pass, the update. */
@@ -283,7 +284,7 @@ function steps(
   const readOdd = tr ? mux(tr.walkDrives, tr.updReadsOdd, mux(inState.err, tr.errReadsOdd, readsOdd)) : readsOdd;
   const valueOdd = tr ? m.flop('map_odd_s1', readOdd) : readsOdd;
   const mapValue = m.wire('map_value', mux(valueOdd, banks.maps[1].rdata, banks.maps[0].rdata));
-  const { issue, skip, pe, value, trainIssue } = pipelineIssue(m, plan, { step, cw, convIssue, mapValue, ...(tr ? { tr } : {}) });
+  const { issue, skip, pe, value, trainIssue } = pipelineIssue(m, plan, { step, cw, convIssue, mapValue, gate: clockGated(target), ...(tr ? { tr } : {}) });
   const st = macStages(m, plan, issue, banks.weights.rdata, value, layer, pe, clockGated(target));
   const dr = drain(m, plan, st, { layer, output, fused: cw.fused, isMax, gate: clockGated(target) });
   // a group starts only when the drain will be free for its capture; a position's setup cycle issues nothing
@@ -344,6 +345,8 @@ function pipelineIssue(
     readonly cw: ConvWalk;
     readonly convIssue: Expr;
     readonly mapValue: Expr;
+    /** Gate the clocks of the stages' registers (an ASIC target). */
+    readonly gate: boolean;
     readonly tr?: TrainPasses;
   },
 ) {
@@ -358,7 +361,7 @@ function pipelineIssue(
     weightAddr: cw.weightAddr,
   };
   // zero activations: the forward issue waits a cycle for its map value and skips its weight read when it is zero
-  const skip = anySkipsZeros(plan) ? forwardSkip(m, plan, at.step, walkIssue, at.mapValue) : undefined;
+  const skip = anySkipsZeros(plan) ? forwardSkip(m, plan, at.step, walkIssue, at.mapValue, at.gate) : undefined;
   const fwd = skip?.issue ?? walkIssue;
   // the update walk's issue (the backward pass and the update), a cycle later when a layer skips zeros in training (train-issue.ts)
   const t = tr?.issue(at.mapValue);

@@ -17,6 +17,7 @@ import { trainOf, type CnnPlan } from './plan.js';
 import { skipsZeros } from './forward-skip.js';
 import type { UpdateWalk } from './train-walks.js';
 import { stepTable } from './walks.js';
+import { held, inGated } from './gating.js';
 
 /** An issue of the update walk (the backward pass's or the update's) where the training stages take it. */
 export interface TrainIssue {
@@ -102,17 +103,26 @@ function direct(w: WalkIssue): TrainIssue {
  * The training issue: straight from the walk, or (some layer skips zeros) a cycle later with
  * `work` from x, `mapValue` (the map's read data, which arrives in that cycle).
  */
-export function trainIssue(m: Module, plan: CnnPlan, w: WalkIssue, layer: Expr, mapValue: Expr): TrainIssue {
+export function trainIssue(m: Module, plan: CnnPlan, w: WalkIssue, layer: Expr, mapValue: Expr, gate = false): TrainIssue {
   const d = direct(w);
   if (!anyTrainSkips(plan)) return d;
-  const f = (name: string, e: Expr): Signal => m.flop(`t0_${name}`, e);
   const valid = m.flop('t0_valid', d.valid, { init: 0 });
   const bwd = m.flop('t0_bwd', d.bwd, { init: 0 });
   const upd = m.flop('t0_upd', d.upd, { init: 0 });
-  const colFirst = f('col_first', w.uw.first);
-  const lastPos = f('last_pos', d.lastPos);
-  const bias = f('bias', d.bias);
-  const inside = f('inside', d.inside);
+  // the issue's fields move with it (on an ASIC their clock runs only in the cycles of an issue)
+  const f = (name: string, e: Expr): Signal => held(m, `t0_${name}`, e, d.valid);
+  const fields = inGated(m, 't0', gate ? m.wire('t0_clock_en', d.valid) : undefined, () => ({
+    colFirst: f('col_first', w.uw.first),
+    lastPos: f('last_pos', d.lastPos),
+    bias: f('bias', d.bias),
+    inside: f('inside', d.inside),
+    laneCount: f('lane_count', d.laneCount),
+    weightAddr: f('weight_addr', d.weightAddr),
+    errAddr: f('err_addr', d.errAddr),
+    inputIndex: f('input_index', d.inputIndex),
+    group: f('group', d.group),
+  }));
+  const { colFirst, lastPos, bias, inside } = fields;
   const skips = trainSkips(plan);
   const table = (name: string, on: readonly boolean[]) =>
     on.every(Boolean) ? lit(1, Bool) : on.some(Boolean) ? stepTable(m, name, layer, on.map(Number)).eq(1) : lit(0, Bool);
@@ -134,11 +144,11 @@ export function trainIssue(m: Module, plan: CnnPlan, w: WalkIssue, layer: Expr, 
     readsColumn: colFirst.and(work.or(lastPos.not())),
     bias,
     inside,
-    laneCount: f('lane_count', d.laneCount),
-    weightAddr: f('weight_addr', d.weightAddr),
-    errAddr: f('err_addr', d.errAddr),
-    inputIndex: f('input_index', d.inputIndex),
-    group: f('group', d.group),
+    laneCount: fields.laneCount,
+    weightAddr: fields.weightAddr,
+    errAddr: fields.errAddr,
+    inputIndex: fields.inputIndex,
+    group: fields.group,
     work,
     worked: work.or(before),
     nonzero,

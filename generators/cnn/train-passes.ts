@@ -29,6 +29,7 @@ import {
 } from './training.js';
 import { errorWalk, updateWalk, type ErrorWalk, type UpdateWalk } from './train-walks.js';
 import { anyTrainSkips, trainIssue, trainSkips, type TrainIssue } from './train-issue.js';
+import { held, inGated } from './gating.js';
 import { stepTable, toWidth } from './walks.js';
 
 /** The states the passes run in (top.ts's FSM). */
@@ -140,7 +141,7 @@ export function trainPasses(
         .and(uw.bias.not())
         .or(errIssue ?? lit(0, Bool)),
     ),
-    issue: (mapValue) => trainIssue(m, plan, walk, layer, mapValue),
+    issue: (mapValue) => trainIssue(m, plan, walk, layer, mapValue, gate),
     pe: (t) => peOperands(m, banks, walk.fused !== undefined, t),
     poolKeeps: (step) => poolKeeps(m, plan, step),
     finish: (at) =>
@@ -358,13 +359,21 @@ function updateStage(
 ) {
   const { issue: t, layer, st, cfg } = { ...at, cfg: plan.cfg };
   const groupOk = cfg.skipZeroErrors ? at.has(layer, t.group) : lit(1, Bool);
-  const s1Last = m.flop('upd_s1_last', t.grad.and(t.lastPos), { init: 0 });
-  // a column none of whose issues worked (its gradient is 0) reads and writes no weight
-  const s1Worked = t.worked ? m.flop('upd_s1_worked', t.worked) : undefined;
-  const s1Addr = m.flop('upd_s1_waddr', t.weightAddr);
-  const s1Lanes = m.flop('upd_s1_lanes', t.laneCount);
-  const s1Ok = m.flop('upd_s1_group_ok', groupOk);
-  const s1Bias = m.flop('upd_s1_bias', t.bias);
+  const last = t.grad.and(t.lastPos);
+  const s1Last = m.flop('upd_s1_last', last, { init: 0 });
+  // a column's fields move with its last position (on an ASIC their clock runs only then)
+  const f1 = (name: string, e: Expr): Signal => held(m, `upd_s1_${name}`, e, last);
+  const r1 = inGated(m, 'upd_s1', at.gate ? m.wire('upd_s1_clock_en', last) : undefined, () => ({
+    // a column none of whose issues worked (its gradient is 0) reads and writes no weight
+    worked: t.worked ? f1('worked', t.worked) : undefined,
+    addr: f1('waddr', t.weightAddr),
+    lanes: f1('lanes', t.laneCount),
+    ok: f1('group_ok', groupOk),
+    bias: f1('bias', t.bias),
+    nonzero: t.nonzero ? f1('nonzero', t.nonzero) : undefined,
+    fused: at.fused ? f1('fused', at.fused) : undefined,
+  }));
+  const { worked: s1Worked, addr: s1Addr, lanes: s1Lanes, ok: s1Ok, bias: s1Bias } = r1;
   // a dense layer issues only its non-zero inputs with skipZeroInputs (the first) or skipZeroActivations (§17)
   const kinds = cfg.network ? weightLayers(cfg.network).map((l) => l.kind) : [];
   const sparse = perLayerConstant(
@@ -375,13 +384,21 @@ function updateStage(
     1,
   ).eq(1);
   // x ≠ 0: carried from the stage that knows it (stage 1's operand is a working issue's), or stage 1's operand
-  const nonzero = t.nonzero ? m.flop('upd_s1_nonzero', t.nonzero) : st.act.orR();
+  const nonzero = r1.nonzero ?? st.act.orR();
   const numbered = m.wire('upd_s1_numbered', s1Ok.and(sparse.not().or(s1Bias).or(nonzero)));
   const on = m.flop('upd_s2_last', s1Last, { init: 0 });
   // a fused pass read the column's weights at its first issue and the next column's read replaces
   // them at stage 2: each lane keeps its weight from stage 1 (loaded only then)
-  const s1Fused = at.fused ? m.flop('upd_s1_fused', at.fused) : undefined;
-  const s2Fused = s1Fused ? m.flop('upd_s2_fused', s1Fused) : undefined;
+  const s1Fused = r1.fused;
+  const f2 = (name: string, e: Expr): Signal => held(m, `upd_s2_${name}`, e, s1Last);
+  const r2 = inGated(m, 'upd_s2', at.gate ? m.wire('upd_s2_clock_en', s1Last) : undefined, () => ({
+    fused: s1Fused ? f2('fused', s1Fused) : undefined,
+    worked: s1Worked ? f2('worked', s1Worked) : undefined,
+    numbered: f2('numbered', numbered),
+    lanes: f2('lanes', s1Lanes),
+    waddr: f2('waddr', s1Addr),
+  }));
+  const s2Fused = r2.fused;
   const weights = s1Fused
     ? at.weights.map((w, q) => {
         const held = m.reg(`lane${q}_fused_w`, w.type);
@@ -389,13 +406,7 @@ function updateStage(
         return mux(s2Fused ?? lit(0, Bool), held, w);
       })
     : at.weights;
-  const stage2 = {
-    on,
-    writes: s1Worked ? m.flop('upd_s2_worked', s1Worked) : lit(1, Bool),
-    numbered: m.flop('upd_s2_numbered', numbered),
-    laneCount: m.flop('upd_s2_lanes', s1Lanes),
-    waddr: m.flop('upd_s2_waddr', s1Addr),
-  };
+  const stage2 = { on, writes: r2.worked ?? lit(1, Bool), numbered: r2.numbered, laneCount: r2.lanes, waddr: r2.waddr };
   const u = cnnUpdates(m, plan, stage2, st.gradients, weights, layer, { gate: at.gate, learningRate: at.learningRate });
   const read = s1Worked ? s1Last.and(s1Worked) : s1Last;
   return {

@@ -25,7 +25,8 @@ import { laneSeeds } from '../accelerator/update-units.js';
 import { FLOP_MEMORY_BITS, dualPortMemory, singlePortMemory, type MemoryTarget } from '../memories/target.js';
 import { memoryInstance } from './datapath.js';
 import { trainOf, type CnnPlan } from './plan.js';
-import { inGated, toWidth } from './walks.js';
+import { toWidth } from './walks.js';
+import { held, inGated } from './gating.js';
 import type { ErrorWalk } from './train-walks.js';
 
 /** The error banks: the dense design's ports (read together, written one lane at a time). */
@@ -127,13 +128,8 @@ export function backwardSums(
   // clock, and the adder tree's, is gated off while no term is in flight (most of a sample)
   const addrs: Expr[] = [toWidth(issue.tapAddr, bits.sumAddr)];
   const lanes = inGated(m, 'bsum', gate ? m.wire('bsum_clock_en', anyTerm(0, 1 + T)) : undefined, () => {
-    const carried = (name: string, e: Expr, when: Expr): Signal => {
-      const r = m.reg(name, e.type);
-      m.when(when, () => r.set(e));
-      return r;
-    };
-    for (let i = 1; i <= 2 + T; i++) addrs.push(carried(`bsum_addr_d${i}`, entryOf(addrs, i - 1), entryOf(terms, i - 1)));
-    return carried('bsum_lanes_d2', carried('bsum_lanes_d1', issue.laneCount, entryOf(terms, 0)), entryOf(terms, 1));
+    for (let i = 1; i <= 2 + T; i++) addrs.push(held(m, `bsum_addr_d${i}`, entryOf(addrs, i - 1), entryOf(terms, i - 1)));
+    return held(m, 'bsum_lanes_d2', held(m, 'bsum_lanes_d1', issue.laneCount, entryOf(terms, 0)), entryOf(terms, 1));
   });
   const term2 = entryOf(terms, 2);
   const inputs = Object.fromEntries(accs.map((acc, q) => [`in${q}`, mux(term2.and(lanes.gt(q)), acc.truncate(productBits), lit(0, SInt(productBits)))]));

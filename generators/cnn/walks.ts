@@ -177,21 +177,6 @@ export function gatedRegisters<R>(m: Module, name: string, gate: boolean, make: 
   return regs;
 }
 
-/**
- * The registers `make` builds, in a gated domain of `enable` (an ASIC target: the caller assigns
- * the wire once what it depends on exists) or, without an enable, in the current domain. They must
- * change only in cycles where the enable is 1 (m.gated).
- */
-export function inGated<R>(m: Module, name: string, enable: Signal | undefined, make: () => R): R {
-  if (!enable) return make();
-  let regs: R | undefined;
-  m.gated(name, enable, () => {
-    regs = make();
-  });
-  if (regs === undefined) throw new RangeError('generator bug: a gated body made no registers');
-  return regs;
-}
-
 /** `e` (unsigned) at width `w`: its low bits, or zero-extended. */
 export const toWidth = (e: Expr, w: number): Expr => (e.width >= w ? e.truncate(w) : e.zext(w));
 
