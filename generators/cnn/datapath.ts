@@ -148,8 +148,6 @@ export function macStages(
   // the PEs' registers load only with en, which is 0 in most of a training sample's cycles (the
   // error pass, the drain, the waits, a skipped zero): on an ASIC one gate stops their clock then
   const clocked: Record<string, ClockDomain> = gate ? { default: m.gatedDomain('pe', en) } : {};
-  const s1First = r1.first;
-  const s1Bias = r1.bias;
   const one = perLayerConstant(
     m,
     's1_act_one',
@@ -159,7 +157,7 @@ export function macStages(
   );
   const s1Zero = r1.zero;
   const value = s1Zero ? mux(s1Zero, lit(0, UInt(plan.formats.act.bits)), mapValue) : mapValue;
-  const act = m.wire('act_operand', mux(s1Bias, one, value));
+  const act = m.wire('act_operand', mux(r1.bias, one, value));
   const { weight: wf, act: af, error: ef } = plan.formats;
   const accBits = plan.cfg.accBits;
   const pes = train
@@ -167,10 +165,10 @@ export function macStages(
         m,
         weights,
         act,
-        { op: r1.op ?? train.op, errors: train.errors, en, first: s1First, clocked },
+        { op: r1.op ?? train.op, errors: train.errors, en, first: r1.first, clocked },
         plan.dedicated ? peDedicated({ weight: wf, act: af, error: ef, accBits, accumulateGradient: true }) : pe({ weight: wf, act: af, error: ef, accBits }),
       )
-    : weights.map((weight, q) => m.instance(`pe${q}`, mac({ weight: wf, act: af, accBits }), { weight, act, en, first: s1First, ...clocked }));
+    : weights.map((weight, q) => m.instance(`pe${q}`, mac({ weight: wf, act: af, accBits }), { weight, act, en, first: r1.first, ...clocked }));
   const accs = pes.map((x) => x.out('acc'));
   // the dedicated PE's backward and gradient multipliers have their own registers (blocks/pe-dedicated.ts)
   const backward = plan.dedicated ? pes.map((x) => x.out('bwd_product')) : accs;
@@ -179,7 +177,7 @@ export function macStages(
   const s2 = (name: string, e: Expr): Signal => held(m, `s2_${name}`, e, s1Valid);
   const r2 = inGated(m, 's2', gate ? m.wire('s2_clock_en', s1Valid) : undefined, () => ({
     // training: only a forward group's last issue goes to the drain (the update's bias column does not)
-    last: s2('last', r1.forward ? s1Bias.and(r1.forward) : s1Bias),
+    last: s2('last', r1.forward ? r1.bias.and(r1.forward) : r1.bias),
     lanes: s2('lane_count', r1.lanes),
     out: s2('out_base', r1.out),
     q: s2('q', r1.q),
