@@ -64,21 +64,17 @@ export function forwardSkip(m: Module, plan: CnnPlan, step: Expr, issue: Forward
   };
 }
 
-/** A stage that holds an issue a cycle after its map read (this file's s0, train-issue.ts's t0): its issue `loads` its value when it works. */
-export interface ValueStage {
-  readonly loads: Expr;
-}
-
 /**
- * Stage 1's map value, when the issues come through such stages (every issue of the PEs does, then:
+ * Stage 1's map value, when the issues come through a stage that holds them a cycle after their
+ * map read (every issue of the PEs does, then:
  * the forward walk's through s0, the update walk's through t0): the value the issue's stage held
  * (the map has been read again since; a skipped issue's value is not needed, so only a working one
  * loads it, and between working issues the PEs' operand does not change).
  */
-export function stageOneValue(m: Module, stages: readonly ValueStage[], mapValue: Expr): Expr {
+export function stageOneValue(m: Module, loads: readonly Expr[], mapValue: Expr): Expr {
   const held = m.reg('s1_map_value', mapValue.type, { init: 0 });
   m.when(
-    stages.map((s) => s.loads).reduce((a, b) => a.or(b), lit(0, Bool)),
+    loads.reduce((a, b) => a.or(b), lit(0, Bool)),
     () => held.set(mapValue),
   );
   return held;

@@ -377,13 +377,14 @@ function pipelineIssue(
   };
   // with the skips every issue of the PEs comes through one of the stages (s0, t0): none without
   if (tr && Boolean(skip) !== anyTrainSkips(plan)) throw new RangeError('generator bug: the forward and the training zero-skip stages exist together');
-  const stages = [...(skip ? [{ loads: skip.weightRead.ren }] : []), ...(t && anyTrainSkips(plan) ? [{ loads: t.valid.and(t.work) }] : [])];
+  // the stages' working issues load stage 1's value (s0's: those that read their weights)
+  const loads = [...(skip ? [skip.weightRead.ren] : []), ...(t && anyTrainSkips(plan) ? [t.valid.and(t.work)] : [])];
   return {
     issue,
     skip,
     trainIssue: t,
     pe: tr && t ? { ...tr.pe(t), forward: fwd.valid } : undefined,
-    value: stages.length > 0 ? stageOneValue(m, stages, at.mapValue) : at.mapValue,
+    value: loads.length > 0 ? stageOneValue(m, loads, at.mapValue) : at.mapValue,
   };
 }
 

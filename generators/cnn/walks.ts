@@ -9,6 +9,7 @@
  * path. A convolution's walk address is (y·W + x)·C + c with y and x counted in the padded map,
  * `bias` = (padTop·W + padLeft)·C above the map address, so it never goes below zero.
  */
+import { inGated } from './gating.js';
 import { Bool, UInt, lit, mux, type Expr, type Module, type Signal } from '../../src/hdl/index.js';
 import { layerTable, bitsFor } from '../accelerator/tables.js';
 import { trainOf, type CnnPlan, type PoolStep, type Step, type WeightStep } from './plan.js';
@@ -166,14 +167,9 @@ type ConvRegisters = ReturnType<typeof convRegisters>;
  * the walks of the other phases leave them idle.
  */
 export function gatedRegisters<R>(m: Module, name: string, gate: boolean, make: () => R, active: (r: R) => Expr): R {
-  if (!gate) return make();
-  const enable = m.wire(`${name}_clock_en`, Bool);
-  let regs: R | undefined;
-  m.gated(name, enable, () => {
-    regs = make();
-  });
-  if (regs === undefined) throw new RangeError('generator bug: a gated body made no registers');
-  m.assign(enable, active(regs));
+  const enable = gate ? m.wire(`${name}_clock_en`, Bool) : undefined;
+  const regs = inGated(m, name, enable, make);
+  if (enable) m.assign(enable, active(regs));
   return regs;
 }
 
